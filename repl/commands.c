@@ -1,0 +1,120 @@
+/* commands.c - REPL commands (see commands.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "commands.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "session.h"
+
+static int cmd_help(session *s, int argc, char **argv);
+
+static int cmd_quit(session *s, int argc, char **argv) {
+    (void)argc;
+    (void)argv;
+    s->quit = 1;
+    return 0;
+}
+
+const cmd_entry commands_table[] = {
+    {"help", "[COMMAND]", "list the commands, or show one", cmd_help},
+    {"quit", "", "leave tnmlab (Ctrl-D on an empty line does too)", cmd_quit},
+    {NULL, NULL, NULL, NULL}};
+
+static int cmd_help(session *s, int argc, char **argv) {
+    if (argc > 1) {
+        const cmd_entry *c = commands_find(argv[1]);
+        if (c == NULL) {
+            sink_printf(&s->err, "help: no command '%s' (type help for the list)\n", argv[1]);
+            return 1;
+        }
+        sink_printf(&s->out, "%s %s\n  %s\n", c->name, c->usage, c->help);
+        return 0;
+    }
+    sink_puts(&s->out, "Commands (anything else is Lua):\n");
+    for (const cmd_entry *c = commands_table; c->name; c++) {
+        char left[64];
+        snprintf(left, sizeof left, "%s %s", c->name, c->usage);
+        sink_printf(&s->out, "  %-24s %s\n", left, c->help);
+    }
+    return 0;
+}
+
+const cmd_entry *commands_find(const char *name) {
+    if (name[0] == '.')
+        name++;
+    for (const cmd_entry *c = commands_table; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+int commands_split(const char *line, char *buf, int n, char **argv, int max) {
+    int argc = 0, o = 0;
+    const char *p = line;
+    for (;;) {
+        while (isspace((unsigned char)*p))
+            p++;
+        if (*p == '\0')
+            break;
+        if (argc == max)
+            return -1;
+        argv[argc++] = buf + o;
+        while (*p && !isspace((unsigned char)*p)) {
+            if (*p == '"') {
+                p++;
+                while (*p && *p != '"') {
+                    if (*p == '\\' && p[1])
+                        p++;
+                    if (o >= n - 1)
+                        return -1;
+                    buf[o++] = *p++;
+                }
+                if (*p != '"')
+                    return -1;
+                p++;
+            } else {
+                if (o >= n - 1)
+                    return -1;
+                buf[o++] = *p++;
+            }
+        }
+        if (o >= n)
+            return -1;
+        buf[o++] = '\0';
+    }
+    return argc;
+}
+
+int commands_dispatch(session *s, const char *line) {
+    const char *p = line;
+    while (isspace((unsigned char)*p))
+        p++;
+    /* The first word must be a command name followed by space or the end:
+     * `next` is the command, `next(t)` is Lua. */
+    size_t len = 0;
+    while (p[len] && !isspace((unsigned char)p[len]))
+        len++;
+    char word[64];
+    if (len == 0 || len >= sizeof word)
+        return -1;
+    memcpy(word, p, len);
+    word[len] = '\0';
+    const cmd_entry *c = commands_find(word);
+    if (c == NULL)
+        return -1;
+    /* `help = 3` assigns to a Lua global of that name. */
+    const char *rest = p + len;
+    while (isspace((unsigned char)*rest))
+        rest++;
+    if (rest[0] == '=' && rest[1] != '=')
+        return -1;
+    char buf[4096];
+    char *argv[CMD_MAX_ARGS];
+    int argc = commands_split(p, buf, sizeof buf, argv, CMD_MAX_ARGS);
+    if (argc < 0) {
+        sink_printf(&s->err, "%s: unterminated quote or line too long\n", c->name);
+        return 1;
+    }
+    return c->fn(s, argc, argv) ? 1 : 0;
+}

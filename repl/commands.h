@@ -1,0 +1,38 @@
+/* commands.h - the REPL command table: dispatch, help and completion read it.
+ *
+ * Part of tnmlab (repl layer).  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A line whose first word is a command name (optionally with a leading '.',
+ * as in the sqlite3 shell) is a command; anything else is Lua.
+ */
+#ifndef TNMLAB_COMMANDS_H
+#define TNMLAB_COMMANDS_H
+
+struct session;
+
+enum { CMD_MAX_ARGS = 32 };
+
+typedef struct cmd_entry {
+    const char *name;
+    const char *usage; /* arguments, e.g. "PARAM VALUE" */
+    const char *help;  /* one line */
+    /* Runs the command; argv[0] is the name.  Returns 0, or 1 on error
+     * (after writing the message to the session's error sink). */
+    int (*fn)(struct session *s, int argc, char **argv);
+} cmd_entry;
+
+extern const cmd_entry commands_table[];
+
+/* The command called name (without a leading '.'), or NULL. */
+const cmd_entry *commands_find(const char *name);
+
+/* If line is a command, runs it and returns 0 (ok) or 1 (error); returns -1
+ * when the line is not a command (the caller evaluates it as Lua). */
+int commands_dispatch(struct session *s, const char *line);
+
+/* Splits line into at most max words (whitespace-separated; "double quotes"
+ * group, backslash escapes inside quotes) written into buf (size n).
+ * Returns the word count, or -1 on an unterminated quote or overflow. */
+int commands_split(const char *line, char *buf, int n, char **argv, int max);
+
+#endif

@@ -1,0 +1,219 @@
+/* lineedit.c - the line REPL over GNU readline's callback interface.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The callback interface (not readline()) lets the loop wait in select():
+ * Ctrl-C interrupts that wait, and the loop clears the line itself, so no
+ * signal handler ever touches readline or Lua state.
+ */
+#include "config.h"
+
+#include "lineedit.h"
+
+#include <lua.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "interrupt.h"
+
+#define PROMPT "tnmlab> "
+#define PROMPT_MORE "   ...> "
+#define HISTORY_MAX 2000
+
+static void on_sigint(int sig) {
+    (void)sig;
+    tnm_interrupt_flag = 1;
+}
+
+void lineedit_install_sigint(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART: select() and read() return EINTR */
+    sigaction(SIGINT, &sa, NULL);
+}
+
+/* mkdir -p for the folder part of path. */
+static void make_parents(const char *path) {
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(tmp, 0700);
+            *p = '/';
+        }
+}
+
+static void history_path(char *out, size_t n) {
+    const char *state = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    if (state && *state)
+        snprintf(out, n, "%s/tnmlab/history", state);
+    else if (home && *home)
+        snprintf(out, n, "%s/.local/state/tnmlab/history", home);
+    else
+        out[0] = '\0';
+}
+
+/* write_history() truncates in place; write a temporary file, fsync it and
+ * rename it over the old one so a crash never leaves half a history. */
+static void history_save(const char *path) {
+    if (!*path)
+        return;
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    if (write_history(tmp) != 0)
+        return;
+    int fd = open(tmp, O_RDONLY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    if (rename(tmp, path) != 0)
+        unlink(tmp);
+}
+
+/* readline's callback API passes no user data, so the handler finds the
+ * session through this file-local context. */
+static struct {
+    session *s;
+    char *pending; /* unfinished multi-line chunk */
+    int done;
+} rl_ctx;
+
+static void on_line(char *line) {
+    session *s = rl_ctx.s;
+    if (line == NULL) { /* Ctrl-D on an empty line */
+        sink_puts(&s->out, "\n");
+        rl_ctx.done = 1;
+        return;
+    }
+    char *entry = NULL;
+    if (rl_ctx.pending) {
+        size_t a = strlen(rl_ctx.pending), b = strlen(line);
+        entry = malloc(a + b + 2);
+        if (entry) {
+            memcpy(entry, rl_ctx.pending, a);
+            entry[a] = '\n';
+            memcpy(entry + a + 1, line, b + 1);
+        }
+    } else {
+        entry = strdup(line);
+    }
+    feed_status st = session_feed(s, &rl_ctx.pending, line);
+    if (st != FEED_MORE && entry && entry[strspn(entry, " \t\n")] != '\0') {
+        add_history(entry);
+        history_save(s->history_path);
+    }
+    free(entry);
+    free(line);
+    rl_set_prompt(st == FEED_MORE ? PROMPT_MORE : PROMPT);
+    if (s->quit)
+        rl_ctx.done = 1;
+}
+
+/* Ctrl-C at the prompt: drop the line and any unfinished chunk. */
+static void clear_input(void) {
+    free(rl_ctx.pending);
+    rl_ctx.pending = NULL;
+    rl_free_line_state();
+    rl_callback_sigcleanup();
+    rl_replace_line("", 0);
+    rl_point = rl_end = 0;
+    rl_crlf();
+    rl_set_prompt(PROMPT);
+    rl_on_new_line();
+    rl_redisplay();
+}
+
+static int run_readline(session *s) {
+    rl_ctx.s = s;
+    rl_ctx.pending = NULL;
+    rl_ctx.done = 0;
+    rl_readline_name = "tnmlab";
+    rl_catch_signals = 0;
+    rl_change_environment = 0;
+    history_path(s->history_path, sizeof s->history_path);
+    if (*s->history_path) {
+        make_parents(s->history_path);
+        read_history(s->history_path);
+    }
+    stifle_history(HISTORY_MAX);
+    sink_puts(&s->out, "tnmlab " PACKAGE_VERSION " (" LUA_RELEASE "): type help for commands, "
+                       "Lua for anything else; Ctrl-D quits.\n");
+    rl_callback_handler_install(PROMPT, on_line);
+    while (!rl_ctx.done) {
+        fd_set fds;
+        FD_ZERO(&fds);
+        FD_SET(STDIN_FILENO, &fds);
+        int r = select(STDIN_FILENO + 1, &fds, NULL, NULL, NULL);
+        if (r < 0) {
+            if (errno != EINTR)
+                break;
+            if (tnm_interrupted()) {
+                tnm_interrupt_clear();
+                clear_input();
+            }
+            continue;
+        }
+        rl_callback_read_char();
+    }
+    rl_callback_handler_remove();
+    free(rl_ctx.pending);
+    rl_ctx.pending = NULL;
+    return 0;
+}
+
+static int run_piped(session *s) {
+    char *line = NULL, *pending = NULL;
+    size_t cap = 0;
+    int failed = 0;
+    long lineno = 0;
+    for (;;) {
+        errno = 0;
+        ssize_t n = getline(&line, &cap, stdin);
+        if (n < 0) {
+            if (errno == EINTR) {
+                clearerr(stdin);
+                tnm_interrupt_clear();
+                continue;
+            }
+            break;
+        }
+        lineno++;
+        if (n > 0 && line[n - 1] == '\n')
+            line[--n] = '\0';
+        if (n > 0 && line[n - 1] == '\r')
+            line[--n] = '\0';
+        feed_status st = session_feed(s, &pending, line);
+        if (st == FEED_ERROR)
+            failed = 1;
+        if (s->quit)
+            break;
+    }
+    if (pending) {
+        sink_printf(&s->err, "stdin:%ld: unfinished Lua chunk at end of input\n", lineno);
+        free(pending);
+        failed = 1;
+    }
+    free(line);
+    return failed;
+}
+
+int lineedit_run(session *s) {
+    if (isatty(STDIN_FILENO))
+        return run_readline(s);
+    return run_piped(s);
+}

@@ -1,0 +1,63 @@
+/* main.c - tnmlab: the only place that decides to exit.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Modes (DESIGN.md, public contract):
+ *   tnmlab                 interactive on the bundled demo
+ *   tnmlab --plain         line REPL even on a terminal
+ *   tnmlab SCRIPT [ARGS]   batch: exit 0, 1 on a script error, 2 on usage
+ *   tnmlab -e CHUNK ...    run chunks, then exit (-i: stay interactive)
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <lua.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lineedit.h"
+#include "options.h"
+#include "session.h"
+
+int main(int argc, char **argv) {
+    /* ncursesw needs the user's locale for wide characters; numbers are
+     * always read and printed with a '.', whatever the locale says. */
+    setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C");
+
+    tnm_options opts;
+    char err[4096];
+    if (options_parse(argc, argv, &opts, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    if (opts.help) {
+        char help[4096];
+        options_help(help, sizeof help);
+        fputs(help, stdout);
+        return 0;
+    }
+    if (opts.version) {
+        printf("tnmlab %s (%s)\n", PACKAGE_VERSION, LUA_RELEASE);
+        return 0;
+    }
+
+    session s;
+    if (session_init(&s, &opts, sink_file(stdout), sink_file(stderr), err, sizeof err) != 0) {
+        fprintf(stderr, "tnmlab: %s\n", err);
+        return 1;
+    }
+    lineedit_install_sigint();
+
+    int rc = 0;
+    for (int i = 0; i < opts.nchunks && rc == 0; i++)
+        rc = session_run_chunk(&s, opts.chunks[i], strlen(opts.chunks[i]), "=(command line)", 0);
+    if (rc == 0 && opts.script)
+        rc = session_run_script(&s, opts.script, argc, argv, opts.script_index);
+    int batch = opts.nchunks > 0 || opts.script;
+    if (rc == 0 && (!batch || opts.interactive))
+        rc = lineedit_run(&s);
+    session_close(&s);
+    fflush(stdout);
+    return rc ? 1 : 0;
+}

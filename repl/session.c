@@ -1,0 +1,208 @@
+/* session.c - session set-up and line evaluation (see session.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "session.h"
+
+#include <lauxlib.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "interrupt.h"
+#include "luastate.h"
+
+#ifndef TNMLAB_PKGDATADIR
+#define TNMLAB_PKGDATADIR "/usr/local/share/tnmlab"
+#endif
+
+static int is_dir(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Finds a shipped folder ("scripts" or "data"): the environment variable
+ * first, then next to the executable (a build in the source tree), then one
+ * level up from it (tests/ or an out-of-tree build beside the source), then
+ * the installed data directory. */
+static void find_dir(char *out, size_t n, const char *envvar, const char *name) {
+    const char *env = getenv(envvar);
+    if (env && *env) {
+        snprintf(out, n, "%s", env);
+        return;
+    }
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0) {
+        exe[len] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            int k = snprintf(out, n, "%s/%s", exe, name);
+            if (k > 0 && (size_t)k < n && is_dir(out))
+                return;
+        }
+    }
+    snprintf(out, n, "%s/%s", TNMLAB_PKGDATADIR, name);
+}
+
+/* print(...) through the session's output sink.  Upvalue 1: the session. */
+static int l_print(lua_State *L) {
+    session *s = lua_touserdata(L, lua_upvalueindex(1));
+    int n = lua_gettop(L);
+    for (int i = 1; i <= n; i++) {
+        size_t len;
+        const char *str = luaL_tolstring(L, i, &len);
+        if (i > 1)
+            sink_write(&s->out, "\t", 1);
+        sink_write(&s->out, str, len);
+        lua_pop(L, 1);
+    }
+    sink_write(&s->out, "\n", 1);
+    return 0;
+}
+
+int session_init(session *s, const tnm_options *opts, sink out, sink err, char *err_buf,
+                 size_t errlen) {
+    memset(s, 0, sizeof *s);
+    s->out = out;
+    s->err = err;
+    s->opts = opts;
+    find_dir(s->scripts_dir, sizeof s->scripts_dir, "TNMLAB_SCRIPTS", "scripts");
+    find_dir(s->data_dir, sizeof s->data_dir, "TNMLAB_DATA", "data");
+    s->L = dsl_state_new(s->scripts_dir, err_buf, errlen);
+    if (s->L == NULL)
+        return -1;
+    lua_pushlightuserdata(s->L, s);
+    lua_pushcclosure(s->L, l_print, 1);
+    lua_setglobal(s->L, "print");
+    lua_pushstring(s->L, s->data_dir);
+    lua_setglobal(s->L, "TNMLAB_DATA");
+    return 0;
+}
+
+void session_close(session *s) {
+    if (s->L)
+        lua_close(s->L);
+    s->L = NULL;
+}
+
+/* Reports the error on top of the stack and pops it. */
+static void report(session *s) {
+    const char *msg = dsl_errmsg(s->L);
+    sink_printf(&s->err, "%s\n", msg);
+    lua_pop(s->L, 1);
+}
+
+/* Prints the values on the stack above base, as lua.c's l_print does. */
+static void print_results(session *s, int base) {
+    int n = lua_gettop(s->L) - base;
+    if (n <= 0)
+        return;
+    lua_getglobal(s->L, "print");
+    lua_insert(s->L, base + 1);
+    if (dsl_pcall(s->L, n, 0) != LUA_OK)
+        report(s);
+}
+
+int session_run_chunk(session *s, const char *chunk, size_t len, const char *chunkname,
+                      int print) {
+    lua_State *L = s->L;
+    int base = lua_gettop(L);
+    int status = LUA_ERRSYNTAX;
+    if (print) {
+        /* As lua.c: an expression typed alone prints its value. */
+        lua_pushfstring(L, "return %s;", chunk);
+        status = luaL_loadbuffer(L, lua_tostring(L, -1), lua_rawlen(L, -1), chunkname);
+        lua_remove(L, -2);
+        if (status != LUA_OK)
+            lua_pop(L, 1);
+    }
+    if (status != LUA_OK)
+        status = luaL_loadbuffer(L, chunk, len, chunkname);
+    if (status == LUA_OK)
+        status = dsl_pcall(L, 0, LUA_MULTRET);
+    if (status != LUA_OK) {
+        report(s);
+        lua_settop(L, base);
+        return 1;
+    }
+    if (print)
+        print_results(s, base);
+    lua_settop(L, base);
+    return 0;
+}
+
+int session_run_script(session *s, const char *path, int argc, char **argv, int first) {
+    lua_State *L = s->L;
+    lua_createtable(L, argc - first, first + 1);
+    lua_pushstring(L, argv[0]);
+    lua_rawseti(L, -2, -1);
+    lua_pushstring(L, path);
+    lua_rawseti(L, -2, 0);
+    for (int i = first + 1; i < argc; i++) {
+        lua_pushstring(L, argv[i]);
+        lua_rawseti(L, -2, i - first);
+    }
+    lua_setglobal(L, "arg");
+    int status = luaL_loadfile(L, path);
+    if (status == LUA_OK) {
+        int nargs = 0;
+        for (int i = first + 1; i < argc; i++, nargs++)
+            lua_pushstring(L, argv[i]);
+        status = dsl_pcall(L, nargs, 0);
+    }
+    if (status != LUA_OK) {
+        report(s);
+        return 1;
+    }
+    return 0;
+}
+
+/* A syntax error whose message ends in <eof> means "keep typing" (lua.c). */
+static int incomplete(lua_State *L, int status) {
+    if (status != LUA_ERRSYNTAX)
+        return 0;
+    size_t lmsg;
+    const char *msg = lua_tolstring(L, -1, &lmsg);
+    static const char mark[] = "<eof>";
+    return lmsg >= sizeof mark - 1 && strcmp(msg + lmsg - (sizeof mark - 1), mark) == 0;
+}
+
+feed_status session_feed(session *s, char **pending, const char *line) {
+    if (*pending == NULL) {
+        int handled = commands_dispatch(s, line);
+        if (handled >= 0)
+            return handled == 0 ? FEED_DONE : FEED_ERROR;
+        *pending = strdup(line);
+    } else {
+        size_t a = strlen(*pending), b = strlen(line);
+        char *joined = realloc(*pending, a + b + 2);
+        if (joined == NULL)
+            return FEED_ERROR;
+        joined[a] = '\n';
+        memcpy(joined + a + 1, line, b + 1);
+        *pending = joined;
+    }
+    if (*pending == NULL)
+        return FEED_ERROR;
+    lua_State *L = s->L;
+    /* Complete when either `return <chunk>` or the chunk itself compiles. */
+    lua_pushfstring(L, "return %s;", *pending);
+    int status = luaL_loadbuffer(L, lua_tostring(L, -1), lua_rawlen(L, -1), "=stdin");
+    lua_pop(L, 2);
+    if (status != LUA_OK) {
+        status = luaL_loadbuffer(L, *pending, strlen(*pending), "=stdin");
+        if (incomplete(L, status)) {
+            lua_pop(L, 1);
+            return FEED_MORE;
+        }
+        lua_pop(L, 1);
+    }
+    int rc = session_run_chunk(s, *pending, strlen(*pending), "=stdin", 1);
+    free(*pending);
+    *pending = NULL;
+    tnm_interrupt_clear();
+    return rc ? FEED_ERROR : FEED_DONE;
+}

@@ -1,0 +1,57 @@
+/* session.h - one interactive or batch session: the Lua state, the sinks,
+ * the paths, and the evaluation of one input line.
+ *
+ * Part of tnmlab (repl layer).  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One session struct is passed explicitly everywhere (as SQLite's shell
+ * passes its ShellState); nothing here is global.
+ */
+#ifndef TNMLAB_SESSION_H
+#define TNMLAB_SESSION_H
+
+#include <lua.h>
+#include <stddef.h>
+
+#include "options.h"
+#include "sink.h"
+
+typedef struct session {
+    lua_State *L;            /* the trusted state */
+    sink out;                /* results and print() */
+    sink err;                /* error messages */
+    const tnm_options *opts; /* the command line, borrowed */
+    char scripts_dir[4096];  /* folder with staging/, selection/, ... */
+    char data_dir[4096];     /* folder with the bundled cohorts */
+    char history_path[4096]; /* readline history, "" when none */
+    int quit;                /* set by `quit` and Ctrl-D */
+} session;
+
+/* Result of feeding one line to session_feed(). */
+typedef enum { FEED_DONE, FEED_MORE, FEED_ERROR } feed_status;
+
+/* Sets up the session: finds the scripts and data folders, creates the
+ * Lua state with every binding, and routes print() to s->out.
+ * Returns 0, or -1 with err filled (the caller reports it and exits). */
+int session_init(session *s, const tnm_options *opts, sink out, sink err, char *err_buf,
+                 size_t errlen);
+/* Closes the Lua state; the sinks are borrowed and stay open. */
+void session_close(session *s);
+
+/* Runs one trusted chunk (a -e argument or a REPL entry) and prints its
+ * results as the lua REPL does; errors go to s->err.  chunkname as in
+ * lua_load ("=stdin").  Returns 0 on success, 1 on a Lua error. */
+int session_run_chunk(session *s, const char *chunk, size_t len, const char *chunkname,
+                      int print_results);
+
+/* Runs a batch script with arg set as lua(1) does (arg[0] = path, arg[1..]
+ * = argv[first..argc-1], arg[-1] = the program).  Returns 0 or 1. */
+int session_run_script(session *s, const char *path, int argc, char **argv, int first);
+
+/* Feeds one input line to the REPL.  *pending accumulates an unfinished
+ * chunk across calls (malloc'd, owned by the caller, freed and NULLed here
+ * when a chunk completes).  A line that starts with a command name runs the
+ * command; anything else is Lua.  Returns FEED_MORE while the chunk is
+ * incomplete. */
+feed_status session_feed(session *s, char **pending, const char *line);
+
+#endif

@@ -1,0 +1,59 @@
+# cli.sh - the command line of DESIGN.md's public contract, run on the real binary.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+
+check_eq "-e prints the Lua version" "Lua 5.4" "$("$TNMLAB" -e 'print(_VERSION)')"
+check_has "--version names the program" "tnmlab " "$("$TNMLAB" --version)"
+check_has "--help shows usage" "usage: tnmlab" "$("$TNMLAB" --help)"
+check_eq "-e is repeatable, in order" "3" "$("$TNMLAB" -e 'a=1' -e 'b=2' -e 'print(a+b)')"
+
+# Batch: arg is set as lua(1) sets it, and the script gets ... too.
+cat > "$WORK/args.lua" <<'LUA'
+print(arg[0]:match("[^/]*$"), arg[1], arg[2], #arg, select("#", ...))
+LUA
+check_eq "script sees arg and ..." "args.lua	x	y z	2	2" "$("$TNMLAB" "$WORK/args.lua" x 'y z')"
+"$TNMLAB" "$WORK/args.lua" >/dev/null
+check_eq "script success exits 0" "0" "$?"
+
+# A script error exits 1 with file:line: message first on stderr.
+printf 'local x = 1\nerror("bad rule")\n' > "$WORK/bad.lua"
+err=$("$TNMLAB" "$WORK/bad.lua" 2>&1 >/dev/null)
+rc=$?
+check_eq "script error exits 1" "1" "$rc"
+check_eq "script error message is file:line: text" "$WORK/bad.lua:2: bad rule" "$(printf '%s\n' "$err" | head -n 1)"
+
+printf 'x = = 1\n' > "$WORK/syntax.lua"
+err=$("$TNMLAB" "$WORK/syntax.lua" 2>&1 >/dev/null)
+check_eq "syntax error exits 1" "1" "$?"
+check_has "syntax error names file:line" "$WORK/syntax.lua:1:" "$err"
+
+"$TNMLAB" "$WORK/missing.lua" 2>/dev/null
+check_eq "missing script exits 1" "1" "$?"
+
+# Usage errors exit 2 and say what was wrong.
+err=$("$TNMLAB" --no-such-option 2>&1)
+check_eq "unknown option exits 2" "2" "$?"
+check_has "unknown option is named" "--no-such-option" "$err"
+"$TNMLAB" -e 2>/dev/null
+check_eq "-e without a chunk exits 2" "2" "$?"
+"$TNMLAB" -e 'error("x")' 2>/dev/null
+check_eq "-e chunk error exits 1" "1" "$?"
+
+# Piped stdin: the same loop as the terminal REPL, sqlite3-style (no prompt).
+out=$(printf '1+1\nfor i = 1, 3 do\nio.write(i, " ")\nend\nprint()\n' | "$TNMLAB")
+check_eq "piped REPL: expression and multi-line chunk" "2
+1 2 3 " "$out"
+out=$(printf 'error("first")\nprint("still here")\n' | "$TNMLAB" 2>&1)
+check_has "piped REPL: error reported" "first" "$out"
+check_has "piped REPL: goes on after an error" "still here" "$out"
+printf 'print(1)\nerror("x")\n' | "$TNMLAB" >/dev/null 2>&1
+check_eq "piped REPL: exit 1 when a line failed" "1" "$?"
+out=$(printf 'help\n' | "$TNMLAB")
+check_has "help lists quit" "quit" "$out"
+out=$(printf 'help = 5\nprint(help)\n' | "$TNMLAB")
+check_eq "a Lua assignment to a command name stays Lua" "5" "$out"
+out=$(printf 'print("a")\nquit\nprint("b")\n' | "$TNMLAB")
+check_eq "quit stops reading" "a" "$out"
+err=$(printf 'for i = 1, 2 do\n' | "$TNMLAB" 2>&1)
+check_has "unfinished chunk at end of input is reported" "unfinished" "$err"
+
+finish
