@@ -56,7 +56,7 @@ static void make_parents(const char *path) {
         }
 }
 
-static void history_path(char *out, size_t n) {
+static void history_path_for(char *out, size_t n) {
     const char *state = getenv("XDG_STATE_HOME");
     const char *home = getenv("HOME");
     if (state && *state)
@@ -93,6 +93,39 @@ static struct {
     int done;
 } rl_ctx;
 
+void lineedit_history_load(session *s) {
+    history_path_for(s->history_path, sizeof s->history_path);
+    if (*s->history_path) {
+        make_parents(s->history_path);
+        read_history(s->history_path);
+    }
+    stifle_history(HISTORY_MAX);
+}
+
+feed_status lineedit_accept(session *s, char **pending, const char *line) {
+    char *entry = NULL;
+    if (*pending) {
+        size_t a = strlen(*pending), b = strlen(line);
+        entry = malloc(a + b + 2);
+        if (entry) {
+            memcpy(entry, *pending, a);
+            entry[a] = '\n';
+            memcpy(entry + a + 1, line, b + 1);
+        }
+    } else {
+        entry = strdup(line);
+    }
+    feed_status st = session_feed(s, pending, line);
+    if (st != FEED_MORE && entry && entry[strspn(entry, " \t\n")] != '\0') {
+        add_history(entry);
+        history_save(s->history_path);
+    }
+    free(entry);
+    return st;
+}
+
+const char *lineedit_prompt(feed_status st) { return st == FEED_MORE ? PROMPT_MORE : PROMPT; }
+
 static void on_line(char *line) {
     session *s = rl_ctx.s;
     if (line == NULL) { /* Ctrl-D on an empty line */
@@ -100,26 +133,9 @@ static void on_line(char *line) {
         rl_ctx.done = 1;
         return;
     }
-    char *entry = NULL;
-    if (rl_ctx.pending) {
-        size_t a = strlen(rl_ctx.pending), b = strlen(line);
-        entry = malloc(a + b + 2);
-        if (entry) {
-            memcpy(entry, rl_ctx.pending, a);
-            entry[a] = '\n';
-            memcpy(entry + a + 1, line, b + 1);
-        }
-    } else {
-        entry = strdup(line);
-    }
-    feed_status st = session_feed(s, &rl_ctx.pending, line);
-    if (st != FEED_MORE && entry && entry[strspn(entry, " \t\n")] != '\0') {
-        add_history(entry);
-        history_save(s->history_path);
-    }
-    free(entry);
+    feed_status st = lineedit_accept(s, &rl_ctx.pending, line);
     free(line);
-    rl_set_prompt(st == FEED_MORE ? PROMPT_MORE : PROMPT);
+    rl_set_prompt(lineedit_prompt(st));
     if (s->quit)
         rl_ctx.done = 1;
 }
@@ -145,12 +161,7 @@ static int run_readline(session *s) {
     rl_readline_name = "tnmlab";
     rl_catch_signals = 0;
     rl_change_environment = 0;
-    history_path(s->history_path, sizeof s->history_path);
-    if (*s->history_path) {
-        make_parents(s->history_path);
-        read_history(s->history_path);
-    }
-    stifle_history(HISTORY_MAX);
+    lineedit_history_load(s);
     sink_puts(&s->out, "tnmlab " PACKAGE_VERSION " (" LUA_RELEASE "): type help for commands, "
                        "Lua for anything else; Ctrl-D quits.\n");
     rl_callback_handler_install(PROMPT, on_line);

@@ -18,6 +18,9 @@
 #include "lineedit.h"
 #include "options.h"
 #include "session.h"
+#include "ui.h"
+
+#include <unistd.h>
 
 int main(int argc, char **argv) {
     /* ncursesw needs the user's locale for wide characters; numbers are
@@ -55,8 +58,11 @@ int main(int argc, char **argv) {
     if (rc == 0 && opts.script)
         rc = session_run_script(&s, opts.script, argc, argv, opts.script_index);
     int batch = opts.nchunks > 0 || opts.script;
-    if (rc == 0 && (!batch || opts.interactive))
-        rc = lineedit_run(&s);
+    if (rc == 0 && (!batch || opts.interactive)) {
+        int full = !opts.plain && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+        if (!full || ui_run(&s) != 0)
+            rc = lineedit_run(&s);
+    }
     session_close(&s);
     fflush(stdout);
     return rc ? 1 : 0;

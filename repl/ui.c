@@ -1,0 +1,650 @@
+/* ui.c - the full-screen REPL (see ui.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Readline runs through its callback interface with curses in charge of the
+ * terminal (the pattern of ulfalizer's readline-and-ncurses): curses reads
+ * keys, hands them to readline one at a time through rl_getc_function, and
+ * readline's redisplay draws rl_line_buffer into the input line.  Readline
+ * never prepares or restores the terminal itself.  Everything the program
+ * prints while the screen is up (print, io.write, stray stderr) lands in the
+ * log pane.
+ */
+#define _GNU_SOURCE
+#include "config.h"
+
+#include "ui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <lua.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "commands.h"
+#include "interrupt.h"
+#include "layout.h"
+#include "lineedit.h"
+#include "textlog.h"
+
+enum { PAIR_TITLE = 1, PAIR_ERROR, PAIR_INPUT, PAIR_NOTE, PAIR_STATUS };
+
+typedef struct ui {
+    session *s;
+    sink saved_out, saved_err;
+    layout lay;
+    int small; /* the screen is below the minimum size */
+    WINDOW *win[PANE_COUNT];
+    textlog log;
+    char *pending;   /* unfinished multi-line chunk */
+    int key;         /* the byte readline reads next */
+    int key_avail;
+    int done;
+    int capture_fd;  /* stdout and stderr while the screen is up */
+    int saved_fd1, saved_fd2;
+    FILE *tty;
+    SCREEN *screen;
+    int colors;
+} ui;
+
+/* Readline's hooks take no user data; they reach the UI through this. */
+static ui *active;
+
+/* --- output into the log ------------------------------------------------- */
+
+/* Moves whatever went to fd 1/2 since the last call into the log. */
+static void drain_capture(ui *u) {
+    fflush(stdout);
+    fflush(stderr);
+    off_t end = lseek(u->capture_fd, 0, SEEK_END);
+    if (end <= 0)
+        return;
+    lseek(u->capture_fd, 0, SEEK_SET);
+    char buf[8192];
+    ssize_t n;
+    while ((n = read(u->capture_fd, buf, sizeof buf)) > 0)
+        textlog_write(&u->log, buf, (size_t)n, TL_NORMAL);
+    if (ftruncate(u->capture_fd, 0) != 0) { /* nothing better to do */
+    }
+    lseek(u->capture_fd, 0, SEEK_SET);
+}
+
+/* Sink writes first drain the captured fd 1/2 output, so print() and
+ * io.write() appear in the order they happened. */
+static void log_out(sink *sk, const char *data, size_t len) {
+    drain_capture(sk->ud);
+    textlog_write(&((ui *)sk->ud)->log, data, len, TL_NORMAL);
+}
+
+static void log_err(sink *sk, const char *data, size_t len) {
+    drain_capture(sk->ud);
+    textlog_write(&((ui *)sk->ud)->log, data, len, TL_ERROR);
+}
+
+/* --- drawing --------------------------------------------------------------- */
+
+static attr_t style_attr(ui *u, tl_style st) {
+    switch (st) {
+    case TL_ERROR:
+        return u->colors ? COLOR_PAIR(PAIR_ERROR) | A_BOLD : A_BOLD;
+    case TL_INPUT:
+        return u->colors ? COLOR_PAIR(PAIR_INPUT) | A_BOLD : A_BOLD;
+    case TL_NOTE:
+        return u->colors ? COLOR_PAIR(PAIR_NOTE) : A_DIM;
+    default:
+        return A_NORMAL;
+    }
+}
+
+static void frame(ui *u, WINDOW *w, const char *title) {
+    werase(w);
+    box_set(w, WACS_VLINE, WACS_HLINE);
+    wattron(w, A_BOLD | (u->colors ? COLOR_PAIR(PAIR_TITLE) : 0));
+    mvwprintw(w, 0, 2, " %s ", title);
+    wattroff(w, A_BOLD | (u->colors ? COLOR_PAIR(PAIR_TITLE) : 0));
+}
+
+/* Writes a UTF-8 string at (y, x), clipped to the window's inner width. */
+static void put(WINDOW *w, int y, int x, const char *text) {
+    int maxx = getmaxx(w) - 1;
+    if (x >= maxx)
+        return;
+    wmove(w, y, x);
+    size_t starts[2];
+    size_t rows = textlog_wrap(text, maxx - x, starts, 2);
+    size_t n = rows > 1 ? starts[1] : strlen(text);
+    waddnstr(w, text, (int)n);
+}
+
+static void draw_status(ui *u) {
+    WINDOW *w = u->win[PANE_STATUS];
+    werase(w);
+    wbkgd(w, u->colors ? COLOR_PAIR(PAIR_STATUS) : A_REVERSE);
+    lua_State *L = u->s->L;
+    int staging = 0;
+    lua_getglobal(L, "tnm8");
+    staging += lua_istable(L, -1);
+    lua_getglobal(L, "tnm9");
+    staging += lua_istable(L, -1);
+    lua_pop(L, 2);
+    char line[256];
+    snprintf(line, sizeof line,
+             " tnmlab %s | staging: %s | help | PgUp/PgDn scroll | Ctrl-D quit",
+             PACKAGE_VERSION, staging == 2 ? "TNM 8 + 9" : staging ? "partial" : "not loaded");
+    put(w, 0, 0, line);
+}
+
+static void draw_rules(ui *u) {
+    WINDOW *w = u->win[PANE_RULES];
+    frame(u, w, "Rules");
+    put(w, 1, 2, "No rule set is active.");
+    put(w, 3, 2, "Staging at the prompt:");
+    put(w, 4, 4, "tnm8.stage(\"T2a\", \"N2\", \"M0\")");
+    put(w, 5, 4, "tnm9.stage(\"T1b\", \"N2a\", \"M0\")");
+    put(w, 7, 2, "Type help for the commands.");
+}
+
+static void draw_outcome(ui *u) {
+    WINDOW *w = u->win[PANE_OUTCOME];
+    frame(u, w, "Outcome");
+    put(w, 1, 2, "No cohort is loaded.");
+}
+
+static void draw_plot(ui *u) {
+    WINDOW *w = u->win[PANE_PLOT];
+    frame(u, w, "Kaplan-Meier");
+    put(w, 1, 2, "Curves appear once a cohort and a rule set are active.");
+}
+
+static void draw_log(ui *u) {
+    WINDOW *w = u->win[PANE_LOG];
+    werase(w);
+    int h = getmaxy(w), width = getmaxx(w);
+    whline_set(w, WACS_HLINE, width);
+    if (u->log.scroll) {
+        char note[64];
+        snprintf(note, sizeof note, " scrolled back %zu lines (PgDn) ", u->log.scroll);
+        mvwaddstr(w, 0, 2, note);
+    }
+    /* Fill from the bottom up, wrapping long lines. */
+    int y = h - 1;
+    size_t total = u->log.count;
+    size_t skip = u->log.scroll < total ? u->log.scroll : total;
+    for (size_t i = total - skip; i-- > 0 && y >= 1;) {
+        const tl_line *l = textlog_get(&u->log, i);
+        size_t starts[64];
+        size_t rows = textlog_wrap(l->text, width, starts, 64);
+        if (rows > 64)
+            rows = 64;
+        wattron(w, style_attr(u, l->style));
+        for (size_t r = rows; r-- > 0 && y >= 1;) {
+            size_t end = r + 1 < rows ? starts[r + 1] : strlen(l->text);
+            mvwaddnstr(w, y--, 0, l->text + starts[r], (int)(end - starts[r]));
+        }
+        wattroff(w, style_attr(u, l->style));
+    }
+}
+
+/* Display width of the first n bytes of a UTF-8 string. */
+static int text_width(const char *s, size_t n) {
+    int width = 0;
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    size_t i = 0;
+    while (i < n) {
+        wchar_t wc;
+        size_t k = mbrtowc(&wc, s + i, n - i, &st);
+        if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+            memset(&st, 0, sizeof st);
+            k = 1;
+            width++;
+        } else {
+            int cw = wcwidth(wc);
+            width += cw > 0 ? cw : 0;
+        }
+        i += k;
+    }
+    return width;
+}
+
+/* rl_redisplay_function: the prompt and the line, scrolled sideways so the
+ * cursor stays visible; the cursor column counts display cells (wcwidth). */
+static void draw_input(void) {
+    ui *u = active;
+    if (u == NULL || u->small)
+        return;
+    WINDOW *w = u->win[PANE_INPUT];
+    werase(w);
+    const char *prompt = rl_display_prompt ? rl_display_prompt : "";
+    int width = getmaxx(w);
+    int pw = text_width(prompt, strlen(prompt));
+    int cursor = text_width(rl_line_buffer, (size_t)rl_point);
+    /* Skip whole characters from the left until the cursor fits. */
+    size_t from = 0;
+    int skipped = 0;
+    while (pw + cursor - skipped >= width - 1 && from < (size_t)rl_point) {
+        mbstate_t st;
+        memset(&st, 0, sizeof st);
+        wchar_t wc;
+        size_t k = mbrtowc(&wc, rl_line_buffer + from, (size_t)rl_end - from, &st);
+        if (k == (size_t)-1 || k == (size_t)-2 || k == 0)
+            k = 1;
+        skipped += text_width(rl_line_buffer + from, k);
+        from += k;
+    }
+    wattron(w, A_BOLD);
+    mvwaddstr(w, 0, 0, prompt);
+    wattroff(w, A_BOLD);
+    waddnstr(w, rl_line_buffer + from, -1);
+    wmove(w, 0, pw + cursor - skipped);
+    wnoutrefresh(w);
+    doupdate();
+}
+
+static void draw_small(void) {
+    erase();
+    char msg[128];
+    snprintf(msg, sizeof msg, "tnmlab needs at least %dx%d; this terminal is %dx%d.",
+             LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, COLS, LINES);
+    mvaddnstr(LINES / 2, 0, msg, COLS);
+    mvaddnstr(LINES / 2 + 1, 0, "Enlarge the window (or Ctrl-D to quit).", COLS);
+    refresh();
+}
+
+static void draw_all(ui *u) {
+    if (u->small) {
+        draw_small();
+        return;
+    }
+    draw_status(u);
+    draw_rules(u);
+    draw_outcome(u);
+    draw_plot(u);
+    draw_log(u);
+    for (int i = 0; i < PANE_COUNT; i++)
+        if (i != PANE_INPUT)
+            wnoutrefresh(u->win[i]);
+    draw_input();
+}
+
+static void free_windows(ui *u) {
+    for (int i = 0; i < PANE_COUNT; i++) {
+        if (u->win[i])
+            delwin(u->win[i]);
+        u->win[i] = NULL;
+    }
+}
+
+/* (Re)creates the pane windows for the current terminal size. */
+static void relayout(ui *u) {
+    free_windows(u);
+    u->small = layout_compute(COLS, LINES, &u->lay) != 0;
+    clearok(curscr, TRUE);
+    if (u->small)
+        return;
+    for (int i = 0; i < PANE_COUNT; i++) {
+        rect r = u->lay.pane[i];
+        u->win[i] = newwin(r.h, r.w, r.y, r.x);
+    }
+    keypad(u->win[PANE_INPUT], TRUE);
+    wtimeout(u->win[PANE_INPUT], 100);
+    rl_set_screen_size(1, u->lay.pane[PANE_INPUT].w);
+}
+
+/* --- readline hooks -------------------------------------------------------- */
+
+static int rl_getc_hook(FILE *f) {
+    (void)f;
+    active->key_avail = 0;
+    return active->key;
+}
+
+static int rl_avail_hook(void) { return active->key_avail; }
+
+static void rl_noop_prep(int meta) { (void)meta; }
+static void rl_noop_deprep(void) {}
+
+static void feed_byte(ui *u, int c) {
+    u->key = c;
+    u->key_avail = 1;
+    rl_callback_read_char();
+}
+
+static void feed_bytes(ui *u, const char *s) {
+    while (*s)
+        feed_byte(u, (unsigned char)*s++);
+}
+
+static void on_line(char *line) {
+    ui *u = active;
+    if (line == NULL) { /* Ctrl-D on an empty line */
+        u->done = 1;
+        return;
+    }
+    textlog_write(&u->log, rl_display_prompt ? rl_display_prompt : "", strlen(rl_display_prompt ? rl_display_prompt : ""), TL_INPUT);
+    textlog_write(&u->log, line, strlen(line), TL_INPUT);
+    textlog_write(&u->log, "\n", 1, TL_INPUT);
+    u->log.scroll = 0;
+    feed_status st = lineedit_accept(u->s, &u->pending, line);
+    free(line);
+    drain_capture(u);
+    textlog_flush(&u->log);
+    rl_set_prompt(lineedit_prompt(st));
+    if (u->s->quit)
+        u->done = 1;
+    draw_all(u);
+}
+
+/* Completion: commands for the first word, then Lua names (globals, or the
+ * fields of a table before a '.' or ':'). */
+static char **complete_names;
+static size_t complete_count, complete_next;
+
+static void complete_reset(void) {
+    for (size_t i = 0; i < complete_count; i++)
+        free(complete_names[i]);
+    free(complete_names);
+    complete_names = NULL;
+    complete_count = complete_next = 0;
+}
+
+static void complete_add(const char *prefix, const char *name) {
+    char **n = realloc(complete_names, (complete_count + 1) * sizeof *n);
+    if (n == NULL)
+        return;
+    complete_names = n;
+    size_t a = strlen(prefix), b = strlen(name);
+    char *s = malloc(a + b + 1);
+    if (s == NULL)
+        return;
+    memcpy(s, prefix, a);
+    memcpy(s + a, name, b + 1);
+    complete_names[complete_count++] = s;
+}
+
+static void complete_collect(const char *text, int first_word) {
+    complete_reset();
+    size_t tlen = strlen(text);
+    if (first_word)
+        for (const cmd_entry *c = commands_table; c->name; c++)
+            if (strncmp(c->name, text, tlen) == 0)
+                complete_add("", c->name);
+    lua_State *L = active->s->L;
+    const char *dot = strrchr(text, '.');
+    const char *colon = strrchr(text, ':');
+    const char *sep = dot > colon ? dot : colon;
+    int top = lua_gettop(L);
+    const char *stem = text;
+    if (sep) {
+        /* Resolve a.b.c one field at a time, without calling metamethods. */
+        lua_pushglobaltable(L);
+        const char *p = text;
+        while (p < sep) {
+            const char *q = p;
+            while (q < sep && *q != '.' && *q != ':')
+                q++;
+            lua_pushlstring(L, p, (size_t)(q - p));
+            if (!lua_istable(L, -2)) {
+                lua_settop(L, top);
+                return;
+            }
+            lua_rawget(L, -2);
+            lua_remove(L, -2);
+            p = q + 1;
+        }
+        if (!lua_istable(L, -1)) {
+            lua_settop(L, top);
+            return;
+        }
+        stem = sep + 1;
+    } else {
+        lua_pushglobaltable(L);
+    }
+    size_t slen = strlen(stem);
+    char prefix[256];
+    snprintf(prefix, sizeof prefix, "%.*s", (int)(stem - text), text);
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        if (lua_type(L, -2) == LUA_TSTRING) {
+            const char *k = lua_tostring(L, -2);
+            if (strncmp(k, stem, slen) == 0)
+                complete_add(prefix, k);
+        }
+        lua_pop(L, 1);
+    }
+    lua_settop(L, top);
+}
+
+static char *complete_generator(const char *text, int state) {
+    (void)text;
+    (void)state;
+    if (complete_next < complete_count)
+        return strdup(complete_names[complete_next++]);
+    return NULL;
+}
+
+static char **complete(const char *text, int start, int end) {
+    (void)end;
+    int first = 1;
+    for (int i = 0; i < start; i++)
+        if (rl_line_buffer[i] != ' ' && rl_line_buffer[i] != '\t')
+            first = 0;
+    complete_collect(text, first && active->pending == NULL);
+    rl_attempted_completion_over = 1;
+    return rl_completion_matches(text, complete_generator);
+}
+
+/* Shows a list of candidates in the log instead of printing over the screen. */
+static void show_matches(char **matches, int n, int maxlen) {
+    (void)maxlen;
+    ui *u = active;
+    char line[1024];
+    size_t o = 0;
+    for (int i = 1; i <= n; i++) {
+        int k = snprintf(line + o, sizeof line - o, "%s%s", o ? "  " : "", matches[i]);
+        if (k < 0 || (size_t)k >= sizeof line - o)
+            break;
+        o += (size_t)k;
+    }
+    textlog_write(&u->log, line, o, TL_NOTE);
+    textlog_write(&u->log, "\n", 1, TL_NOTE);
+    draw_all(u);
+}
+
+/* --- the loop -------------------------------------------------------------- */
+
+/* Curses reports some keys as KEY_* codes; readline wants the escape
+ * sequences a terminal would send. */
+static const char *key_sequence(int key) {
+    switch (key) {
+    case KEY_LEFT: return "\033[D";
+    case KEY_RIGHT: return "\033[C";
+    case KEY_UP: return "\033[A";
+    case KEY_DOWN: return "\033[B";
+    case KEY_HOME: return "\033[H";
+    case KEY_END: return "\033[F";
+    case KEY_DC: return "\033[3~";
+    case KEY_BACKSPACE: return "\177";
+    case KEY_ENTER: return "\r";
+    default: return NULL;
+    }
+}
+
+static void clear_line(ui *u) {
+    free(u->pending);
+    u->pending = NULL;
+    rl_free_line_state();
+    rl_callback_sigcleanup();
+    rl_replace_line("", 0);
+    rl_point = rl_end = 0;
+    rl_set_prompt(lineedit_prompt(FEED_DONE));
+    rl_callback_handler_remove();
+    rl_callback_handler_install(lineedit_prompt(FEED_DONE), on_line);
+    textlog_write(&u->log, "^C\n", 3, TL_NOTE);
+    draw_all(u);
+}
+
+static void handle_key(ui *u, int kind, wint_t ch) {
+    if (kind == KEY_CODE_YES) {
+        if (ch == KEY_RESIZE) {
+            relayout(u);
+            draw_all(u);
+            return;
+        }
+        if (ch == KEY_PPAGE || ch == KEY_NPAGE) {
+            int page = u->small ? 1 : u->lay.pane[PANE_LOG].h - 2;
+            if (ch == KEY_PPAGE)
+                u->log.scroll += (size_t)page;
+            else
+                u->log.scroll = u->log.scroll > (size_t)page ? u->log.scroll - (size_t)page : 0;
+            if (u->log.scroll >= u->log.count)
+                u->log.scroll = u->log.count ? u->log.count - 1 : 0;
+            draw_all(u);
+            return;
+        }
+        const char *seq = key_sequence((int)ch);
+        if (seq)
+            feed_bytes(u, seq);
+        return;
+    }
+    /* A wide character: hand readline its UTF-8 bytes. */
+    char mb[MB_LEN_MAX];
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    size_t n = wcrtomb(mb, (wchar_t)ch, &st);
+    if (n == (size_t)-1)
+        return;
+    for (size_t i = 0; i < n; i++)
+        feed_byte(u, (unsigned char)mb[i]);
+}
+
+static int setup(ui *u) {
+    /* curses draws on a duplicate of the terminal; fd 1 and 2 go to an
+     * anonymous file that is drained into the log after each command. */
+    u->saved_fd1 = dup(STDOUT_FILENO);
+    u->saved_fd2 = dup(STDERR_FILENO);
+    u->capture_fd = memfd_create("tnmlab-output", 0);
+    if (u->saved_fd1 < 0 || u->saved_fd2 < 0 || u->capture_fd < 0)
+        return -1;
+    u->tty = fdopen(dup(u->saved_fd1), "w");
+    if (u->tty == NULL)
+        return -1;
+    u->screen = newterm(NULL, u->tty, stdin);
+    if (u->screen == NULL)
+        return -1;
+    fflush(stdout);
+    fflush(stderr);
+    dup2(u->capture_fd, STDOUT_FILENO);
+    dup2(u->capture_fd, STDERR_FILENO);
+    cbreak();
+    noecho();
+    nonl();
+    u->colors = has_colors();
+    if (u->colors) {
+        start_color();
+        use_default_colors();
+        init_pair(PAIR_TITLE, COLOR_CYAN, -1);
+        init_pair(PAIR_ERROR, COLOR_RED, -1);
+        init_pair(PAIR_INPUT, COLOR_YELLOW, -1);
+        init_pair(PAIR_NOTE, COLOR_GREEN, -1);
+        init_pair(PAIR_STATUS, COLOR_BLACK, COLOR_CYAN);
+    }
+    return 0;
+}
+
+static void teardown(ui *u) {
+    free_windows(u);
+    if (u->screen) {
+        endwin();
+        delscreen(u->screen);
+    }
+    if (u->tty)
+        fclose(u->tty);
+    fflush(stdout);
+    fflush(stderr);
+    if (u->saved_fd1 >= 0) {
+        dup2(u->saved_fd1, STDOUT_FILENO);
+        close(u->saved_fd1);
+    }
+    if (u->saved_fd2 >= 0) {
+        dup2(u->saved_fd2, STDERR_FILENO);
+        close(u->saved_fd2);
+    }
+    if (u->capture_fd >= 0)
+        close(u->capture_fd);
+}
+
+int ui_run(session *s) {
+    ui u;
+    memset(&u, 0, sizeof u);
+    u.s = s;
+    u.saved_fd1 = u.saved_fd2 = u.capture_fd = -1;
+    if (textlog_init(&u.log, 5000) != 0)
+        return -1;
+    if (setup(&u) != 0) {
+        teardown(&u);
+        textlog_free(&u.log);
+        sink_printf(&s->err, "tnmlab: cannot set up the full-screen terminal; try --plain\n");
+        return -1;
+    }
+    active = &u;
+    u.saved_out = s->out;
+    u.saved_err = s->err;
+    s->out.write = log_out;
+    s->out.ud = &u;
+    s->err.write = log_err;
+    s->err.ud = &u;
+
+    rl_readline_name = "tnmlab";
+    rl_catch_signals = 0;
+    rl_catch_sigwinch = 0;
+    rl_change_environment = 0;
+    rl_prep_term_function = rl_noop_prep;
+    rl_deprep_term_function = rl_noop_deprep;
+    rl_getc_function = rl_getc_hook;
+    rl_input_available_hook = rl_avail_hook;
+    rl_redisplay_function = draw_input;
+    rl_attempted_completion_function = complete;
+    rl_completion_display_matches_hook = show_matches;
+    lineedit_history_load(s);
+
+    textlog_write(&u.log, "tnmlab " PACKAGE_VERSION " (" LUA_RELEASE
+                          "): type help for commands, Lua for anything else.\n", 
+                  strlen("tnmlab " PACKAGE_VERSION " (" LUA_RELEASE
+                         "): type help for commands, Lua for anything else.\n"), TL_NOTE);
+    relayout(&u);
+    rl_callback_handler_install(lineedit_prompt(FEED_DONE), on_line);
+    draw_all(&u);
+
+    while (!u.done) {
+        wint_t ch;
+        WINDOW *in = u.small ? stdscr : u.win[PANE_INPUT];
+        if (u.small)
+            timeout(100);
+        int kind = wget_wch(in, &ch);
+        if (tnm_interrupted()) { /* Ctrl-C at the prompt: clear the line */
+            tnm_interrupt_clear();
+            clear_line(&u);
+            continue;
+        }
+        if (kind == ERR)
+            continue;
+        handle_key(&u, kind, ch);
+    }
+
+    rl_callback_handler_remove();
+    complete_reset();
+    free(u.pending);
+    teardown(&u);
+    s->out = u.saved_out;
+    s->err = u.saved_err;
+    active = NULL;
+    textlog_free(&u.log);
+    return 0;
+}
