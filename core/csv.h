@@ -1,0 +1,106 @@
+/* csv.h - reading and writing cohorts as CSV (RFC 4180 and the messy rest).
+ *
+ * Part of tnmlab (core layer: plain C11).  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Reading: quoted fields with embedded separators, quotes ("") and newlines;
+ * LF, CRLF or CR line ends; a UTF-8 byte-order mark; blank lines skipped.
+ * The first non-blank line is the header.  Each column's type is inferred
+ * as R's read.csv does (every non-missing value a number -> number; every
+ * one TRUE/FALSE/T/F/true/false/True/False -> bool; else string; a column
+ * with no value at all -> number), unless overridden.  Quoting does not
+ * change a value's type, and quoted markers ("NA") are missing too, as in R.
+ * An empty cell is missing in number and bool columns; in a string column
+ * it is missing when "" is among the markers (it is by default).  The token
+ * `none` is an ordinary value (a known-empty list), never missing.
+ * Numbers are always read with '.' (or the decimal option), never through
+ * the process locale, and equal strtod()'s result to the bit.
+ *
+ * Errors are "FILE:LINE:FIELD: what was expected" (FIELD = 1-based column
+ * number) or "FILE: ..." when there is no position; the reader either
+ * returns a complete cohort or nothing.
+ */
+#ifndef TNMLAB_CSV_H
+#define TNMLAB_CSV_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cohort.h"
+
+/* A name pair: map {key = dictionary name, value = header name}. */
+typedef struct csv_pair {
+    const char *key;
+    const char *value;
+} csv_pair;
+
+/* A forced column type; name is the column's name after mapping, or its
+ * header name. */
+typedef struct csv_typespec {
+    const char *name;
+    cohort_type type;
+} csv_typespec;
+
+typedef struct csv_options {
+    char sep;     /* field separator; 0 = ',' */
+    char decimal; /* decimal mark in numbers; 0 = '.' */
+    /* missing-value markers; NULL = csv_default_na ("", "NA", "NaN", ".") */
+    const char *const *na;
+    size_t nna;
+    const csv_pair *map; /* rename header columns; each must exist */
+    size_t nmap;
+    const csv_typespec *types; /* forced types; each column must exist */
+    size_t ntypes;
+    /* event columns with R's coding: 0/1, TRUE/FALSE, or 1/2 (2 = event,
+     * mapped to 0/1 when any 2 occurs); stored as numbers 0/1 */
+    const char *const *status;
+    size_t nstatus;
+} csv_options;
+
+typedef struct csv_write_options {
+    char sep;       /* 0 = ',' */
+    char decimal;   /* 0 = '.' */
+    const char *na; /* text for a missing cell; NULL = "NA" */
+} csv_write_options;
+
+extern const char *const csv_default_na[];
+extern const size_t csv_default_nna;
+
+/* Zeroes o: comma-separated, '.' decimals, default markers, no map. */
+void csv_options_init(csv_options *o);
+
+/* Reads the CSV file at path (mmap where possible).  name is used in
+ * messages (NULL = path).  Returns a new cohort the caller frees with
+ * cohort_free(), or NULL with a message in err: bad input names file, line
+ * and column; an unreadable file names the system error. */
+cohort *csv_read_file(const char *path, const char *name, const csv_options *o,
+                      char *err, size_t errlen);
+
+/* As csv_read_file on len bytes at buf (need not be NUL-terminated). */
+cohort *csv_read_buffer(const char *buf, size_t len, const char *name,
+                        const csv_options *o, char *err, size_t errlen);
+
+/* Writes c to f: header, then one line per row, LF line ends; strings and
+ * names quoted as R's write.csv does, numbers in the shortest form that
+ * reads back to the same double, booleans TRUE/FALSE, missing as o->na.
+ * o may be NULL.  Returns 0, or -1 with err filled on an I/O error. */
+int csv_write_stream(const cohort *c, FILE *f, const csv_write_options *o,
+                     char *err, size_t errlen);
+
+/* Writes c to path atomically (temporary file in the same folder, fsync,
+ * rename): an existing file is replaced whole or not at all.
+ * Returns 0, or -1 with err filled. */
+int csv_write_file(const cohort *c, const char *path, const csv_write_options *o,
+                   char *err, size_t errlen);
+
+/* Parses s[0..len) as one number with the given decimal mark ('.' or ',');
+ * surrounding spaces and tabs are allowed.  Plain decimals take a fast exact
+ * path; anything else goes to strtod() in the C locale, so the result always
+ * equals strtod's.  Returns 1 and sets *out, or 0 if s is not a number. */
+int csv_parse_number(const char *s, size_t len, char decimal, double *out);
+
+/* Formats v in the shortest %.{15,16,17}g form that reads back exactly,
+ * integers without exponent up to 1e15, NaN as "NA", infinities as
+ * "Inf"/"-Inf".  buf needs 32 bytes.  Returns the length. */
+size_t csv_format_number(double v, char decimal, char *buf);
+
+#endif

@@ -1,0 +1,139 @@
+/* csv_write.c - writing a cohort as CSV, atomically.
+ *
+ * Part of tnmlab (core layer).  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "csv.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static void put_quoted(FILE *f, const char *s)
+{
+    putc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            putc('"', f);
+        putc(*s, f);
+    }
+    putc('"', f);
+}
+
+int csv_write_stream(const cohort *c, FILE *f, const csv_write_options *o, char *err, size_t errlen)
+{
+    char sep = o && o->sep ? o->sep : ',';
+    char decimal = o && o->decimal ? o->decimal : '.';
+    const char *na = o && o->na ? o->na : "NA";
+    size_t ncols = cohort_ncols(c), nrows = cohort_nrows(c);
+    char num[32];
+    for (size_t j = 0; j < ncols; j++) {
+        if (j)
+            putc(sep, f);
+        put_quoted(f, cohort_col(c, j)->name);
+    }
+    putc('\n', f);
+    for (size_t i = 0; i < nrows; i++) {
+        for (size_t j = 0; j < ncols; j++) {
+            const cohort_column *col = cohort_col(c, j);
+            if (j)
+                putc(sep, f);
+            switch (col->type) {
+            case COHORT_NUM:
+                if (isnan(col->v.num[i]))
+                    fputs(na, f);
+                else {
+                    csv_format_number(col->v.num[i], decimal, num);
+                    fputs(num, f);
+                }
+                break;
+            case COHORT_STR: {
+                const char *s = cohort_str(col, i);
+                if (s)
+                    put_quoted(f, s);
+                else
+                    fputs(na, f);
+                break;
+            }
+            case COHORT_BOOL:
+                fputs(col->v.b[i] < 0 ? na : col->v.b[i] ? "TRUE" : "FALSE", f);
+                break;
+            }
+        }
+        putc('\n', f);
+    }
+    if (fflush(f) != 0 || ferror(f)) {
+        set_err(err, errlen, "write error: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int csv_write_file(const cohort *c, const char *path, const csv_write_options *o, char *err,
+                   size_t errlen)
+{
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (!tmp) {
+        set_err(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        set_err(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        set_err(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    char why[200];
+    int rc = csv_write_stream(c, f, o, why, sizeof why);
+    if (rc == 0 && fsync(fd) != 0) {
+        snprintf(why, sizeof why, "fsync: %s", strerror(errno));
+        rc = -1;
+    }
+    if (fclose(f) != 0 && rc == 0) {
+        snprintf(why, sizeof why, "close: %s", strerror(errno));
+        rc = -1;
+    }
+    /* mkstemp makes 0600; a data file is as readable as any other */
+    if (rc == 0) {
+        mode_t mask = umask(0);
+        umask(mask);
+        chmod(tmp, 0666 & ~mask);
+    }
+    if (rc == 0 && rename(tmp, path) != 0) {
+        snprintf(why, sizeof why, "rename: %s", strerror(errno));
+        rc = -1;
+    }
+    if (rc != 0) {
+        set_err(err, errlen, "%s: %s", path, why);
+        unlink(tmp);
+    }
+    free(tmp);
+    return rc;
+}
