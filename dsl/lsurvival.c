@@ -1,0 +1,817 @@
+/* lsurvival.c - the `survival` Lua binding (see lsurvival.h).
+ *
+ * Part of tnmlab (dsl layer).  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Reads cohort columns in place and calls core/km, core/logrank, core/cox.
+ * Work that depends only on a column (its time order, its event coding, the
+ * stratum codes of a `by` column) is kept in a cache userdata per cohort and
+ * column, in a registry table with weak keys (the cohort userdata), and
+ * rebuilt when the column's generation, data or length changes.
+ */
+#include "lsurvival.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cohort.h"
+#include "cox.h"
+#include "km.h"
+#include "lcohort.h"
+#include "logrank.h"
+
+#define CACHE_MT "tnmlab.survival.cache"
+#define FIT_MT "tnmlab.survival.km"
+#define CACHE_KEY "tnmlab.survival.caches"
+#define MAX_STRATA 10000
+#define MONTH_DAYS 30.4375 /* 365.25 / 12 */
+
+/* ---- per-column cache ------------------------------------------------ */
+
+typedef struct col_cache {
+    const void *data; /* the column array it was built from */
+    uint64_t generation;
+    size_t nrows;
+    surv_order *order;  /* "order": sorted times */
+    int event_12;       /* "event": number column coded 1/2 */
+    int32_t *codes;     /* "by": stratum code per row (number/boolean columns) */
+    int32_t *map;       /* "by": string code -> stratum (string columns) */
+    int32_t nmap;
+    char **names;       /* "by": stratum names in R's order */
+    int32_t nnames;
+    surv_keys *keys;    /* "keys": event and stratum in time order */
+    const void *dep[2]; /* "keys": the event and by columns it was built from */
+    uint64_t depgen[2];
+    const surv_order *dep_order;
+} col_cache;
+
+static void cache_clear(col_cache *cc)
+{
+    surv_order_free(cc->order);
+    free(cc->codes);
+    free(cc->map);
+    for (int32_t i = 0; cc->names && i < cc->nnames; i++) free(cc->names[i]);
+    free(cc->names);
+    surv_keys_free(cc->keys);
+    memset(cc, 0, sizeof *cc);
+}
+
+static int cache_gc(lua_State *L)
+{
+    cache_clear(luaL_checkudata(L, 1, CACHE_MT));
+    return 0;
+}
+
+static const void *col_data(const cohort_column *col)
+{
+    return col->type == COHORT_NUM ? (const void *)col->v.num
+         : col->type == COHORT_STR ? (const void *)col->v.str : (const void *)col->v.b;
+}
+
+/* The cache entry kind:name for the cohort at index ci.  Fresh is set when
+ * the entry is new or stale (then emptied).  Stack: [] -> [] (the entry is
+ * kept alive by the registry table, itself keyed by the cohort). */
+static col_cache *cache_get(lua_State *L, int ci, const cohort *c, const cohort_column *col,
+                            const char *kind, int *fresh)
+{
+    if (lua_getfield(L, LUA_REGISTRYINDEX, CACHE_KEY) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_createtable(L, 0, 1);
+        lua_pushliteral(L, "k");
+        lua_setfield(L, -2, "__mode");
+        lua_setmetatable(L, -2);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, CACHE_KEY);
+    }
+    lua_pushvalue(L, ci);
+    if (lua_rawget(L, -2) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, ci);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, -4);
+    }
+    lua_pushfstring(L, "%s:%s", kind, col->name);
+    lua_pushvalue(L, -1);
+    col_cache *cc;
+    if (lua_rawget(L, -3) == LUA_TUSERDATA) {
+        cc = luaL_checkudata(L, -1, CACHE_MT);
+        lua_pop(L, 2);
+    } else {
+        lua_pop(L, 1);
+        cc = lua_newuserdatauv(L, sizeof *cc, 0);
+        memset(cc, 0, sizeof *cc);
+        luaL_setmetatable(L, CACHE_MT);
+        lua_rawset(L, -3);
+    }
+    lua_pop(L, 2);
+    *fresh = cc->data != col_data(col) || cc->generation != col->generation ||
+             cc->nrows != cohort_nrows(c);
+    if (*fresh) {
+        cache_clear(cc);
+        cc->data = col_data(col);
+        cc->generation = col->generation;
+        cc->nrows = cohort_nrows(c);
+    }
+    return cc;
+}
+
+/* ---- reading arguments ------------------------------------------------- */
+
+static cohort_column *need_col(lua_State *L, const cohort *c, const char *fn, const char *name)
+{
+    cohort_column *col = cohort_find(c, name);
+    if (!col) luaL_error(L, "%s: no column '%s' in the cohort", fn, name);
+    return col;
+}
+
+/* Fills time, order and event of in.  Stack: unchanged. */
+static void setup_outcome(lua_State *L, int ci, const cohort *c, const char *fn,
+                          const char *tname, const char *ename, surv_input *in)
+{
+    char err[256];
+    cohort_column *tc = need_col(L, c, fn, tname);
+    cohort_column *ec = need_col(L, c, fn, ename);
+    if (tc->type != COHORT_NUM)
+        luaL_error(L, "%s: time column '%s' is not numeric", fn, tname);
+    memset(in, 0, sizeof *in);
+    in->nrows = cohort_nrows(c);
+    in->time = tc->v.num;
+    in->ngroups = 1;
+    int fresh;
+    col_cache *oc = cache_get(L, ci, c, tc, "order", &fresh);
+    if (fresh && surv_order_build(tc->v.num, in->nrows, &oc->order, err, sizeof err) < 0) {
+        oc->data = NULL;
+        luaL_error(L, "%s: %s", fn, err);
+    }
+    in->order = oc->order;
+    if (ec->type == COHORT_BOOL) {
+        in->event_i8 = ec->v.b;
+    } else if (ec->type == COHORT_NUM) {
+        /* Surv(): a numeric status whose largest value is 2 is coded 1/2 */
+        col_cache *evc = cache_get(L, ci, c, ec, "event", &fresh);
+        if (fresh) {
+            double mx = -INFINITY;
+            for (size_t i = 0; i < in->nrows; i++)
+                if (ec->v.num[i] > mx) mx = ec->v.num[i];
+            evc->event_12 = mx == 2;
+        }
+        in->event_num = ec->v.num;
+        in->event_12 = evc->event_12;
+    } else {
+        luaL_error(L, "%s: event column '%s' holds text; use 0/1, FALSE/TRUE or 1/2", fn,
+                   ename);
+    }
+}
+
+static char *dupstr(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Fills the strata of in from column `by`; returns the stratum names (owned
+ * by the cache).  Stack: unchanged. */
+static char **setup_by(lua_State *L, int ci, const cohort *c, const char *fn, const char *by,
+                       surv_input *in)
+{
+    cohort_column *bc = need_col(L, c, fn, by);
+    int fresh;
+    col_cache *cc = cache_get(L, ci, c, bc, "by", &fresh);
+    size_t n = cohort_nrows(c);
+    if (fresh) {
+        char buf[64];
+        if (bc->type == COHORT_STR) {
+            int32_t nl = bc->nlevels;
+            int32_t *ix = malloc(((size_t)nl + 1) * sizeof *ix);
+            cc->map = malloc(((size_t)nl + 1) * sizeof *cc->map);
+            cc->names = calloc((size_t)nl + 1, sizeof *cc->names);
+            if (!ix || !cc->map || !cc->names) {
+                free(ix);
+                cache_clear(cc);
+                luaL_error(L, "%s: out of memory", fn);
+            }
+            for (int32_t i = 0; i < nl; i++) ix[i] = i;
+            for (int32_t i = 1; i < nl; i++) { /* C-locale byte order */
+                int32_t v = ix[i], j = i;
+                while (j > 0 && strcmp(bc->levels[ix[j - 1]], bc->levels[v]) > 0) {
+                    ix[j] = ix[j - 1];
+                    j--;
+                }
+                ix[j] = v;
+            }
+            for (int32_t s = 0; s < nl; s++) {
+                cc->map[ix[s]] = s;
+                cc->names[s] = dupstr(bc->levels[ix[s]]);
+            }
+            cc->nmap = nl;
+            cc->nnames = nl;
+            free(ix);
+        } else if (bc->type == COHORT_BOOL) {
+            cc->codes = malloc((n ? n : 1) * sizeof *cc->codes);
+            cc->names = calloc(2, sizeof *cc->names);
+            if (!cc->codes || !cc->names) {
+                cache_clear(cc);
+                luaL_error(L, "%s: out of memory", fn);
+            }
+            for (size_t i = 0; i < n; i++) cc->codes[i] = bc->v.b[i] < 0 ? -1 : bc->v.b[i] != 0;
+            cc->names[0] = dupstr("FALSE");
+            cc->names[1] = dupstr("TRUE");
+            cc->nnames = 2;
+        } else {
+            /* distinct numbers ascending; name as R's as.character (15 digits) */
+            double *u = malloc((n ? n : 1) * sizeof *u);
+            cc->codes = malloc((n ? n : 1) * sizeof *cc->codes);
+            if (!u || !cc->codes) {
+                free(u);
+                cache_clear(cc);
+                luaL_error(L, "%s: out of memory", fn);
+            }
+            size_t nu = 0;
+            for (size_t i = 0; i < n; i++) {
+                double v = bc->v.num[i];
+                if (isnan(v)) continue;
+                size_t k = 0; /* few strata expected: linear probe of the list */
+                while (k < nu && u[k] != v) k++;
+                if (k == nu) {
+                    if (nu >= MAX_STRATA) {
+                        free(u);
+                        cache_clear(cc);
+                        luaL_error(L, "%s: column '%s' has more than %d distinct values", fn,
+                                   by, MAX_STRATA);
+                    }
+                    u[nu++] = v;
+                }
+            }
+            qsort(u, nu, sizeof *u, cmp_dbl);
+            cc->names = calloc(nu + 1, sizeof *cc->names);
+            if (!cc->names) {
+                free(u);
+                cache_clear(cc);
+                luaL_error(L, "%s: out of memory", fn);
+            }
+            for (size_t k = 0; k < nu; k++) {
+                snprintf(buf, sizeof buf, "%.15g", u[k]);
+                cc->names[k] = dupstr(buf);
+            }
+            cc->nnames = (int32_t)nu;
+            int32_t last = -1;
+            for (size_t i = 0; i < n; i++) {
+                double v = bc->v.num[i];
+                if (isnan(v)) {
+                    cc->codes[i] = -1;
+                    continue;
+                }
+                if (last >= 0 && u[last] == v) {
+                    cc->codes[i] = last;
+                    continue;
+                }
+                size_t lo = 0, hi = nu;
+                while (lo < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    if (u[mid] < v) lo = mid + 1; else hi = mid;
+                }
+                cc->codes[i] = last = (int32_t)lo;
+            }
+            free(u);
+        }
+        for (int32_t s = 0; s < cc->nnames; s++)
+            if (!cc->names[s]) {
+                cache_clear(cc);
+                luaL_error(L, "%s: out of memory", fn);
+            }
+    }
+    if (cc->nnames == 0) luaL_error(L, "%s: column '%s' has no values", fn, by);
+    if (bc->type == COHORT_STR) {
+        in->group = bc->v.str;
+        in->group_map = cc->map;
+        in->ncodes = cc->nmap;
+    } else {
+        in->group = cc->codes;
+    }
+    in->ngroups = cc->nnames;
+    return cc->names;
+}
+
+/* Attaches cached keys (event and stratum in time order) to in, so that a
+ * curve for a new selection reads only the mask at random.  Valid while the
+ * time, event and by columns keep their data and generation.
+ * Stack: unchanged. */
+static void setup_keys(lua_State *L, int ci, const cohort *c, const char *fn, const char *tname,
+                       const char *ename, const char *by, surv_input *in)
+{
+    cohort_column *tc = cohort_find(c, tname), *ec = cohort_find(c, ename);
+    cohort_column *bc = by ? cohort_find(c, by) : NULL;
+    char kind[64];
+    snprintf(kind, sizeof kind, "keys:%.20s|%.20s", ename, by ? by : "");
+    int fresh;
+    col_cache *kc = cache_get(L, ci, c, tc, kind, &fresh);
+    /* the stratum codes/map come from the "by" cache: track their identity */
+    const void *d0 = col_data(ec);
+    const void *d1 = in->group_map ? (const void *)in->group_map : (const void *)in->group;
+    uint64_t g0 = ec->generation, g1 = bc ? bc->generation : 0;
+    if (!fresh && (kc->dep[0] != d0 || kc->dep[1] != d1 || kc->depgen[0] != g0 ||
+                   kc->depgen[1] != g1 || kc->dep_order != in->order)) {
+        surv_keys_free(kc->keys);
+        kc->keys = NULL;
+    }
+    if (!kc->keys) {
+        char err[256];
+        if (surv_keys_build(in, &kc->keys, err, sizeof err) < 0) luaL_error(L, "%s: %s", fn, err);
+        kc->dep[0] = d0, kc->dep[1] = d1;
+        kc->depgen[0] = g0, kc->depgen[1] = g1;
+        kc->dep_order = in->order;
+    }
+    in->keys = kc->keys;
+}
+
+/* Builds the selection mask from a boolean (or 0/1 number) column named in
+ * opts.subset; the mask is a userdata left on the stack.
+ * Stack: [] -> [mask userdata] when there is a subset, else []. */
+static int setup_subset(lua_State *L, int opt, const cohort *c, const char *fn, surv_input *in)
+{
+    if (opt == 0 || lua_getfield(L, opt, "subset") == LUA_TNIL) {
+        if (opt) lua_pop(L, 1);
+        return 0;
+    }
+    const char *name = luaL_checkstring(L, -1);
+    cohort_column *sc = need_col(L, c, fn, name);
+    lua_pop(L, 1);
+    size_t n = cohort_nrows(c);
+    uint8_t *m = lua_newuserdatauv(L, n ? n : 1, 0);
+    if (sc->type == COHORT_BOOL) {
+        for (size_t i = 0; i < n; i++) m[i] = sc->v.b[i] > 0;
+    } else if (sc->type == COHORT_NUM) {
+        for (size_t i = 0; i < n; i++) m[i] = sc->v.num[i] != 0 && !isnan(sc->v.num[i]);
+    } else {
+        luaL_error(L, "%s: subset column '%s' must be boolean", fn, name);
+    }
+    in->mask = m;
+    return 1;
+}
+
+static const char *opt_string(lua_State *L, int opt, const char *key, const char *def)
+{
+    if (opt == 0) return def;
+    /* the value stays on the stack so that the string stays alive */
+    if (lua_getfield(L, opt, key) == LUA_TNIL) return def;
+    if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "option %s must be a string", key);
+    return lua_tostring(L, -1);
+}
+
+static double opt_number(lua_State *L, int opt, const char *key, double def)
+{
+    if (opt == 0) return def;
+    lua_getfield(L, opt, key);
+    double v = lua_isnil(L, -1) ? def : luaL_checknumber(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+static int opt_bool(lua_State *L, int opt, const char *key, int def)
+{
+    if (opt == 0) return def;
+    lua_getfield(L, opt, key);
+    int v = lua_isnil(L, -1) ? def : lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+/* Pushes x, or nil for NaN (R's NA).  Stack: [] -> [value]. */
+static void push_num(lua_State *L, double x)
+{
+    if (isnan(x))
+        lua_pushnil(L);
+    else
+        lua_pushnumber(L, x);
+}
+
+static void set_num(lua_State *L, const char *k, double x)
+{
+    push_num(L, x);
+    lua_setfield(L, -2, k);
+}
+
+/* ---- survival.km --------------------------------------------------------- */
+
+typedef struct km_box {
+    km_fit *fit;
+    int32_t *keep; /* fit stratum of each shown stratum (empty ones hidden) */
+    int32_t nkeep;
+} km_box;
+
+static int fit_gc(lua_State *L)
+{
+    km_box *b = luaL_checkudata(L, 1, FIT_MT);
+    km_fit_free(b->fit);
+    free(b->keep);
+    b->fit = NULL;
+    b->keep = NULL;
+    return 0;
+}
+
+/* f.field: methods, then the fields table (the user value).
+ * Stack: [f, key] -> [value]. */
+static int fit_index(lua_State *L)
+{
+    luaL_checkudata(L, 1, FIT_MT);
+    luaL_getmetafield(L, 1, "methods");
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, -2) != LUA_TNIL) return 1;
+    lua_getiuservalue(L, 1, 1);
+    lua_pushvalue(L, 2);
+    lua_rawget(L, -2);
+    return 1;
+}
+
+/* f:at(times [, {extend =}]) -> at[i][j].  Stack: [f, times, opts?] -> [at]. */
+static int fit_at(lua_State *L)
+{
+    km_box *b = luaL_checkudata(L, 1, FIT_MT);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    int opt = lua_istable(L, 3) ? 3 : 0;
+    int extend = opt_bool(L, opt, "extend", 0);
+    lua_Integer nt = luaL_len(L, 2);
+    double *t = lua_newuserdatauv(L, (size_t)(nt > 0 ? nt : 1) * (sizeof(double) + sizeof(km_point)), 0);
+    km_point *pt = (km_point *)(t + (nt > 0 ? nt : 1));
+    for (lua_Integer j = 1; j <= nt; j++) {
+        lua_geti(L, 2, j);
+        int ok;
+        t[j - 1] = lua_tonumberx(L, -1, &ok);
+        if (!ok) luaL_error(L, "f:at: times[%d] is not a number", (int)j);
+        lua_pop(L, 1);
+    }
+    lua_createtable(L, b->nkeep, 0);
+    for (int32_t s = 0; s < b->nkeep; s++) {
+        km_at(&b->fit->strata[b->keep[s]], t, (size_t)nt, extend, pt);
+        lua_createtable(L, (int)nt, 0);
+        for (lua_Integer j = 0; j < nt; j++) {
+            const km_point *p = &pt[j];
+            lua_createtable(L, 0, 6);
+            set_num(L, "time", p->time);
+            set_num(L, "n_risk", p->n_risk);
+            if (p->in_range) {
+                set_num(L, "surv", p->surv);
+                set_num(L, "lower", p->lower);
+                set_num(L, "upper", p->upper);
+                set_num(L, "std_err", p->std_err);
+            }
+            lua_rawseti(L, -2, j + 1);
+        }
+        lua_rawseti(L, -2, s + 1);
+    }
+    return 1;
+}
+
+/* f:curve(i) -> {time = {}, n_risk = {}, ...}.  Stack: [f, i] -> [table]. */
+static int fit_curve(lua_State *L)
+{
+    km_box *b = luaL_checkudata(L, 1, FIT_MT);
+    lua_Integer i = luaL_checkinteger(L, 2);
+    luaL_argcheck(L, i >= 1 && i <= b->nkeep, 2, "no such stratum");
+    const km_curve *c = &b->fit->strata[b->keep[i - 1]];
+    const char *names[] = {"time", "n_risk", "n_event", "n_censor", "surv", "std_err", "lower", "upper"};
+    lua_createtable(L, 0, 8);
+    for (int k = 0; k < 8; k++) {
+        lua_createtable(L, (int)c->ntime, 0);
+        for (size_t j = 0; j < c->ntime; j++) {
+            double v = k == 0 ? c->time[j] : k == 1 ? c->n_risk[j] : k == 2 ? c->n_event[j]
+                     : k == 3 ? c->n_censor[j] : k == 4 ? c->surv[j] : k == 5 ? c->std_err[j]
+                     : k == 6 ? c->lower[j] : c->upper[j];
+            push_num(L, v);
+            lua_rawseti(L, -2, (lua_Integer)j + 1);
+        }
+        lua_setfield(L, -2, names[k]);
+    }
+    return 1;
+}
+
+static surv_conf_type conf_type_of(lua_State *L, const char *s)
+{
+    if (strcmp(s, "log") == 0) return SURV_CONF_LOG;
+    if (strcmp(s, "log-log") == 0) return SURV_CONF_LOGLOG;
+    if (strcmp(s, "plain") == 0) return SURV_CONF_PLAIN;
+    luaL_error(L, "survival.km: conf_type must be \"log\", \"log-log\" or \"plain\", not \"%s\"", s);
+    return SURV_CONF_LOG;
+}
+
+/* Shared by km and followup.  Stack: [c, time, event, opts?] -> [f]. */
+static int do_km(lua_State *L, int reverse)
+{
+    const char *fn = reverse ? "survival.followup" : "survival.km";
+    cohort *c = lcohort_check(L, 1);
+    const char *tname = luaL_checkstring(L, 2), *ename = luaL_checkstring(L, 3);
+    int opt = lua_istable(L, 4) ? 4 : 0;
+    if (!opt && !lua_isnoneornil(L, 4)) luaL_typeerror(L, 4, "table of options");
+    surv_input in;
+    setup_outcome(L, 1, c, fn, tname, ename, &in);
+    const char *by = opt_string(L, opt, "by", NULL);
+    char **names = by ? setup_by(L, 1, c, fn, by, &in) : NULL;
+    setup_keys(L, 1, c, fn, tname, ename, by, &in);
+    setup_subset(L, opt, c, fn, &in);
+    const char *ct = opt_string(L, opt, "conf_type", "log");
+    double level = opt_number(L, opt, "conf_level", 0.95);
+    const char *unit = opt_string(L, opt, "unit", "months");
+    if (strcmp(unit, "months") != 0 && strcmp(unit, "days") != 0)
+        luaL_error(L, "%s: unit must be \"months\" or \"days\"", fn);
+    double horizon = opt_number(L, opt, "horizon", strcmp(unit, "days") == 0 ? 36 * MONTH_DAYS : 36);
+    if (!(horizon >= 0) || isinf(horizon)) luaL_error(L, "%s: horizon must be a number >= 0", fn);
+    km_options ko = {conf_type_of(L, ct), level, reverse};
+
+    km_box *b = lua_newuserdatauv(L, sizeof *b, 1);
+    memset(b, 0, sizeof *b);
+    luaL_setmetatable(L, FIT_MT);
+    char err[256];
+    if (km_compute(&in, &ko, &b->fit, err, sizeof err) < 0) luaL_error(L, "%s", err);
+    b->keep = malloc((size_t)b->fit->nstrata * sizeof *b->keep);
+    if (!b->keep) luaL_error(L, "%s: out of memory", fn);
+    for (int32_t s = 0; s < b->fit->nstrata; s++)
+        if (b->fit->strata[s].n > 0 || !by) b->keep[b->nkeep++] = s;
+
+    lua_createtable(L, 0, 8); /* the fields */
+    lua_createtable(L, b->nkeep, 0);
+    for (int32_t k = 0; k < b->nkeep; k++) {
+        const km_curve *cv = &b->fit->strata[b->keep[k]];
+        lua_createtable(L, 0, 10);
+        lua_pushstring(L, names ? names[b->keep[k]] : "all");
+        lua_setfield(L, -2, "name");
+        set_num(L, "n", (double)cv->n);
+        set_num(L, "events", (double)cv->events);
+        set_num(L, "median", cv->median);
+        set_num(L, "median_lower", cv->median_lower);
+        set_num(L, "median_upper", cv->median_upper);
+        if (!reverse) {
+            double rm, se;
+            km_rmean(cv, horizon, &rm, &se);
+            set_num(L, "rmean", rm);
+            set_num(L, "rmean_se", se);
+            set_num(L, "rmean_tau", horizon);
+        }
+        lua_rawseti(L, -2, k + 1);
+    }
+    lua_setfield(L, -2, "strata");
+    set_num(L, "n_missing", (double)b->fit->n_missing);
+    set_num(L, "n", (double)b->fit->n_used);
+    lua_pushstring(L, ct);
+    lua_setfield(L, -2, "conf_type");
+    set_num(L, "conf_level", level);
+    set_num(L, "horizon", horizon);
+    lua_pushstring(L, unit);
+    lua_setfield(L, -2, "unit");
+    if (by) {
+        lua_pushstring(L, by);
+        lua_setfield(L, -2, "by");
+    }
+    lua_setiuservalue(L, -2, 1);
+    return 1;
+}
+
+/* survival.km(c, time, event [, opts]).  Stack: [...] -> [f]. */
+static int s_km(lua_State *L) { return do_km(L, 0); }
+
+/* survival.followup(c, time, event [, opts]) -> strata with the median
+ * follow-up (reverse Kaplan-Meier).  Stack: [...] -> [list]. */
+static int s_followup(lua_State *L)
+{
+    do_km(L, 1);
+    lua_getiuservalue(L, -1, 1);
+    lua_getfield(L, -1, "strata");
+    lua_Integer n = luaL_len(L, -1);
+    for (lua_Integer i = 1; i <= n; i++) { /* median_lower -> lower */
+        lua_geti(L, -1, i);
+        lua_getfield(L, -1, "median_lower");
+        lua_setfield(L, -2, "lower");
+        lua_getfield(L, -1, "median_upper");
+        lua_setfield(L, -2, "upper");
+        lua_pop(L, 1);
+    }
+    return 1;
+}
+
+/* ---- survival.logrank ------------------------------------------------- */
+
+/* survival.logrank(c, time, event, by [, opts]).  Stack: [...] -> [result]. */
+static int s_logrank(lua_State *L)
+{
+    const char *fn = "survival.logrank";
+    cohort *c = lcohort_check(L, 1);
+    const char *tname = luaL_checkstring(L, 2), *ename = luaL_checkstring(L, 3);
+    const char *by = luaL_checkstring(L, 4);
+    int opt = lua_istable(L, 5) ? 5 : 0;
+    surv_input in;
+    setup_outcome(L, 1, c, fn, tname, ename, &in);
+    char **names = setup_by(L, 1, c, fn, by, &in);
+    setup_keys(L, 1, c, fn, tname, ename, by, &in);
+    setup_subset(L, opt, c, fn, &in);
+    logrank_result *r = NULL;
+    char err[256];
+    if (logrank_compute(&in, &r, err, sizeof err) < 0) luaL_error(L, "%s", err);
+    lua_createtable(L, 0, 10);
+    set_num(L, "chisq", r->chisq);
+    lua_pushinteger(L, r->df);
+    lua_setfield(L, -2, "df");
+    set_num(L, "p", r->p);
+    char pt[32];
+    lua_pushstring(L, surv_format_p(r->p, 3, pt, sizeof pt));
+    lua_setfield(L, -2, "p_text");
+    set_num(L, "n_missing", (double)r->n_missing);
+    const char *tabs[] = {"names", "n", "observed", "expected"};
+    for (int t = 0; t < 4; t++) {
+        lua_newtable(L);
+        lua_Integer pos = 0;
+        for (int32_t g = 0; g < r->ngroups; g++) {
+            if (r->n[g] == 0) continue; /* a level absent from the used rows */
+            pos++;
+            if (t == 0) {
+                lua_pushstring(L, names[g]);
+                lua_rawseti(L, -2, pos);
+                continue;
+            }
+            double v = t == 1 ? r->n[g] : t == 2 ? r->observed[g] : r->expected[g];
+            push_num(L, v);
+            lua_rawseti(L, -2, pos);
+            push_num(L, v);
+            lua_setfield(L, -2, names[g]);
+        }
+        lua_setfield(L, -2, tabs[t]);
+    }
+    logrank_free(r);
+    return 1;
+}
+
+/* ---- survival.cox ------------------------------------------------------ */
+
+typedef struct cox_box {
+    cox_covariate *cov;
+    int8_t **flags; /* boolean columns as flags: already int8 in the cohort */
+    size_t ncov;
+    cox_result *res;
+} cox_box;
+
+static int coxbox_gc(lua_State *L)
+{
+    cox_box *b = lua_touserdata(L, 1);
+    free(b->cov);
+    cox_free(b->res);
+    b->cov = NULL;
+    b->res = NULL;
+    return 0;
+}
+
+/* survival.cox(c, time, event, {terms} [, opts]).  Stack: [...] -> [result]. */
+static int s_cox(lua_State *L)
+{
+    const char *fn = "survival.cox";
+    cohort *c = lcohort_check(L, 1);
+    const char *tname = luaL_checkstring(L, 2), *ename = luaL_checkstring(L, 3);
+    luaL_checktype(L, 4, LUA_TTABLE);
+    int opt = lua_istable(L, 5) ? 5 : 0;
+    surv_input in;
+    setup_outcome(L, 1, c, fn, tname, ename, &in);
+    setup_subset(L, opt, c, fn, &in);
+    const char *ties = opt_string(L, opt, "ties", "efron");
+    cox_options co = {COX_EFRON, opt_number(L, opt, "conf_level", 0.95)};
+    if (strcmp(ties, "breslow") == 0)
+        co.ties = COX_BRESLOW;
+    else if (strcmp(ties, "efron") != 0)
+        luaL_error(L, "%s: ties must be \"efron\" or \"breslow\"", fn);
+
+    /* a box with __gc owns the C allocations while Lua may raise errors */
+    cox_box *b = lua_newuserdatauv(L, sizeof *b, 0);
+    memset(b, 0, sizeof *b);
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, coxbox_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    lua_Integer nt = luaL_len(L, 4);
+    if (nt < 1 || nt > 10000) luaL_error(L, "%s: give 1 to 10000 covariates", fn);
+    b->cov = calloc(nt > 0 ? (size_t)nt : 1u, sizeof *b->cov);
+    if (!b->cov) luaL_error(L, "%s: out of memory", fn);
+    b->ncov = (size_t)nt;
+    for (lua_Integer k = 1; k <= nt; k++) {
+        lua_geti(L, 4, k);
+        const char *name = lua_tostring(L, -1);
+        if (!name) luaL_error(L, "%s: term %d is not a column name", fn, (int)k);
+        cohort_column *col = need_col(L, c, fn, name);
+        lua_pop(L, 1);
+        cox_covariate *cv = &b->cov[k - 1];
+        cv->name = col->name;
+        if (col->type == COHORT_NUM)
+            cv->num = col->v.num;
+        else if (col->type == COHORT_BOOL)
+            cv->flag = col->v.b;
+        else {
+            cv->codes = col->v.str;
+            cv->levels = (const char *const *)col->levels;
+            cv->nlevels = col->nlevels;
+        }
+    }
+    char err[256];
+    if (cox_fit(&in, b->cov, b->ncov, &co, &b->res, err, sizeof err) < 0) luaL_error(L, "%s", err);
+    const cox_result *r = b->res;
+    /* terms with one coefficient are also keyed by the term name */
+    int32_t *per_term = lua_newuserdatauv(L, b->ncov * sizeof *per_term, 0);
+    memset(per_term, 0, b->ncov * sizeof *per_term);
+    for (size_t j = 0; j < r->p; j++) per_term[r->term[j]]++;
+    lua_createtable(L, 0, 16);
+    const char *tabs[] = {"coef", "se", "hr", "lower", "upper", "p", "z"};
+    for (int t = 0; t < 7; t++) {
+        lua_createtable(L, (int)r->p, (int)r->p);
+        for (size_t j = 0; j < r->p; j++) {
+            const double *src[] = {r->coef, r->se, r->hr, r->lower, r->upper, r->p_value, r->z};
+            double v = src[t][j];
+            push_num(L, v);
+            lua_rawseti(L, -2, (lua_Integer)j + 1);
+            push_num(L, v);
+            lua_setfield(L, -2, r->names[j]);
+            const char *term = b->cov[r->term[j]].name;
+            if (per_term[r->term[j]] == 1 && strcmp(term, r->names[j]) != 0) {
+                push_num(L, v);
+                lua_setfield(L, -2, term);
+            }
+        }
+        lua_setfield(L, -2, tabs[t]);
+    }
+    lua_createtable(L, (int)r->p, 0);
+    for (size_t j = 0; j < r->p; j++) {
+        lua_pushstring(L, r->names[j]);
+        lua_rawseti(L, -2, (lua_Integer)j + 1);
+    }
+    lua_setfield(L, -2, "names");
+    lua_newtable(L); /* p-values as R prints them in summary(coxph) */
+    {
+        char *txt = malloc((r->p ? r->p : 1) * 32);
+        if (txt && surv_format_pval(r->p_value, r->p, 3, txt, 32) == 0)
+            for (size_t j = 0; j < r->p; j++) {
+                lua_pushstring(L, txt + 32 * j);
+                lua_rawseti(L, -2, (lua_Integer)j + 1);
+                lua_pushstring(L, txt + 32 * j);
+                lua_setfield(L, -2, r->names[j]);
+            }
+        free(txt);
+    }
+    lua_setfield(L, -2, "p_text");
+    set_num(L, "n", (double)r->n);
+    set_num(L, "nevent", (double)r->nevent);
+    set_num(L, "n_missing", (double)r->n_missing);
+    set_num(L, "loglik", r->loglik);
+    set_num(L, "loglik0", r->loglik0);
+    lua_pushinteger(L, r->iter);
+    lua_setfield(L, -2, "iter");
+    lua_pushboolean(L, r->converged);
+    lua_setfield(L, -2, "converged");
+    lua_pushstring(L, co.ties == COX_EFRON ? "efron" : "breslow");
+    lua_setfield(L, -2, "ties");
+    return 1;
+}
+
+/* survival.format_p(p [, digits]) -> text.  Stack: [p, digits?] -> [text]. */
+static int s_format_p(lua_State *L)
+{
+    double p = lua_isnil(L, 1) ? NAN : luaL_checknumber(L, 1);
+    lua_Integer d = luaL_optinteger(L, 2, 3);
+    luaL_argcheck(L, d >= 1 && d <= 15, 2, "digits must be 1..15");
+    char buf[32];
+    lua_pushstring(L, surv_format_p(p, (int)d, buf, sizeof buf));
+    return 1;
+}
+
+static const luaL_Reg survival_funcs[] = {
+    {"km", s_km},         {"logrank", s_logrank},   {"cox", s_cox},
+    {"followup", s_followup}, {"format_p", s_format_p}, {NULL, NULL}};
+
+static const luaL_Reg fit_methods[] = {{"at", fit_at}, {"curve", fit_curve}, {NULL, NULL}};
+
+int dsl_open_survival(lua_State *L)
+{
+    if (luaL_newmetatable(L, CACHE_MT)) {
+        lua_pushcfunction(L, cache_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_pop(L, 1);
+    if (luaL_newmetatable(L, FIT_MT)) {
+        lua_pushcfunction(L, fit_gc);
+        lua_setfield(L, -2, "__gc");
+        lua_pushcfunction(L, fit_index);
+        lua_setfield(L, -2, "__index");
+        luaL_newlib(L, fit_methods);
+        lua_setfield(L, -2, "methods");
+        lua_pushliteral(L, "survival fit");
+        lua_setfield(L, -2, "__name");
+    }
+    lua_pop(L, 1);
+    luaL_newlib(L, survival_funcs);
+    lua_pushvalue(L, -1);
+    lua_setglobal(L, "survival");
+    return 1;
+}
