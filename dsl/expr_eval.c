@@ -1,0 +1,507 @@
+/* expr_eval.c - run a bound expression over blocks of rows.
+ *
+ * Part of tnmlab (dsl layer).  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Kleene logic on the codes FALSE=0 < UNKNOWN=1 < TRUE=2: and = min,
+ * or = max, not = 2 - x.  Numbers: NaN is missing; any comparison that reads
+ * a NaN is UNKNOWN.  Division by zero gives missing, not infinity: a rule
+ * should never pass because of a zero denominator.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr.h"
+#include "expr_node.h"
+
+/* ------------------------------------------------------ lookup tables */
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+static void trim(const char **s, size_t *n)
+{
+    while (*n && is_space((*s)[0])) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n && is_space((*s)[*n - 1]))
+        (*n)--;
+}
+
+static int key_match(const char *s, size_t n, const char *const *keys, int nkeys)
+{
+    for (int i = 0; i < nkeys; i++)
+        if (keys[i] && strlen(keys[i]) == n && memcmp(keys[i], s, n) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_none(const char *s, size_t n)
+{
+    return n == 4 && (memcmp(s, "none", 4) == 0 || memcmp(s, "None", 4) == 0 ||
+                      memcmp(s, "NONE", 4) == 0);
+}
+
+/* The value of one distinct text value for a lookup of the given kind.
+ * Returns 0 with *v set, or -1 when the value means "unknown". */
+static int lut_value(int kind, const char *lvl, const char *const *keys, int nkeys,
+                     double *v)
+{
+    const char *s = lvl;
+    size_t n = strlen(s);
+    trim(&s, &n);
+    if (kind == L_KNOWN || kind == L_MISSING) {
+        *v = (n > 0) == (kind == L_KNOWN);
+        return 0;
+    }
+    if (n == 0)
+        return -1;
+    if (kind == L_EQ || kind == L_IN) {
+        *v = key_match(s, n, keys, nkeys);
+        return 0;
+    }
+    if (kind == L_NE) {
+        *v = !key_match(s, n, keys, nkeys);
+        return 0;
+    }
+    double count = 0, lesions = 0, organs = 0;
+    int contains = 0;
+    enum { MAXSEEN = 64 };
+    const char *seen[MAXSEEN];
+    size_t seenlen[MAXSEEN];
+    int nseen = 0;
+    if (!is_none(s, n)) {
+        const char *p = s, *end = s + n;
+        while (p < end) {
+            const char *q = memchr(p, ';', (size_t)(end - p));
+            if (q == NULL)
+                q = end;
+            const char *item = p;
+            size_t il = (size_t)(q - p);
+            p = q + 1;
+            trim(&item, &il);
+            if (il == 0 || is_none(item, il))
+                continue;
+            const char *colon = memchr(item, ':', il);
+            size_t sl = colon ? (size_t)(colon - item) : il;
+            const char *site = item;
+            trim(&site, &sl);
+            double cnt = 1;
+            if (colon) {
+                char num[32];
+                const char *c = colon + 1;
+                size_t cl = il - (size_t)(c - item);
+                trim(&c, &cl);
+                if (cl == 0 || cl >= sizeof num)
+                    return -1;
+                memcpy(num, c, cl);
+                num[cl] = '\0';
+                char *e;
+                cnt = strtod(num, &e);
+                if (*e != '\0' || !(cnt >= 0))
+                    return -1; /* 'brain:?' is not a count: unknown */
+            }
+            count++;
+            int match = key_match(site, sl, keys, nkeys);
+            if (match)
+                contains = 1;
+            int sel = (kind == L_LESIONS || kind == L_ORGANS) ? (nkeys == 0 || match)
+                                                              : !match;
+            if (!sel)
+                continue;
+            lesions += cnt;
+            if (cnt <= 0)
+                continue;
+            int dup = 0;
+            for (int i = 0; i < nseen; i++)
+                if (seenlen[i] == sl && memcmp(seen[i], site, sl) == 0)
+                    dup = 1;
+            if (!dup) {
+                organs++;
+                if (nseen < MAXSEEN) {
+                    seen[nseen] = site;
+                    seenlen[nseen++] = sl;
+                }
+            }
+        }
+    }
+    switch (kind) {
+    case L_COUNT: *v = count; break;
+    case L_CONTAINS: *v = contains; break;
+    case L_LESIONS: case L_LESIONS_EX: *v = lesions; break;
+    default: *v = organs; break;
+    }
+    return 0;
+}
+
+static const char *str_of(const node *k, const expr_ctx *c)
+{
+    if (k->op == B_STRPAR)
+        return c->param_str ? c->param_str[k->index] : NULL;
+    return k->str;
+}
+
+static int build_lut(node *n, const expr_ctx *c)
+{
+    const cohort_column *col = n->a->col;
+    int32_t nl = col->nlevels;
+    size_t esz = n->op == B_LUTN ? sizeof(double) : 1;
+    void *lut = malloc((size_t)(nl > 0 ? nl : 1) * esz);
+    const char **keys = malloc((size_t)(n->nargs + 1) * sizeof *keys);
+    if (lut == NULL || keys == NULL) {
+        free(lut);
+        free(keys);
+        return -1;
+    }
+    for (int i = 0; i < n->nargs; i++)
+        keys[i] = str_of(n->args[i], c);
+    for (int32_t k = 0; k < nl; k++) {
+        double v;
+        int st = lut_value(n->sub, col->levels[k], keys, n->nargs, &v);
+        if (esz == 1)
+            ((uint8_t *)lut)[k] = st ? EXPR_UNKNOWN : v != 0 ? EXPR_TRUE : EXPR_FALSE;
+        else
+            ((double *)lut)[k] = st ? NAN : v;
+    }
+    free(keys);
+    free(n->lut);
+    n->lut = lut;
+    n->lut_n = nl;
+    n->lut_gen = col->generation;
+    return 0;
+}
+
+/* Makes every lookup table of the tree current.  0, or -1 on ENOMEM. */
+static int prep(node *n, const expr_ctx *c)
+{
+    if (n == NULL)
+        return 0;
+    if (prep(n->a, c) || prep(n->b, c))
+        return -1;
+    for (int i = 0; i < n->nargs; i++)
+        if (prep(n->args[i], c))
+            return -1;
+    if ((n->op == B_LUTN || n->op == B_LUTB) &&
+        (n->lut_n != n->a->col->nlevels || n->lut_gen != n->a->col->generation ||
+         n->lut_params || n->lut == NULL))
+        return build_lut(n, c);
+    return 0;
+}
+
+/* ------------------------------------------------------------- evaluation */
+
+/* Applies E (reading a and b) over len rows, broadcasting scalar operands. */
+#define BIN(TO, TA, TB, E)                                                    \
+    do {                                                                      \
+        const TA *xa_ = ev(n->a, c, s, len);                                  \
+        const TB *xb_ = ev(n->b, c, s, len);                                  \
+        TO *o_ = n->buf;                                                      \
+        if (n->scalar) {                                                      \
+            TA a = xa_[0];                                                    \
+            TB b = xb_[0];                                                    \
+            o_[0] = (E);                                                      \
+        } else if (n->a->scalar) {                                            \
+            TA a = xa_[0];                                                    \
+            for (size_t i = 0; i < len; i++) {                                \
+                TB b = xb_[i];                                                \
+                o_[i] = (E);                                                  \
+            }                                                                 \
+        } else if (n->b->scalar) {                                            \
+            TB b = xb_[0];                                                    \
+            for (size_t i = 0; i < len; i++) {                                \
+                TA a = xa_[i];                                                \
+                o_[i] = (E);                                                  \
+            }                                                                 \
+        } else {                                                              \
+            for (size_t i = 0; i < len; i++) {                                \
+                TA a = xa_[i];                                                \
+                TB b = xb_[i];                                                \
+                o_[i] = (E);                                                  \
+            }                                                                 \
+        }                                                                     \
+        return o_;                                                            \
+    } while (0)
+
+#define UN(TO, TA, E)                                                         \
+    do {                                                                      \
+        const TA *xa_ = ev(n->a, c, s, len);                                  \
+        TO *o_ = n->buf;                                                      \
+        size_t m_ = n->scalar ? 1 : len;                                      \
+        for (size_t i = 0; i < m_; i++) {                                     \
+            TA a = xa_[i];                                                    \
+            o_[i] = (E);                                                      \
+        }                                                                     \
+        return o_;                                                            \
+    } while (0)
+
+#define NA2(a, b) ((a) != (a) || (b) != (b))
+#define CMP(E) (uint8_t)(NA2(a, b) ? EXPR_UNKNOWN : (E) ? EXPR_TRUE : EXPR_FALSE)
+
+static const void *ev(node *n, const expr_ctx *c, size_t s, size_t len);
+
+static const void *ev_arith(node *n, const expr_ctx *c, size_t s, size_t len)
+{
+    switch (n->sub) {
+    case OP_ADD: BIN(double, double, double, a + b);
+    case OP_SUB: BIN(double, double, double, a - b);
+    case OP_MUL: BIN(double, double, double, a * b);
+    case OP_DIV: BIN(double, double, double, b == 0 ? NAN : a / b);
+    default: BIN(double, double, double, b == 0 ? NAN : a - floor(a / b) * b);
+    }
+}
+
+static const void *ev_cmp(node *n, const expr_ctx *c, size_t s, size_t len)
+{
+    if (n->op == B_CMPB) {
+        if (n->sub == OP_EQ)
+            BIN(uint8_t, uint8_t, uint8_t,
+                (uint8_t)(a == EXPR_UNKNOWN || b == EXPR_UNKNOWN ? EXPR_UNKNOWN
+                          : a == b ? EXPR_TRUE : EXPR_FALSE));
+        BIN(uint8_t, uint8_t, uint8_t,
+            (uint8_t)(a == EXPR_UNKNOWN || b == EXPR_UNKNOWN ? EXPR_UNKNOWN
+                      : a != b ? EXPR_TRUE : EXPR_FALSE));
+    }
+    switch (n->sub) {
+    case OP_LT: BIN(uint8_t, double, double, CMP(a < b));
+    case OP_LE: BIN(uint8_t, double, double, CMP(a <= b));
+    case OP_GT: BIN(uint8_t, double, double, CMP(a > b));
+    case OP_GE: BIN(uint8_t, double, double, CMP(a >= b));
+    case OP_EQ: BIN(uint8_t, double, double, CMP(a == b));
+    default: BIN(uint8_t, double, double, CMP(a != b));
+    }
+}
+
+static const void *ev_inn(node *n, const expr_ctx *c, size_t s, size_t len)
+{
+    double keys[64];
+    int nk = n->nargs < 64 ? n->nargs : 64;
+    for (int k = 0; k < nk; k++)
+        keys[k] = ((const double *)ev(n->args[k], c, s, 1))[0];
+    const double *x = ev(n->a, c, s, len);
+    uint8_t *o = n->buf;
+    size_t m = n->scalar ? 1 : len;
+    for (size_t i = 0; i < m; i++) {
+        double a = x[i];
+        uint8_t r = a != a ? EXPR_UNKNOWN : EXPR_FALSE;
+        for (int k = 0; k < nk && r == EXPR_FALSE; k++)
+            if (a == keys[k])
+                r = EXPR_TRUE;
+        o[i] = r;
+    }
+    return o;
+}
+
+static const void *ev(node *n, const expr_ctx *c, size_t s, size_t len)
+{
+    switch (n->op) {
+    case B_NUMCOL:
+        return n->col->v.num + s;
+    case B_BOOLCOL: {
+        static const uint8_t map[4] = {EXPR_UNKNOWN, EXPR_FALSE, EXPR_TRUE, EXPR_UNKNOWN};
+        const int8_t *x = n->col->v.b + s;
+        uint8_t *o = n->buf;
+        for (size_t i = 0; i < len; i++)
+            o[i] = map[(x[i] + 1) & 3 & ((x[i] > 1) - 1)];
+        return o;
+    }
+    case B_NUMPAR:
+        ((double *)n->buf)[0] = c->params[n->index];
+        return n->buf;
+    case B_BOOLPAR: {
+        double v = c->params[n->index];
+        ((uint8_t *)n->buf)[0] = v != v ? EXPR_UNKNOWN : v != 0 ? EXPR_TRUE : EXPR_FALSE;
+        return n->buf;
+    }
+    case B_NUMDER:
+        return (const double *)c->derived[n->index] + s;
+    case B_BOOLDER:
+        return (const uint8_t *)c->derived[n->index] + s;
+    case B_KNUM:
+    case B_KBOOL:
+    case B_KSTR:
+    case B_STRPAR:
+    case B_STRCOL:
+        return n->buf;
+    case B_ARITH:
+        return ev_arith(n, c, s, len);
+    case B_NEG:
+        UN(double, double, -a);
+    case B_CMPN:
+    case B_CMPB:
+        return ev_cmp(n, c, s, len);
+    case B_SCMP: {
+        const char *x = str_of(n->a, c), *y = str_of(n->b, c);
+        int eq = x && y && strcmp(x, y) == 0;
+        ((uint8_t *)n->buf)[0] = !x || !y ? EXPR_UNKNOWN
+                                : eq == (n->sub == OP_EQ) ? EXPR_TRUE : EXPR_FALSE;
+        return n->buf;
+    }
+    case B_NOT:
+        UN(uint8_t, uint8_t, (uint8_t)(2 - a));
+    case B_AND:
+        BIN(uint8_t, uint8_t, uint8_t, a < b ? a : b);
+    case B_OR:
+        BIN(uint8_t, uint8_t, uint8_t, a > b ? a : b);
+    case B_INN:
+        return ev_inn(n, c, s, len);
+    case B_KNOWNN:
+        UN(uint8_t, double, (uint8_t)((a == a) == n->sub ? EXPR_TRUE : EXPR_FALSE));
+    case B_KNOWNB:
+        UN(uint8_t, uint8_t, (uint8_t)((a != EXPR_UNKNOWN) == n->sub ? EXPR_TRUE : EXPR_FALSE));
+    case B_ABS:
+        UN(double, double, fabs(a));
+    case B_MIN:
+        BIN(double, double, double, NA2(a, b) ? NAN : a < b ? a : b);
+    case B_MAX:
+        BIN(double, double, double, NA2(a, b) ? NAN : a > b ? a : b);
+    case B_LUTN: {
+        const int32_t *code = n->a->col->v.str + s;
+        const double *lut = n->lut;
+        uint32_t nl = (uint32_t)n->lut_n;
+        double *o = n->buf;
+        for (size_t i = 0; i < len; i++) {
+            uint32_t k = (uint32_t)code[i];
+            o[i] = k < nl ? lut[k] : NAN;
+        }
+        return o;
+    }
+    case B_LUTB: {
+        const int32_t *code = n->a->col->v.str + s;
+        const uint8_t *lut = n->lut;
+        uint32_t nl = (uint32_t)n->lut_n;
+        uint8_t na = n->sub == L_KNOWN ? EXPR_FALSE
+                   : n->sub == L_MISSING ? EXPR_TRUE : EXPR_UNKNOWN;
+        uint8_t *o = n->buf;
+        for (size_t i = 0; i < len; i++) {
+            uint32_t k = (uint32_t)code[i];
+            o[i] = k < nl ? lut[k] : na;
+        }
+        return o;
+    }
+    default:
+        return n->buf;
+    }
+}
+
+int expr_eval(expr_prog *p, const expr_ctx *ctx, size_t start, size_t n, void *out)
+{
+    if (prep(p->root, ctx) != 0)
+        return -1;
+    size_t esz = p->type == EXPR_T_NUM ? sizeof(double) : 1;
+    char *o = out;
+    for (size_t s = 0; s < n; s += EXPR_BLOCK) {
+        size_t len = n - s < EXPR_BLOCK ? n - s : EXPR_BLOCK;
+        const void *r = ev(p->root, ctx, start + s, len);
+        if (!p->root->scalar)
+            memcpy(o + s * esz, r, len * esz);
+        else if (esz == 1)
+            memset(o + s, *(const uint8_t *)r, len);
+        else
+            for (size_t i = 0; i < len; i++)
+                ((double *)out)[s + i] = *(const double *)r;
+    }
+    return 0;
+}
+
+/* ----------------------------------------------------------- explanation */
+
+typedef struct outbuf {
+    char *buf;
+    size_t len, used;
+    const char *seen[64];
+    int nseen;
+} outbuf;
+
+static void put(outbuf *o, const char *name, const char *val)
+{
+    for (int i = 0; i < o->nseen; i++)
+        if (strcmp(o->seen[i], name) == 0)
+            return;
+    if (o->nseen < 64)
+        o->seen[o->nseen++] = name;
+    int k = snprintf(o->buf + (o->used < o->len ? o->used : o->len),
+                     o->used < o->len ? o->len - o->used : 0, "%s%s = %s",
+                     o->used ? ", " : "", name, val);
+    if (k > 0)
+        o->used += (size_t)k;
+}
+
+static void fmt_num(char *v, size_t n, double x)
+{
+    if (x != x)
+        snprintf(v, n, "missing");
+    else
+        snprintf(v, n, "%.10g", x);
+}
+
+static const char *tri_name(int t)
+{
+    return t == EXPR_TRUE ? "true" : t == EXPR_FALSE ? "false" : "missing";
+}
+
+static void describe(const node *n, const expr_ctx *c, size_t row, outbuf *o)
+{
+    if (n == NULL)
+        return;
+    char v[256];
+    switch (n->op) {
+    case B_NUMCOL:
+        fmt_num(v, sizeof v, n->col->v.num[row]);
+        put(o, n->str, v);
+        return;
+    case B_BOOLCOL: {
+        int8_t x = n->col->v.b[row];
+        put(o, n->str, x < 0 ? "missing" : x ? "true" : "false");
+        return;
+    }
+    case B_STRCOL: {
+        const char *x = cohort_str(n->col, row);
+        if (x)
+            snprintf(v, sizeof v, "\"%s\"", x);
+        put(o, n->str, x ? v : "missing");
+        return;
+    }
+    case B_NUMPAR:
+        fmt_num(v, sizeof v, c->params[n->index]);
+        put(o, n->str, v);
+        return;
+    case B_BOOLPAR:
+        put(o, n->str, c->params[n->index] != 0 ? "true" : "false");
+        return;
+    case B_STRPAR: {
+        const char *x = str_of(n, c);
+        snprintf(v, sizeof v, "\"%s\"", x ? x : "");
+        put(o, n->str, v);
+        return;
+    }
+    case B_NUMDER:
+        fmt_num(v, sizeof v, ((const double *)c->derived[n->index])[row]);
+        put(o, n->str, v);
+        return;
+    case B_BOOLDER:
+        put(o, n->str, tri_name(((const uint8_t *)c->derived[n->index])[row]));
+        return;
+    case B_KNUM:
+    case B_KBOOL:
+        if (n->absent)
+            put(o, n->str, "missing (not in this cohort)");
+        return;
+    default:
+        break;
+    }
+    describe(n->a, c, row, o);
+    describe(n->b, c, row, o);
+    for (int i = 0; i < n->nargs; i++)
+        describe(n->args[i], c, row, o);
+}
+
+size_t expr_describe_row(expr_prog *p, const expr_ctx *ctx, size_t row,
+                         char *buf, size_t len)
+{
+    outbuf o = {.buf = buf, .len = len};
+    if (len)
+        buf[0] = '\0';
+    describe(p->root, ctx, row, &o);
+    return o.used;
+}

@@ -1,0 +1,204 @@
+/* rules.h - rule sets: params, criteria, derived columns, arms; versions;
+ * vectorised, incremental, three-valued evaluation; attrition; explain; diff.
+ *
+ * Part of tnmlab (dsl layer; callable from C without Lua).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A rule file runs in the sandbox (sandbox.h) and declares rule sets:
+ *
+ *   ruleset "deruysscher2012" {
+ *     doc = "De Ruysscher et al., J Thorac Oncol 2012",
+ *     unknown = "exclude",            -- what an unknown criterion means (default)
+ *     landmark = nil,                 -- or 3, or {at = 3, time = "os_time"}
+ *     param { "max_lesions", 4, min = 1, max = 20, doc = "most metastases" },
+ *     param { "max_ecog", 1, min = 0, max = 4, type = "integer" },
+ *     derive { "lesions", "lesions(m_sites)" },
+ *     criterion { "stage_iv", "distant metastases present", "lesions >= 1" },
+ *     criterion { "lesions", "1 to max_lesions metastases", "lesions <= max_lesions" },
+ *     criterion { "ecog", "ECOG <= max_ecog", "ecog <= max_ecog" },
+ *     criterion { "custom", "a rule no expression can say",
+ *                 function(p, P) return p.age < 80 end, reads = {"age"} },
+ *     arm { "radical", when = "eligible and m_all_treatable" },
+ *     arm { "systemic" },             -- no `when`: everybody left
+ *   }
+ *
+ * Expressions are those of expr.h over fields, params and derived columns
+ * (earlier derives only); arms also see `eligible`.  param types: number
+ * (default), integer, boolean, text (with choices = {...}).  A criterion may
+ * say unknown = "include" to keep patients it cannot decide.  A rule set
+ * that reads a post-baseline field (induction_response) must declare a
+ * landmark: an implicit first criterion "landmark" (`time >= landmark`, time
+ * os_time unless said) excludes and counts patients with an event or
+ * censoring before it, and `landmark` becomes a param; without one, the
+ * rule set carries a warning naming the field.
+ *
+ * Every load and every param change makes a new version; undo/redo move
+ * between versions; a rules_eval follows the current version and
+ * recomputes only what a change touched.
+ *
+ * Errors are returned as text naming file:line and the rule; nothing here
+ * prints or exits.
+ */
+#ifndef TNMLAB_RULES_H
+#define TNMLAB_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cohort.h"
+#include "expr.h"
+
+typedef struct rules rules;
+typedef struct rules_eval rules_eval;
+
+typedef enum rules_ptype {
+    RULES_P_NUMBER = 1, RULES_P_INTEGER, RULES_P_BOOLEAN, RULES_P_TEXT
+} rules_ptype;
+
+typedef struct rules_param_info {
+    const char *name, *doc;
+    rules_ptype type;
+    double value, def, min, max;  /* numbers, integers, booleans (0/1) */
+    const char *text, *text_def;  /* RULES_P_TEXT */
+    const char *const *choices;   /* RULES_P_TEXT: allowed values, or NULL */
+    int nchoices;
+    const char *file;
+    int line;
+} rules_param_info;
+
+/* One step of attrition, in rule-set order. */
+typedef struct rules_step {
+    const char *name, *reason;
+    size_t before;   /* patients still in before the step */
+    size_t pass, fail, unknown; /* among them */
+    size_t after;    /* still in after it (pass, plus unknown if included) */
+    int unknown_kept;
+} rules_step;
+
+/* One line of an explanation. */
+typedef struct rules_trace_item {
+    char kind;            /* 'c' criterion, 'd' derived, 'a' arm, 's' summary */
+    char name[64];
+    char reason[160];
+    char where[96];       /* file:line */
+    int result;           /* EXPR_* for criteria and arms; -1 for derived */
+    char values[512];     /* "ecog = 2, max_ecog = 1" */
+} rules_trace_item;
+
+typedef struct rules_trace {
+    rules_trace_item *items;
+    size_t n;
+    int selected;         /* 1 or 0 */
+    char arm[64];         /* "" when no arm decided */
+} rules_trace;
+
+typedef struct rules_diff {
+    size_t n;             /* rows compared */
+    size_t gained, lost;  /* excluded->selected, selected->excluded */
+    size_t arm_changed;
+    uint32_t *rows;       /* rows whose selection or arm changed (owned) */
+    size_t nrows;
+    /* arm transitions "from -> to" with counts (owned) */
+    struct rules_arm_move { char from[64], to[64]; size_t count; } *moves;
+    size_t nmoves;
+} rules_diff;
+
+/* ---- engine, files, params, versions */
+
+/* Creates an engine with its own sandbox (mem_cap bytes, budget
+ * instructions per call; 0 = defaults).  Caller owns it (rules_free).  NULL
+ * with err filled on ENOMEM. */
+rules *rules_new(size_t mem_cap, long budget, char *err, size_t errlen);
+void rules_free(rules *r);
+
+/* Loads (or reloads) the rule file at path and makes a new version.  On
+ * any error ("file:line: rule 'x': ...") returns -1 and the previous
+ * version stays current, untouched. */
+int rules_load(rules *r, const char *path, char *err, size_t errlen);
+
+/* Loads rules from a string (chunkname names it in messages), as rules_load. */
+int rules_load_string(rules *r, const char *src, const char *chunkname,
+                      char *err, size_t errlen);
+
+/* Rule sets of the current version, in load order.  Names are owned by r
+ * and valid until the version changes. */
+size_t rules_nsets(const rules *r);
+const char *rules_set_name(const rules *r, size_t i);
+const char *rules_set_doc(const rules *r, const char *set);
+/* Warnings of a rule set (landmark missing, ...); NULL past the end. */
+const char *rules_set_warning(const rules *r, const char *set, size_t i);
+
+/* Params of a rule set.  Returns the count; fills *out for i < count. */
+size_t rules_nparams(const rules *r, const char *set);
+int rules_param(const rules *r, const char *set, size_t i, rules_param_info *out);
+
+/* Sets a param (number/integer/boolean: value; text: text) and makes a new
+ * version.  -1 with err filled if the set/param is unknown or the value out
+ * of range or of the wrong type; nothing changes then. */
+int rules_set_param(rules *r, const char *set, const char *name, double value,
+                    const char *text, char *err, size_t errlen);
+
+/* Versions are numbered from 1; 0 means none loaded yet. */
+int rules_version(const rules *r);
+int rules_nversions(const rules *r);
+/* "load selection/omd.lua", "deruysscher2012.max_lesions 4 -> 3"; owned by r. */
+const char *rules_version_label(const rules *r, int version);
+/* Move the current version; 0, or -1 when there is nothing to undo/redo. */
+int rules_undo(rules *r);
+int rules_redo(rules *r);
+
+/* ---- evaluation */
+
+/* An evaluation of rule set `set` over cohort c, following the engine's
+ * current version.  c must outlive it; the caller owns the result
+ * (rules_eval_free).  Nothing is computed until rules_eval_run.  NULL with
+ * err filled if the set does not exist or on ENOMEM. */
+rules_eval *rules_eval_new(rules *r, const char *set, const cohort *c,
+                           char *err, size_t errlen);
+void rules_eval_free(rules_eval *ev);
+
+/* Pins the evaluation to version v (0: follow the current one again). */
+void rules_eval_pin(rules_eval *ev, int version);
+
+/* Brings the results up to date: after a param change only the criteria,
+ * derived columns and arms that read it are recomputed; after a rule file
+ * change or a column change, what depends on it.  full = 1 drops every
+ * cache first.  -1 with err filled ("file:line: criterion 'x': ...").
+ * After an error the next run starts from scratch. */
+int rules_eval_run(rules_eval *ev, int full, char *err, size_t errlen);
+
+/* Criteria, derived columns and arms recomputed by the last run (tests). */
+size_t rules_eval_recomputed(const rules_eval *ev);
+
+size_t rules_eval_ncriteria(const rules_eval *ev);
+const char *rules_eval_criterion_name(const rules_eval *ev, size_t k);
+/* Per row EXPR_FALSE/UNKNOWN/TRUE; owned by ev, valid until the next run. */
+const uint8_t *rules_eval_criterion(const rules_eval *ev, size_t k);
+/* Per row EXPR_TRUE (selected) or EXPR_FALSE; owned by ev. */
+const uint8_t *rules_eval_selected(const rules_eval *ev);
+size_t rules_eval_nselected(const rules_eval *ev);
+/* Per row the arm index, -1 when no arm applies or it is undecidable. */
+const int16_t *rules_eval_arms(const rules_eval *ev);
+size_t rules_eval_narms(const rules_eval *ev);
+const char *rules_eval_arm_name(const rules_eval *ev, size_t a);
+/* Attrition: the number of steps; fills out[0..min(n,max)). */
+size_t rules_eval_attrition(const rules_eval *ev, rules_step *out, size_t max);
+/* Landmark time of the evaluated rule set (NaN if none). */
+double rules_eval_landmark(const rules_eval *ev);
+
+/* Explains row: every derived value, every criterion with its result,
+ * reason and the values it saw, the selection and the arm.  Fills *out
+ * (free with rules_trace_free).  -1 with err filled (row out of range, not
+ * yet run, a Lua criterion failed). */
+int rules_explain(rules_eval *ev, size_t row, rules_trace *out, char *err,
+                  size_t errlen);
+void rules_trace_free(rules_trace *t);
+
+/* Compares rule set `set` on c at versions va and vb (0 = current):
+ * patients whose selection or arm changed, counts per direction.  Fills
+ * *out (free with rules_diff_free).  -1 with err filled. */
+int rules_diff_versions(rules *r, const char *set, const cohort *c, int va,
+                        int vb, rules_diff *out, char *err, size_t errlen);
+void rules_diff_free(rules_diff *d);
+
+#endif

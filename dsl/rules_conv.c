@@ -1,0 +1,537 @@
+/* rules_conv.c - reads the declarations a rule file made into a rules_prog.
+ *
+ * Part of tnmlab (dsl layer).  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs as a protected C function in the sandbox state, so a Lua error (or
+ * out of memory) unwinds cleanly: every malloc'ed piece is stored into the
+ * program before the next Lua call, and the caller frees a half-built
+ * program.  Messages name "file:line: criterion 'x': ...", and misspelt
+ * fields ("resaon") are errors, not silently ignored.
+ */
+#include <lauxlib.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_int.h"
+
+int rules_convert(rules *r, rprog *p, char *err, size_t errlen);
+
+/* Fields whose value is known only after baseline (DESIGN.md, landmarks). */
+static const char *const post_baseline[] = {"induction_response", NULL};
+
+typedef struct conv {
+    rprog *p;
+    const char *path;
+    const char *kind, *name; /* what is being read, for messages */
+    int line;
+} conv;
+
+static int fail(lua_State *L, const conv *cv, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(lua_State *L, const conv *cv, const char *fmt, ...)
+{
+    char msg[600], head[300];
+    if (cv->name)
+        snprintf(head, sizeof head, "%s:%d: %s '%s': ", cv->path, cv->line, cv->kind,
+                 cv->name);
+    else
+        snprintf(head, sizeof head, "%s:%d: %s: ", cv->path, cv->line, cv->kind);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    lua_pushfstring(L, "%s%s", head, msg);
+    return lua_error(L);
+}
+
+static char *copy(lua_State *L, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d == NULL)
+        luaL_error(L, "out of memory");
+    return memcpy(d, s, n);
+}
+
+/* Pushes t[pos] if not nil, else t[key].  Returns the type pushed. */
+static int field(lua_State *L, int t, int pos, const char *key)
+{
+    if (pos > 0) {
+        if (lua_rawgeti(L, t, pos) != LUA_TNIL)
+            return lua_type(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_pushstring(L, key);
+    return lua_rawget(L, t);
+}
+
+/* A copy of the text at t[pos] / t.key, or NULL when absent. */
+static char *get_text(lua_State *L, const conv *cv, int t, int pos, const char *key)
+{
+    int ty = field(L, t, pos, key);
+    char *s = NULL;
+    if (ty == LUA_TSTRING)
+        s = copy(L, lua_tostring(L, -1));
+    else if (ty != LUA_TNIL)
+        fail(L, cv, "'%s' must be text, not %s", key, lua_typename(L, ty));
+    lua_pop(L, 1);
+    return s;
+}
+
+static int is_ident(const char *s)
+{
+    static const char *const kw[] = {"and", "or", "not", "in", "true", "false", NULL};
+    if (!s || !(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+        return 0;
+    for (const char *q = s; *q; q++)
+        if (!(*q == '_' || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+              (*q >= '0' && *q <= '9')))
+            return 0;
+    for (int i = 0; kw[i]; i++)
+        if (strcmp(kw[i], s) == 0)
+            return 0;
+    return 1;
+}
+
+/* Refuses keys of t outside `allowed` (positional keys up to npos). */
+static void check_keys(lua_State *L, const conv *cv, int t, int npos,
+                       const char *const *allowed)
+{
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) == LUA_TNUMBER) {
+            lua_Integer k = lua_tointeger(L, -1);
+            if (npos >= 0 && (k < 1 || k > npos))
+                fail(L, cv, "too many values (at most %d before the named ones)", npos);
+            continue;
+        }
+        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?";
+        int ok = strcmp(k, "__kind") == 0 || strcmp(k, "__line") == 0;
+        for (int i = 0; allowed[i] && !ok; i++)
+            ok = strcmp(allowed[i], k) == 0;
+        if (!ok)
+            fail(L, cv, "unknown field '%s'", k);
+    }
+}
+
+static expr *compile(lua_State *L, const conv *cv, const char *src)
+{
+    char e[300];
+    expr *x = expr_parse(src, e, sizeof e);
+    if (x == NULL)
+        fail(L, cv, "in \"%s\": %s", src, e);
+    return x;
+}
+
+static double num_field(lua_State *L, const conv *cv, int t, const char *key, double def)
+{
+    int ty = field(L, t, 0, key);
+    double v = def;
+    if (ty == LUA_TNUMBER)
+        v = lua_tonumber(L, -1);
+    else if (ty != LUA_TNIL)
+        fail(L, cv, "'%s' must be a number", key);
+    lua_pop(L, 1);
+    return v;
+}
+
+static void read_param(lua_State *L, conv *cv, rset *set, int t)
+{
+    static const char *const keys[] = {"name", "default", "min", "max", "doc",
+                                       "type", "choices", NULL};
+    rparam *pp = &set->params[set->np++];
+    cv->kind = "param";
+    pp->line = cv->line;
+    pp->name = get_text(L, cv, t, 1, "name");
+    cv->name = pp->name;
+    if (!is_ident(pp->name))
+        fail(L, cv, "needs a name: param { \"max_lesions\", 4, min = 1, max = 20 }");
+    check_keys(L, cv, t, 2, keys);
+    if (rules_known_field(pp->name))
+        fail(L, cv, "has the name of a patient field; choose another");
+    for (int i = 0; i < set->np - 1; i++)
+        if (strcmp(set->params[i].name, pp->name) == 0)
+            fail(L, cv, "declared twice");
+    pp->doc = get_text(L, cv, t, 0, "doc");
+    char *type = get_text(L, cv, t, 0, "type");
+    int dt = field(L, t, 2, "default");
+    if (dt == LUA_TBOOLEAN)
+        pp->type = RULES_P_BOOLEAN;
+    else if (dt == LUA_TSTRING)
+        pp->type = RULES_P_TEXT;
+    else if (dt == LUA_TNUMBER)
+        pp->type = lua_isinteger(L, -1) ? RULES_P_INTEGER : RULES_P_NUMBER;
+    else {
+        free(type);
+        fail(L, cv, "needs a default value (a number, true/false or text)");
+    }
+    if (type) {
+        int want = strcmp(type, "number") == 0 ? RULES_P_NUMBER
+                 : strcmp(type, "integer") == 0 ? RULES_P_INTEGER
+                 : strcmp(type, "boolean") == 0 ? RULES_P_BOOLEAN
+                 : strcmp(type, "text") == 0 ? RULES_P_TEXT : 0;
+        int fits = want == (int)pp->type ||
+                   (want == RULES_P_NUMBER && pp->type == RULES_P_INTEGER) ||
+                   (want == RULES_P_INTEGER && pp->type == RULES_P_NUMBER &&
+                    lua_tonumber(L, -1) == floor(lua_tonumber(L, -1)));
+        free(type);
+        if (!want)
+            fail(L, cv, "type must be number, integer, boolean or text");
+        if (!fits)
+            fail(L, cv, "the default does not have the declared type");
+        pp->type = (rules_ptype)want;
+    }
+    if (pp->type == RULES_P_TEXT)
+        pp->text_def = copy(L, lua_tostring(L, -1));
+    else if (pp->type == RULES_P_BOOLEAN)
+        pp->def = lua_toboolean(L, -1);
+    else
+        pp->def = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    pp->min = num_field(L, cv, t, "min", pp->type == RULES_P_BOOLEAN ? 0 : -HUGE_VAL);
+    pp->max = num_field(L, cv, t, "max", pp->type == RULES_P_BOOLEAN ? 1 : HUGE_VAL);
+    if (pp->type != RULES_P_TEXT && (pp->def < pp->min || pp->def > pp->max))
+        fail(L, cv, "default %.10g is outside min..max", pp->def);
+    int ct = field(L, t, 0, "choices");
+    if (ct == LUA_TTABLE) {
+        int n = (int)lua_rawlen(L, -1);
+        pp->choices = calloc((size_t)n + 1, sizeof *pp->choices);
+        if (pp->choices == NULL)
+            luaL_error(L, "out of memory");
+        for (int i = 1; i <= n; i++) {
+            if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
+                fail(L, cv, "choices must be text");
+            pp->choices[pp->nchoices++] = copy(L, lua_tostring(L, -1));
+            lua_pop(L, 1);
+        }
+    } else if (ct != LUA_TNIL) {
+        fail(L, cv, "choices must be a list of text");
+    }
+    lua_pop(L, 1);
+}
+
+static int unknown_policy(lua_State *L, const conv *cv, int t, int def)
+{
+    char *u = get_text(L, cv, t, 0, "unknown");
+    int keep = def;
+    if (u) {
+        int ok = strcmp(u, "include") == 0 || strcmp(u, "exclude") == 0;
+        keep = strcmp(u, "include") == 0;
+        free(u);
+        if (!ok)
+            fail(L, cv, "unknown must be \"exclude\" or \"include\"");
+    }
+    return keep;
+}
+
+static void read_criterion(lua_State *L, conv *cv, rset *set, int t)
+{
+    static const char *const keys[] = {"name", "reason", "expr", "unknown", "reads",
+                                       "doc", NULL};
+    rcrit *c = &set->crit[set->nc++];
+    c->fn_ref = LUA_NOREF;
+    cv->kind = "criterion";
+    c->line = cv->line;
+    c->name = get_text(L, cv, t, 1, "name");
+    cv->name = c->name;
+    if (!is_ident(c->name))
+        fail(L, cv, "needs a name: criterion { \"ecog\", \"ECOG <= max_ecog\", "
+                    "\"ecog <= max_ecog\" }");
+    check_keys(L, cv, t, 3, keys);
+    for (int i = 0; i < set->nc - 1; i++)
+        if (strcmp(set->crit[i].name, c->name) == 0)
+            fail(L, cv, "declared twice");
+    c->reason = get_text(L, cv, t, 2, "reason");
+    c->unknown_keep = unknown_policy(L, cv, t, set->unknown_keep);
+    int et = field(L, t, 3, "expr");
+    if (et == LUA_TSTRING) {
+        c->e = compile(L, cv, lua_tostring(L, -1));
+        lua_pop(L, 1);
+    } else if (et == LUA_TFUNCTION) {
+        c->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    } else {
+        fail(L, cv, "needs a condition: an expression in quotes or a function");
+    }
+    if (c->reason == NULL)
+        c->reason = copy(L, c->e ? expr_source(c->e) : c->name);
+    int rt = field(L, t, 0, "reads");
+    if (rt == LUA_TTABLE) {
+        int n = (int)lua_rawlen(L, -1);
+        c->reads = calloc((size_t)n + 1, sizeof *c->reads);
+        if (c->reads == NULL)
+            luaL_error(L, "out of memory");
+        for (int i = 1; i <= n; i++) {
+            if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
+                fail(L, cv, "reads must be a list of field names");
+            c->reads[c->nreads++] = copy(L, lua_tostring(L, -1));
+            lua_pop(L, 1);
+        }
+    } else if (rt != LUA_TNIL) {
+        fail(L, cv, "reads must be a list of field names");
+    }
+    lua_pop(L, 1);
+}
+
+static void read_derive(lua_State *L, conv *cv, rset *set, int t)
+{
+    static const char *const keys[] = {"name", "expr", "doc", NULL};
+    rderive *d = &set->der[set->nd++];
+    cv->kind = "derive";
+    d->line = cv->line;
+    d->name = get_text(L, cv, t, 1, "name");
+    cv->name = d->name;
+    if (!is_ident(d->name) || strcmp(d->name, "eligible") == 0)
+        fail(L, cv, "needs a name: derive { \"lesions\", \"lesions(m_sites)\" }");
+    check_keys(L, cv, t, 2, keys);
+    for (int i = 0; i < set->nd - 1; i++)
+        if (strcmp(set->der[i].name, d->name) == 0)
+            fail(L, cv, "declared twice");
+    for (int i = 0; i < set->np; i++)
+        if (strcmp(set->params[i].name, d->name) == 0)
+            fail(L, cv, "has the name of a param");
+    d->doc = get_text(L, cv, t, 0, "doc");
+    char *src = get_text(L, cv, t, 2, "expr");
+    if (src == NULL)
+        fail(L, cv, "needs an expression");
+    char e[300];
+    d->e = expr_parse(src, e, sizeof e);
+    if (d->e == NULL) {
+        lua_pushfstring(L, "in \"%s\": %s", src, e);
+        free(src);
+        fail(L, cv, "%s", lua_tostring(L, -1));
+    }
+    free(src);
+}
+
+static void read_arm(lua_State *L, conv *cv, rset *set, int t)
+{
+    static const char *const keys[] = {"name", "when", "doc", NULL};
+    rarm *a = &set->arms[set->na++];
+    cv->kind = "arm";
+    a->line = cv->line;
+    a->name = get_text(L, cv, t, 1, "name");
+    cv->name = a->name;
+    if (a->name == NULL || !*a->name)
+        fail(L, cv, "needs a name: arm { \"radical\", when = \"eligible\" }");
+    check_keys(L, cv, t, 2, keys);
+    for (int i = 0; i < set->na - 1; i++)
+        if (strcmp(set->arms[i].name, a->name) == 0)
+            fail(L, cv, "declared twice");
+    a->doc = get_text(L, cv, t, 0, "doc");
+    char *src = get_text(L, cv, t, 2, "when");
+    if (src) {
+        char e[300];
+        a->when = expr_parse(src, e, sizeof e);
+        if (a->when == NULL) {
+            lua_pushfstring(L, "in \"%s\": %s", src, e);
+            free(src);
+            fail(L, cv, "%s", lua_tostring(L, -1));
+        }
+        free(src);
+    }
+}
+
+static void add_warning(lua_State *L, rset *set, const char *msg)
+{
+    char **w = realloc(set->warnings, (size_t)(set->nw + 1) * sizeof *w);
+    if (w == NULL)
+        luaL_error(L, "out of memory");
+    set->warnings = w;
+    set->warnings[set->nw] = copy(L, msg);
+    set->nw++;
+}
+
+static int reads_name(const rset *set, const char *name)
+{
+    for (int i = 0; i < set->nc; i++) {
+        const rcrit *c = &set->crit[i];
+        for (size_t k = 0; c->e && k < expr_nnames(c->e); k++)
+            if (strcmp(expr_name(c->e, k), name) == 0)
+                return 1;
+        for (int k = 0; k < c->nreads; k++)
+            if (strcmp(c->reads[k], name) == 0)
+                return 1;
+    }
+    for (int i = 0; i < set->nd; i++)
+        for (size_t k = 0; k < expr_nnames(set->der[i].e); k++)
+            if (strcmp(expr_name(set->der[i].e, k), name) == 0)
+                return 1;
+    for (int i = 0; i < set->na; i++)
+        for (size_t k = 0; set->arms[i].when && k < expr_nnames(set->arms[i].when); k++)
+            if (strcmp(expr_name(set->arms[i].when, k), name) == 0)
+                return 1;
+    return 0;
+}
+
+/* The landmark: an implicit first criterion and a param of the same name. */
+static void add_landmark(lua_State *L, conv *cv, rset *set)
+{
+    cv->kind = "landmark";
+    cv->name = set->name;
+    for (int i = 0; i < set->np; i++)
+        if (strcmp(set->params[i].name, "landmark") == 0)
+            fail(L, cv, "a param named 'landmark' clashes with the landmark");
+    rparam *pp = &set->params[set->np++];
+    pp->line = set->line;
+    pp->name = copy(L, "landmark");
+    pp->doc = copy(L, "landmark time: patients with an event or censoring before "
+                      "it are excluded; outcomes are counted from it");
+    pp->type = RULES_P_NUMBER;
+    pp->def = set->landmark;
+    pp->min = 0;
+    pp->max = HUGE_VAL;
+    memmove(set->crit + 1, set->crit, (size_t)set->nc * sizeof *set->crit);
+    memset(set->crit, 0, sizeof *set->crit);
+    set->nc++;
+    rcrit *c = &set->crit[0];
+    c->fn_ref = LUA_NOREF;
+    c->line = set->line;
+    c->name = copy(L, "landmark");
+    char src[160];
+    snprintf(src, sizeof src, "%s >= landmark", set->landmark_time);
+    c->e = compile(L, cv, src);
+    snprintf(src, sizeof src, "followed up to the landmark (%s >= landmark)",
+             set->landmark_time);
+    c->reason = copy(L, src);
+}
+
+/* Reads one ruleset declaration at stack index d ({name, line, def}). */
+static void read_set(lua_State *L, conv *cv, rset *set, int d)
+{
+    static const char *const keys[] = {"doc", "unknown", "landmark", "post_baseline", NULL};
+    lua_getfield(L, d, "line");
+    set->line = cv->line = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    lua_getfield(L, d, "name");
+    set->name = copy(L, lua_tostring(L, -1));
+    lua_pop(L, 1);
+    cv->kind = "rule set";
+    cv->name = set->name;
+    set->landmark = NAN;
+    lua_getfield(L, d, "def");
+    int t = lua_gettop(L);
+    check_keys(L, cv, t, -1, keys);
+    set->doc = get_text(L, cv, t, 0, "doc");
+    set->unknown_keep = unknown_policy(L, cv, t, 0);
+    int lt = field(L, t, 0, "landmark");
+    if (lt == LUA_TNUMBER) {
+        set->landmark = lua_tonumber(L, -1);
+        set->landmark_time = copy(L, "os_time");
+    } else if (lt == LUA_TTABLE) {
+        set->landmark = num_field(L, cv, lua_gettop(L), "at", NAN);
+        set->landmark_time = get_text(L, cv, lua_gettop(L), 0, "time");
+        if (set->landmark_time == NULL)
+            set->landmark_time = copy(L, "os_time");
+    } else if (lt != LUA_TNIL) {
+        fail(L, cv, "landmark must be a time (3) or {at = 3, time = \"os_time\"}");
+    }
+    if (lt != LUA_TNIL && (!(set->landmark >= 0) || !is_ident(set->landmark_time)))
+        fail(L, cv, "landmark needs a time >= 0 and a time field");
+    lua_pop(L, 1);
+
+    int n = (int)lua_rawlen(L, t);
+    set->params = calloc((size_t)n + 2, sizeof *set->params);
+    set->crit = calloc((size_t)n + 2, sizeof *set->crit);
+    set->der = calloc((size_t)n + 1, sizeof *set->der);
+    set->arms = calloc((size_t)n + 1, sizeof *set->arms);
+    if (!set->params || !set->crit || !set->der || !set->arms)
+        luaL_error(L, "out of memory");
+    for (int i = 1; i <= n; i++) {
+        int it = lua_gettop(L) + 1;
+        lua_rawgeti(L, t, i);
+        const char *kind = NULL;
+        if (lua_istable(L, it)) {
+            lua_getfield(L, it, "__kind");
+            kind = lua_tostring(L, -1);
+            lua_getfield(L, it, "__line");
+            cv->line = (int)lua_tointeger(L, -1);
+            lua_pop(L, 2);
+        }
+        if (kind == NULL) {
+            cv->line = set->line;
+            cv->kind = "rule set";
+            cv->name = set->name;
+            fail(L, cv, "item %d is not a param, criterion, derive or arm", i);
+        }
+        if (strcmp(kind, "param") == 0)
+            read_param(L, cv, set, it);
+        else if (strcmp(kind, "criterion") == 0)
+            read_criterion(L, cv, set, it);
+        else if (strcmp(kind, "derive") == 0)
+            read_derive(L, cv, set, it);
+        else
+            read_arm(L, cv, set, it);
+        lua_settop(L, it - 1);
+    }
+    if (set->landmark == set->landmark)
+        add_landmark(L, cv, set);
+
+    /* post-baseline fields without a landmark: immortal-time bias */
+    int pbt = field(L, t, 0, "post_baseline");
+    if (pbt != LUA_TNIL && pbt != LUA_TTABLE)
+        fail(L, cv, "post_baseline must be a list of field names");
+    int nb = (int)(sizeof post_baseline / sizeof *post_baseline) - 1;
+    int m = pbt == LUA_TTABLE ? (int)lua_rawlen(L, -1) : 0;
+    for (int i = 0; set->landmark != set->landmark && i < nb + m; i++) {
+        const char *f = NULL;
+        if (i < nb)
+            f = post_baseline[i];
+        else if (lua_rawgeti(L, -1, i - nb + 1) == LUA_TSTRING)
+            f = lua_tostring(L, -1);
+        if (f && reads_name(set, f)) {
+            char w[400];
+            snprintf(w, sizeof w, "rule set '%s' reads post-baseline field '%s' "
+                     "but declares no landmark: outcomes counted from baseline "
+                     "carry immortal-time bias", set->name, f);
+            add_warning(L, set, w);
+        }
+        if (i >= nb)
+            lua_pop(L, 1);
+    }
+    lua_settop(L, t - 1);
+}
+
+/* Stack: [conv*, decls] -> []. */
+static int convert_fn(lua_State *L)
+{
+    conv *cv = lua_touserdata(L, 1);
+    int n = (int)lua_rawlen(L, 2);
+    if (n == 0) {
+        cv->kind = "rules";
+        cv->name = NULL;
+        cv->line = 1;
+        fail(L, cv, "no rule set declared (ruleset \"name\" { ... })");
+    }
+    cv->p->sets = calloc((size_t)n, sizeof *cv->p->sets);
+    if (cv->p->sets == NULL)
+        luaL_error(L, "out of memory");
+    for (int i = 1; i <= n; i++) {
+        lua_rawgeti(L, 2, i);
+        rset *set = &cv->p->sets[cv->p->nsets++];
+        read_set(L, cv, set, lua_gettop(L));
+        for (int j = 0; j < cv->p->nsets - 1; j++)
+            if (strcmp(cv->p->sets[j].name, set->name) == 0)
+                fail(L, cv, "declared twice in this file");
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+int rules_convert(rules *r, rprog *p, char *err, size_t errlen)
+{
+    lua_State *L = sandbox_state(rules_sandbox(r));
+    conv cv = {p, p->path, "rules", NULL, 0};
+    lua_pushcfunction(L, convert_fn);
+    lua_pushlightuserdata(L, &cv);
+    lua_pushvalue(L, -3); /* the decls table */
+    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+        snprintf(err, errlen, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
+        lua_pop(L, 1);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,472 @@
+/* sandbox.c - the separate, capped Lua state for rule files.
+ *
+ * Part of tnmlab (dsl layer).  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Why a separate state: the memory cap lives in this state's allocator, so it
+ * cannot starve the trusted REPL state, and nothing a rule does (changing a
+ * library table, a metatable) can reach trusted code.
+ *
+ * Why pcall/xpcall are wrapped: a rule could otherwise catch the "budget
+ * exceeded" or "out of memory" error in a loop and go on forever.  Once a
+ * limit has been hit, the wrappers re-raise whatever they caught.
+ */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "interrupt.h"
+
+enum {
+    HOOK_STEP = 1000,          /* instructions between hook calls */
+    MAX_RULE_FILE = 8u << 20,  /* bytes; a rule file larger than this is refused */
+    MAX_INCLUDE_DEPTH = 16
+};
+
+struct sandbox {
+    lua_State *L;
+    size_t used, peak, cap; /* bytes held by L; the cap applies while enforce */
+    int enforce;            /* 1 inside sandbox_pcall and loads */
+    long budget, steps;     /* instruction budget per call, spent so far */
+    int budget_hit, mem_hit, interrupted;
+    const char *what;       /* name of what runs now, for messages */
+    char basedir[4096];     /* folder of the last file loaded, for include() */
+    int include_depth;
+    int env_ref;            /* registry ref of the environment table */
+};
+
+static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    sandbox *sb = ud;
+    if (ptr == NULL)
+        osize = 0; /* osize then encodes the object type */
+    if (nsize == 0) {
+        free(ptr);
+        sb->used -= osize;
+        return NULL;
+    }
+    if (sb->enforce && nsize > osize && sb->used - osize + nsize > sb->cap) {
+        sb->mem_hit = 1;
+        return NULL;
+    }
+    void *p = realloc(ptr, nsize);
+    if (p == NULL)
+        return NULL;
+    sb->used = sb->used - osize + nsize;
+    if (sb->used > sb->peak)
+        sb->peak = sb->used;
+    return p;
+}
+
+static sandbox *sb_of(lua_State *L)
+{
+    return *(sandbox **)lua_getextraspace(L);
+}
+
+static void sb_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    sandbox *sb = sb_of(L);
+    sb->steps += HOOK_STEP;
+    /* in a hook, level 0 is the Lua function that was running */
+    if (tnm_interrupted()) {
+        sb->interrupted = 1;
+        luaL_where(L, 0);
+        lua_pushfstring(L, "rule '%s' interrupted", sb->what ? sb->what : "?");
+        lua_concat(L, 2);
+        lua_error(L);
+    }
+    if (sb->steps > sb->budget) {
+        sb->budget_hit = 1;
+        luaL_where(L, 0);
+        lua_pushfstring(L, "rule '%s' stopped: more than %d million instructions "
+                           "(an endless loop?)",
+                        sb->what ? sb->what : "?", (int)(sb->budget / 1000000));
+        lua_concat(L, 2);
+        lua_error(L);
+    }
+}
+
+static int limit_hit(const sandbox *sb)
+{
+    return sb->budget_hit || sb->mem_hit || sb->interrupted;
+}
+
+/* pcall(f, ...) that cannot swallow a limit error.
+ * Stack: [f, args...] -> [true, results...] or [false, msg]. */
+static int sb_pcall_fn(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    int st = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+    if (st != LUA_OK) {
+        if (st == LUA_ERRMEM || limit_hit(sb_of(L)))
+            return lua_error(L);
+        lua_pushboolean(L, 0);
+        lua_insert(L, -2);
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    lua_insert(L, 1);
+    return lua_gettop(L);
+}
+
+/* xpcall(f, handler, ...) likewise.  Stack: [f, h, args...] -> as pcall. */
+static int sb_xpcall_fn(lua_State *L)
+{
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 1);
+    lua_copy(L, 2, 1);
+    lua_replace(L, 2); /* [h, f, args...] */
+    int st = lua_pcall(L, n - 2, LUA_MULTRET, 1);
+    if (st != LUA_OK) {
+        if (st == LUA_ERRMEM || limit_hit(sb_of(L)))
+            return lua_error(L);
+        lua_pushboolean(L, 0);
+        lua_insert(L, -2);
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    lua_replace(L, 1);
+    return lua_gettop(L);
+}
+
+/* Raises msg at the position of the Lua code that triggered a metamethod
+ * (level 2: level 1 is the metamethod itself). */
+static int error_at_caller(lua_State *L, const char *msg, int key)
+{
+    luaL_where(L, 2);
+    lua_pushfstring(L, msg, lua_type(L, key) == LUA_TSTRING ? lua_tostring(L, key) : "?");
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
+/* __index / __newindex of the environment: unknown globals are errors. */
+static int env_index(lua_State *L)
+{
+    return error_at_caller(L, "unknown name '%s' (not available in rule files)", 2);
+}
+
+static int env_newindex(lua_State *L)
+{
+    return error_at_caller(L, "assignment to global '%s' (use 'local' in rule files)", 2);
+}
+
+static int ro_newindex(lua_State *L)
+{
+    return error_at_caller(L, "cannot set '%s': library tables are read-only in rule files", 2);
+}
+
+/* Iterator over the real table (upvalue 1) that never hands it out.
+ * Stack: [proxy, key] -> [key, value] or [nil]. */
+static int ro_next(lua_State *L)
+{
+    lua_settop(L, 2);
+    if (lua_next(L, lua_upvalueindex(1)) == 0) {
+        lua_pushnil(L);
+        return 1;
+    }
+    return 2;
+}
+
+/* __pairs of a read-only proxy.  Stack: [proxy] -> [iter, proxy, nil]. */
+static int ro_pairs(lua_State *L)
+{
+    lua_getmetatable(L, 1);
+    lua_getfield(L, -1, "__index");
+    lua_pushcclosure(L, ro_next, 1);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+/* Replaces the table on top with a read-only proxy of it.
+ * Stack: [t] -> [proxy]. */
+static void push_readonly(lua_State *L)
+{
+    lua_newtable(L);               /* t proxy */
+    lua_createtable(L, 0, 4);      /* t proxy mt */
+    lua_pushvalue(L, -3);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, ro_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushcfunction(L, ro_pairs);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);       /* t proxy */
+    lua_remove(L, -2);
+}
+
+static int read_file(const char *path, char **out, size_t *len, char *err,
+                     size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf != NULL) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        if (cap >= MAX_RULE_FILE) {
+            snprintf(err, errlen, "%s: file larger than %u bytes", path,
+                     (unsigned)MAX_RULE_FILE);
+            free(buf);
+            fclose(f);
+            return -1;
+        }
+        char *nb = realloc(buf, cap * 2);
+        if (nb == NULL)
+            free(buf);
+        buf = nb;
+        cap *= 2;
+    }
+    int bad = buf == NULL || ferror(f);
+    fclose(f);
+    if (bad) {
+        snprintf(err, errlen, "%s: %s", path, buf ? "read error" : "out of memory");
+        free(buf);
+        return -1;
+    }
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+/* Loads text as a chunk with the environment as its _ENV.
+ * Stack: [] -> [f] (returns LUA_OK) or [msg]. */
+static int load_text(sandbox *sb, const char *src, size_t len, const char *name)
+{
+    lua_State *L = sb->L;
+    int old = sb->enforce;
+    sb->enforce = 1;
+    int st = luaL_loadbufferx(L, src, len, name, "t");
+    sb->enforce = old;
+    if (st == LUA_OK) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, sb->env_ref);
+        lua_setupvalue(L, -2, 1);
+    }
+    return st;
+}
+
+/* include(name): runs another rule file of the same folder in the sandbox
+ * and returns what it returns.  Stack: [name] -> [results...]. */
+static int sb_include(lua_State *L)
+{
+    sandbox *sb = sb_of(L);
+    size_t n;
+    const char *name = luaL_checklstring(L, 1, &n);
+    if (n == 0 || name[0] == '.' || strchr(name, '/') || strchr(name, '\\') ||
+        strstr(name, ".."))
+        return luaL_error(L, "include: '%s' is not a file name of the rules "
+                             "folder", name);
+    if (sb->include_depth >= MAX_INCLUDE_DEPTH)
+        return luaL_error(L, "include: nested more than %d deep (a cycle?)",
+                          MAX_INCLUDE_DEPTH);
+    int has_ext = n > 4 && strcmp(name + n - 4, ".lua") == 0;
+    char path[4200];
+    snprintf(path, sizeof path, "%s%s%s", sb->basedir, name, has_ext ? "" : ".lua");
+    char err[512], *src;
+    size_t len;
+    if (read_file(path, &src, &len, err, sizeof err) != 0)
+        return luaL_error(L, "include: %s", err);
+    lua_pushfstring(L, "@%s", path);
+    int st = load_text(sb, src, len, lua_tostring(L, -1));
+    free(src);
+    if (st != LUA_OK)
+        return lua_error(L);
+    int base = lua_gettop(L);
+    sb->include_depth++;
+    lua_call(L, 0, LUA_MULTRET); /* errors propagate, depth reset by caller */
+    sb->include_depth--;
+    return lua_gettop(L) - base + 1;
+}
+
+static const char *const base_allowed[] = {
+    "assert", "error", "ipairs", "next", "pairs", "select", "tonumber",
+    "tostring", "type", "getmetatable", "setmetatable", "rawequal", "rawlen",
+    "rawget", "_VERSION", NULL};
+static const char *const libs_allowed[] = {"string", "table", "math", "utf8", NULL};
+
+/* Builds the state.  Runs unprotected only on a fresh state with the cap off. */
+static int build(sandbox *sb)
+{
+    lua_State *L = sb->L;
+    luaL_requiref(L, "_G", luaopen_base, 1);
+    luaL_requiref(L, "string", luaopen_string, 1);
+    luaL_requiref(L, "table", luaopen_table, 1);
+    luaL_requiref(L, "math", luaopen_math, 1);
+    luaL_requiref(L, "utf8", luaopen_utf8, 1);
+    lua_settop(L, 0);
+
+    /* string.dump would give bytecode; rule code never needs it. */
+    lua_getglobal(L, "string");
+    lua_pushnil(L);
+    lua_setfield(L, -2, "dump");
+    lua_pop(L, 1);
+
+    lua_newtable(L); /* env */
+    for (int i = 0; base_allowed[i]; i++) {
+        lua_getglobal(L, base_allowed[i]);
+        lua_setfield(L, -2, base_allowed[i]);
+    }
+    lua_pushcfunction(L, sb_pcall_fn);
+    lua_setfield(L, -2, "pcall");
+    lua_pushcfunction(L, sb_xpcall_fn);
+    lua_setfield(L, -2, "xpcall");
+    lua_pushcfunction(L, sb_include);
+    lua_setfield(L, -2, "include");
+    for (int i = 0; libs_allowed[i]; i++) {
+        lua_getglobal(L, libs_allowed[i]);
+        push_readonly(L);
+        if (strcmp(libs_allowed[i], "string") == 0) {
+            /* methods on strings see the read-only proxy; the metatable
+             * itself is hidden from getmetatable and cannot be replaced */
+            lua_pushliteral(L, "");
+            lua_getmetatable(L, -1);
+            lua_pushvalue(L, -3);
+            lua_setfield(L, -2, "__index");
+            lua_pushboolean(L, 0);
+            lua_setfield(L, -2, "__metatable");
+            lua_pop(L, 2);
+        }
+        lua_setfield(L, -2, libs_allowed[i]);
+    }
+    lua_createtable(L, 0, 3);
+    lua_pushcfunction(L, env_index);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, env_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    sb->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+sandbox *sandbox_new(size_t mem_cap, long budget, char *err, size_t errlen)
+{
+    sandbox *sb = calloc(1, sizeof *sb);
+    if (sb == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    sb->cap = mem_cap ? mem_cap : SANDBOX_DEFAULT_MEM;
+    sb->budget = budget > 0 ? budget : SANDBOX_DEFAULT_BUDGET;
+    sb->L = lua_newstate(sb_alloc, sb);
+    if (sb->L == NULL) {
+        snprintf(err, errlen, "out of memory");
+        free(sb);
+        return NULL;
+    }
+    *(sandbox **)lua_getextraspace(sb->L) = sb;
+    build(sb);
+    return sb;
+}
+
+void sandbox_free(sandbox *sb)
+{
+    if (sb == NULL)
+        return;
+    lua_close(sb->L);
+    free(sb);
+}
+
+lua_State *sandbox_state(sandbox *sb) { return sb->L; }
+
+void sandbox_push_env(sandbox *sb)
+{
+    lua_rawgeti(sb->L, LUA_REGISTRYINDEX, sb->env_ref);
+}
+
+void sandbox_define(sandbox *sb, const char *name)
+{
+    lua_State *L = sb->L;
+    sandbox_push_env(sb);
+    lua_insert(L, -2);
+    lua_pushstring(L, name);
+    lua_insert(L, -2);
+    lua_rawset(L, -3); /* raw: the environment's __newindex refuses new names */
+    lua_pop(L, 1);
+}
+
+int sandbox_loadstring(sandbox *sb, const char *src, size_t len,
+                       const char *chunkname, char *err, size_t errlen)
+{
+    if (load_text(sb, src, len, chunkname) != LUA_OK) {
+        const char *m = lua_tostring(sb->L, -1);
+        snprintf(err, errlen, "%s", m ? m : "load error");
+        lua_pop(sb->L, 1);
+        return -1;
+    }
+    return 0;
+}
+
+int sandbox_loadfile(sandbox *sb, const char *path, char *err, size_t errlen)
+{
+    char *src;
+    size_t len;
+    if (read_file(path, &src, &len, err, errlen) != 0)
+        return -1;
+    const char *slash = strrchr(path, '/');
+    size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+    if (dl >= sizeof sb->basedir)
+        dl = 0;
+    memcpy(sb->basedir, path, dl);
+    sb->basedir[dl] = '\0';
+    char name[4200];
+    snprintf(name, sizeof name, "@%s", path);
+    int r = sandbox_loadstring(sb, src, len, name, err, errlen);
+    free(src);
+    return r;
+}
+
+int sandbox_pcall(sandbox *sb, int nargs, int nresults, const char *what,
+                  char *err, size_t errlen)
+{
+    lua_State *L = sb->L;
+    sb->steps = 0;
+    sb->budget_hit = sb->mem_hit = sb->interrupted = 0;
+    sb->include_depth = 0;
+    sb->what = what;
+    sb->enforce = 1;
+    lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_STEP);
+    int st = lua_pcall(L, nargs, nresults, 0);
+    lua_sethook(L, NULL, 0, 0);
+    sb->enforce = 0;
+    if (st == LUA_OK)
+        return 0;
+    const char *m = lua_tostring(L, -1);
+    if (sb->mem_hit && (st == LUA_ERRMEM || (m && strstr(m, "not enough memory"))))
+        snprintf(err, errlen, "rule '%s' stopped: memory cap of %zu MB exceeded",
+                 what ? what : "?", sb->cap >> 20);
+    else if (m != NULL)
+        snprintf(err, errlen, "%s", m);
+    else
+        snprintf(err, errlen, "rule '%s': error object is a %s value",
+                 what ? what : "?", luaL_typename(L, -1));
+    lua_pop(L, 1);
+    /* a limit error may leave much garbage: give it back now */
+    lua_gc(L, LUA_GCCOLLECT);
+    return -1;
+}
+
+size_t sandbox_mem_used(const sandbox *sb) { return sb->used; }
+size_t sandbox_mem_peak(const sandbox *sb) { return sb->peak; }
+
+void sandbox_set_limits(sandbox *sb, size_t mem_cap, long budget)
+{
+    if (mem_cap)
+        sb->cap = mem_cap;
+    if (budget > 0)
+        sb->budget = budget;
+}

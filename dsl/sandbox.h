@@ -1,0 +1,82 @@
+/* sandbox.h - the Lua state in which rule files run.
+ *
+ * Part of tnmlab (dsl layer).  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Rule files (selection rule sets, staging tables, files shared between
+ * colleagues) are untrusted.  They run in a lua_State of their own, separate
+ * from the trusted REPL state, so that:
+ *   - the memory cap is enforced by this state's allocator alone (the trusted
+ *     side never shares the budget);
+ *   - an instruction budget (count hook) stops a runaway rule with a message
+ *     naming the rule; Ctrl-C (core/interrupt.h) stops it too;
+ *   - chunks load as text only (mode "t"), into an allow-listed environment:
+ *     assert error ipairs next pairs pcall xpcall select tonumber tostring
+ *     type getmetatable setmetatable rawequal rawlen rawget, string (without
+ *     dump), table, math, utf8, and include(); no io, os, debug, require,
+ *     package, load, loadfile, dofile, collectgarbage, rawset, print.
+ *     Reading or assigning an unknown global is an error; the library tables
+ *     and the string metatable are read-only and protected.
+ * Nothing here prints or exits.
+ */
+#ifndef TNMLAB_SANDBOX_H
+#define TNMLAB_SANDBOX_H
+
+#include <lua.h>
+#include <stddef.h>
+
+typedef struct sandbox sandbox;
+
+enum {
+    SANDBOX_DEFAULT_MEM = 64u << 20,        /* bytes */
+    SANDBOX_DEFAULT_BUDGET = 50 * 1000 * 1000 /* VM instructions per call */
+};
+
+/* Creates a sandbox whose state may hold at most mem_cap bytes (0: default)
+ * and whose calls may run at most budget instructions each (0: default).
+ * Caller owns the result (sandbox_free).  NULL with err filled on ENOMEM. */
+sandbox *sandbox_new(size_t mem_cap, long budget, char *err, size_t errlen);
+
+/* Closes the state and frees everything; NULL is fine. */
+void sandbox_free(sandbox *sb);
+
+/* The sandboxed state, for callers that build on it (rules.c).  Owned by sb.
+ * Values taken from it must be used only through sandbox_pcall. */
+lua_State *sandbox_state(sandbox *sb);
+
+/* Pushes the sandbox environment table (the _ENV of rule chunks).
+ * Stack: [] -> [env]. */
+void sandbox_push_env(sandbox *sb);
+
+/* Defines global `name` in the sandbox environment as the value on top of
+ * the stack (popped).  Used to add the rule vocabulary. */
+void sandbox_define(sandbox *sb, const char *name);
+
+/* Loads the text file at path (binary chunks refused) with the sandbox
+ * environment, and pushes the compiled function.  Returns 0, or -1 with err
+ * filled ("path: message", or "file:line: message" for syntax errors) and
+ * nothing pushed. */
+int sandbox_loadfile(sandbox *sb, const char *path, char *err, size_t errlen);
+
+/* Loads a text chunk (mode "t") named chunkname with the sandbox environment
+ * and pushes the function.  Returns 0, or -1 with err filled. */
+int sandbox_loadstring(sandbox *sb, const char *src, size_t len,
+                       const char *chunkname, char *err, size_t errlen);
+
+/* Calls the function below nargs arguments like lua_pcall, under the
+ * instruction budget and memory cap.  `what` names what runs (a rule, a
+ * file) for the messages "rule 'x': instruction budget exceeded ..." and
+ * "rule 'x': memory cap exceeded ...".  Stack: [f, args] -> [results] on
+ * success (returns 0) or [] with err filled (returns -1).  The error text
+ * starts with "file:line:" when Lua knows where it happened. */
+int sandbox_pcall(sandbox *sb, int nargs, int nresults, const char *what,
+                  char *err, size_t errlen);
+
+/* Bytes currently allocated by the sandbox state, and the peak since the
+ * sandbox was created. */
+size_t sandbox_mem_used(const sandbox *sb);
+size_t sandbox_mem_peak(const sandbox *sb);
+
+/* Changes the limits (0 leaves one as it is). */
+void sandbox_set_limits(sandbox *sb, size_t mem_cap, long budget);
+
+#endif
