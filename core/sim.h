@@ -1,0 +1,144 @@
+/* sim.h - synthetic stage IV NSCLC cohorts with potential outcomes per arm.
+ *
+ * Part of tnmlab (core layer: plain C11, no Lua, curses or readline).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A scenario (scripts/scenarios/<name>.lua, read by dsl/lsim.c into a
+ * sim_params) gives covariate distributions and a survival model; the
+ * simulator draws one patient after another from one GSL mt19937 stream, so
+ * the same parameters, seed and n give a byte-identical cohort, and a cohort
+ * of n patients is the first n patients of any larger one.
+ *
+ * The model (times in months from diagnosis; see stage_iv.lua for sources):
+ *  - a prognostic index lp = sum of log hazard ratios of the covariates;
+ *  - progression under systemic therapy: Weibull, cumulative hazard
+ *    H(t) = m * exp(lp) * (t / prog_scale)^prog_shape (m: era multiplier);
+ *  - both arms share the first `landmark` months (induction systemic
+ *    therapy); from the landmark on, radical local therapy of all sites cures
+ *    a fraction pi(x) of the patients still progression-free (logistic in the
+ *    lesion count and ECOG, plus the era's cure_shift) and multiplies the progression hazard of the rest
+ *    by radical_hr;
+ *  - death after progression: Weibull post-progression survival with its own
+ *    scale and shape, the same lp, an era multiplier, the era's
+ *    radical_pps_hr after radical therapy, and in the systemic arm crossover to local therapy at
+ *    progression (probability era.crossover, hazard ratio crossover_pps_hr);
+ *  - death from other causes: Gompertz in attained age, competing;
+ *  - PFS = min(progression, death), OS = death, so PFS <= OS always;
+ *  - both arms use the same random numbers (common random numbers), so a
+ *    patient's two potential outcomes differ only by the treatment;
+ *  - censoring: uniform accrual, administrative end, exponential loss to
+ *    follow-up, shared by both arms;
+ *  - times are recorded in whole days (rounded up) and stored in months
+ *    (days / 30.4375), as trial data are; rounding also keeps libm's last
+ *    bit out of the stored values.
+ * Patients whose metastases cannot all be treated have NaN radical outcomes.
+ */
+#ifndef TNMLAB_SIM_H
+#define TNMLAB_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cohort.h"
+
+/* Category lists, in the order of the data dictionary (DESIGN.md). */
+enum { SIM_NSITES = 9 };        /* brain adrenal bone liver lung_contralateral
+                                   pleura pericardium distant_node other */
+enum { SIM_NINVASION = 16 };    /* t_invasion descriptors */
+enum { SIM_NSTATIONS = 25 };    /* IASLC stations 1R .. 14L */
+enum { SIM_NECOG = 5, SIM_NHIST = 3, SIM_NDRIVER = 3, SIM_NN = 4, SIM_NTREAT = 9,
+       SIM_NORGANS = 5, SIM_MAX_ERAS = 8 };
+
+extern const char *const sim_site_names[SIM_NSITES];
+extern const char *const sim_invasion_names[SIM_NINVASION];
+extern const char *const sim_station_names[SIM_NSTATIONS];
+extern const char *const sim_hist_names[SIM_NHIST];     /* adenocarcinoma squamous other */
+extern const char *const sim_driver_names[SIM_NDRIVER]; /* EGFR ALK KRAS ("none" otherwise) */
+
+/* Era (trial period) modifiers of the outcome model. */
+typedef struct sim_era {
+    char name[32];
+    double prog_mult;        /* progression hazard multiplier, both arms */
+    double pps_mult;         /* post-progression death hazard multiplier */
+    double cure_shift;       /* added to the cure logit (staging, selection, technique) */
+    double radical_pps_hr;   /* death after progression following radical therapy */
+    double driver_prog_hr;   /* EGFR/ALK: targeted therapy's effect on progression */
+    double driver_pps_hr;    /* ... and on death after progression */
+    double crossover;        /* P(local therapy at progression), systemic arm, treatable */
+    double crossover_pps_hr; /* its effect on death after progression */
+} sim_era;
+
+/* Everything a scenario says; all fields are required in the scenario file. */
+typedef struct sim_params {
+    /* population: covariate distributions */
+    double age_mean, age_sd, age_min, age_max; /* normal, truncated; whole years */
+    double p_male;
+    double ecog_p[SIM_NECOG];     /* ECOG 0..4 */
+    double hist_p[SIM_NHIST];
+    double p_right;
+    double driver_adeno[SIM_NDRIVER], driver_other[SIM_NDRIVER];
+    double tsize_meanlog, tsize_sdlog, tsize_max; /* cm, lognormal, 0.1 cm */
+    double invasion_p[SIM_NINVASION]; /* each independently */
+    double n_p[SIM_NN];           /* N0..N3 */
+    double m_p[3];                /* M1a, M1b, M1c */
+    double m1a_effusion, m1a_pleural_nodules; /* rest: contralateral nodule(s) */
+    double m1a_max_nodules;       /* nodules 1..max */
+    double m1b_site_w[SIM_NSITES];  /* single extrathoracic lesion: site weights */
+    double m1c_organs_p[SIM_NORGANS]; /* 1..5 extrathoracic organ systems */
+    double m1c_site_w[SIM_NSITES];  /* organ weights (drawn without replacement) */
+    double m1c_extra_lesions;     /* mean extra lesions per organ (geometric) */
+    double m1c_max_per_organ;
+    double m1c_intrathoracic;     /* P(also an M1a component) */
+    double treat_p[SIM_NTREAT];   /* P(all treatable) by total lesions 1..8, >8 */
+    double treat_liver, treat_pleura; /* factors when liver / pleural nodules */
+    double p_response;            /* P(response | progression-free at landmark) */
+    /* model */
+    double landmark;              /* months of induction therapy common to both arms */
+    double eff_ecog[SIM_NECOG];   /* log hazard ratios */
+    double eff_age;               /* per year over 65 */
+    double eff_female, eff_squamous, eff_other_hist, eff_n23;
+    double eff_extra_organ, eff_extra_lesion, eff_lesion_cap;
+    double eff_brain, eff_liver, eff_bone, eff_effusion;
+    double bg_rate65, bg_gompertz; /* other-cause death: per year at 65, slope per year */
+    double cure_per_lesion, cure_per_ecog, cure_systemic;
+    double accrual, followup, loss_rate; /* months, months, per month */
+    /* fitted (tools/fit_sim) */
+    double prog_scale, prog_shape, pps_scale, pps_shape;
+    double cure_logit, radical_hr;
+    /* eras */
+    sim_era eras[SIM_MAX_ERAS];
+    int neras;
+    int default_era;
+} sim_params;
+
+/* Checks ranges (probabilities in [0,1], positive scales, ...).  Returns 0,
+ * or -1 with a message naming the field in err. */
+int sim_params_check(const sim_params *p, char *err, size_t errlen);
+
+/* Index of the era called name (NULL or "" = the default era), -1 if none. */
+int sim_era_find(const sim_params *p, const char *name);
+
+/* Simulates n patients (n >= 1, < 2^31) of era `era` (NULL = default) from
+ * seed (GSL mt19937 uses its low 32 bits).  Columns: id, covariates of the
+ * data dictionary, induction_response, potential outcomes
+ * os_time@radical ... pfs_event@systemic, and the observed columns arm,
+ * os_time, os_event, pfs_time, pfs_event filled for arm "systemic" (the
+ * standard of care, until rules assign arms).  Caller owns *out (cohort_free).
+ * Returns 0, or -1 with a message in err (bad parameters, unknown era, ENOMEM). */
+int sim_generate(const sim_params *p, const char *era, size_t n, uint64_t seed, cohort **out,
+                 char *err, size_t errlen);
+
+/* Sets the observed outcome columns (os_time, os_event, pfs_time, pfs_event,
+ * created if absent) from the potential outcomes of the arm named in each
+ * row's string column arm_col ("<col>@<arm>"); rows with a missing arm get
+ * NaN.  Fails, changing nothing, when an arm has no potential outcome
+ * columns or a row's assigned arm has no outcome for it (radical therapy of
+ * a patient whose sites cannot all be treated): err then names the count and
+ * the first such row's id.  Returns 0 or -1. */
+int sim_apply_arms(cohort *c, const char *arm_col, char *err, size_t errlen);
+
+/* FNV-1a 64 over the bytes of every column (name, type, data, levels), in
+ * column order: the golden-hash test's fingerprint of a cohort. */
+uint64_t sim_cohort_hash(const cohort *c);
+
+#endif

@@ -1,0 +1,497 @@
+/* lsim.c - scenario files -> sim_params, and the simulator's Lua functions
+ * (see lsim.h).
+ *
+ * Part of tnmlab (dsl layer).  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "lsim.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lcohort.h"
+#include "sim_calib.h"
+
+#define OFF(f) offsetof(sim_params, f)
+
+/* Scalar and list fields: dotted path in the scenario table, where it goes,
+ * and how many numbers (count > 1: a list of that length). */
+static const struct {
+    const char *path;
+    size_t off;
+    int count;
+} fields[] = {
+    {"population.age.mean", OFF(age_mean), 1},
+    {"population.age.sd", OFF(age_sd), 1},
+    {"population.age.min", OFF(age_min), 1},
+    {"population.age.max", OFF(age_max), 1},
+    {"population.male", OFF(p_male), 1},
+    {"population.ecog", OFF(ecog_p), SIM_NECOG},
+    {"population.histology.adenocarcinoma", OFF(hist_p[0]), 1},
+    {"population.histology.squamous", OFF(hist_p[1]), 1},
+    {"population.histology.other", OFF(hist_p[2]), 1},
+    {"population.right_side", OFF(p_right), 1},
+    {"population.t_size.meanlog", OFF(tsize_meanlog), 1},
+    {"population.t_size.sdlog", OFF(tsize_sdlog), 1},
+    {"population.t_size.max", OFF(tsize_max), 1},
+    {"population.n", OFF(n_p), SIM_NN},
+    {"population.m.m1a", OFF(m_p[0]), 1},
+    {"population.m.m1b", OFF(m_p[1]), 1},
+    {"population.m.m1c", OFF(m_p[2]), 1},
+    {"population.m1a.effusion", OFF(m1a_effusion), 1},
+    {"population.m1a.pleural_nodules", OFF(m1a_pleural_nodules), 1},
+    {"population.m1a.max_nodules", OFF(m1a_max_nodules), 1},
+    {"population.m1c.organs", OFF(m1c_organs_p), SIM_NORGANS},
+    {"population.m1c.extra_lesions", OFF(m1c_extra_lesions), 1},
+    {"population.m1c.max_per_organ", OFF(m1c_max_per_organ), 1},
+    {"population.m1c.intrathoracic", OFF(m1c_intrathoracic), 1},
+    {"population.treatable.by_lesions", OFF(treat_p), SIM_NTREAT},
+    {"population.treatable.liver", OFF(treat_liver), 1},
+    {"population.treatable.pleura", OFF(treat_pleura), 1},
+    {"population.response", OFF(p_response), 1},
+    {"model.landmark", OFF(landmark), 1},
+    {"model.effects.ecog", OFF(eff_ecog), SIM_NECOG},
+    {"model.effects.age_per_year", OFF(eff_age), 1},
+    {"model.effects.female", OFF(eff_female), 1},
+    {"model.effects.squamous", OFF(eff_squamous), 1},
+    {"model.effects.other_histology", OFF(eff_other_hist), 1},
+    {"model.effects.n2n3", OFF(eff_n23), 1},
+    {"model.effects.extra_organ", OFF(eff_extra_organ), 1},
+    {"model.effects.extra_lesion", OFF(eff_extra_lesion), 1},
+    {"model.effects.lesion_cap", OFF(eff_lesion_cap), 1},
+    {"model.effects.brain", OFF(eff_brain), 1},
+    {"model.effects.liver", OFF(eff_liver), 1},
+    {"model.effects.bone", OFF(eff_bone), 1},
+    {"model.effects.effusion", OFF(eff_effusion), 1},
+    {"model.background.rate65", OFF(bg_rate65), 1},
+    {"model.background.gompertz", OFF(bg_gompertz), 1},
+    {"model.cure.per_lesion", OFF(cure_per_lesion), 1},
+    {"model.cure.per_ecog", OFF(cure_per_ecog), 1},
+    {"model.cure.systemic", OFF(cure_systemic), 1},
+    {"model.censoring.accrual", OFF(accrual), 1},
+    {"model.censoring.followup", OFF(followup), 1},
+    {"model.censoring.loss_rate", OFF(loss_rate), 1},
+    {"fit.prog_scale", OFF(prog_scale), 1},
+    {"fit.prog_shape", OFF(prog_shape), 1},
+    {"fit.pps_scale", OFF(pps_scale), 1},
+    {"fit.pps_shape", OFF(pps_shape), 1},
+    {"fit.cure_logit", OFF(cure_logit), 1},
+    {"fit.radical_hr", OFF(radical_hr), 1},
+};
+
+/* Maps of weights keyed by category name; an absent key is 0. */
+static const struct {
+    const char *path;
+    size_t off;
+    const char *const *names;
+    int count;
+} maps[] = {
+    {"population.driver_adeno", OFF(driver_adeno), sim_driver_names, SIM_NDRIVER},
+    {"population.driver_other", OFF(driver_other), sim_driver_names, SIM_NDRIVER},
+    {"population.t_invasion", OFF(invasion_p), sim_invasion_names, SIM_NINVASION},
+    {"population.m1b_sites", OFF(m1b_site_w), sim_site_names, SIM_NSITES},
+    {"population.m1c_sites", OFF(m1c_site_w), sim_site_names, SIM_NSITES},
+};
+
+/* Pushes the value at a dotted path below the table at idx (nil when a
+ * step is missing or not a table).  Stack: [] -> [value] */
+static void push_path(lua_State *L, int idx, const char *path)
+{
+    idx = lua_absindex(L, idx);
+    lua_pushvalue(L, idx);
+    const char *p = path;
+    while (*p) {
+        const char *dot = strchr(p, '.');
+        size_t len = dot ? (size_t)(dot - p) : strlen(p);
+        if (!lua_istable(L, -1)) {
+            lua_pop(L, 1);
+            lua_pushnil(L);
+            return;
+        }
+        lua_pushlstring(L, p, len);
+        lua_gettable(L, -2);
+        lua_remove(L, -2);
+        p += len + (dot != NULL);
+    }
+}
+
+static int field_error(lua_State *L, const char *path, const char *want, char *err,
+                       size_t errlen)
+{
+    snprintf(err, errlen, "scenario field %s: %s expected, got %s", path, want,
+             luaL_typename(L, -1));
+    lua_pop(L, 1);
+    return -1;
+}
+
+static int read_number(lua_State *L, const char *path, double *dst, char *err, size_t errlen)
+{
+    int isnum;
+    double v = lua_tonumberx(L, -1, &isnum);
+    if (!isnum || lua_type(L, -1) != LUA_TNUMBER)
+        return field_error(L, path, "number", err, errlen);
+    *dst = v;
+    lua_pop(L, 1);
+    return 0;
+}
+
+static int read_era(lua_State *L, int i, sim_era *e, char *err, size_t errlen)
+{
+    static const struct {
+        const char *key;
+        size_t off;
+    } ef[] = {{"prog_mult", offsetof(sim_era, prog_mult)},
+              {"pps_mult", offsetof(sim_era, pps_mult)},
+              {"cure_shift", offsetof(sim_era, cure_shift)},
+              {"radical_pps_hr", offsetof(sim_era, radical_pps_hr)},
+              {"driver_prog_hr", offsetof(sim_era, driver_prog_hr)},
+              {"driver_pps_hr", offsetof(sim_era, driver_pps_hr)},
+              {"crossover", offsetof(sim_era, crossover)},
+              {"crossover_pps_hr", offsetof(sim_era, crossover_pps_hr)}};
+    char path[96];
+    lua_getfield(L, -1, "name");
+    size_t len;
+    const char *name = lua_tolstring(L, -1, &len);
+    snprintf(path, sizeof path, "eras[%d].name", i + 1);
+    if (lua_type(L, -1) != LUA_TSTRING || len == 0 || len >= sizeof e->name)
+        return field_error(L, path, "string of 1-31 characters", err, errlen);
+    memcpy(e->name, name, len + 1);
+    lua_pop(L, 1);
+    for (size_t k = 0; k < sizeof ef / sizeof ef[0]; k++) {
+        snprintf(path, sizeof path, "eras[%d].%s", i + 1, ef[k].key);
+        lua_getfield(L, -1, ef[k].key);
+        if (read_number(L, path, (double *)((char *)e + ef[k].off), err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int lsim_read_params(lua_State *L, int idx, sim_params *p, char *err, size_t errlen)
+{
+    idx = lua_absindex(L, idx);
+    memset(p, 0, sizeof *p);
+    if (!lua_istable(L, idx)) {
+        snprintf(err, errlen, "scenario: a table expected, got %s", luaL_typename(L, idx));
+        return -1;
+    }
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+        double *dst = (double *)((char *)p + fields[f].off);
+        push_path(L, idx, fields[f].path);
+        if (fields[f].count == 1) {
+            if (read_number(L, fields[f].path, dst, err, errlen) < 0)
+                return -1;
+            continue;
+        }
+        char want[48];
+        snprintf(want, sizeof want, "list of %d numbers", fields[f].count);
+        if (!lua_istable(L, -1) || luaL_len(L, -1) != fields[f].count)
+            return field_error(L, fields[f].path, want, err, errlen);
+        for (int k = 0; k < fields[f].count; k++) {
+            lua_geti(L, -1, k + 1);
+            if (lua_type(L, -1) != LUA_TNUMBER) {
+                lua_pop(L, 1);
+                return field_error(L, fields[f].path, want, err, errlen);
+            }
+            dst[k] = lua_tonumber(L, -1);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    for (size_t m = 0; m < sizeof maps / sizeof maps[0]; m++) {
+        double *dst = (double *)((char *)p + maps[m].off);
+        push_path(L, idx, maps[m].path);
+        if (!lua_istable(L, -1))
+            return field_error(L, maps[m].path, "table", err, errlen);
+        /* every key must be a known category: a typo must not become a 0 */
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            int known = 0;
+            if (lua_type(L, -2) == LUA_TSTRING)
+                for (int k = 0; k < maps[m].count; k++)
+                    known |= strcmp(lua_tostring(L, -2), maps[m].names[k]) == 0;
+            if (!known) {
+                lua_pushvalue(L, -2);
+                snprintf(err, errlen, "scenario field %s: unknown key '%s'", maps[m].path,
+                         luaL_tolstring(L, -1, NULL));
+                lua_pop(L, 5);
+                return -1;
+            }
+            lua_pop(L, 1);
+        }
+        for (int k = 0; k < maps[m].count; k++) {
+            lua_getfield(L, -1, maps[m].names[k]);
+            if (lua_isnil(L, -1)) {
+                dst[k] = 0;
+                lua_pop(L, 1);
+                continue;
+            }
+            char path[128];
+            snprintf(path, sizeof path, "%s.%s", maps[m].path, maps[m].names[k]);
+            if (read_number(L, path, &dst[k], err, errlen) < 0) {
+                lua_pop(L, 1);
+                return -1;
+            }
+        }
+        lua_pop(L, 1);
+    }
+    lua_getfield(L, idx, "eras");
+    if (!lua_istable(L, -1))
+        return field_error(L, "eras", "list of eras", err, errlen);
+    p->neras = (int)luaL_len(L, -1);
+    if (p->neras < 1 || p->neras > SIM_MAX_ERAS) {
+        snprintf(err, errlen, "scenario field eras: 1 to %d eras expected", SIM_MAX_ERAS);
+        lua_pop(L, 1);
+        return -1;
+    }
+    for (int i = 0; i < p->neras; i++) {
+        lua_geti(L, -1, i + 1);
+        if (!lua_istable(L, -1)) {
+            char path[32];
+            snprintf(path, sizeof path, "eras[%d]", i + 1);
+            field_error(L, path, "table", err, errlen);
+            lua_pop(L, 1);
+            return -1;
+        }
+        if (read_era(L, i, &p->eras[i], err, errlen) < 0) {
+            lua_pop(L, 2);
+            return -1;
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, idx, "default_era");
+    if (lua_type(L, -1) != LUA_TSTRING)
+        return field_error(L, "default_era", "string", err, errlen);
+    p->default_era = -1;
+    for (int i = 0; i < p->neras; i++)
+        if (strcmp(p->eras[i].name, lua_tostring(L, -1)) == 0)
+            p->default_era = i;
+    lua_pop(L, 1);
+    return sim_params_check(p, err, errlen);
+}
+
+int lsim_load_file(lua_State *L, const char *path, sim_params *p, char *err, size_t errlen)
+{
+    int top = lua_gettop(L);
+    if (luaL_loadfilex(L, path, "t") != LUA_OK) {
+        snprintf(err, errlen, "%s", lua_tostring(L, -1));
+        lua_settop(L, top);
+        return -1;
+    }
+    /* data only: the chunk's _ENV holds `math` and nothing else */
+    lua_newtable(L);
+    luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 0);
+    lua_setfield(L, -2, "math");
+    if (!lua_setupvalue(L, -2, 1))
+        lua_pop(L, 1);
+    if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
+        snprintf(err, errlen, "%s", lua_tostring(L, -1));
+        lua_settop(L, top);
+        return -1;
+    }
+    int rc = lsim_read_params(L, -1, p, err, errlen);
+    if (rc < 0) {
+        char tmp[512];
+        snprintf(tmp, sizeof tmp, "%s: %s", path, err);
+        snprintf(err, errlen, "%s", tmp);
+    }
+    lua_settop(L, top);
+    return rc;
+}
+
+int lsim_load_scenario(lua_State *L, const char *name, sim_params *p, char *err, size_t errlen)
+{
+    if (*name == '\0' || strlen(name) > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyz"
+                                                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+                                                     strlen(name)) {
+        snprintf(err, errlen, "bad scenario name '%.64s' (letters, digits, _ and - only)", name);
+        return -1;
+    }
+    lua_getglobal(L, "TNMLAB_SCRIPTS");
+    const char *dir = lua_tostring(L, -1);
+    if (dir == NULL || *dir == '\0') {
+        lua_pop(L, 1);
+        snprintf(err, errlen, "scenario %s: TNMLAB_SCRIPTS is not set", name);
+        return -1;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/scenarios/%s.lua", dir, name);
+    lua_pop(L, 1);
+    return lsim_load_file(L, path, p, err, errlen);
+}
+
+/* ---- Lua functions ---- */
+
+/* Integer option `key` of the options table at idx (absent: def). */
+static lua_Integer opt_int(lua_State *L, int idx, const char *key, lua_Integer def)
+{
+    if (lua_isnoneornil(L, idx))
+        return def;
+    lua_getfield(L, idx, key);
+    lua_Integer v = def;
+    if (!lua_isnil(L, -1)) {
+        int ok;
+        v = lua_tointegerx(L, -1, &ok);
+        if (!ok)
+            luaL_error(L, "option '%s': integer expected, got %s", key, luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+static const char *opt_str(lua_State *L, int idx, const char *key, const char *def)
+{
+    if (lua_isnoneornil(L, idx))
+        return def;
+    lua_getfield(L, idx, key);
+    const char *v = def;
+    if (!lua_isnil(L, -1)) {
+        if (lua_type(L, -1) != LUA_TSTRING)
+            luaL_error(L, "option '%s': string expected, got %s", key, luaL_typename(L, -1));
+        v = lua_tostring(L, -1);
+    }
+    lua_pop(L, 1); /* the string stays alive in the options table */
+    return v;
+}
+
+/* Simulates and pushes a cohort.  [] -> [cohort] */
+static int push_simulated(lua_State *L, const char *name, lua_Integer n, lua_Integer seed,
+                          const char *era)
+{
+    sim_params *p = lua_newuserdatauv(L, sizeof *p, 0); /* big: keep it off the C stack */
+    char err[1024];
+    if (n < 1 || n > INT32_MAX)
+        return luaL_error(L, "simulate: n must be between 1 and 2147483647");
+    if (lsim_load_scenario(L, name, p, err, sizeof err) < 0)
+        return luaL_error(L, "%s", err);
+    cohort *c;
+    if (sim_generate(p, era, (size_t)n, (uint64_t)seed, &c, err, sizeof err) < 0)
+        return luaL_error(L, "%s", err);
+    lua_pop(L, 1);
+    lcohort_push(L, c);
+    return 1;
+}
+
+/* cohort.simulate(name [, {n =, seed =, era =}])  [name, opts] -> [cohort] */
+static int l_simulate(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    if (!lua_isnoneornil(L, 2))
+        luaL_checktype(L, 2, LUA_TTABLE);
+    lua_Integer n = opt_int(L, 2, "n", 2000);
+    lua_Integer seed = opt_int(L, 2, "seed", 1);
+    const char *era = opt_str(L, 2, "era", NULL);
+    return push_simulated(L, name, n, seed, era);
+}
+
+/* cohort.demo()  [] -> [cohort]: the bundled demo cohort */
+static int l_demo(lua_State *L)
+{
+    return push_simulated(L, "stage_iv", 2000, 1, NULL);
+}
+
+static void set_num(lua_State *L, const char *k, double v)
+{
+    if (isnan(v))
+        lua_pushnil(L);
+    else
+        lua_pushnumber(L, v);
+    lua_setfield(L, -2, k);
+}
+
+/* cohort.calibrate([{scenario =, n =, seed =, trials =}])
+ * [opts] -> [text, {figures = {...}, split = {...}}] */
+static int l_calibrate(lua_State *L)
+{
+    if (!lua_isnoneornil(L, 1))
+        luaL_checktype(L, 1, LUA_TTABLE);
+    const char *name = opt_str(L, 1, "scenario", "stage_iv");
+    lua_Integer n = opt_int(L, 1, "n", 100000);
+    lua_Integer seed = opt_int(L, 1, "seed", 1);
+    lua_Integer trials = opt_int(L, 1, "trials", 1000);
+    sim_params *p = lua_newuserdatauv(L, sizeof *p, 0);
+    sim_calib_report *r = lua_newuserdatauv(L, sizeof *r, 0);
+    char err[1024];
+    if (lsim_load_scenario(L, name, p, err, sizeof err) < 0)
+        return luaL_error(L, "%s", err);
+    if (n < 100 || trials < 0 || trials > 100000)
+        return luaL_error(L, "calibrate: n must be >= 100 and trials in [0, 100000]");
+    if (sim_calibrate(p, (size_t)n, (uint64_t)seed, (int)trials, r, err, sizeof err) < 0)
+        return luaL_error(L, "%s", err);
+    char *text = sim_calib_format(r);
+    if (!text)
+        return luaL_error(L, "calibrate: out of memory");
+    lua_pushstring(L, text);
+    free(text);
+    lua_createtable(L, 0, 2);
+    lua_createtable(L, r->nfig, 0);
+    for (int f = 0; f < r->nfig; f++) {
+        const sim_calib_fig *g = &r->fig[f];
+        lua_createtable(L, 0, 9);
+        lua_pushstring(L, g->trial);
+        lua_setfield(L, -2, "trial");
+        lua_pushstring(L, g->label);
+        lua_setfield(L, -2, "label");
+        set_num(L, "paper", g->paper);
+        set_num(L, "simulated", g->sim);
+        set_num(L, "tol", g->tol);
+        set_num(L, "lower", g->lo);
+        set_num(L, "upper", g->hi);
+        lua_pushboolean(L, g->ok);
+        lua_setfield(L, -2, "ok");
+        lua_pushboolean(L, g->in_range);
+        lua_setfield(L, -2, "in_range");
+        lua_seti(L, -2, f + 1);
+    }
+    lua_setfield(L, -2, "figures");
+    lua_createtable(L, 3, 0);
+    for (int g = 0; g < 3; g++) {
+        const sim_calib_group *s = &r->split[g];
+        lua_createtable(L, 0, 6);
+        lua_pushstring(L, s->name);
+        lua_setfield(L, -2, "group");
+        lua_pushinteger(L, (lua_Integer)s->n);
+        lua_setfield(L, -2, "n");
+        set_num(L, "os_median", s->os_median);
+        set_num(L, "os_2y", s->os_2y);
+        set_num(L, "pfs_median", s->pfs_median);
+        set_num(L, "pfs_2y", s->pfs_2y);
+        lua_seti(L, -2, g + 1);
+    }
+    lua_setfield(L, -2, "split");
+    return 2;
+}
+
+/* cohort.apply_arms(c [, column])  [c, col] -> [c] */
+static int l_apply_arms(lua_State *L)
+{
+    cohort *c = lcohort_check(L, 1);
+    const char *col = luaL_optstring(L, 2, "arm");
+    char err[512];
+    if (sim_apply_arms(c, col, err, sizeof err) < 0)
+        return luaL_error(L, "%s", err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static const luaL_Reg sim_funcs[] = {{"simulate", l_simulate},
+                                     {"demo", l_demo},
+                                     {"calibrate", l_calibrate},
+                                     {"apply_arms", l_apply_arms},
+                                     {NULL, NULL}};
+
+int dsl_open_sim(lua_State *L)
+{
+    lua_getglobal(L, "cohort");
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setglobal(L, "cohort");
+    }
+    luaL_setfuncs(L, sim_funcs, 0);
+    return 1;
+}

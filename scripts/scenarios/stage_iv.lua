@@ -1,0 +1,134 @@
+-- stage_iv.lua - synthetic population of newly diagnosed stage IV NSCLC
+-- (TNM 8th edition M1a/M1b/M1c), with potential outcomes under two arms:
+--   radical  = systemic therapy plus radical local therapy of all sites
+--   systemic = systemic therapy alone
+-- Read by dsl/lsim.c into core/sim.h's sim_params; the model is described
+-- there.  This file is data: it runs with only `math` in scope.
+--
+-- Times are months from diagnosis.  Hazard effects are log hazard ratios.
+-- Figures marked "assumed" are modelling choices made to give a plausible
+-- population, not estimates from a named source; the `fit` block is written
+-- by tools/fit_sim (do not edit it by hand: rerun the tool, see tools/fit_sim.c).
+--
+-- Sources:
+--   [DR]  De Ruysscher et al., J Thorac Oncol 2012;7:1547-55 (NCT01282450)
+--   [GO]  Gomez et al., Lancet Oncol 2016;17:1672-82; J Clin Oncol 2019;37:1558-65
+--   [EB]  Eberhardt et al., J Thorac Oncol 2015;10:1515-22 (IASLC staging
+--         project, M descriptors: median OS M1a 11.4, M1b 11.4, M1c 6.3 months)
+--   [GS]  Goldstraw et al., J Thorac Oncol 2016;11:39-51 (TNM 8th edition)
+
+-- BEGIN FIT (written by tools/fit_sim; objective 0 = every target met)
+local fit = {
+  prog_scale = 8.0,
+  prog_shape = 1.4,
+  pps_scale = 6.0,
+  pps_shape = 0.8,
+  cure_logit = -1.2,
+  radical_hr = 0.4,
+  dr_radical_pps_hr = 1.0,
+  gomez_prog_mult = 0.8,
+  gomez_pps_mult = 0.4,
+  gomez_cure_shift = 0.5,
+  gomez_radical_pps_hr = 0.4,
+}
+-- END FIT
+
+return {
+  name = "stage_iv",
+  description = "Newly diagnosed stage IV NSCLC, M1a/M1b/M1c mix, two arms",
+  default_era = "deruysscher2012",
+
+  population = {
+    -- age at diagnosis: stage IV NSCLC, median in the mid-60s (assumed;
+    -- [DR] trial patients were younger, mean 62.1, as trial patients are)
+    age = {mean = 66, sd = 9.5, min = 30, max = 90},
+    male = 0.58,                              -- assumed ([DR]: 18 of 39)
+    ecog = {0.25, 0.45, 0.18, 0.09, 0.03},    -- ECOG 0..4 at diagnosis (assumed)
+    histology = {adenocarcinoma = 0.62, squamous = 0.22, other = 0.16}, -- assumed
+    right_side = 0.56,                        -- right lung is larger (assumed)
+    -- driver alterations, Western population (assumed): by histology
+    driver_adeno = {EGFR = 0.15, ALK = 0.05, KRAS = 0.30},
+    driver_other = {EGFR = 0.02, ALK = 0.01, KRAS = 0.05},
+    t_size = {meanlog = math.log(4.2), sdlog = 0.5, max = 15},  -- cm (assumed)
+    -- each invasion descriptor independently (assumed)
+    t_invasion = {
+      main_bronchus = 0.12, visceral_pleura = 0.20, atelectasis_hilar = 0.10,
+      chest_wall = 0.07, parietal_pleura = 0.06, phrenic_nerve = 0.03,
+      parietal_pericardium = 0.03, diaphragm = 0.02, mediastinum = 0.08,
+      heart = 0.02, great_vessels = 0.04, trachea = 0.01,
+      recurrent_laryngeal_nerve = 0.02, esophagus = 0.02, vertebral_body = 0.02,
+      carina = 0.02,
+    },
+    n = {0.22, 0.10, 0.42, 0.26},             -- N0..N3 ([DR]: 74% N2/N3)
+    -- M category mix at diagnosis (approximately the [EB] database's shares)
+    m = {m1a = 0.30, m1b = 0.17, m1c = 0.53},
+    -- M1a: malignant effusion, pleural nodules, else contralateral nodule(s)
+    m1a = {effusion = 0.55, pleural_nodules = 0.15, max_nodules = 3},
+    -- M1b: the single extrathoracic lesion's site ([DR]: brain 44%, bone 18%,
+    -- adrenal 10% of its patients; brain is over-represented among the
+    -- treatable ones)
+    m1b_sites = {brain = 0.33, adrenal = 0.13, bone = 0.27, liver = 0.08,
+                 distant_node = 0.11, other = 0.08},
+    -- M1c: 1..5 extrathoracic organ systems; lesions per organ 1 + geometric
+    m1c = {organs = {0.25, 0.35, 0.25, 0.10, 0.05}, extra_lesions = 2.0,
+           max_per_organ = 20, intrathoracic = 0.25},
+    m1c_sites = {brain = 0.22, adrenal = 0.15, bone = 0.30, liver = 0.15,
+                 distant_node = 0.12, other = 0.06},
+    -- P(every site amenable to surgery or radiotherapy) by the total lesion
+    -- count 1..8 and more (assumed), times a factor when the liver or the
+    -- pleura is involved; a malignant effusion is never treatable
+    treatable = {by_lesions = {0.92, 0.82, 0.72, 0.60, 0.45, 0.30, 0.20, 0.12, 0.03},
+                 liver = 0.85, pleura = 0.5},
+    -- P(response | progression-free at the landmark), for a patient whose
+    -- progression comes 12 months after it (later progression, likelier)
+    response = 0.45,
+  },
+
+  model = {
+    landmark = 3,  -- months of induction systemic therapy ([GO]: >= 3 months)
+    -- prognostic log hazard ratios, on progression and on death after it
+    -- (assumed, of the size reported in advanced NSCLC prognostic analyses)
+    effects = {
+      ecog = {0, math.log(1.3), math.log(2.0), math.log(3.0), math.log(4.5)},
+      age_per_year = 0.01, female = math.log(0.85), squamous = math.log(1.1),
+      other_histology = math.log(1.1), n2n3 = math.log(1.1),
+      extra_organ = math.log(1.15), extra_lesion = math.log(1.06), lesion_cap = 15,
+      brain = math.log(1.1), liver = math.log(1.4), bone = math.log(1.15),
+      effusion = math.log(1.2),
+    },
+    -- other-cause death: Gompertz, per year at age 65, slope per year of age
+    -- (about twice the general population's, for smokers' comorbidity; assumed)
+    background = {rate65 = 0.02, gompertz = 0.09},
+    -- cure by radical therapy among patients progression-free at the landmark:
+    -- logit = fit.cure_logit + per_lesion * (lesions - 1) + per_ecog * ecog
+    -- (assumed slopes); systemic therapy alone cures (almost) nobody
+    cure = {per_lesion = -0.4, per_ecog = -0.3, systemic = 0.0},
+    -- censoring: 36 months' uniform accrual, 36 more of follow-up, 3%/year lost
+    censoring = {accrual = 36, followup = 36, loss_rate = 0.0025},
+  },
+
+  fit = fit,
+
+  -- Eras: what differs between the trials' periods (time origin is handled by
+  -- the calibration: [GO] counts from randomisation, a landmark analysis).
+  eras = {
+    { -- [DR] 2009-2011: platinum chemotherapy, few targeted drugs
+      name = "deruysscher2012", prog_mult = 1, pps_mult = 1,
+      cure_shift = 0, radical_pps_hr = fit.dr_radical_pps_hr,
+      driver_prog_hr = 1, driver_pps_hr = 1,
+      crossover = 0, crossover_pps_hr = 1,
+    },
+    { -- [GO] 2012-2016: maintenance therapy, EGFR/ALK inhibitors (driver
+      -- patients were eligible), and salvage after progression; 9 of the 20
+      -- control patients who progressed got local therapy of all lesions, and
+      -- their median OS (17 months) was the arm's, hence a modest effect.
+      -- Survival after progression was 37.6 (LCT) vs 9.4 months [GO 2019]:
+      -- oligoprogression treated locally again (radical_pps_hr); PET and
+      -- brain MRI staging select truer oligometastatic disease (cure_shift).
+      name = "gomez2016", prog_mult = fit.gomez_prog_mult, pps_mult = fit.gomez_pps_mult,
+      cure_shift = fit.gomez_cure_shift, radical_pps_hr = fit.gomez_radical_pps_hr,
+      driver_prog_hr = 0.5, driver_pps_hr = 0.6,   -- assumed
+      crossover = 0.45, crossover_pps_hr = 0.8,    -- 9/20 [GO]; HR assumed
+    },
+  },
+}
