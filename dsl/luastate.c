@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include "interrupt.h"
+#include "lcohort.h"
+#include "lsurvival.h"
 
 /* Bindings every trusted state gets, in load order. */
 static const luaL_Reg bindings[] = {
-    {NULL, NULL}};
+    {"cohort", dsl_open_cohort}, {"survival", dsl_open_survival}, {NULL, NULL}};
 
 /* Message handler: add a traceback to string errors; keep other objects
  * with a __tostring, describe the rest.  [msg] -> [msg'] */

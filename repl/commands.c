@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "lab.h"
 #include "session.h"
 
 static int cmd_help(session *s, int argc, char **argv);
@@ -18,6 +19,24 @@ static int cmd_quit(session *s, int argc, char **argv) {
 
 const cmd_entry commands_table[] = {
     {"help", "[COMMAND]", "list the commands, or show one", cmd_help},
+    {"load", "cohort FILE.csv [months|days] [field=column...] | rules FILE.lua",
+     "load a cohort (mapping its columns to the data dictionary) or a rule file",
+     lab_cmd_load},
+    {"rules", "", "list the loaded rule sets (* = active)", lab_cmd_rules},
+    {"use", "RULESET", "make a rule set active", lab_cmd_use},
+    {"set", "PARAM VALUE", "change a param of the active rule set", lab_cmd_set},
+    {"reset", "[PARAM]", "put one param (or all) back to its default", lab_cmd_reset},
+    {"undo", "", "go back to the previous version of the rules", lab_cmd_undo},
+    {"redo", "", "go forward again after undo", lab_cmd_redo},
+    {"show", "[rules|attrition|outcome]", "print the rules, attrition and outcome",
+     lab_cmd_show},
+    {"case", "ID | #ROW", "show one patient's record", lab_cmd_case},
+    {"next", "", "show the next patient", lab_cmd_next},
+    {"prev", "", "show the previous patient", lab_cmd_prev},
+    {"explain", "", "why the current patient is (not) selected, step by step",
+     lab_cmd_explain},
+    {"diff", "", "patients whose selection or arm changed since the previous version",
+     lab_cmd_diff},
     {"quit", "", "leave tnmlab (Ctrl-D on an empty line does too)", cmd_quit},
     {NULL, NULL, NULL, NULL}};
 

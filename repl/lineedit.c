@@ -224,6 +224,7 @@ static int run_piped(session *s) {
 }
 
 int lineedit_run(session *s) {
+    s->print_views = 1;
     if (isatty(STDIN_FILENO))
         return run_readline(s);
     return run_piped(s);

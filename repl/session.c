@@ -11,7 +11,10 @@
 
 #include "commands.h"
 #include "interrupt.h"
+#include "lab.h"
+#include "lcohort.h"
 #include "luastate.h"
+#include "view.h"
 
 #ifndef TNMLAB_PKGDATADIR
 #define TNMLAB_PKGDATADIR "/usr/local/share/tnmlab"
@@ -79,13 +82,73 @@ int session_init(session *s, const tnm_options *opts, sink out, sink err, char *
     lua_setglobal(s->L, "print");
     lua_pushstring(s->L, s->data_dir);
     lua_setglobal(s->L, "TNMLAB_DATA");
+    s->cohort_ref = LUA_NOREF;
+    if (model_init(&s->model, err_buf, errlen) != 0) {
+        lua_close(s->L);
+        s->L = NULL;
+        return -1;
+    }
+    lab_open(s);
     return 0;
 }
 
 void session_close(session *s) {
+    model_free(&s->model);
     if (s->L)
         lua_close(s->L);
     s->L = NULL;
+}
+
+int session_set_cohort(session *s, int idx, const char *name, const char *time_unit) {
+    lua_State *L = s->L;
+    idx = lua_absindex(L, idx);
+    cohort *c = lcohort_test(L, idx);
+    if (c == NULL) {
+        sink_printf(&s->err, "not a cohort\n");
+        return 1;
+    }
+    char err[512];
+    if (model_set_cohort(&s->model, c, name, time_unit, err, sizeof err) != 0) {
+        sink_printf(&s->err, "%s: %s\n", name, err);
+        /* The old cohort is still referenced; put it back in the model. */
+        if (s->cohort_ref != LUA_NOREF) {
+            lua_rawgeti(L, LUA_REGISTRYINDEX, s->cohort_ref);
+            cohort *old = lcohort_test(L, -1);
+            lua_pop(L, 1);
+            model_set_cohort(&s->model, old, s->model.cohort_name, "months", err, sizeof err);
+        }
+        return 1;
+    }
+    lua_pushvalue(L, idx);
+    int ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    luaL_unref(L, LUA_REGISTRYINDEX, s->cohort_ref);
+    s->cohort_ref = ref;
+    return 0;
+}
+
+void session_print_view(session *s, void (*view)(const model *, textlog *, int)) {
+    textlog t;
+    if (textlog_init(&t, 1000) != 0)
+        return;
+    view(&s->model, &t, 100);
+    textlog_flush(&t);
+    for (size_t i = 0; i < t.count; i++) {
+        sink_puts(&s->out, textlog_get(&t, i)->text);
+        sink_puts(&s->out, "\n");
+    }
+    textlog_free(&t);
+}
+
+int session_refresh(session *s) {
+    char err[1024];
+    unsigned long before = s->model.updates;
+    if (model_update(&s->model, err, sizeof err) != 0) {
+        sink_printf(&s->err, "%s\n", err);
+        return 1;
+    }
+    if (s->print_views && s->model.updates != before && s->model.cur.valid)
+        session_print_view(s, view_outcome);
+    return 0;
 }
 
 /* Reports the error on top of the stack and pops it. */

@@ -12,6 +12,8 @@
 #include <lua.h>
 #include <stddef.h>
 
+#include "model.h"
+#include "textlog.h"
 #include "options.h"
 #include "sink.h"
 
@@ -24,6 +26,9 @@ typedef struct session {
     char data_dir[4096];     /* folder with the bundled cohorts */
     char history_path[4096]; /* readline history, "" when none */
     int quit;                /* set by `quit` and Ctrl-D */
+    model model;             /* cohort, rules, outcome */
+    int cohort_ref;          /* registry ref keeping the model's cohort alive */
+    int print_views;         /* line mode: print the outcome after a change */
 } session;
 
 /* Result of feeding one line to session_feed(). */
@@ -53,5 +58,18 @@ int session_run_script(session *s, const char *path, int argc, char **argv, int 
  * command; anything else is Lua.  Returns FEED_MORE while the chunk is
  * incomplete. */
 feed_status session_feed(session *s, char **pending, const char *line);
+
+/* Makes the cohort userdata at stack index idx the session's cohort (the
+ * model borrows it; the session keeps a reference).  name labels it,
+ * time_unit is "months" or "days".  Returns 0, or 1 with the message on
+ * s->err; the previous cohort stays on failure. */
+int session_set_cohort(session *s, int idx, const char *name, const char *time_unit);
+
+/* Runs model_update and, in line mode, prints what changed.  Returns 0 or
+ * 1 (message on s->err). */
+int session_refresh(session *s);
+
+/* Writes a view (view_rules, view_outcome, ...) to the output sink. */
+void session_print_view(session *s, void (*view)(const model *, textlog *, int));
 
 #endif

@@ -35,7 +35,7 @@ tmux_type 'hel'
 tm send-keys -t t Tab
 check_screen "Tab completes commands" "tnmlab> help"
 tm send-keys -t t Enter
-check_screen "help runs" "list the commands"
+check_screen "help runs" "leave tnmlab"
 
 # Resize: at 80x24 the panes stay; below it, a message; back up, panes again.
 tm resize-window -t t -x 80 -y 24

@@ -1,0 +1,426 @@
+/* lab.c - laboratory commands and the Lua `lab` table (see lab.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "lab.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "lcohort.h"
+#include "luastate.h"
+#include "session.h"
+#include "view.h"
+
+static int usage(session *s, const char *name) {
+    const cmd_entry *c = commands_find(name);
+    sink_printf(&s->err, "usage: %s %s\n", name, c ? c->usage : "");
+    return 1;
+}
+
+/* Base name of a path, for labels. */
+static const char *base_name(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+int lab_cmd_load(session *s, int argc, char **argv) {
+    if (argc < 3)
+        return usage(s, "load");
+    char err[1024];
+    if (strcmp(argv[1], "rules") == 0) {
+        if (argc != 3)
+            return usage(s, "load");
+        if (model_load_rules(&s->model, argv[2], err, sizeof err) != 0) {
+            sink_printf(&s->err, "%s\n", err);
+            return 1;
+        }
+        sink_printf(&s->out, "loaded %s: %zu rule set%s; active: %s\n", argv[2],
+                    rules_nsets(s->model.rules), rules_nsets(s->model.rules) == 1 ? "" : "s",
+                    s->model.set[0] ? s->model.set : "none");
+        return session_refresh(s);
+    }
+    if (strcmp(argv[1], "cohort") == 0) {
+        /* load cohort FILE [months|days] [field=column ...] */
+        const char *unit = "months";
+        lua_State *L = s->L;
+        lua_newtable(L); /* the map: data-dictionary name -> CSV column */
+        int nmap = 0;
+        for (int i = 3; i < argc; i++) {
+            const char *eq = strchr(argv[i], '=');
+            if (eq && eq != argv[i] && eq[1]) {
+                lua_pushlstring(L, argv[i], (size_t)(eq - argv[i]));
+                lua_pushstring(L, eq + 1);
+                lua_settable(L, -3);
+                nmap++;
+            } else if (i == 3 && (!strcmp(argv[i], "months") || !strcmp(argv[i], "days"))) {
+                unit = argv[i];
+            } else {
+                lua_pop(L, 1);
+                sink_printf(&s->err,
+                            "load cohort: '%s' is neither months/days nor field=column\n",
+                            argv[i]);
+                return 1;
+            }
+        }
+        int map = lua_gettop(L);
+        lua_getglobal(L, "cohort");
+        if (!lua_istable(L, -1)) {
+            lua_settop(L, map - 1);
+            sink_printf(&s->err, "load cohort: the cohort module is not available\n");
+            return 1;
+        }
+        lua_getfield(L, -1, "read_csv");
+        lua_remove(L, -2);
+        lua_pushstring(L, argv[2]);
+        int nargs = 1;
+        if (nmap) {
+            lua_createtable(L, 0, 1);
+            lua_pushvalue(L, map);
+            lua_setfield(L, -2, "map");
+            nargs = 2;
+        }
+        if (dsl_pcall(L, nargs, 1) != LUA_OK) {
+            const char *msg = dsl_errmsg(L);
+            sink_printf(&s->err, "%.*s\n", (int)dsl_errmsg_firstline(msg), msg);
+            lua_settop(L, map - 1);
+            return 1; /* the current cohort stays */
+        }
+        int rc = session_set_cohort(s, -1, base_name(argv[2]), unit);
+        lua_settop(L, map - 1);
+        if (rc == 0)
+            sink_printf(&s->out, "loaded %s: %zu patients\n", argv[2],
+                        cohort_nrows(s->model.cohort));
+        return rc ? rc : session_refresh(s);
+    }
+    return usage(s, "load");
+}
+
+int lab_cmd_rules(session *s, int argc, char **argv) {
+    (void)argc;
+    (void)argv;
+    size_t n = rules_nsets(s->model.rules);
+    if (n == 0) {
+        sink_printf(&s->out, "no rules loaded (load rules FILE)\n");
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *name = rules_set_name(s->model.rules, i);
+        const char *doc = rules_set_doc(s->model.rules, name);
+        size_t k = doc ? strcspn(doc, "\n") : 0;
+        sink_printf(&s->out, "%s %-20s %.*s\n", strcmp(name, s->model.set) ? " " : "*", name,
+                    (int)(k > 70 ? 70 : k), doc ? doc : "");
+    }
+    return 0;
+}
+
+int lab_cmd_use(session *s, int argc, char **argv) {
+    if (argc != 2)
+        return usage(s, "use");
+    char err[512];
+    if (model_use(&s->model, argv[1], err, sizeof err) != 0) {
+        sink_printf(&s->err, "%s\n", err);
+        return 1;
+    }
+    return session_refresh(s);
+}
+
+int lab_cmd_set(session *s, int argc, char **argv) {
+    if (argc != 3)
+        return usage(s, "set");
+    char err[512];
+    if (model_set_param(&s->model, argv[1], argv[2], err, sizeof err) != 0) {
+        sink_printf(&s->err, "%s\n", err);
+        return 1;
+    }
+    return session_refresh(s);
+}
+
+int lab_cmd_reset(session *s, int argc, char **argv) {
+    if (argc > 2)
+        return usage(s, "reset");
+    char err[512];
+    if (model_reset_param(&s->model, argc == 2 ? argv[1] : NULL, err, sizeof err) != 0) {
+        sink_printf(&s->err, "%s\n", err);
+        return 1;
+    }
+    return session_refresh(s);
+}
+
+static int move_version(session *s, int redo) {
+    int rc = redo ? rules_redo(s->model.rules) : rules_undo(s->model.rules);
+    if (rc != 0) {
+        sink_printf(&s->err, "nothing to %s\n", redo ? "redo" : "undo");
+        return 1;
+    }
+    int v = rules_version(s->model.rules);
+    const char *label = rules_version_label(s->model.rules, redo ? v : v + 1);
+    sink_printf(&s->out, "%s %s (now version %d)\n", redo ? "redid" : "undid", label ? label : "",
+                v);
+    return session_refresh(s);
+}
+
+int lab_cmd_undo(session *s, int argc, char **argv) {
+    (void)argv;
+    return argc != 1 ? usage(s, "undo") : move_version(s, 0);
+}
+
+int lab_cmd_redo(session *s, int argc, char **argv) {
+    (void)argv;
+    return argc != 1 ? usage(s, "redo") : move_version(s, 1);
+}
+
+int lab_cmd_show(session *s, int argc, char **argv) {
+    const char *what = argc > 1 ? argv[1] : "all";
+    if (session_refresh(s) != 0)
+        return 1;
+    int all = strcmp(what, "all") == 0, any = 0;
+    if (all || strcmp(what, "rules") == 0) {
+        session_print_view(s, view_rules);
+        any = 1;
+    }
+    if (all || strcmp(what, "attrition") == 0) {
+        session_print_view(s, view_attrition);
+        any = 1;
+    }
+    if (all || strcmp(what, "outcome") == 0) {
+        session_print_view(s, view_outcome);
+        any = 1;
+    }
+    return any ? 0 : usage(s, "show");
+}
+
+/* --- cases ----------------------------------------------------------------- */
+
+static const char *row_id(const model *m, size_t row, char *buf, size_t n) {
+    const cohort_column *id = cohort_find(m->cohort, "id");
+    if (id && id->type == COHORT_STR && cohort_str(id, row))
+        snprintf(buf, n, "%s", cohort_str(id, row));
+    else if (id && id->type == COHORT_NUM && !isnan(id->v.num[row]))
+        snprintf(buf, n, "%g", id->v.num[row]);
+    else
+        snprintf(buf, n, "#%zu", row + 1);
+    return buf;
+}
+
+/* Prints one patient's record and the full explanation of the rules. */
+static int show_case(session *s) {
+    model *m = &s->model;
+    size_t row = m->case_row;
+    char id[64];
+    sink_printf(&s->out, "patient %s (row %zu of %zu)\n", row_id(m, row, id, sizeof id), row + 1,
+                cohort_nrows(m->cohort));
+    for (size_t j = 0; j < cohort_ncols(m->cohort); j++) {
+        const cohort_column *c = cohort_col(m->cohort, j);
+        if (strchr(c->name, '@'))
+            continue; /* potential outcomes: not part of the record */
+        char val[128];
+        if (c->type == COHORT_NUM)
+            view_num(c->v.num[row], 6, "(unknown)", val, sizeof val);
+        else if (c->type == COHORT_BOOL)
+            snprintf(val, sizeof val, "%s",
+                     c->v.b[row] < 0 ? "(unknown)" : c->v.b[row] ? "true" : "false");
+        else
+            snprintf(val, sizeof val, "%s", cohort_str(c, row) ? cohort_str(c, row) : "(unknown)");
+        if (c->type == COHORT_NUM && strchr(val, '.')) { /* trim trailing zeros */
+            char *e = val + strlen(val) - 1;
+            while (*e == '0')
+                *e-- = '\0';
+            if (*e == '.')
+                *e = '\0';
+        }
+        sink_printf(&s->out, "  %-20s %s\n", c->name, val);
+    }
+    return 0;
+}
+
+static int need_cohort(session *s) {
+    if (s->model.cohort == NULL || cohort_nrows(s->model.cohort) == 0) {
+        sink_printf(&s->err, "no cohort is loaded (load cohort FILE)\n");
+        return 1;
+    }
+    return 0;
+}
+
+int lab_cmd_case(session *s, int argc, char **argv) {
+    if (argc != 2)
+        return usage(s, "case");
+    if (need_cohort(s))
+        return 1;
+    model *m = &s->model;
+    size_t n = cohort_nrows(m->cohort);
+    const char *want = argv[1];
+    if (want[0] == '#') {
+        char *end;
+        long r = strtol(want + 1, &end, 10);
+        if (*end || r < 1 || (size_t)r > n) {
+            sink_printf(&s->err, "case: row %s is not between #1 and #%zu\n", want, n);
+            return 1;
+        }
+        m->case_row = (size_t)r - 1;
+        return show_case(s);
+    }
+    for (size_t i = 0; i < n; i++) {
+        char id[64];
+        if (strcmp(row_id(m, i, id, sizeof id), want) == 0) {
+            m->case_row = i;
+            return show_case(s);
+        }
+    }
+    sink_printf(&s->err, "case: no patient with id '%s' (use #N for row N)\n", want);
+    return 1;
+}
+
+int lab_cmd_next(session *s, int argc, char **argv) {
+    (void)argv;
+    if (argc != 1)
+        return usage(s, "next");
+    if (need_cohort(s))
+        return 1;
+    if (s->model.case_row + 1 < cohort_nrows(s->model.cohort))
+        s->model.case_row++;
+    return show_case(s);
+}
+
+int lab_cmd_prev(session *s, int argc, char **argv) {
+    (void)argv;
+    if (argc != 1)
+        return usage(s, "prev");
+    if (need_cohort(s))
+        return 1;
+    if (s->model.case_row > 0)
+        s->model.case_row--;
+    return show_case(s);
+}
+
+static const char *result_word(int r) {
+    return r == EXPR_TRUE ? "pass" : r == EXPR_FALSE ? "FAIL" : "unknown";
+}
+
+int lab_cmd_explain(session *s, int argc, char **argv) {
+    (void)argv;
+    if (argc != 1)
+        return usage(s, "explain");
+    if (need_cohort(s) || session_refresh(s) != 0)
+        return 1;
+    model *m = &s->model;
+    if (m->ev == NULL) {
+        sink_printf(&s->err, "explain: no rule set is active\n");
+        return 1;
+    }
+    rules_trace tr;
+    char err[512], id[64];
+    if (rules_explain(m->ev, m->case_row, &tr, err, sizeof err) != 0) {
+        sink_printf(&s->err, "explain: %s\n", err);
+        return 1;
+    }
+    sink_printf(&s->out, "patient %s under %s (version %d):\n",
+                row_id(m, m->case_row, id, sizeof id), m->set, rules_version(m->rules));
+    for (size_t i = 0; i < tr.n; i++) {
+        const rules_trace_item *it = &tr.items[i];
+        if (it->kind == 'd')
+            sink_printf(&s->out, "  derived  %-16s %s\n", it->name, it->values);
+        else if (it->kind == 'c' || it->kind == 'a')
+            sink_printf(&s->out, "  %-8s %-16s %s%s%s%s\n", it->kind == 'c' ? result_word(it->result) : "arm",
+                        it->name, it->reason, it->values[0] ? "  [" : "", it->values,
+                        it->values[0] ? "]" : "");
+        else
+            sink_printf(&s->out, "  %s\n", it->reason);
+    }
+    sink_printf(&s->out, "  => %s%s%s\n", tr.selected ? "selected" : "not selected",
+                tr.arm[0] ? ", arm " : "", tr.arm);
+    rules_trace_free(&tr);
+    return 0;
+}
+
+int lab_cmd_diff(session *s, int argc, char **argv) {
+    (void)argv;
+    if (argc != 1)
+        return usage(s, "diff");
+    if (need_cohort(s) || session_refresh(s) != 0)
+        return 1;
+    model *m = &s->model;
+    if (!m->prev.valid || strcmp(m->prev.set, m->cur.set) != 0) {
+        sink_printf(&s->out, "no previous version of %s to compare with\n", m->set);
+        return 0;
+    }
+    rules_diff d;
+    char err[512];
+    if (rules_diff_versions(m->rules, m->set, m->cohort, m->prev.version, m->cur.version, &d, err,
+                            sizeof err) != 0) {
+        sink_printf(&s->err, "diff: %s\n", err);
+        return 1;
+    }
+    sink_printf(&s->out, "version %d -> %d: %zu newly selected, %zu no longer selected, %zu changed arm\n",
+                m->prev.version, m->cur.version, d.gained, d.lost, d.arm_changed);
+    for (size_t i = 0; i < d.nmoves; i++)
+        sink_printf(&s->out, "  %-12s -> %-12s %zu\n", d.moves[i].from, d.moves[i].to,
+                    d.moves[i].count);
+    size_t show = d.nrows < 20 ? d.nrows : 20;
+    for (size_t i = 0; i < show; i++) {
+        char id[64];
+        sink_printf(&s->out, "%s%s", i ? " " : "  patients: ", row_id(m, d.rows[i], id, sizeof id));
+    }
+    if (show)
+        sink_printf(&s->out, "%s\n", d.nrows > show ? " ..." : "");
+    rules_diff_free(&d);
+    return 0;
+}
+
+/* --- Lua ----------------------------------------------------------------- */
+
+/* lab.cohort() -> current cohort or nil.  Upvalue 1: the session. */
+static int l_cohort(lua_State *L) {
+    session *s = lua_touserdata(L, lua_upvalueindex(1));
+    if (s->cohort_ref == LUA_NOREF)
+        lua_pushnil(L);
+    else
+        lua_rawgeti(L, LUA_REGISTRYINDEX, s->cohort_ref);
+    return 1;
+}
+
+/* lab.set_cohort(c [, name [, unit]]) -> true */
+static int l_set_cohort(lua_State *L) {
+    session *s = lua_touserdata(L, lua_upvalueindex(1));
+    lcohort_check(L, 1);
+    const char *name = luaL_optstring(L, 2, "cohort");
+    const char *unit = luaL_optstring(L, 3, "months");
+    char err[512];
+    if (strcmp(unit, "months") && strcmp(unit, "days"))
+        return luaL_error(L, "time unit must be months or days, not '%s'", unit);
+    if (session_set_cohort(s, 1, name, unit) != 0)
+        return luaL_error(L, "could not use this cohort");
+    (void)err;
+    session_refresh(s);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* lab.run(line) -> true | nil, "not a command" */
+static int l_run(lua_State *L) {
+    session *s = lua_touserdata(L, lua_upvalueindex(1));
+    const char *line = luaL_checkstring(L, 1);
+    int rc = commands_dispatch(s, line);
+    if (rc < 0) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "not a command: %s", line);
+        return 2;
+    }
+    if (rc != 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, "command failed (see the message above)");
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+void lab_open(session *s) {
+    static const luaL_Reg fns[] = {
+        {"cohort", l_cohort}, {"set_cohort", l_set_cohort}, {"run", l_run}, {NULL, NULL}};
+    lua_newtable(s->L);
+    lua_pushlightuserdata(s->L, s);
+    luaL_setfuncs(s->L, fns, 1);
+    lua_setglobal(s->L, "lab");
+}

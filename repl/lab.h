@@ -1,0 +1,33 @@
+/* lab.h - the laboratory commands (load, use, set, undo, case, explain, ...)
+ * and the Lua `lab` table that reaches them from scripts.
+ *
+ * Part of tnmlab (repl layer).  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef TNMLAB_LAB_H
+#define TNMLAB_LAB_H
+
+struct session;
+
+/* Installs the global table `lab` in the session's Lua state:
+ *   lab.cohort()                    the current cohort (or nil)
+ *   lab.set_cohort(c [, name [, unit]])  make c the current cohort
+ *   lab.run(line)                   run a REPL command; true, or nil + message
+ */
+void lab_open(struct session *s);
+
+/* The command functions, listed in commands.c's table. */
+int lab_cmd_load(struct session *s, int argc, char **argv);
+int lab_cmd_rules(struct session *s, int argc, char **argv);
+int lab_cmd_use(struct session *s, int argc, char **argv);
+int lab_cmd_set(struct session *s, int argc, char **argv);
+int lab_cmd_reset(struct session *s, int argc, char **argv);
+int lab_cmd_undo(struct session *s, int argc, char **argv);
+int lab_cmd_redo(struct session *s, int argc, char **argv);
+int lab_cmd_show(struct session *s, int argc, char **argv);
+int lab_cmd_case(struct session *s, int argc, char **argv);
+int lab_cmd_next(struct session *s, int argc, char **argv);
+int lab_cmd_prev(struct session *s, int argc, char **argv);
+int lab_cmd_explain(struct session *s, int argc, char **argv);
+int lab_cmd_diff(struct session *s, int argc, char **argv);
+
+#endif

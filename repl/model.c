@@ -1,0 +1,515 @@
+/* model.c - cohort + rules -> selection, attrition and outcome (see model.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "model.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cox.h"
+#include "logrank.h"
+
+const double model_times[MODEL_NTIMES] = {12, 24, 36};
+
+static const char *const ep_name[MODEL_NENDPOINTS] = {"OS", "PFS"};
+static const char *const ep_time[MODEL_NENDPOINTS] = {"os_time", "pfs_time"};
+static const char *const ep_event[MODEL_NENDPOINTS] = {"os_event", "pfs_event"};
+
+int model_init(model *m, char *err, size_t errlen) {
+    memset(m, 0, sizeof *m);
+    m->rules = rules_new(0, 0, err, errlen);
+    if (m->rules == NULL)
+        return -1;
+    m->horizon = 36;
+    m->to_months = 1;
+    snprintf(m->time_unit, sizeof m->time_unit, "months");
+    return 0;
+}
+
+void model_outcome_clear(model_outcome *o) {
+    for (int e = 0; e < MODEL_NENDPOINTS; e++)
+        km_fit_free(o->ep[e].fit);
+    free(o->steps);
+    free(o->step_name);
+    memset(o, 0, sizeof *o);
+}
+
+static void drop_cohort_caches(model *m) {
+    for (int e = 0; e < MODEL_NENDPOINTS; e++) {
+        surv_order_free(m->order[e]);
+        free(m->obs_time[e]);
+        free(m->obs_event[e]);
+        m->order[e] = NULL;
+        m->obs_time[e] = m->obs_event[e] = NULL;
+    }
+}
+
+void model_free(model *m) {
+    rules_eval_free(m->ev);
+    model_outcome_clear(&m->cur);
+    model_outcome_clear(&m->prev);
+    drop_cohort_caches(m);
+    rules_free(m->rules);
+    memset(m, 0, sizeof *m);
+}
+
+/* Event value as R's Surv() reads it: 0/1, FALSE/TRUE, or 1/2 where 2 is
+ * the event (recognised when every value is 1 or 2 and some are 2). */
+static int event_column(const cohort_column *col, size_t n, double *out, char *err,
+                        size_t errlen) {
+    if (col->type == COHORT_BOOL) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = col->v.b[i] < 0 ? NAN : col->v.b[i];
+        return 0;
+    }
+    if (col->type != COHORT_NUM) {
+        snprintf(err, errlen, "event column '%s' is text; it must be 0/1, TRUE/FALSE or 1/2",
+                 col->name);
+        return -1;
+    }
+    int only12 = 1, any2 = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = col->v.num[i];
+        if (isnan(v))
+            continue;
+        if (v == 2)
+            any2 = 1;
+        else if (v != 1)
+            only12 = 0;
+    }
+    int coded12 = only12 && any2;
+    for (size_t i = 0; i < n; i++) {
+        double v = col->v.num[i];
+        if (isnan(v)) {
+            out[i] = NAN;
+        } else if (coded12) {
+            out[i] = v - 1;
+        } else if (v == 0 || v == 1) {
+            out[i] = v;
+        } else {
+            snprintf(err, errlen, "event column '%s', row %zu: %g is not 0/1 (or 1/2)", col->name,
+                     i + 1, v);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* For a real cohort: observed times in months and events, sorted once. */
+static int build_observed(model *m, char *err, size_t errlen) {
+    size_t n = cohort_nrows(m->cohort);
+    for (int e = 0; e < MODEL_NENDPOINTS; e++) {
+        cohort_column *tc = cohort_find(m->cohort, ep_time[e]);
+        cohort_column *ec = cohort_find(m->cohort, ep_event[e]);
+        if (tc == NULL || ec == NULL)
+            continue;
+        if (tc->type != COHORT_NUM) {
+            snprintf(err, errlen, "time column '%s' is not numeric", tc->name);
+            return -1;
+        }
+        m->obs_time[e] = malloc(n * sizeof(double) + 1);
+        m->obs_event[e] = malloc(n * sizeof(double) + 1);
+        if (!m->obs_time[e] || !m->obs_event[e]) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++)
+            m->obs_time[e][i] = tc->v.num[i] * m->to_months;
+        if (event_column(ec, n, m->obs_event[e], err, errlen) != 0)
+            return -1;
+        if (surv_order_build(m->obs_time[e], n, &m->order[e], err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int model_set_cohort(model *m, cohort *c, const char *name, const char *time_unit, char *err,
+                     size_t errlen) {
+    double to_months;
+    if (time_unit == NULL || strcmp(time_unit, "months") == 0)
+        to_months = 1;
+    else if (strcmp(time_unit, "days") == 0)
+        to_months = 12 / 365.25;
+    else {
+        snprintf(err, errlen, "time unit must be months or days, not '%s'", time_unit);
+        return -1;
+    }
+    rules_eval_free(m->ev);
+    m->ev = NULL;
+    model_outcome_clear(&m->cur);
+    model_outcome_clear(&m->prev);
+    drop_cohort_caches(m);
+    m->cohort = c;
+    m->to_months = to_months;
+    snprintf(m->time_unit, sizeof m->time_unit, "%s", time_unit ? time_unit : "months");
+    snprintf(m->cohort_name, sizeof m->cohort_name, "%s", name ? name : "");
+    m->case_row = 0;
+    m->simulated = 0;
+    if (c == NULL)
+        return 0;
+    for (size_t i = 0; i < cohort_ncols(c); i++)
+        if (strncmp(cohort_col(c, i)->name, "os_time@", 8) == 0)
+            m->simulated = 1;
+    if (!m->simulated && build_observed(m, err, errlen) != 0) {
+        drop_cohort_caches(m);
+        m->cohort = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static int ensure_eval(model *m, char *err, size_t errlen) {
+    if (m->ev || m->cohort == NULL || !m->set[0])
+        return 0;
+    m->ev = rules_eval_new(m->rules, m->set, m->cohort, err, errlen);
+    return m->ev ? 0 : -1;
+}
+
+int model_load_rules(model *m, const char *path, char *err, size_t errlen) {
+    if (rules_load(m->rules, path, err, errlen) != 0)
+        return -1;
+    int found = 0;
+    for (size_t i = 0; i < rules_nsets(m->rules); i++)
+        if (strcmp(rules_set_name(m->rules, i), m->set) == 0)
+            found = 1;
+    if (!found && rules_nsets(m->rules) > 0)
+        return model_use(m, rules_set_name(m->rules, 0), err, errlen);
+    return 0;
+}
+
+int model_use(model *m, const char *name, char *err, size_t errlen) {
+    for (size_t i = 0; i < rules_nsets(m->rules); i++)
+        if (strcmp(rules_set_name(m->rules, i), name) == 0) {
+            if (strcmp(m->set, name) != 0) {
+                rules_eval_free(m->ev);
+                m->ev = NULL;
+                snprintf(m->set, sizeof m->set, "%s", name);
+            }
+            return 0;
+        }
+    snprintf(err, errlen, "no rule set '%s' (loaded: %zu; type `rules` to list them)", name,
+             rules_nsets(m->rules));
+    return -1;
+}
+
+static int find_param(model *m, const char *name, rules_param_info *info) {
+    size_t np = rules_nparams(m->rules, m->set);
+    for (size_t i = 0; i < np; i++)
+        if (rules_param(m->rules, m->set, i, info) == 0 && strcmp(info->name, name) == 0)
+            return 0;
+    return -1;
+}
+
+int model_set_param(model *m, const char *name, const char *value, char *err, size_t errlen) {
+    if (!m->set[0]) {
+        snprintf(err, errlen, "no rule set is active (use NAME, or load rules FILE)");
+        return -1;
+    }
+    rules_param_info info;
+    if (find_param(m, name, &info) != 0) {
+        snprintf(err, errlen, "rule set '%s' has no param '%s'", m->set, name);
+        return -1;
+    }
+    if (info.type == RULES_P_TEXT)
+        return rules_set_param(m->rules, m->set, name, 0, value, err, errlen);
+    double v;
+    if (info.type == RULES_P_BOOLEAN) {
+        if (!strcmp(value, "true") || !strcmp(value, "1") || !strcmp(value, "yes"))
+            v = 1;
+        else if (!strcmp(value, "false") || !strcmp(value, "0") || !strcmp(value, "no"))
+            v = 0;
+        else {
+            snprintf(err, errlen, "%s is true or false, not '%s'", name, value);
+            return -1;
+        }
+    } else {
+        char *end;
+        errno = 0;
+        v = strtod(value, &end);
+        if (errno || end == value || *end != '\0' || !isfinite(v)) {
+            snprintf(err, errlen, "%s wants a number, not '%s'", name, value);
+            return -1;
+        }
+    }
+    return rules_set_param(m->rules, m->set, name, v, NULL, err, errlen);
+}
+
+int model_reset_param(model *m, const char *name, char *err, size_t errlen) {
+    if (!m->set[0]) {
+        snprintf(err, errlen, "no rule set is active");
+        return -1;
+    }
+    size_t np = rules_nparams(m->rules, m->set);
+    int done = 0;
+    for (size_t i = 0; i < np; i++) {
+        rules_param_info info;
+        if (rules_param(m->rules, m->set, i, &info) != 0)
+            continue;
+        if (name && strcmp(info.name, name) != 0)
+            continue;
+        done = 1;
+        int same = info.type == RULES_P_TEXT ? strcmp(info.text, info.text_def) == 0
+                                             : info.value == info.def;
+        if (!same && rules_set_param(m->rules, m->set, info.name, info.def, info.text_def, err,
+                                     errlen) != 0)
+            return -1;
+    }
+    if (!done && name) {
+        snprintf(err, errlen, "rule set '%s' has no param '%s'", m->set, name);
+        return -1;
+    }
+    return 0;
+}
+
+/* --- the outcome ------------------------------------------------------------ */
+
+/* Per-row observed time/event for a simulated cohort: the potential outcome
+ * of the arm the rules assign.  Returns the number of rows whose assigned
+ * arm has no outcome (e.g. radical therapy for untreatable sites). */
+static size_t simulated_observed(model *m, int e, const int16_t *arm, double *t, double *ev,
+                                 model_outcome *o) {
+    size_t n = cohort_nrows(m->cohort), impossible = 0;
+    const cohort_column *tc[MODEL_MAX_GROUPS] = {0}, *ec[MODEL_MAX_GROUPS] = {0};
+    for (size_t a = 0; a < o->narms; a++) {
+        char name[128];
+        snprintf(name, sizeof name, "%s@%s", ep_time[e], o->arm_name[a]);
+        tc[a] = cohort_find(m->cohort, name);
+        snprintf(name, sizeof name, "%s@%s", ep_event[e], o->arm_name[a]);
+        ec[a] = cohort_find(m->cohort, name);
+    }
+    for (size_t i = 0; i < n; i++) {
+        int a = arm[i];
+        t[i] = ev[i] = NAN;
+        if (a < 0 || (size_t)a >= o->narms || !tc[a] || !ec[a] || tc[a]->type != COHORT_NUM)
+            continue;
+        t[i] = tc[a]->v.num[i] * m->to_months;
+        ev[i] = ec[a]->type == COHORT_BOOL ? (ec[a]->v.b[i] < 0 ? NAN : ec[a]->v.b[i])
+                                           : ec[a]->v.num[i];
+        if (isnan(t[i]))
+            impossible++;
+    }
+    return impossible;
+}
+
+static void fill_group(model *m, const km_curve *c, double landmark, model_group *g) {
+    g->n = c->n;
+    g->events = c->events;
+    double L = isnan(landmark) ? 0 : landmark;
+    g->median = c->median - L;
+    g->median_lower = c->median_lower - L;
+    g->median_upper = c->median_upper - L;
+    double at[MODEL_NTIMES];
+    for (int k = 0; k < MODEL_NTIMES; k++)
+        at[k] = model_times[k] + L;
+    km_point pt[MODEL_NTIMES];
+    km_at(c, at, MODEL_NTIMES, 0, pt);
+    for (int k = 0; k < MODEL_NTIMES; k++) {
+        g->surv[k] = pt[k].in_range ? pt[k].surv : NAN;
+        g->lower[k] = pt[k].in_range ? pt[k].lower : NAN;
+        g->upper[k] = pt[k].in_range ? pt[k].upper : NAN;
+    }
+    /* No events before the landmark (those rows are out), so the area
+     * from L to L + horizon is the restricted mean of the shifted curve. */
+    if (km_rmean(c, L + m->horizon, &g->rmst, &g->rmst_se) == 0)
+        g->rmst -= L;
+}
+
+static void shift_fit(km_fit *f, double L) {
+    for (int32_t s = 0; s < f->nstrata; s++)
+        for (size_t i = 0; i < f->strata[s].ntime; i++)
+            f->strata[s].time[i] -= L;
+}
+
+static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *grp, int ngroups,
+                             const int16_t *arm) {
+    model_endpoint *ep = &o->ep[e];
+    size_t n = cohort_nrows(m->cohort);
+    ep->name = ep_name[e];
+    ep->chisq = ep->p = ep->hr = ep->hr_lower = ep->hr_upper = ep->followup = NAN;
+    double *t = m->obs_time[e], *ev = m->obs_event[e];
+    double *tbuf = NULL, *ebuf = NULL;
+    const surv_order *order = m->order[e];
+    if (m->simulated) {
+        tbuf = malloc(n * sizeof(double) + 1);
+        ebuf = malloc(n * sizeof(double) + 1);
+        if (!tbuf || !ebuf) {
+            snprintf(ep->message, sizeof ep->message, "out of memory");
+            goto done;
+        }
+        size_t bad = simulated_observed(m, e, arm, tbuf, ebuf, o);
+        if (bad && e == MODEL_OS) {
+            size_t len = strlen(o->warning);
+            snprintf(o->warning + len, sizeof o->warning - len,
+                     "%s%zu patients are assigned an arm they cannot receive (no outcome "
+                     "under it; e.g. radical therapy with untreatable sites)",
+                     len ? "; " : "", bad);
+        }
+        t = tbuf;
+        ev = ebuf;
+        order = NULL;
+    }
+    if (t == NULL) {
+        snprintf(ep->message, sizeof ep->message, "no %s/%s columns", ep_time[e], ep_event[e]);
+        goto done;
+    }
+    uint8_t *mask = malloc(n + 1);
+    if (mask == NULL)
+        goto done;
+    double L = o->landmark;
+    for (size_t i = 0; i < n; i++) {
+        mask[i] = grp[i] >= 0;
+        if (mask[i] && !isnan(L) && !(t[i] >= L)) {
+            mask[i] = 0;
+            ep->n_dropped++; /* event or censoring before the landmark */
+        }
+    }
+    surv_input in = {.nrows = n, .time = t, .order = order, .event_num = ev,
+                     .group = grp, .ngroups = ngroups, .mask = mask};
+    char err[180];
+    km_options ko = {.conf_type = SURV_CONF_LOG, .conf_level = 0.95};
+    if (km_compute(&in, &ko, &ep->fit, err, sizeof err) != 0) {
+        snprintf(ep->message, sizeof ep->message, "%s", err);
+        free(mask);
+        goto done;
+    }
+    ep->n_dropped += ep->fit->n_missing;
+    ep->ngroups = ngroups;
+    for (int g = 0; g < ngroups; g++) {
+        snprintf(ep->g[g].label, sizeof ep->g[g].label, "%s",
+                 m->simulated ? o->arm_name[g] : g == 0 ? "selected" : "not selected");
+        fill_group(m, &ep->fit->strata[g], L, &ep->g[g]);
+    }
+    if (!isnan(L))
+        shift_fit(ep->fit, L);
+    ep->available = ep->fit->n_used > 0;
+    if (!ep->available)
+        snprintf(ep->message, sizeof ep->message, "no patients with a known %s", ep->name);
+
+    int with_rows = 0;
+    for (int g = 0; g < ngroups; g++)
+        with_rows += ep->g[g].n > 0;
+    if (with_rows >= 2) {
+        logrank_result *lr = NULL;
+        if (logrank_compute(&in, &lr, err, sizeof err) == 0) {
+            ep->chisq = lr->chisq;
+            ep->df = lr->df;
+            ep->p = lr->p;
+        }
+        logrank_free(lr);
+    }
+    if (ngroups == 2 && ep->g[0].events > 0 && ep->g[1].events > 0) {
+        int8_t *flag = malloc(n + 1);
+        if (flag) {
+            for (size_t i = 0; i < n; i++)
+                flag[i] = grp[i] < 0 ? -1 : grp[i] == 0;
+            cox_covariate cv = {.name = "group", .flag = flag};
+            cox_options co = {.ties = COX_EFRON, .conf_level = 0.95};
+            cox_result *cr = NULL;
+            if (cox_fit(&in, &cv, 1, &co, &cr, err, sizeof err) == 0 && cr->p == 1) {
+                ep->hr = cr->hr[0];
+                ep->hr_lower = cr->lower[0];
+                ep->hr_upper = cr->upper[0];
+            }
+            cox_free(cr);
+            free(flag);
+        }
+    }
+    /* Median follow-up: reverse Kaplan-Meier over everybody used. */
+    surv_input all = in;
+    all.group = NULL;
+    all.ngroups = 1;
+    km_options rev = {.conf_type = SURV_CONF_NONE, .conf_level = 0.95, .reverse = 1};
+    km_fit *rf = NULL;
+    if (km_compute(&all, &rev, &rf, err, sizeof err) == 0 && rf->nstrata == 1)
+        ep->followup = rf->strata[0].median - (isnan(L) ? 0 : L);
+    km_fit_free(rf);
+    free(mask);
+done:
+    free(tbuf);
+    free(ebuf);
+}
+
+static int compute_outcome(model *m, model_outcome *o, char *err, size_t errlen) {
+    size_t n = cohort_nrows(m->cohort);
+    o->valid = 1;
+    o->version = rules_version(m->rules);
+    snprintf(o->set, sizeof o->set, "%s", m->set);
+    o->n = n;
+    o->nselected = rules_eval_nselected(m->ev);
+    o->landmark = rules_eval_landmark(m->ev);
+    o->narms = rules_eval_narms(m->ev);
+    if (o->narms > MODEL_MAX_GROUPS)
+        o->narms = MODEL_MAX_GROUPS;
+    for (size_t a = 0; a < o->narms; a++)
+        snprintf(o->arm_name[a], sizeof o->arm_name[a], "%s", rules_eval_arm_name(m->ev, a));
+    const int16_t *arm = rules_eval_arms(m->ev);
+    for (size_t i = 0; i < n; i++)
+        if (arm[i] >= 0 && (size_t)arm[i] < o->narms)
+            o->arm_count[arm[i]]++;
+    o->nsteps = rules_eval_attrition(m->ev, NULL, 0);
+    o->steps = calloc(o->nsteps + 1, sizeof *o->steps);
+    o->step_name = calloc(o->nsteps + 1, sizeof *o->step_name);
+    if (!o->steps || !o->step_name) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    rules_eval_attrition(m->ev, o->steps, o->nsteps);
+    /* The engine's names change with its versions; keep our own copies. */
+    for (size_t k = 0; k < o->nsteps; k++) {
+        snprintf(o->step_name[k], sizeof o->step_name[k], "%s", o->steps[k].name);
+        o->steps[k].name = o->step_name[k];
+        o->steps[k].reason = NULL;
+    }
+    for (size_t i = 0;; i++) {
+        const char *w = rules_set_warning(m->rules, m->set, i);
+        if (w == NULL)
+            break;
+        size_t len = strlen(o->warning);
+        snprintf(o->warning + len, sizeof o->warning - len, "%s%s", len ? "; " : "", w);
+    }
+    int32_t *grp = malloc(n * sizeof(int32_t) + 1);
+    if (grp == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    const uint8_t *sel = rules_eval_selected(m->ev);
+    int ngroups;
+    if (m->simulated) {
+        for (size_t i = 0; i < n; i++)
+            grp[i] = arm[i] >= 0 && (size_t)arm[i] < o->narms ? arm[i] : -1;
+        ngroups = (int)o->narms;
+    } else {
+        for (size_t i = 0; i < n; i++)
+            grp[i] = sel[i] == EXPR_TRUE ? 0 : 1;
+        ngroups = 2;
+    }
+    for (int e = 0; e < MODEL_NENDPOINTS; e++)
+        compute_endpoint(m, o, e, grp, ngroups, arm);
+    free(grp);
+    return 0;
+}
+
+int model_update(model *m, char *err, size_t errlen) {
+    if (m->cohort == NULL || !m->set[0])
+        return 0;
+    if (ensure_eval(m, err, errlen) != 0)
+        return -1;
+    if (rules_eval_run(m->ev, 0, err, errlen) != 0)
+        return -1;
+    if (m->cur.valid && m->cur.version == rules_version(m->rules) &&
+        strcmp(m->cur.set, m->set) == 0)
+        return 0;
+    model_outcome next;
+    memset(&next, 0, sizeof next);
+    if (compute_outcome(m, &next, err, errlen) != 0) {
+        model_outcome_clear(&next);
+        return -1;
+    }
+    model_outcome_clear(&m->prev);
+    m->prev = m->cur;
+    m->cur = next;
+    m->updates++;
+    return 0;
+}

@@ -1,0 +1,121 @@
+/* model.h - the laboratory's state behind every front end: one cohort, one
+ * rule engine, the active rule set, and the outcome of the current and the
+ * previous version of the rules (attrition, OS and PFS by group).
+ *
+ * Part of tnmlab (repl layer; no curses, no readline, no Lua).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Real cohorts are observational: the rules change who is selected, never an
+ * outcome, and the groups are "selected" and "not selected".  A simulated
+ * cohort carries potential outcomes per arm (os_time@radical, ...); each
+ * patient's observed outcome is that of the arm the current rules assign,
+ * so a rule change can change outcomes, and the groups are the arms.
+ * Times are shown in months; a cohort in days is converted (1 month =
+ * 365.25 / 12 days).
+ */
+#ifndef TNMLAB_MODEL_H
+#define TNMLAB_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cohort.h"
+#include "km.h"
+#include "rules.h"
+
+enum { MODEL_MAX_GROUPS = 8, MODEL_NTIMES = 3, MODEL_OS = 0, MODEL_PFS = 1, MODEL_NENDPOINTS = 2 };
+
+/* 1-, 2- and 3-year survival, in months. */
+extern const double model_times[MODEL_NTIMES];
+
+typedef struct model_group {
+    char label[64];
+    size_t n, events;
+    double median, median_lower, median_upper;               /* months; NaN: not reached */
+    double surv[MODEL_NTIMES], lower[MODEL_NTIMES], upper[MODEL_NTIMES]; /* NaN: beyond follow-up */
+    double rmst, rmst_se; /* restricted mean up to the horizon, months */
+} model_group;
+
+typedef struct model_endpoint {
+    const char *name; /* "OS" or "PFS" */
+    int available;    /* the cohort has its columns and some rows to use */
+    char message[200]; /* why it is not available, or a note */
+    int ngroups;
+    model_group g[MODEL_MAX_GROUPS];
+    double chisq, p;  /* log-rank across the groups; NaN with fewer than 2 */
+    int df;
+    double hr, hr_lower, hr_upper; /* Cox, first group vs the others (2 groups only) */
+    double followup;  /* median follow-up by reverse Kaplan-Meier, months */
+    size_t n_dropped; /* rows with missing time/event, or before the landmark */
+    km_fit *fit;      /* the curves, owned; times in months from the landmark */
+} model_endpoint;
+
+typedef struct model_outcome {
+    int valid;
+    int version;        /* rules version it belongs to */
+    char set[64];       /* rule set it belongs to */
+    size_t n, nselected;
+    size_t narms;
+    char arm_name[MODEL_MAX_GROUPS][32];
+    size_t arm_count[MODEL_MAX_GROUPS];
+    size_t nsteps;
+    rules_step *steps; /* owned copy; names point into the engine, see below */
+    char (*step_name)[64];
+    double landmark;   /* months, NaN when none */
+    model_endpoint ep[MODEL_NENDPOINTS];
+    char warning[512]; /* rule-set warnings and impossible assignments */
+} model_outcome;
+
+typedef struct model {
+    cohort *cohort;          /* borrowed: the session keeps it alive */
+    char cohort_name[256];
+    int simulated;
+    double to_months;        /* time column unit -> months */
+    char time_unit[16];      /* "months" or "days" */
+    rules *rules;            /* owned */
+    char set[64];            /* active rule set, "" when none */
+    rules_eval *ev;          /* owned; NULL without cohort or set */
+    model_outcome cur, prev; /* prev: before the last change */
+    double horizon;          /* RMST horizon, months (36) */
+    size_t case_row;
+    unsigned long updates;   /* bumped each time the outcome is recomputed */
+    /* Cached per cohort: time order of the observed OS/PFS columns. */
+    surv_order *order[MODEL_NENDPOINTS];
+    double *obs_time[MODEL_NENDPOINTS], *obs_event[MODEL_NENDPOINTS];
+} model;
+
+/* Initialises an empty model with a fresh rule engine.  -1 with err on ENOMEM. */
+int model_init(model *m, char *err, size_t errlen);
+/* Frees what the model owns (not the cohort). */
+void model_free(model *m);
+
+/* Makes c the current cohort (borrowed; NULL clears it).  time_unit is
+ * "months" or "days".  Drops the evaluation and both outcomes.  -1 with err
+ * on a bad unit or ENOMEM (then nothing changed). */
+int model_set_cohort(model *m, cohort *c, const char *name, const char *time_unit, char *err,
+                     size_t errlen);
+
+/* Loads a rule file into the engine (sandboxed).  The first rule set
+ * becomes active when none is.  -1 with err ("file:line: ...") and the
+ * previous rules kept. */
+int model_load_rules(model *m, const char *path, char *err, size_t errlen);
+
+/* Makes rule set name active.  -1 with err if there is no such set. */
+int model_use(model *m, const char *name, char *err, size_t errlen);
+
+/* Sets a param of the active rule set from its text form ("3", "true",
+ * "adeno").  -1 with err (unknown param, bad value, out of range). */
+int model_set_param(model *m, const char *name, const char *value, char *err, size_t errlen);
+/* Puts one param (or all when name is NULL) back to its default. */
+int model_reset_param(model *m, const char *name, char *err, size_t errlen);
+
+/* Brings the outcome up to date with the rules' current version: runs the
+ * evaluation incrementally and recomputes the outcome when the version, the
+ * set or the cohort changed; the old outcome becomes `prev`.  Returns 0
+ * (also when nothing had to be done), or -1 with err. */
+int model_update(model *m, char *err, size_t errlen);
+
+/* Frees an outcome's contents. */
+void model_outcome_clear(model_outcome *o);
+
+#endif

@@ -1,0 +1,211 @@
+/* view.c - the model as text (see view.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "view.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "survival_data.h"
+
+static void line(textlog *out, tl_style st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void line(textlog *out, tl_style st, const char *fmt, ...) {
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof buf)
+        n = sizeof buf - 1;
+    buf[n] = '\n';
+    textlog_write(out, buf, (size_t)n + 1, st);
+}
+
+const char *view_num(double x, int d, const char *nan_text, char *buf, size_t n) {
+    if (isnan(x))
+        snprintf(buf, n, "%s", nan_text);
+    else
+        snprintf(buf, n, "%.*f", d, x);
+    return buf;
+}
+
+/* A signed change "+1.2" / "-3", or "" when there is nothing to compare. */
+static const char *delta(double now, double before, int d, int have_prev, char *buf, size_t n) {
+    if (!have_prev || isnan(now) || isnan(before)) {
+        buf[0] = '\0';
+        return buf;
+    }
+    double dv = now - before;
+    if (fabs(dv) < 0.5 * pow(10, -d)) {
+        buf[0] = '\0';
+        return buf;
+    }
+    snprintf(buf, n, "%+.*f", d, dv);
+    return buf;
+}
+
+void view_rules(const model *m, textlog *out, int width) {
+    (void)width;
+    if (!m->set[0]) {
+        line(out, TL_NOTE, "No rule set is active.");
+        line(out, TL_NOTE, "load rules FILE, then use NAME.");
+        return;
+    }
+    line(out, TL_INPUT, "%s  (version %d)", m->set, rules_version(m->rules));
+    const char *doc = rules_set_doc(m->rules, m->set);
+    if (doc && *doc) {
+        char first[256];
+        size_t k = strcspn(doc, "\n");
+        snprintf(first, sizeof first, "%.*s", (int)(k < 200 ? k : 200), doc);
+        line(out, TL_NOTE, "%s", first);
+    }
+    size_t np = rules_nparams(m->rules, m->set);
+    if (np)
+        line(out, TL_NORMAL, "Params:");
+    for (size_t i = 0; i < np; i++) {
+        rules_param_info p;
+        if (rules_param(m->rules, m->set, i, &p) != 0)
+            continue;
+        char val[64], def[64];
+        int changed;
+        if (p.type == RULES_P_TEXT) {
+            snprintf(val, sizeof val, "%s", p.text ? p.text : "");
+            snprintf(def, sizeof def, "%s", p.text_def ? p.text_def : "");
+            changed = strcmp(val, def) != 0;
+        } else if (p.type == RULES_P_BOOLEAN) {
+            snprintf(val, sizeof val, "%s", p.value != 0 ? "true" : "false");
+            snprintf(def, sizeof def, "%s", p.def != 0 ? "true" : "false");
+            changed = p.value != p.def;
+        } else {
+            snprintf(val, sizeof val, "%g", p.value);
+            snprintf(def, sizeof def, "%g", p.def);
+            changed = p.value != p.def;
+        }
+        if (changed)
+            line(out, TL_INPUT, " * %-16s = %-6s (default %s)", p.name, val, def);
+        else
+            line(out, TL_NORMAL, "   %-16s = %s", p.name, val);
+    }
+    for (size_t i = 0;; i++) {
+        const char *w = rules_set_warning(m->rules, m->set, i);
+        if (w == NULL)
+            break;
+        line(out, TL_ERROR, "warning: %s", w);
+    }
+}
+
+void view_attrition(const model *m, textlog *out, int width) {
+    const model_outcome *o = &m->cur, *p = &m->prev;
+    if (!o->valid) {
+        line(out, TL_NOTE, "No evaluation yet.");
+        return;
+    }
+    int have_prev = p->valid && strcmp(p->set, o->set) == 0 && p->nsteps == o->nsteps;
+    int nw = width - 26;
+    if (nw < 10)
+        nw = 10;
+    if (nw > 28)
+        nw = 28;
+    line(out, TL_NORMAL, "%-*s %7s %6s %5s %5s", nw, "step", "left", "out", "unk", "chg");
+    line(out, TL_NORMAL, "%-*.*s %7zu", nw, nw, "cohort", o->n);
+    for (size_t k = 0; k < o->nsteps; k++) {
+        const rules_step *s = &o->steps[k];
+        char d[32];
+        delta((double)s->after, have_prev ? (double)p->steps[k].after : NAN, 0, have_prev, d,
+              sizeof d);
+        line(out, TL_NORMAL, "%-*.*s %7zu %6zu %5zu %5s", nw, nw, s->name, s->after, s->fail,
+             s->unknown, d);
+    }
+}
+
+static void endpoint_lines(const model *m, int e, textlog *out) {
+    const model_endpoint *ep = &m->cur.ep[e];
+    const model_endpoint *pp = &m->prev.ep[e];
+    int have_prev = m->prev.valid && pp->available && pp->ngroups == ep->ngroups;
+    if (!ep->available) {
+        line(out, TL_NOTE, "%s: %s", e == MODEL_OS ? "OS" : "PFS",
+             ep->message[0] ? ep->message : "not available");
+        return;
+    }
+    line(out, TL_INPUT, "%-4s %-12s %6s %6s  %-17s %6s %6s %6s", ep->name, "", "N", "events",
+         "median (95% CI)", "1y", "2y", "3y");
+    for (int g = 0; g < ep->ngroups; g++) {
+        const model_group *gr = &ep->g[g];
+        char med[24], lo[24], hi[24], ci[96], s[3][24];
+        view_num(gr->median, 1, "n.r.", med, sizeof med);
+        view_num(gr->median_lower, 1, "NA", lo, sizeof lo);
+        view_num(gr->median_upper, 1, "NA", hi, sizeof hi);
+        snprintf(ci, sizeof ci, "%s (%s-%s)", med, lo, hi);
+        for (int k = 0; k < MODEL_NTIMES; k++) {
+            if (isnan(gr->surv[k]))
+                snprintf(s[k], sizeof s[k], "-");
+            else
+                snprintf(s[k], sizeof s[k], "%.1f%%", 100 * gr->surv[k]);
+        }
+        line(out, TL_NORMAL, "     %-12.12s %6zu %6zu  %-17s %6s %6s %6s", gr->label, gr->n,
+             gr->events, ci, s[0], s[1], s[2]);
+        if (have_prev) {
+            const model_group *pg = &pp->g[g];
+            char dn[16], dm[16], ds[3][16];
+            delta((double)gr->n, (double)pg->n, 0, 1, dn, sizeof dn);
+            delta(gr->median, pg->median, 1, 1, dm, sizeof dm);
+            for (int k = 0; k < MODEL_NTIMES; k++)
+                delta(100 * gr->surv[k], 100 * pg->surv[k], 1, 1, ds[k], sizeof ds[k]);
+            if (dn[0] || dm[0] || ds[0][0] || ds[1][0] || ds[2][0])
+                line(out, TL_NOTE, "     %-12s %6s %6s  %-17s %6s %6s %6s", "  change", dn, "",
+                     dm, ds[0], ds[1], ds[2]);
+        }
+    }
+    char pbuf[32] = "", hr[96] = "", fu[32];
+    if (!isnan(ep->p))
+        surv_format_p(ep->p, 4, pbuf, sizeof pbuf);
+    if (!isnan(ep->hr))
+        snprintf(hr, sizeof hr, "   HR %.2f (%.2f-%.2f)", ep->hr, ep->hr_lower, ep->hr_upper);
+    view_num(ep->followup, 1, "NA", fu, sizeof fu);
+    line(out, TL_NORMAL, "     log-rank p %s%s%s   follow-up %s mo", pbuf[0] == '<' ? "" : "= ",
+         pbuf[0] ? pbuf : "NA", hr, fu);
+    if (ep->n_dropped)
+        line(out, TL_NOTE, "     %zu patients without %s time/event%s left out", ep->n_dropped,
+             ep->name, isnan(m->cur.landmark) ? "" : " or before the landmark");
+}
+
+void view_outcome(const model *m, textlog *out, int width) {
+    (void)width;
+    if (m->cohort == NULL) {
+        line(out, TL_NOTE, "No cohort is loaded (load cohort FILE, or simulate).");
+        return;
+    }
+    const model_outcome *o = &m->cur;
+    line(out, TL_NORMAL, "%s: %zu patients, %s%s", m->cohort_name, cohort_nrows(m->cohort),
+         m->simulated ? "simulated (outcomes follow the assigned arm)"
+                      : "observational: selection only",
+         strcmp(m->time_unit, "months") ? " (times converted from days)" : "");
+    if (!o->valid) {
+        line(out, TL_NOTE, "No rule set is active: use NAME (type `rules` for the list).");
+        return;
+    }
+    char d[32];
+    int have_prev = m->prev.valid && strcmp(m->prev.set, o->set) == 0;
+    delta((double)o->nselected, (double)m->prev.nselected, 0, have_prev, d, sizeof d);
+    char arms[256] = "";
+    for (size_t a = 0; a < o->narms; a++) {
+        size_t len = strlen(arms);
+        snprintf(arms + len, sizeof arms - len, "  %s %zu", o->arm_name[a], o->arm_count[a]);
+    }
+    line(out, TL_INPUT, "selected %zu of %zu (%.1f%%)%s%s%s   arms:%s", o->nselected, o->n,
+         o->n ? 100.0 * (double)o->nselected / (double)o->n : 0.0, d[0] ? " [" : "", d,
+         d[0] ? "]" : "", arms);
+    if (!isnan(o->landmark))
+        line(out, TL_NOTE, "landmark at %g months: outcomes counted from there", o->landmark);
+    if (o->warning[0])
+        line(out, TL_ERROR, "warning: %s", o->warning);
+    for (int e = 0; e < MODEL_NENDPOINTS; e++)
+        endpoint_lines(m, e, out);
+    line(out, TL_NOTE, "times in months; 1y = 12 months; [..] and change rows: against version %d",
+         m->prev.valid ? m->prev.version : o->version);
+}

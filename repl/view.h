@@ -1,0 +1,29 @@
+/* view.h - the model as text: the rules, attrition and outcome tables that
+ * the panes show and the line REPL prints.  Plain C, no curses.
+ *
+ * Part of tnmlab (repl layer).  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every figure that changed against the previous version of the rules is
+ * followed by its signed change.  p-values print as R prints them.
+ */
+#ifndef TNMLAB_VIEW_H
+#define TNMLAB_VIEW_H
+
+#include "model.h"
+#include "textlog.h"
+
+/* The active rule set: name, version, doc, params (changed ones marked
+ * with '*' and their default), warnings.  Lines of at most width columns. */
+void view_rules(const model *m, textlog *out, int width);
+
+/* Attrition step by step: remaining, excluded, unknown, change. */
+void view_attrition(const model *m, textlog *out, int width);
+
+/* Selection counts and OS/PFS by group: N, events, median (95% CI),
+ * 1/2/3-year survival, log-rank p, HR, median follow-up. */
+void view_outcome(const model *m, textlog *out, int width);
+
+/* Formats x with d decimals, or "NA" / "n.r." (not reached) for NaN. */
+const char *view_num(double x, int d, const char *nan_text, char *buf, size_t n);
+
+#endif
