@@ -1,0 +1,85 @@
+-- gomez2016.lua: oligometastatic NSCLC as Gomez et al. selected it for local
+-- consolidative therapy (Lancet Oncol 2016;17:1672-82; update J Clin Oncol
+-- 2019;37:1558-65). Facts as in DOMAIN.md, "Oligometastatic definitions".
+--
+-- The trial: randomised phase II, 49 patients. Three or fewer metastatic
+-- lesions counted AFTER first-line systemic therapy (>= 4 cycles of a
+-- platinum doublet, or >= 3 months of an EGFR/ALK inhibitor: patients with
+-- a driver were eligible), no progression on it; then local consolidative
+-- therapy (LCT) of all sites vs maintenance/observation, time counted from
+-- randomisation. PFS 14.2 vs 4.4 months, OS 41.2 vs 17.0 months (2019).
+--
+-- How metastases are counted here (from m_sites):
+--   * every lesion of every distant site counts, one by one: brain, adrenal,
+--     bone, liver, distant (non-regional) nodes, other, contralateral lung
+--     nodules; in total over all organs, not per organ;
+--   * regional (hilar, mediastinal, supraclavicular) nodes are part of the
+--     primary's N category, never metastatic lesions;
+--   * pleural or pericardial disease and a malignant effusion exclude.
+--   * WHEN: the paper counts after first-line therapy; the data dictionary
+--     records m_sites at diagnosis only. Without progression no new lesion
+--     appears, so "<= 3 at diagnosis and no progression" implies "<= 3 after
+--     first-line therapy". The converse fails: a responder with 4 lesions at
+--     diagnosis may have 3 left; this rule set excludes that patient (a
+--     conservative lower bound on the trial's population).
+--
+-- Landmark: induction_response is known only after first-line therapy
+-- (about 3 months), so outcomes are counted from a 3-month landmark and
+-- patients with an event or censoring before it are excluded (criterion
+-- "landmark", added by the engine) - the trial counted from randomisation.
+--
+-- Unknown values: default (exclude) everywhere. The arm reads m_all_treatable
+-- through known(): an eligible patient whose treatability is not recorded
+-- gets "systemic" (nobody is irradiated on an unknown), not "no arm".
+
+ruleset "gomez2016" {
+  doc = "Gomez et al., Lancet Oncol 2016;17:1672-82 and J Clin Oncol "
+     .. "2019;37:1558-65: randomised phase II of local consolidative therapy "
+     .. "of all sites vs maintenance after first-line systemic therapy. "
+     .. "Eligible: stage IV NSCLC with <= 3 metastatic lesions after "
+     .. "first-line therapy and no progression on it; EGFR/ALK driver "
+     .. "patients allowed. Metastases are counted lesion by lesion from "
+     .. "m_sites, in total over all organs: brain, adrenal, bone, liver, "
+     .. "distant nodes, other and contralateral lung nodules count; regional "
+     .. "nodes do not; pleural or pericardial disease and malignant effusion "
+     .. "exclude. m_sites is recorded at diagnosis, so the count after "
+     .. "first-line therapy is approximated by it (exact for patients with "
+     .. "<= 3 lesions at diagnosis who did not progress; a responder who "
+     .. "fell from 4+ to 3 is missed). Landmark 3 months: induction response "
+     .. "is known only then.",
+  landmark = 3,
+
+  param { "max_lesions", 3, min = 1, max = 20, type = "integer",
+          doc = "most metastatic lesions after first-line therapy (the trial: 3)" },
+  param { "max_ecog", 2, min = 0, max = 4, type = "integer",
+          doc = "highest ECOG performance status admitted; 4 = no limit. "
+             .. "DOMAIN.md does not give the trial's limit: 2 is the limit the "
+             .. "simulator's calibration assumes for this trial (core/sim_calib.h); "
+             .. "check the paper before relying on it" },
+  param { "need_disease_control", true,
+          doc = "require response or stable disease after first-line therapy "
+             .. "(the trial: yes); false drops the criterion, not the landmark" },
+
+  derive { "lesions", [[lesions_except(m_sites, {"pleura", "pericardium"})]],
+           doc = "distant metastatic lesions, in total over all organs" },
+
+  criterion { "stage_iv", "distant metastases present (stage IV)",
+              [[lesions(m_sites) >= 1 or m_pleural_effusion]] },
+  criterion { "no_pleural", "no pleural/pericardial disease, no malignant effusion",
+              [[not m_pleural_effusion and not contains(m_sites, {"pleura", "pericardium"})]],
+              doc = "diffuse pleural disease or a malignant effusion is never "
+                 .. "oligometastatic; an unrecorded effusion is unknown (excluded)" },
+  criterion { "lesions", "1 to max_lesions metastatic lesions (after first-line therapy)",
+              "lesions <= max_lesions" },
+  criterion { "ecog", "ECOG <= max_ecog",
+              "max_ecog >= 4 or ecog <= max_ecog" },
+  criterion { "no_progression", "no progression after first-line therapy",
+              [[not need_disease_control or induction_response in {"stable", "response"}]],
+              doc = "driver patients qualify after >= 3 months of an inhibitor "
+                 .. "exactly as others after >= 4 cycles of chemotherapy" },
+
+  arm { "radical", when = "eligible and known(m_all_treatable) and m_all_treatable",
+        doc = "local consolidative therapy (surgery or radiotherapy) of all "
+           .. "sites, then maintenance" },
+  arm { "systemic", doc = "maintenance therapy or observation alone" },
+}
