@@ -10,11 +10,14 @@
 
 #include "interrupt.h"
 #include "lcohort.h"
+#include "lrules.h"
+#include "lsim.h"
 #include "lsurvival.h"
 
 /* Bindings every trusted state gets, in load order. */
 static const luaL_Reg bindings[] = {
-    {"cohort", dsl_open_cohort}, {"survival", dsl_open_survival}, {NULL, NULL}};
+    {"cohort", dsl_open_cohort}, {"survival", dsl_open_survival},
+    {"rules", dsl_open_rules}, {"simulate", dsl_open_sim}, {NULL, NULL}};
 
 /* Message handler: add a traceback to string errors; keep other objects
  * with a __tostring, describe the rest.  [msg] -> [msg'] */

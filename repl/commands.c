@@ -37,6 +37,7 @@ const cmd_entry commands_table[] = {
      lab_cmd_explain},
     {"diff", "", "patients whose selection or arm changed since the previous version",
      lab_cmd_diff},
+    {"plot", "[os|pfs]", "show the Kaplan-Meier plot (of OS or PFS)", lab_cmd_plot},
     {"quit", "", "leave tnmlab (Ctrl-D on an empty line does too)", cmd_quit},
     {NULL, NULL, NULL, NULL}};
 

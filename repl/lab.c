@@ -173,7 +173,11 @@ int lab_cmd_redo(session *s, int argc, char **argv) {
 
 int lab_cmd_show(session *s, int argc, char **argv) {
     const char *what = argc > 1 ? argv[1] : "all";
-    if (session_refresh(s) != 0)
+    int saved = s->print_views;
+    s->print_views = 0; /* print only what was asked for */
+    int bad = session_refresh(s);
+    s->print_views = saved;
+    if (bad)
         return 1;
     int all = strcmp(what, "all") == 0, any = 0;
     if (all || strcmp(what, "rules") == 0) {
@@ -204,12 +208,15 @@ static const char *row_id(const model *m, size_t row, char *buf, size_t n) {
     return buf;
 }
 
-/* Prints one patient's record and the full explanation of the rules. */
-static int show_case(session *s) {
+void lab_write_case(session *s, sink *out) {
     model *m = &s->model;
+    if (m->cohort == NULL || m->case_row >= cohort_nrows(m->cohort)) {
+        sink_printf(out, "no case selected (case ID, next, prev)\n");
+        return;
+    }
     size_t row = m->case_row;
     char id[64];
-    sink_printf(&s->out, "patient %s (row %zu of %zu)\n", row_id(m, row, id, sizeof id), row + 1,
+    sink_printf(out, "patient %s (row %zu of %zu)\n", row_id(m, row, id, sizeof id), row + 1,
                 cohort_nrows(m->cohort));
     for (size_t j = 0; j < cohort_ncols(m->cohort); j++) {
         const cohort_column *c = cohort_col(m->cohort, j);
@@ -230,8 +237,16 @@ static int show_case(session *s) {
             if (*e == '.')
                 *e = '\0';
         }
-        sink_printf(&s->out, "  %-20s %s\n", c->name, val);
+        sink_printf(out, "  %-20s %s\n", c->name, val);
     }
+}
+
+/* case, next and prev show the record; the full screen shows it in its
+ * case pane, the line REPL prints it. */
+static int show_case(session *s) {
+    s->pane_case = 1;
+    if (s->print_views)
+        lab_write_case(s, &s->out);
     return 0;
 }
 
@@ -298,39 +313,59 @@ static const char *result_word(int r) {
     return r == EXPR_TRUE ? "pass" : r == EXPR_FALSE ? "FAIL" : "unknown";
 }
 
+int lab_write_explain(session *s, sink *out) {
+    model *m = &s->model;
+    if (m->ev == NULL) {
+        sink_printf(out, "no rule set is active\n");
+        return 1;
+    }
+    rules_trace tr;
+    char err[512], id[64];
+    if (rules_explain(m->ev, m->case_row, &tr, err, sizeof err) != 0) {
+        sink_printf(out, "explain: %s\n", err);
+        return 1;
+    }
+    sink_printf(out, "patient %s under %s (version %d):\n",
+                row_id(m, m->case_row, id, sizeof id), m->set, rules_version(m->rules));
+    for (size_t i = 0; i < tr.n; i++) {
+        const rules_trace_item *it = &tr.items[i];
+        if (it->kind == 'd')
+            sink_printf(out, "  derived  %-16s %s\n", it->name, it->values);
+        else if (it->kind == 'c' || it->kind == 'a')
+            sink_printf(out, "  %-8s %-16s %s%s%s%s\n",
+                        it->kind == 'c' ? result_word(it->result) : "arm", it->name, it->reason,
+                        it->values[0] ? "  [" : "", it->values, it->values[0] ? "]" : "");
+        else
+            sink_printf(out, "  %s\n", it->reason);
+    }
+    sink_printf(out, "  => %s%s%s\n", tr.selected ? "selected" : "not selected",
+                tr.arm[0] ? ", arm " : "", tr.arm);
+    rules_trace_free(&tr);
+    return 0;
+}
+
 int lab_cmd_explain(session *s, int argc, char **argv) {
     (void)argv;
     if (argc != 1)
         return usage(s, "explain");
     if (need_cohort(s) || session_refresh(s) != 0)
         return 1;
-    model *m = &s->model;
-    if (m->ev == NULL) {
-        sink_printf(&s->err, "explain: no rule set is active\n");
-        return 1;
-    }
-    rules_trace tr;
-    char err[512], id[64];
-    if (rules_explain(m->ev, m->case_row, &tr, err, sizeof err) != 0) {
-        sink_printf(&s->err, "explain: %s\n", err);
-        return 1;
-    }
-    sink_printf(&s->out, "patient %s under %s (version %d):\n",
-                row_id(m, m->case_row, id, sizeof id), m->set, rules_version(m->rules));
-    for (size_t i = 0; i < tr.n; i++) {
-        const rules_trace_item *it = &tr.items[i];
-        if (it->kind == 'd')
-            sink_printf(&s->out, "  derived  %-16s %s\n", it->name, it->values);
-        else if (it->kind == 'c' || it->kind == 'a')
-            sink_printf(&s->out, "  %-8s %-16s %s%s%s%s\n", it->kind == 'c' ? result_word(it->result) : "arm",
-                        it->name, it->reason, it->values[0] ? "  [" : "", it->values,
-                        it->values[0] ? "]" : "");
+    s->pane_case = 1;
+    return lab_write_explain(s, &s->out);
+}
+
+int lab_cmd_plot(session *s, int argc, char **argv) {
+    if (argc > 2)
+        return usage(s, "plot");
+    if (argc == 2) {
+        if (!strcmp(argv[1], "os") || !strcmp(argv[1], "OS"))
+            s->plot_endpoint = MODEL_OS;
+        else if (!strcmp(argv[1], "pfs") || !strcmp(argv[1], "PFS"))
+            s->plot_endpoint = MODEL_PFS;
         else
-            sink_printf(&s->out, "  %s\n", it->reason);
+            return usage(s, "plot");
     }
-    sink_printf(&s->out, "  => %s%s%s\n", tr.selected ? "selected" : "not selected",
-                tr.arm[0] ? ", arm " : "", tr.arm);
-    rules_trace_free(&tr);
+    s->pane_case = 0;
     return 0;
 }
 
@@ -366,6 +401,96 @@ int lab_cmd_diff(session *s, int argc, char **argv) {
         sink_printf(&s->out, "%s\n", d.nrows > show ? " ..." : "");
     rules_diff_free(&d);
     return 0;
+}
+
+/* --- start-up ------------------------------------------------------------ */
+
+#include <dirent.h>
+
+static int by_name(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Loads every rule file of scripts/selection, in name order. */
+static int load_shipped_rules(session *s) {
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/selection", s->scripts_dir);
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return 0;
+    char *names[64];
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && n < 64) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && strcmp(e->d_name + len - 4, ".lua") == 0)
+            names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof names[0], by_name);
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        char path[4400], err[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (names[i] && rules_load(s->model.rules, path, err, sizeof err) != 0) {
+            sink_printf(&s->err, "%s\n", err);
+            rc = 1;
+        }
+        free(names[i]);
+    }
+    return rc;
+}
+
+int lab_startup(session *s, int interactive) {
+    const tnm_options *o = s->opts;
+    int rc = 0;
+    if (o->rules) {
+        char err[1024];
+        if (model_load_rules(&s->model, o->rules, err, sizeof err) != 0) {
+            sink_printf(&s->err, "%s\n", err);
+            return 1;
+        }
+    } else {
+        rc |= load_shipped_rules(s);
+        char err[256];
+        if (rules_nsets(s->model.rules) > 0 &&
+            model_use(&s->model, "deruysscher2012", err, sizeof err) != 0)
+            model_use(&s->model, rules_set_name(s->model.rules, 0), err, sizeof err);
+    }
+    if (o->cohort) {
+        char *argv[] = {"load", "cohort", (char *)o->cohort};
+        int saved = s->print_views;
+        s->print_views = 0;
+        int bad = lab_cmd_load(s, 3, argv);
+        s->print_views = saved;
+        if (bad)
+            return 1;
+    } else if (interactive) {
+        /* The bundled demo: the stage IV scenario, simulated on the spot. */
+        lua_State *L = s->L;
+        lua_getglobal(L, "cohort");
+        lua_getfield(L, -1, o->has_seed ? "simulate" : "demo");
+        lua_remove(L, -2);
+        int nargs = 0;
+        if (o->has_seed) {
+            lua_pushstring(L, "stage_iv");
+            lua_createtable(L, 0, 2);
+            lua_pushinteger(L, 2000);
+            lua_setfield(L, -2, "n");
+            lua_pushinteger(L, o->seed);
+            lua_setfield(L, -2, "seed");
+            nargs = 2;
+        }
+        if (dsl_pcall(L, nargs, 1) != LUA_OK) {
+            const char *msg = dsl_errmsg(L);
+            sink_printf(&s->err, "demo: %.*s\n", (int)dsl_errmsg_firstline(msg), msg);
+            lua_pop(L, 1);
+            return 1;
+        }
+        rc |= session_set_cohort(s, -1, "demo", "months");
+        lua_pop(L, 1);
+    }
+    return rc;
 }
 
 /* --- Lua ----------------------------------------------------------------- */

@@ -6,7 +6,16 @@
 #ifndef TNMLAB_LAB_H
 #define TNMLAB_LAB_H
 
+#include "sink.h"
+
 struct session;
+
+/* The current patient's record (data-dictionary fields, not the potential
+ * outcomes) written to out. */
+void lab_write_case(struct session *s, sink *out);
+/* The full explanation of the active rule set for the current patient.
+ * Returns 0, or 1 after writing why it could not. */
+int lab_write_explain(struct session *s, sink *out);
 
 /* Installs the global table `lab` in the session's Lua state:
  *   lab.cohort()                    the current cohort (or nil)
@@ -14,6 +23,12 @@ struct session;
  *   lab.run(line)                   run a REPL command; true, or nil + message
  */
 void lab_open(struct session *s);
+
+/* Start-up: loads --rules FILE, or every shipped rule file (with
+ * deruysscher2012 active); then --cohort FILE, or in an interactive session
+ * the bundled demo (simulated with --seed N when given).  Messages go to
+ * s->err; returns 0, or 1 when something did not load. */
+int lab_startup(struct session *s, int interactive);
 
 /* The command functions, listed in commands.c's table. */
 int lab_cmd_load(struct session *s, int argc, char **argv);
@@ -29,5 +44,6 @@ int lab_cmd_next(struct session *s, int argc, char **argv);
 int lab_cmd_prev(struct session *s, int argc, char **argv);
 int lab_cmd_explain(struct session *s, int argc, char **argv);
 int lab_cmd_diff(struct session *s, int argc, char **argv);
+int lab_cmd_plot(struct session *s, int argc, char **argv);
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lab.h"
 #include "lineedit.h"
 #include "options.h"
 #include "session.h"
@@ -52,12 +53,17 @@ int main(int argc, char **argv) {
     }
     lineedit_install_sigint();
 
-    int rc = 0;
+    int batch = opts.nchunks > 0 || opts.script;
+    int rc = lab_startup(&s, !batch || opts.interactive);
+    if (rc && batch) {
+        session_close(&s);
+        return 1;
+    }
+    rc = 0;
     for (int i = 0; i < opts.nchunks && rc == 0; i++)
         rc = session_run_chunk(&s, opts.chunks[i], strlen(opts.chunks[i]), "=(command line)", 0);
     if (rc == 0 && opts.script)
         rc = session_run_script(&s, opts.script, argc, argv, opts.script_index);
-    int batch = opts.nchunks > 0 || opts.script;
     if (rc == 0 && (!batch || opts.interactive)) {
         int full = !opts.plain && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
         if (!full || ui_run(&s) != 0)

@@ -17,11 +17,15 @@ static const char *const ep_name[MODEL_NENDPOINTS] = {"OS", "PFS"};
 static const char *const ep_time[MODEL_NENDPOINTS] = {"os_time", "pfs_time"};
 static const char *const ep_event[MODEL_NENDPOINTS] = {"os_event", "pfs_event"};
 
-int model_init(model *m, char *err, size_t errlen) {
+int model_init(model *m, rules *engine, char *err, size_t errlen) {
     memset(m, 0, sizeof *m);
-    m->rules = rules_new(0, 0, err, errlen);
-    if (m->rules == NULL)
-        return -1;
+    m->rules = engine;
+    if (m->rules == NULL) {
+        m->rules = rules_new(0, 0, err, errlen);
+        if (m->rules == NULL)
+            return -1;
+        m->owns_rules = 1;
+    }
     m->horizon = 36;
     m->to_months = 1;
     snprintf(m->time_unit, sizeof m->time_unit, "months");
@@ -51,7 +55,8 @@ void model_free(model *m) {
     model_outcome_clear(&m->cur);
     model_outcome_clear(&m->prev);
     drop_cohort_caches(m);
-    rules_free(m->rules);
+    if (m->owns_rules)
+        rules_free(m->rules);
     memset(m, 0, sizeof *m);
 }
 

@@ -72,7 +72,8 @@ typedef struct model {
     int simulated;
     double to_months;        /* time column unit -> months */
     char time_unit[16];      /* "months" or "days" */
-    rules *rules;            /* owned */
+    rules *rules;            /* the engine; owned when owns_rules */
+    int owns_rules;
     char set[64];            /* active rule set, "" when none */
     rules_eval *ev;          /* owned; NULL without cohort or set */
     model_outcome cur, prev; /* prev: before the last change */
@@ -84,8 +85,11 @@ typedef struct model {
     double *obs_time[MODEL_NENDPOINTS], *obs_event[MODEL_NENDPOINTS];
 } model;
 
-/* Initialises an empty model with a fresh rule engine.  -1 with err on ENOMEM. */
-int model_init(model *m, char *err, size_t errlen);
+/* Initialises an empty model over engine (borrowed: the Lua state's, so
+ * that rules.set() in Lua and `set` at the prompt change the same rules),
+ * or over a fresh engine of its own when engine is NULL.  -1 with err on
+ * ENOMEM. */
+int model_init(model *m, rules *engine, char *err, size_t errlen);
 /* Frees what the model owns (not the cohort). */
 void model_free(model *m);
 

@@ -13,6 +13,7 @@
 #include "interrupt.h"
 #include "lab.h"
 #include "lcohort.h"
+#include "lrules.h"
 #include "luastate.h"
 #include "view.h"
 
@@ -83,7 +84,7 @@ int session_init(session *s, const tnm_options *opts, sink out, sink err, char *
     lua_pushstring(s->L, s->data_dir);
     lua_setglobal(s->L, "TNMLAB_DATA");
     s->cohort_ref = LUA_NOREF;
-    if (model_init(&s->model, err_buf, errlen) != 0) {
+    if (model_init(&s->model, dsl_rules_engine(s->L), err_buf, errlen) != 0) {
         lua_close(s->L);
         s->L = NULL;
         return -1;

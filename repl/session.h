@@ -29,6 +29,8 @@ typedef struct session {
     model model;             /* cohort, rules, outcome */
     int cohort_ref;          /* registry ref keeping the model's cohort alive */
     int print_views;         /* line mode: print the outcome after a change */
+    int pane_case;           /* full screen: lower right shows the case, not the plot */
+    int plot_endpoint;       /* MODEL_OS or MODEL_PFS */
 } session;
 
 /* Result of feeding one line to session_feed(). */

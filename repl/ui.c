@@ -29,11 +29,17 @@
 
 #include "commands.h"
 #include "interrupt.h"
+#include "lab.h"
 #include "layout.h"
 #include "lineedit.h"
+#include "plot.h"
 #include "textlog.h"
+#include "view.h"
 
-enum { PAIR_TITLE = 1, PAIR_ERROR, PAIR_INPUT, PAIR_NOTE, PAIR_STATUS };
+#include <langinfo.h>
+#include <math.h>
+
+enum { PAIR_TITLE = 1, PAIR_ERROR, PAIR_INPUT, PAIR_NOTE, PAIR_STATUS, PAIR_CURVE0 };
 
 typedef struct ui {
     session *s;
@@ -51,6 +57,7 @@ typedef struct ui {
     FILE *tty;
     SCREEN *screen;
     int colors;
+    int utf8; /* the locale can show braille and box drawing */
 } ui;
 
 /* Readline's hooks take no user data; they reach the UI through this. */
@@ -133,33 +140,191 @@ static void draw_status(ui *u) {
     lua_getglobal(L, "tnm9");
     staging += lua_istable(L, -1);
     lua_pop(L, 2);
-    char line[256];
-    snprintf(line, sizeof line,
-             " tnmlab %s | staging: %s | help | PgUp/PgDn scroll | Ctrl-D quit",
-             PACKAGE_VERSION, staging == 2 ? "TNM 8 + 9" : staging ? "partial" : "not loaded");
+    model *m = &u->s->model;
+    char line[512];
+    snprintf(line, sizeof line, " tnmlab | %s%s | rules: %s v%d | %s | help, PgUp/PgDn, Ctrl-D",
+             m->cohort ? m->cohort_name : "no cohort",
+             m->cohort ? (m->simulated ? " (simulated)" : " (observational)") : "",
+             m->set[0] ? m->set : "none", rules_version(m->rules),
+             staging == 2 ? "TNM 8+9" : staging ? "TNM partial" : "no staging");
     put(w, 0, 0, line);
+}
+
+/* A sink that appends to a textlog, for the panes. */
+static void textlog_sink_write(sink *sk, const char *data, size_t len) {
+    textlog_write(sk->ud, data, len, TL_NORMAL);
+}
+
+/* Draws the lines of t inside the frame of w, from row y, clipped. */
+static int draw_lines(ui *u, WINDOW *w, int y, textlog *t) {
+    int h = getmaxy(w) - 1;
+    textlog_flush(t);
+    for (size_t i = 0; i < t->count && y < h; i++, y++) {
+        const tl_line *l = textlog_get(t, i);
+        attr_t a = style_attr(u, l->style);
+        wattron(w, a);
+        put(w, y, 2, l->text);
+        wattroff(w, a);
+    }
+    return y;
+}
+
+typedef void (*view_fn)(const model *, textlog *, int);
+
+static int draw_view(ui *u, WINDOW *w, int y, view_fn fn) {
+    textlog t;
+    if (textlog_init(&t, 200) != 0)
+        return y;
+    fn(&u->s->model, &t, getmaxx(w) - 4);
+    y = draw_lines(u, w, y, &t);
+    textlog_free(&t);
+    return y;
 }
 
 static void draw_rules(ui *u) {
     WINDOW *w = u->win[PANE_RULES];
     frame(u, w, "Rules");
-    put(w, 1, 2, "No rule set is active.");
-    put(w, 3, 2, "Staging at the prompt:");
-    put(w, 4, 4, "tnm8.stage(\"T2a\", \"N2\", \"M0\")");
-    put(w, 5, 4, "tnm9.stage(\"T1b\", \"N2a\", \"M0\")");
-    put(w, 7, 2, "Type help for the commands.");
+    int y = draw_view(u, w, 1, view_rules);
+    if (u->s->model.cur.valid && y + 3 < getmaxy(w)) {
+        wattron(w, A_BOLD);
+        put(w, y + 1, 2, "Attrition");
+        wattroff(w, A_BOLD);
+        draw_view(u, w, y + 2, view_attrition);
+    }
 }
 
 static void draw_outcome(ui *u) {
     WINDOW *w = u->win[PANE_OUTCOME];
     frame(u, w, "Outcome");
-    put(w, 1, 2, "No cohort is loaded.");
+    draw_view(u, w, 1, view_outcome);
+}
+
+static void draw_case(ui *u) {
+    WINDOW *w = u->win[PANE_PLOT];
+    frame(u, w, "Case  (plot: back to the curves)");
+    textlog t;
+    if (textlog_init(&t, 400) != 0)
+        return;
+    sink sk = {textlog_sink_write, &t};
+    lab_write_explain(u->s, &sk);
+    lab_write_case(u->s, &sk);
+    draw_lines(u, w, 1, &t);
+    textlog_free(&t);
+}
+
+/* Curve data for the plot, kept alive while the grid is drawn. */
+typedef struct plot_data {
+    double *time, *surv, *cens;
+    int *risk;
+} plot_data;
+
+static int curve_from(const km_curve *c, const plot_spec *sp, const char *label, int dim,
+                      plot_curve *out, plot_data *pd) {
+    int nt = plot_nticks(sp);
+    pd->time = malloc((c->ntime + 1) * sizeof(double));
+    pd->surv = malloc((c->ntime + 1) * sizeof(double));
+    pd->cens = malloc((c->ntime + 1) * sizeof(double));
+    pd->risk = malloc((size_t)(nt + 1) * sizeof(int));
+    if (!pd->time || !pd->surv || !pd->cens || !pd->risk)
+        return -1;
+    size_t ne = 0, nc = 0;
+    for (size_t i = 0; i < c->ntime; i++) {
+        if (c->n_event[i]) {
+            pd->time[ne] = c->time[i];
+            pd->surv[ne++] = c->surv[i];
+        }
+        if (c->n_censor[i])
+            pd->cens[nc++] = c->time[i];
+    }
+    double *ticks = malloc((size_t)(nt + 1) * sizeof(double));
+    km_point *pt = malloc((size_t)(nt + 1) * sizeof(km_point));
+    if (ticks && pt) {
+        for (int k = 0; k < nt; k++)
+            ticks[k] = sp->tick * k;
+        km_at(c, ticks, (size_t)nt, 1, pt);
+        for (int k = 0; k < nt; k++)
+            pd->risk[k] = (int)pt[k].n_risk;
+    }
+    free(ticks);
+    free(pt);
+    plot_curve pc = {label, pd->time, pd->surv, ne, pd->cens, nc, pd->risk, dim};
+    *out = pc;
+    return 0;
 }
 
 static void draw_plot(ui *u) {
     WINDOW *w = u->win[PANE_PLOT];
-    frame(u, w, "Kaplan-Meier");
-    put(w, 1, 2, "Curves appear once a cohort and a rule set are active.");
+    if (u->s->pane_case) {
+        draw_case(u);
+        return;
+    }
+    model *m = &u->s->model;
+    int e = u->s->plot_endpoint;
+    const model_endpoint *ep = &m->cur.ep[e], *pp = &m->prev.ep[e];
+    char title[96];
+    snprintf(title, sizeof title, "Kaplan-Meier %s%s", e == MODEL_OS ? "overall survival" : "progression-free survival",
+             m->prev.valid ? "  (dim: before the last change)" : "");
+    frame(u, w, title);
+    if (!m->cur.valid || !ep->available || ep->fit == NULL) {
+        put(w, 1, 2, m->cur.valid ? ep->message : "Curves appear once a cohort and a rule set are active.");
+        return;
+    }
+    plot_curve curves[PLOT_MAX_CURVES];
+    plot_data data[PLOT_MAX_CURVES];
+    memset(data, 0, sizeof data);
+    plot_spec sp = {curves, 0, 36, 12, "months", !u->utf8};
+    /* The time axis covers the follow-up, in whole years, at least 3. */
+    double tmax = 36;
+    for (int g = 0; g < ep->ngroups; g++) {
+        const km_curve *c = &ep->fit->strata[g];
+        if (c->ntime && c->time[c->ntime - 1] > tmax)
+            tmax = c->time[c->ntime - 1];
+    }
+    sp.tmax = ceil(tmax / 12) * 12;
+    if (sp.tmax > 120)
+        sp.tmax = 120;
+    sp.tick = sp.tmax > 72 ? 24 : 12;
+    int have_prev = m->prev.valid && pp->available && pp->fit && strcmp(m->prev.set, m->cur.set) == 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const model_endpoint *src = pass ? pp : ep;
+        if (pass && !have_prev)
+            break;
+        for (int g = 0; g < src->ngroups && sp.ncurves < PLOT_MAX_CURVES; g++) {
+            if (src->fit->strata[g].n == 0)
+                continue;
+            if (curve_from(&src->fit->strata[g], &sp, src->g[g].label, pass,
+                           &curves[sp.ncurves], &data[sp.ncurves]) == 0)
+                sp.ncurves++;
+        }
+    }
+    plot_grid g;
+    int pw = getmaxx(w) - 2, ph = getmaxy(w) - 2;
+    if (plot_render(&sp, pw, ph, &g) == 0) {
+        for (int y = 0; y < g.h; y++)
+            for (int x = 0; x < g.w; x++) {
+                plot_cell *c = &g.cells[(size_t)y * g.w + x];
+                attr_t a = A_NORMAL;
+                if (c->curve >= 0) {
+                    int base = c->curve % ep->ngroups; /* before/after share colours */
+                    a = u->colors ? COLOR_PAIR(PAIR_CURVE0 + base % 4) : (base ? A_BOLD : A_NORMAL);
+                    if (c->dim)
+                        a = u->colors ? (COLOR_PAIR(PAIR_CURVE0 + base % 4) | A_DIM) : A_DIM;
+                }
+                cchar_t cc;
+                wchar_t wc[2] = {(wchar_t)c->ch, 0};
+                setcchar(&cc, wc, a, 0, NULL);
+                mvwadd_wch(w, 1 + y, 1 + x, &cc);
+            }
+        free(g.cells);
+    } else {
+        put(w, 1, 2, "The plot needs a larger window.");
+    }
+    for (int i = 0; i < PLOT_MAX_CURVES; i++) {
+        free(data[i].time);
+        free(data[i].surv);
+        free(data[i].cens);
+        free(data[i].risk);
+    }
 }
 
 static void draw_log(ui *u) {
@@ -258,6 +423,9 @@ static void draw_small(void) {
 }
 
 static void draw_all(ui *u) {
+    char err[512];
+    if (model_update(&u->s->model, err, sizeof err) != 0)
+        textlog_write(&u->log, err, strlen(err), TL_ERROR), textlog_write(&u->log, "\n", 1, TL_ERROR);
     if (u->small) {
         draw_small();
         return;
@@ -546,6 +714,7 @@ static int setup(ui *u) {
     noecho();
     nonl();
     u->colors = has_colors();
+    u->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     if (u->colors) {
         start_color();
         use_default_colors();
@@ -554,6 +723,11 @@ static int setup(ui *u) {
         init_pair(PAIR_INPUT, COLOR_YELLOW, -1);
         init_pair(PAIR_NOTE, COLOR_GREEN, -1);
         init_pair(PAIR_STATUS, COLOR_BLACK, COLOR_CYAN);
+        /* Curves: colours that stay apart on a projector. */
+        init_pair(PAIR_CURVE0, COLOR_CYAN, -1);
+        init_pair(PAIR_CURVE0 + 1, COLOR_YELLOW, -1);
+        init_pair(PAIR_CURVE0 + 2, COLOR_MAGENTA, -1);
+        init_pair(PAIR_CURVE0 + 3, COLOR_GREEN, -1);
     }
     return 0;
 }

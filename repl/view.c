@@ -106,7 +106,7 @@ void view_attrition(const model *m, textlog *out, int width) {
         return;
     }
     int have_prev = p->valid && strcmp(p->set, o->set) == 0 && p->nsteps == o->nsteps;
-    int nw = width - 26;
+    int nw = width - 28;
     if (nw < 10)
         nw = 10;
     if (nw > 28)
