@@ -31,8 +31,8 @@ typedef enum cox_ties { COX_EFRON = 0, COX_BRESLOW = 1 } cox_ties;
  *   FALSE as the reference, as R does for a logical column. */
 typedef struct cox_covariate {
     const char *name;
-    const double *num;         /* NaN = missing */
-    const int32_t *codes;      /* negative = missing */
+    const double *num;    /* NaN = missing */
+    const int32_t *codes; /* negative = missing */
     const char *const *levels;
     int32_t nlevels;
     const int8_t *flag;
@@ -44,13 +44,13 @@ typedef struct cox_options {
 } cox_options;
 
 typedef struct cox_result {
-    size_t p;        /* number of coefficients */
-    char **names;    /* R's coefficient names */
-    int32_t *term;   /* the covariate (index into the input) of each coefficient */
-    double *coef;    /* NaN for a column R reports as NA (constant or aliased) */
+    size_t p;      /* number of coefficients */
+    char **names;  /* R's coefficient names */
+    int32_t *term; /* the covariate (index into the input) of each coefficient */
+    double *coef;  /* NaN for a column R reports as NA (constant or aliased) */
     double *se;
-    double *hr;      /* exp(coef) */
-    double *lower;   /* exp(coef - z se) */
+    double *hr;    /* exp(coef) */
+    double *lower; /* exp(coef - z se) */
     double *upper;
     double *z;       /* coef / se */
     double *p_value; /* Wald, two-sided */
@@ -69,8 +69,8 @@ typedef struct cox_result {
  * cox_free), or -1 with a message in err: no covariates, a categorical
  * covariate with fewer than two levels in the data, no events, negative or
  * infinite time, an invalid event code, or ENOMEM. */
-int cox_fit(const surv_input *in, const cox_covariate *cov, size_t ncov,
-            const cox_options *opt, cox_result **out, char *err, size_t errlen);
+int cox_fit(const surv_input *in, const cox_covariate *cov, size_t ncov, const cox_options *opt,
+            cox_result **out, char *err, size_t errlen);
 
 /* Frees a result; NULL is fine. */
 void cox_free(cox_result *r);

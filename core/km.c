@@ -14,14 +14,14 @@
 
 /* One distinct time of one stratum, collected latest first. */
 typedef struct km_row {
-    uint32_t k;  /* sorted position within the block: its time is order->time[k] */
-    int32_t g;   /* stratum */
+    uint32_t k; /* sorted position within the block: its time is order->time[k] */
+    int32_t g;  /* stratum */
     uint32_t nr, d, c;
 } km_row;
 
-void km_fit_free(km_fit *f)
-{
-    if (!f) return;
+void km_fit_free(km_fit *f) {
+    if (!f)
+        return;
     for (int32_t g = 0; g < f->nstrata && f->strata; g++) {
         km_curve *c = &f->strata[g];
         free(c->time), free(c->n_risk), free(c->n_event), free(c->n_censor);
@@ -31,8 +31,7 @@ void km_fit_free(km_fit *f)
     free(f);
 }
 
-double km_median_of(const double *x, const double *y, size_t n)
-{
+double km_median_of(const double *x, const double *y, size_t n) {
     /* survmean's minmin(): keep y < 0.5 + tol (NA dropped) */
     const double tol = sqrt(DBL_EPSILON);
     size_t first = n;
@@ -41,17 +40,18 @@ double km_median_of(const double *x, const double *y, size_t n)
             first = i;
             break;
         }
-    if (first == n) return NAN;
+    if (first == n)
+        return NAN;
     if (fabs(y[first] - 0.5) < tol) {
         for (size_t i = first + 1; i < n; i++)
-            if (!isnan(y[i]) && y[i] < y[first]) return (x[first] + x[i]) / 2;
+            if (!isnan(y[i]) && y[i] < y[first])
+                return (x[first] + x[i]) / 2;
     }
     return x[first];
 }
 
 /* Allocates the arrays of a curve with m rows. */
-static int alloc_curve(km_curve *c, size_t m)
-{
+static int alloc_curve(km_curve *c, size_t m) {
     size_t a = m ? m : 1;
     c->time = malloc(a * sizeof *c->time);
     c->n_risk = malloc(a * sizeof *c->n_risk);
@@ -61,8 +61,10 @@ static int alloc_curve(km_curve *c, size_t m)
     c->std_err = malloc(a * sizeof *c->std_err);
     c->lower = malloc(a * sizeof *c->lower);
     c->upper = malloc(a * sizeof *c->upper);
-    return (!c->time || !c->n_risk || !c->n_event || !c->n_censor || !c->surv ||
-            !c->std_err || !c->lower || !c->upper) ? -1 : 0;
+    return (!c->time || !c->n_risk || !c->n_event || !c->n_censor || !c->surv || !c->std_err ||
+            !c->lower || !c->upper)
+               ? -1
+               : 0;
 }
 
 /* Running Kaplan-Meier state of one stratum. */
@@ -73,8 +75,7 @@ typedef struct km_run {
 
 /* Appends the next (later) row of a curve. */
 static inline void add_row(km_curve *c, km_run *r, double t, const km_row *row, double z,
-                           surv_conf_type ct)
-{
+                           surv_conf_type ct) {
     double n = row->nr, d = row->d;
     size_t j = r->j++;
     if (row->d > 0) { /* survfitkm.c, in this order of operations */
@@ -97,8 +98,7 @@ static inline void add_row(km_curve *c, km_run *r, double t, const km_row *row, 
 }
 
 /* Medians once the rows are in. */
-static void finish_curve(km_curve *c)
-{
+static void finish_curve(km_curve *c) {
     size_t m = c->ntime;
     c->n = m ? c->n_risk[0] : 0;
     c->median = km_median_of(c->time, c->surv, m);
@@ -108,12 +108,13 @@ static void finish_curve(km_curve *c)
 }
 
 int km_compute(const surv_input *in, const km_options *opt, km_fit **out, char *err,
-               size_t errlen)
-{
+               size_t errlen) {
     *out = NULL;
-    if (surv_input_check(in, err, errlen) < 0) return -1;
+    if (surv_input_check(in, err, errlen) < 0)
+        return -1;
     km_options o = opt ? *opt : (km_options){SURV_CONF_LOG, 0.95, 0};
-    if (o.conf_level == 0) o.conf_level = 0.95;
+    if (o.conf_level == 0)
+        o.conf_level = 0.95;
     if (!(o.conf_level > 0 && o.conf_level < 1)) {
         snprintf(err, errlen, "survival.km: conf_level must be between 0 and 1");
         return -1;
@@ -126,7 +127,8 @@ int km_compute(const surv_input *in, const km_options *opt, km_fit **out, char *
     surv_order *own = NULL;
     const surv_order *ord = in->order;
     if (!ord) {
-        if (surv_order_build(in->time, in->nrows, &own, err, errlen) < 0) return -1;
+        if (surv_order_build(in->time, in->nrows, &own, err, errlen) < 0)
+            return -1;
         ord = own;
     }
 
@@ -139,13 +141,15 @@ int km_compute(const surv_input *in, const km_options *opt, km_fit **out, char *
     int32_t *touched = malloc((size_t)ng * sizeof *touched);
     km_run *run = calloc((size_t)ng, sizeof *run);
     int rc = -1;
-    if (!f || !rows || !risk || !dd || !cc || !touched || !run) goto nomem;
+    if (!f || !rows || !risk || !dd || !cc || !touched || !run)
+        goto nomem;
     f->nstrata = ng;
     f->conf_type = o.conf_type;
     f->conf_level = o.conf_level;
     f->reverse = o.reverse;
     f->strata = calloc((size_t)ng, sizeof *f->strata);
-    if (!f->strata) goto nomem;
+    if (!f->strata)
+        goto nomem;
 
     const uint8_t *mask = in->mask;
     const uint32_t *idx = ord->idx;
@@ -154,7 +158,8 @@ int km_compute(const surv_input *in, const km_options *opt, km_fit **out, char *
 
     /* rows with a missing time: counted when selected */
     for (size_t k = ord->n; k < ord->nrows; k++)
-        if (!mask || mask[idx[k]]) dropped++;
+        if (!mask || mask[idx[k]])
+            dropped++;
 
     /* Walk the sorted rows from the latest time back, as survfitkm.c does:
      * the number at risk accumulates and needs no first pass.  Each
@@ -168,10 +173,12 @@ int km_compute(const surv_input *in, const km_options *opt, km_fit **out, char *
         while (k > 0) {
             double t = st[k - 1];
             size_t kend = k;
-            while (k > 0 && st[k - 1] == t) k--;
+            while (k > 0 && st[k - 1] == t)
+                k--;
             int bad_time = t < 0 || isinf(t);
             if (kend - k == 1 && key[k] >= 0 && !bad_time) { /* a time of its own */
-                if (mask && !mask[idx[k]]) continue;
+                if (mask && !mask[idx[k]])
+                    continue;
                 uint32_t g = (uint32_t)key[k] >> 1, e = ((uint32_t)key[k] & 1u) ^ rev;
                 risk[g]++;
                 used++;
@@ -183,7 +190,8 @@ int km_compute(const surv_input *in, const km_options *opt, km_fit **out, char *
                 uint32_t sel = mask ? mask[idx[j]] != 0 : 1u;
                 int32_t v = key[j];
                 if (v < 0 || bad_time) {
-                    if (!sel) continue;
+                    if (!sel)
+                        continue;
                     if (v == -2) {
                         surv_event_error(in, idx[j], err, errlen);
                         goto fail;
@@ -201,7 +209,8 @@ int km_compute(const surv_input *in, const km_options *opt, km_fit **out, char *
                 cc[g] += sel & (e ^ 1u);
             }
             for (int32_t g = 0; g < ng; g++) {
-                if ((dd[g] | cc[g]) == 0) continue;
+                if ((dd[g] | cc[g]) == 0)
+                    continue;
                 risk[g] += dd[g] + cc[g];
                 used += dd[g] + cc[g];
                 rows[nrow++] = (km_row){(uint32_t)k, g, risk[g], dd[g], cc[g]};
@@ -232,8 +241,10 @@ int km_compute(const surv_input *in, const km_options *opt, km_fit **out, char *
             int e = 0;
             int st_k = surv_fetch(in, ord, k, &g, &e);
             if (st_k == 1) {
-                if (o.reverse) e = !e;
-                if (dd[g] == 0 && cc[g] == 0) touched[nt++] = g;
+                if (o.reverse)
+                    e = !e;
+                if (dd[g] == 0 && cc[g] == 0)
+                    touched[nt++] = g;
                 risk[g]++;
                 dd[g] += (uint32_t)e;
                 cc[g] += (uint32_t)!e;
@@ -257,14 +268,16 @@ int km_compute(const surv_input *in, const km_options *opt, km_fit **out, char *
 
     double z = surv_zval(o.conf_level);
     for (int32_t g = 0; g < ng; g++) {
-        if (alloc_curve(&f->strata[g], f->strata[g].ntime) < 0) goto nomem;
+        if (alloc_curve(&f->strata[g], f->strata[g].ntime) < 0)
+            goto nomem;
         run[g].km = 1.0;
     }
     for (size_t r = nrow; r-- > 0;) { /* earliest first */
         const km_row *row = &rows[r];
         add_row(&f->strata[row->g], &run[row->g], st[row->k], row, z, o.conf_type);
     }
-    for (int32_t g = 0; g < ng; g++) finish_curve(&f->strata[g]);
+    for (int32_t g = 0; g < ng; g++)
+        finish_curve(&f->strata[g]);
     rc = 0;
     goto done;
 nomem:
@@ -289,8 +302,7 @@ typedef struct curve0 {
     size_t n;
 } curve0;
 
-static curve0 curve0_of(const km_curve *c)
-{
+static curve0 curve0_of(const km_curve *c) {
     curve0 z = {c, 0, c->ntime};
     if (c->ntime == 0 || c->time[0] != 0) {
         z.pre = 1;
@@ -299,35 +311,47 @@ static curve0 curve0_of(const km_curve *c)
     return z;
 }
 
-static double c0_time(const curve0 *z, size_t i) { return z->pre ? (i ? z->c->time[i - 1] : 0) : z->c->time[i]; }
-static double c0_surv(const curve0 *z, size_t i) { return z->pre ? (i ? z->c->surv[i - 1] : 1) : z->c->surv[i]; }
-static double c0_se(const curve0 *z, size_t i) { return z->pre ? (i ? z->c->std_err[i - 1] : 0) : z->c->std_err[i]; }
-static double c0_lower(const curve0 *z, size_t i) { return z->pre ? (i ? z->c->lower[i - 1] : 1) : z->c->lower[i]; }
-static double c0_upper(const curve0 *z, size_t i) { return z->pre ? (i ? z->c->upper[i - 1] : 1) : z->c->upper[i]; }
-static double c0_nrisk(const curve0 *z, size_t i)
-{
-    if (z->c->ntime == 0) return 0;
+static double c0_time(const curve0 *z, size_t i) {
+    return z->pre ? (i ? z->c->time[i - 1] : 0) : z->c->time[i];
+}
+static double c0_surv(const curve0 *z, size_t i) {
+    return z->pre ? (i ? z->c->surv[i - 1] : 1) : z->c->surv[i];
+}
+static double c0_se(const curve0 *z, size_t i) {
+    return z->pre ? (i ? z->c->std_err[i - 1] : 0) : z->c->std_err[i];
+}
+static double c0_lower(const curve0 *z, size_t i) {
+    return z->pre ? (i ? z->c->lower[i - 1] : 1) : z->c->lower[i];
+}
+static double c0_upper(const curve0 *z, size_t i) {
+    return z->pre ? (i ? z->c->upper[i - 1] : 1) : z->c->upper[i];
+}
+static double c0_nrisk(const curve0 *z, size_t i) {
+    if (z->c->ntime == 0)
+        return 0;
     return z->pre ? (i ? z->c->n_risk[i - 1] : z->c->n_risk[0]) : z->c->n_risk[i];
 }
-static double c0_hh(const curve0 *z, size_t i)
-{
-    if (z->pre && i == 0) return 0;
+static double c0_hh(const curve0 *z, size_t i) {
+    if (z->pre && i == 0)
+        return 0;
     size_t j = z->pre ? i - 1 : i;
     double n = z->c->n_risk[j], d = z->c->n_event[j];
     return (n - d) == 0 ? 0 : d / (n * (n - d));
 }
 
-int km_rmean(const km_curve *c, double tau, double *rmean, double *se)
-{
+int km_rmean(const km_curve *c, double tau, double *rmean, double *se) {
     *rmean = *se = NAN;
-    if (!(tau >= 0) || isinf(tau)) return -1;
+    if (!(tau >= 0) || isinf(tau))
+        return -1;
     curve0 z = curve0_of(c);
     /* survmean(): temptime = c(time[time <= tau], tau); start.time = 0 */
     size_t keep = 0;
-    while (keep < z.n && c0_time(&z, keep) <= tau) keep++;
+    while (keep < z.n && c0_time(&z, keep) <= tau)
+        keep++;
     size_t n = keep + 1;
     double *rect = malloc(n * sizeof *rect);
-    if (!rect) return -1;
+    if (!rect)
+        return -1;
     double mean = 0, prev_t = 0;
     for (size_t i = 0; i < n; i++) {
         double ti = i < keep ? c0_time(&z, i) : tau;
@@ -349,8 +373,7 @@ int km_rmean(const km_curve *c, double tau, double *rmean, double *se)
     return 0;
 }
 
-void km_at(const km_curve *c, const double *times, size_t nt, int extend, km_point *out)
-{
+void km_at(const km_curve *c, const double *times, size_t nt, int extend, km_point *out) {
     curve0 z = curve0_of(c);
     double maxt = c0_time(&z, z.n - 1);
     for (size_t j = 0; j < nt; j++) {
@@ -360,19 +383,27 @@ void km_at(const km_curve *c, const double *times, size_t nt, int extend, km_poi
         p->surv = p->std_err = p->lower = p->upper = NAN;
         p->n_risk = 0;
         p->in_range = 0;
-        if (!isfinite(t) || c->ntime == 0) continue;
-        if (!extend && t > maxt) continue;
+        if (!isfinite(t) || c->ntime == 0)
+            continue;
+        if (!extend && t > maxt)
+            continue;
         /* index1 = #times <= t, index2 = #times < t (findInterval) */
         size_t lo = 0, hi = z.n;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if (c0_time(&z, mid) <= t) lo = mid + 1; else hi = mid;
+            if (c0_time(&z, mid) <= t)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
         size_t i1 = lo;
         lo = 0, hi = z.n;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if (c0_time(&z, mid) < t) lo = mid + 1; else hi = mid;
+            if (c0_time(&z, mid) < t)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
         size_t i2 = lo;
         size_t row = i1 ? i1 - 1 : 0;

@@ -23,11 +23,11 @@
 /* One stratum's curve: one row per distinct time (events and censorings),
  * like the survfit object itself (summary() shows only the event rows). */
 typedef struct km_curve {
-    size_t n;          /* rows used (R's "records") */
-    size_t events;     /* total events */
-    size_t ntime;      /* rows of the table below */
+    size_t n;      /* rows used (R's "records") */
+    size_t events; /* total events */
+    size_t ntime;  /* rows of the table below */
     double *time;
-    uint32_t *n_risk;  /* at risk just before time */
+    uint32_t *n_risk; /* at risk just before time */
     uint32_t *n_event;
     uint32_t *n_censor;
     double *surv;
@@ -69,8 +69,7 @@ typedef struct km_point {
  * Returns 0 and *out (caller frees with km_fit_free), or -1 with a message
  * in err: negative or infinite time, an event code other than 0/1 (1/2),
  * bad options, or ENOMEM. */
-int km_compute(const surv_input *in, const km_options *opt, km_fit **out, char *err,
-               size_t errlen);
+int km_compute(const surv_input *in, const km_options *opt, km_fit **out, char *err, size_t errlen);
 
 /* Frees a fit and its curves; NULL is fine. */
 void km_fit_free(km_fit *f);

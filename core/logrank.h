@@ -16,16 +16,16 @@
 #include "survival_data.h"
 
 typedef struct logrank_result {
-    int32_t ngroups;   /* the strata of the input, in its order */
-    double *n;         /* rows per group */
-    double *observed;  /* events per group */
-    double *expected;  /* expected events per group under equal hazards */
-    double *var;       /* ngroups x ngroups variance of O - E, row-major */
-    double chisq;      /* 0 when fewer than 2 groups have expected > 0 */
-    int df;            /* groups with expected > 0, minus 1 (may be -1 or 0) */
-    double p;          /* upper tail of chi-square(df); NaN when df < 0 */
-    size_t n_used;     /* rows in the test */
-    size_t n_missing;  /* selected rows dropped for missing time/event/group */
+    int32_t ngroups;  /* the strata of the input, in its order */
+    double *n;        /* rows per group */
+    double *observed; /* events per group */
+    double *expected; /* expected events per group under equal hazards */
+    double *var;      /* ngroups x ngroups variance of O - E, row-major */
+    double chisq;     /* 0 when fewer than 2 groups have expected > 0 */
+    int df;           /* groups with expected > 0, minus 1 (may be -1 or 0) */
+    double p;         /* upper tail of chi-square(df); NaN when df < 0 */
+    size_t n_used;    /* rows in the test */
+    size_t n_missing; /* selected rows dropped for missing time/event/group */
 } logrank_result;
 
 /* Log-rank test across the strata of in (in->group must be set).

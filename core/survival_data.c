@@ -11,16 +11,16 @@
 
 #include <gsl/gsl_cdf.h>
 
-static void set_err(char *err, size_t errlen, const char *msg)
-{
-    if (err && errlen) snprintf(err, errlen, "%s", msg);
+static void set_err(char *err, size_t errlen, const char *msg) {
+    if (err && errlen)
+        snprintf(err, errlen, "%s", msg);
 }
 
 /* Order-preserving map of a double to an unsigned key (NaN excluded). */
-static inline uint64_t dkey(double x)
-{
+static inline uint64_t dkey(double x) {
     uint64_t u;
-    if (x == 0) x = 0.0; /* -0 sorts with +0 */
+    if (x == 0)
+        x = 0.0; /* -0 sorts with +0 */
     memcpy(&u, &x, sizeof u);
     return (u >> 63) ? ~u : (u | 0x8000000000000000ull);
 }
@@ -31,8 +31,7 @@ static inline uint64_t dkey(double x)
 #define RADIX_BITS 11
 #define RADIX_SIZE (1u << RADIX_BITS)
 #define RADIX_PASSES 6
-static int radix_sort(uint64_t *key, uint32_t *row, size_t n)
-{
+static int radix_sort(uint64_t *key, uint32_t *row, size_t n) {
     uint64_t *k2 = malloc((n ? n : 1) * sizeof *k2);
     uint32_t *r2 = malloc((n ? n : 1) * sizeof *r2);
     size_t(*cnt)[RADIX_SIZE] = calloc(RADIX_PASSES, sizeof *cnt);
@@ -42,14 +41,16 @@ static int radix_sort(uint64_t *key, uint32_t *row, size_t n)
     }
     for (size_t i = 0; i < n; i++) {
         uint64_t k = key[i];
-        for (int p = 0; p < RADIX_PASSES; p++) cnt[p][(k >> (RADIX_BITS * p)) & (RADIX_SIZE - 1)]++;
+        for (int p = 0; p < RADIX_PASSES; p++)
+            cnt[p][(k >> (RADIX_BITS * p)) & (RADIX_SIZE - 1)]++;
     }
     uint64_t *ks = key, *kd = k2;
     uint32_t *rs = row, *rd = r2;
     for (int pass = 0; pass < RADIX_PASSES; pass++) {
         size_t *c = cnt[pass];
         int shift = RADIX_BITS * pass;
-        if (n == 0 || c[(ks[0] >> shift) & (RADIX_SIZE - 1)] == n) continue; /* one digit value */
+        if (n == 0 || c[(ks[0] >> shift) & (RADIX_SIZE - 1)] == n)
+            continue; /* one digit value */
         size_t sum = 0;
         for (size_t d = 0; d < RADIX_SIZE; d++) {
             size_t t = c[d];
@@ -74,9 +75,7 @@ static int radix_sort(uint64_t *key, uint32_t *row, size_t n)
     return 0;
 }
 
-int surv_order_build(const double *time, size_t nrows, surv_order **out, char *err,
-                     size_t errlen)
-{
+int surv_order_build(const double *time, size_t nrows, surv_order **out, char *err, size_t errlen) {
     *out = NULL;
     if (nrows > UINT32_MAX) {
         set_err(err, errlen, "survival: more than 2^32-1 rows");
@@ -88,22 +87,27 @@ int surv_order_build(const double *time, size_t nrows, surv_order **out, char *e
         o->idx = malloc((nrows ? nrows : 1) * sizeof *o->idx);
         o->time = malloc((nrows ? nrows : 1) * sizeof *o->time);
     }
-    if (!o || !key || !o->idx || !o->time) goto nomem;
+    if (!o || !key || !o->idx || !o->time)
+        goto nomem;
     o->nrows = nrows;
     size_t n = 0;
     for (size_t i = 0; i < nrows; i++) {
-        if (isnan(time[i])) continue;
+        if (isnan(time[i]))
+            continue;
         key[n] = dkey(time[i]);
         o->idx[n++] = (uint32_t)i;
     }
     o->n = n;
     o->n_missing = nrows - n;
-    if (radix_sort(key, o->idx, n) < 0) goto nomem;
+    if (radix_sort(key, o->idx, n) < 0)
+        goto nomem;
     for (size_t i = 0, m = n; i < nrows; i++)
-        if (isnan(time[i])) o->idx[m++] = (uint32_t)i;
+        if (isnan(time[i]))
+            o->idx[m++] = (uint32_t)i;
     free(key);
     key = NULL;
-    for (size_t k = 0; k < n; k++) o->time[k] = time[o->idx[k]];
+    for (size_t k = 0; k < n; k++)
+        o->time[k] = time[o->idx[k]];
 
     /* R's aeqSurv: over the distinct finite times y, a gap dy is a tie when
      * dy <= tol or dy / mean(|y|) <= tol; each time then becomes the last
@@ -113,7 +117,8 @@ int surv_order_build(const double *time, size_t nrows, surv_order **out, char *e
     size_t nuniq = 0;
     for (size_t k = 0; k < n; k++) {
         double t = o->time[k];
-        if (!isfinite(t)) continue;
+        if (!isfinite(t))
+            continue;
         if (nuniq == 0 || t != o->time[k - 1]) {
             sumabs += fabs(t);
             nuniq++;
@@ -124,7 +129,8 @@ int surv_order_build(const double *time, size_t nrows, surv_order **out, char *e
         double cut = NAN, prev = NAN;
         for (size_t k = 0; k < n; k++) {
             double t = o->time[k];
-            if (!isfinite(t)) continue;
+            if (!isfinite(t))
+                continue;
             if (isnan(prev)) {
                 cut = prev = t;
                 continue;
@@ -132,7 +138,8 @@ int surv_order_build(const double *time, size_t nrows, surv_order **out, char *e
             if (t != prev) {
                 double dy = t - prev;
                 int tied = (dy <= tol) || (dy / meanabs <= tol);
-                if (!tied) cut = t;
+                if (!tied)
+                    cut = t;
                 prev = t;
             }
             o->time[k] = cut;
@@ -147,16 +154,15 @@ nomem:
     return -1;
 }
 
-void surv_order_free(surv_order *o)
-{
-    if (!o) return;
+void surv_order_free(surv_order *o) {
+    if (!o)
+        return;
     free(o->idx);
     free(o->time);
     free(o);
 }
 
-int surv_keys_build(const surv_input *in, surv_keys **out, char *err, size_t errlen)
-{
+int surv_keys_build(const surv_input *in, surv_keys **out, char *err, size_t errlen) {
     *out = NULL;
     if (!in->order) {
         set_err(err, errlen, "survival: keys need a time order");
@@ -164,7 +170,8 @@ int surv_keys_build(const surv_input *in, surv_keys **out, char *err, size_t err
     }
     const surv_order *o = in->order;
     surv_keys *k = calloc(1, sizeof *k);
-    if (k) k->key = malloc((o->n ? o->n : 1) * sizeof *k->key);
+    if (k)
+        k->key = malloc((o->n ? o->n : 1) * sizeof *k->key);
     if (!k || !k->key) {
         surv_keys_free(k);
         set_err(err, errlen, "survival: out of memory");
@@ -181,15 +188,14 @@ int surv_keys_build(const surv_input *in, surv_keys **out, char *err, size_t err
     return 0;
 }
 
-void surv_keys_free(surv_keys *k)
-{
-    if (!k) return;
+void surv_keys_free(surv_keys *k) {
+    if (!k)
+        return;
     free(k->key);
     free(k);
 }
 
-void surv_event_error(const surv_input *in, size_t row, char *err, size_t errlen)
-{
+void surv_event_error(const surv_input *in, size_t row, char *err, size_t errlen) {
     double v = in->event_num ? in->event_num[row] : in->event_i8[row];
     if (err && errlen)
         snprintf(err, errlen,
@@ -198,8 +204,7 @@ void surv_event_error(const surv_input *in, size_t row, char *err, size_t errlen
                  v, row + 1);
 }
 
-int surv_input_check(const surv_input *in, char *err, size_t errlen)
-{
+int surv_input_check(const surv_input *in, char *err, size_t errlen) {
     if (!in || !in->time) {
         set_err(err, errlen, "survival: no time column");
         return -1;
@@ -231,18 +236,20 @@ int surv_input_check(const surv_input *in, char *err, size_t errlen)
     return 0;
 }
 
-double surv_zval(double conf_level)
-{
+double surv_zval(double conf_level) {
     return gsl_cdf_ugaussian_Pinv(1 - (1 - conf_level) / 2);
 }
 
 /* R's pmin/pmax keep NaN (C's fmin/fmax drop it). */
-static double rmin(double a, double b) { return isnan(a) ? a : (a < b ? a : b); }
-static double rmax(double a, double b) { return isnan(a) ? a : (a > b ? a : b); }
+static double rmin(double a, double b) {
+    return isnan(a) ? a : (a < b ? a : b);
+}
+static double rmax(double a, double b) {
+    return isnan(a) ? a : (a > b ? a : b);
+}
 
 void surv_confint(double p, double se, double z, surv_conf_type type, double *lower,
-                  double *upper)
-{
+                  double *upper) {
     /* survfit's conf.lower = "usual": selow == se, so the scale is 1 except
      * 0/0 guarded to 1 and Inf/Inf giving NaN, exactly as in R. */
     double scale = (se == 0) ? 1.0 : se / se;
@@ -275,11 +282,13 @@ void surv_confint(double p, double se, double z, surv_conf_type type, double *lo
     }
 }
 
-double surv_pchisq_upper(double x, double df)
-{
-    if (isnan(x) || isnan(df) || df < 0) return NAN;
-    if (df == 0) return x > 0 ? 0.0 : 1.0;
-    if (x <= 0) return 1.0;
+double surv_pchisq_upper(double x, double df) {
+    if (isnan(x) || isnan(df) || df < 0)
+        return NAN;
+    if (df == 0)
+        return x > 0 ? 0.0 : 1.0;
+    if (x <= 0)
+        return 1.0;
     return gsl_cdf_chisq_Q(x, df);
 }
 
@@ -287,8 +296,7 @@ double surv_pchisq_upper(double x, double df)
 
 /* R's scientific(): significant digits needed (<= digits) and the decimal
  * exponent of |x| rounded to digits significant digits. */
-static void sci_digits(double x, int digits, int *kpower, int *nsig)
-{
+static void sci_digits(double x, int digits, int *kpower, int *nsig) {
     char buf[64];
     if (x == 0) {
         *kpower = 0;
@@ -300,17 +308,18 @@ static void sci_digits(double x, int digits, int *kpower, int *nsig)
     *kpower = atoi(e + 1);
     int ns = 0, last = 0;
     for (char *c = buf; c < e; c++) {
-        if (*c < '0' || *c > '9') continue;
+        if (*c < '0' || *c > '9')
+            continue;
         ns++;
-        if (*c != '0') last = ns;
+        if (*c != '0')
+            last = ns;
     }
     *nsig = last ? last : 1;
 }
 
 /* format(x[0..n-1], digits = digits) for non-negative finite values: common
  * fixed or scientific notation, strings right-aligned to a common width. */
-static void format_real(const double *x, size_t n, int digits, char *out, size_t stride)
-{
+static void format_real(const double *x, size_t n, int digits, char *out, size_t stride) {
     int rgt = 0, mxsl = 1, mxns = 1, mxe = -400, mne = 400, mxl = -400;
     for (size_t i = 0; i < n; i++) {
         int kp, ns;
@@ -318,15 +327,23 @@ static void format_real(const double *x, size_t n, int digits, char *out, size_t
         int left = kp + 1;
         int sleft = (left <= 0) ? 1 : left;
         int right = ns - left;
-        if (right > rgt) rgt = right;
-        if (left > mxl) mxl = left;
-        if (sleft > mxsl) mxsl = sleft;
-        if (ns > mxns) mxns = ns;
-        if (kp > mxe) mxe = kp;
-        if (kp < mne) mne = kp;
+        if (right > rgt)
+            rgt = right;
+        if (left > mxl)
+            mxl = left;
+        if (sleft > mxsl)
+            mxsl = sleft;
+        if (ns > mxns)
+            mxns = ns;
+        if (kp > mxe)
+            mxe = kp;
+        if (kp < mne)
+            mne = kp;
     }
-    if (mxl < 0) mxsl = 1;
-    if (rgt < 0) rgt = 0;
+    if (mxl < 0)
+        mxsl = 1;
+    if (rgt < 0)
+        rgt = 0;
     int wF = mxsl + rgt + (rgt != 0);
     int e = (mxe >= 100 || mne <= -99) ? 2 : 1;
     int d = mxns - 1;
@@ -340,23 +357,26 @@ static void format_real(const double *x, size_t n, int digits, char *out, size_t
     }
 }
 
-int surv_format_pval(const double *p, size_t n, int digits, char *out, size_t stride)
-{
-    if (stride < 32 || digits < 1) return -1;
-    if (digits > 15) digits = 15;
+int surv_format_pval(const double *p, size_t n, int digits, char *out, size_t stride) {
+    if (stride < 32 || digits < 1)
+        return -1;
+    if (digits > 15)
+        digits = 15;
     const double eps = DBL_EPSILON;
     double *fx = calloc(n ? n : 1, sizeof *fx);
     double *sx = calloc(n ? n : 1, sizeof *sx);
     char *fb = malloc((n ? n : 1) * 32), *sb = malloc((n ? n : 1) * 32);
     if (!fx || !sx || !fb || !sb) {
         free(fx), free(sx), free(fb), free(sb);
-        for (size_t i = 0; i < n; i++) snprintf(out + i * stride, stride, "%.3g", p[i]);
+        for (size_t i = 0; i < n; i++)
+            snprintf(out + i * stride, stride, "%.3g", p[i]);
         return 0;
     }
     size_t nf = 0, ns = 0, n0 = 0;
     for (size_t i = 0; i < n; i++) {
         double v = p[i];
-        if (isnan(v)) continue;
+        if (isnan(v))
+            continue;
         if (v < eps) {
             n0++;
             continue;
@@ -377,16 +397,19 @@ int surv_format_pval(const double *p, size_t n, int digits, char *out, size_t st
             snprintf(dst, stride, "NA");
             continue;
         }
-        if (v < eps) continue;
+        if (v < eps)
+            continue;
         int expo = (int)floor(log10(v > 0 ? v : 1e-50));
         snprintf(dst, stride, "%s", expo >= -3 ? fb + 32 * jf++ : sb + 32 * js++);
-        if (strlen(dst) > nc) nc = strlen(dst);
+        if (strlen(dst) > nc)
+            nc = strlen(dst);
     }
     if (n0) {
         int d0 = digits - 2 > 1 ? digits - 2 : 1;
         const char *sep;
         if (nc > 0) { /* some p-values were formatted: match their width */
-            if (d0 > 1 && (size_t)(d0 + 6) > nc) d0 = (int)nc - 7 > 1 ? (int)nc - 7 : 1;
+            if (d0 > 1 && (size_t)(d0 + 6) > nc)
+                d0 = (int)nc - 7 > 1 ? (int)nc - 7 : 1;
             sep = (d0 == 1 && nc <= 6) ? "" : " ";
         } else {
             sep = (d0 == 1) ? "" : " ";
@@ -394,16 +417,18 @@ int surv_format_pval(const double *p, size_t n, int digits, char *out, size_t st
         char eb[32];
         format_real(&eps, 1, d0, eb, sizeof eb);
         for (size_t i = 0; i < n; i++)
-            if (!isnan(p[i]) && p[i] < eps) snprintf(out + i * stride, stride, "<%s%s", sep, eb);
+            if (!isnan(p[i]) && p[i] < eps)
+                snprintf(out + i * stride, stride, "<%s%s", sep, eb);
     }
     free(fx), free(sx), free(fb), free(sb);
     return 0;
 }
 
-char *surv_format_p(double p, int digits, char *buf, size_t len)
-{
+char *surv_format_p(double p, int digits, char *buf, size_t len) {
     char tmp[32];
-    if (surv_format_pval(&p, 1, digits, tmp, sizeof tmp) < 0) snprintf(tmp, sizeof tmp, "NA");
-    if (buf && len) snprintf(buf, len, "%s", tmp);
+    if (surv_format_pval(&p, 1, digits, tmp, sizeof tmp) < 0)
+        snprintf(tmp, sizeof tmp, "NA");
+    if (buf && len)
+        snprintf(buf, len, "%s", tmp);
     return buf;
 }

@@ -56,50 +56,51 @@ typedef struct surv_keys {
  * are only read.  Exactly one of event_num / event_i8 is set. */
 typedef struct surv_input {
     size_t nrows;
-    const double *time;      /* required; NaN = missing */
-    const surv_order *order; /* optional cached order of time (NULL: sorted here) */
-    const double *event_num; /* 0/1 (or 1/2 with event_12), NaN = missing */
-    const int8_t *event_i8;  /* 0/1, negative = missing (boolean columns) */
-    int event_12;            /* event_num is coded 1 = censored, 2 = event */
-    const int32_t *group;    /* optional stratum code per row; NULL = one stratum */
+    const double *time;       /* required; NaN = missing */
+    const surv_order *order;  /* optional cached order of time (NULL: sorted here) */
+    const double *event_num;  /* 0/1 (or 1/2 with event_12), NaN = missing */
+    const int8_t *event_i8;   /* 0/1, negative = missing (boolean columns) */
+    int event_12;             /* event_num is coded 1 = censored, 2 = event */
+    const int32_t *group;     /* optional stratum code per row; NULL = one stratum */
     const int32_t *group_map; /* optional: code -> stratum 0..ngroups-1, <0 = drop */
-    int32_t ncodes;          /* codes are 0..ncodes-1 when group_map is set */
-    int32_t ngroups;         /* number of strata (1 when group is NULL) */
-    const uint8_t *mask;     /* optional selection: row used when mask[row] != 0 */
-    const surv_keys *keys;   /* optional, built from this input's order, event
-                                and strata by surv_keys_build */
+    int32_t ncodes;           /* codes are 0..ncodes-1 when group_map is set */
+    int32_t ngroups;          /* number of strata (1 when group is NULL) */
+    const uint8_t *mask;      /* optional selection: row used when mask[row] != 0 */
+    const surv_keys *keys;    /* optional, built from this input's order, event
+                                 and strata by surv_keys_build */
 } surv_input;
 
 /* Sorts the times of a column (radix sort, stable) and merges near-ties as
  * R's aeqSurv does.  On success returns 0 and *out (caller frees with
  * surv_order_free).  Returns -1 with a message in err (errlen bytes) on
  * ENOMEM or when nrows does not fit in 32 bits. */
-int surv_order_build(const double *time, size_t nrows, surv_order **out, char *err,
-                     size_t errlen);
+int surv_order_build(const double *time, size_t nrows, surv_order **out, char *err, size_t errlen);
 /* Frees an order; NULL is fine. */
 void surv_order_free(surv_order *o);
 
 /* Event value of row i: 1 event, 0 censored, -1 missing, -2 invalid code
  * (a value R's Surv() would turn into NA with a warning; tnmlab refuses). */
-static inline int surv_event_at(const surv_input *in, size_t i)
-{
+static inline int surv_event_at(const surv_input *in, size_t i) {
     if (in->event_i8) {
         int8_t v = in->event_i8[i];
         return v < 0 ? -1 : v == 0 ? 0 : v == 1 ? 1 : -2;
     }
     double v = in->event_num[i];
-    if (v != v) return -1;
-    if (in->event_12) return v == 2 ? 1 : v == 1 ? 0 : -2;
+    if (v != v)
+        return -1;
+    if (in->event_12)
+        return v == 2 ? 1 : v == 1 ? 0 : -2;
     return v == 1 ? 1 : v == 0 ? 0 : -2;
 }
 
 /* Stratum of row i: 0..ngroups-1, or -1 when the stratum is missing/dropped. */
-static inline int32_t surv_group_at(const surv_input *in, size_t i)
-{
-    if (!in->group) return 0;
+static inline int32_t surv_group_at(const surv_input *in, size_t i) {
+    if (!in->group)
+        return 0;
     int32_t g = in->group[i];
     if (in->group_map) {
-        if (g < 0 || g >= in->ncodes) return -1;
+        if (g < 0 || g >= in->ncodes)
+            return -1;
         g = in->group_map[g];
     }
     return (g < 0 || g >= in->ngroups) ? -1 : g;
@@ -108,20 +109,22 @@ static inline int32_t surv_group_at(const surv_input *in, size_t i)
 /* Reads the timed row at sorted position k of ord: 1 when used (stratum
  * in *g, event in *e), 0 when not selected, -1 when dropped (missing event
  * or stratum), -2 when its event code is invalid. */
-static inline int surv_fetch(const surv_input *in, const surv_order *ord, size_t k,
-                             int32_t *g, int *e)
-{
-    if (in->mask && !in->mask[ord->idx[k]]) return 0;
+static inline int surv_fetch(const surv_input *in, const surv_order *ord, size_t k, int32_t *g,
+                             int *e) {
+    if (in->mask && !in->mask[ord->idx[k]])
+        return 0;
     if (in->keys) {
         int32_t v = in->keys->key[k];
-        if (v < 0) return v;
+        if (v < 0)
+            return v;
         *g = v >> 1;
         *e = v & 1;
         return 1;
     }
     uint32_t row = ord->idx[k];
     *e = surv_event_at(in, row);
-    if (*e == -2) return -2;
+    if (*e == -2)
+        return -2;
     *g = surv_group_at(in, row);
     return (*e < 0 || *g < 0) ? -1 : 1;
 }
@@ -146,8 +149,7 @@ double surv_zval(double conf_level);
  * cumulative-hazard scale is se (survfit's std.err), exactly as R's
  * survfit_confint(): NaN where R gives NA, upper clipped at 1 (log, plain),
  * lower clipped at 0 (plain).  z from surv_zval(). */
-void surv_confint(double p, double se, double z, surv_conf_type type, double *lower,
-                  double *upper);
+void surv_confint(double p, double se, double z, surv_conf_type type, double *lower, double *upper);
 
 /* Upper tail of the chi-square distribution, R's pchisq(x, df, lower.tail =
  * FALSE); NaN when df < 0 or x is NaN, and for df = 0 the point mass at 0. */

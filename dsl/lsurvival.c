@@ -33,12 +33,12 @@ typedef struct col_cache {
     const void *data; /* the column array it was built from */
     uint64_t generation;
     size_t nrows;
-    surv_order *order;  /* "order": sorted times */
-    int event_12;       /* "event": number column coded 1/2 */
-    int32_t *codes;     /* "by": stratum code per row (number/boolean columns) */
-    int32_t *map;       /* "by": string code -> stratum (string columns) */
+    surv_order *order; /* "order": sorted times */
+    int event_12;      /* "event": number column coded 1/2 */
+    int32_t *codes;    /* "by": stratum code per row (number/boolean columns) */
+    int32_t *map;      /* "by": string code -> stratum (string columns) */
     int32_t nmap;
-    char **names;       /* "by": stratum names in R's order */
+    char **names; /* "by": stratum names in R's order */
     int32_t nnames;
     surv_keys *keys;    /* "keys": event and stratum in time order */
     const void *dep[2]; /* "keys": the event and by columns it was built from */
@@ -46,35 +46,33 @@ typedef struct col_cache {
     const surv_order *dep_order;
 } col_cache;
 
-static void cache_clear(col_cache *cc)
-{
+static void cache_clear(col_cache *cc) {
     surv_order_free(cc->order);
     free(cc->codes);
     free(cc->map);
-    for (int32_t i = 0; cc->names && i < cc->nnames; i++) free(cc->names[i]);
+    for (int32_t i = 0; cc->names && i < cc->nnames; i++)
+        free(cc->names[i]);
     free(cc->names);
     surv_keys_free(cc->keys);
     memset(cc, 0, sizeof *cc);
 }
 
-static int cache_gc(lua_State *L)
-{
+static int cache_gc(lua_State *L) {
     cache_clear(luaL_checkudata(L, 1, CACHE_MT));
     return 0;
 }
 
-static const void *col_data(const cohort_column *col)
-{
-    return col->type == COHORT_NUM ? (const void *)col->v.num
-         : col->type == COHORT_STR ? (const void *)col->v.str : (const void *)col->v.b;
+static const void *col_data(const cohort_column *col) {
+    return col->type == COHORT_NUM   ? (const void *)col->v.num
+           : col->type == COHORT_STR ? (const void *)col->v.str
+                                     : (const void *)col->v.b;
 }
 
 /* The cache entry kind:name for the cohort at index ci.  Fresh is set when
  * the entry is new or stale (then emptied).  Stack: [] -> [] (the entry is
  * kept alive by the registry table, itself keyed by the cohort). */
 static col_cache *cache_get(lua_State *L, int ci, const cohort *c, const cohort_column *col,
-                            const char *kind, int *fresh)
-{
+                            const char *kind, int *fresh) {
     if (lua_getfield(L, LUA_REGISTRYINDEX, CACHE_KEY) != LUA_TTABLE) {
         lua_pop(L, 1);
         lua_newtable(L);
@@ -120,17 +118,16 @@ static col_cache *cache_get(lua_State *L, int ci, const cohort *c, const cohort_
 
 /* ---- reading arguments ------------------------------------------------- */
 
-static cohort_column *need_col(lua_State *L, const cohort *c, const char *fn, const char *name)
-{
+static cohort_column *need_col(lua_State *L, const cohort *c, const char *fn, const char *name) {
     cohort_column *col = cohort_find(c, name);
-    if (!col) luaL_error(L, "%s: no column '%s' in the cohort", fn, name);
+    if (!col)
+        luaL_error(L, "%s: no column '%s' in the cohort", fn, name);
     return col;
 }
 
 /* Fills time, order and event of in.  Stack: unchanged. */
-static void setup_outcome(lua_State *L, int ci, const cohort *c, const char *fn,
-                          const char *tname, const char *ename, surv_input *in)
-{
+static void setup_outcome(lua_State *L, int ci, const cohort *c, const char *fn, const char *tname,
+                          const char *ename, surv_input *in) {
     char err[256];
     cohort_column *tc = need_col(L, c, fn, tname);
     cohort_column *ec = need_col(L, c, fn, ename);
@@ -155,27 +152,26 @@ static void setup_outcome(lua_State *L, int ci, const cohort *c, const char *fn,
         if (fresh) {
             double mx = -INFINITY;
             for (size_t i = 0; i < in->nrows; i++)
-                if (ec->v.num[i] > mx) mx = ec->v.num[i];
+                if (ec->v.num[i] > mx)
+                    mx = ec->v.num[i];
             evc->event_12 = mx == 2;
         }
         in->event_num = ec->v.num;
         in->event_12 = evc->event_12;
     } else {
-        luaL_error(L, "%s: event column '%s' holds text; use 0/1, FALSE/TRUE or 1/2", fn,
-                   ename);
+        luaL_error(L, "%s: event column '%s' holds text; use 0/1, FALSE/TRUE or 1/2", fn, ename);
     }
 }
 
-static char *dupstr(const char *s)
-{
+static char *dupstr(const char *s) {
     size_t n = strlen(s) + 1;
     char *d = malloc(n);
-    if (d) memcpy(d, s, n);
+    if (d)
+        memcpy(d, s, n);
     return d;
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
+static int cmp_dbl(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
@@ -183,8 +179,7 @@ static int cmp_dbl(const void *a, const void *b)
 /* Fills the strata of in from column `by`; returns the stratum names (owned
  * by the cache).  Stack: unchanged. */
 static char **setup_by(lua_State *L, int ci, const cohort *c, const char *fn, const char *by,
-                       surv_input *in)
-{
+                       surv_input *in) {
     cohort_column *bc = need_col(L, c, fn, by);
     int fresh;
     col_cache *cc = cache_get(L, ci, c, bc, "by", &fresh);
@@ -201,7 +196,8 @@ static char **setup_by(lua_State *L, int ci, const cohort *c, const char *fn, co
                 cache_clear(cc);
                 luaL_error(L, "%s: out of memory", fn);
             }
-            for (int32_t i = 0; i < nl; i++) ix[i] = i;
+            for (int32_t i = 0; i < nl; i++)
+                ix[i] = i;
             for (int32_t i = 1; i < nl; i++) { /* C-locale byte order */
                 int32_t v = ix[i], j = i;
                 while (j > 0 && strcmp(bc->levels[ix[j - 1]], bc->levels[v]) > 0) {
@@ -224,7 +220,8 @@ static char **setup_by(lua_State *L, int ci, const cohort *c, const char *fn, co
                 cache_clear(cc);
                 luaL_error(L, "%s: out of memory", fn);
             }
-            for (size_t i = 0; i < n; i++) cc->codes[i] = bc->v.b[i] < 0 ? -1 : bc->v.b[i] != 0;
+            for (size_t i = 0; i < n; i++)
+                cc->codes[i] = bc->v.b[i] < 0 ? -1 : bc->v.b[i] != 0;
             cc->names[0] = dupstr("FALSE");
             cc->names[1] = dupstr("TRUE");
             cc->nnames = 2;
@@ -240,15 +237,17 @@ static char **setup_by(lua_State *L, int ci, const cohort *c, const char *fn, co
             size_t nu = 0;
             for (size_t i = 0; i < n; i++) {
                 double v = bc->v.num[i];
-                if (isnan(v)) continue;
+                if (isnan(v))
+                    continue;
                 size_t k = 0; /* few strata expected: linear probe of the list */
-                while (k < nu && u[k] != v) k++;
+                while (k < nu && u[k] != v)
+                    k++;
                 if (k == nu) {
                     if (nu >= MAX_STRATA) {
                         free(u);
                         cache_clear(cc);
-                        luaL_error(L, "%s: column '%s' has more than %d distinct values", fn,
-                                   by, MAX_STRATA);
+                        luaL_error(L, "%s: column '%s' has more than %d distinct values", fn, by,
+                                   MAX_STRATA);
                     }
                     u[nu++] = v;
                 }
@@ -279,7 +278,10 @@ static char **setup_by(lua_State *L, int ci, const cohort *c, const char *fn, co
                 size_t lo = 0, hi = nu;
                 while (lo < hi) {
                     size_t mid = (lo + hi) / 2;
-                    if (u[mid] < v) lo = mid + 1; else hi = mid;
+                    if (u[mid] < v)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
                 }
                 cc->codes[i] = last = (int32_t)lo;
             }
@@ -291,7 +293,8 @@ static char **setup_by(lua_State *L, int ci, const cohort *c, const char *fn, co
                 luaL_error(L, "%s: out of memory", fn);
             }
     }
-    if (cc->nnames == 0) luaL_error(L, "%s: column '%s' has no values", fn, by);
+    if (cc->nnames == 0)
+        luaL_error(L, "%s: column '%s' has no values", fn, by);
     if (bc->type == COHORT_STR) {
         in->group = bc->v.str;
         in->group_map = cc->map;
@@ -308,8 +311,7 @@ static char **setup_by(lua_State *L, int ci, const cohort *c, const char *fn, co
  * time, event and by columns keep their data and generation.
  * Stack: unchanged. */
 static void setup_keys(lua_State *L, int ci, const cohort *c, const char *fn, const char *tname,
-                       const char *ename, const char *by, surv_input *in)
-{
+                       const char *ename, const char *by, surv_input *in) {
     cohort_column *tc = cohort_find(c, tname), *ec = cohort_find(c, ename);
     cohort_column *bc = by ? cohort_find(c, by) : NULL;
     char kind[64];
@@ -327,7 +329,8 @@ static void setup_keys(lua_State *L, int ci, const cohort *c, const char *fn, co
     }
     if (!kc->keys) {
         char err[256];
-        if (surv_keys_build(in, &kc->keys, err, sizeof err) < 0) luaL_error(L, "%s: %s", fn, err);
+        if (surv_keys_build(in, &kc->keys, err, sizeof err) < 0)
+            luaL_error(L, "%s: %s", fn, err);
         kc->dep[0] = d0, kc->dep[1] = d1;
         kc->depgen[0] = g0, kc->depgen[1] = g1;
         kc->dep_order = in->order;
@@ -338,10 +341,10 @@ static void setup_keys(lua_State *L, int ci, const cohort *c, const char *fn, co
 /* Builds the selection mask from a boolean (or 0/1 number) column named in
  * opts.subset; the mask is a userdata left on the stack.
  * Stack: [] -> [mask userdata] when there is a subset, else []. */
-static int setup_subset(lua_State *L, int opt, const cohort *c, const char *fn, surv_input *in)
-{
+static int setup_subset(lua_State *L, int opt, const cohort *c, const char *fn, surv_input *in) {
     if (opt == 0 || lua_getfield(L, opt, "subset") == LUA_TNIL) {
-        if (opt) lua_pop(L, 1);
+        if (opt)
+            lua_pop(L, 1);
         return 0;
     }
     const char *name = luaL_checkstring(L, -1);
@@ -350,9 +353,11 @@ static int setup_subset(lua_State *L, int opt, const cohort *c, const char *fn, 
     size_t n = cohort_nrows(c);
     uint8_t *m = lua_newuserdatauv(L, n ? n : 1, 0);
     if (sc->type == COHORT_BOOL) {
-        for (size_t i = 0; i < n; i++) m[i] = sc->v.b[i] > 0;
+        for (size_t i = 0; i < n; i++)
+            m[i] = sc->v.b[i] > 0;
     } else if (sc->type == COHORT_NUM) {
-        for (size_t i = 0; i < n; i++) m[i] = sc->v.num[i] != 0 && !isnan(sc->v.num[i]);
+        for (size_t i = 0; i < n; i++)
+            m[i] = sc->v.num[i] != 0 && !isnan(sc->v.num[i]);
     } else {
         luaL_error(L, "%s: subset column '%s' must be boolean", fn, name);
     }
@@ -360,27 +365,29 @@ static int setup_subset(lua_State *L, int opt, const cohort *c, const char *fn, 
     return 1;
 }
 
-static const char *opt_string(lua_State *L, int opt, const char *key, const char *def)
-{
-    if (opt == 0) return def;
+static const char *opt_string(lua_State *L, int opt, const char *key, const char *def) {
+    if (opt == 0)
+        return def;
     /* the value stays on the stack so that the string stays alive */
-    if (lua_getfield(L, opt, key) == LUA_TNIL) return def;
-    if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "option %s must be a string", key);
+    if (lua_getfield(L, opt, key) == LUA_TNIL)
+        return def;
+    if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L, "option %s must be a string", key);
     return lua_tostring(L, -1);
 }
 
-static double opt_number(lua_State *L, int opt, const char *key, double def)
-{
-    if (opt == 0) return def;
+static double opt_number(lua_State *L, int opt, const char *key, double def) {
+    if (opt == 0)
+        return def;
     lua_getfield(L, opt, key);
     double v = lua_isnil(L, -1) ? def : luaL_checknumber(L, -1);
     lua_pop(L, 1);
     return v;
 }
 
-static int opt_bool(lua_State *L, int opt, const char *key, int def)
-{
-    if (opt == 0) return def;
+static int opt_bool(lua_State *L, int opt, const char *key, int def) {
+    if (opt == 0)
+        return def;
     lua_getfield(L, opt, key);
     int v = lua_isnil(L, -1) ? def : lua_toboolean(L, -1);
     lua_pop(L, 1);
@@ -390,14 +397,16 @@ static int opt_bool(lua_State *L, int opt, const char *key, int def)
 /* Pushes x, or nil for NaN (R's NA).  Stack: [] -> [value]. */
 static void push_num(lua_State *L, double x)
 {
+    /* integral values as Lua integers, as the cohort binding reads cells */
     if (isnan(x))
         lua_pushnil(L);
+    else if (x == floor(x) && fabs(x) < 9007199254740992.0)
+        lua_pushinteger(L, (lua_Integer)x);
     else
         lua_pushnumber(L, x);
 }
 
-static void set_num(lua_State *L, const char *k, double x)
-{
+static void set_num(lua_State *L, const char *k, double x) {
     push_num(L, x);
     lua_setfield(L, -2, k);
 }
@@ -410,8 +419,7 @@ typedef struct km_box {
     int32_t nkeep;
 } km_box;
 
-static int fit_gc(lua_State *L)
-{
+static int fit_gc(lua_State *L) {
     km_box *b = luaL_checkudata(L, 1, FIT_MT);
     km_fit_free(b->fit);
     free(b->keep);
@@ -422,12 +430,12 @@ static int fit_gc(lua_State *L)
 
 /* f.field: methods, then the fields table (the user value).
  * Stack: [f, key] -> [value]. */
-static int fit_index(lua_State *L)
-{
+static int fit_index(lua_State *L) {
     luaL_checkudata(L, 1, FIT_MT);
     luaL_getmetafield(L, 1, "methods");
     lua_pushvalue(L, 2);
-    if (lua_rawget(L, -2) != LUA_TNIL) return 1;
+    if (lua_rawget(L, -2) != LUA_TNIL)
+        return 1;
     lua_getiuservalue(L, 1, 1);
     lua_pushvalue(L, 2);
     lua_rawget(L, -2);
@@ -435,20 +443,21 @@ static int fit_index(lua_State *L)
 }
 
 /* f:at(times [, {extend =}]) -> at[i][j].  Stack: [f, times, opts?] -> [at]. */
-static int fit_at(lua_State *L)
-{
+static int fit_at(lua_State *L) {
     km_box *b = luaL_checkudata(L, 1, FIT_MT);
     luaL_checktype(L, 2, LUA_TTABLE);
     int opt = lua_istable(L, 3) ? 3 : 0;
     int extend = opt_bool(L, opt, "extend", 0);
     lua_Integer nt = luaL_len(L, 2);
-    double *t = lua_newuserdatauv(L, (size_t)(nt > 0 ? nt : 1) * (sizeof(double) + sizeof(km_point)), 0);
+    double *t =
+        lua_newuserdatauv(L, (size_t)(nt > 0 ? nt : 1) * (sizeof(double) + sizeof(km_point)), 0);
     km_point *pt = (km_point *)(t + (nt > 0 ? nt : 1));
     for (lua_Integer j = 1; j <= nt; j++) {
         lua_geti(L, 2, j);
         int ok;
         t[j - 1] = lua_tonumberx(L, -1, &ok);
-        if (!ok) luaL_error(L, "f:at: times[%d] is not a number", (int)j);
+        if (!ok)
+            luaL_error(L, "f:at: times[%d] is not a number", (int)j);
         lua_pop(L, 1);
     }
     lua_createtable(L, b->nkeep, 0);
@@ -474,20 +483,25 @@ static int fit_at(lua_State *L)
 }
 
 /* f:curve(i) -> {time = {}, n_risk = {}, ...}.  Stack: [f, i] -> [table]. */
-static int fit_curve(lua_State *L)
-{
+static int fit_curve(lua_State *L) {
     km_box *b = luaL_checkudata(L, 1, FIT_MT);
     lua_Integer i = luaL_checkinteger(L, 2);
     luaL_argcheck(L, i >= 1 && i <= b->nkeep, 2, "no such stratum");
     const km_curve *c = &b->fit->strata[b->keep[i - 1]];
-    const char *names[] = {"time", "n_risk", "n_event", "n_censor", "surv", "std_err", "lower", "upper"};
+    const char *names[] = {"time", "n_risk",  "n_event", "n_censor",
+                           "surv", "std_err", "lower",   "upper"};
     lua_createtable(L, 0, 8);
     for (int k = 0; k < 8; k++) {
         lua_createtable(L, (int)c->ntime, 0);
         for (size_t j = 0; j < c->ntime; j++) {
-            double v = k == 0 ? c->time[j] : k == 1 ? c->n_risk[j] : k == 2 ? c->n_event[j]
-                     : k == 3 ? c->n_censor[j] : k == 4 ? c->surv[j] : k == 5 ? c->std_err[j]
-                     : k == 6 ? c->lower[j] : c->upper[j];
+            double v = k == 0   ? c->time[j]
+                       : k == 1 ? c->n_risk[j]
+                       : k == 2 ? c->n_event[j]
+                       : k == 3 ? c->n_censor[j]
+                       : k == 4 ? c->surv[j]
+                       : k == 5 ? c->std_err[j]
+                       : k == 6 ? c->lower[j]
+                                : c->upper[j];
             push_num(L, v);
             lua_rawseti(L, -2, (lua_Integer)j + 1);
         }
@@ -496,23 +510,26 @@ static int fit_curve(lua_State *L)
     return 1;
 }
 
-static surv_conf_type conf_type_of(lua_State *L, const char *s)
-{
-    if (strcmp(s, "log") == 0) return SURV_CONF_LOG;
-    if (strcmp(s, "log-log") == 0) return SURV_CONF_LOGLOG;
-    if (strcmp(s, "plain") == 0) return SURV_CONF_PLAIN;
-    luaL_error(L, "survival.km: conf_type must be \"log\", \"log-log\" or \"plain\", not \"%s\"", s);
+static surv_conf_type conf_type_of(lua_State *L, const char *s) {
+    if (strcmp(s, "log") == 0)
+        return SURV_CONF_LOG;
+    if (strcmp(s, "log-log") == 0)
+        return SURV_CONF_LOGLOG;
+    if (strcmp(s, "plain") == 0)
+        return SURV_CONF_PLAIN;
+    luaL_error(L, "survival.km: conf_type must be \"log\", \"log-log\" or \"plain\", not \"%s\"",
+               s);
     return SURV_CONF_LOG;
 }
 
 /* Shared by km and followup.  Stack: [c, time, event, opts?] -> [f]. */
-static int do_km(lua_State *L, int reverse)
-{
+static int do_km(lua_State *L, int reverse) {
     const char *fn = reverse ? "survival.followup" : "survival.km";
     cohort *c = lcohort_check(L, 1);
     const char *tname = luaL_checkstring(L, 2), *ename = luaL_checkstring(L, 3);
     int opt = lua_istable(L, 4) ? 4 : 0;
-    if (!opt && !lua_isnoneornil(L, 4)) luaL_typeerror(L, 4, "table of options");
+    if (!opt && !lua_isnoneornil(L, 4))
+        luaL_typeerror(L, 4, "table of options");
     surv_input in;
     setup_outcome(L, 1, c, fn, tname, ename, &in);
     const char *by = opt_string(L, opt, "by", NULL);
@@ -524,19 +541,24 @@ static int do_km(lua_State *L, int reverse)
     const char *unit = opt_string(L, opt, "unit", "months");
     if (strcmp(unit, "months") != 0 && strcmp(unit, "days") != 0)
         luaL_error(L, "%s: unit must be \"months\" or \"days\"", fn);
-    double horizon = opt_number(L, opt, "horizon", strcmp(unit, "days") == 0 ? 36 * MONTH_DAYS : 36);
-    if (!(horizon >= 0) || isinf(horizon)) luaL_error(L, "%s: horizon must be a number >= 0", fn);
+    double horizon =
+        opt_number(L, opt, "horizon", strcmp(unit, "days") == 0 ? 36 * MONTH_DAYS : 36);
+    if (!(horizon >= 0) || isinf(horizon))
+        luaL_error(L, "%s: horizon must be a number >= 0", fn);
     km_options ko = {conf_type_of(L, ct), level, reverse};
 
     km_box *b = lua_newuserdatauv(L, sizeof *b, 1);
     memset(b, 0, sizeof *b);
     luaL_setmetatable(L, FIT_MT);
     char err[256];
-    if (km_compute(&in, &ko, &b->fit, err, sizeof err) < 0) luaL_error(L, "%s", err);
+    if (km_compute(&in, &ko, &b->fit, err, sizeof err) < 0)
+        luaL_error(L, "%s", err);
     b->keep = malloc((size_t)b->fit->nstrata * sizeof *b->keep);
-    if (!b->keep) luaL_error(L, "%s: out of memory", fn);
+    if (!b->keep)
+        luaL_error(L, "%s: out of memory", fn);
     for (int32_t s = 0; s < b->fit->nstrata; s++)
-        if (b->fit->strata[s].n > 0 || !by) b->keep[b->nkeep++] = s;
+        if (b->fit->strata[s].n > 0 || !by)
+            b->keep[b->nkeep++] = s;
 
     lua_createtable(L, 0, 8); /* the fields */
     lua_createtable(L, b->nkeep, 0);
@@ -577,12 +599,13 @@ static int do_km(lua_State *L, int reverse)
 }
 
 /* survival.km(c, time, event [, opts]).  Stack: [...] -> [f]. */
-static int s_km(lua_State *L) { return do_km(L, 0); }
+static int s_km(lua_State *L) {
+    return do_km(L, 0);
+}
 
 /* survival.followup(c, time, event [, opts]) -> strata with the median
  * follow-up (reverse Kaplan-Meier).  Stack: [...] -> [list]. */
-static int s_followup(lua_State *L)
-{
+static int s_followup(lua_State *L) {
     do_km(L, 1);
     lua_getiuservalue(L, -1, 1);
     lua_getfield(L, -1, "strata");
@@ -601,8 +624,7 @@ static int s_followup(lua_State *L)
 /* ---- survival.logrank ------------------------------------------------- */
 
 /* survival.logrank(c, time, event, by [, opts]).  Stack: [...] -> [result]. */
-static int s_logrank(lua_State *L)
-{
+static int s_logrank(lua_State *L) {
     const char *fn = "survival.logrank";
     cohort *c = lcohort_check(L, 1);
     const char *tname = luaL_checkstring(L, 2), *ename = luaL_checkstring(L, 3);
@@ -615,7 +637,8 @@ static int s_logrank(lua_State *L)
     setup_subset(L, opt, c, fn, &in);
     logrank_result *r = NULL;
     char err[256];
-    if (logrank_compute(&in, &r, err, sizeof err) < 0) luaL_error(L, "%s", err);
+    if (logrank_compute(&in, &r, err, sizeof err) < 0)
+        luaL_error(L, "%s", err);
     lua_createtable(L, 0, 10);
     set_num(L, "chisq", r->chisq);
     lua_pushinteger(L, r->df);
@@ -630,7 +653,8 @@ static int s_logrank(lua_State *L)
         lua_newtable(L);
         lua_Integer pos = 0;
         for (int32_t g = 0; g < r->ngroups; g++) {
-            if (r->n[g] == 0) continue; /* a level absent from the used rows */
+            if (r->n[g] == 0)
+                continue; /* a level absent from the used rows */
             pos++;
             if (t == 0) {
                 lua_pushstring(L, names[g]);
@@ -658,8 +682,7 @@ typedef struct cox_box {
     cox_result *res;
 } cox_box;
 
-static int coxbox_gc(lua_State *L)
-{
+static int coxbox_gc(lua_State *L) {
     cox_box *b = lua_touserdata(L, 1);
     free(b->cov);
     cox_free(b->res);
@@ -669,8 +692,7 @@ static int coxbox_gc(lua_State *L)
 }
 
 /* survival.cox(c, time, event, {terms} [, opts]).  Stack: [...] -> [result]. */
-static int s_cox(lua_State *L)
-{
+static int s_cox(lua_State *L) {
     const char *fn = "survival.cox";
     cohort *c = lcohort_check(L, 1);
     const char *tname = luaL_checkstring(L, 2), *ename = luaL_checkstring(L, 3);
@@ -694,14 +716,17 @@ static int s_cox(lua_State *L)
     lua_setfield(L, -2, "__gc");
     lua_setmetatable(L, -2);
     lua_Integer nt = luaL_len(L, 4);
-    if (nt < 1 || nt > 10000) luaL_error(L, "%s: give 1 to 10000 covariates", fn);
+    if (nt < 1 || nt > 10000)
+        luaL_error(L, "%s: give 1 to 10000 covariates", fn);
     b->cov = calloc(nt > 0 ? (size_t)nt : 1u, sizeof *b->cov);
-    if (!b->cov) luaL_error(L, "%s: out of memory", fn);
+    if (!b->cov)
+        luaL_error(L, "%s: out of memory", fn);
     b->ncov = (size_t)nt;
     for (lua_Integer k = 1; k <= nt; k++) {
         lua_geti(L, 4, k);
         const char *name = lua_tostring(L, -1);
-        if (!name) luaL_error(L, "%s: term %d is not a column name", fn, (int)k);
+        if (!name)
+            luaL_error(L, "%s: term %d is not a column name", fn, (int)k);
         cohort_column *col = need_col(L, c, fn, name);
         lua_pop(L, 1);
         cox_covariate *cv = &b->cov[k - 1];
@@ -717,12 +742,14 @@ static int s_cox(lua_State *L)
         }
     }
     char err[256];
-    if (cox_fit(&in, b->cov, b->ncov, &co, &b->res, err, sizeof err) < 0) luaL_error(L, "%s", err);
+    if (cox_fit(&in, b->cov, b->ncov, &co, &b->res, err, sizeof err) < 0)
+        luaL_error(L, "%s", err);
     const cox_result *r = b->res;
     /* terms with one coefficient are also keyed by the term name */
     int32_t *per_term = lua_newuserdatauv(L, b->ncov * sizeof *per_term, 0);
     memset(per_term, 0, b->ncov * sizeof *per_term);
-    for (size_t j = 0; j < r->p; j++) per_term[r->term[j]]++;
+    for (size_t j = 0; j < r->p; j++)
+        per_term[r->term[j]]++;
     lua_createtable(L, 0, 16);
     const char *tabs[] = {"coef", "se", "hr", "lower", "upper", "p", "z"};
     for (int t = 0; t < 7; t++) {
@@ -776,8 +803,7 @@ static int s_cox(lua_State *L)
 }
 
 /* survival.format_p(p [, digits]) -> text.  Stack: [p, digits?] -> [text]. */
-static int s_format_p(lua_State *L)
-{
+static int s_format_p(lua_State *L) {
     double p = lua_isnil(L, 1) ? NAN : luaL_checknumber(L, 1);
     lua_Integer d = luaL_optinteger(L, 2, 3);
     luaL_argcheck(L, d >= 1 && d <= 15, 2, "digits must be 1..15");
@@ -786,14 +812,16 @@ static int s_format_p(lua_State *L)
     return 1;
 }
 
-static const luaL_Reg survival_funcs[] = {
-    {"km", s_km},         {"logrank", s_logrank},   {"cox", s_cox},
-    {"followup", s_followup}, {"format_p", s_format_p}, {NULL, NULL}};
+static const luaL_Reg survival_funcs[] = {{"km", s_km},
+                                          {"logrank", s_logrank},
+                                          {"cox", s_cox},
+                                          {"followup", s_followup},
+                                          {"format_p", s_format_p},
+                                          {NULL, NULL}};
 
 static const luaL_Reg fit_methods[] = {{"at", fit_at}, {"curve", fit_curve}, {NULL, NULL}};
 
-int dsl_open_survival(lua_State *L)
-{
+int dsl_open_survival(lua_State *L) {
     if (luaL_newmetatable(L, CACHE_MT)) {
         lua_pushcfunction(L, cache_gc);
         lua_setfield(L, -2, "__gc");

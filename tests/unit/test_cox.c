@@ -20,19 +20,24 @@
 
 #define REL 1e-6
 
-static void check(const char *key, double got, double want)
-{
-    if (!fx_close(got, want, REL)) fail_msg("%s: tnmlab %.12g, R %.12g", key, got, want);
+static void check(const char *key, double got, double want) {
+    if (!fx_close(got, want, REL))
+        fail_msg("%s: tnmlab %.12g, R %.12g", key, got, want);
 }
 
-static double field(const cox_result *r, size_t j, const char *f)
-{
-    if (strcmp(f, "coef") == 0) return r->coef[j];
-    if (strcmp(f, "se") == 0) return r->se[j];
-    if (strcmp(f, "hr") == 0) return r->hr[j];
-    if (strcmp(f, "lower") == 0) return r->lower[j];
-    if (strcmp(f, "upper") == 0) return r->upper[j];
-    if (strcmp(f, "p") == 0) return r->p_value[j];
+static double field(const cox_result *r, size_t j, const char *f) {
+    if (strcmp(f, "coef") == 0)
+        return r->coef[j];
+    if (strcmp(f, "se") == 0)
+        return r->se[j];
+    if (strcmp(f, "hr") == 0)
+        return r->hr[j];
+    if (strcmp(f, "lower") == 0)
+        return r->lower[j];
+    if (strcmp(f, "upper") == 0)
+        return r->upper[j];
+    if (strcmp(f, "p") == 0)
+        return r->p_value[j];
     fail_msg("unknown field %s", f);
     return NAN;
 }
@@ -47,25 +52,23 @@ typedef struct data {
     int8_t *flag[16];
 } data;
 
-static data *data_load(const char *file)
-{
+static data *data_load(const char *file) {
     data *d = calloc(1, sizeof *d);
     d->csv = fx_csv_read(file);
     return d;
 }
 
-static void data_free(data *d)
-{
+static void data_free(data *d) {
     for (int j = 0; j < 16; j++) {
-        for (int k = 0; k < d->nlev[j]; k++) free(d->lv[j][k]);
+        for (int k = 0; k < d->nlev[j]; k++)
+            free(d->lv[j][k]);
         free(d->lv[j]), free(d->codes[j]), free(d->flag[j]);
     }
     fx_csv_free(d->csv);
     free(d);
 }
 
-static cox_covariate term(data *d, const char *name)
-{
+static cox_covariate term(data *d, const char *name) {
     int j = fx_csv_col(d->csv, name);
     assert_true(j >= 0 && j < 16);
     cox_covariate c = {.name = name};
@@ -81,7 +84,8 @@ static cox_covariate term(data *d, const char *name)
                strcmp(name, "ph.ecog") == 0) {
         c.num = d->csv->num[j];
     } else {
-        if (!d->codes[j]) d->nlev[j] = fx_levels(d->csv, j, &d->lv[j], &d->codes[j]);
+        if (!d->codes[j])
+            d->nlev[j] = fx_levels(d->csv, j, &d->lv[j], &d->codes[j]);
         c.codes = d->codes[j];
         c.levels = (const char *const *)d->lv[j];
         c.nlevels = d->nlev[j];
@@ -89,31 +93,33 @@ static cox_covariate term(data *d, const char *name)
     return c;
 }
 
-static cox_result *fit(data *d, const char *formula, cox_ties ties, int status12)
-{
+static cox_result *fit(data *d, const char *formula, cox_ties ties, int status12) {
     cox_covariate cov[8];
     size_t nc = 0;
     char buf[128];
     snprintf(buf, sizeof buf, "%s", formula);
-    for (char *t = strtok(buf, "+"); t; t = strtok(NULL, "+")) cov[nc++] = term(d, t);
+    for (char *t = strtok(buf, "+"); t; t = strtok(NULL, "+"))
+        cov[nc++] = term(d, t);
     /* the names point into buf: copy them for the result */
     static char names[8][32];
     for (size_t k = 0; k < nc; k++) {
         snprintf(names[k], sizeof names[k], "%s", cov[k].name);
         cov[k].name = names[k];
     }
-    surv_input in = {.nrows = d->csv->nrows, .time = d->csv->num[fx_csv_col(d->csv, "time")],
+    surv_input in = {.nrows = d->csv->nrows,
+                     .time = d->csv->num[fx_csv_col(d->csv, "time")],
                      .event_num = d->csv->num[fx_csv_col(d->csv, "status")],
-                     .event_12 = status12, .ngroups = 1};
+                     .event_12 = status12,
+                     .ngroups = 1};
     cox_options o = {ties, 0.95};
     cox_result *r = NULL;
     char err[256];
-    if (cox_fit(&in, cov, nc, &o, &r, err, sizeof err) != 0) fail_msg("%s: %s", formula, err);
+    if (cox_fit(&in, cov, nc, &o, &r, err, sizeof err) != 0)
+        fail_msg("%s: %s", formula, err);
     return r;
 }
 
-static void lung_reference__sex_and_sex_age__both_ties__match_r(void **state)
-{
+static void lung_reference__sex_and_sex_age__both_ties__match_r(void **state) {
     (void)state;
     data *d = data_load("ncctg_lung.csv");
     fx_kv *kv = fx_kv_read("lung_reference.tsv");
@@ -121,10 +127,12 @@ static void lung_reference__sex_and_sex_age__both_ties__match_r(void **state)
     for (size_t i = 0; i < kv->n; i++) {
         char buf[256], *f[8];
         int nf = fx_split(kv->key[i], buf, sizeof buf, f, 8);
-        if (nf != 5 || strcmp(f[0], "cox") != 0) continue;
+        if (nf != 5 || strcmp(f[0], "cox") != 0)
+            continue;
         cox_result *r = fit(d, f[2], strcmp(f[1], "breslow") == 0 ? COX_BRESLOW : COX_EFRON, 1);
         size_t j = 0;
-        while (j < r->p && strcmp(r->names[j], f[3]) != 0) j++;
+        while (j < r->p && strcmp(r->names[j], f[3]) != 0)
+            j++;
         assert_true(j < r->p);
         check(kv->key[i], field(r, j, f[4]), fx_num(kv->val[i]));
         assert_true(r->converged);
@@ -138,8 +146,7 @@ static void lung_reference__sex_and_sex_age__both_ties__match_r(void **state)
 
 /* cox|<data>|<ties>|<formula>|<position>|<name>|<field> and
  * cox|<data>|<ties>|<formula>|n / nevent / loglik */
-static void edge__categorical_boolean_missing_ties__match_r(void **state)
-{
+static void edge__categorical_boolean_missing_ties__match_r(void **state) {
     (void)state;
     fx_kv *kv = fx_kv_read("edge_reference.tsv");
     data *lung = data_load("edge_lung_cox.csv");
@@ -148,14 +155,16 @@ static void edge__categorical_boolean_missing_ties__match_r(void **state)
     for (size_t i = 0; i < kv->n; i++) {
         char buf[256], *f[8];
         int nf = fx_split(kv->key[i], buf, sizeof buf, f, 8);
-        if (strcmp(f[0], "cox") != 0) continue;
+        if (strcmp(f[0], "cox") != 0)
+            continue;
         int is_lung = strcmp(f[1], "lung") == 0;
         cox_result *r = fit(is_lung ? lung : ties, f[3],
                             strcmp(f[2], "breslow") == 0 ? COX_BRESLOW : COX_EFRON, is_lung);
         double want = fx_num(kv->val[i]);
         if (nf == 5) {
-            double got = strcmp(f[4], "n") == 0 ? (double)r->n
-                       : strcmp(f[4], "nevent") == 0 ? (double)r->nevent : r->loglik;
+            double got = strcmp(f[4], "n") == 0        ? (double)r->n
+                         : strcmp(f[4], "nevent") == 0 ? (double)r->nevent
+                                                       : r->loglik;
             check(kv->key[i], got, want);
         } else {
             size_t j = (size_t)atoi(f[4]) - 1;
@@ -171,18 +180,20 @@ static void edge__categorical_boolean_missing_ties__match_r(void **state)
     fx_kv_free(kv);
 }
 
-static void constant_covariate__coefficient_is_na(void **state)
-{
+static void constant_covariate__coefficient_is_na(void **state) {
     (void)state;
     /* R: coxph(Surv(time, status) ~ age + k, lung) with k constant gives
      * coef NA for k; checked here as NaN while age still fits. */
     data *d = data_load("ncctg_lung.csv");
     size_t n = d->csv->nrows;
     double *k = malloc(n * sizeof *k);
-    for (size_t i = 0; i < n; i++) k[i] = 3;
+    for (size_t i = 0; i < n; i++)
+        k[i] = 3;
     cox_covariate cov[2] = {term(d, "age"), {.name = "k", .num = k}};
-    surv_input in = {.nrows = n, .time = d->csv->num[fx_csv_col(d->csv, "time")],
-                     .event_num = d->csv->num[fx_csv_col(d->csv, "status")], .event_12 = 1,
+    surv_input in = {.nrows = n,
+                     .time = d->csv->num[fx_csv_col(d->csv, "time")],
+                     .event_num = d->csv->num[fx_csv_col(d->csv, "status")],
+                     .event_12 = 1,
                      .ngroups = 1};
     cox_result *r = NULL;
     char err[256];
@@ -194,8 +205,7 @@ static void constant_covariate__coefficient_is_na(void **state)
     data_free(d);
 }
 
-static void one_level_categorical__refused(void **state)
-{
+static void one_level_categorical__refused(void **state) {
     (void)state;
     double t[3] = {1, 2, 3}, e[3] = {1, 1, 0};
     int32_t codes[3] = {0, 0, 0};
@@ -208,8 +218,7 @@ static void one_level_categorical__refused(void **state)
     assert_non_null(strstr(err, "only one level"));
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lung_reference__sex_and_sex_age__both_ties__match_r),
         cmocka_unit_test(edge__categorical_boolean_missing_ties__match_r),

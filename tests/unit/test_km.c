@@ -29,61 +29,68 @@ typedef struct lung {
     int32_t *sexcode; /* 1 -> 0, 2 -> 1 (R's factor order) */
 } lung;
 
-static lung *lung_load(void)
-{
+static lung *lung_load(void) {
     lung *l = calloc(1, sizeof *l);
     l->csv = fx_csv_read("ncctg_lung.csv");
     l->time = l->csv->num[fx_csv_col(l->csv, "time")];
     l->status = l->csv->num[fx_csv_col(l->csv, "status")];
     l->sex = l->csv->num[fx_csv_col(l->csv, "sex")];
     l->sexcode = malloc(l->csv->nrows * sizeof *l->sexcode);
-    for (size_t i = 0; i < l->csv->nrows; i++) l->sexcode[i] = (int32_t)l->sex[i] - 1;
+    for (size_t i = 0; i < l->csv->nrows; i++)
+        l->sexcode[i] = (int32_t)l->sex[i] - 1;
     return l;
 }
 
-static void lung_free(lung *l)
-{
+static void lung_free(lung *l) {
     fx_csv_free(l->csv);
     free(l->sexcode);
     free(l);
 }
 
-static surv_conf_type ct_of(const char *s)
-{
-    if (strcmp(s, "log") == 0) return SURV_CONF_LOG;
-    if (strcmp(s, "log-log") == 0) return SURV_CONF_LOGLOG;
-    if (strcmp(s, "plain") == 0) return SURV_CONF_PLAIN;
+static surv_conf_type ct_of(const char *s) {
+    if (strcmp(s, "log") == 0)
+        return SURV_CONF_LOG;
+    if (strcmp(s, "log-log") == 0)
+        return SURV_CONF_LOGLOG;
+    if (strcmp(s, "plain") == 0)
+        return SURV_CONF_PLAIN;
     fail_msg("unknown conf type %s", s);
     return SURV_CONF_NONE;
 }
 
-static km_fit *lung_fit(const lung *l, int by_sex, surv_conf_type ct, double level, int reverse)
-{
-    surv_input in = {.nrows = l->csv->nrows, .time = l->time, .event_num = l->status,
-                     .event_12 = 1, .group = by_sex ? l->sexcode : NULL,
+static km_fit *lung_fit(const lung *l, int by_sex, surv_conf_type ct, double level, int reverse) {
+    surv_input in = {.nrows = l->csv->nrows,
+                     .time = l->time,
+                     .event_num = l->status,
+                     .event_12 = 1,
+                     .group = by_sex ? l->sexcode : NULL,
                      .ngroups = by_sex ? 2 : 1};
     km_options o = {ct, level, reverse};
     km_fit *f = NULL;
     char err[256];
     int rc = km_compute(&in, &o, &f, err, sizeof err);
-    if (rc != 0) fail_msg("km_compute: %s", err);
+    if (rc != 0)
+        fail_msg("km_compute: %s", err);
     return f;
 }
 
-static void check(const char *key, double got, double want)
-{
+static void check(const char *key, double got, double want) {
     if (!fx_close(got, want, REL))
         fail_msg("%s: tnmlab %.12g, R %.12g", key, got, want);
 }
 
 /* Value of a summary field (km|... and followup|... keys). */
-static double stratum_field(const km_curve *c, const char *field)
-{
-    if (strcmp(field, "n") == 0) return (double)c->n;
-    if (strcmp(field, "events") == 0) return (double)c->events;
-    if (strcmp(field, "median") == 0) return c->median;
-    if (strcmp(field, "median_lower") == 0) return c->median_lower;
-    if (strcmp(field, "median_upper") == 0) return c->median_upper;
+static double stratum_field(const km_curve *c, const char *field) {
+    if (strcmp(field, "n") == 0)
+        return (double)c->n;
+    if (strcmp(field, "events") == 0)
+        return (double)c->events;
+    if (strcmp(field, "median") == 0)
+        return c->median;
+    if (strcmp(field, "median_lower") == 0)
+        return c->median_lower;
+    if (strcmp(field, "median_upper") == 0)
+        return c->median_upper;
     if (strncmp(field, "rmean", 5) == 0) {
         char *end;
         double tau = strtod(field + 5, &end);
@@ -95,19 +102,22 @@ static double stratum_field(const km_curve *c, const char *field)
     return NAN;
 }
 
-static double point_field(const km_point *p, const char *field)
-{
-    if (strcmp(field, "surv") == 0) return p->surv;
-    if (strcmp(field, "std_err") == 0) return p->std_err;
-    if (strcmp(field, "lower") == 0) return p->lower;
-    if (strcmp(field, "upper") == 0) return p->upper;
-    if (strcmp(field, "n_risk") == 0) return p->n_risk;
+static double point_field(const km_point *p, const char *field) {
+    if (strcmp(field, "surv") == 0)
+        return p->surv;
+    if (strcmp(field, "std_err") == 0)
+        return p->std_err;
+    if (strcmp(field, "lower") == 0)
+        return p->lower;
+    if (strcmp(field, "upper") == 0)
+        return p->upper;
+    if (strcmp(field, "n_risk") == 0)
+        return p->n_risk;
     fail_msg("unknown field %s", field);
     return NAN;
 }
 
-static void lung_reference__every_km_figure__matches_r(void **state)
-{
+static void lung_reference__every_km_figure__matches_r(void **state) {
     (void)state;
     lung *l = lung_load();
     fx_kv *kv = fx_kv_read("lung_reference.tsv");
@@ -139,8 +149,7 @@ static void lung_reference__every_km_figure__matches_r(void **state)
     lung_free(l);
 }
 
-static void lung_by_sex__full_event_table__matches_r(void **state)
-{
+static void lung_by_sex__full_event_table__matches_r(void **state) {
     (void)state;
     lung *l = lung_load();
     fx_csv *r = fx_csv_read("lung_km_by_sex_R.csv");
@@ -152,7 +161,8 @@ static void lung_by_sex__full_event_table__matches_r(void **state)
         double censored = 0;
         for (size_t j = 0; j < c->ntime; j++) {
             censored += c->n_censor[j];
-            if (c->n_event[j] == 0) continue; /* summary() shows event times */
+            if (c->n_event[j] == 0)
+                continue; /* summary() shows event times */
             assert_true(row < r->nrows);
             char want_strata[16];
             snprintf(want_strata, sizeof want_strata, "sex=%d", g + 1);
@@ -185,8 +195,7 @@ typedef struct edge {
     int nlev;
 } edge;
 
-static edge *edge_load(const char *name)
-{
+static edge *edge_load(const char *name) {
     edge *e = calloc(1, sizeof *e);
     char file[128];
     snprintf(e->name, sizeof e->name, "%s", name);
@@ -196,52 +205,61 @@ static edge *edge_load(const char *name)
     return e;
 }
 
-static void edge_free(edge *e)
-{
-    for (int k = 0; k < e->nlev; k++) free(e->levels[k]);
+static void edge_free(edge *e) {
+    for (int k = 0; k < e->nlev; k++)
+        free(e->levels[k]);
     free(e->levels), free(e->codes);
     fx_csv_free(e->csv);
     free(e);
 }
 
-static km_fit *edge_fit(const edge *e, surv_conf_type ct, double level, int reverse)
-{
+static km_fit *edge_fit(const edge *e, surv_conf_type ct, double level, int reverse) {
     int multi = e->nlev > 1;
-    surv_input in = {.nrows = e->csv->nrows, .time = e->csv->num[fx_csv_col(e->csv, "time")],
+    surv_input in = {.nrows = e->csv->nrows,
+                     .time = e->csv->num[fx_csv_col(e->csv, "time")],
                      .event_num = e->csv->num[fx_csv_col(e->csv, "status")],
-                     .group = multi ? e->codes : NULL, .ngroups = multi ? e->nlev : 1};
+                     .group = multi ? e->codes : NULL,
+                     .ngroups = multi ? e->nlev : 1};
     km_options o = {ct, level, reverse};
     km_fit *f = NULL;
     char err[256];
-    if (km_compute(&in, &o, &f, err, sizeof err) != 0) fail_msg("%s: %s", e->name, err);
+    if (km_compute(&in, &o, &f, err, sizeof err) != 0)
+        fail_msg("%s: %s", e->name, err);
     return f;
 }
 
-static const km_curve *edge_stratum(const edge *e, const km_fit *f, const char *name)
-{
-    if (strcmp(name, "all") == 0) return &f->strata[0];
+static const km_curve *edge_stratum(const edge *e, const km_fit *f, const char *name) {
+    if (strcmp(name, "all") == 0)
+        return &f->strata[0];
     for (int k = 0; k < e->nlev; k++)
-        if (strcmp(e->levels[k], name) == 0) return &f->strata[k];
+        if (strcmp(e->levels[k], name) == 0)
+            return &f->strata[k];
     fail_msg("%s: no stratum %s", e->name, name);
     return NULL;
 }
 
-static double curve_field(const km_curve *c, size_t j, const char *field)
-{
-    if (strcmp(field, "time") == 0) return c->time[j];
-    if (strcmp(field, "n_risk") == 0) return c->n_risk[j];
-    if (strcmp(field, "n_event") == 0) return c->n_event[j];
-    if (strcmp(field, "n_censor") == 0) return c->n_censor[j];
-    if (strcmp(field, "surv") == 0) return c->surv[j];
-    if (strcmp(field, "std_err") == 0) return c->std_err[j];
-    if (strcmp(field, "lower") == 0) return c->lower[j];
-    if (strcmp(field, "upper") == 0) return c->upper[j];
+static double curve_field(const km_curve *c, size_t j, const char *field) {
+    if (strcmp(field, "time") == 0)
+        return c->time[j];
+    if (strcmp(field, "n_risk") == 0)
+        return c->n_risk[j];
+    if (strcmp(field, "n_event") == 0)
+        return c->n_event[j];
+    if (strcmp(field, "n_censor") == 0)
+        return c->n_censor[j];
+    if (strcmp(field, "surv") == 0)
+        return c->surv[j];
+    if (strcmp(field, "std_err") == 0)
+        return c->std_err[j];
+    if (strcmp(field, "lower") == 0)
+        return c->lower[j];
+    if (strcmp(field, "upper") == 0)
+        return c->upper[j];
     fail_msg("unknown curve field %s", field);
     return NAN;
 }
 
-static void edge_cases__km_curve_median_rmean_at__match_r(void **state)
-{
+static void edge_cases__km_curve_median_rmean_at__match_r(void **state) {
     (void)state;
     fx_kv *kv = fx_kv_read("edge_reference.tsv");
     edge *e = NULL;
@@ -249,12 +267,18 @@ static void edge_cases__km_curve_median_rmean_at__match_r(void **state)
     for (size_t i = 0; i < kv->n; i++) {
         char buf[256], *f[12];
         int nf = fx_split(kv->key[i], buf, sizeof buf, f, 12);
-        int kind = strcmp(f[0], "km") == 0 ? 0 : strcmp(f[0], "curve") == 0 ? 1
-                 : strcmp(f[0], "at") == 0 ? 2 : strcmp(f[0], "followup") == 0 ? 3 : -1;
-        if (kind < 0) continue;
-        if (kind == 3 && strncmp(f[1], "lung", 4) == 0) continue; /* lung: other test */
+        int kind = strcmp(f[0], "km") == 0         ? 0
+                   : strcmp(f[0], "curve") == 0    ? 1
+                   : strcmp(f[0], "at") == 0       ? 2
+                   : strcmp(f[0], "followup") == 0 ? 3
+                                                   : -1;
+        if (kind < 0)
+            continue;
+        if (kind == 3 && strncmp(f[1], "lung", 4) == 0)
+            continue; /* lung: other test */
         if (!e || strcmp(e->name, f[1]) != 0) {
-            if (e) edge_free(e);
+            if (e)
+                edge_free(e);
             e = edge_load(f[1]);
         }
         double want = fx_num(kv->val[i]);
@@ -281,22 +305,24 @@ static void edge_cases__km_curve_median_rmean_at__match_r(void **state)
                 double t = atof(f[6]);
                 km_point p;
                 km_at(c, &t, 1, strcmp(f[4], "ext") == 0, &p);
-                if (!p.in_range) fail_msg("%s: R reports time %g, tnmlab says out of range", kv->key[i], t);
+                if (!p.in_range)
+                    fail_msg("%s: R reports time %g, tnmlab says out of range", kv->key[i], t);
                 check(kv->key[i], point_field(&p, f[7]), want);
             }
         }
         counts[kind]++;
         km_fit_free(fit);
     }
-    if (e) edge_free(e);
+    if (e)
+        edge_free(e);
     fx_kv_free(kv);
-    for (int k = 0; k < 4; k++) assert_true(counts[k] > 10);
+    for (int k = 0; k < 4; k++)
+        assert_true(counts[k] > 10);
 }
 
 /* R's summary(times=) drops a time past the last observation unless
  * extend = TRUE; tnmlab keeps the slot, marked out of range. */
-static void at__past_last_observation__out_of_range_unless_extend(void **state)
-{
+static void at__past_last_observation__out_of_range_unless_extend(void **state) {
     (void)state;
     edge *e = edge_load("to_zero");
     km_fit *f = edge_fit(e, SURV_CONF_LOG, 0.95, 0);
@@ -314,8 +340,7 @@ static void at__past_last_observation__out_of_range_unless_extend(void **state)
     edge_free(e);
 }
 
-static void followup__lung_reverse_km__matches_r(void **state)
-{
+static void followup__lung_reverse_km__matches_r(void **state) {
     (void)state;
     lung *l = lung_load();
     fx_kv *kv = fx_kv_read("edge_reference.tsv");
@@ -323,7 +348,8 @@ static void followup__lung_reverse_km__matches_r(void **state)
     for (size_t i = 0; i < kv->n; i++) {
         char buf[256], *f[8];
         int nf = fx_split(kv->key[i], buf, sizeof buf, f, 8);
-        if (nf != 4 || strcmp(f[0], "followup") != 0 || strncmp(f[1], "lung", 4) != 0) continue;
+        if (nf != 4 || strcmp(f[0], "followup") != 0 || strncmp(f[1], "lung", 4) != 0)
+            continue;
         int by = strcmp(f[1], "lung_sex") == 0;
         km_fit *fit = lung_fit(l, by, SURV_CONF_LOG, 0.95, 1);
         const km_curve *c = &fit->strata[by ? atoi(f[2]) - 1 : 0];
@@ -338,8 +364,7 @@ static void followup__lung_reverse_km__matches_r(void **state)
 
 /* ---- bad input and the cached-order path ------------------------------ */
 
-static void km__negative_time__rejected_with_row(void **state)
-{
+static void km__negative_time__rejected_with_row(void **state) {
     (void)state;
     double t[3] = {1, -2, 3}, e[3] = {1, 0, 1};
     surv_input in = {.nrows = 3, .time = t, .event_num = e, .ngroups = 1};
@@ -351,8 +376,7 @@ static void km__negative_time__rejected_with_row(void **state)
     assert_non_null(strstr(err, "row 2"));
 }
 
-static void km__event_code_three__rejected(void **state)
-{
+static void km__event_code_three__rejected(void **state) {
     (void)state;
     double t[3] = {1, 2, 3}, e[3] = {1, 3, 0};
     surv_input in = {.nrows = 3, .time = t, .event_num = e, .ngroups = 1};
@@ -364,8 +388,7 @@ static void km__event_code_three__rejected(void **state)
 
 /* The edge "missing" case: R drops NA time/status/group rows (same figures
  * are checked above); here the count of dropped rows. */
-static void km__missing_values__dropped_and_counted(void **state)
-{
+static void km__missing_values__dropped_and_counted(void **state) {
     (void)state;
     edge *e = edge_load("missing");
     km_fit *f = edge_fit(e, SURV_CONF_LOG, 0.95, 0);
@@ -376,8 +399,7 @@ static void km__missing_values__dropped_and_counted(void **state)
 }
 
 /* A mask over a cached order gives the same curve as the subset itself. */
-static void km__mask_with_cached_order__equals_subset(void **state)
-{
+static void km__mask_with_cached_order__equals_subset(void **state) {
     (void)state;
     lung *l = lung_load();
     size_t n = l->csv->nrows;
@@ -396,10 +418,16 @@ static void km__mask_with_cached_order__equals_subset(void **state)
             m++;
         }
     }
-    surv_input a = {.nrows = n, .time = l->time, .order = ord, .event_num = l->status,
-                    .event_12 = 1, .group = l->sexcode, .ngroups = 2, .mask = mask};
-    surv_input b = {.nrows = m, .time = t2, .event_num = s2, .event_12 = 1, .group = g2,
-                    .ngroups = 2};
+    surv_input a = {.nrows = n,
+                    .time = l->time,
+                    .order = ord,
+                    .event_num = l->status,
+                    .event_12 = 1,
+                    .group = l->sexcode,
+                    .ngroups = 2,
+                    .mask = mask};
+    surv_input b = {
+        .nrows = m, .time = t2, .event_num = s2, .event_12 = 1, .group = g2, .ngroups = 2};
     km_fit *fa = NULL, *fb = NULL;
     assert_int_equal(km_compute(&a, NULL, &fa, err, sizeof err), 0);
     assert_int_equal(km_compute(&b, NULL, &fb, err, sizeof err), 0);
@@ -429,8 +457,7 @@ static void km__mask_with_cached_order__equals_subset(void **state)
     lung_free(l);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lung_reference__every_km_figure__matches_r),
         cmocka_unit_test(lung_by_sex__full_event_table__matches_r),

@@ -21,30 +21,33 @@
 
 #define REL 1e-6
 
-static void check(const char *key, double got, double want)
-{
-    if (!fx_close(got, want, REL)) fail_msg("%s: tnmlab %.12g, R %.12g", key, got, want);
+static void check(const char *key, double got, double want) {
+    if (!fx_close(got, want, REL))
+        fail_msg("%s: tnmlab %.12g, R %.12g", key, got, want);
 }
 
-static double lookup(const fx_kv *kv, const char *key)
-{
+static double lookup(const fx_kv *kv, const char *key) {
     for (size_t i = 0; i < kv->n; i++)
-        if (strcmp(kv->key[i], key) == 0) return fx_num(kv->val[i]);
+        if (strcmp(kv->key[i], key) == 0)
+            return fx_num(kv->val[i]);
     fail_msg("no key %s in fixture", key);
     return NAN;
 }
 
-static void lung_by_sex__chisq_and_p__match_r(void **state)
-{
+static void lung_by_sex__chisq_and_p__match_r(void **state) {
     (void)state;
     fx_csv *c = fx_csv_read("ncctg_lung.csv");
     fx_kv *kv = fx_kv_read("lung_reference.tsv");
     const double *sex = c->num[fx_csv_col(c, "sex")];
     int32_t *g = malloc(c->nrows * sizeof *g);
-    for (size_t i = 0; i < c->nrows; i++) g[i] = (int32_t)sex[i] - 1;
-    surv_input in = {.nrows = c->nrows, .time = c->num[fx_csv_col(c, "time")],
-                     .event_num = c->num[fx_csv_col(c, "status")], .event_12 = 1,
-                     .group = g, .ngroups = 2};
+    for (size_t i = 0; i < c->nrows; i++)
+        g[i] = (int32_t)sex[i] - 1;
+    surv_input in = {.nrows = c->nrows,
+                     .time = c->num[fx_csv_col(c, "time")],
+                     .event_num = c->num[fx_csv_col(c, "status")],
+                     .event_12 = 1,
+                     .group = g,
+                     .ngroups = 2};
     logrank_result *r = NULL;
     char err[256];
     assert_int_equal(logrank_compute(&in, &r, err, sizeof err), 0);
@@ -62,20 +65,23 @@ static void lung_by_sex__chisq_and_p__match_r(void **state)
 
 /* k-group cases: lung by ph.ecog (4 groups, one NA row dropped) and the
  * edge data sets with more than one group. */
-static void run_case(const fx_kv *kv, const char *name, const char *file, const char *gcol)
-{
+static void run_case(const fx_kv *kv, const char *name, const char *file, const char *gcol) {
     fx_csv *c = fx_csv_read(file);
     char **lv;
     int32_t *codes;
     int nlev = fx_levels(c, fx_csv_col(c, gcol), &lv, &codes);
-    surv_input in = {.nrows = c->nrows, .time = c->num[fx_csv_col(c, "time")],
+    surv_input in = {.nrows = c->nrows,
+                     .time = c->num[fx_csv_col(c, "time")],
                      .event_num = c->num[fx_csv_col(c, "status")],
-                     .group = codes, .ngroups = nlev};
+                     .group = codes,
+                     .ngroups = nlev};
     /* lung's status is 1/2 */
-    if (strcmp(name, "lung_ecog") == 0) in.event_12 = 1;
+    if (strcmp(name, "lung_ecog") == 0)
+        in.event_12 = 1;
     logrank_result *r = NULL;
     char err[256], key[256];
-    if (logrank_compute(&in, &r, err, sizeof err) != 0) fail_msg("%s: %s", name, err);
+    if (logrank_compute(&in, &r, err, sizeof err) != 0)
+        fail_msg("%s: %s", name, err);
     snprintf(key, sizeof key, "logrank|%s|chisq", name);
     check(key, r->chisq, lookup(kv, key));
     snprintf(key, sizeof key, "logrank|%s|df", name);
@@ -89,13 +95,13 @@ static void run_case(const fx_kv *kv, const char *name, const char *file, const 
         check(key, r->expected[k], lookup(kv, key));
     }
     logrank_free(r);
-    for (int k = 0; k < nlev; k++) free(lv[k]);
+    for (int k = 0; k < nlev; k++)
+        free(lv[k]);
     free(lv), free(codes);
     fx_csv_free(c);
 }
 
-static void k_groups_and_edge_cases__match_r(void **state)
-{
+static void k_groups_and_edge_cases__match_r(void **state) {
     (void)state;
     fx_kv *kv = fx_kv_read("edge_reference.tsv");
     run_case(kv, "lung_ecog", "edge_lung_cox.csv", "ph.ecog");
@@ -110,18 +116,22 @@ static void k_groups_and_edge_cases__match_r(void **state)
 
 /* The refresh path (cached order + keys + mask) gives R's figures for lung
  * by sex with every row selected, and a selection equals its copied subset. */
-static void cached_order_keys_mask__same_as_plain__lung(void **state)
-{
+static void cached_order_keys_mask__same_as_plain__lung(void **state) {
     (void)state;
     fx_csv *c = fx_csv_read("ncctg_lung.csv");
     fx_kv *kv = fx_kv_read("lung_reference.tsv");
     const double *sex = c->num[fx_csv_col(c, "sex")];
     int32_t *g = malloc(c->nrows * sizeof *g);
     uint8_t *mask = malloc(c->nrows);
-    for (size_t i = 0; i < c->nrows; i++) g[i] = (int32_t)sex[i] - 1, mask[i] = 1;
-    surv_input in = {.nrows = c->nrows, .time = c->num[fx_csv_col(c, "time")],
-                     .event_num = c->num[fx_csv_col(c, "status")], .event_12 = 1,
-                     .group = g, .ngroups = 2, .mask = mask};
+    for (size_t i = 0; i < c->nrows; i++)
+        g[i] = (int32_t)sex[i] - 1, mask[i] = 1;
+    surv_input in = {.nrows = c->nrows,
+                     .time = c->num[fx_csv_col(c, "time")],
+                     .event_num = c->num[fx_csv_col(c, "status")],
+                     .event_12 = 1,
+                     .group = g,
+                     .ngroups = 2,
+                     .mask = mask};
     char err[256];
     surv_order *ord = NULL;
     surv_keys *keys = NULL;
@@ -140,10 +150,11 @@ static void cached_order_keys_mask__same_as_plain__lung(void **state)
     int32_t *g2 = malloc(c->nrows * sizeof *g2);
     for (size_t i = 0; i < c->nrows; i++) {
         mask[i] = i % 3 != 0;
-        if (mask[i]) t2[m] = in.time[i], s2[m] = in.event_num[i], g2[m] = g[i], m++;
+        if (mask[i])
+            t2[m] = in.time[i], s2[m] = in.event_num[i], g2[m] = g[i], m++;
     }
-    surv_input sub = {.nrows = m, .time = t2, .event_num = s2, .event_12 = 1, .group = g2,
-                      .ngroups = 2};
+    surv_input sub = {
+        .nrows = m, .time = t2, .event_num = s2, .event_12 = 1, .group = g2, .ngroups = 2};
     logrank_result *ra = NULL, *rb = NULL;
     assert_int_equal(logrank_compute(&in, &ra, err, sizeof err), 0);
     assert_int_equal(logrank_compute(&sub, &rb, err, sizeof err), 0);
@@ -158,8 +169,7 @@ static void cached_order_keys_mask__same_as_plain__lung(void **state)
     fx_csv_free(c);
 }
 
-static void one_group__refused_with_message(void **state)
-{
+static void one_group__refused_with_message(void **state) {
     (void)state;
     double t[4] = {1, 2, 3, 4}, e[4] = {1, 0, 1, 1};
     int32_t g[4] = {0, 0, 0, 0};
@@ -172,8 +182,7 @@ static void one_group__refused_with_message(void **state)
 }
 
 /* All censored in both groups: R gives chisq 0, df -1, p NaN (with a warning). */
-static void all_censored__p_is_na_not_zero(void **state)
-{
+static void all_censored__p_is_na_not_zero(void **state) {
     (void)state;
     double t[6] = {1, 2, 3, 4, 5, 6}, e[6] = {0};
     int32_t g[6] = {0, 0, 0, 1, 1, 1};
@@ -187,17 +196,18 @@ static void all_censored__p_is_na_not_zero(void **state)
     logrank_free(r);
 }
 
-static void format_pval__every_case__matches_r_format_pval(void **state)
-{
+static void format_pval__every_case__matches_r_format_pval(void **state) {
     (void)state;
     fx_kv *kv = fx_kv_read("edge_reference.tsv");
     int checked = 0;
     for (size_t i = 0; i < kv->n; i++) {
         char buf[256], *f[4], got[64];
-        if (fx_split(kv->key[i], buf, sizeof buf, f, 4) != 3 || strcmp(f[0], "pval") != 0) continue;
+        if (fx_split(kv->key[i], buf, sizeof buf, f, 4) != 3 || strcmp(f[0], "pval") != 0)
+            continue;
         surv_format_p(strtod(f[1], NULL), atoi(f[2]), got, sizeof got);
         if (strcmp(got, kv->val[i]) != 0)
-            fail_msg("format.pval(%s, digits=%s): tnmlab \"%s\", R \"%s\"", f[1], f[2], got, kv->val[i]);
+            fail_msg("format.pval(%s, digits=%s): tnmlab \"%s\", R \"%s\"", f[1], f[2], got,
+                     kv->val[i]);
         checked++;
     }
     assert_int_equal(checked, 48);
@@ -206,8 +216,7 @@ static void format_pval__every_case__matches_r_format_pval(void **state)
 
 /* printCoefmat context: a tiny p next to wider ones prints "< 2e-16"
  * (R: format.pval(c(1e-20, 0.00149), digits = 3)). */
-static void format_pval__vector_context__adds_space(void **state)
-{
+static void format_pval__vector_context__adds_space(void **state) {
     (void)state;
     double p[2] = {1e-20, 0.00149122920488};
     char out[2][32];
@@ -216,8 +225,7 @@ static void format_pval__vector_context__adds_space(void **state)
     assert_string_equal(out[1], "0.00149");
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lung_by_sex__chisq_and_p__match_r),
         cmocka_unit_test(k_groups_and_edge_cases__match_r),

@@ -23,8 +23,7 @@
 
 #define REL 1e-6
 
-static lua_State *new_state(void)
-{
+static lua_State *new_state(void) {
     lua_State *L = luaL_newstate();
     assert_non_null(L);
     luaL_openlibs(L);
@@ -37,27 +36,25 @@ static lua_State *new_state(void)
     return L;
 }
 
-static void run(lua_State *L, const char *chunk)
-{
+static void run(lua_State *L, const char *chunk) {
     if (luaL_loadstring(L, chunk) != LUA_OK || lua_pcall(L, 0, 0, 0) != LUA_OK)
         fail_msg("%s", lua_tostring(L, -1));
 }
 
 /* Value of a Lua expression; nil -> NaN. */
-static double num(lua_State *L, const char *expr)
-{
+static double num(lua_State *L, const char *expr) {
     char buf[512];
     snprintf(buf, sizeof buf, "return %s", expr);
     if (luaL_loadstring(L, buf) != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK)
         fail_msg("%s: %s", expr, lua_tostring(L, -1));
     double v = lua_isnil(L, -1) ? NAN : lua_tonumber(L, -1);
-    if (!lua_isnil(L, -1) && !lua_isnumber(L, -1)) fail_msg("%s is not a number", expr);
+    if (!lua_isnil(L, -1) && !lua_isnumber(L, -1))
+        fail_msg("%s is not a number", expr);
     lua_pop(L, 1);
     return v;
 }
 
-static const char *str(lua_State *L, const char *expr, char *out, size_t len)
-{
+static const char *str(lua_State *L, const char *expr, char *out, size_t len) {
     char buf[512];
     snprintf(buf, sizeof buf, "return tostring(%s)", expr);
     if (luaL_loadstring(L, buf) != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK)
@@ -68,29 +65,31 @@ static const char *str(lua_State *L, const char *expr, char *out, size_t len)
 }
 
 /* Runs chunk expecting an error that contains needle. */
-static void run_fails(lua_State *L, const char *chunk, const char *needle)
-{
-    if (luaL_loadstring(L, chunk) != LUA_OK) fail_msg("%s", lua_tostring(L, -1));
-    if (lua_pcall(L, 0, 0, 0) == LUA_OK) fail_msg("no error from: %s", chunk);
+static void run_fails(lua_State *L, const char *chunk, const char *needle) {
+    if (luaL_loadstring(L, chunk) != LUA_OK)
+        fail_msg("%s", lua_tostring(L, -1));
+    if (lua_pcall(L, 0, 0, 0) == LUA_OK)
+        fail_msg("no error from: %s", chunk);
     const char *msg = lua_tostring(L, -1);
-    if (!msg || !strstr(msg, needle)) fail_msg("error \"%s\" lacks \"%s\"", msg ? msg : "?", needle);
+    if (!msg || !strstr(msg, needle))
+        fail_msg("error \"%s\" lacks \"%s\"", msg ? msg : "?", needle);
     lua_pop(L, 1);
 }
 
-static void check(const char *what, double got, double want)
-{
-    if (!fx_close(got, want, REL)) fail_msg("%s: tnmlab %.12g, R %.12g", what, got, want);
+static void check(const char *what, double got, double want) {
+    if (!fx_close(got, want, REL))
+        fail_msg("%s: tnmlab %.12g, R %.12g", what, got, want);
 }
 
-static void km__lung_by_sex__strata_and_at_match_r(void **state)
-{
+static void km__lung_by_sex__strata_and_at_match_r(void **state) {
     (void)state;
     lua_State *L = new_state();
     fx_kv *kv = fx_kv_read("lung_reference.tsv");
     run(L, "c = cohort.read_csv(FIX .. 'ncctg_lung.csv')\n"
            "fits = {}\n"
            "for _, ct in ipairs({'log', 'log-log', 'plain'}) do\n"
-           "  fits[ct] = survival.km(c, 'time', 'status', {by = 'sex', conf_type = ct, horizon = 730})\n"
+           "  fits[ct] = survival.km(c, 'time', 'status', {by = 'sex', conf_type = ct, horizon = "
+           "730})\n"
            "  assert(#fits[ct].strata == 2 and fits[ct].strata[1].name == '1')\n"
            "  ats = ats or {}; ats[ct] = fits[ct]:at({180, 365, 730})\n"
            "end\n"
@@ -101,7 +100,9 @@ static void km__lung_by_sex__strata_and_at_match_r(void **state)
         int nf = fx_split(kv->key[i], buf, sizeof buf, f, 8);
         const char *field = NULL;
         if (strcmp(f[0], "km") == 0 && nf == 4) {
-            field = strcmp(f[3], "rmean730") == 0 ? "rmean" : strcmp(f[3], "rmean730_se") == 0 ? "rmean_se" : f[3];
+            field = strcmp(f[3], "rmean730") == 0      ? "rmean"
+                    : strcmp(f[3], "rmean730_se") == 0 ? "rmean_se"
+                                                       : f[3];
             if (strcmp(f[2], "all") == 0)
                 snprintf(expr, sizeof expr, "all.strata[1].%s", field);
             else
@@ -121,13 +122,13 @@ static void km__lung_by_sex__strata_and_at_match_r(void **state)
     check("default horizon", num(L, "survival.km(c, 'time', 'status').horizon"), 36);
     /* past the last observation (R: 1022 for sex=1): a slot without surv */
     run(L, "local a = fits.log:at({2000}); assert(a[1][1].time == 2000 and a[1][1].surv == nil)\n"
-           "local b = fits.log:at({2000}, {extend = true}); assert(b[1][1].surv ~= nil and b[1][1].n_risk == 0)\n");
+           "local b = fits.log:at({2000}, {extend = true}); assert(b[1][1].surv ~= nil and "
+           "b[1][1].n_risk == 0)\n");
     fx_kv_free(kv);
     lua_close(L);
 }
 
-static void logrank_and_cox__lung__match_r(void **state)
-{
+static void logrank_and_cox__lung__match_r(void **state) {
     (void)state;
     lua_State *L = new_state();
     fx_kv *kv = fx_kv_read("lung_reference.tsv");
@@ -138,7 +139,8 @@ static void logrank_and_cox__lung__match_r(void **state)
            "cx = {}\n"
            "for _, ties in ipairs({'efron', 'breslow'}) do\n"
            "  cx[ties] = {sex = survival.cox(c, 'time', 'status', {'sex'}, {ties = ties}),\n"
-           "              ['sex+age'] = survival.cox(c, 'time', 'status', {'sex', 'age'}, {ties = ties})}\n"
+           "              ['sex+age'] = survival.cox(c, 'time', 'status', {'sex', 'age'}, {ties = "
+           "ties})}\n"
            "end\n"
            "local r = cx.efron['sex+age']\n"
            "assert(r.coef[1] == r.coef.sex and r.coef[2] == r.coef.age and r.names[2] == 'age')\n");
@@ -160,8 +162,7 @@ static void logrank_and_cox__lung__match_r(void **state)
 
 /* 3-level text covariate: R's C-locale order makes "B" the reference and
  * names the coefficients ecog3a, ecog3c (edge_reference.R). */
-static void cox__categorical_term__named_and_ordered_as_r(void **state)
-{
+static void cox__categorical_term__named_and_ordered_as_r(void **state) {
     (void)state;
     lua_State *L = new_state();
     fx_kv *kv = fx_kv_read("edge_reference.tsv");
@@ -169,17 +170,22 @@ static void cox__categorical_term__named_and_ordered_as_r(void **state)
            "r = survival.cox(c, 'time', 'status', {'ecog3', 'age'})\n"
            "assert(r.names[1] == 'ecog3a' and r.names[2] == 'ecog3c' and r.names[3] == 'age')\n"
            "assert(r.n == 227 and r.n_missing == 1)\n"
-           "b = survival.cox(c, 'time', 'status01', {'female', 'age', 'wt.loss'}, {ties = 'breslow'})\n"
+           "b = survival.cox(c, 'time', 'status01', {'female', 'age', 'wt.loss'}, {ties = "
+           "'breslow'})\n"
            "assert(b.names[1] == 'femaleTRUE' and b.coef.female == b.coef.femaleTRUE)\n");
     int checked = 0;
     for (size_t i = 0; i < kv->n; i++) {
         char buf[256], *f[8], expr[256];
         int nf = fx_split(kv->key[i], buf, sizeof buf, f, 8);
-        if (nf != 7 || strcmp(f[0], "cox") != 0 || strcmp(f[1], "lung") != 0) continue;
+        if (nf != 7 || strcmp(f[0], "cox") != 0 || strcmp(f[1], "lung") != 0)
+            continue;
         const char *obj = NULL;
-        if (strcmp(f[2], "efron") == 0 && strcmp(f[3], "ecog3+age") == 0) obj = "r";
-        if (strcmp(f[2], "breslow") == 0 && strcmp(f[3], "female+age+wt.loss") == 0) obj = "b";
-        if (!obj) continue;
+        if (strcmp(f[2], "efron") == 0 && strcmp(f[3], "ecog3+age") == 0)
+            obj = "r";
+        if (strcmp(f[2], "breslow") == 0 && strcmp(f[3], "female+age+wt.loss") == 0)
+            obj = "b";
+        if (!obj)
+            continue;
         snprintf(expr, sizeof expr, "%s.%s[%s]", obj, f[6], f[4]); /* by position */
         check(kv->key[i], num(L, expr), fx_num(kv->val[i]));
         snprintf(expr, sizeof expr, "%s.%s['%s']", obj, f[6], f[5]); /* by name */
@@ -193,8 +199,7 @@ static void cox__categorical_term__named_and_ordered_as_r(void **state)
 
 /* Text strata in byte order; the events read as 0/1, 1/2 and TRUE/FALSE
  * give R's overall median 310 (lung_reference.tsv km|log|all|median). */
-static void km__event_codings_and_text_strata__as_r(void **state)
-{
+static void km__event_codings_and_text_strata__as_r(void **state) {
     (void)state;
     lua_State *L = new_state();
     char buf[64];
@@ -231,8 +236,7 @@ static void km__event_codings_and_text_strata__as_r(void **state)
 
 /* subset = boolean column gives the same fit as the filtered copy, and the
  * cached order/keys follow a change of selection. */
-static void km__subset_option__same_as_filtered_copy(void **state)
-{
+static void km__subset_option__same_as_filtered_copy(void **state) {
     (void)state;
     lua_State *L = new_state();
     run(L, "local c = cohort.read_csv(FIX .. 'edge_lung_cox.csv')\n"
@@ -243,7 +247,8 @@ static void km__subset_option__same_as_filtered_copy(void **state)
            "  assert(#f.strata == #g.strata, #f.strata .. ' vs ' .. #g.strata)\n"
            "  for i = 1, #f.strata do\n"
            "    local a, b = f.strata[i], g.strata[i]\n"
-           "    assert(a.name == b.name and a.n == b.n and a.median == b.median and a.rmean == b.rmean)\n"
+           "    assert(a.name == b.name and a.n == b.n and a.median == b.median and a.rmean == "
+           "b.rmean)\n"
            "  end\n"
            "  local all = survival.km(c, 'time', 'status', {by = 'ph.ecog'})\n"
            "  assert(all.strata[1].n > f.strata[1].n)\n"
@@ -254,8 +259,7 @@ static void km__subset_option__same_as_filtered_copy(void **state)
     lua_close(L);
 }
 
-static void bad_input__clear_messages(void **state)
-{
+static void bad_input__clear_messages(void **state) {
     (void)state;
     lua_State *L = new_state();
     run(L, "c = cohort.read_csv(FIX .. 'edge_missing.csv')\n"
@@ -276,8 +280,7 @@ static void bad_input__clear_messages(void **state)
     lua_close(L);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(km__lung_by_sex__strata_and_at_match_r),
         cmocka_unit_test(logrank_and_cox__lung__match_r),
