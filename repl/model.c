@@ -173,8 +173,32 @@ static int ensure_eval(model *m, char *err, size_t errlen) {
 }
 
 int model_load_rules(model *m, const char *path, char *err, size_t errlen) {
-    if (rules_load(m->rules, path, err, errlen) != 0)
+    size_t before = rules_nsets(m->rules);
+    char **names = calloc(before + 1, sizeof *names);
+    if (names == NULL) {
+        snprintf(err, errlen, "out of memory");
         return -1;
+    }
+    for (size_t i = 0; i < before; i++)
+        names[i] = strdup(rules_set_name(m->rules, i));
+    int rc = rules_load(m->rules, path, err, errlen);
+    /* A file that brings new rule sets makes its first one active. */
+    const char *fresh = NULL;
+    for (size_t i = 0; rc == 0 && fresh == NULL && i < rules_nsets(m->rules); i++) {
+        const char *name = rules_set_name(m->rules, i);
+        int old = 0;
+        for (size_t j = 0; j < before; j++)
+            old |= names[j] && strcmp(names[j], name) == 0;
+        if (!old)
+            fresh = name;
+    }
+    for (size_t i = 0; i < before; i++)
+        free(names[i]);
+    free(names);
+    if (rc != 0)
+        return -1;
+    if (fresh)
+        return model_use(m, fresh, err, errlen);
     int found = 0;
     for (size_t i = 0; i < rules_nsets(m->rules); i++)
         if (strcmp(rules_set_name(m->rules, i), m->set) == 0)

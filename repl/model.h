@@ -99,8 +99,8 @@ void model_free(model *m);
 int model_set_cohort(model *m, cohort *c, const char *name, const char *time_unit, char *err,
                      size_t errlen);
 
-/* Loads a rule file into the engine (sandboxed).  The first rule set
- * becomes active when none is.  -1 with err ("file:line: ...") and the
+/* Loads a rule file into the engine (sandboxed).  The first rule set the
+ * file adds becomes active (or the first of all when none is active).  -1 with err ("file:line: ...") and the
  * previous rules kept. */
 int model_load_rules(model *m, const char *path, char *err, size_t errlen);
 

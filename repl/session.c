@@ -3,6 +3,7 @@
 #include "session.h"
 
 #include <lauxlib.h>
+#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,14 @@ static void find_dir(char *out, size_t n, const char *envvar, const char *name) 
         }
     }
     snprintf(out, n, "%s/%s", TNMLAB_PKGDATADIR, name);
+#ifdef TNMLAB_SRCDIR
+    /* Not installed: a build directory outside the source tree. */
+    if (!is_dir(out)) {
+        int k = snprintf(out, n, "%s/%s", TNMLAB_SRCDIR, name);
+        if (k < 0 || (size_t)k >= n || !is_dir(out))
+            snprintf(out, n, "%s/%s", TNMLAB_PKGDATADIR, name);
+    }
+#endif
 }
 
 /* print(...) through the session's output sink.  Upvalue 1: the session. */
@@ -84,6 +93,7 @@ int session_init(session *s, const tnm_options *opts, sink out, sink err, char *
     lua_pushstring(s->L, s->data_dir);
     lua_setglobal(s->L, "TNMLAB_DATA");
     s->cohort_ref = LUA_NOREF;
+    s->edition = 8;
     if (model_init(&s->model, dsl_rules_engine(s->L), err_buf, errlen) != 0) {
         lua_close(s->L);
         s->L = NULL;
@@ -234,6 +244,28 @@ static int incomplete(lua_State *L, int status) {
     return lmsg >= sizeof mark - 1 && strcmp(msg + lmsg - (sizeof mark - 1), mark) == 0;
 }
 
+/* "word arg..." where word is a plain name that is not a Lua keyword: the
+ * user probably meant a command. */
+static int looks_like_command(const char *line) {
+    static const char *const keywords[] = {"and", "break", "do", "else", "elseif", "end",
+                                           "false", "for", "function", "goto", "if", "in",
+                                           "local", "nil", "not", "or", "repeat", "return",
+                                           "then", "true", "until", "while", NULL};
+    size_t w = 0;
+    while (line[w] == '_' || isalnum((unsigned char)line[w]))
+        w++;
+    if (w == 0 || isdigit((unsigned char)line[0]) || (line[w] != ' ' && line[w] != '\t'))
+        return 0;
+    for (const char *const *k = keywords; *k; k++)
+        if (strlen(*k) == w && strncmp(*k, line, w) == 0)
+            return 0;
+    const char *rest = line + w;
+    while (*rest == ' ' || *rest == '\t')
+        rest++;
+    return *rest && *rest != '=' && *rest != '(' && *rest != '.' && *rest != ':' &&
+           *rest != '[' && *rest != '"' && *rest != '\'' && *rest != '{';
+}
+
 feed_status session_feed(session *s, char **pending, const char *line) {
     if (*pending == NULL) {
         int handled = commands_dispatch(s, line);
@@ -263,6 +295,11 @@ feed_status session_feed(session *s, char **pending, const char *line) {
             return FEED_MORE;
         }
         lua_pop(L, 1);
+    }
+    if (status != LUA_OK && looks_like_command(*pending)) {
+        size_t w = strcspn(*pending, " \t");
+        sink_printf(&s->err, "'%.*s' is not a command (help lists them), nor valid Lua:\n",
+                    (int)w, *pending);
     }
     int rc = session_run_chunk(s, *pending, strlen(*pending), "=stdin", 1);
     free(*pending);

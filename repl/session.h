@@ -31,6 +31,7 @@ typedef struct session {
     int print_views;         /* line mode: print the outcome after a change */
     int pane_case;           /* full screen: lower right shows the case, not the plot */
     int plot_endpoint;       /* MODEL_OS or MODEL_PFS */
+    int edition;             /* TNM edition for staging the cases: 8 or 9 */
 } session;
 
 /* Result of feeding one line to session_feed(). */

@@ -20,7 +20,8 @@ check_eq() {
 check_has() {
     case "$3" in
         *"$2"*) pass ;;
-        *) fail "$1: [$2] not found in: $3" ;;
+        *) fail "$1: [$2] not found in:
+$(printf '%s\n' "$3" | head -n 40)" ;;
     esac
 }
 

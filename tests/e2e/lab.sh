@@ -1,0 +1,50 @@
+# lab.sh - the laboratory commands on a real cohort, piped through the line
+# REPL: figures checked against R (tests/fixtures/r/lung_reference.tsv, in
+# days; shown here in months = days * 12 / 365.25), bad input, undo.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+
+data="$top_srcdir/data/ncctg_lung.csv"
+rules="$top_srcdir/tests/fixtures/lab/sex.lua"
+out=$(printf '%s\n' \
+    "load cohort $data days os_time=time os_event=status" \
+    "load rules $rules" \
+    "set sex_code 1" \
+    "undo" \
+    "set sex_code 3" \
+    "set nope 1" \
+    "set sex_code abc" \
+    "load cohort /nonexistent/file.csv" \
+    "load cohort $data weeks" \
+    "use missing_set" \
+    "frobnicate 3" \
+    "show attrition" \
+    "case #1" \
+    "explain" \
+    "whatif sex=2" \
+    "diff" | "$TNMLAB" --plain 2>&1)
+
+check_has "loads 228 patients" "loaded $data: 228 patients" "$out"
+check_has "observational label" "observational: selection only" "$out"
+# R: 90 women (sex = 2), 138 men.
+check_has "selects the 90 women" "selected 90 of 228 (39.5%)" "$out"
+# R survfit by sex: women median 426 (348-550) days, men 270 (212-310) days.
+check_has "women's median OS and CI as R" "selected         90     53  14.0 (11.4-18.1)" "$out"
+check_has "men's median OS and CI as R" "not selected    138    112  8.9 (7.0-10.2)" "$out"
+# R survdiff: p = 0.00131116452036; coxph(~sex): HR 0.588 (0.424-0.816).
+check_has "log-rank p as R" "log-rank p = 0.001311" "$out"
+check_has "hazard ratio as R" "HR 0.59 (0.42-0.82)" "$out"
+check_has "set flips the selection, with its change" "selected 138 of 228 (60.5%) [+48]" "$out"
+check_has "undo goes back" "undid by_sex.sex_code" "$out"
+check_has "out-of-range value refused" "param 'sex_code' must be a whole number between 1 and 2" "$out"
+check_has "unknown param named" "has no param 'nope'" "$out"
+check_has "bad number named" "sex_code wants a number, not 'abc'" "$out"
+check_has "missing file named" "/nonexistent/file.csv" "$out"
+check_has "bad unit named" "'weeks'" "$out"
+check_has "unknown rule set named" "no rule set 'missing_set'" "$out"
+check_has "a line that is neither command nor Lua says so" "'frobnicate' is not a command" "$out"
+check_eq "attrition after the failed loads: the cohort is kept" "1" \
+    "$(printf '%s\n' "$out" | grep -cE '^sex +90 +138 +0')"
+check_has "case shows the record" "patient #1 (row 1 of 228)" "$out"
+check_has "explain names the criterion and the values" "FAIL     sex              sex == sex_code  [sex = 1, sex_code = 2]" "$out"
+check_has "whatif re-selects without touching the cohort" "not selected -> selected, arm other -> chosen" "$out"
+finish
