@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lab.h"
+#include "persist.h"
 #include "session.h"
 
 static int cmd_help(session *s, int argc, char **argv);
@@ -22,6 +23,8 @@ const cmd_entry commands_table[] = {
     {"load", "cohort FILE.csv [months|days] [field=column...] | rules FILE.lua",
      "load a cohort (mapping its columns to the data dictionary) or a rule file",
      lab_cmd_load},
+    {"simulate", "SCENARIO N [SEED]", "simulate a cohort (scripts/scenarios, e.g. stage_iv)",
+     lab_cmd_simulate},
     {"rules", "", "list the loaded rule sets (* = active)", lab_cmd_rules},
     {"use", "RULESET", "make a rule set active", lab_cmd_use},
     {"set", "PARAM VALUE", "change a param of the active rule set", lab_cmd_set},
@@ -42,6 +45,9 @@ const cmd_entry commands_table[] = {
     {"diff", "", "patients whose selection or arm changed since the previous version",
      lab_cmd_diff},
     {"plot", "[os|pfs]", "show the Kaplan-Meier plot (of OS or PFS)", lab_cmd_plot},
+    {"save", "FILE", "save the session (rules, params, cohort source) as commands",
+     persist_cmd_save},
+    {"restore", "[FILE]", "replay a saved session (default: the autosave)", persist_cmd_restore},
     {"quit", "", "leave tnmlab (Ctrl-D on an empty line does too)", cmd_quit},
     {NULL, NULL, NULL, NULL}};
 

@@ -25,6 +25,32 @@ static const char *base_name(const char *path) {
     return slash ? slash + 1 : path;
 }
 
+/* Absolute form of path (as given when it cannot be resolved). */
+static void absolute(const char *path, char *out, size_t n) {
+    char *r = realpath(path, NULL);
+    snprintf(out, n, "%s", r ? r : path);
+    free(r);
+}
+
+static void remember_rule_file(session *s, const char *path) {
+    char abs[4096];
+    absolute(path, abs, sizeof abs);
+    for (int i = 0; i < s->nrule_files; i++)
+        if (strcmp(s->rule_files[i], abs) == 0)
+            return;
+    if (s->nrule_files < (int)(sizeof s->rule_files / sizeof s->rule_files[0]))
+        s->rule_files[s->nrule_files++] = strdup(abs);
+}
+
+/* The `load cohort` line that recreates the cohort, with an absolute path. */
+static void remember_cohort_load(session *s, int argc, char **argv) {
+    char abs[4096];
+    absolute(argv[2], abs, sizeof abs);
+    size_t o = (size_t)snprintf(s->cohort_cmd, sizeof s->cohort_cmd, "load cohort \"%s\"", abs);
+    for (int i = 3; i < argc && o < sizeof s->cohort_cmd; i++)
+        o += (size_t)snprintf(s->cohort_cmd + o, sizeof s->cohort_cmd - o, " %s", argv[i]);
+}
+
 int lab_cmd_load(session *s, int argc, char **argv) {
     if (argc < 3)
         return usage(s, "load");
@@ -36,6 +62,7 @@ int lab_cmd_load(session *s, int argc, char **argv) {
             sink_printf(&s->err, "%s\n", err);
             return 1;
         }
+        remember_rule_file(s, argv[2]);
         sink_printf(&s->out, "loaded %s: %zu rule set%s; active: %s\n", argv[2],
                     rules_nsets(s->model.rules), rules_nsets(s->model.rules) == 1 ? "" : "s",
                     s->model.set[0] ? s->model.set : "none");
@@ -89,6 +116,8 @@ int lab_cmd_load(session *s, int argc, char **argv) {
         }
         int rc = session_set_cohort(s, -1, base_name(argv[2]), unit);
         lua_settop(L, map - 1);
+        if (rc == 0)
+            remember_cohort_load(s, argc, argv);
         if (rc == 0)
             sink_printf(&s->out, "loaded %s: %zu patients\n", argv[2],
                         cohort_nrows(s->model.cohort));
@@ -590,6 +619,65 @@ int lab_cmd_diff(session *s, int argc, char **argv) {
     return 0;
 }
 
+/* simulate SCENARIO N [SEED]: a simulated cohort from scripts/scenarios. */
+static int simulate(session *s, const char *scenario, long n, long seed, const char *label) {
+    lua_State *L = s->L;
+    lua_getglobal(L, "cohort");
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        sink_printf(&s->err, "simulate: the simulator is not available\n");
+        return 1;
+    }
+    lua_getfield(L, -1, "simulate");
+    lua_remove(L, -2);
+    lua_pushstring(L, scenario);
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, n);
+    lua_setfield(L, -2, "n");
+    lua_pushinteger(L, seed);
+    lua_setfield(L, -2, "seed");
+    if (dsl_pcall(L, 2, 1) != LUA_OK) {
+        const char *msg = dsl_errmsg(L);
+        sink_printf(&s->err, "simulate: %.*s\n", (int)dsl_errmsg_firstline(msg), msg);
+        lua_pop(L, 1);
+        return 1; /* the current cohort stays */
+    }
+    char name[256];
+    if (label)
+        snprintf(name, sizeof name, "%s", label);
+    else
+        snprintf(name, sizeof name, "%s (n=%ld, seed %ld)", scenario, n, seed);
+    int rc = session_set_cohort(s, -1, name, "months");
+    lua_pop(L, 1);
+    if (rc == 0)
+        snprintf(s->cohort_cmd, sizeof s->cohort_cmd, "simulate %s %ld %ld", scenario, n, seed);
+    return rc;
+}
+
+int lab_cmd_simulate(session *s, int argc, char **argv) {
+    if (argc < 3 || argc > 4)
+        return usage(s, "simulate");
+    char *end;
+    long n = strtol(argv[2], &end, 10);
+    if (*end || n < 1 || n > 100000000) {
+        sink_printf(&s->err, "simulate: N must be a whole number from 1 to 100000000, not '%s'\n",
+                    argv[2]);
+        return 1;
+    }
+    long seed = 1;
+    if (argc == 4) {
+        seed = strtol(argv[3], &end, 10);
+        if (*end || end == argv[3]) {
+            sink_printf(&s->err, "simulate: SEED must be a whole number, not '%s'\n", argv[3]);
+            return 1;
+        }
+    }
+    if (simulate(s, argv[1], n, seed, NULL) != 0)
+        return 1;
+    sink_printf(&s->out, "simulated %ld patients from scenario %s (seed %ld)\n", n, argv[1], seed);
+    return session_refresh(s);
+}
+
 /* --- start-up ------------------------------------------------------------ */
 
 #include <dirent.h>
@@ -654,28 +742,7 @@ int lab_startup(session *s, int interactive) {
             return 1;
     } else if (interactive) {
         /* The bundled demo: the stage IV scenario, simulated on the spot. */
-        lua_State *L = s->L;
-        lua_getglobal(L, "cohort");
-        lua_getfield(L, -1, o->has_seed ? "simulate" : "demo");
-        lua_remove(L, -2);
-        int nargs = 0;
-        if (o->has_seed) {
-            lua_pushstring(L, "stage_iv");
-            lua_createtable(L, 0, 2);
-            lua_pushinteger(L, 2000);
-            lua_setfield(L, -2, "n");
-            lua_pushinteger(L, o->seed);
-            lua_setfield(L, -2, "seed");
-            nargs = 2;
-        }
-        if (dsl_pcall(L, nargs, 1) != LUA_OK) {
-            const char *msg = dsl_errmsg(L);
-            sink_printf(&s->err, "demo: %.*s\n", (int)dsl_errmsg_firstline(msg), msg);
-            lua_pop(L, 1);
-            return 1;
-        }
-        rc |= session_set_cohort(s, -1, "demo", "months");
-        lua_pop(L, 1);
+        rc |= simulate(s, "stage_iv", 2000, o->has_seed ? o->seed : 1, "demo");
     }
     return rc;
 }
@@ -703,6 +770,7 @@ static int l_set_cohort(lua_State *L) {
         return luaL_error(L, "time unit must be months or days, not '%s'", unit);
     if (session_set_cohort(s, 1, name, unit) != 0)
         return luaL_error(L, "could not use this cohort");
+    s->cohort_cmd[0] = '\0'; /* made in Lua: a session file cannot recreate it */
     (void)err;
     session_refresh(s);
     lua_pushboolean(L, 1);

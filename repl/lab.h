@@ -47,5 +47,6 @@ int lab_cmd_diff(struct session *s, int argc, char **argv);
 int lab_cmd_plot(struct session *s, int argc, char **argv);
 int lab_cmd_whatif(struct session *s, int argc, char **argv);
 int lab_cmd_edition(struct session *s, int argc, char **argv);
+int lab_cmd_simulate(struct session *s, int argc, char **argv);
 
 #endif

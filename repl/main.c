@@ -18,6 +18,7 @@
 #include "lab.h"
 #include "lineedit.h"
 #include "options.h"
+#include "persist.h"
 #include "session.h"
 #include "ui.h"
 
@@ -54,11 +55,18 @@ int main(int argc, char **argv) {
     lineedit_install_sigint();
 
     int batch = opts.nchunks > 0 || opts.script;
-    int rc = lab_startup(&s, !batch || opts.interactive);
+    int interactive = !batch || opts.interactive;
+    int rc = lab_startup(&s, interactive);
     if (rc && batch) {
         session_close(&s);
         return 1;
     }
+    /* A person at a terminal gets the autosave, and after a crash the
+     * session back; piped input and scripts leave no state behind. */
+    s.autosave = interactive && isatty(STDIN_FILENO);
+    if (s.autosave && !opts.cohort && !opts.rules)
+        persist_recover(&s);
+    persist_autosave(&s);
     rc = 0;
     for (int i = 0; i < opts.nchunks && rc == 0; i++)
         rc = session_run_chunk(&s, opts.chunks[i], strlen(opts.chunks[i]), "=(command line)", 0);
@@ -69,6 +77,7 @@ int main(int argc, char **argv) {
         if (!full || ui_run(&s) != 0)
             rc = lineedit_run(&s);
     }
+    persist_close(&s);
     session_close(&s);
     fflush(stdout);
     return rc ? 1 : 0;

@@ -15,6 +15,7 @@
 #include "lab.h"
 #include "lcohort.h"
 #include "lrules.h"
+#include "persist.h"
 #include "luastate.h"
 #include "view.h"
 
@@ -104,6 +105,11 @@ int session_init(session *s, const tnm_options *opts, sink out, sink err, char *
 }
 
 void session_close(session *s) {
+    for (int i = 0; i < s->nrule_files; i++)
+        free(s->rule_files[i]);
+    s->nrule_files = 0;
+    free(s->last_saved);
+    s->last_saved = NULL;
     model_free(&s->model);
     if (s->L)
         lua_close(s->L);
@@ -269,8 +275,10 @@ static int looks_like_command(const char *line) {
 feed_status session_feed(session *s, char **pending, const char *line) {
     if (*pending == NULL) {
         int handled = commands_dispatch(s, line);
-        if (handled >= 0)
+        if (handled >= 0) {
+            persist_autosave(s);
             return handled == 0 ? FEED_DONE : FEED_ERROR;
+        }
         *pending = strdup(line);
     } else {
         size_t a = strlen(*pending), b = strlen(line);
@@ -305,5 +313,6 @@ feed_status session_feed(session *s, char **pending, const char *line) {
     free(*pending);
     *pending = NULL;
     tnm_interrupt_clear();
+    persist_autosave(s); /* Lua may have changed params through rules.set */
     return rc ? FEED_ERROR : FEED_DONE;
 }

@@ -32,6 +32,11 @@ typedef struct session {
     int pane_case;           /* full screen: lower right shows the case, not the plot */
     int plot_endpoint;       /* MODEL_OS or MODEL_PFS */
     int edition;             /* TNM edition for staging the cases: 8 or 9 */
+    char cohort_cmd[4096];   /* the command that recreates the cohort, "" if none */
+    char *rule_files[64];    /* rule files loaded by `load rules`, absolute paths */
+    int nrule_files;
+    int autosave;            /* keep $XDG_STATE_HOME/tnmlab/session.tnm up to date */
+    char *last_saved;        /* text of the last autosave, to skip identical writes */
 } session;
 
 /* Result of feeding one line to session_feed(). */

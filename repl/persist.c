@@ -1,0 +1,279 @@
+/* persist.c - session files and the autosave (see persist.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "persist.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "session.h"
+
+/* A growable text buffer. */
+typedef struct buf {
+    char *p;
+    size_t n, cap;
+} buf;
+
+static void add(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add(buf *b, const char *fmt, ...) {
+    va_list ap;
+    for (;;) {
+        size_t room = b->cap - b->n;
+        va_start(ap, fmt);
+        int k = vsnprintf(b->p ? b->p + b->n : NULL, room, fmt, ap);
+        va_end(ap);
+        if (k < 0)
+            return;
+        if ((size_t)k < room) {
+            b->n += (size_t)k;
+            return;
+        }
+        size_t cap = b->cap ? b->cap * 2 : 1024;
+        while (cap < b->n + (size_t)k + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (p == NULL)
+            return;
+        b->p = p;
+        b->cap = cap;
+    }
+}
+
+/* Quotes an argument for commands_split when it holds spaces or quotes. */
+static void add_arg(buf *b, const char *a) {
+    if (*a && strpbrk(a, " \t\"\\") == NULL) {
+        add(b, " %s", a);
+        return;
+    }
+    add(b, " \"");
+    for (; *a; a++)
+        add(b, "%s%c", (*a == '"' || *a == '\\') ? "\\" : "", *a);
+    add(b, "\"");
+}
+
+/* The state as commands.  The first line is the open/closed marker. */
+static void render(session *s, buf *b, int closed) {
+    model *m = &s->model;
+    add(b, "# tnmlab session: %s\n", closed ? "closed" : "open");
+    add(b, "# Replay with `restore FILE`; each line is a tnmlab command.\n");
+    for (int i = 0; i < s->nrule_files; i++) {
+        add(b, "load rules");
+        add_arg(b, s->rule_files[i]);
+        add(b, "\n");
+    }
+    if (s->cohort_cmd[0])
+        add(b, "%s\n", s->cohort_cmd);
+    else if (m->cohort)
+        add(b, "# the cohort was set from Lua and cannot be replayed\n");
+    /* Params that differ from their defaults, rule set by rule set. */
+    size_t nsets = rules_nsets(m->rules);
+    for (size_t i = 0; i < nsets; i++) {
+        const char *set = rules_set_name(m->rules, i);
+        int used = 0;
+        for (size_t k = 0; k < rules_nparams(m->rules, set); k++) {
+            rules_param_info p;
+            if (rules_param(m->rules, set, k, &p) != 0)
+                continue;
+            char val[256];
+            if (p.type == RULES_P_TEXT) {
+                if (p.text && p.text_def && strcmp(p.text, p.text_def) == 0)
+                    continue;
+                snprintf(val, sizeof val, "%s", p.text ? p.text : "");
+            } else {
+                if (p.value == p.def)
+                    continue;
+                if (p.type == RULES_P_BOOLEAN)
+                    snprintf(val, sizeof val, "%s", p.value != 0 ? "true" : "false");
+                else
+                    snprintf(val, sizeof val, "%.17g", p.value);
+            }
+            if (!used)
+                add(b, "use %s\n", set);
+            used = 1;
+            add(b, "set %s", p.name);
+            add_arg(b, val);
+            add(b, "\n");
+        }
+    }
+    if (m->set[0])
+        add(b, "use %s\n", m->set);
+    add(b, "edition %d\n", s->edition == 9 ? 9 : 8);
+    if (m->cohort && m->case_row > 0)
+        add(b, "case #%zu\n", m->case_row + 1);
+    add(b, "plot %s\n", s->plot_endpoint == MODEL_PFS ? "pfs" : "os");
+}
+
+static int write_atomic(const char *path, const char *data, size_t len, char *err,
+                        size_t errlen) {
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t done = 0;
+    while (done < len) {
+        ssize_t k = write(fd, data + done, len - done);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+            close(fd);
+            unlink(tmp);
+            return -1;
+        }
+        done += (size_t)k;
+    }
+    if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int persist_save(session *s, const char *path, int closed, char *err, size_t errlen) {
+    buf b = {0};
+    render(s, &b, closed);
+    if (b.p == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = write_atomic(path, b.p, b.n, err, errlen);
+    free(b.p);
+    return rc;
+}
+
+int persist_restore(session *s, const char *path, char *err, size_t errlen) {
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    long lineno = 0;
+    int failed = 0, saved = s->print_views;
+    s->print_views = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        const char *p = line + strspn(line, " \t");
+        if (*p == '\0' || *p == '#')
+            continue;
+        int rc = commands_dispatch(s, p);
+        if (rc != 0) {
+            sink_printf(&s->err, "%s:%ld: %s\n", path, lineno,
+                        rc < 0 ? "not a tnmlab command (session files hold commands only)"
+                               : "this line failed; the rest goes on");
+            failed++;
+        }
+    }
+    free(line);
+    fclose(f);
+    s->print_views = saved;
+    return failed;
+}
+
+static void autosave_path(char *out, size_t n) {
+    const char *state = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    if (state && *state)
+        snprintf(out, n, "%s/tnmlab/session.tnm", state);
+    else if (home && *home)
+        snprintf(out, n, "%s/.local/state/tnmlab/session.tnm", home);
+    else
+        out[0] = '\0';
+}
+
+void persist_autosave(session *s) {
+    if (!s->autosave)
+        return;
+    buf b = {0};
+    render(s, &b, 0);
+    if (b.p == NULL)
+        return;
+    if (s->last_saved == NULL || strcmp(s->last_saved, b.p) != 0) {
+        char path[4096], err[512];
+        autosave_path(path, sizeof path);
+        if (*path && write_atomic(path, b.p, b.n, err, sizeof err) == 0) {
+            free(s->last_saved);
+            s->last_saved = b.p;
+            return;
+        }
+    }
+    free(b.p);
+}
+
+int persist_recover(session *s) {
+    char path[4096], err[512];
+    autosave_path(path, sizeof path);
+    if (!*path)
+        return 0;
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    char first[128] = "";
+    if (fgets(first, sizeof first, f) == NULL)
+        first[0] = '\0';
+    fclose(f);
+    if (strncmp(first, "# tnmlab session: open", 22) != 0)
+        return 0;
+    sink_printf(&s->out, "The last session did not end cleanly; restoring it from %s\n", path);
+    if (persist_restore(s, path, err, sizeof err) < 0)
+        sink_printf(&s->err, "%s\n", err);
+    return 1;
+}
+
+void persist_close(session *s) {
+    if (!s->autosave)
+        return;
+    char path[4096], err[512];
+    autosave_path(path, sizeof path);
+    if (*path)
+        persist_save(s, path, 1, err, sizeof err);
+}
+
+int persist_cmd_save(session *s, int argc, char **argv) {
+    if (argc != 2) {
+        sink_printf(&s->err, "usage: save FILE\n");
+        return 1;
+    }
+    char err[512];
+    if (persist_save(s, argv[1], 1, err, sizeof err) != 0) {
+        sink_printf(&s->err, "save: %s\n", err);
+        return 1;
+    }
+    sink_printf(&s->out, "saved the session to %s\n", argv[1]);
+    return 0;
+}
+
+int persist_cmd_restore(session *s, int argc, char **argv) {
+    char path[4096], err[512];
+    if (argc == 2)
+        snprintf(path, sizeof path, "%s", argv[1]);
+    else if (argc == 1)
+        autosave_path(path, sizeof path);
+    else {
+        sink_printf(&s->err, "usage: restore [FILE]\n");
+        return 1;
+    }
+    int failed = persist_restore(s, path, err, sizeof err);
+    if (failed < 0) {
+        sink_printf(&s->err, "restore: %s\n", err);
+        return 1;
+    }
+    sink_printf(&s->out, "restored %s%s\n", path, failed ? " (some lines failed, see above)" : "");
+    return session_refresh(s) || failed ? 1 : 0;
+}
