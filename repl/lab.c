@@ -582,6 +582,7 @@ int lab_cmd_plot(session *s, int argc, char **argv) {
             return usage(s, "plot");
     }
     s->pane_case = 0;
+    s->model.focus = s->plot_endpoint;
     return 0;
 }
 

@@ -13,26 +13,30 @@ int layout_compute(int cols, int rows, layout *out) {
     layout l;
     l.cols = cols;
     l.rows = rows;
-    /* The log keeps about a quarter of the height (at least 6 rows): enough
-     * to read a result, while the outcome stays the main thing on screen. */
-    int log_h = rows / 4;
-    if (log_h < 6)
-        log_h = 6;
+    /* The log keeps a fifth of the height (at least 4 rows): enough to read
+     * a result, while the outcome stays the main thing on screen. */
+    int log_h = rows / 5;
+    if (log_h < 4)
+        log_h = 4;
     int body_y = 1, body_h = rows - 2 - log_h;
-    /* Rules on the left: about 40% of the width, between 32 and 60 columns. */
+    /* Rules on the left: about 40% of the width, between 34 and 60 columns;
+     * the right side keeps at least 46 for the compact outcome table. */
     int left_w = cols * 2 / 5;
-    if (left_w < 32)
-        left_w = 32;
+    if (left_w < 34)
+        left_w = 34;
     if (left_w > 60)
         left_w = 60;
     int right_w = cols - left_w;
-    /* Outcome table: 9 rows fit OS and PFS for two groups; the plot gets
-     * the rest of the height. */
-    int out_h = body_h * 2 / 5;
+    /* Outcome table: half the height, from 9 rows (one endpoint, two
+     * groups with their changes) to 16 (both endpoints); the plot gets the
+     * rest. */
+    int out_h = body_h / 2;
     if (out_h < 9)
         out_h = 9;
-    if (out_h > body_h - 6)
-        out_h = body_h - 6;
+    if (out_h > 16)
+        out_h = 16;
+    if (out_h > body_h - 8)
+        out_h = body_h - 8;
     l.pane[PANE_STATUS] = mk(0, 0, 1, cols);
     l.pane[PANE_RULES] = mk(body_y, 0, body_h, left_w);
     l.pane[PANE_OUTCOME] = mk(body_y, left_w, out_h, right_w);

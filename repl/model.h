@@ -79,6 +79,7 @@ typedef struct model {
     model_outcome cur, prev; /* prev: before the last change */
     double horizon;          /* RMST horizon, months (36) */
     size_t case_row;
+    int focus;               /* endpoint shown first: MODEL_OS or MODEL_PFS */
     unsigned long updates;   /* bumped each time the outcome is recomputed */
     /* Cached per cohort: time order of the observed OS/PFS columns. */
     surv_order *order[MODEL_NENDPOINTS];

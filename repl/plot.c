@@ -128,7 +128,7 @@ static void fmt_count(char *buf, size_t n, int v) {
 }
 
 int plot_render(const plot_spec *spec, int w, int h, plot_grid *out) {
-    if (w < 30 || h < 8 || spec->ncurves > PLOT_MAX_CURVES || !(spec->tmax > 0))
+    if (w < 30 || h < 6 || spec->ncurves > PLOT_MAX_CURVES || !(spec->tmax > 0))
         return -1;
     int nrisk = 0;
     size_t label_w = 4;
@@ -142,7 +142,7 @@ int plot_render(const plot_spec *spec, int w, int h, plot_grid *out) {
     if (label_w > 10)
         label_w = 10;
     int ph = h - 1 - 2 - nrisk; /* legend, axis + tick labels, at-risk rows */
-    if (ph < 3) {
+    if (ph < 4) { /* a small window: the curves matter more than the table */
         nrisk = 0;
         ph = h - 3;
     }

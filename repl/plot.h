@@ -52,7 +52,7 @@ int plot_nticks(const plot_spec *spec);
 /* Draws the plot into a new w x h grid: y axis 0-100% with labels, the
  * curves as step functions with censoring ticks, an x axis with tick
  * labels and the unit, and one number-at-risk row per curve that has
- * at_risk.  Returns 0, or -1 if w x h is too small (w < 30 or h < 8) or on
+ * at_risk.  Returns 0, or -1 if w x h is too small (w < 30 or h < 6) or on
  * ENOMEM.  The caller frees out->cells. */
 int plot_render(const plot_spec *spec, int w, int h, plot_grid *out);
 

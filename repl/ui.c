@@ -113,7 +113,10 @@ static void frame(ui *u, WINDOW *w, const char *title) {
     werase(w);
     box_set(w, WACS_VLINE, WACS_HLINE);
     wattron(w, A_BOLD | (u->colors ? COLOR_PAIR(PAIR_TITLE) : 0));
-    mvwprintw(w, 0, 2, " %s ", title);
+    char t[256];
+    int room = getmaxx(w) - 6; /* the title never runs into the corner */
+    snprintf(t, sizeof t, " %.*s ", room > 0 ? room : 0, title);
+    mvwaddstr(w, 0, 2, t);
     wattroff(w, A_BOLD | (u->colors ? COLOR_PAIR(PAIR_TITLE) : 0));
 }
 
@@ -262,8 +265,11 @@ static void draw_plot(ui *u) {
     int e = u->s->plot_endpoint;
     const model_endpoint *ep = &m->cur.ep[e], *pp = &m->prev.ep[e];
     char title[96];
-    snprintf(title, sizeof title, "Kaplan-Meier %s%s", e == MODEL_OS ? "overall survival" : "progression-free survival",
-             m->prev.valid ? "  (dim: before the last change)" : "");
+    int wide = getmaxx(w) > 70;
+    snprintf(title, sizeof title, "Kaplan-Meier %s%s",
+             e == MODEL_OS ? (wide ? "overall survival" : "OS")
+                           : (wide ? "progression-free survival" : "PFS"),
+             m->prev.valid ? (wide ? "  (dim: before the last change)" : " (dim: before)") : "");
     frame(u, w, title);
     if (!m->cur.valid || !ep->available || ep->fit == NULL) {
         put(w, 1, 2, m->cur.valid ? ep->message : "Curves appear once a cohort and a rule set are active.");

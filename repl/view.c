@@ -50,7 +50,6 @@ static const char *delta(double now, double before, int d, int have_prev, char *
 }
 
 void view_rules(const model *m, textlog *out, int width) {
-    (void)width;
     if (!m->set[0]) {
         line(out, TL_NOTE, "No rule set is active.");
         line(out, TL_NOTE, "load rules FILE, then use NAME.");
@@ -61,12 +60,23 @@ void view_rules(const model *m, textlog *out, int width) {
     if (doc && *doc) {
         char first[256];
         size_t k = strcspn(doc, "\n");
-        snprintf(first, sizeof first, "%.*s", (int)(k < 200 ? k : 200), doc);
+        int room = width > 8 ? width : 200;
+        if (k > (size_t)room) /* a narrow pane: cut at a word, mark the cut */
+            for (k = (size_t)room - 1; k > 0 && doc[k] != ' '; k--)
+                ;
+        snprintf(first, sizeof first, "%.*s%s", (int)(k < 200 ? k : 200), doc,
+                 k < strcspn(doc, "\n") ? " ..." : "");
         line(out, TL_NOTE, "%s", first);
     }
     size_t np = rules_nparams(m->rules, m->set);
     if (np)
         line(out, TL_NORMAL, "Params:");
+    int pw = 4; /* names padded to the longest */
+    for (size_t i = 0; i < np; i++) {
+        rules_param_info p;
+        if (rules_param(m->rules, m->set, i, &p) == 0 && (int)strlen(p.name) > pw)
+            pw = (int)strlen(p.name);
+    }
     for (size_t i = 0; i < np; i++) {
         rules_param_info p;
         if (rules_param(m->rules, m->set, i, &p) != 0)
@@ -87,9 +97,9 @@ void view_rules(const model *m, textlog *out, int width) {
             changed = p.value != p.def;
         }
         if (changed)
-            line(out, TL_INPUT, " * %-16s = %-6s (default %s)", p.name, val, def);
+            line(out, TL_INPUT, " * %-*s = %s (default %s)", pw, p.name, val, def);
         else
-            line(out, TL_NORMAL, "   %-16s = %s", p.name, val);
+            line(out, TL_NORMAL, "   %-*s = %s", pw, p.name, val);
     }
     for (size_t i = 0;; i++) {
         const char *w = rules_set_warning(m->rules, m->set, i);
@@ -106,24 +116,29 @@ void view_attrition(const model *m, textlog *out, int width) {
         return;
     }
     int have_prev = p->valid && strcmp(p->set, o->set) == 0 && p->nsteps == o->nsteps;
-    int nw = width - 28;
-    if (nw < 10)
-        nw = 10;
+    /* Names get what the numbers leave: 22 columns of numbers when narrow. */
+    int narrow = width < 40;
+    int nw = width - (narrow ? 23 : 28);
+    if (nw < 8)
+        nw = 8;
     if (nw > 28)
         nw = 28;
-    line(out, TL_NORMAL, "%-*s %7s %6s %5s %5s", nw, "step", "left", "out", "unk", "chg");
-    line(out, TL_NORMAL, "%-*.*s %7zu", nw, nw, "cohort", o->n);
+    if (narrow)
+        line(out, TL_NORMAL, "%-*s %6s %5s %4s %4s", nw, "step", "left", "out", "unk", "chg");
+    else
+        line(out, TL_NORMAL, "%-*s %7s %6s %5s %5s", nw, "step", "left", "out", "unk", "chg");
+    line(out, TL_NORMAL, narrow ? "%-*.*s %6zu" : "%-*.*s %7zu", nw, nw, "cohort", o->n);
     for (size_t k = 0; k < o->nsteps; k++) {
         const rules_step *s = &o->steps[k];
         char d[32];
         delta((double)s->after, have_prev ? (double)p->steps[k].after : NAN, 0, have_prev, d,
               sizeof d);
-        line(out, TL_NORMAL, "%-*.*s %7zu %6zu %5zu %5s", nw, nw, s->name, s->after, s->fail,
-             s->unknown, d);
+        line(out, TL_NORMAL, narrow ? "%-*.*s %6zu %5zu %4zu %4s" : "%-*.*s %7zu %6zu %5zu %5s", nw,
+             nw, s->name, s->after, s->fail, s->unknown, d);
     }
 }
 
-static void endpoint_lines(const model *m, int e, textlog *out) {
+static void endpoint_lines(const model *m, int e, textlog *out, int compact) {
     const model_endpoint *ep = &m->cur.ep[e];
     const model_endpoint *pp = &m->prev.ep[e];
     int have_prev = m->prev.valid && pp->available && pp->ngroups == ep->ngroups;
@@ -132,8 +147,12 @@ static void endpoint_lines(const model *m, int e, textlog *out) {
              ep->message[0] ? ep->message : "not available");
         return;
     }
-    line(out, TL_INPUT, "%-4s %-12s %6s %6s  %-17s %6s %6s %6s", ep->name, "", "N", "events",
-         "median (95% CI)", "1y", "2y", "3y");
+    if (compact)
+        line(out, TL_INPUT, "%-8s%5s %-16s%4s%4s%4s", ep->name, "N", "median (95% CI)", "1y",
+             "2y", "3y");
+    else
+        line(out, TL_INPUT, "%-4s %-12s %6s %6s  %-17s %6s %6s %6s", ep->name, "", "N",
+             "events", "median (95% CI)", "1y", "2y", "3y");
     for (int g = 0; g < ep->ngroups; g++) {
         const model_group *gr = &ep->g[g];
         char med[24], lo[24], hi[24], ci[96], s[3][24];
@@ -145,18 +164,28 @@ static void endpoint_lines(const model *m, int e, textlog *out) {
             if (isnan(gr->surv[k]))
                 snprintf(s[k], sizeof s[k], "-");
             else
-                snprintf(s[k], sizeof s[k], "%.1f%%", 100 * gr->surv[k]);
+                snprintf(s[k], sizeof s[k], compact ? "%.0f%%" : "%.1f%%", 100 * gr->surv[k]);
         }
-        line(out, TL_NORMAL, "     %-12.12s %6zu %6zu  %-17s %6s %6s %6s", gr->label, gr->n,
-             gr->events, ci, s[0], s[1], s[2]);
+        if (compact)
+            line(out, TL_NORMAL, "%-8.8s%5zu %-16s%4s%4s%4s", gr->label, gr->n, ci, s[0], s[1],
+                 s[2]);
+        else
+            line(out, TL_NORMAL, "     %-12.12s %6zu %6zu  %-17s %6s %6s %6s", gr->label, gr->n,
+                 gr->events, ci, s[0], s[1], s[2]);
         if (have_prev) {
             const model_group *pg = &pp->g[g];
             char dn[16], dm[16], ds[3][16];
             delta((double)gr->n, (double)pg->n, 0, 1, dn, sizeof dn);
             delta(gr->median, pg->median, 1, 1, dm, sizeof dm);
             for (int k = 0; k < MODEL_NTIMES; k++)
-                delta(100 * gr->surv[k], 100 * pg->surv[k], 1, 1, ds[k], sizeof ds[k]);
-            if (dn[0] || dm[0] || ds[0][0] || ds[1][0] || ds[2][0])
+                delta(100 * gr->surv[k], 100 * pg->surv[k], compact ? 0 : 1, 1, ds[k],
+                      sizeof ds[k]);
+            if (!(dn[0] || dm[0] || ds[0][0] || ds[1][0] || ds[2][0]))
+                continue;
+            if (compact)
+                line(out, TL_NOTE, "%-8s%5s %-16s%4s%4s%4s", " change", dn, dm, ds[0], ds[1],
+                     ds[2]);
+            else
                 line(out, TL_NOTE, "     %-12s %6s %6s  %-17s %6s %6s %6s", "  change", dn, "",
                      dm, ds[0], ds[1], ds[2]);
         }
@@ -165,26 +194,35 @@ static void endpoint_lines(const model *m, int e, textlog *out) {
     if (!isnan(ep->p))
         surv_format_p(ep->p, 4, pbuf, sizeof pbuf);
     if (!isnan(ep->hr))
-        snprintf(hr, sizeof hr, "   HR %.2f (%.2f-%.2f)", ep->hr, ep->hr_lower, ep->hr_upper);
+        snprintf(hr, sizeof hr, compact ? "  HR %.2f (%.2f-%.2f)" : "   HR %.2f (%.2f-%.2f)",
+                 ep->hr, ep->hr_lower, ep->hr_upper);
     view_num(ep->followup, 1, "NA", fu, sizeof fu);
-    line(out, TL_NORMAL, "     log-rank p %s%s%s   follow-up %s mo", pbuf[0] == '<' ? "" : "= ",
-         pbuf[0] ? pbuf : "NA", hr, fu);
+    if (compact)
+        line(out, TL_NORMAL, "p %s%s%s  f/u %s", pbuf[0] == '<' ? "" : "= ", pbuf[0] ? pbuf : "NA",
+             hr, fu);
+    else
+        line(out, TL_NORMAL, "     log-rank p %s%s%s   follow-up %s mo",
+             pbuf[0] == '<' ? "" : "= ", pbuf[0] ? pbuf : "NA", hr, fu);
     if (ep->n_dropped)
         line(out, TL_NOTE, "     %zu patients without %s time/event%s left out", ep->n_dropped,
              ep->name, isnan(m->cur.landmark) ? "" : " or before the landmark");
 }
 
 void view_outcome(const model *m, textlog *out, int width) {
-    (void)width;
+    int compact = width < 72;
     if (m->cohort == NULL) {
         line(out, TL_NOTE, "No cohort is loaded (load cohort FILE, or simulate).");
         return;
     }
     const model_outcome *o = &m->cur;
-    line(out, TL_NORMAL, "%s: %zu patients, %s%s", m->cohort_name, cohort_nrows(m->cohort),
-         m->simulated ? "simulated (outcomes follow the assigned arm)"
-                      : "observational: selection only",
-         strcmp(m->time_unit, "months") ? " (times converted from days)" : "");
+    if (compact)
+        line(out, TL_NORMAL, "%s", m->simulated ? "simulated: outcomes follow the arm"
+                                                : "observational: selection only");
+    else
+        line(out, TL_NORMAL, "%s: %zu patients, %s%s", m->cohort_name, cohort_nrows(m->cohort),
+             m->simulated ? "simulated (outcomes follow the assigned arm)"
+                          : "observational: selection only",
+             strcmp(m->time_unit, "months") ? " (times converted from days)" : "");
     if (!o->valid) {
         line(out, TL_NOTE, "No rule set is active: use NAME (type `rules` for the list).");
         return;
@@ -197,15 +235,18 @@ void view_outcome(const model *m, textlog *out, int width) {
         size_t len = strlen(arms);
         snprintf(arms + len, sizeof arms - len, "  %s %zu", o->arm_name[a], o->arm_count[a]);
     }
-    line(out, TL_INPUT, "selected %zu of %zu (%.1f%%)%s%s%s   arms:%s", o->nselected, o->n,
+    line(out, TL_INPUT, "selected %zu of %zu (%.1f%%)%s%s%s%s%s", o->nselected, o->n,
          o->n ? 100.0 * (double)o->nselected / (double)o->n : 0.0, d[0] ? " [" : "", d,
-         d[0] ? "]" : "", arms);
+         d[0] ? "]" : "", compact ? "" : "   arms:", compact ? "" : arms);
     if (!isnan(o->landmark))
         line(out, TL_NOTE, "landmark at %g months: outcomes counted from there", o->landmark);
     if (o->warning[0])
         line(out, TL_ERROR, "warning: %s", o->warning);
-    for (int e = 0; e < MODEL_NENDPOINTS; e++)
-        endpoint_lines(m, e, out);
+    /* The endpoint in focus (the one plotted) comes first. */
+    for (int k = 0; k < MODEL_NENDPOINTS; k++)
+        endpoint_lines(m, (m->focus + k) % MODEL_NENDPOINTS, out, compact);
+    if (compact)
+        return;
     line(out, TL_NOTE, "times in months; 1y = 12 months; [..] and change rows: against version %d",
          m->prev.valid ? m->prev.version : o->version);
 }

@@ -93,7 +93,7 @@ static void too_small__refused(void **state) {
     plot_spec sp = {&cu, 1, 36, 12, "months", 0};
     plot_grid g;
     assert_int_equal(plot_render(&sp, 29, 10, &g), -1);
-    assert_int_equal(plot_render(&sp, 40, 7, &g), -1);
+    assert_int_equal(plot_render(&sp, 40, 5, &g), -1);
     sp.tmax = 0;
     assert_int_equal(plot_render(&sp, 40, 10, &g), -1);
 }
