@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "compare.h"
 #include "lab.h"
 #include "persist.h"
 #include "session.h"
@@ -42,6 +43,8 @@ const cmd_entry commands_table[] = {
      "re-stage and re-select the current patient with changed values (cohort untouched)",
      lab_cmd_whatif},
     {"edition", "8|9", "stage cases with the TNM 8th or 9th edition", lab_cmd_edition},
+    {"compare", "RULESET_A RULESET_B",
+     "two rule sets side by side: each selection, only A, both, only B", compare_cmd},
     {"diff", "", "patients whose selection or arm changed since the previous version",
      lab_cmd_diff},
     {"plot", "[os|pfs]", "show the Kaplan-Meier plot (of OS or PFS)", lab_cmd_plot},

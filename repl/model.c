@@ -542,3 +542,63 @@ int model_update(model *m, char *err, size_t errlen) {
     m->updates++;
     return 0;
 }
+
+int model_group_outcome(model *m, int e, rules_eval *ev, const uint8_t *mask, const char *label,
+                        model_group *out, char *err, size_t errlen) {
+    memset(out, 0, sizeof *out);
+    snprintf(out->label, sizeof out->label, "%s", label);
+    out->median = out->median_lower = out->median_upper = NAN;
+    for (int k = 0; k < MODEL_NTIMES; k++)
+        out->surv[k] = out->lower[k] = out->upper[k] = NAN;
+    out->rmst = out->rmst_se = NAN;
+    size_t n = cohort_nrows(m->cohort);
+    double L = rules_eval_landmark(ev);
+    double *t = m->obs_time[e], *evt = m->obs_event[e], *tbuf = NULL, *ebuf = NULL;
+    const surv_order *order = m->order[e];
+    uint8_t *use = malloc(n + 1);
+    int rc = -1;
+    if (use == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (m->simulated) {
+        model_outcome o;
+        memset(&o, 0, sizeof o);
+        o.narms = rules_eval_narms(ev);
+        if (o.narms > MODEL_MAX_GROUPS)
+            o.narms = MODEL_MAX_GROUPS;
+        for (size_t a = 0; a < o.narms; a++)
+            snprintf(o.arm_name[a], sizeof o.arm_name[a], "%s", rules_eval_arm_name(ev, a));
+        tbuf = malloc(n * sizeof(double) + 1);
+        ebuf = malloc(n * sizeof(double) + 1);
+        if (!tbuf || !ebuf) {
+            snprintf(err, errlen, "out of memory");
+            goto done;
+        }
+        simulated_observed(m, e, rules_eval_arms(ev), tbuf, ebuf, &o);
+        t = tbuf;
+        evt = ebuf;
+        order = NULL;
+    }
+    if (t == NULL) {
+        snprintf(err, errlen, "no %s/%s columns", ep_time[e], ep_event[e]);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        use[i] = mask[i] && (isnan(L) || t[i] >= L);
+    surv_input in = {.nrows = n, .time = t, .order = order, .event_num = evt, .mask = use,
+                     .ngroups = 1};
+    km_options ko = {.conf_type = SURV_CONF_LOG, .conf_level = 0.95};
+    km_fit *fit = NULL;
+    if (km_compute(&in, &ko, &fit, err, errlen) != 0)
+        goto done;
+    if (fit->nstrata == 1)
+        fill_group(m, &fit->strata[0], L, out);
+    km_fit_free(fit);
+    rc = 0;
+done:
+    free(use);
+    free(tbuf);
+    free(ebuf);
+    return rc;
+}

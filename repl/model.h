@@ -120,6 +120,13 @@ int model_reset_param(model *m, const char *name, char *err, size_t errlen);
  * (also when nothing had to be done), or -1 with err. */
 int model_update(model *m, char *err, size_t errlen);
 
+/* Kaplan-Meier summary (N, events, median, 1/2/3 years) of endpoint e for
+ * the rows where mask is non-zero, under the arm assignment and landmark of
+ * the evaluation ev (which must be run).  For comparisons between rule sets
+ * whose selections overlap.  Returns 0, or -1 with err filled. */
+int model_group_outcome(model *m, int e, rules_eval *ev, const uint8_t *mask, const char *label,
+                        model_group *out, char *err, size_t errlen);
+
 /* Frees an outcome's contents. */
 void model_outcome_clear(model_outcome *o);
 

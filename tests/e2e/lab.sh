@@ -47,4 +47,18 @@ check_eq "attrition after the failed loads: the cohort is kept" "1" \
 check_has "case shows the record" "patient #1 (row 1 of 228)" "$out"
 check_has "explain names the criterion and the values" "FAIL     sex              sex == sex_code  [sex = 1, sex_code = 2]" "$out"
 check_has "whatif re-selects without touching the cohort" "not selected -> selected, arm other -> chosen" "$out"
+
+# compare: R's figures from tests/fixtures/lab/compare_reference.R (months).
+out=$(printf '%s\n' \
+    "load cohort $data days os_time=time os_event=status" \
+    "load rules $rules" \
+    "load rules $top_srcdir/tests/fixtures/lab/older.lua" \
+    "compare by_sex older" | "$TNMLAB" --plain 2>&1)
+check_has "compare counts the overlap" "selected by by_sex: 90; by older: 100; by both: 33; only by_sex: 57; only older: 67" "$out"
+check_eq "compare: women as R" "1" "$(printf '%s\n' "$out" | grep -cE '^  by_sex +90 +53  14.0 \(11.4-18.1\)')"
+check_eq "compare: 65 and over as R" "1" "$(printf '%s\n' "$out" | grep -cE '^  older +100 +79  9.5 \(7.9-11.6\)')"
+check_eq "compare: only A as R" "1" "$(printf '%s\n' "$out" | grep -cE '^  only by_sex +57 +30  12.2 \(11.2-24.0\)')"
+check_eq "compare: both as R" "1" "$(printf '%s\n' "$out" | grep -cE '^  both \(by_sex arms\) +33 +23  14.0 \(10.2-21.5\)')"
+check_eq "compare: only B as R" "1" "$(printf '%s\n' "$out" | grep -cE '^  only older +67 +56  8.8 \(6.8-10.1\)')"
+check_has "no test between overlapping selections" "No test between by_sex and older: they share 33 patients." "$out"
 finish

@@ -1,0 +1,110 @@
+/* compare.c - two rule sets side by side on the same cohort.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Two rule sets select overlapping patients, so no test is run between
+ * them as if they were independent groups: the comparison shows each
+ * selection, and the patients only in A, in both, and only in B.
+ */
+#include "compare.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "session.h"
+#include "view.h"
+
+static void group_line(session *s, const model_group *g, int lw) {
+    char med[24], lo[24], hi[24], ci[80], sv[MODEL_NTIMES][16];
+    view_num(g->median, 1, "n.r.", med, sizeof med);
+    view_num(g->median_lower, 1, "NA", lo, sizeof lo);
+    view_num(g->median_upper, 1, "NA", hi, sizeof hi);
+    snprintf(ci, sizeof ci, "%s (%s-%s)", med, lo, hi);
+    for (int k = 0; k < MODEL_NTIMES; k++) {
+        if (isnan(g->surv[k]))
+            snprintf(sv[k], sizeof sv[k], "-");
+        else
+            snprintf(sv[k], sizeof sv[k], "%.1f%%", 100 * g->surv[k]);
+    }
+    sink_printf(&s->out, "  %-*.*s %6zu %6zu  %-17s %6s %6s %6s\n", lw, lw, g->label, g->n,
+                g->events, ci, sv[0], sv[1], sv[2]);
+}
+
+int compare_cmd(session *s, int argc, char **argv) {
+    if (argc != 3) {
+        sink_printf(&s->err, "usage: compare RULESET_A RULESET_B\n");
+        return 1;
+    }
+    model *m = &s->model;
+    if (m->cohort == NULL) {
+        sink_printf(&s->err, "compare: no cohort is loaded\n");
+        return 1;
+    }
+    char err[1024];
+    rules_eval *ev[2] = {NULL, NULL};
+    uint8_t *mask = NULL;
+    int rc = 1;
+    for (int k = 0; k < 2; k++) {
+        ev[k] = rules_eval_new(m->rules, argv[1 + k], m->cohort, err, sizeof err);
+        if (ev[k] == NULL || rules_eval_run(ev[k], 0, err, sizeof err) != 0) {
+            sink_printf(&s->err, "compare: %s\n", err);
+            goto done;
+        }
+    }
+    size_t n = cohort_nrows(m->cohort);
+    const uint8_t *a = rules_eval_selected(ev[0]), *b = rules_eval_selected(ev[1]);
+    size_t only_a = 0, only_b = 0, both = 0;
+    for (size_t i = 0; i < n; i++) {
+        int sa = a[i] == EXPR_TRUE, sb = b[i] == EXPR_TRUE;
+        only_a += sa && !sb;
+        only_b += sb && !sa;
+        both += sa && sb;
+    }
+    sink_printf(&s->out, "%s vs %s on %s (%zu patients):\n", argv[1], argv[2], m->cohort_name, n);
+    sink_printf(&s->out, "  selected by %s: %zu; by %s: %zu; by both: %zu; only %s: %zu; only %s: %zu\n",
+                argv[1], only_a + both, argv[2], only_b + both, both, argv[1], only_a, argv[2],
+                only_b);
+    mask = malloc(n + 1);
+    if (mask == NULL)
+        goto done;
+    size_t la = strlen(argv[1]), lb = strlen(argv[2]);
+    int lw = (int)((la > lb ? la : lb) + 12); /* "both (A arms)" */
+    if (lw > 60)
+        lw = 60;
+    for (int e = 0; e < MODEL_NENDPOINTS; e++) {
+        sink_printf(&s->out, "  %-*s %6s %6s  %-17s %6s %6s %6s\n", lw, e == MODEL_OS ? "OS" : "PFS",
+                    "N", "events", "median (95% CI)", "1y", "2y", "3y");
+        /* Each selection under its own rules; the parts under the rules
+         * that select them (the overlap under A's). */
+        struct {
+            int which; /* 0: A, 1: B */
+            int part;  /* 0: all selected, 1: only this one, 2: both */
+            const char *prefix, *suffix;
+        } rows[] = {{0, 0, "", ""}, {1, 0, "", ""}, {0, 1, "only ", ""},
+                    {0, 2, "both (", " arms)"}, {1, 1, "only ", ""}};
+        for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+            int w = rows[r].which;
+            for (size_t i = 0; i < n; i++) {
+                int sa = a[i] == EXPR_TRUE, sb = b[i] == EXPR_TRUE;
+                int self = w == 0 ? sa : sb, other = w == 0 ? sb : sa;
+                mask[i] = rows[r].part == 0 ? self : rows[r].part == 1 ? self && !other : sa && sb;
+            }
+            char label[96];
+            snprintf(label, sizeof label, "%s%s%s", rows[r].prefix, argv[1 + w], rows[r].suffix);
+            model_group g;
+            if (model_group_outcome(m, e, ev[w], mask, label, &g, err, sizeof err) != 0) {
+                sink_printf(&s->out, "  %s: %s\n", label, err);
+                break;
+            }
+            group_line(s, &g, lw);
+        }
+    }
+    sink_printf(&s->out, "  No test between %s and %s: they share %zu patients.\n", argv[1],
+                argv[2], both);
+    rc = 0;
+done:
+    free(mask);
+    rules_eval_free(ev[0]);
+    rules_eval_free(ev[1]);
+    return rc;
+}
