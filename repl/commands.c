@@ -7,6 +7,7 @@
 
 #include "compare.h"
 #include "lab.h"
+#include "lesson.h"
 #include "persist.h"
 #include "session.h"
 
@@ -45,9 +46,13 @@ const cmd_entry commands_table[] = {
     {"edition", "8|9", "stage cases with the TNM 8th or 9th edition", lab_cmd_edition},
     {"compare", "RULESET_A RULESET_B",
      "two rule sets side by side: each selection, only A, both, only B", compare_cmd},
+    {"split", "", "selection vs treatment: selected under each arm, not selected (simulated)",
+     split_cmd},
     {"diff", "", "patients whose selection or arm changed since the previous version",
      lab_cmd_diff},
     {"plot", "[os|pfs]", "show the Kaplan-Meier plot (of OS or PFS)", lab_cmd_plot},
+    {"lesson", "[NAME | next | prev | again | stop]", "step through a teaching lesson",
+     lesson_cmd},
     {"save", "FILE", "save the session (rules, params, cohort source) as commands",
      persist_cmd_save},
     {"restore", "[FILE]", "replay a saved session (default: the autosave)", persist_cmd_restore},

@@ -92,7 +92,7 @@ int compare_cmd(session *s, int argc, char **argv) {
             char label[96];
             snprintf(label, sizeof label, "%s%s%s", rows[r].prefix, argv[1 + w], rows[r].suffix);
             model_group g;
-            if (model_group_outcome(m, e, ev[w], mask, label, &g, err, sizeof err) != 0) {
+            if (model_group_outcome(m, e, ev[w], mask, NULL, label, &g, err, sizeof err) != 0) {
                 sink_printf(&s->out, "  %s: %s\n", label, err);
                 break;
             }
@@ -106,5 +106,74 @@ done:
     free(mask);
     rules_eval_free(ev[0]);
     rules_eval_free(ev[1]);
+    return rc;
+}
+
+int split_cmd(session *s, int argc, char **argv) {
+    (void)argv;
+    if (argc != 1) {
+        sink_printf(&s->err, "usage: split\n");
+        return 1;
+    }
+    model *m = &s->model;
+    if (session_refresh(s) != 0)
+        return 1;
+    if (m->cohort == NULL || m->ev == NULL) {
+        sink_printf(&s->err, "split: needs a cohort and an active rule set\n");
+        return 1;
+    }
+    if (!m->simulated) {
+        sink_printf(&s->err, "split: needs a simulated cohort: a real cohort has one outcome per "
+                             "patient, not one per arm (try: simulate stage_iv 2000)\n");
+        return 1;
+    }
+    size_t n = cohort_nrows(m->cohort), narms = rules_eval_narms(m->ev);
+    if (narms < 2) {
+        sink_printf(&s->err, "split: the rule set assigns fewer than two arms\n");
+        return 1;
+    }
+    /* The first arm is the intensive one (radical), the last the default. */
+    const char *treat = rules_eval_arm_name(m->ev, 0), *ctrl = rules_eval_arm_name(m->ev, narms - 1);
+    const uint8_t *sel = rules_eval_selected(m->ev);
+    uint8_t *in = malloc(n + 1), *out = malloc(n + 1);
+    if (!in || !out) {
+        free(in);
+        free(out);
+        return 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        in[i] = sel[i] == EXPR_TRUE;
+        out[i] = !in[i];
+    }
+    sink_printf(&s->out, "%s on %s: where does the selected patients' better survival come from?\n",
+                m->set, m->cohort_name);
+    char err[512];
+    int rc = 0;
+    for (int e = 0; e < MODEL_NENDPOINTS && rc == 0; e++) {
+        model_group g[3];
+        char l0[96], l1[96], l2[96];
+        snprintf(l0, sizeof l0, "selected, %s", treat);
+        snprintf(l1, sizeof l1, "selected, %s", ctrl);
+        snprintf(l2, sizeof l2, "not selected, %s", ctrl);
+        if (model_group_outcome(m, e, m->ev, in, treat, l0, &g[0], err, sizeof err) ||
+            model_group_outcome(m, e, m->ev, in, ctrl, l1, &g[1], err, sizeof err) ||
+            model_group_outcome(m, e, m->ev, out, ctrl, l2, &g[2], err, sizeof err)) {
+            sink_printf(&s->err, "split: %s\n", err);
+            rc = 1;
+            break;
+        }
+        sink_printf(&s->out, "  %-26s %6s %6s  %-17s %6s %6s %6s\n", e == MODEL_OS ? "OS" : "PFS",
+                    "N", "events", "median (95% CI)", "1y", "2y", "3y");
+        for (int k = 0; k < 3; k++)
+            group_line(s, &g[k], 26);
+        sink_printf(&s->out, "  treatment (same patients, %s vs %s): median %+.1f months\n", treat,
+                    ctrl, g[0].median - g[1].median);
+        sink_printf(&s->out, "  selection (both %s, selected vs not):  median %+.1f months\n", ctrl,
+                    g[1].median - g[2].median);
+    }
+    sink_printf(&s->out, "  Each simulated patient has an outcome under each arm, so the split is "
+                         "a property of the simulation model, not of the trials.\n");
+    free(in);
+    free(out);
     return rc;
 }

@@ -10,4 +10,10 @@ struct session;
  * events, median with CI, 1/2/3-year survival).  Returns 0 or 1. */
 int compare_cmd(struct session *s, int argc, char **argv);
 
+/* For a simulated cohort and the active rule set: the selected patients
+ * under the first arm (radical) and under the last (systemic), and the
+ * patients not selected under the last, so that a teacher can separate the
+ * effect of selection from the effect of treatment.  Returns 0 or 1. */
+int split_cmd(struct session *s, int argc, char **argv);
+
 #endif

@@ -1,6 +1,7 @@
 /* export_prov.c - provenance of exported files: versions, params, SHA-256
  * of the rule files and of the cohort (see export.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L /* gmtime_r */
 #include "config.h"
 
 #include "export.h"

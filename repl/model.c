@@ -543,8 +543,8 @@ int model_update(model *m, char *err, size_t errlen) {
     return 0;
 }
 
-int model_group_outcome(model *m, int e, rules_eval *ev, const uint8_t *mask, const char *label,
-                        model_group *out, char *err, size_t errlen) {
+int model_group_outcome(model *m, int e, rules_eval *ev, const uint8_t *mask, const char *arm,
+                        const char *label, model_group *out, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     snprintf(out->label, sizeof out->label, "%s", label);
     out->median = out->median_lower = out->median_upper = NAN;
@@ -561,7 +561,27 @@ int model_group_outcome(model *m, int e, rules_eval *ev, const uint8_t *mask, co
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (m->simulated) {
+    if (m->simulated && arm) {
+        /* Everybody's potential outcome under one arm. */
+        char tn[128], en[128];
+        snprintf(tn, sizeof tn, "%s@%s", ep_time[e], arm);
+        snprintf(en, sizeof en, "%s@%s", ep_event[e], arm);
+        const cohort_column *tc = cohort_find(m->cohort, tn), *ec = cohort_find(m->cohort, en);
+        if (!tc || !ec || tc->type != COHORT_NUM || ec->type != COHORT_NUM) {
+            snprintf(err, errlen, "no potential outcomes %s/%s in this cohort", tn, en);
+            goto done;
+        }
+        tbuf = malloc(n * sizeof(double) + 1);
+        if (tbuf == NULL) {
+            snprintf(err, errlen, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++)
+            tbuf[i] = tc->v.num[i] * m->to_months;
+        t = tbuf;
+        evt = ec->v.num;
+        order = NULL;
+    } else if (m->simulated) {
         model_outcome o;
         memset(&o, 0, sizeof o);
         o.narms = rules_eval_narms(ev);

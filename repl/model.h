@@ -121,11 +121,14 @@ int model_reset_param(model *m, const char *name, char *err, size_t errlen);
 int model_update(model *m, char *err, size_t errlen);
 
 /* Kaplan-Meier summary (N, events, median, 1/2/3 years) of endpoint e for
- * the rows where mask is non-zero, under the arm assignment and landmark of
- * the evaluation ev (which must be run).  For comparisons between rule sets
- * whose selections overlap.  Returns 0, or -1 with err filled. */
-int model_group_outcome(model *m, int e, rules_eval *ev, const uint8_t *mask, const char *label,
-                        model_group *out, char *err, size_t errlen);
+ * the rows where mask is non-zero, under the landmark of the evaluation ev
+ * (which must be run) and under its arm assignment, or, on a simulated
+ * cohort, under the potential outcomes of `arm` when arm is not NULL.  For
+ * comparisons between overlapping selections and for separating selection
+ * from treatment.  Rows without an outcome (e.g. no radical outcome when
+ * sites are untreatable) are left out.  Returns 0, or -1 with err. */
+int model_group_outcome(model *m, int e, rules_eval *ev, const uint8_t *mask, const char *arm,
+                        const char *label, model_group *out, char *err, size_t errlen);
 
 /* Frees an outcome's contents. */
 void model_outcome_clear(model_outcome *o);

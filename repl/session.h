@@ -37,6 +37,9 @@ typedef struct session {
     int nrule_files;
     int autosave;            /* keep $XDG_STATE_HOME/tnmlab/session.tnm up to date */
     char *last_saved;        /* text of the last autosave, to skip identical writes */
+    int lesson_ref;          /* registry ref of the running lesson, LUA_NOREF if none */
+    int lesson_step;         /* 1-based step shown last */
+    char lesson_name[64];
 } session;
 
 /* Result of feeding one line to session_feed(). */

@@ -30,6 +30,7 @@
 #include "commands.h"
 #include "interrupt.h"
 #include "lab.h"
+#include "lesson.h"
 #include "layout.h"
 #include "lineedit.h"
 #include "plot.h"
@@ -144,12 +145,14 @@ static void draw_status(ui *u) {
     staging += lua_istable(L, -1);
     lua_pop(L, 2);
     model *m = &u->s->model;
-    char line[512];
-    snprintf(line, sizeof line, " tnmlab | %s%s | rules: %s v%d | %s | help, PgUp/PgDn, Ctrl-D",
+    char line[1024], les[128];
+    lesson_status(u->s, les, sizeof les);
+    snprintf(line, sizeof line, " tnmlab | %s%s | rules: %s v%d | %s%s%s | help, PgUp/PgDn, Ctrl-D",
              m->cohort ? m->cohort_name : "no cohort",
              m->cohort ? (m->simulated ? " (simulated)" : " (observational)") : "",
              m->set[0] ? m->set : "none", rules_version(m->rules),
-             staging == 2 ? "TNM 8+9" : staging ? "TNM partial" : "no staging");
+             u->s->edition == 9 ? "TNM 9" : "TNM 8", les[0] ? " | " : "", les);
+    (void)staging;
     put(w, 0, 0, line);
 }
 

@@ -1,0 +1,499 @@
+/* export.c - atomic files and the outcome / attrition tables as CSV,
+ * Markdown and JSON (see export.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L
+#include "export.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "survival_data.h"
+
+export_format export_format_of(const char *path) {
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    if (dot == NULL || (slash && dot < slash))
+        return EXPORT_UNKNOWN;
+    char ext[16];
+    size_t n = strlen(dot + 1);
+    if (n == 0 || n >= sizeof ext)
+        return EXPORT_UNKNOWN;
+    for (size_t i = 0; i <= n; i++)
+        ext[i] = (char)tolower((unsigned char)dot[1 + i]);
+    if (!strcmp(ext, "csv"))
+        return EXPORT_CSV;
+    if (!strcmp(ext, "md") || !strcmp(ext, "markdown"))
+        return EXPORT_MD;
+    if (!strcmp(ext, "json"))
+        return EXPORT_JSON;
+    if (!strcmp(ext, "svg"))
+        return EXPORT_SVG;
+    return EXPORT_UNKNOWN;
+}
+
+/* ---- atomic files */
+
+int export_file_open(export_file *x, const char *path, char *err, size_t errlen) {
+    memset(x, 0, sizeof *x);
+    if (path == NULL || *path == '\0') {
+        snprintf(err, errlen, "no output file named");
+        return -1;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "cannot write %s: it is a folder", path);
+        return -1;
+    }
+    if (snprintf(x->path, sizeof x->path, "%s", path) >= (int)sizeof x->path ||
+        snprintf(x->tmp, sizeof x->tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof x->tmp) {
+        snprintf(err, errlen, "cannot write %.200s...: path too long", path);
+        return -1;
+    }
+    /* The temporary file sits beside the target so that rename() stays
+     * within one file system and is atomic. */
+    int fd = mkstemp(x->tmp);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        x->tmp[0] = '\0';
+        return -1;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask); /* mkstemp makes 0600; an export is an ordinary file */
+    x->f = fdopen(fd, "w");
+    if (x->f == NULL) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        close(fd);
+        unlink(x->tmp);
+        x->tmp[0] = '\0';
+        return -1;
+    }
+    return 0;
+}
+
+int export_file_commit(export_file *x, char *err, size_t errlen) {
+    if (x->f == NULL) {
+        snprintf(err, errlen, "cannot write %s: not open", x->path);
+        return -1;
+    }
+    int bad = fflush(x->f) != 0 || ferror(x->f);
+    int e = errno;
+    if (!bad && fsync(fileno(x->f)) != 0) {
+        bad = 1;
+        e = errno;
+    }
+    if (fclose(x->f) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    x->f = NULL;
+    if (!bad && rename(x->tmp, x->path) != 0) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad) {
+        snprintf(err, errlen, "cannot write %s: %s", x->path, strerror(e));
+        unlink(x->tmp);
+        x->tmp[0] = '\0';
+        return -1;
+    }
+    x->tmp[0] = '\0';
+    /* Make the rename itself durable. */
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", x->path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    int dfd = open(dir, O_RDONLY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return 0;
+}
+
+void export_file_abort(export_file *x) {
+    if (x->f)
+        fclose(x->f);
+    x->f = NULL;
+    if (x->tmp[0])
+        unlink(x->tmp);
+    x->tmp[0] = '\0';
+}
+
+/* ---- numbers */
+
+/* A number for machines: 12 significant digits (as R's fixtures), or the
+ * format's missing value. */
+static void num(FILE *f, export_format fmt, double x) {
+    if (isnan(x) || isinf(x))
+        fputs(fmt == EXPORT_JSON ? "null" : "NA", f);
+    else
+        fprintf(f, "%.12g", x);
+}
+
+static void json_str(FILE *f, const char *s) {
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+/* A CSV field, quoted when it needs to be (RFC 4180). */
+static void csv_str(FILE *f, const char *s) {
+    if (strpbrk(s, ",\"\n\r") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* Markdown cell text: pipes escaped. */
+static void md_str(FILE *f, const char *s) {
+    for (; *s; s++) {
+        if (*s == '|')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+}
+
+static const char *fixed(double x, int d, const char *nan_text, char *buf, size_t n) {
+    if (isnan(x))
+        snprintf(buf, n, "%s", nan_text);
+    else
+        snprintf(buf, n, "%.*f", d, x);
+    return buf;
+}
+
+/* "12.5 (11.7-13.6)" in months, "n.r." when not reached. */
+static const char *median_text(const model_group *g, char *buf, size_t n) {
+    char a[32], b[32], c[32];
+    snprintf(buf, n, "%s (%s-%s)", fixed(g->median, 1, "n.r.", a, sizeof a),
+             fixed(g->median_lower, 1, "n.r.", b, sizeof b),
+             fixed(g->median_upper, 1, "n.r.", c, sizeof c));
+    return buf;
+}
+
+/* "51.7% (47.6-55.9)" */
+static const char *surv_text(const model_group *g, int k, char *buf, size_t n) {
+    if (isnan(g->surv[k]))
+        snprintf(buf, n, "NA");
+    else {
+        char a[32], b[32];
+        snprintf(buf, n, "%.1f%% (%s-%s)", 100 * g->surv[k],
+                 fixed(100 * g->lower[k], 1, "NA", a, sizeof a),
+                 fixed(100 * g->upper[k], 1, "NA", b, sizeof b));
+    }
+    return buf;
+}
+
+/* The comparison the endpoint's HR makes: first group vs the rest. */
+static void hr_compares(const model_endpoint *ep, char *buf, size_t n) {
+    if (ep->ngroups == 2)
+        snprintf(buf, n, "%s vs %s", ep->g[0].label, ep->g[1].label);
+    else
+        buf[0] = '\0';
+}
+
+/* ---- the tables */
+
+static const char *const outcome_cols[] = {
+    "endpoint", "group", "n", "events", "median", "median_lower", "median_upper",
+    "surv_1y", "surv_1y_lower", "surv_1y_upper", "surv_2y", "surv_2y_lower",
+    "surv_2y_upper", "surv_3y", "surv_3y_lower", "surv_3y_upper", "rmst", "rmst_se",
+    "rmst_horizon", "logrank_chisq", "logrank_df", "logrank_p", "logrank_p_text", "hr",
+    "hr_lower", "hr_upper", "hr_compares", "followup_median", "n_dropped", NULL};
+
+static void outcome_csv(FILE *f, const model *m, const model_outcome *o) {
+    for (int i = 0; outcome_cols[i]; i++)
+        fprintf(f, "%s%s", i ? "," : "", outcome_cols[i]);
+    fputc('\n', f);
+    for (int e = 0; e < MODEL_NENDPOINTS; e++) {
+        const model_endpoint *ep = &o->ep[e];
+        if (!ep->available)
+            continue;
+        char ptxt[32], cmp[160];
+        surv_format_p(ep->p, 4, ptxt, sizeof ptxt);
+        hr_compares(ep, cmp, sizeof cmp);
+        for (int g = 0; g < ep->ngroups; g++) {
+            const model_group *gr = &ep->g[g];
+            fprintf(f, "%s,", ep->name);
+            csv_str(f, gr->label);
+            fprintf(f, ",%zu,%zu", gr->n, gr->events);
+            double v[] = {gr->median, gr->median_lower, gr->median_upper,
+                          gr->surv[0], gr->lower[0], gr->upper[0],
+                          gr->surv[1], gr->lower[1], gr->upper[1],
+                          gr->surv[2], gr->lower[2], gr->upper[2],
+                          gr->rmst, gr->rmst_se, m->horizon, ep->chisq};
+            for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+                fputc(',', f);
+                num(f, EXPORT_CSV, v[k]);
+            }
+            fputc(',', f);
+            if (isnan(ep->chisq))
+                fputs("NA", f);
+            else
+                fprintf(f, "%d", ep->df);
+            fputc(',', f);
+            num(f, EXPORT_CSV, ep->p);
+            fprintf(f, ",%s,", isnan(ep->p) ? "NA" : ptxt);
+            num(f, EXPORT_CSV, ep->hr);
+            fputc(',', f);
+            num(f, EXPORT_CSV, ep->hr_lower);
+            fputc(',', f);
+            num(f, EXPORT_CSV, ep->hr_upper);
+            fputc(',', f);
+            csv_str(f, isnan(ep->hr) ? "NA" : cmp);
+            fputc(',', f);
+            num(f, EXPORT_CSV, ep->followup);
+            fprintf(f, ",%zu\n", ep->n_dropped);
+        }
+    }
+}
+
+static void attrition_csv(FILE *f, const model_outcome *o) {
+    fputs("step,before,pass,fail,unknown,unknown_kept,after\n", f);
+    for (size_t k = 0; k < o->nsteps; k++) {
+        const rules_step *st = &o->steps[k];
+        csv_str(f, st->name);
+        fprintf(f, ",%zu,%zu,%zu,%zu,%s,%zu\n", st->before, st->pass, st->fail, st->unknown,
+                st->unknown_kept ? "TRUE" : "FALSE", st->after);
+    }
+}
+
+static void outcome_json(FILE *f, const model *m, const model_outcome *o) {
+    fprintf(f, "\"outcome\": {\n    \"rule_set\": ");
+    json_str(f, o->set);
+    fprintf(f, ",\n    \"rules_version\": %d,\n    \"n\": %zu,\n    \"selected\": %zu,\n", o->version,
+            o->n, o->nselected);
+    fprintf(f, "    \"observational\": %s,\n    \"time_unit\": \"months\",\n    \"horizon\": ",
+            m->simulated ? "false" : "true");
+    num(f, EXPORT_JSON, m->horizon);
+    fputs(",\n    \"landmark\": ", f);
+    num(f, EXPORT_JSON, o->landmark);
+    fputs(",\n    \"arms\": [", f);
+    for (size_t a = 0; a < o->narms; a++) {
+        fputs(a ? ", {\"name\": " : "{\"name\": ", f);
+        json_str(f, o->arm_name[a]);
+        fprintf(f, ", \"n\": %zu}", o->arm_count[a]);
+    }
+    fputs("],\n    \"endpoints\": [", f);
+    int first = 1;
+    for (int e = 0; e < MODEL_NENDPOINTS; e++) {
+        const model_endpoint *ep = &o->ep[e];
+        fputs(first ? "\n      {\"name\": " : ",\n      {\"name\": ", f);
+        first = 0;
+        json_str(f, ep->name ? ep->name : e == MODEL_OS ? "OS" : "PFS");
+        fprintf(f, ", \"available\": %s", ep->available ? "true" : "false");
+        if (!ep->available) {
+            fputs(", \"message\": ", f);
+            json_str(f, ep->message);
+            fputs("}", f);
+            continue;
+        }
+        char ptxt[32], cmp[160];
+        surv_format_p(ep->p, 4, ptxt, sizeof ptxt);
+        hr_compares(ep, cmp, sizeof cmp);
+        fputs(",\n       \"logrank\": {\"chisq\": ", f);
+        num(f, EXPORT_JSON, ep->chisq);
+        fprintf(f, ", \"df\": %d, \"p\": ", isnan(ep->chisq) ? 0 : ep->df);
+        num(f, EXPORT_JSON, ep->p);
+        fputs(", \"p_text\": ", f);
+        if (isnan(ep->p))
+            fputs("null", f);
+        else
+            json_str(f, ptxt);
+        fputs("},\n       \"hr\": {\"value\": ", f);
+        num(f, EXPORT_JSON, ep->hr);
+        fputs(", \"lower\": ", f);
+        num(f, EXPORT_JSON, ep->hr_lower);
+        fputs(", \"upper\": ", f);
+        num(f, EXPORT_JSON, ep->hr_upper);
+        fputs(", \"compares\": ", f);
+        json_str(f, cmp);
+        fputs("},\n       \"followup_median\": ", f);
+        num(f, EXPORT_JSON, ep->followup);
+        fprintf(f, ", \"n_dropped\": %zu,\n       \"groups\": [", ep->n_dropped);
+        for (int g = 0; g < ep->ngroups; g++) {
+            const model_group *gr = &ep->g[g];
+            fputs(g ? ",\n         {\"label\": " : "\n         {\"label\": ", f);
+            json_str(f, gr->label);
+            fprintf(f, ", \"n\": %zu, \"events\": %zu, \"median\": ", gr->n, gr->events);
+            num(f, EXPORT_JSON, gr->median);
+            fputs(", \"median_lower\": ", f);
+            num(f, EXPORT_JSON, gr->median_lower);
+            fputs(", \"median_upper\": ", f);
+            num(f, EXPORT_JSON, gr->median_upper);
+            fputs(",\n          \"survival\": [", f);
+            for (int k = 0; k < MODEL_NTIMES; k++) {
+                fprintf(f, "%s{\"time\": %g, \"surv\": ", k ? ", " : "", model_times[k]);
+                num(f, EXPORT_JSON, gr->surv[k]);
+                fputs(", \"lower\": ", f);
+                num(f, EXPORT_JSON, gr->lower[k]);
+                fputs(", \"upper\": ", f);
+                num(f, EXPORT_JSON, gr->upper[k]);
+                fputs("}", f);
+            }
+            fputs("],\n          \"rmst\": ", f);
+            num(f, EXPORT_JSON, gr->rmst);
+            fputs(", \"rmst_se\": ", f);
+            num(f, EXPORT_JSON, gr->rmst_se);
+            fputs("}", f);
+        }
+        fputs("]}", f);
+    }
+    fputs("\n    ]\n  }", f);
+}
+
+static void attrition_json(FILE *f, const model_outcome *o) {
+    fputs("\"attrition\": [", f);
+    for (size_t k = 0; k < o->nsteps; k++) {
+        const rules_step *st = &o->steps[k];
+        fputs(k ? ",\n    {\"step\": " : "\n    {\"step\": ", f);
+        json_str(f, st->name);
+        fprintf(f,
+                ", \"before\": %zu, \"pass\": %zu, \"fail\": %zu, \"unknown\": %zu, "
+                "\"unknown_kept\": %s, \"after\": %zu}",
+                st->before, st->pass, st->fail, st->unknown, st->unknown_kept ? "true" : "false",
+                st->after);
+    }
+    fputs("\n  ]", f);
+}
+
+static void outcome_md(FILE *f, const model *m, const model_outcome *o) {
+    fprintf(f, "## Outcome: ");
+    md_str(f, o->set);
+    fprintf(f, " (rules version %d) on ", o->version);
+    md_str(f, m->cohort_name[0] ? m->cohort_name : "the cohort");
+    fprintf(f, "\n\nSelected %zu of %zu (%.1f%%)%s.\n\n", o->nselected, o->n,
+            o->n ? 100.0 * (double)o->nselected / (double)o->n : 0.0,
+            m->simulated ? "; outcomes follow the assigned arm (simulated)"
+                         : "; observational: selection only");
+    fprintf(f, "| Endpoint | Group | N | Events | Median (95%% CI) | 1-year (95%% CI) | "
+               "2-year (95%% CI) | 3-year (95%% CI) | RMST %g mo |\n",
+            m->horizon);
+    fputs("|---|---|--:|--:|--:|--:|--:|--:|--:|\n", f);
+    for (int e = 0; e < MODEL_NENDPOINTS; e++) {
+        const model_endpoint *ep = &o->ep[e];
+        if (!ep->available)
+            continue;
+        for (int g = 0; g < ep->ngroups; g++) {
+            const model_group *gr = &ep->g[g];
+            char med[96], s[3][96], r[32];
+            fprintf(f, "| %s | ", ep->name);
+            md_str(f, gr->label);
+            fprintf(f, " | %zu | %zu | %s | %s | %s | %s | %s |\n", gr->n, gr->events,
+                    median_text(gr, med, sizeof med), surv_text(gr, 0, s[0], sizeof s[0]),
+                    surv_text(gr, 1, s[1], sizeof s[1]), surv_text(gr, 2, s[2], sizeof s[2]),
+                    fixed(gr->rmst, 1, "NA", r, sizeof r));
+        }
+    }
+    fputc('\n', f);
+    for (int e = 0; e < MODEL_NENDPOINTS; e++) {
+        const model_endpoint *ep = &o->ep[e];
+        if (!ep->available)
+            continue;
+        char ptxt[32], cmp[160];
+        surv_format_p(ep->p, 4, ptxt, sizeof ptxt);
+        hr_compares(ep, cmp, sizeof cmp);
+        fprintf(f, "- %s: log-rank p %s%s", ep->name, isnan(ep->p) || ptxt[0] == '<' ? "" : "= ",
+                isnan(ep->p) ? "NA" : ptxt);
+        if (!isnan(ep->hr))
+            fprintf(f, "; HR %.2f (95%% CI %.2f-%.2f), %s", ep->hr, ep->hr_lower, ep->hr_upper,
+                    cmp);
+        if (!isnan(ep->followup))
+            fprintf(f, "; median follow-up %.1f months", ep->followup);
+        fputs("\n", f);
+    }
+    fprintf(f, "\nTimes in months (1 year = 12 months = 365.25 days); survival by Kaplan-Meier "
+               "with log-transformed 95%% CI (as R's survfit); HR from a Cox model (Efron ties).\n");
+}
+
+static void attrition_md(FILE *f, const model_outcome *o) {
+    fputs("\n## Attrition\n\n| Step | Before | Excluded | Unknown | After |\n"
+          "|---|--:|--:|--:|--:|\n",
+          f);
+    for (size_t k = 0; k < o->nsteps; k++) {
+        const rules_step *st = &o->steps[k];
+        fputs("| ", f);
+        md_str(f, st->name);
+        fprintf(f, " | %zu | %zu | %zu%s | %zu |\n", st->before, st->fail, st->unknown,
+                st->unknown && st->unknown_kept ? " (kept)" : "", st->after);
+    }
+}
+
+int export_table_write(FILE *f, export_format fmt, const model *m, unsigned what,
+                       const export_provenance *p, char *err, size_t errlen) {
+    const model_outcome *o = &m->cur;
+    if (!o->valid) {
+        snprintf(err, errlen, "no outcome to export (load a cohort and a rule set first)");
+        return -1;
+    }
+    what &= EXPORT_T_OUTCOME | EXPORT_T_ATTRITION;
+    if (what == 0) {
+        snprintf(err, errlen, "nothing to export: ask for the outcome or the attrition");
+        return -1;
+    }
+    switch (fmt) {
+    case EXPORT_CSV:
+        if (what == (EXPORT_T_OUTCOME | EXPORT_T_ATTRITION)) {
+            snprintf(err, errlen, "a CSV file holds one table: the outcome or the attrition");
+            return -1;
+        }
+        if (p)
+            export_provenance_write(f, EXPORT_CSV, p);
+        if (what == EXPORT_T_OUTCOME)
+            outcome_csv(f, m, o);
+        else
+            attrition_csv(f, o);
+        return 0;
+    case EXPORT_JSON:
+        fputs("{\n  ", f);
+        if (p) {
+            export_provenance_write(f, EXPORT_JSON, p);
+            fputs(",\n  ", f);
+        }
+        if (what & EXPORT_T_OUTCOME)
+            outcome_json(f, m, o);
+        if (what == (EXPORT_T_OUTCOME | EXPORT_T_ATTRITION))
+            fputs(",\n  ", f);
+        if (what & EXPORT_T_ATTRITION)
+            attrition_json(f, o);
+        fputs("\n}\n", f);
+        return 0;
+    case EXPORT_MD:
+        if (what & EXPORT_T_OUTCOME)
+            outcome_md(f, m, o);
+        if (what & EXPORT_T_ATTRITION)
+            attrition_md(f, o);
+        if (p)
+            export_provenance_write(f, EXPORT_MD, p);
+        return 0;
+    default:
+        snprintf(err, errlen, "tables are written as .csv, .md or .json");
+        return -1;
+    }
+}

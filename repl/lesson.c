@@ -1,0 +1,167 @@
+/* lesson.c - teaching walkthroughs (see lesson.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "lesson.h"
+
+#include <dirent.h>
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "luastate.h"
+#include "session.h"
+
+/* Pushes the lesson table (registry ref) or returns 0 when none runs. */
+static int push_lesson(session *s) {
+    if (s->lesson_ref == LUA_NOREF || s->lesson_ref == 0)
+        return 0;
+    lua_rawgeti(s->L, LUA_REGISTRYINDEX, s->lesson_ref);
+    return 1;
+}
+
+static int nsteps(session *s) {
+    if (!push_lesson(s))
+        return 0;
+    lua_getfield(s->L, -1, "steps");
+    int n = lua_istable(s->L, -1) ? (int)lua_rawlen(s->L, -1) : 0;
+    lua_pop(s->L, 2);
+    return n;
+}
+
+/* Shows step k (1-based) and runs its commands. */
+static int show_step(session *s, int k) {
+    lua_State *L = s->L;
+    int n = nsteps(s);
+    if (k < 1 || k > n) {
+        sink_printf(&s->out, k > n ? "That was the last step (lesson stop to end, lesson prev to go back).\n"
+                                   : "This is the first step.\n");
+        return 0;
+    }
+    s->lesson_step = k;
+    push_lesson(s);
+    lua_getfield(L, -1, "steps");
+    lua_rawgeti(L, -1, k);
+    lua_getfield(L, -1, "title");
+    sink_printf(&s->out, "\n== Lesson step %d of %d: %s ==\n", k, n,
+                lua_isstring(L, -1) ? lua_tostring(L, -1) : "");
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "text");
+    if (lua_isstring(L, -1))
+        sink_printf(&s->out, "%s\n", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "run");
+    int failed = 0;
+    if (lua_istable(L, -1)) {
+        int m = (int)lua_rawlen(L, -1);
+        for (int i = 1; i <= m; i++) {
+            lua_rawgeti(L, -1, i);
+            char line[1024];
+            snprintf(line, sizeof line, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "");
+            lua_pop(L, 1);
+            sink_printf(&s->out, "tnmlab> %s\n", line);
+            if (commands_dispatch(s, line) != 0)
+                failed = 1;
+        }
+    }
+    lua_pop(L, 4);
+    sink_printf(&s->out, "(lesson next: continue; lesson prev: back; lesson stop: end)\n");
+    return failed;
+}
+
+static int list_lessons(session *s) {
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/lessons", s->scripts_dir);
+    DIR *d = opendir(dir);
+    sink_printf(&s->out, "Lessons (lesson NAME to start):\n");
+    if (d == NULL) {
+        sink_printf(&s->out, "  none found in %s\n", dir);
+        return 0;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && strcmp(e->d_name + len - 4, ".lua") == 0)
+            sink_printf(&s->out, "  %.*s\n", (int)(len - 4), e->d_name);
+    }
+    closedir(d);
+    return 0;
+}
+
+static int start(session *s, const char *name) {
+    lua_State *L = s->L;
+    for (const char *p = name; *p; p++)
+        if (!(*p == '_' || *p == '-' || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) {
+            sink_printf(&s->err, "lesson: '%s' is not a lesson name\n", name);
+            return 1;
+        }
+    char path[4400];
+    snprintf(path, sizeof path, "%s/lessons/%s.lua", s->scripts_dir, name);
+    if (luaL_loadfilex(L, path, "t") != LUA_OK) {
+        const char *msg = dsl_errmsg(L);
+        sink_printf(&s->err, "lesson: %.*s (lesson alone lists them)\n",
+                    (int)dsl_errmsg_firstline(msg), msg);
+        lua_pop(L, 1);
+        return 1;
+    }
+    lua_newtable(L); /* data only: an empty environment */
+    lua_setupvalue(L, -2, 1);
+    if (dsl_pcall(L, 0, 1) != LUA_OK || !lua_istable(L, -1)) {
+        const char *msg = lua_isstring(L, -1) ? dsl_errmsg(L) : "the file must return a table";
+        sink_printf(&s->err, "lesson: %s: %.*s\n", path, (int)dsl_errmsg_firstline(msg), msg);
+        lua_pop(L, 1);
+        return 1;
+    }
+    lua_getfield(L, -1, "steps");
+    int ok = lua_istable(L, -1) && lua_rawlen(L, -1) > 0;
+    lua_pop(L, 1);
+    if (!ok) {
+        lua_pop(L, 1);
+        sink_printf(&s->err, "lesson: %s has no steps\n", path);
+        return 1;
+    }
+    luaL_unref(L, LUA_REGISTRYINDEX, s->lesson_ref);
+    s->lesson_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    snprintf(s->lesson_name, sizeof s->lesson_name, "%s", name);
+    push_lesson(s);
+    lua_getfield(L, -1, "title");
+    sink_printf(&s->out, "Lesson: %s\n", lua_isstring(L, -1) ? lua_tostring(L, -1) : name);
+    lua_pop(L, 2);
+    return show_step(s, 1);
+}
+
+int lesson_cmd(session *s, int argc, char **argv) {
+    if (argc == 1)
+        return list_lessons(s);
+    if (argc != 2) {
+        sink_printf(&s->err, "usage: lesson NAME | next | prev | again | stop\n");
+        return 1;
+    }
+    const char *a = argv[1];
+    int running = nsteps(s) > 0;
+    if (!strcmp(a, "next") || !strcmp(a, "prev") || !strcmp(a, "again") || !strcmp(a, "stop")) {
+        if (!running) {
+            sink_printf(&s->err, "lesson: no lesson is running (lesson alone lists them)\n");
+            return 1;
+        }
+        if (!strcmp(a, "stop")) {
+            luaL_unref(s->L, LUA_REGISTRYINDEX, s->lesson_ref);
+            s->lesson_ref = LUA_NOREF;
+            s->lesson_step = 0;
+            sink_printf(&s->out, "lesson stopped; everything it changed stays (undo, reset)\n");
+            return 0;
+        }
+        int k = s->lesson_step + (!strcmp(a, "next") ? 1 : !strcmp(a, "prev") ? -1 : 0);
+        return show_step(s, k);
+    }
+    return start(s, a);
+}
+
+const char *lesson_status(session *s, char *buf, unsigned n) {
+    int total = nsteps(s);
+    buf[0] = '\0';
+    if (total == 0 || s->lesson_step < 1)
+        return buf;
+    snprintf(buf, n, "lesson %s %d/%d", s->lesson_name, s->lesson_step, total);
+    return buf;
+}

@@ -1,0 +1,19 @@
+# lesson.sh - the shipped lesson runs step by step, its commands act on the
+# session, and navigation and bad names behave.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+
+out=$(printf '%s\n' "lesson" "lesson selection_bias" "lesson next" "lesson prev" \
+    "lesson stop" "lesson next" "lesson ../etc" "lesson nope" | "$TNMLAB" --plain 2>&1)
+check_has "lists the shipped lesson" "  selection_bias" "$out"
+check_has "starts at step 1" "== Lesson step 1 of 7: A stage IV population and the De Ruysscher rules ==" "$out"
+check_has "step 1 runs its commands" "tnmlab> use deruysscher2012" "$out"
+check_has "step 2 tightens the rule" "tnmlab> set max_lesions 1" "$out"
+# Fewer patients after tightening: the change of N is negative.
+check_eq "tightening selects fewer patients" "1" \
+    "$(printf '%s\n' "$out" | grep -cE '^selected [0-9]+ of 2000 \([0-9.]+%\) \[-[0-9]+\]')"
+check_has "prev goes back and runs step 1 again" "== Lesson step 1 of 7" "$(printf '%s\n' "$out" | sed -n '/set max_lesions 1/,$p')"
+check_has "stop ends it" "lesson stopped" "$out"
+check_has "next without a lesson says so" "no lesson is running" "$out"
+check_has "a path is not a lesson name" "'../etc' is not a lesson name" "$out"
+check_has "a missing lesson names the file" "lessons/nope.lua" "$out"
+finish
