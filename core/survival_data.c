@@ -75,43 +75,11 @@ static int radix_sort(uint64_t *key, uint32_t *row, size_t n) {
     return 0;
 }
 
-int surv_order_build(const double *time, size_t nrows, surv_order **out, char *err, size_t errlen) {
-    *out = NULL;
-    if (nrows > UINT32_MAX) {
-        set_err(err, errlen, "survival: more than 2^32-1 rows");
-        return -1;
-    }
-    surv_order *o = calloc(1, sizeof *o);
-    uint64_t *key = malloc((nrows ? nrows : 1) * sizeof *key);
-    if (o) {
-        o->idx = malloc((nrows ? nrows : 1) * sizeof *o->idx);
-        o->time = malloc((nrows ? nrows : 1) * sizeof *o->time);
-    }
-    if (!o || !key || !o->idx || !o->time)
-        goto nomem;
-    o->nrows = nrows;
-    size_t n = 0;
-    for (size_t i = 0; i < nrows; i++) {
-        if (isnan(time[i]))
-            continue;
-        key[n] = dkey(time[i]);
-        o->idx[n++] = (uint32_t)i;
-    }
-    o->n = n;
-    o->n_missing = nrows - n;
-    if (radix_sort(key, o->idx, n) < 0)
-        goto nomem;
-    for (size_t i = 0, m = n; i < nrows; i++)
-        if (isnan(time[i]))
-            o->idx[m++] = (uint32_t)i;
-    free(key);
-    key = NULL;
-    for (size_t k = 0; k < n; k++)
-        o->time[k] = time[o->idx[k]];
-
-    /* R's aeqSurv: over the distinct finite times y, a gap dy is a tie when
-     * dy <= tol or dy / mean(|y|) <= tol; each time then becomes the last
-     * "cut" (non-tied distinct value) at or below it. */
+/* R's aeqSurv over o->time[0..n): over the distinct finite times y, a gap
+ * dy is a tie when dy <= tol or dy / mean(|y|) <= tol; each time then
+ * becomes the last "cut" (non-tied distinct value) at or below it. */
+static void merge_near_ties(surv_order *o) {
+    size_t n = o->n;
     const double tol = sqrt(DBL_EPSILON);
     double sumabs = 0;
     size_t nuniq = 0;
@@ -145,6 +113,51 @@ int surv_order_build(const double *time, size_t nrows, surv_order **out, char *e
             o->time[k] = cut;
         }
     }
+}
+
+static surv_order *order_alloc(size_t nrows) {
+    surv_order *o = calloc(1, sizeof *o);
+    if (o) {
+        o->idx = malloc((nrows ? nrows : 1) * sizeof *o->idx);
+        o->time = malloc((nrows ? nrows : 1) * sizeof *o->time);
+        if (!o->idx || !o->time) {
+            surv_order_free(o);
+            return NULL;
+        }
+        o->nrows = nrows;
+    }
+    return o;
+}
+
+int surv_order_build(const double *time, size_t nrows, surv_order **out, char *err, size_t errlen) {
+    *out = NULL;
+    if (nrows > UINT32_MAX) {
+        set_err(err, errlen, "survival: more than 2^32-1 rows");
+        return -1;
+    }
+    surv_order *o = order_alloc(nrows);
+    uint64_t *key = malloc((nrows ? nrows : 1) * sizeof *key);
+    if (!o || !key)
+        goto nomem;
+    size_t n = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        if (isnan(time[i]))
+            continue;
+        key[n] = dkey(time[i]);
+        o->idx[n++] = (uint32_t)i;
+    }
+    o->n = n;
+    o->n_missing = nrows - n;
+    if (radix_sort(key, o->idx, n) < 0)
+        goto nomem;
+    for (size_t i = 0, m = n; i < nrows; i++)
+        if (isnan(time[i]))
+            o->idx[m++] = (uint32_t)i;
+    free(key);
+    key = NULL;
+    for (size_t k = 0; k < n; k++)
+        o->time[k] = time[o->idx[k]];
+    merge_near_ties(o);
     *out = o;
     return 0;
 nomem:
@@ -152,6 +165,38 @@ nomem:
     surv_order_free(o);
     set_err(err, errlen, "survival: out of memory");
     return -1;
+}
+
+int surv_order_from_sorted(const double *time, size_t nrows, const uint32_t *sorted, size_t n,
+                           surv_order **out, char *err, size_t errlen) {
+    *out = NULL;
+    if (nrows > UINT32_MAX || n > nrows) {
+        set_err(err, errlen, "survival: bad sorted row list");
+        return -1;
+    }
+    surv_order *o = order_alloc(nrows);
+    unsigned char *seen = calloc(nrows ? nrows : 1, 1);
+    if (!o || !seen) {
+        free(seen);
+        surv_order_free(o);
+        set_err(err, errlen, "survival: out of memory");
+        return -1;
+    }
+    for (size_t k = 0; k < n; k++) {
+        o->idx[k] = sorted[k];
+        o->time[k] = time[sorted[k]];
+        seen[sorted[k]] = 1;
+    }
+    size_t m = n;
+    for (size_t i = 0; i < nrows; i++)
+        if (!seen[i])
+            o->idx[m++] = (uint32_t)i;
+    free(seen);
+    o->n = n;
+    o->n_missing = nrows - n;
+    merge_near_ties(o);
+    *out = o;
+    return 0;
 }
 
 void surv_order_free(surv_order *o) {

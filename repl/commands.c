@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "export.h"
 #include "lab.h"
 #include "lesson.h"
 #include "persist.h"
@@ -28,6 +29,10 @@ const cmd_entry commands_table[] = {
     {"simulate", "SCENARIO N [SEED]", "simulate a cohort (scripts/scenarios, e.g. stage_iv)",
      lab_cmd_simulate},
     {"rules", "", "list the loaded rule sets (* = active)", lab_cmd_rules},
+    {"reload", "", "reload every rule file (an error keeps the previous version)",
+     lab_cmd_reload},
+    {"edit", "[RULESET]", "open the rule file in $EDITOR, reload it when the editor exits",
+     lab_cmd_edit},
     {"use", "RULESET", "make a rule set active", lab_cmd_use},
     {"set", "PARAM VALUE", "change a param of the active rule set", lab_cmd_set},
     {"reset", "[PARAM]", "put one param (or all) back to its default", lab_cmd_reset},
@@ -50,7 +55,11 @@ const cmd_entry commands_table[] = {
      split_cmd},
     {"diff", "", "patients whose selection or arm changed since the previous version",
      lab_cmd_diff},
+    {"hr", "", "compute the hazard ratios on a large cohort too (Cox, Efron ties)", lab_cmd_hr},
     {"plot", "[os|pfs]", "show the Kaplan-Meier plot (of OS or PFS)", lab_cmd_plot},
+    {"export", "plot FILE.svg [os|pfs] [ci] [before] | table FILE.csv|.md|.json [outcome|attrition]",
+     "write the KM plot as SVG, or the outcome/attrition as a table, with provenance",
+     export_cmd},
     {"lesson", "[NAME | next | prev | again | stop]", "step through a teaching lesson",
      lesson_cmd},
     {"save", "FILE", "save the session (rules, params, cohort source) as commands",

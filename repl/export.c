@@ -190,7 +190,7 @@ static const char *fixed(double x, int d, const char *nan_text, char *buf, size_
 
 /* "12.5 (11.7-13.6)" in months, "n.r." when not reached. */
 static const char *median_text(const model_group *g, char *buf, size_t n) {
-    char a[32], b[32], c[32];
+    char a[24], b[24], c[24];
     snprintf(buf, n, "%s (%s-%s)", fixed(g->median, 1, "n.r.", a, sizeof a),
              fixed(g->median_lower, 1, "n.r.", b, sizeof b),
              fixed(g->median_upper, 1, "n.r.", c, sizeof c));

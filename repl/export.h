@@ -145,8 +145,10 @@ int export_table_write(FILE *f, export_format fmt, const model *m, unsigned what
 
 typedef struct export_curve {
     const km_curve *km; /* borrowed */
-    const char *label;  /* legend and number-at-risk row */
+    const char *label;  /* legend: "radical (n = 560)" */
     int dim;            /* the previous version: grey and dashed */
+    const char *short_label; /* number-at-risk row, at most 13 characters
+                                shown; NULL: label */
 } export_curve;
 
 typedef struct export_plot {

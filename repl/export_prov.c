@@ -243,7 +243,7 @@ int export_provenance_fill(export_provenance *p, const model *m, char *err, size
     sha256 all;
     sha_init(&all);
     for (int i = 0; i < p->nfiles; i++) {
-        snprintf(p->files[i].path, sizeof p->files[i].path, "%s", paths[i]);
+        snprintf(p->files[i].path, sizeof p->files[i].path, "%.511s", paths[i]);
         export_file_sha256(paths[i], p->files[i].sha256);
         FILE *f = fopen(paths[i], "rb");
         if (f) {

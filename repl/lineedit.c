@@ -25,6 +25,7 @@
 #include <readline/readline.h>
 
 #include "interrupt.h"
+#include "persist.h"
 
 #define PROMPT "tnmlab> "
 #define PROMPT_MORE "   ...> "
@@ -225,6 +226,7 @@ static int run_piped(session *s) {
 
 int lineedit_run(session *s) {
     s->print_views = 1;
+    persist_recover(s);
     if (isatty(STDIN_FILENO))
         return run_readline(s);
     return run_piped(s);

@@ -64,9 +64,8 @@ int main(int argc, char **argv) {
     /* A person at a terminal gets the autosave, and after a crash the
      * session back; piped input and scripts leave no state behind. */
     s.autosave = interactive && isatty(STDIN_FILENO);
-    if (s.autosave && !opts.cohort && !opts.rules)
-        persist_recover(&s);
-    persist_autosave(&s);
+    /* The front end restores it once its screen is up, so the message shows. */
+    s.recover = s.autosave && !opts.cohort && !opts.rules;
     rc = 0;
     for (int i = 0; i < opts.nchunks && rc == 0; i++)
         rc = session_run_chunk(&s, opts.chunks[i], strlen(opts.chunks[i]), "=(command line)", 0);

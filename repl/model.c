@@ -41,6 +41,11 @@ void model_outcome_clear(model_outcome *o) {
 }
 
 static void drop_cohort_caches(model *m) {
+    for (int a = 0; a < MODEL_MAX_GROUPS; a++) {
+        for (int e = 0; e < MODEL_NENDPOINTS; e++)
+            surv_order_free(m->arm_order[a].order[e]);
+        memset(&m->arm_order[a], 0, sizeof m->arm_order[a]);
+    }
     for (int e = 0; e < MODEL_NENDPOINTS; e++) {
         surv_order_free(m->order[e]);
         free(m->obs_time[e]);
@@ -322,6 +327,84 @@ static size_t simulated_observed(model *m, int e, const int16_t *arm, double *t,
     return impossible;
 }
 
+/* The cached order of arm's potential times for endpoint e (built on first
+ * use), or NULL when the cohort has no such column. */
+static const surv_order *arm_order(model *m, int e, const char *arm) {
+    int free_slot = -1;
+    for (int a = 0; a < MODEL_MAX_GROUPS; a++) {
+        if (m->arm_order[a].arm[0] == '\0') {
+            if (free_slot < 0)
+                free_slot = a;
+            continue;
+        }
+        if (strcmp(m->arm_order[a].arm, arm) == 0) {
+            free_slot = a;
+            break;
+        }
+    }
+    if (free_slot < 0)
+        return NULL;
+    struct model_arm_order *slot = &m->arm_order[free_slot];
+    if (slot->arm[0] && slot->order[e])
+        return slot->order[e];
+    char name[128], err[128];
+    snprintf(name, sizeof name, "%s@%s", ep_time[e], arm);
+    const cohort_column *tc = cohort_find(m->cohort, name);
+    if (tc == NULL || tc->type != COHORT_NUM)
+        return NULL;
+    snprintf(slot->arm, sizeof slot->arm, "%s", arm);
+    if (surv_order_build(tc->v.num, cohort_nrows(m->cohort), &slot->order[e], err, sizeof err))
+        return NULL;
+    return slot->order[e];
+}
+
+/* The order of the observed times t (row i under arm[i]) as a merge of the
+ * arms' cached orders: rows by ascending t, ties by row, as a stable sort
+ * of t gives.  NULL when an arm has no cached order (caller sorts). */
+static surv_order *merged_order(model *m, int e, const int16_t *arm, const double *t,
+                                const model_outcome *o) {
+    size_t n = cohort_nrows(m->cohort);
+    const surv_order *src[MODEL_MAX_GROUPS];
+    size_t pos[MODEL_MAX_GROUPS] = {0};
+    for (size_t a = 0; a < o->narms; a++)
+        if ((src[a] = arm_order(m, e, o->arm_name[a])) == NULL)
+            return NULL;
+    uint32_t *rows = malloc(n * sizeof(uint32_t) + 1);
+    if (rows == NULL)
+        return NULL;
+    size_t k = 0;
+    for (;;) {
+        int best = -1;
+        uint32_t best_row = 0;
+        for (size_t a = 0; a < o->narms; a++) {
+            /* Skip rows this arm does not own (or whose time is missing). */
+            while (pos[a] < src[a]->n) {
+                uint32_t r = src[a]->idx[pos[a]];
+                if (arm[r] == (int16_t)a && !isnan(t[r]))
+                    break;
+                pos[a]++;
+            }
+            if (pos[a] >= src[a]->n)
+                continue;
+            uint32_t r = src[a]->idx[pos[a]];
+            if (best < 0 || t[r] < t[best_row] || (t[r] == t[best_row] && r < best_row)) {
+                best = (int)a;
+                best_row = r;
+            }
+        }
+        if (best < 0)
+            break;
+        rows[k++] = best_row;
+        pos[best]++;
+    }
+    surv_order *out = NULL;
+    char err[128];
+    if (surv_order_from_sorted(t, n, rows, k, &out, err, sizeof err) != 0)
+        out = NULL;
+    free(rows);
+    return out;
+}
+
 static void fill_group(model *m, const km_curve *c, double landmark, model_group *g) {
     g->n = c->n;
     g->events = c->events;
@@ -360,6 +443,7 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
     double *t = m->obs_time[e], *ev = m->obs_event[e];
     double *tbuf = NULL, *ebuf = NULL;
     const surv_order *order = m->order[e];
+    surv_order *merged = NULL;
     if (m->simulated) {
         tbuf = malloc(n * sizeof(double) + 1);
         ebuf = malloc(n * sizeof(double) + 1);
@@ -377,7 +461,10 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
         }
         t = tbuf;
         ev = ebuf;
-        order = NULL;
+        /* Scaled times keep their order, so the merge of the arms' orders
+         * is the order of t. */
+        merged = merged_order(m, e, arm, t, o);
+        order = merged;
     }
     if (t == NULL) {
         snprintf(ep->message, sizeof ep->message, "no %s/%s columns", ep_time[e], ep_event[e]);
@@ -428,7 +515,10 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
         }
         logrank_free(lr);
     }
-    if (ngroups == 2 && ep->g[0].events > 0 && ep->g[1].events > 0) {
+    int want_hr = m->want_hr || ep->fit->n_used <= MODEL_HR_AUTO_MAX;
+    if (ngroups == 2 && ep->g[0].events > 0 && ep->g[1].events > 0 && !want_hr)
+        ep->hr_skipped = 1;
+    if (want_hr && ngroups == 2 && ep->g[0].events > 0 && ep->g[1].events > 0) {
         int8_t *flag = malloc(n + 1);
         if (flag) {
             for (size_t i = 0; i < n; i++)
@@ -456,6 +546,7 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
     km_fit_free(rf);
     free(mask);
 done:
+    surv_order_free(merged);
     free(tbuf);
     free(ebuf);
 }
@@ -517,6 +608,22 @@ static int compute_outcome(model *m, model_outcome *o, char *err, size_t errlen)
     for (int e = 0; e < MODEL_NENDPOINTS; e++)
         compute_endpoint(m, o, e, grp, ngroups, arm);
     free(grp);
+    return 0;
+}
+
+int model_want_hr(model *m, char *err, size_t errlen) {
+    m->want_hr = 1;
+    if (!m->cur.valid)
+        return model_update(m, err, errlen);
+    model_outcome next;
+    memset(&next, 0, sizeof next);
+    if (compute_outcome(m, &next, err, errlen) != 0) {
+        model_outcome_clear(&next);
+        return -1;
+    }
+    model_outcome_clear(&m->cur);
+    m->cur = next;
+    m->updates++;
     return 0;
 }
 

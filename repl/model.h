@@ -25,6 +25,10 @@
 
 enum { MODEL_MAX_GROUPS = 8, MODEL_NTIMES = 3, MODEL_OS = 0, MODEL_PFS = 1, MODEL_NENDPOINTS = 2 };
 
+/* Above this many patients the Cox hazard ratio (the costly figure: an
+ * iterative fit) is computed only when asked for (model_want_hr). */
+enum { MODEL_HR_AUTO_MAX = 200000 };
+
 /* 1-, 2- and 3-year survival, in months. */
 extern const double model_times[MODEL_NTIMES];
 
@@ -45,6 +49,7 @@ typedef struct model_endpoint {
     double chisq, p;  /* log-rank across the groups; NaN with fewer than 2 */
     int df;
     double hr, hr_lower, hr_upper; /* Cox, first group vs the others (2 groups only) */
+    int hr_skipped;   /* not computed: a large cohort and no one asked */
     double followup;  /* median follow-up by reverse Kaplan-Meier, months */
     size_t n_dropped; /* rows with missing time/event, or before the landmark */
     km_fit *fit;      /* the curves, owned; times in months from the landmark */
@@ -80,10 +85,17 @@ typedef struct model {
     double horizon;          /* RMST horizon, months (36) */
     size_t case_row;
     int focus;               /* endpoint shown first: MODEL_OS or MODEL_PFS */
+    int want_hr;             /* compute the hazard ratio whatever the size */
     unsigned long updates;   /* bumped each time the outcome is recomputed */
     /* Cached per cohort: time order of the observed OS/PFS columns. */
     surv_order *order[MODEL_NENDPOINTS];
     double *obs_time[MODEL_NENDPOINTS], *obs_event[MODEL_NENDPOINTS];
+    /* Simulated cohorts: each arm's potential times, sorted once, so that
+     * the observed order for any assignment is a merge, not a sort. */
+    struct model_arm_order {
+        char arm[32];
+        surv_order *order[MODEL_NENDPOINTS];
+    } arm_order[MODEL_MAX_GROUPS];
 } model;
 
 /* Initialises an empty model over engine (borrowed: the Lua state's, so
@@ -129,6 +141,10 @@ int model_update(model *m, char *err, size_t errlen);
  * sites are untreatable) are left out.  Returns 0, or -1 with err. */
 int model_group_outcome(model *m, int e, rules_eval *ev, const uint8_t *mask, const char *arm,
                         const char *label, model_group *out, char *err, size_t errlen);
+
+/* Asks for the hazard ratio on a large cohort too and recomputes the
+ * current outcome in place (the previous version stays `prev`). */
+int model_want_hr(model *m, char *err, size_t errlen);
 
 /* Frees an outcome's contents. */
 void model_outcome_clear(model_outcome *o);

@@ -217,22 +217,33 @@ void persist_autosave(session *s) {
 }
 
 int persist_recover(session *s) {
+    if (!s->recover) {
+        persist_autosave(s);
+        return 0;
+    }
+    s->recover = 0;
     char path[4096], err[512];
     autosave_path(path, sizeof path);
     if (!*path)
         return 0;
     FILE *f = fopen(path, "r");
-    if (f == NULL)
+    if (f == NULL) {
+        persist_autosave(s);
         return 0;
+    }
     char first[128] = "";
     if (fgets(first, sizeof first, f) == NULL)
         first[0] = '\0';
     fclose(f);
-    if (strncmp(first, "# tnmlab session: open", 22) != 0)
+    if (strncmp(first, "# tnmlab session: open", 22) != 0) {
+        persist_autosave(s);
         return 0;
-    sink_printf(&s->out, "The last session did not end cleanly; restoring it from %s\n", path);
+    }
     if (persist_restore(s, path, err, sizeof err) < 0)
         sink_printf(&s->err, "%s\n", err);
+    session_refresh(s);
+    sink_printf(&s->out, "The last session did not end cleanly; restored it from %s\n", path);
+    persist_autosave(s);
     return 1;
 }
 

@@ -30,8 +30,10 @@ int persist_restore(struct session *s, const char *path, char *err, size_t errle
 /* Rewrites the autosave if the state changed since the last write. */
 void persist_autosave(struct session *s);
 
-/* At an interactive start: restores the autosave when the last session
- * did not end cleanly.  Returns 1 if it restored something. */
+/* At an interactive start, once the front end can show messages: if
+ * s->recover is set, clears it, restores the autosave when the last
+ * session did not end cleanly, and writes the autosave anew.  Returns 1 if
+ * it restored something. */
 int persist_recover(struct session *s);
 
 /* At a clean end: marks the autosave closed. */

@@ -109,6 +109,9 @@ void session_close(session *s) {
     for (int i = 0; i < s->nrule_files; i++)
         free(s->rule_files[i]);
     s->nrule_files = 0;
+    for (int i = 0; i < s->nshipped_files; i++)
+        free(s->shipped_files[i]);
+    s->nshipped_files = 0;
     free(s->last_saved);
     s->last_saved = NULL;
     model_free(&s->model);

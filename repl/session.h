@@ -36,7 +36,13 @@ typedef struct session {
     char *rule_files[64];    /* rule files loaded by `load rules`, absolute paths */
     int nrule_files;
     int autosave;            /* keep $XDG_STATE_HOME/tnmlab/session.tnm up to date */
+    int recover;             /* restore a session that did not end cleanly, then clear */
     char *last_saved;        /* text of the last autosave, to skip identical writes */
+    char *shipped_files[64]; /* rule files loaded at start-up (not saved) */
+    int nshipped_files;
+    /* Set by the full screen: suspend (resume = 0) before running another
+     * program on the terminal, resume (1) after it. */
+    void (*suspend)(struct session *s, int resume);
     int lesson_ref;          /* registry ref of the running lesson, LUA_NOREF if none */
     int lesson_step;         /* 1-based step shown last */
     char lesson_name[64];

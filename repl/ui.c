@@ -31,6 +31,7 @@
 #include "interrupt.h"
 #include "lab.h"
 #include "lesson.h"
+#include "persist.h"
 #include "layout.h"
 #include "lineedit.h"
 #include "plot.h"
@@ -763,6 +764,32 @@ static void teardown(ui *u) {
         close(u->capture_fd);
 }
 
+/* Hands the terminal to another program (the editor) and takes it back. */
+static void suspend_screen(session *s, int resume) {
+    ui *u = active;
+    (void)s;
+    if (u == NULL)
+        return;
+    if (!resume) {
+        def_prog_mode();
+        endwin();
+        drain_capture(u);
+        fflush(stdout);
+        fflush(stderr);
+        dup2(u->saved_fd1, STDOUT_FILENO);
+        dup2(u->saved_fd2, STDERR_FILENO);
+    } else {
+        fflush(stdout);
+        fflush(stderr);
+        dup2(u->capture_fd, STDOUT_FILENO);
+        dup2(u->capture_fd, STDERR_FILENO);
+        reset_prog_mode();
+        clearok(curscr, TRUE);
+        relayout(u);
+        draw_all(u);
+    }
+}
+
 int ui_run(session *s) {
     ui u;
     memset(&u, 0, sizeof u);
@@ -783,6 +810,7 @@ int ui_run(session *s) {
     s->out.ud = &u;
     s->err.write = log_err;
     s->err.ud = &u;
+    s->suspend = suspend_screen;
 
     rl_readline_name = "tnmlab";
     rl_catch_signals = 0;
@@ -801,6 +829,8 @@ int ui_run(session *s) {
                           "): type help for commands, Lua for anything else.\n", 
                   strlen("tnmlab " PACKAGE_VERSION " (" LUA_RELEASE
                          "): type help for commands, Lua for anything else.\n"), TL_NOTE);
+    persist_recover(s);
+    drain_capture(&u);
     relayout(&u);
     rl_callback_handler_install(lineedit_prompt(FEED_DONE), on_line);
     draw_all(&u);
@@ -827,6 +857,7 @@ int ui_run(session *s) {
     teardown(&u);
     s->out = u.saved_out;
     s->err = u.saved_err;
+    s->suspend = NULL;
     active = NULL;
     textlog_free(&u.log);
     return 0;

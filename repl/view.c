@@ -196,6 +196,8 @@ static void endpoint_lines(const model *m, int e, textlog *out, int compact) {
     if (!isnan(ep->hr))
         snprintf(hr, sizeof hr, compact ? "  HR %.2f (%.2f-%.2f)" : "   HR %.2f (%.2f-%.2f)",
                  ep->hr, ep->hr_lower, ep->hr_upper);
+    else if (ep->hr_skipped)
+        snprintf(hr, sizeof hr, "%s", compact ? "  HR: type hr" : "   HR: type hr to compute");
     view_num(ep->followup, 1, "NA", fu, sizeof fu);
     if (compact)
         line(out, TL_NORMAL, "p %s%s%s  f/u %s", pbuf[0] == '<' ? "" : "= ", pbuf[0] ? pbuf : "NA",

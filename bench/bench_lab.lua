@@ -1,0 +1,66 @@
+-- bench_lab.lua - the laboratory's own work timed inside tnmlab (run by
+-- bench/run):  tnmlab bench/bench_lab.lua N RUNS CSV
+-- Prints "key<TAB>milliseconds" lines (medians of RUNS; CPU time by
+-- os.clock, the work is single-threaded).
+local n = tonumber(arg[1]) or 1000000
+local runs = tonumber(arg[2]) or 5
+local csv = arg[3] or os.tmpname()
+
+local function median(t)
+  table.sort(t)
+  local k = #t
+  return k % 2 == 1 and t[(k + 1) // 2] or (t[k // 2] + t[k // 2 + 1]) / 2
+end
+local function time(f)
+  local t0 = os.clock()
+  f()
+  return (os.clock() - t0) * 1000
+end
+local function report(key, t) print(string.format("%s\t%.2f", key, t)) end
+
+local c
+local ts = {}
+for i = 1, runs do
+  ts[i] = time(function() c = cohort.simulate("stage_iv", {n = n, seed = i}) end)
+end
+report("simulate", median(ts))
+
+c:write_csv(csv)
+ts = {}
+for i = 1, runs do
+  ts[i] = time(function() local d = cohort.read_csv(csv) end)
+  collectgarbage()
+end
+report("csv_load", median(ts))
+report("csv_columns", #c:columns())
+
+lab.set_cohort(c, "bench")
+-- switching rule set: a new evaluation from scratch plus the outcome
+ts = {}
+for i = 1, runs do
+  ts[i] = time(function() assert(lab.run(i % 2 == 1 and "use eortc2019" or "use deruysscher2012")) end)
+end
+report("use_set", median(ts))
+assert(lab.run("use deruysscher2012"))
+-- one param change: criteria that read it + attrition + KM OS and PFS for
+-- the two arms + log-rank + Cox + follow-up (model_update)
+ts = {}
+for i = 1, 3 * runs do
+  ts[i] = time(function() assert(lab.run(i % 2 == 1 and "set max_lesions 3" or "set max_lesions 4")) end)
+end
+report("param_change", median(ts))
+
+-- KM (2 strata) + log-rank on one endpoint: cold (sort included), warm
+local d = cohort.simulate("stage_iv", {n = n, seed = 99})
+report("km_logrank_cold", time(function()
+  survival.km(d, "os_time", "os_event", {by = "sex"})
+  survival.logrank(d, "os_time", "os_event", "sex")
+end))
+ts = {}
+for i = 1, 3 * runs do
+  ts[i] = time(function()
+    survival.km(d, "os_time", "os_event", {by = "sex"})
+    survival.logrank(d, "os_time", "os_event", "sex")
+  end)
+end
+report("km_logrank_warm", median(ts))

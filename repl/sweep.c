@@ -1,0 +1,585 @@
+/* sweep.c - parameter sweeps on an engine of their own (see sweep.h).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "sweep.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "interrupt.h"
+#include "survival_data.h"
+
+static int has_set(const rules *r, const char *name) {
+    for (size_t i = 0; i < rules_nsets(r); i++)
+        if (strcmp(rules_set_name(r, i), name) == 0)
+            return 1;
+    return 0;
+}
+
+static int param_info(const rules *r, const char *set, const char *name, rules_param_info *info,
+                      size_t *index) {
+    size_t np = rules_nparams(r, set);
+    for (size_t i = 0; i < np; i++)
+        if (rules_param(r, set, i, info) == 0 && strcmp(info->name, name) == 0) {
+            if (index)
+                *index = i;
+            return 0;
+        }
+    return -1;
+}
+
+/* Is value acceptable for the param?  The same tests as rules_set_param,
+ * made before any work. */
+static int check_value(const char *set, const rules_param_info *p, const char *value, char *err,
+                       size_t errlen) {
+    if (p->type == RULES_P_TEXT) {
+        int ok = p->nchoices == 0;
+        for (int c = 0; c < p->nchoices; c++)
+            ok |= strcmp(p->choices[c], value) == 0;
+        if (!ok)
+            snprintf(err, errlen, "sweep: %s.%s cannot be '%s': not one of its choices", set,
+                     p->name, value);
+        return ok ? 0 : -1;
+    }
+    if (p->type == RULES_P_BOOLEAN) {
+        if (strcmp(value, "true") && strcmp(value, "false") && strcmp(value, "1") &&
+            strcmp(value, "0")) {
+            snprintf(err, errlen, "sweep: %s.%s is true or false, not '%s'", set, p->name, value);
+            return -1;
+        }
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    double v = strtod(value, &end);
+    if (errno || end == value || *end || !isfinite(v)) {
+        snprintf(err, errlen, "sweep: %s.%s wants a number, not '%s'", set, p->name, value);
+        return -1;
+    }
+    if (v < p->min || v > p->max || (p->type == RULES_P_INTEGER && v != floor(v))) {
+        snprintf(err, errlen, "sweep: %s.%s must be %s between %g and %g, not %s", set, p->name,
+                 p->type == RULES_P_INTEGER ? "a whole number" : "a number", p->min, p->max,
+                 value);
+        return -1;
+    }
+    return 0;
+}
+
+int sweep_check(const model *m, sweep_spec *spec, char *err, size_t errlen) {
+    if (spec->nsets == 0) {
+        if (!m->set[0]) {
+            snprintf(err, errlen, "sweep: no rule set is active and none was named");
+            return -1;
+        }
+        spec->nsets = 1;
+        snprintf(spec->set[0], sizeof spec->set[0], "%s", m->set);
+    }
+    if (spec->nsets > SWEEP_MAX_SETS || spec->naxes > SWEEP_MAX_AXES) {
+        snprintf(err, errlen, "sweep: at most %d rule sets and %d params", SWEEP_MAX_SETS,
+                 SWEEP_MAX_AXES);
+        return -1;
+    }
+    for (int s = 0; s < spec->nsets; s++)
+        if (!has_set(m->rules, spec->set[s])) {
+            snprintf(err, errlen, "sweep: no rule set '%s' (type `rules` to list them)",
+                     spec->set[s]);
+            return -1;
+        }
+    size_t rows = (size_t)spec->nsets;
+    size_t order[SWEEP_MAX_AXES];
+    for (int a = 0; a < spec->naxes; a++) {
+        const sweep_axis *ax = &spec->axis[a];
+        if (ax->nvalues < 1 || ax->nvalues > SWEEP_MAX_VALUES) {
+            snprintf(err, errlen, "sweep: param '%s' needs 1 to %d values", ax->name,
+                     SWEEP_MAX_VALUES);
+            return -1;
+        }
+        for (int b = 0; b < a; b++)
+            if (strcmp(spec->axis[b].name, ax->name) == 0) {
+                snprintf(err, errlen, "sweep: param '%s' is given twice", ax->name);
+                return -1;
+            }
+        for (int s = 0; s < spec->nsets; s++) {
+            rules_param_info info;
+            size_t idx;
+            if (param_info(m->rules, spec->set[s], ax->name, &info, &idx) != 0) {
+                snprintf(err, errlen, "sweep: rule set '%s' has no param '%s'", spec->set[s],
+                         ax->name);
+                return -1;
+            }
+            if (s == 0)
+                order[a] = idx;
+            for (int v = 0; v < ax->nvalues; v++)
+                if (check_value(spec->set[s], &info, ax->value[v], err, errlen) != 0)
+                    return -1;
+        }
+        rows *= (size_t)ax->nvalues;
+        if (rows > SWEEP_MAX_ROWS) {
+            snprintf(err, errlen, "sweep: more than %d combinations", SWEEP_MAX_ROWS);
+            return -1;
+        }
+    }
+    /* The first set's declaration order: max_lesions before max_ecog, as
+     * the rule file (and `show rules`) lists them. */
+    for (int a = 1; a < spec->naxes; a++)
+        for (int b = a; b > 0 && order[b - 1] > order[b]; b--) {
+            sweep_axis t = spec->axis[b];
+            spec->axis[b] = spec->axis[b - 1];
+            spec->axis[b - 1] = t;
+            size_t o = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = o;
+        }
+    if (m->cohort == NULL) {
+        snprintf(err, errlen, "sweep: no cohort is loaded (lab.set_cohort(c) or load cohort FILE)");
+        return -1;
+    }
+    return 0;
+}
+
+/* Gives set in `to` the param values it has in `from`. */
+static int copy_params(const rules *from, model *to, const char *set, char *err, size_t errlen) {
+    size_t np = rules_nparams(from, set);
+    for (size_t i = 0; i < np; i++) {
+        rules_param_info a, b;
+        if (rules_param(from, set, i, &a) != 0 || param_info(to->rules, set, a.name, &b, NULL) != 0)
+            continue;
+        int same = a.type == RULES_P_TEXT ? strcmp(a.text ? a.text : "", b.text ? b.text : "") == 0
+                                          : a.value == b.value;
+        if (same)
+            continue;
+        if (rules_set_param(to->rules, set, a.name, a.value, a.type == RULES_P_TEXT ? a.text : NULL,
+                            err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void fill_row(const model *w, sweep_row *row) {
+    const model_outcome *o = &w->cur;
+    row->n = o->n;
+    row->nselected = o->nselected;
+    for (int e = 0; e < MODEL_NENDPOINTS; e++) {
+        const model_endpoint *ep = &o->ep[e];
+        sweep_ep *se = &row->ep[e];
+        se->median = se->median_lower = se->median_upper = NAN;
+        se->hr = se->hr_lower = se->hr_upper = se->p = NAN;
+        for (int k = 0; k < MODEL_NTIMES; k++)
+            se->surv[k] = se->lower[k] = se->upper[k] = NAN;
+        se->available = ep->available && ep->ngroups > 0;
+        if (!se->available)
+            continue;
+        const model_group *g = &ep->g[0];
+        snprintf(se->group, sizeof se->group, "%s", g->label);
+        se->n = g->n;
+        se->events = g->events;
+        se->median = g->median;
+        se->median_lower = g->median_lower;
+        se->median_upper = g->median_upper;
+        for (int k = 0; k < MODEL_NTIMES; k++) {
+            se->surv[k] = g->surv[k];
+            se->lower[k] = g->lower[k];
+            se->upper[k] = g->upper[k];
+        }
+        se->hr = ep->hr;
+        se->hr_lower = ep->hr_lower;
+        se->hr_upper = ep->hr_upper;
+        se->p = ep->p;
+        if (ep->ngroups == 2)
+            snprintf(se->compares, sizeof se->compares, "%s vs %s", ep->g[0].label,
+                     ep->g[1].label);
+    }
+}
+
+int sweep_run(const model *m, sweep_spec *spec, sweep_result *out, char *err, size_t errlen) {
+    memset(out, 0, sizeof *out);
+    if (sweep_check(m, spec, err, errlen) != 0)
+        return -1;
+    size_t per_set = 1;
+    for (int a = 0; a < spec->naxes; a++)
+        per_set *= (size_t)spec->axis[a].nvalues;
+    size_t total = per_set * (size_t)spec->nsets;
+    out->rows = calloc(total + 1, sizeof *out->rows);
+    if (out->rows == NULL) {
+        snprintf(err, errlen, "sweep: out of memory");
+        return -1;
+    }
+    out->spec = *spec;
+
+    /* The sweep's own engine: the same files, the same values. */
+    char paths[EXPORT_MAX_FILES][512];
+    int nfiles = export_rule_files(m->rules, paths, EXPORT_MAX_FILES);
+    model w;
+    char e2[1024];
+    if (model_init(&w, NULL, err, errlen) != 0) {
+        sweep_result_free(out);
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < nfiles && rc == 0; i++)
+        if (rules_load(w.rules, paths[i], e2, sizeof e2) != 0) {
+            snprintf(err, errlen, "sweep: reloading %s: %s", paths[i], e2);
+            rc = -1;
+        }
+    for (int s = 0; s < spec->nsets && rc == 0; s++) {
+        if (!has_set(w.rules, spec->set[s])) {
+            snprintf(err, errlen,
+                     "sweep: rule set '%s' is not in the rule files on disk any more", spec->set[s]);
+            rc = -1;
+        } else if (copy_params(m->rules, &w, spec->set[s], e2, sizeof e2) != 0) {
+            snprintf(err, errlen, "sweep: %s", e2);
+            rc = -1;
+        }
+    }
+    if (rc == 0 && model_set_cohort(&w, m->cohort, m->cohort_name, m->time_unit, e2, sizeof e2) != 0) {
+        snprintf(err, errlen, "sweep: %s", e2);
+        rc = -1;
+    }
+    /* Same selection as the session's, or the files changed under us. */
+    if (rc == 0 && m->cur.valid && m->set[0] && has_set(w.rules, m->set) &&
+        m->cur.version == rules_version(m->rules)) {
+        if (model_use(&w, m->set, e2, sizeof e2) != 0 || model_update(&w, e2, sizeof e2) != 0) {
+            snprintf(err, errlen, "sweep: %s", e2);
+            rc = -1;
+        } else if (w.cur.nselected != m->cur.nselected) {
+            snprintf(err, errlen,
+                     "sweep: the rule files on disk select %zu patients under %s, the session "
+                     "%zu: a file was edited since it was loaded (load rules FILE again)",
+                     w.cur.nselected, m->set, m->cur.nselected);
+            rc = -1;
+        }
+    }
+    size_t r = 0;
+    for (int s = 0; s < spec->nsets && rc == 0; s++) {
+        if (model_use(&w, spec->set[s], e2, sizeof e2) != 0) {
+            snprintf(err, errlen, "sweep: %s", e2);
+            rc = -1;
+            break;
+        }
+        for (size_t c = 0; c < per_set && rc == 0; c++) {
+            if (tnm_interrupted()) {
+                snprintf(err, errlen, "sweep: interrupted");
+                rc = -1;
+                break;
+            }
+            sweep_row *row = &out->rows[r];
+            snprintf(row->set, sizeof row->set, "%s", spec->set[s]);
+            size_t k = c;
+            for (int a = spec->naxes - 1; a >= 0; a--) { /* last axis varies fastest */
+                const sweep_axis *ax = &spec->axis[a];
+                const char *v = ax->value[k % (size_t)ax->nvalues];
+                k /= (size_t)ax->nvalues;
+                snprintf(row->value[a], sizeof row->value[a], "%s", v);
+                rules_param_info info;
+                if (param_info(w.rules, spec->set[s], ax->name, &info, NULL) != 0)
+                    continue;
+                char cur[64];
+                if (info.type == RULES_P_TEXT)
+                    snprintf(cur, sizeof cur, "%s", info.text ? info.text : "");
+                else
+                    snprintf(cur, sizeof cur, "%.15g", info.value);
+                if (strcmp(cur, v) == 0)
+                    continue; /* no new version for the same value */
+                if (model_set_param(&w, ax->name, v, e2, sizeof e2) != 0) {
+                    snprintf(err, errlen, "sweep: %s", e2);
+                    rc = -1;
+                    break;
+                }
+            }
+            if (rc == 0 && model_update(&w, e2, sizeof e2) != 0) {
+                snprintf(err, errlen, "sweep: %s", e2);
+                rc = -1;
+            }
+            if (rc == 0) {
+                fill_row(&w, row);
+                r++;
+            }
+        }
+    }
+    model_set_cohort(&w, NULL, NULL, NULL, e2, sizeof e2);
+    model_free(&w);
+    out->nrows = r;
+    if (rc != 0)
+        sweep_result_free(out);
+    return rc;
+}
+
+void sweep_result_free(sweep_result *r) {
+    free(r->rows);
+    r->rows = NULL;
+    r->nrows = 0;
+}
+
+/* ---- the flat columns */
+
+enum { EP_COLS = 20 };
+static const char *const ep_cols[EP_COLS] = {
+    "group", "n", "events", "median", "median_lower", "median_upper", "surv_1y",
+    "surv_1y_lower", "surv_1y_upper", "surv_2y", "surv_2y_lower", "surv_2y_upper", "surv_3y",
+    "surv_3y_lower", "surv_3y_upper", "hr", "hr_lower", "hr_upper", "hr_compares", "logrank_p"};
+static const char *const os_names[EP_COLS] = {
+    "os_group", "os_n", "os_events", "os_median", "os_median_lower", "os_median_upper",
+    "os_surv_1y", "os_surv_1y_lower", "os_surv_1y_upper", "os_surv_2y", "os_surv_2y_lower",
+    "os_surv_2y_upper", "os_surv_3y", "os_surv_3y_lower", "os_surv_3y_upper", "os_hr",
+    "os_hr_lower", "os_hr_upper", "os_hr_compares", "os_logrank_p"};
+static const char *const pfs_names[EP_COLS] = {
+    "pfs_group", "pfs_n", "pfs_events", "pfs_median", "pfs_median_lower", "pfs_median_upper",
+    "pfs_surv_1y", "pfs_surv_1y_lower", "pfs_surv_1y_upper", "pfs_surv_2y",
+    "pfs_surv_2y_lower", "pfs_surv_2y_upper", "pfs_surv_3y", "pfs_surv_3y_lower",
+    "pfs_surv_3y_upper", "pfs_hr", "pfs_hr_lower", "pfs_hr_upper", "pfs_hr_compares",
+    "pfs_logrank_p"};
+
+int sweep_cell(const sweep_result *r, size_t i, int j, const char **name, double *num,
+               const char **str) {
+    const sweep_row *row = &r->rows[i];
+    int na = r->spec.naxes;
+    *num = NAN;
+    *str = NULL;
+    if (j == 0) {
+        *name = "rule_set";
+        *str = row->set;
+        return 1;
+    }
+    if (j <= na) {
+        *name = r->spec.axis[j - 1].name;
+        const char *v = row->value[j - 1];
+        char *end;
+        double d = strtod(v, &end);
+        if (*v && *end == '\0') {
+            *num = d;
+            return 0;
+        }
+        *str = v;
+        return 1;
+    }
+    j -= na + 1;
+    if (j == 0 || j == 1) {
+        *name = j == 0 ? "n" : "selected";
+        *num = (double)(j == 0 ? row->n : row->nselected);
+        return 0;
+    }
+    j -= 2;
+    if (j < 0 || j >= MODEL_NENDPOINTS * EP_COLS) {
+        *name = NULL;
+        return -1;
+    }
+    int e = j / EP_COLS, k = j % EP_COLS;
+    const sweep_ep *se = &row->ep[e];
+    *name = e == MODEL_OS ? os_names[k] : pfs_names[k];
+    (void)ep_cols;
+    switch (k) {
+    case 0: *str = se->available ? se->group : ""; return 1;
+    case 1: *num = se->available ? (double)se->n : NAN; return 0;
+    case 2: *num = se->available ? (double)se->events : NAN; return 0;
+    case 3: *num = se->median; return 0;
+    case 4: *num = se->median_lower; return 0;
+    case 5: *num = se->median_upper; return 0;
+    case 15: *num = se->hr; return 0;
+    case 16: *num = se->hr_lower; return 0;
+    case 17: *num = se->hr_upper; return 0;
+    case 18: *str = isnan(se->hr) ? "" : se->compares; return 1;
+    case 19: *num = se->p; return 0;
+    default: {
+        int t = (k - 6) / 3, w = (k - 6) % 3;
+        *num = w == 0 ? se->surv[t] : w == 1 ? se->lower[t] : se->upper[t];
+        return 0;
+    }
+    }
+}
+
+static void csv_field(FILE *f, const char *s) {
+    if (strpbrk(s, ",\"\n\r") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void json_field(FILE *f, const char *s) {
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+/* ---- the compact table (Markdown and text) */
+
+enum { COMPACT_MAX = 4 + SWEEP_MAX_AXES + 12 };
+
+/* Cells of the compact table for row i (i == (size_t)-1: the header).
+ * Returns the number of cells. */
+static int compact_cells(const sweep_result *r, size_t i, char cells[][64]) {
+    int n = 0;
+    static const char *const eps[] = {"OS", "PFS"};
+    if (i == (size_t)-1) {
+        snprintf(cells[n++], 64, "rule set");
+        for (int a = 0; a < r->spec.naxes; a++)
+            snprintf(cells[n++], 64, "%s", r->spec.axis[a].name);
+        snprintf(cells[n++], 64, "selected");
+        for (int e = 0; e < MODEL_NENDPOINTS; e++) {
+            snprintf(cells[n++], 64, "%s group", eps[e]);
+            snprintf(cells[n++], 64, "%s median (95%% CI)", eps[e]);
+            snprintf(cells[n++], 64, "%s 1y/2y/3y %%", eps[e]);
+            snprintf(cells[n++], 64, "%s HR (95%% CI)", eps[e]);
+        }
+        return n;
+    }
+    const sweep_row *row = &r->rows[i];
+    snprintf(cells[n++], 64, "%s", row->set);
+    for (int a = 0; a < r->spec.naxes; a++)
+        snprintf(cells[n++], 64, "%s", row->value[a]);
+    snprintf(cells[n++], 64, "%zu", row->nselected);
+    for (int e = 0; e < MODEL_NENDPOINTS; e++) {
+        const sweep_ep *se = &row->ep[e];
+        if (!se->available) {
+            for (int k = 0; k < 4; k++)
+                snprintf(cells[n++], 64, "-");
+            continue;
+        }
+        snprintf(cells[n++], 64, "%.30s (n=%zu)", se->group, se->n);
+        char a[16], b[16], c[16];
+#define FX(x, buf) (isnan(x) ? "NR" : (snprintf(buf, sizeof buf, "%.1f", x), buf))
+        snprintf(cells[n++], 64, "%s (%s-%s)", FX(se->median, a), FX(se->median_lower, b),
+                 FX(se->median_upper, c));
+#undef FX
+#define PC(x, buf) (isnan(x) ? "NA" : (snprintf(buf, sizeof buf, "%.0f", 100 * (x)), buf))
+        snprintf(cells[n++], 64, "%s/%s/%s", PC(se->surv[0], a), PC(se->surv[1], b),
+                 PC(se->surv[2], c));
+#undef PC
+        if (isnan(se->hr))
+            snprintf(cells[n++], 64, "NA");
+        else
+            snprintf(cells[n++], 64, "%.2f (%.2f-%.2f)", se->hr, se->hr_lower, se->hr_upper);
+    }
+    return n;
+}
+
+int sweep_write(FILE *f, export_format fmt, const sweep_result *r, const export_provenance *p,
+                char *err, size_t errlen) {
+    const char *name, *str;
+    double num;
+    if (fmt == EXPORT_CSV) {
+        if (p)
+            export_provenance_write(f, EXPORT_CSV, p);
+        for (int j = 0; r->nrows && sweep_cell(r, 0, j, &name, &num, &str) >= 0; j++)
+            fprintf(f, "%s%s", j ? "," : "", name);
+        fputc('\n', f);
+        for (size_t i = 0; i < r->nrows; i++) {
+            int t;
+            for (int j = 0; (t = sweep_cell(r, i, j, &name, &num, &str)) >= 0; j++) {
+                if (j)
+                    fputc(',', f);
+                if (t == 1)
+                    csv_field(f, str);
+                else if (isnan(num))
+                    fputs("NA", f);
+                else
+                    fprintf(f, "%.12g", num);
+            }
+            fputc('\n', f);
+        }
+        return 0;
+    }
+    if (fmt == EXPORT_JSON) {
+        fputs("{\n  ", f);
+        if (p) {
+            export_provenance_write(f, EXPORT_JSON, p);
+            fputs(",\n  ", f);
+        }
+        fputs("\"time_unit\": \"months\",\n  \"rows\": [", f);
+        for (size_t i = 0; i < r->nrows; i++) {
+            fputs(i ? ",\n    {" : "\n    {", f);
+            int t;
+            for (int j = 0; (t = sweep_cell(r, i, j, &name, &num, &str)) >= 0; j++) {
+                fputs(j ? ", " : "", f);
+                json_field(f, name);
+                fputs(": ", f);
+                if (t == 1)
+                    json_field(f, str);
+                else if (isnan(num))
+                    fputs("null", f);
+                else
+                    fprintf(f, "%.12g", num);
+            }
+            fputs("}", f);
+        }
+        fputs("\n  ]\n}\n", f);
+        return 0;
+    }
+    if (fmt == EXPORT_MD) {
+        char cells[COMPACT_MAX][64];
+        fputs("## Sweep\n\n", f);
+        int n = compact_cells(r, (size_t)-1, cells);
+        for (int k = 0; k < n; k++)
+            fprintf(f, "| %s ", cells[k]);
+        fputs("|\n", f);
+        for (int k = 0; k < n; k++)
+            fputs(k == 0 ? "|---" : "|--:", f);
+        fputs("|\n", f);
+        for (size_t i = 0; i < r->nrows; i++) {
+            n = compact_cells(r, i, cells);
+            for (int k = 0; k < n; k++)
+                fprintf(f, "| %s ", cells[k]);
+            fputs("|\n", f);
+        }
+        fputs("\nMedians in months; 1y/2y/3y: Kaplan-Meier survival at 12, 24 and 36 months (%); "
+              "HR: Cox (Efron ties), the group shown against the others; NR: not reached.\n",
+              f);
+        if (p)
+            export_provenance_write(f, EXPORT_MD, p);
+        return 0;
+    }
+    snprintf(err, errlen, "sweeps are written as .csv, .md or .json");
+    return -1;
+}
+
+char *sweep_text(const sweep_result *r) {
+    char (*cells)[COMPACT_MAX][64] = calloc(r->nrows + 1, sizeof *cells);
+    if (cells == NULL)
+        return NULL;
+    int n = compact_cells(r, (size_t)-1, cells[0]);
+    for (size_t i = 0; i < r->nrows; i++)
+        compact_cells(r, i, cells[i + 1]);
+    int width[COMPACT_MAX] = {0};
+    for (size_t i = 0; i <= r->nrows; i++)
+        for (int k = 0; k < n; k++) {
+            int w = (int)strlen(cells[i][k]);
+            if (w > width[k])
+                width[k] = w;
+        }
+    size_t line = 1;
+    for (int k = 0; k < n; k++)
+        line += (size_t)width[k] + 2;
+    char *out = malloc(line * (r->nrows + 1) + 1);
+    if (out == NULL) {
+        free(cells);
+        return NULL;
+    }
+    size_t used = 0;
+    for (size_t i = 0; i <= r->nrows; i++) {
+        size_t start = used;
+        for (int k = 0; k < n; k++) /* text left, numbers right */
+            used += (size_t)sprintf(out + used, k == 0 || (i == 0) ? "%-*s  " : "%*s  ",
+                                    width[k], cells[i][k]);
+        while (used > start && out[used - 1] == ' ')
+            used--;
+        out[used++] = '\n';
+    }
+    out[used] = '\0';
+    free(cells);
+    return out;
+}

@@ -1,0 +1,97 @@
+/* sweep.h - parameter sweeps: one outcome per combination of param values
+ * over one or more rule sets, as a table.
+ *
+ * Part of tnmlab (repl layer; plain C, no curses, no Lua).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A sweep leaves the user's rules exactly as they were: it runs on an
+ * engine of its own, loaded from the same rule files and given the same
+ * param values, so it adds no version to the user's history (undo/redo see
+ * nothing of it).  Before any work it checks the rule sets, every param
+ * and every value; a wrong one fails the whole sweep.  It also checks that
+ * its engine gives the session's current selection (a rule file edited on
+ * disk since it was loaded would not), and refuses otherwise.
+ */
+#ifndef TNMLAB_SWEEP_H
+#define TNMLAB_SWEEP_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "export.h"
+#include "model.h"
+
+enum { SWEEP_MAX_SETS = 16, SWEEP_MAX_AXES = 8, SWEEP_MAX_VALUES = 64, SWEEP_MAX_ROWS = 100000 };
+
+typedef struct sweep_axis {
+    char name[64];
+    int nvalues;
+    char value[SWEEP_MAX_VALUES][32]; /* text forms, as `set NAME VALUE` takes */
+} sweep_axis;
+
+typedef struct sweep_spec {
+    int nsets; /* 0: the active rule set */
+    char set[SWEEP_MAX_SETS][64];
+    int naxes; /* 0: one row per set with its current values */
+    sweep_axis axis[SWEEP_MAX_AXES];
+} sweep_spec;
+
+/* One endpoint of one row: the first group (the selected patients, or the
+ * first arm of a simulated cohort) and the HR of that group against the
+ * others. */
+typedef struct sweep_ep {
+    int available;
+    char group[64], compares[160];
+    size_t n, events;
+    double median, median_lower, median_upper;
+    double surv[MODEL_NTIMES], lower[MODEL_NTIMES], upper[MODEL_NTIMES];
+    double hr, hr_lower, hr_upper, p;
+} sweep_ep;
+
+typedef struct sweep_row {
+    char set[64];
+    char value[SWEEP_MAX_AXES][32];
+    size_t n, nselected;
+    sweep_ep ep[MODEL_NENDPOINTS];
+} sweep_row;
+
+typedef struct sweep_result {
+    sweep_spec spec; /* as run (sets filled in, axes in the first set's param order) */
+    size_t nrows;
+    sweep_row *rows; /* owned */
+} sweep_result;
+
+/* Checks spec against the model's rules and cohort and completes it: an
+ * empty set list becomes the active set; axes are put in the first set's
+ * param order.  Every set must exist and have every param; every value
+ * must be valid for it (type, range, choices).  Returns 0, or -1 with err
+ * naming the set, param or value. */
+int sweep_check(const model *m, sweep_spec *spec, char *err, size_t errlen);
+
+/* Runs the sweep (calls sweep_check first).  m is only read: its rules get
+ * no new version.  Ctrl-C stops it ("interrupted").  Returns 0 and *out
+ * (free with sweep_result_free), or -1 with err. */
+int sweep_run(const model *m, sweep_spec *spec, sweep_result *out, char *err, size_t errlen);
+
+/* Frees the rows; the struct can be reused. */
+void sweep_result_free(sweep_result *r);
+
+/* The flat columns of the CSV, JSON and Lua forms: rule_set, the params,
+ * n, selected, then os_... and pfs_... (group, n, events, median, CI,
+ * surv_1y/2y/3y with CI, hr with CI, hr_compares, logrank_p).  Column j of
+ * row i: returns 0 and *num (NaN for NA), 1 and *str, or -1 past the last
+ * column (name NULL).  name points into a static table or into r. */
+int sweep_cell(const sweep_result *r, size_t i, int j, const char **name, double *num,
+               const char **str);
+
+/* Writes the sweep as CSV (flat columns), JSON ({"provenance", "rows"})
+ * or Markdown (a compact table: medians with CI, 1/2/3-year survival, HR)
+ * with the provenance p (may be NULL).  Returns 0, or -1 with err. */
+int sweep_write(FILE *f, export_format fmt, const sweep_result *r, const export_provenance *p,
+                char *err, size_t errlen);
+
+/* The compact table as aligned text, lines ending in '\n'.  Caller frees;
+ * NULL on ENOMEM. */
+char *sweep_text(const sweep_result *r);
+
+#endif
