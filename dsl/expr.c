@@ -24,7 +24,7 @@
 
 enum tok {
     T_EOF, T_NUM, T_STR, T_NAME, T_AND, T_OR, T_NOT, T_IN, T_TRUE, T_FALSE,
-    T_LP, T_RP, T_LB, T_RB, T_COMMA, T_PLUS, T_MINUS, T_STAR, T_SLASH,
+    T_UNKNOWN, T_LP, T_RP, T_LB, T_RB, T_COMMA, T_PLUS, T_MINUS, T_STAR, T_SLASH,
     T_PCT, T_LT, T_LE, T_GT, T_GE, T_EQ, T_NE, T_BAD
 };
 
@@ -96,7 +96,8 @@ static void next(parser *ps)
         size_t n = q - p;
         static const struct { const char *w; enum tok t; } kw[] = {
             {"and", T_AND}, {"or", T_OR}, {"not", T_NOT}, {"in", T_IN},
-            {"true", T_TRUE}, {"false", T_FALSE}};
+            {"true", T_TRUE}, {"false", T_FALSE}, {"unknown", T_UNKNOWN},
+            {"nil", T_UNKNOWN}};
         for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
             if (strlen(kw[i].w) == n && memcmp(kw[i].w, s + p, n) == 0) {
                 ps->tok = kw[i].t;
@@ -217,7 +218,7 @@ static const char *tokname(enum tok t)
 {
     static const char *const names[] = {
         "end of expression", "number", "text", "name", "and", "or", "not", "in",
-        "true", "false", "(", ")", "{", "}", ",", "+", "-", "*", "/", "%",
+        "true", "false", "unknown", "(", ")", "{", "}", ",", "+", "-", "*", "/", "%",
         "<", "<=", ">", ">=", "==", "~=", "?"};
     return names[t];
 }
@@ -264,6 +265,10 @@ static node *p_primary(parser *ps)
     case T_FALSE:
         if ((n = mk(ps, OP_BOOL, pos)))
             n->num = ps->tok == T_TRUE;
+        next(ps);
+        return n;
+    case T_UNKNOWN:
+        n = mk(ps, OP_UNKNOWN, pos);
         next(ps);
         return n;
     case T_LP:

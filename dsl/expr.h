@@ -9,7 +9,7 @@
  * loop over column arrays in blocks, never one call per patient.
  *
  * Language (a subset of Lua expressions, Lua precedence):
- *   literals   4  2.5  "female"  'brain'  true  false
+ *   literals   4  2.5  "female"  'brain'  true  false  unknown (also nil)
  *   names      patient fields (cohort columns), params, derived columns
  *   arithmetic + - * / %  (numbers; missing in, missing out)
  *   compare    < <= > >= == ~= (also !=)   numbers; text field == "text";
@@ -17,6 +17,13 @@
  *   sets       x in {"adeno", "squamous"}   x in {0, 1}
  *   logic      and or not  (Kleene: false and unknown = false,
  *              true or unknown = true, not unknown = unknown)
+ *   unknown    the third truth value (a missing number where a number is
+ *              wanted): `ecog <= 1 or unknown` keeps the undecided;
+ *              x == unknown is refused (always unknown): write missing(x)
+ *   0/1        a number column holding only 0, 1 and missing (a boolean
+ *              stored as numbers) is a condition wherever one is needed
+ *   text       comparisons are exact and case-sensitive ("Brain" ~= "brain");
+ *              only surrounding blanks of a cell are ignored
  *   functions  known(x)  missing(x)  min(a, b)  max(a, b)  abs(a)
  *              list fields (';'-separated, e.g. n_stations "4R;7", m_sites
  *              "brain:1;bone:2"; the token none = known empty, an empty cell
@@ -27,6 +34,9 @@
  *                                         when absent), only the given sites
  *              lesions_except(f, "x" | {..})  same, all sites but these
  *              organs(f [, ..]), organs_except(f, ..)  distinct sites
+ *              within(f, "IV" | {..})   a code lies within a broader one:
+ *                                       IVA, IVB within IV; IA2 within IA;
+ *                                       M1c1 within M1c and M1; T1mi within T1
  * Results of conditions: EXPR_FALSE, EXPR_UNKNOWN, EXPR_TRUE (one byte each).
  * A comparison that reads a missing value is unknown, never false.
  */
@@ -61,6 +71,8 @@ typedef struct expr_ref {
     expr_type type;
     int index;
     const cohort_column *col;
+    size_t nrows;  /* COLUMN: rows of its cohort; 0 (unknown) turns off
+                      reading a 0/1 number column as a condition */
 } expr_ref;
 
 /* Resolves a name; returns 0 and fills out, or -1 if the name is unknown. */
@@ -86,6 +98,15 @@ const char *expr_source(const expr *e);
  * params and derived columns alike: the read-set before binding). */
 size_t expr_nnames(const expr *e);
 const char *expr_name(const expr *e, size_t i);
+
+/* As expr_bind, for a place that needs a condition (a criterion, an arm):
+ * a number column holding only 0, 1 and missing at bind time (a boolean
+ * stored as numbers in a CSV) is read as false/true/unknown there, as it is
+ * wherever a condition is needed inside any expression ("and", "not", ...).
+ * A value other than 0/1 appearing later reads as unknown.  Anything else
+ * binds as expr_bind does: the caller checks the type. */
+expr_prog *expr_bind_condition(const expr *e, expr_resolve_fn resolve, void *ud,
+                               char *err, size_t errlen);
 
 /* Binds e to columns/params/derived through resolve.  Caller owns the
  * result (expr_prog_free); it points into the cohort's columns, so it must

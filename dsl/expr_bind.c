@@ -19,6 +19,7 @@
 typedef struct binder {
     expr_resolve_fn resolve;
     void *ud;
+    size_t nrows;   /* rows of the columns met so far, for the 0/1 check */
     char *err;
     size_t errlen;
     int failed;
@@ -107,6 +108,33 @@ static const char *what(const node *n)
 
 static node *bind(binder *b, const node *s);
 
+/* Does col hold nothing but 0, 1 and missing?  Such a column is a boolean
+ * stored as numbers (a CSV with m_all_treatable = 0/1). */
+static int only_01(const cohort_column *col, size_t nrows)
+{
+    const double *x = col->v.num;
+    for (size_t i = 0; i < nrows; i++)
+        if (!(x[i] == 0 || x[i] == 1 || x[i] != x[i]))
+            return 0;
+    return 1;
+}
+
+/* n read as a condition where one is needed: a number column of only
+ * 0/1/missing becomes one (takes n over); anything else is returned as is. */
+static node *as_cond(binder *b, const node *s, node *n)
+{
+    if (n->type != EXPR_T_NUM || n->op != B_NUMCOL || b->nrows == 0 ||
+        !only_01(n->col, b->nrows))
+        return n;
+    node *w = bnew(b, s, B_NUM01, EXPR_T_BOOL);
+    if (w == NULL) {
+        node_free(n);
+        return NULL;
+    }
+    w->a = n;
+    return w;
+}
+
 /* Binds s and requires type want; a missing field becomes a constant. */
 static node *bind_as(binder *b, const node *s, expr_type want, const char *role)
 {
@@ -117,9 +145,11 @@ static node *bind_as(binder *b, const node *s, expr_type want, const char *role)
         node_free(n);
         n = want == EXPR_T_NUM ? knum(b, s, NAN) : kbool(b, s, EXPR_UNKNOWN);
         if (n)
-            n->absent = 1;
+            n->absent = s->op == OP_NAME; /* not the literal unknown */
         return n;
     }
+    if (want == EXPR_T_BOOL && (n = as_cond(b, s, n)) == NULL)
+        return NULL;
     if (n->type != want) {
         if (n->type == EXPR_T_STR && n->op == B_STRCOL)
             berr(b, s, "'%s' is text; %s needs %s (compare text with ==, ~= or in)",
@@ -146,6 +176,8 @@ static node *bind_name(binder *b, const node *s)
     node *n = NULL;
     switch (r.kind) {
     case EXPR_REF_COLUMN:
+        if (r.nrows)
+            b->nrows = r.nrows;
         if (r.col->type == COHORT_NUM)
             n = bnew(b, s, B_NUMCOL, EXPR_T_NUM);
         else if (r.col->type == COHORT_BOOL)
@@ -228,7 +260,8 @@ static node *bind_call(binder *b, const node *s)
     static const struct { const char *name; int kind; int minargs, maxargs; } lists[] = {
         {"count", L_COUNT, 1, 1}, {"contains", L_CONTAINS, 2, 2},
         {"lesions", L_LESIONS, 1, 2}, {"lesions_except", L_LESIONS_EX, 2, 2},
-        {"organs", L_ORGANS, 1, 2}, {"organs_except", L_ORGANS_EX, 2, 2}};
+        {"organs", L_ORGANS, 1, 2}, {"organs_except", L_ORGANS_EX, 2, 2},
+        {"within", L_WITHIN, 2, 2}};
     const char *f = s->str;
     int known = strcmp(f, "known") == 0, missing = strcmp(f, "missing") == 0;
     if (known || missing) {
@@ -286,7 +319,8 @@ static node *bind_call(binder *b, const node *s)
                  lists[i].maxargs > 1 ? "s" : "");
             return NULL;
         }
-        expr_type t = lists[i].kind == L_CONTAINS ? EXPR_T_BOOL : EXPR_T_NUM;
+        expr_type t = lists[i].kind == L_CONTAINS || lists[i].kind == L_WITHIN
+                    ? EXPR_T_BOOL : EXPR_T_NUM;
         node *col = bind(b, s->args[0]);
         if (col == NULL)
             return NULL;
@@ -295,8 +329,10 @@ static node *bind_call(binder *b, const node *s)
             return t == EXPR_T_NUM ? knum(b, s, NAN) : kbool(b, s, EXPR_UNKNOWN);
         }
         if (col->op != B_STRCOL) {
-            berr(b, s, "%s() needs a list field such as m_sites or n_stations, "
-                       "not %s", f, tname(col->type));
+            berr(b, s, "%s() needs a %s, not %s", f,
+                 lists[i].kind == L_WITHIN ? "text field such as stage or m"
+                                           : "list field such as m_sites or n_stations",
+                 tname(col->type));
             node_free(col);
             return NULL;
         }
@@ -308,15 +344,29 @@ static node *bind_call(binder *b, const node *s)
         return n;
     }
     berr(b, s, "unknown function '%s' (known: known missing min max abs count "
-               "contains lesions lesions_except organs organs_except)", f);
+               "contains lesions lesions_except organs organs_except within)", f);
     return NULL;
 }
 
 static node *bind_eq(binder *b, const node *s)
 {
+    if (s->a->op == OP_UNKNOWN || s->b->op == OP_UNKNOWN) {
+        berr(b, s, "comparing with unknown is always unknown; write missing(x) "
+                   "or known(x)");
+        return NULL;
+    }
     node *l = bind(b, s->a), *r = l ? bind(b, s->b) : NULL;
     if (r == NULL) {
         node_free(l);
+        return NULL;
+    }
+    if (l->type == EXPR_T_BOOL && r->type == EXPR_T_NUM)
+        r = as_cond(b, s->b, r);
+    else if (l->type == EXPR_T_NUM && r->type == EXPR_T_BOOL)
+        l = as_cond(b, s->a, l);
+    if (l == NULL || r == NULL) {
+        node_free(l);
+        node_free(r);
         return NULL;
     }
     if (l->type == EXPR_T_NA || r->type == EXPR_T_NA) {
@@ -442,6 +492,10 @@ static node *bind(binder *b, const node *s)
         return n;
     case OP_NAME:
         return bind_name(b, s);
+    case OP_UNKNOWN:
+        if ((n = bnew(b, s, B_KNUM, EXPR_T_NA)))
+            n->scalar = 1;
+        return n;
     case OP_SET:
         berr(b, s, "a set {...} can only follow 'in' or be a function argument");
         return NULL;
@@ -482,16 +536,18 @@ static node *bind(binder *b, const node *s)
     return n;
 }
 
-expr_prog *expr_bind(const expr *e, expr_resolve_fn resolve, void *ud,
-                     char *err, size_t errlen)
+static expr_prog *bind_root(const expr *e, expr_resolve_fn resolve, void *ud,
+                            int cond, char *err, size_t errlen)
 {
-    binder b = {resolve, ud, err, errlen, 0};
+    binder b = {resolve, ud, 0, err, errlen, 0};
     expr_prog *p = calloc(1, sizeof *p);
     if (p == NULL) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
     p->root = bind(&b, e->root);
+    if (p->root && cond)
+        p->root = as_cond(&b, e->root, p->root);
     if (p->root && p->root->type == EXPR_T_NA) {
         node_free(p->root);
         p->root = kbool(&b, e->root, EXPR_UNKNOWN);
@@ -516,6 +572,18 @@ void expr_prog_free(expr_prog *p)
         return;
     node_free(p->root);
     free(p);
+}
+
+expr_prog *expr_bind(const expr *e, expr_resolve_fn resolve, void *ud,
+                     char *err, size_t errlen)
+{
+    return bind_root(e, resolve, ud, 0, err, errlen);
+}
+
+expr_prog *expr_bind_condition(const expr *e, expr_resolve_fn resolve, void *ud,
+                               char *err, size_t errlen)
+{
+    return bind_root(e, resolve, ud, 1, err, errlen);
 }
 
 expr_type expr_prog_type(const expr_prog *p) { return p->type; }

@@ -43,6 +43,34 @@ static int is_none(const char *s, size_t n)
                       memcmp(s, "NONE", 4) == 0);
 }
 
+/* Does code s (n bytes) lie within the broader code k: k itself, or k
+ * followed by sub-letters and sub-digits only (IVA in IV, IA2 in IA, M1c1
+ * in M1, T1mi in T1, N2b in N2; but IIIA not in II, IV not in I)? */
+static int within_one(const char *s, size_t n, const char *k)
+{
+    size_t kl = strlen(k);
+    if (kl == 0 || kl > n || memcmp(s, k, kl) != 0)
+        return 0;
+    for (size_t i = kl; i < n; i++) {
+        char c = s[i];
+        if (c == 'm' && i + 1 < n && s[i + 1] == 'i') {
+            i++;
+            continue;
+        }
+        if (!((c >= 'a' && c <= 'c') || (c >= 'A' && c <= 'C') || (c >= '1' && c <= '3')))
+            return 0;
+    }
+    return 1;
+}
+
+static int within_any(const char *s, size_t n, const char *const *keys, int nkeys)
+{
+    for (int i = 0; i < nkeys; i++)
+        if (keys[i] && within_one(s, n, keys[i]))
+            return 1;
+    return 0;
+}
+
 /* The value of one distinct text value for a lookup of the given kind.
  * Returns 0 with *v set, or -1 when the value means "unknown". */
 static int lut_value(int kind, const char *lvl, const char *const *keys, int nkeys,
@@ -63,6 +91,10 @@ static int lut_value(int kind, const char *lvl, const char *const *keys, int nke
     }
     if (kind == L_NE) {
         *v = !key_match(s, n, keys, nkeys);
+        return 0;
+    }
+    if (kind == L_WITHIN) {
+        *v = within_any(s, n, keys, nkeys);
         return 0;
     }
     double count = 0, lesions = 0, organs = 0;
@@ -355,6 +387,13 @@ static const void *ev(node *n, const expr_ctx *c, size_t s, size_t len)
         BIN(double, double, double, NA2(a, b) ? NAN : a < b ? a : b);
     case B_MAX:
         BIN(double, double, double, NA2(a, b) ? NAN : a > b ? a : b);
+    case B_NUM01: {
+        const double *x = ev(n->a, c, s, len);
+        uint8_t *o = n->buf;
+        for (size_t i = 0; i < len; i++)
+            o[i] = x[i] == 0 ? EXPR_FALSE : x[i] == 1 ? EXPR_TRUE : EXPR_UNKNOWN;
+        return o;
+    }
     case B_LUTN: {
         const int32_t *code = n->a->col->v.str + s;
         const double *lut = n->lut;

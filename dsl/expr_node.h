@@ -19,6 +19,7 @@ enum { EXPR_BLOCK = 1024 };
 enum expr_op {
     /* parsed */
     OP_NUM, OP_STR, OP_BOOL, OP_NAME, OP_SET, OP_CALL,
+    OP_UNKNOWN, /* the literal unknown (or nil) */
     OP_NEG, OP_NOT, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD,
     OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE, OP_AND, OP_OR, OP_IN,
     /* bound */
@@ -33,13 +34,14 @@ enum expr_op {
     B_INN,    /* number in {numbers} */
     B_KNOWNN, B_KNOWNB, /* sub: 1 known(), 0 missing() */
     B_MIN, B_MAX, B_ABS,
-    B_LUTN, B_LUTB /* text column through a per-level table; sub: L_* */
+    B_LUTN, B_LUTB, /* text column through a per-level table; sub: L_* */
+    B_NUM01   /* a number column holding only 0/1/missing read as a condition */
 };
 
 /* What a lookup table computes for each distinct value of a text column. */
 enum expr_lut {
     L_EQ, L_NE, L_IN, L_KNOWN, L_MISSING, L_COUNT, L_CONTAINS,
-    L_LESIONS, L_LESIONS_EX, L_ORGANS, L_ORGANS_EX
+    L_LESIONS, L_LESIONS_EX, L_ORGANS, L_ORGANS_EX, L_WITHIN
 };
 
 typedef struct node {

@@ -327,7 +327,8 @@ static int l_explain(lua_State *L)
         char kind[2] = {it->kind, 0};
         lua_createtable(L, 0, 6);
         setstr(L, "kind", it->kind == 'c' ? "criterion" : it->kind == 'd' ? "derive"
-                        : it->kind == 'a' ? "arm" : kind[0] == 's' ? "selection" : kind);
+                        : it->kind == 'a' ? "arm" : kind[0] == 's' ? "selection"
+                        : kind[0] == 'w' ? "why" : kind);
         setstr(L, "name", it->name);
         setstr(L, "reason", it->reason);
         setstr(L, "where", it->where);
@@ -396,6 +397,16 @@ static int l_diff(lua_State *L)
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -2, "moves");
+    setint(L, "stage_changed", d.stage_changed);
+    lua_createtable(L, (int)d.nstage_moves, 0);
+    for (size_t i = 0; i < d.nstage_moves; i++) {
+        lua_createtable(L, 0, 3);
+        setstr(L, "from", d.stage_moves[i].from);
+        setstr(L, "to", d.stage_moves[i].to);
+        setint(L, "count", d.stage_moves[i].count);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "stage_moves");
     rules_diff_free(&d);
     return 1;
 }
@@ -420,6 +431,14 @@ int dsl_open_rules(lua_State *L)
         char err[300];
         if ((*u = rules_new(0, 0, err, sizeof err)) == NULL)
             return luaL_error(L, "rules: %s", err);
+        /* staging modules: TNMLAB_SCRIPTS/staging when the state has one */
+        if (lua_getglobal(L, "TNMLAB_SCRIPTS") == LUA_TSTRING && *lua_tostring(L, -1)) {
+            lua_pushfstring(L, "%s/staging", lua_tostring(L, -1));
+            if (rules_set_staging_dir(*u, lua_tostring(L, -1)) != 0)
+                return luaL_error(L, "rules: out of memory");
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
         lua_setfield(L, LUA_REGISTRYINDEX, INSTANCE);
         if (luaL_newmetatable(L, EVAL)) {
             lua_pushcfunction(L, eval_gc);

@@ -19,7 +19,12 @@
  * rules.undo() / rules.redo()        -> version, or nil when there is nothing
  * rules.version()                    -> version, label
  * rules.diff(set, c [, va [, vb]])   -> {gained=, lost=, arm_changed=, rows={},
+ *                                         stage_changed=, stage_moves={{from=,
+ *                                         to=, count=}} (staging derives),
  *                                         moves={{from=, to=, count=}}}
+ * explain items of kind "why" are the lines of a staging derive's
+ * classify trace.  The engine looks for staging modules in
+ * TNMLAB_SCRIPTS/staging first.
  * Rows are 1-based.  Errors are raised as Lua errors with the engine's text.
  * Evaluations are cached per (cohort, rule set) and follow the current
  * version incrementally.

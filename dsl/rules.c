@@ -126,9 +126,15 @@ static void set_free(sandbox *sb, rset *s)
             luaL_unref(sandbox_state(sb), LUA_REGISTRYINDEX, c->fn_ref);
     }
     for (int i = 0; i < s->nd; i++) {
-        free(s->der[i].name);
-        free(s->der[i].doc);
-        expr_free(s->der[i].e);
+        rderive *d = &s->der[i];
+        free(d->name);
+        free(d->doc);
+        expr_free(d->e);
+        free(d->staging);
+        free_strv(d->mods, d->nmods);
+        free(d->stagers); /* the modules themselves belong to the engine */
+        for (int k = 0; k < 4; k++)
+            free(d->out[k]);
     }
     for (int i = 0; i < s->na; i++) {
         free(s->arms[i].name);
@@ -305,8 +311,30 @@ void rules_free(rules *r)
     for (int i = 0; i < r->nv; i++)
         version_clear(&r->v[i]);
     free(r->v);
+    rules_stagers_free(r);
+    free(r->staging_dir);
     sandbox_free(r->sb);
     free(r);
+}
+
+/* Loads the staging modules the program's staging derives name, so that a
+ * missing or broken module is a load error naming the derive. */
+static int load_stagers(rules *r, rprog *p, char *err, size_t errlen)
+{
+    for (int s = 0; s < p->nsets; s++)
+        for (int j = 0; j < p->sets[s].nd; j++) {
+            rderive *d = &p->sets[s].der[j];
+            for (int m = 0; m < d->nmods; m++) {
+                char e[700];
+                if ((d->stagers[m] = rules_stager_get(r, d->mods[m], p->path, e,
+                                                      sizeof e)) == NULL) {
+                    snprintf(err, errlen, "%s:%d: derive '%s': %s", p->path, d->line,
+                             d->name, e);
+                    return -1;
+                }
+            }
+        }
+    return 0;
 }
 
 /* Runs the chunk on top of the sandbox stack, converts its declarations and
@@ -336,6 +364,8 @@ static int load_chunk(rules *r, const char *path, char *err, size_t errlen)
     }
     lua_pushnil(L);
     lua_setfield(L, LUA_REGISTRYINDEX, DECLS_KEY);
+    if (st == 0)
+        st = load_stagers(r, p, err, errlen);
     lua_gc(L, LUA_GCCOLLECT);
     if (st != 0) {
         rules_prog_unref(p);
@@ -587,6 +617,18 @@ oom:
     snprintf(err, errlen, "out of memory");
     return -1;
 }
+
+int rules_set_staging_dir(rules *r, const char *dir)
+{
+    char *d = NULL;
+    if (dir && *dir && (d = dupstr(dir)) == NULL)
+        return -1;
+    free(r->staging_dir);
+    r->staging_dir = d;
+    return 0;
+}
+
+unsigned long rules_staging_calls(const rules *r) { return r->stage_calls; }
 
 int rules_version(const rules *r) { return r->cur; }
 int rules_nversions(const rules *r) { return r->nv; }

@@ -22,6 +22,27 @@
  *     arm { "systemic" },             -- no `when`: everybody left
  *   }
  *
+ * Staging: a derive with `staging` instead of an expression runs a staging
+ * module (scripts/staging/tnm8.lua: classify(record) -> {t, n, m, stage,
+ * why}) and derives four text columns:
+ *
+ *     param { "tnm", "tnm8", choices = {"tnm8", "tnm9"},
+ *             doc = "TNM edition the patients are staged with" },
+ *     derive { "stage", staging = "tnm" },   -- or staging = "tnm8"
+ *     criterion { "stage_iv", "stage IV", [[within(stage, "IV")]] },
+ *     criterion { "m1b", "a single extrathoracic metastasis", [[m == "M1b"]] },
+ *
+ * A derive named "stage" gives columns t, n, m and stage; another name, say
+ * "s9", gives s9_t, s9_n, s9_m and s9.  Inside the rule set these names
+ * mean the derived codes; a cohort's recorded t, n, m, edition columns are
+ * what classify reads (with the descriptors t_size_cm ... m_sites).  An
+ * undecidable stage is missing (unknown).  `staging` names a module or a
+ * text param whose choices are modules; modules are looked for in the
+ * folder rules_set_staging_dir gave, then the rule file's folder and its
+ * ../staging.  classify runs once per distinct combination of the fields it
+ * reads (memoised per module across evaluations) and again only when one of
+ * those columns changes; switching the param back and forth runs no Lua.
+ *
  * Expressions are those of expr.h over fields, params and derived columns
  * (earlier derives only); arms also see `eligible`.  param types: number
  * (default), integer, boolean, text (with choices = {...}).  A criterion may
@@ -77,7 +98,9 @@ typedef struct rules_step {
 
 /* One line of an explanation. */
 typedef struct rules_trace_item {
-    char kind;            /* 'c' criterion, 'd' derived, 'a' arm, 's' summary */
+    char kind;            /* 'c' criterion, 'd' derived, 'a' arm, 's' summary,
+                             'w' a line of a staging derive's why (in reason),
+                             after its 'd' item */
     char name[64];
     char reason[160];
     char where[96];       /* file:line */
@@ -101,6 +124,13 @@ typedef struct rules_diff {
     /* arm transitions "from -> to" with counts (owned) */
     struct rules_arm_move { char from[64], to[64]; size_t count; } *moves;
     size_t nmoves;
+    /* staging derives present in both versions: patients whose derived
+     * stage changed ("unstaged" when undecidable), and the counts per
+     * direction "IVA" -> "IVB" (owned; from/to prefixed "s9: " for a derive
+     * not named stage).  These rows are in rows too. */
+    size_t stage_changed;
+    struct rules_arm_move *stage_moves;
+    size_t nstage_moves;
 } rules_diff;
 
 /* ---- engine, files, params, versions */
@@ -119,6 +149,14 @@ int rules_load(rules *r, const char *path, char *err, size_t errlen);
 /* Loads rules from a string (chunkname names it in messages), as rules_load. */
 int rules_load_string(rules *r, const char *src, const char *chunkname,
                       char *err, size_t errlen);
+
+/* Sets the folder staging modules are looked for in first (NULL: none).
+ * 0, or -1 on ENOMEM.  Applies to the loads that follow. */
+int rules_set_staging_dir(rules *r, const char *dir);
+
+/* How many times a staging module's classify has run in this engine (for
+ * tests of the cache; explain runs it once per staging derive). */
+unsigned long rules_staging_calls(const rules *r);
 
 /* Rule sets of the current version, in load order.  Names are owned by r
  * and valid until the version changes. */

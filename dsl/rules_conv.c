@@ -83,7 +83,8 @@ static char *get_text(lua_State *L, const conv *cv, int t, int pos, const char *
 
 static int is_ident(const char *s)
 {
-    static const char *const kw[] = {"and", "or", "not", "in", "true", "false", NULL};
+    static const char *const kw[] = {"and", "or", "not", "in", "true", "false",
+                                     "unknown", "nil", NULL};
     if (!s || !(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
         return 0;
     for (const char *q = s; *q; q++)
@@ -276,27 +277,117 @@ static void read_criterion(lua_State *L, conv *cv, rset *set, int t)
     lua_pop(L, 1);
 }
 
+/* Is name taken by a derive (or one of a staging derive's columns) among
+ * the first nd of set? */
+static int derive_named(const rset *set, int nd, const char *name)
+{
+    for (int i = 0; i < nd; i++) {
+        if (strcmp(set->der[i].name, name) == 0)
+            return 1;
+        for (int k = 0; k < 3 && set->der[i].staging; k++)
+            if (strcmp(set->der[i].out[k], name) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+/* derive { "stage", staging = "tnm8" | "<text param>" }: the group column
+ * is named as the derive; T, N and M are t, n, m for a derive named
+ * "stage", else <name>_t, <name>_n, <name>_m. */
+static void read_staging(lua_State *L, conv *cv, rset *set, rderive *d, int t)
+{
+    d->staging = get_text(L, cv, t, 0, "staging");
+    d->stage_param = -1;
+    if (field(L, t, 2, "expr") != LUA_TNIL)
+        fail(L, cv, "has both an expression and staging; give one");
+    lua_pop(L, 1);
+    if (!is_ident(d->staging))
+        fail(L, cv, "staging names a staging module (\"tnm8\") or a text param "
+                    "whose choices name modules");
+    int stage = strcmp(d->name, "stage") == 0;
+    static const char *const sfx[3] = {"t", "n", "m"};
+    for (int k = 0; k < 3; k++) {
+        char nm[200];
+        snprintf(nm, sizeof nm, stage ? "%s" : "%.150s_%s", stage ? sfx[k] : d->name,
+                 sfx[k]);
+        d->out[k] = copy(L, nm);
+        if (derive_named(set, set->nd - 1, nm))
+            fail(L, cv, "its column '%s' is already derived", nm);
+        for (int i = 0; i < set->np; i++)
+            if (strcmp(set->params[i].name, nm) == 0)
+                fail(L, cv, "its column '%s' has the name of a param", nm);
+    }
+    d->out[3] = copy(L, d->name);
+}
+
+/* After the whole set is read: a staging derive that names a param takes
+ * that param's choices as its modules. */
+static void resolve_staging(lua_State *L, conv *cv, rset *set)
+{
+    for (int j = 0; j < set->nd; j++) {
+        rderive *d = &set->der[j];
+        if (d->staging == NULL)
+            continue;
+        cv->kind = "derive";
+        cv->name = d->name;
+        cv->line = d->line;
+        for (int i = 0; i < set->np; i++)
+            if (strcmp(set->params[i].name, d->staging) == 0)
+                d->stage_param = i;
+        if (d->stage_param >= 0) {
+            const rparam *p = &set->params[d->stage_param];
+            if (p->type != RULES_P_TEXT || p->nchoices == 0)
+                fail(L, cv, "staging param '%s' must be text with choices naming the "
+                            "modules: param { \"%s\", \"tnm8\", choices = "
+                            "{\"tnm8\", \"tnm9\"} }", p->name, p->name);
+            d->mods = calloc((size_t)p->nchoices + 1, sizeof *d->mods);
+            if (d->mods == NULL)
+                luaL_error(L, "out of memory");
+            for (int c = 0; c < p->nchoices; c++) {
+                if (!is_ident(p->choices[c]))
+                    fail(L, cv, "choice '%s' of param '%s' is not a module name",
+                         p->choices[c], p->name);
+                d->mods[d->nmods++] = copy(L, p->choices[c]);
+            }
+        } else {
+            d->mods = calloc(2, sizeof *d->mods);
+            if (d->mods == NULL)
+                luaL_error(L, "out of memory");
+            d->mods[d->nmods++] = copy(L, d->staging);
+        }
+        d->stagers = calloc((size_t)d->nmods + 1, sizeof *d->stagers);
+        if (d->stagers == NULL)
+            luaL_error(L, "out of memory");
+    }
+}
+
 static void read_derive(lua_State *L, conv *cv, rset *set, int t)
 {
-    static const char *const keys[] = {"name", "expr", "doc", NULL};
+    static const char *const keys[] = {"name", "expr", "doc", "staging", NULL};
     rderive *d = &set->der[set->nd++];
     cv->kind = "derive";
     d->line = cv->line;
+    d->stage_param = -1;
     d->name = get_text(L, cv, t, 1, "name");
     cv->name = d->name;
     if (!is_ident(d->name) || strcmp(d->name, "eligible") == 0)
         fail(L, cv, "needs a name: derive { \"lesions\", \"lesions(m_sites)\" }");
     check_keys(L, cv, t, 2, keys);
-    for (int i = 0; i < set->nd - 1; i++)
-        if (strcmp(set->der[i].name, d->name) == 0)
-            fail(L, cv, "declared twice");
+    if (derive_named(set, set->nd - 1, d->name))
+        fail(L, cv, "declared twice");
     for (int i = 0; i < set->np; i++)
         if (strcmp(set->params[i].name, d->name) == 0)
             fail(L, cv, "has the name of a param");
     d->doc = get_text(L, cv, t, 0, "doc");
+    if (field(L, t, 0, "staging") != LUA_TNIL) {
+        lua_pop(L, 1);
+        read_staging(L, cv, set, d, t);
+        return;
+    }
+    lua_pop(L, 1);
     char *src = get_text(L, cv, t, 2, "expr");
     if (src == NULL)
-        fail(L, cv, "needs an expression");
+        fail(L, cv, "needs an expression (or staging = \"tnm8\")");
     char e[300];
     d->e = expr_parse(src, e, sizeof e);
     if (d->e == NULL) {
@@ -357,7 +448,7 @@ static int reads_name(const rset *set, const char *name)
                 return 1;
     }
     for (int i = 0; i < set->nd; i++)
-        for (size_t k = 0; k < expr_nnames(set->der[i].e); k++)
+        for (size_t k = 0; set->der[i].e && k < expr_nnames(set->der[i].e); k++)
             if (strcmp(expr_name(set->der[i].e, k), name) == 0)
                 return 1;
     for (int i = 0; i < set->na; i++)
@@ -469,6 +560,7 @@ static void read_set(lua_State *L, conv *cv, rset *set, int d)
     }
     if (set->landmark == set->landmark)
         add_landmark(L, cv, set);
+    resolve_staging(L, cv, set);
 
     /* post-baseline fields without a landmark: immortal-time bias */
     int pbt = field(L, t, 0, "post_baseline");

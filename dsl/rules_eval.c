@@ -45,6 +45,7 @@ struct rules_eval {
     dep *cdep, *ddep, *adep;
     uint8_t **cres, **ares;
     void **dbuf;                   /* nd + 1: the last is `eligible` */
+    rstage_eval **dst;             /* nd: staging derives' state, else NULL */
     uint8_t *selected;
     int16_t *arm;
     rules_step *steps;
@@ -82,7 +83,10 @@ static void unbind(rules_eval *ev)
         expr_prog_free(ev->dp[j]);
         dep_free(&ev->ddep[j]);
         free(ev->dbuf[j]);
+        if (ev->dst)
+            rstage_eval_free(ev->dst[j]);
     }
+    free(ev->dst);
     for (int a = 0; a < ev->na; a++) {
         expr_prog_free(ev->ap[a]);
         dep_free(&ev->adep[a]);
@@ -158,14 +162,26 @@ static int resolve(void *ud, const char *name, expr_ref *out)
                       : set->params[i].type == RULES_P_BOOLEAN ? EXPR_T_BOOL : EXPR_T_NUM;
             return 0;
         }
-    for (int j = rs->nder - 1; j >= 0; j--)
-        if (strcmp(set->der[j].name, name) == 0) {
+    for (int j = rs->nder - 1; j >= 0; j--) {
+        const rderive *d = &set->der[j];
+        for (int k = 0; d->staging && k < 4; k++)
+            if (strcmp(d->out[k], name) == 0) {
+                const cohort_column *col = rstage_eval_col(ev->dst[j], k);
+                if (add_col(rs->d, col) != 0)
+                    rs->failed = 1;
+                out->kind = EXPR_REF_COLUMN;
+                out->col = col;
+                out->nrows = ev->n;
+                return 0;
+            }
+        if (d->staging == NULL && strcmp(d->name, name) == 0) {
             rs->d->ders[j] = 1;
             out->kind = EXPR_REF_DERIVED;
             out->index = j;
             out->type = expr_prog_type(ev->dp[j]);
             return 0;
         }
+    }
     if (rs->arm && strcmp(name, "eligible") == 0) {
         rs->d->eligible = 1;
         out->kind = EXPR_REF_DERIVED;
@@ -179,6 +195,7 @@ static int resolve(void *ud, const char *name, expr_ref *out)
             rs->failed = 1;
         out->kind = EXPR_REF_COLUMN;
         out->col = col;
+        out->nrows = ev->n;
         return 0;
     }
     if (rules_known_field(name)) {
@@ -202,13 +219,15 @@ static int bind_one(rules_eval *ev, const expr *e, dep *d, int nder, int arm,
 {
     resolver rs = {ev, d, nder, arm, 0};
     char e2[300];
-    *out = expr_bind(e, resolve, &rs, e2, sizeof e2);
+    int cond = strcmp(kind, "derive") != 0;
+    *out = cond ? expr_bind_condition(e, resolve, &rs, e2, sizeof e2)
+                : expr_bind(e, resolve, &rs, e2, sizeof e2);
     if (*out == NULL || rs.failed) {
         snprintf(err, errlen, "%s:%d: %s '%s': in \"%s\": %s", ev->prog->path, line,
                  kind, name, expr_source(e), rs.failed ? "out of memory" : e2);
         return -1;
     }
-    if (strcmp(kind, "derive") != 0 && expr_prog_type(*out) != EXPR_T_BOOL) {
+    if (cond && expr_prog_type(*out) != EXPR_T_BOOL) {
         snprintf(err, errlen, "%s:%d: %s '%s': \"%s\" is a number; a %s needs a "
                  "condition (e.g. x > 0)", ev->prog->path, line, kind, name,
                  expr_source(e), kind);
@@ -236,7 +255,7 @@ static int bind_all(rules_eval *ev, rprog *prog, const rset *set, char *err,
         ALLOC(ev->cres, ev->nc) || ALLOC(ev->ares, ev->na) || ALLOC(ev->dbuf, ev->nd + 1) ||
         ALLOC(ev->steps, ev->nc) || ALLOC(ev->pv, ev->np) || ALLOC(ev->pt, ev->np) ||
         ALLOC(ev->pchanged, ev->np) || ALLOC(ev->cdirty, ev->nc) ||
-        ALLOC(ev->ddirty, ev->nd) || ALLOC(ev->adirty, ev->na) ||
+        ALLOC(ev->ddirty, ev->nd) || ALLOC(ev->adirty, ev->na) || ALLOC(ev->dst, ev->nd) ||
         (ev->ctx.param_str = calloc((size_t)ev->np + 1, sizeof(char *))) == NULL ||
         (ev->selected = malloc(n)) == NULL ||
         (ev->arm = malloc(n * sizeof *ev->arm)) == NULL)
@@ -252,6 +271,18 @@ static int bind_all(rules_eval *ev, rprog *prog, const rset *set, char *err,
     for (int j = 0; j < ev->nd; j++) {
         if (dep_init(&ev->ddep[j], ev->np, ev->nd) != 0)
             goto oom;
+        const rderive *d = &set->der[j];
+        if (d->staging) {
+            /* reads its param and the columns its modules read */
+            if ((ev->dst[j] = rstage_eval_new(d, ev->c)) == NULL)
+                goto oom;
+            if (d->stage_param >= 0)
+                ev->ddep[j].params[d->stage_param] = 1;
+            for (int i = 0; i < rstage_eval_ninputs(ev->dst[j]); i++)
+                if (add_col(&ev->ddep[j], rstage_eval_input(ev->dst[j], i)) != 0)
+                    goto oom;
+            continue;
+        }
         if (bind_one(ev, set->der[j].e, &ev->ddep[j], j, 0, &ev->dp[j], "derive",
                      set->der[j].name, set->der[j].line, err, errlen) != 0)
             return -1;
@@ -477,6 +508,27 @@ static void assign_arms(rules_eval *ev)
     }
 }
 
+/* Brings staging derive j up to date with the module its param names. */
+static int run_staging(rules_eval *ev, int j, char *err, size_t errlen)
+{
+    const rderive *d = &ev->set->der[j];
+    int mod = 0;
+    if (d->stage_param >= 0) {
+        const char *want = ev->pt[d->stage_param];
+        mod = -1;
+        for (int m = 0; want && m < d->nmods; m++)
+            if (strcmp(d->mods[m], want) == 0)
+                mod = m;
+        if (mod < 0) {
+            snprintf(err, errlen, "%s:%d: derive '%s': '%s' is not one of the staging "
+                     "modules of param '%s'", ev->prog->path, d->line, d->name,
+                     want ? want : "", d->staging);
+            return -1;
+        }
+    }
+    return rstage_eval_run(ev->dst[j], ev->r, mod, ev->prog->path, err, errlen);
+}
+
 int rules_eval_run(rules_eval *ev, int full, char *err, size_t errlen)
 {
     rules *r = ev->r;
@@ -521,8 +573,12 @@ int rules_eval_run(rules_eval *ev, int full, char *err, size_t errlen)
         ev->ddirty[j] = (uint8_t)(all || dirty(ev, &ev->ddep[j]));
         if (!ev->ddirty[j])
             continue;
-        if (expr_eval(ev->dp[j], &ev->ctx, 0, n, ev->dbuf[j]) != 0)
+        if (ev->dst[j]) {
+            if (run_staging(ev, j, err, errlen) != 0)
+                return -1;
+        } else if (expr_eval(ev->dp[j], &ev->ctx, 0, n, ev->dbuf[j]) != 0) {
             goto oom;
+        }
         seen(&ev->ddep[j]);
         ev->recomputed++;
     }
@@ -685,6 +741,77 @@ static void fn_values(const rules_eval *ev, int k, size_t row, char *buf, size_t
     }
 }
 
+static void col_value(const cohort_column *col, size_t row, char *v, size_t n)
+{
+    if (col->type == COHORT_NUM)
+        snprintf(v, n, col->v.num[row] == col->v.num[row] ? "%.10g" : "missing",
+                 col->v.num[row]);
+    else if (col->type == COHORT_BOOL)
+        snprintf(v, n, "%s", col->v.b[row] < 0 ? "missing" : col->v.b[row] ? "true" : "false");
+    else if (cohort_str(col, row))
+        snprintf(v, n, "\"%s\"", cohort_str(col, row));
+    else
+        snprintf(v, n, "missing");
+}
+
+typedef struct why_ctx {
+    rules_trace *t;
+    const rderive *d;
+    const char *path;
+    int failed;
+} why_ctx;
+
+static void why_line(void *ud, const char *text)
+{
+    why_ctx *w = ud;
+    if (!w->failed && trace_add(w->t, 'w', w->d->name, text, w->path, w->d->line) == NULL)
+        w->failed = 1;
+}
+
+/* The staging derive j at row: its four values and the fields classify
+ * read in the last item of t, then the module's why lines. */
+static int explain_staging(rules_eval *ev, int j, size_t row, rules_trace *t, char *err,
+                           size_t errlen)
+{
+    const rderive *d = &ev->set->der[j];
+    rstage_eval *se = ev->dst[j];
+    rules_trace_item *it = &t->items[t->n - 1];
+    int mod = rstage_eval_module(se);
+    size_t used = 0;
+    char v[128];
+    static const int order[4] = {3, 0, 1, 2}; /* stage, t, n, m */
+    for (int o = 0; o < 4; o++) {
+        int k = order[o];
+        const cohort_column *col = rstage_eval_col(se, k);
+        col_value(col, row, v, sizeof v);
+        if (used < sizeof it->values)
+            used += (size_t)snprintf(it->values + used, sizeof it->values - used, "%s%s = %s",
+                                     o == 0 ? "" : ", ", d->out[k],
+                                     strcmp(v, "missing") == 0 ? "unknown" : v);
+    }
+    for (int i = 0, first = 1; i < rstage_eval_ninputs(se) && used < sizeof it->values; i++) {
+        const cohort_column *col = rstage_eval_input(se, i);
+        col_value(col, row, v, sizeof v);
+        if (strcmp(v, "missing") == 0)
+            continue;
+        used += (size_t)snprintf(it->values + used, sizeof it->values - used, "%s%s = %s",
+                                 first ? " (" : ", ", col->name, v);
+        first = 0;
+    }
+    if (used < sizeof it->values && mod >= 0)
+        snprintf(it->values + used, sizeof it->values - used, "%s%s)",
+                 rstage_eval_ninputs(se) ? "; staged with " : " (staged with ",
+                 d->mods[mod]);
+    why_ctx w = {t, d, ev->prog->path, 0};
+    if (rstage_eval_why(se, ev->r, row, why_line, &w, err, errlen) != 0)
+        return -1;
+    if (w.failed) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
 int rules_explain(rules_eval *ev, size_t row, rules_trace *out, char *err,
                   size_t errlen)
 {
@@ -704,6 +831,13 @@ int rules_explain(rules_eval *ev, size_t row, rules_trace *out, char *err,
         if ((it = trace_add(out, 'd', set->der[j].name, set->der[j].doc, path,
                             set->der[j].line)) == NULL)
             goto oom;
+        if (ev->dst[j]) {
+            if (explain_staging(ev, j, row, out, err, errlen) != 0) {
+                rules_trace_free(out);
+                return -1;
+            }
+            continue;
+        }
         char v[64];
         if (expr_prog_type(ev->dp[j]) == EXPR_T_NUM) {
             double x = ((const double *)ev->dbuf[j])[row];
@@ -773,22 +907,67 @@ void rules_trace_free(rules_trace *t)
 
 /* --------------------------------------------------------------- diff */
 
-static int add_move(rules_diff *d, const char *from, const char *to)
+static int add_move_to(struct rules_arm_move **moves, size_t *nmoves, const char *from,
+                       const char *to)
 {
-    for (size_t i = 0; i < d->nmoves; i++)
-        if (strcmp(d->moves[i].from, from) == 0 && strcmp(d->moves[i].to, to) == 0) {
-            d->moves[i].count++;
+    for (size_t i = 0; i < *nmoves; i++)
+        if (strcmp((*moves)[i].from, from) == 0 && strcmp((*moves)[i].to, to) == 0) {
+            (*moves)[i].count++;
             return 0;
         }
-    struct rules_arm_move *m = realloc(d->moves, (d->nmoves + 1) * sizeof *m);
+    struct rules_arm_move *m = realloc(*moves, (*nmoves + 1) * sizeof *m);
     if (m == NULL)
         return -1;
-    d->moves = m;
-    m = &d->moves[d->nmoves++];
+    *moves = m;
+    m = &m[(*nmoves)++];
     snprintf(m->from, sizeof m->from, "%s", from);
     snprintf(m->to, sizeof m->to, "%s", to);
     m->count = 1;
     return 0;
+}
+
+static int add_move(rules_diff *d, const char *from, const char *to)
+{
+    return add_move_to(&d->moves, &d->nmoves, from, to);
+}
+
+/* The staging derive of b's set named as a's derive ja, or -1. */
+static int same_staging(const rules_eval *a, int ja, const rules_eval *b)
+{
+    if (a->dst[ja] == NULL)
+        return -1;
+    for (int j = 0; j < b->nd; j++)
+        if (b->dst[j] && strcmp(b->set->der[j].name, a->set->der[ja].name) == 0)
+            return j;
+    return -1;
+}
+
+/* Did a staging group change at row i?  Counts it in out when so. */
+static int stage_moved(const rules_eval *a, const rules_eval *b, size_t i, rules_diff *out,
+                       int *oom)
+{
+    int moved = 0;
+    for (int ja = 0; ja < a->nd; ja++) {
+        int jb = same_staging(a, ja, b);
+        if (jb < 0)
+            continue;
+        const char *sa = cohort_str(rstage_eval_col(a->dst[ja], 3), i);
+        const char *sb = cohort_str(rstage_eval_col(b->dst[jb], 3), i);
+        if ((sa == NULL && sb == NULL) || (sa && sb && strcmp(sa, sb) == 0))
+            continue;
+        moved = 1;
+        char from[64], to[64];
+        const char *name = a->set->der[ja].name;
+        int pre = strcmp(name, "stage") != 0;
+        snprintf(from, sizeof from, "%.20s%s%s", pre ? name : "", pre ? ": " : "",
+                 sa ? sa : "unstaged");
+        snprintf(to, sizeof to, "%.20s%s%s", pre ? name : "", pre ? ": " : "",
+                 sb ? sb : "unstaged");
+        if (add_move_to(&out->stage_moves, &out->nstage_moves, from, to) != 0)
+            *oom = 1;
+    }
+    out->stage_changed += (size_t)moved;
+    return moved;
 }
 
 int rules_diff_versions(rules *r, const char *set, const cohort *c, int va, int vb,
@@ -823,7 +1002,11 @@ int rules_diff_versions(rules *r, const char *set, const cohort *c, int va, int 
         const char *arma = a->arm[i] >= 0 ? a->set->arms[a->arm[i]].name : "(none)";
         const char *armb = b->arm[i] >= 0 ? b->set->arms[b->arm[i]].name : "(none)";
         int armd = strcmp(arma, armb) != 0;
-        if (sa == sb && !armd)
+        int oom = 0;
+        int staged = stage_moved(a, b, i, out, &oom);
+        if (oom)
+            goto oom;
+        if (sa == sb && !armd && !staged)
             continue;
         out->gained += !sa && sb;
         out->lost += sa && !sb;
@@ -855,5 +1038,6 @@ void rules_diff_free(rules_diff *d)
 {
     free(d->rows);
     free(d->moves);
+    free(d->stage_moves);
     memset(d, 0, sizeof *d);
 }

@@ -33,10 +33,19 @@ typedef struct rcrit {
     int line;
 } rcrit;
 
+typedef struct rstager rstager; /* a loaded staging module (rules_stage.c) */
+
 typedef struct rderive {
     char *name, *doc;
-    expr *e;
+    expr *e;           /* NULL for a staging derive */
     int line;
+    /* staging derive: T, N, M and the stage group from a staging module */
+    char *staging;     /* as written: a module name or a text param */
+    int stage_param;   /* index of that param in the set, or -1 */
+    char **mods;       /* module names: the one given, or the param's choices */
+    int nmods;
+    rstager **stagers; /* loaded modules, parallel to mods (engine-owned) */
+    char *out[4];      /* names of the derived t, n, m and group columns */
 } rderive;
 
 typedef struct rarm {
@@ -89,6 +98,10 @@ struct rules {
     rversion *v;       /* v[0..nv): history; cur is 1-based (0 = none) */
     int nv, cap, cur;
     int decls_ref;     /* registry ref of the declaration list during a load */
+    char *staging_dir; /* where staging modules are looked for first, or NULL */
+    rstager **stagers; /* every staging module loaded, kept until rules_free */
+    int nstagers;
+    unsigned long stage_calls; /* classify calls so far */
 };
 
 /* Finds set `name` in version v (1-based); fills prog index, set, and the
@@ -100,5 +113,41 @@ void rules_prog_ref(rprog *p);
 void rules_prog_unref(rprog *p);
 /* Is name a field of the data dictionary (DESIGN.md)? */
 int rules_known_field(const char *name);
+
+/* ---- staging (rules_stage.c) */
+
+/* Loads (or finds loaded and unchanged) the staging module `name` for a
+ * rule file at rule_path: looked for in r's staging folder, the rule file's
+ * folder and its ../staging.  The module must return a table with a
+ * classify function.  Returns it (owned by r), or NULL with err filled. */
+rstager *rules_stager_get(rules *r, const char *name, const char *rule_path,
+                          char *err, size_t errlen);
+void rules_stagers_free(rules *r);
+
+/* The staging of one derive over one cohort inside an evaluation: rows
+ * grouped by the distinct combinations of the fields classify reads, one
+ * classify per combination (memoised per module across evaluations), the
+ * results as four text columns.  Owned by the evaluation. */
+typedef struct rstage_eval rstage_eval;
+
+rstage_eval *rstage_eval_new(const rderive *d, const cohort *c);
+void rstage_eval_free(rstage_eval *se);
+/* Output column k (0 t, 1 n, 2 m, 3 group), for binding; never NULL. */
+const cohort_column *rstage_eval_col(const rstage_eval *se, int k);
+/* The cohort columns it reads (for dependencies). */
+int rstage_eval_ninputs(const rstage_eval *se);
+const cohort_column *rstage_eval_input(const rstage_eval *se, int i);
+/* Brings the output columns up to date for module mod (index into
+ * d->mods): regroups rows when an input column changed, classifies the
+ * combinations not yet known.  0, or -1 with err filled. */
+int rstage_eval_run(rstage_eval *se, rules *r, int mod, const char *path,
+                    char *err, size_t errlen);
+/* Module index shown in the output columns, -1 before the first run. */
+int rstage_eval_module(const rstage_eval *se);
+/* Runs classify for one row again and calls line() with each line of its
+ * `why`.  0, or -1 with err filled. */
+int rstage_eval_why(rstage_eval *se, rules *r, size_t row,
+                    void (*line)(void *ud, const char *text), void *ud,
+                    char *err, size_t errlen);
 
 #endif

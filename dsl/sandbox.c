@@ -291,6 +291,114 @@ static int sb_include(lua_State *L)
     return lua_gettop(L) - base + 1;
 }
 
+/* ------------------------------------------------------- pattern guard
+ *
+ * Lua's pattern matcher runs in C: the count hook never fires inside it, so
+ * `string.rep("a", 1e5):find(".-.-.-b")` would run for hours with neither
+ * the budget nor Ctrl-C able to stop it.  Backtracking costs at most about
+ * (len + 1) per repetition item (* + - and %b, %1..%9) and 2 per '?', times
+ * (len + 1) start positions unless the pattern is anchored with '^'.  The
+ * wrappers refuse a call whose bound exceeds PATTERN_BUDGET before it runs,
+ * so every pattern call that does run finishes in well under a second. */
+
+enum { PATTERN_MAX_LEN = 1024 };
+#define PATTERN_BUDGET 2e8 /* steps of the matcher, worst case */
+
+/* Worst-case steps of matching pattern p (plen bytes) against a subject of
+ * len bytes, as the bound above says. */
+static double pattern_cost(const char *p, size_t plen, size_t len, int can_anchor)
+{
+    double n = (double)len + 1, cost = 1;
+    size_t i = 0;
+    if (can_anchor && plen > 0 && p[0] == '^')
+        i = 1;
+    else
+        cost = n;
+    while (i < plen && cost <= PATTERN_BUDGET) {
+        char c = p[i++];
+        if (c == '%' && i < plen) {
+            char d = p[i++];
+            if (d == 'b') {          /* %bxy scans to the matching y */
+                i += 2;
+                cost *= n;
+                continue;
+            }
+            if (d == 'f') {          /* %f[set]: a frontier, one step */
+                if (i < plen && p[i] == '[') {
+                    i++;
+                    if (i < plen && p[i] == '^')
+                        i++;
+                    if (i < plen)
+                        i++; /* a ']' first is part of the set */
+                    while (i < plen && p[i] != ']')
+                        i += p[i] == '%' ? 2 : 1;
+                    i++;
+                }
+                continue;
+            }
+            if (d >= '1' && d <= '9') /* back reference: compares a capture */
+                cost *= n;
+        } else if (c == '[') {
+            if (i < plen && p[i] == '^')
+                i++;
+            if (i < plen)
+                i++;
+            while (i < plen && p[i] != ']')
+                i += p[i] == '%' ? 2 : 1;
+            i++;
+        } else if (c == '(' || c == ')' || (c == '$' && i == plen)) {
+            continue;
+        }
+        if (i < plen && (p[i] == '*' || p[i] == '+' || p[i] == '-')) {
+            cost *= n;
+            i++;
+        } else if (i < plen && p[i] == '?') {
+            cost *= 2;
+            i++;
+        }
+    }
+    return cost;
+}
+
+/* The guard shared by the wrappers: arg 1 subject, arg 2 pattern; plain
+ * (string.find's 4th argument) compares bytes only, at most len * plen. */
+static void pattern_check(lua_State *L, const char *fname, int can_anchor, int plain)
+{
+    size_t len, plen;
+    luaL_checklstring(L, 1, &len);
+    const char *p = luaL_checklstring(L, 2, &plen);
+    double cost = plain ? ((double)len + 1) * ((double)plen + 1)
+                        : pattern_cost(p, plen, len, can_anchor);
+    if (!plain && plen > PATTERN_MAX_LEN)
+        luaL_error(L, "string.%s: pattern longer than %d characters", fname,
+                   (int)PATTERN_MAX_LEN);
+    if (cost > PATTERN_BUDGET)
+        luaL_error(L, "string.%s: pattern '%s' on a text of %d characters could "
+                      "take too long (a rule must not use patterns that "
+                      "backtrack this much); use a simpler pattern or a shorter text",
+                   fname, plen > 40 ? "(long)" : p, (int)(len > 2000000000 ? 2000000000 : len));
+}
+
+/* string.find/match/gmatch/gsub checked by pattern_check, then the original
+ * (upvalue 1) called with the same arguments.  Upvalue 2: the name.
+ * Stack: [args...] -> [results of the original]. */
+static int guarded_pattern_fn(lua_State *L)
+{
+    const char *name = lua_tostring(L, lua_upvalueindex(2));
+    int find = strcmp(name, "find") == 0;
+    size_t plen;
+    const char *p = luaL_checklstring(L, 2, &plen);
+    int plain = find && lua_toboolean(L, 4);
+    if (find && !plain && strpbrk(p, "^$*+?.([%-") == NULL)
+        plain = 1; /* lstrlib does a plain search then */
+    pattern_check(L, name, strcmp(name, "gmatch") != 0, plain);
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
 static const char *const base_allowed[] = {
     "assert", "error", "ipairs", "next", "pairs", "select", "tonumber",
     "tostring", "type", "getmetatable", "setmetatable", "rawequal", "rawlen",
@@ -312,6 +420,13 @@ static int build(sandbox *sb)
     lua_getglobal(L, "string");
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
+    static const char *const guarded[] = {"find", "match", "gmatch", "gsub"};
+    for (size_t i = 0; i < sizeof guarded / sizeof guarded[0]; i++) {
+        lua_getfield(L, -1, guarded[i]);
+        lua_pushstring(L, guarded[i]);
+        lua_pushcclosure(L, guarded_pattern_fn, 2);
+        lua_setfield(L, -2, guarded[i]);
+    }
     lua_pop(L, 1);
 
     lua_newtable(L); /* env */
@@ -428,6 +543,18 @@ int sandbox_loadfile(sandbox *sb, const char *path, char *err, size_t errlen)
     int r = sandbox_loadstring(sb, src, len, name, err, errlen);
     free(src);
     return r;
+}
+
+int sandbox_dofile(sandbox *sb, const char *path, const char *what, char *err,
+                   size_t errlen)
+{
+    char saved[sizeof sb->basedir];
+    memcpy(saved, sb->basedir, sizeof saved);
+    int st = sandbox_loadfile(sb, path, err, errlen);
+    if (st == 0)
+        st = sandbox_pcall(sb, 0, 1, what, err, errlen);
+    memcpy(sb->basedir, saved, sizeof saved);
+    return st;
 }
 
 int sandbox_pcall(sandbox *sb, int nargs, int nresults, const char *what,

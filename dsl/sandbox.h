@@ -15,7 +15,12 @@
  *     dump), table, math, utf8, and include(); no io, os, debug, require,
  *     package, load, loadfile, dofile, collectgarbage, rawset, print.
  *     Reading or assigning an unknown global is an error; the library tables
- *     and the string metatable are read-only and protected.
+ *     and the string metatable are read-only and protected;
+ *   - string.find/match/gmatch/gsub refuse (with an error naming the
+ *     function) a pattern whose worst-case backtracking on the given text
+ *     is too long to finish in about a second, since the matcher runs in C
+ *     where neither the budget nor Ctrl-C can stop it; patterns longer
+ *     than 1024 characters are refused too.
  * Nothing here prints or exits.
  */
 #ifndef TNMLAB_SANDBOX_H
@@ -61,6 +66,13 @@ int sandbox_loadfile(sandbox *sb, const char *path, char *err, size_t errlen);
  * and pushes the function.  Returns 0, or -1 with err filled. */
 int sandbox_loadstring(sandbox *sb, const char *src, size_t len,
                        const char *chunkname, char *err, size_t errlen);
+
+/* Loads and runs the rule file at path as a module (its include() looks in
+ * the file's own folder; the folder of the last loaded rule file is kept
+ * for the others) under the limits, naming it `what` in messages.
+ * Stack: [] -> [what the file returns] (returns 0) or [] (-1, err filled). */
+int sandbox_dofile(sandbox *sb, const char *path, const char *what, char *err,
+                   size_t errlen);
 
 /* Calls the function below nargs arguments like lua_pcall, under the
  * instruction budget and memory cap.  `what` names what runs (a rule, a

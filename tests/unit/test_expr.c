@@ -40,6 +40,7 @@ static int resolve(void *ud, const char *name, expr_ref *out)
     if (col) {
         out->kind = EXPR_REF_COLUMN;
         out->col = col;
+        out->nrows = cohort_nrows(e->c);
         return 0;
     }
     if (strcmp(name, "stage") == 0) { /* a dictionary field this cohort lacks */
@@ -219,7 +220,7 @@ static void errors__bad_expressions__named_with_position(void **state)
 {
     (void)state;
     cohort *c = cohort_new(1);
-    cohort_add(c, "ecog", COHORT_NUM);
+    cohort_add(c, "ecog", COHORT_NUM)->v.num[0] = 3; /* not a 0/1 column */
     cohort_add(c, "sex", COHORT_STR);
     env e = {c, {0}, {0}};
     check_error(&e, "ecog <= ", "at 9: unexpected 'end of expression'");
@@ -234,6 +235,103 @@ static void errors__bad_expressions__named_with_position(void **state)
     check_error(&e, "frobnicate(ecog)", "unknown function 'frobnicate'");
     check_error(&e, "\"open", "unfinished text");
     check_error(&e, "(ecog > 1", "expected ')'");
+    check_error(&e, "ecog == unknown", "write missing(x)");
+    check_error(&e, "nil ~= a", "write missing(x)");
+    check_error(&e, "within(ecog, \"IV\")", "needs a text field");
+    cohort_free(c);
+}
+
+/* unknown (and nil) is the third truth value: with a = F, U, T,
+ * and: F U U (false and unknown = false), or: U U T, not unknown = unknown;
+ * where a number is wanted it is a missing number. */
+static void unknown__literal__kleene_truth_table(void **state)
+{
+    (void)state;
+    env e = {truth_cohort(), {2, 1, 0, 0}, {0}};
+    uint8_t r[9];
+    /* rows 0, 3, 6: a = F, U, T (b = F) */
+    static const char *const srcs[] = {"a and unknown", "a or unknown", "not unknown",
+                                       "unknown", "a and nil", "known(unknown)",
+                                       "missing(nil)", "max_ecog <= unknown"};
+    static const uint8_t want[][3] = {{F, U, U}, {U, U, T}, {U, U, U}, {U, U, U},
+                                      {F, U, U}, {F, F, F}, {T, T, T}, {U, U, U}};
+    for (size_t k = 0; k < sizeof srcs / sizeof srcs[0]; k++) {
+        eval_str(&e, srcs[k], r);
+        for (int i = 0; i < 3; i++)
+            if (r[i * 3] != want[k][i])
+                fail_msg("%s, a = %d: %d, want %d", srcs[k], i, r[i * 3], want[k][i]);
+    }
+    double d[9];
+    eval_str(&e, "max(max_ecog, unknown)", d);
+    assert_true(isnan(d[0]));
+    cohort_free(e.c);
+}
+
+/* A boolean stored as 0/1 numbers (a CSV column) is a condition where one
+ * is needed; a number column with other values is not. */
+static void bool01__number_column__reads_as_condition(void **state)
+{
+    (void)state;
+    cohort *c = cohort_new(3);
+    cohort_column *t = cohort_add(c, "m_all_treatable", COHORT_NUM);
+    cohort_column *g = cohort_add(c, "ecog", COHORT_NUM);
+    static const double tv[3] = {0, 1, NAN}, gv[3] = {0, 2, 1};
+    for (int i = 0; i < 3; i++) {
+        t->v.num[i] = tv[i];
+        g->v.num[i] = gv[i];
+    }
+    env e = {c, {1, 1, 0, 0}, {0}};
+    uint8_t r[3];
+    eval_str(&e, "m_all_treatable and true", r);
+    assert_memory_equal(r, ((uint8_t[]){F, T, U}), 3);
+    eval_str(&e, "not m_all_treatable", r);
+    assert_memory_equal(r, ((uint8_t[]){T, F, U}), 3);
+    eval_str(&e, "m_all_treatable == flag", r); /* flag: a true param */
+    assert_memory_equal(r, ((uint8_t[]){F, T, U}), 3);
+    double d[3];
+    eval_str(&e, "m_all_treatable + 1", d); /* still a number where one is wanted */
+    assert_true(d[0] == 1 && d[1] == 2 && isnan(d[2]));
+    check_error(&e, "ecog and true", "'ecog' is a number");
+    /* at the root of a criterion: expr_bind_condition */
+    char err[300];
+    expr *x = expr_parse("m_all_treatable", err, sizeof err);
+    expr_prog *p = expr_bind_condition(x, resolve, &e, err, sizeof err);
+    assert_non_null(p);
+    assert_int_equal(expr_prog_type(p), EXPR_T_BOOL);
+    expr_ctx ctx = {e.params, e.pstr, NULL};
+    assert_int_equal(expr_eval(p, &ctx, 0, 3, r), 0);
+    assert_memory_equal(r, ((uint8_t[]){F, T, U}), 3);
+    expr_prog_free(p);
+    expr_free(x);
+    x = expr_parse("ecog", err, sizeof err); /* 0, 2, 1: stays a number */
+    p = expr_bind_condition(x, resolve, &e, err, sizeof err);
+    assert_non_null(p);
+    assert_int_equal(expr_prog_type(p), EXPR_T_NUM);
+    expr_prog_free(p);
+    expr_free(x);
+    cohort_free(c);
+}
+
+/* within(): a code lies within a broader group (DOMAIN.md: IVA and IVB are
+ * stage IV; IA1-IA3 are IA, and IA is I; M1c1 is M1c). */
+static void within__stage_groups__broader_group_contains_its_members(void **state)
+{
+    (void)state;
+    cohort *c = cohort_new(7);
+    cohort_column *s = cohort_add(c, "m_sites", COHORT_STR);
+    static const char *const v[7] = {"IVA", "IIIA", "IA2", "IV", NULL, "M1c1", "IIB"};
+    for (int i = 0; i < 7; i++)
+        set_str(s, (size_t)i, v[i]);
+    env e = {c, {0}, {0}};
+    uint8_t r[7];
+    eval_str(&e, "within(m_sites, \"IV\")", r);
+    assert_memory_equal(r, ((uint8_t[]){T, F, F, T, U, F, F}), 7);
+    eval_str(&e, "within(m_sites, \"I\")", r);
+    assert_memory_equal(r, ((uint8_t[]){F, F, T, F, U, F, F}), 7);
+    eval_str(&e, "within(m_sites, {\"III\", \"II\", \"M1\"})", r);
+    assert_memory_equal(r, ((uint8_t[]){F, T, F, F, U, T, T}), 7);
+    eval_str(&e, "m_sites == \"iva\"", r); /* text is case-sensitive */
+    assert_int_equal(r[0], F);
     cohort_free(c);
 }
 
@@ -260,6 +358,9 @@ int main(void)
         cmocka_unit_test(blocks__long_cohort__same_as_row_by_row),
         cmocka_unit_test(errors__bad_expressions__named_with_position),
         cmocka_unit_test(names__read_set__lists_fields_and_params),
+        cmocka_unit_test(unknown__literal__kleene_truth_table),
+        cmocka_unit_test(bool01__number_column__reads_as_condition),
+        cmocka_unit_test(within__stage_groups__broader_group_contains_its_members),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

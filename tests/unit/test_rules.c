@@ -532,6 +532,61 @@ static void binding__lua_api__load_eval_attrition_explain_undo(void **state)
     lua_close(L);
 }
 
+/* The hand cohort with m_all_treatable stored as 0/1 numbers, as a CSV
+ * gives it: the same attrition as with a boolean column (the counts worked
+ * out by hand above), not a bind error. */
+static void bool01__numeric_treatable__same_attrition_as_boolean(void **state)
+{
+    (void)state;
+    char err[600];
+    cohort *c = hand_cohort();
+    cohort_column *b = cohort_find(c, "m_all_treatable");
+    int8_t v[10];
+    memcpy(v, b->v.b, sizeof v);
+    cohort_remove(c, "m_all_treatable");
+    cohort_column *t = cohort_add(c, "m_all_treatable", COHORT_NUM);
+    for (int i = 0; i < 10; i++)
+        t->v.num[i] = v[i] < 0 ? NAN : v[i];
+    rules *r = load(hand_rules, "hand.lua");
+    rules_eval *ev = rules_eval_new(r, "hand", c, err, sizeof err);
+    if (rules_eval_run(ev, 0, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    rules_step st[8];
+    assert_int_equal(rules_eval_attrition(ev, st, 8), 4);
+    assert_int_equal(st[3].before, 5);
+    assert_int_equal(st[3].pass, 3);
+    assert_int_equal(st[3].fail, 1);
+    assert_int_equal(st[3].unknown, 1);
+    assert_int_equal(rules_eval_nselected(ev), 3);
+    rules_eval_free(ev);
+    rules_free(r);
+    cohort_free(c);
+}
+
+/* unknown = "include" per criterion, and the unknown literal in a rule:
+ * "ecog <= max_ecog or unknown" never fails a patient, it leaves unknown. */
+static void unknown_literal__in_a_criterion__kleene(void **state)
+{
+    (void)state;
+    char err[600];
+    cohort *c = hand_cohort();
+    rules *r = load("ruleset \"u\" {\n"
+                    "  param { \"max_ecog\", 1 },\n"
+                    "  criterion { \"ecog\", \"ECOG <= max_ecog, else undecided\",\n"
+                    "              \"ecog <= max_ecog or unknown\" },\n"
+                    "}\n", "u.lua");
+    rules_eval *ev = rules_eval_new(r, "u", c, err, sizeof err);
+    if (rules_eval_run(ev, 0, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    /* ecog 0 1 2 ? 0 0 1 0 1 0 -> T T U U T T T T T T */
+    const uint8_t *x = rules_eval_criterion(ev, 0);
+    static const uint8_t want[10] = {T, T, U, U, T, T, T, T, T, T};
+    assert_memory_equal(x, want, 10);
+    rules_eval_free(ev);
+    rules_free(r);
+    cohort_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -544,6 +599,8 @@ int main(void)
         cmocka_unit_test(lua_criterion__per_patient__works_and_budget_names_it),
         cmocka_unit_test(load__include_file__same_folder),
         cmocka_unit_test(binding__lua_api__load_eval_attrition_explain_undo),
+        cmocka_unit_test(bool01__numeric_treatable__same_attrition_as_boolean),
+        cmocka_unit_test(unknown_literal__in_a_criterion__kleene),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

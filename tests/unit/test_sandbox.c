@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <lauxlib.h>
@@ -175,6 +176,46 @@ static void include__same_folder__loads_and_refuses_paths(void **state)
     sandbox_free(sb);
 }
 
+/* A backtracking pattern runs in C where the budget hook never fires:
+ * string.rep("a", 2e5):find(".-.-.-b") would take hours.  The guard refuses
+ * it before it starts, names the function, and everyday patterns (trim,
+ * list splitting, as in scripts/staging) still work. */
+static void patterns__pathological__refused_quickly(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "local s = string.rep('a', 200000) return s:find('.-.-.-b')",
+        "local s = string.rep('a', 200000) return string.match(s, '(a*)*b')",
+        "local s = string.rep('a', 200000) return (s:gsub('a-a-a-b', ''))",
+        "local s = string.rep('a', 200000) for x in s:gmatch('.-.-b') do end",
+        "return ('x'):match(string.rep('a?', 100))",
+        "return ('x'):match(string.rep('.', 2000))"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char err[512] = "";
+        sandbox *sb = sandbox_new(0, 0, err, sizeof err);
+        clock_t t0 = clock();
+        if (run(sb, bad[i], "greedy", err, sizeof err) == 0)
+            fail_msg("not refused: %s", bad[i]);
+        double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+        if (secs > 1.0)
+            fail_msg("%s: took %.1f s", bad[i], secs);
+        if (strstr(err, "string.") == NULL ||
+            (strstr(err, "too long") == NULL && strstr(err, "longer than") == NULL))
+            fail_msg("%s: message '%s'", bad[i], err);
+        sandbox_free(sb);
+    }
+    char err[512] = "";
+    sandbox *sb = sandbox_new(0, 0, err, sizeof err);
+    assert_string_equal(run(sb, "local s = ('  4R; 7 ;10L  '):gsub('^%s+', ''):gsub('%s+$', '')\n"
+                             "local n = 0\n"
+                             "for item in (s .. ';'):gmatch('([^;]*);') do n = n + 1 end\n"
+                             "assert(n == 3 and s:find('7', 1, true) == 5)\n"
+                             "assert(string.rep('ab', 3000):gsub('b', 'c'):sub(1, 4) == 'acac')\n"
+                             "assert(('pt2a'):match('^y?[cpraus]?([tnm])%s*(%w+)$') == 't')",
+                         "everyday", err, sizeof err) == 0 ? "" : err, "");
+    sandbox_free(sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +225,7 @@ int main(void)
         cmocka_unit_test(budget__endless_loop__stopped_naming_the_rule),
         cmocka_unit_test(memory__unbounded_allocation__stopped),
         cmocka_unit_test(include__same_folder__loads_and_refuses_paths),
+        cmocka_unit_test(patterns__pathological__refused_quickly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,720 @@
+/* rules_stage.c - staging inside rule sets: T, N, M and the stage group
+ * derived by a staging module (scripts/staging/tnm8.lua ...) run in the
+ * sandbox.
+ *
+ * Part of tnmlab (dsl layer).  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Why not per patient: classify is Lua (100 us a call), so it runs once per
+ * DISTINCT combination of the fields it reads.  Rows are grouped by the raw
+ * values of those columns (a hash of codes and number bits, compared against
+ * a representative row); each group's result comes from a memo of the
+ * module, keyed by the values themselves, so another evaluation of the same
+ * cohort (a version diff, another rule set, switching the edition back)
+ * runs no Lua at all.  The results land in four text columns of a private
+ * cohort, so expressions read them like any text field (==, in, within).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <dirent.h>
+#include <lauxlib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "rules_int.h"
+
+enum { MEMO_MAX = 1 << 20 }; /* combinations remembered per module */
+
+/* Fields tnmX.classify reads (tnm_common.lua), unless the module lists its
+ * own as `reads`. */
+static const char *const default_reads[] = {
+    "t_size_cm", "t_insitu", "t_mia", "t_superficial", "t_invasion", "t_nodules",
+    "n_stations", "side", "m_sites", "m_pleural_effusion", "m_lesions", "m_organs",
+    "m_contralateral_nodule", "m_pleural", "edition", "t", "n", "m", NULL};
+
+typedef struct memo_entry {
+    uint64_t hash;
+    char *key;
+    size_t klen;
+    const char *out[4]; /* pooled; NULL = missing */
+} memo_entry;
+
+struct rstager {
+    char *name, *path;
+    uint64_t sig;        /* of the module's folder, to notice edits */
+    int fn_ref;          /* classify, in the sandbox registry */
+    char **fields;
+    int nfields;
+    memo_entry *memo;    /* open addressing, cap a power of two */
+    size_t mcap, mn;
+    char **pool;         /* distinct result strings */
+    int npool;
+};
+
+/* ------------------------------------------------------------ modules */
+
+static char *dupstr(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    return d ? memcpy(d, s, n) : NULL;
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+    return h * 0xFF51AFD7ED558CCDull;
+}
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+/* Names, sizes and times of the .lua files of dir: a module and what it
+ * includes live there, so an edit to any of them changes this. */
+static uint64_t folder_sig(const char *dir)
+{
+    uint64_t h = 7;
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".lua") != 0)
+            continue;
+        char path[8400];
+        struct stat st;
+        snprintf(path, sizeof path, "%.4200s/%.4000s", dir, e->d_name);
+        if (stat(path, &st) != 0)
+            continue;
+        /* order of readdir varies: combine commutatively */
+        h += mix(hash_bytes(e->d_name, n),
+                 mix((uint64_t)st.st_size, (uint64_t)st.st_mtim.tv_sec * 1000000000ull +
+                                               (uint64_t)st.st_mtim.tv_nsec));
+    }
+    closedir(d);
+    return h;
+}
+
+static void stager_free(lua_State *L, rstager *s)
+{
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < s->mcap; i++)
+        free(s->memo[i].key);
+    free(s->memo);
+    for (int i = 0; i < s->npool; i++)
+        free(s->pool[i]);
+    free(s->pool);
+    for (int i = 0; i < s->nfields; i++)
+        free(s->fields[i]);
+    free(s->fields);
+    if (L && s->fn_ref > 0)
+        luaL_unref(L, LUA_REGISTRYINDEX, s->fn_ref);
+    free(s->name);
+    free(s->path);
+    free(s);
+}
+
+void rules_stagers_free(rules *r)
+{
+    for (int i = 0; i < r->nstagers; i++)
+        stager_free(sandbox_state(r->sb), r->stagers[i]);
+    free(r->stagers);
+    r->stagers = NULL;
+    r->nstagers = 0;
+}
+
+/* Is there a file dir/name.lua?  Fills path. */
+static int try_dir(const char *dir, size_t dlen, const char *name, char *path,
+                   size_t plen)
+{
+    snprintf(path, plen, "%.*s%s%s.lua", (int)dlen, dir,
+             dlen && dir[dlen - 1] != '/' ? "/" : "", name);
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Reads the module table on top of the stack into s (fields, classify).
+ * Stack: [mod] -> []. */
+static int read_module(lua_State *L, rstager *s, char *err, size_t errlen)
+{
+    if (!lua_istable(L, -1)) {
+        snprintf(err, errlen, "%s: a staging module must return a table", s->path);
+        lua_pop(L, 1);
+        return -1;
+    }
+    if (lua_getfield(L, -1, "classify") != LUA_TFUNCTION) {
+        snprintf(err, errlen, "%s: the module has no classify(record) function", s->path);
+        lua_pop(L, 2);
+        return -1;
+    }
+    s->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    int n = 0;
+    if (lua_getfield(L, -1, "reads") == LUA_TTABLE)
+        n = (int)lua_rawlen(L, -1);
+    int def = n == 0;
+    if (def)
+        while (default_reads[n])
+            n++;
+    s->fields = calloc((size_t)n + 1, sizeof *s->fields);
+    if (s->fields == NULL) {
+        lua_pop(L, 2);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        const char *f = default_reads[def ? i : 0];
+        if (!def) {
+            lua_rawgeti(L, -1, i + 1);
+            f = lua_tostring(L, -1);
+            if (f == NULL || !rules_known_field(f)) {
+                snprintf(err, errlen, "%s: reads: '%s' is not a field of the data "
+                         "dictionary", s->path, f ? f : "?");
+                lua_pop(L, 3);
+                return -1;
+            }
+        }
+        s->fields[i] = dupstr(f);
+        if (!def)
+            lua_pop(L, 1);
+        if (s->fields[i] == NULL) {
+            lua_pop(L, 2);
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        s->nfields = i + 1;
+    }
+    lua_pop(L, 2);
+    return 0;
+}
+
+rstager *rules_stager_get(rules *r, const char *name, const char *rule_path,
+                          char *err, size_t errlen)
+{
+    char path[4200];
+    int found = 0;
+    const char *slash = rule_path ? strrchr(rule_path, '/') : NULL;
+    size_t dl = slash ? (size_t)(slash - rule_path) + 1 : 0;
+    char up[4200];
+    snprintf(up, sizeof up, "%.*s../staging", (int)dl, rule_path ? rule_path : "");
+    if (r->staging_dir)
+        found = try_dir(r->staging_dir, strlen(r->staging_dir), name, path, sizeof path);
+    if (!found && dl)
+        found = try_dir(rule_path, dl, name, path, sizeof path) ||
+                try_dir(up, strlen(up), name, path, sizeof path);
+    if (!found) {
+        snprintf(err, errlen, "staging module '%s' not found (looked in %s%s%.*s%s%s)",
+                 name, r->staging_dir ? r->staging_dir : "",
+                 r->staging_dir && dl ? ", " : "", (int)dl, dl ? rule_path : "",
+                 dl ? " and " : "", dl ? up : "");
+        if (!r->staging_dir && !dl)
+            snprintf(err, errlen, "staging module '%s' not found: no staging folder "
+                     "set (rules_set_staging_dir)", name);
+        return NULL;
+    }
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *ds = strrchr(dir, '/');
+    if (ds)
+        *ds = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    uint64_t sig = folder_sig(dir);
+    for (int i = r->nstagers - 1; i >= 0; i--)
+        if (strcmp(r->stagers[i]->path, path) == 0 && r->stagers[i]->sig == sig)
+            return r->stagers[i];
+
+    rstager **ns = realloc(r->stagers, (size_t)(r->nstagers + 1) * sizeof *ns);
+    rstager *s = calloc(1, sizeof *s);
+    if (ns)
+        r->stagers = ns;
+    if (ns == NULL || s == NULL || (s->name = dupstr(name)) == NULL ||
+        (s->path = dupstr(path)) == NULL) {
+        stager_free(NULL, s);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->sig = sig;
+    s->fn_ref = LUA_NOREF;
+    char what[128];
+    snprintf(what, sizeof what, "staging %s", name);
+    lua_State *L = sandbox_state(r->sb);
+    char e[600];
+    if (sandbox_dofile(r->sb, path, what, e, sizeof e) != 0 ||
+        read_module(L, s, e, sizeof e) != 0) {
+        snprintf(err, errlen, "staging module '%s': %s", name, e);
+        stager_free(L, s);
+        return NULL;
+    }
+    r->stagers[r->nstagers++] = s;
+    return s;
+}
+
+/* ---------------------------------------------------------------- memo */
+
+static const char *pooled(rstager *s, const char *v)
+{
+    if (v == NULL)
+        return NULL;
+    for (int i = 0; i < s->npool; i++)
+        if (strcmp(s->pool[i], v) == 0)
+            return s->pool[i];
+    char **np = realloc(s->pool, (size_t)(s->npool + 1) * sizeof *np);
+    if (np == NULL)
+        return NULL;
+    s->pool = np;
+    if ((s->pool[s->npool] = dupstr(v)) == NULL)
+        return NULL;
+    return s->pool[s->npool++];
+}
+
+static memo_entry *memo_find(rstager *s, const char *key, size_t klen, uint64_t h)
+{
+    if (s->mcap == 0)
+        return NULL;
+    for (size_t i = h & (s->mcap - 1);; i = (i + 1) & (s->mcap - 1)) {
+        memo_entry *m = &s->memo[i];
+        if (m->key == NULL)
+            return NULL;
+        if (m->hash == h && m->klen == klen && memcmp(m->key, key, klen) == 0)
+            return m;
+    }
+}
+
+static void memo_clear(rstager *s)
+{
+    for (size_t i = 0; i < s->mcap; i++)
+        free(s->memo[i].key);
+    memset(s->memo, 0, s->mcap * sizeof *s->memo);
+    s->mn = 0;
+}
+
+/* Remembers out for key; forgetting is harmless, so ENOMEM is ignored. */
+static void memo_put(rstager *s, const char *key, size_t klen, uint64_t h,
+                     const char *const out[4])
+{
+    if (s->mn >= MEMO_MAX)
+        memo_clear(s);
+    if ((s->mn + 1) * 2 > s->mcap) {
+        size_t cap = s->mcap ? s->mcap * 2 : 1024;
+        memo_entry *nm = calloc(cap, sizeof *nm);
+        if (nm == NULL)
+            return;
+        for (size_t i = 0; i < s->mcap; i++) {
+            if (s->memo[i].key == NULL)
+                continue;
+            size_t j = s->memo[i].hash & (cap - 1);
+            while (nm[j].key)
+                j = (j + 1) & (cap - 1);
+            nm[j] = s->memo[i];
+        }
+        free(s->memo);
+        s->memo = nm;
+        s->mcap = cap;
+    }
+    char *k = malloc(klen ? klen : 1);
+    if (k == NULL)
+        return;
+    memcpy(k, key, klen);
+    size_t j = h & (s->mcap - 1);
+    while (s->memo[j].key)
+        j = (j + 1) & (s->mcap - 1);
+    memo_entry *m = &s->memo[j];
+    m->hash = h;
+    m->key = k;
+    m->klen = klen;
+    for (int i = 0; i < 4; i++)
+        m->out[i] = pooled(s, out[i]);
+    s->mn++;
+}
+
+/* ------------------------------------------------------ per evaluation */
+
+typedef struct mod_result {
+    int done;
+    int32_t *codes;      /* [ncombo * 4]: codes in the output columns */
+} mod_result;
+
+struct rstage_eval {
+    const rderive *d;
+    const cohort *c;
+    size_t n;
+    cohort *out;         /* private: the four output columns */
+    cohort_column *col[4];
+    /* inputs: the module's fields present in the cohort (by module) */
+    const cohort_column **in; /* [nmods][maxfields], NULL where absent */
+    int maxfields;
+    const cohort_column **uin;  /* distinct inputs over all modules */
+    uint64_t *ugen;
+    int nuin;
+    int grouped;
+    uint32_t *combo;     /* row -> combination */
+    uint32_t *rep;       /* combination -> a row that has it */
+    size_t ncombo;
+    mod_result *res;     /* [nmods] */
+    int shown;           /* module in the output columns, -1 none */
+};
+
+static void results_drop(rstage_eval *se)
+{
+    for (int m = 0; m < se->d->nmods; m++) {
+        free(se->res[m].codes);
+        se->res[m].codes = NULL;
+        se->res[m].done = 0;
+    }
+    se->shown = -1;
+}
+
+void rstage_eval_free(rstage_eval *se)
+{
+    if (se == NULL)
+        return;
+    if (se->res)
+        results_drop(se);
+    free(se->res);
+    free(se->in);
+    free(se->uin);
+    free(se->ugen);
+    free(se->combo);
+    free(se->rep);
+    cohort_free(se->out);
+    free(se);
+}
+
+rstage_eval *rstage_eval_new(const rderive *d, const cohort *c)
+{
+    rstage_eval *se = calloc(1, sizeof *se);
+    if (se == NULL)
+        return NULL;
+    se->d = d;
+    se->c = c;
+    se->n = cohort_nrows(c);
+    se->shown = -1;
+    int maxf = 0;
+    for (int m = 0; m < d->nmods; m++)
+        if (d->stagers[m]->nfields > maxf)
+            maxf = d->stagers[m]->nfields;
+    se->maxfields = maxf;
+    se->in = calloc((size_t)(d->nmods * maxf) + 1, sizeof *se->in);
+    se->uin = calloc((size_t)(d->nmods * maxf) + 1, sizeof *se->uin);
+    se->ugen = calloc((size_t)(d->nmods * maxf) + 1, sizeof *se->ugen);
+    se->res = calloc((size_t)d->nmods + 1, sizeof *se->res);
+    se->out = cohort_new(se->n);
+    if (!se->in || !se->uin || !se->ugen || !se->res || !se->out)
+        goto fail;
+    for (int k = 0; k < 4; k++) {
+        if ((se->col[k] = cohort_add(se->out, d->out[k], COHORT_STR)) == NULL)
+            goto fail;
+        /* cohort_add fills with missing already */
+    }
+    for (int m = 0; m < d->nmods; m++) {
+        const rstager *s = d->stagers[m];
+        for (int f = 0; f < s->nfields; f++) {
+            const cohort_column *col = cohort_find(c, s->fields[f]);
+            se->in[m * maxf + f] = col;
+            int dup = col == NULL;
+            for (int u = 0; u < se->nuin && !dup; u++)
+                dup = se->uin[u] == col;
+            if (!dup)
+                se->uin[se->nuin++] = col;
+        }
+    }
+    return se;
+fail:
+    rstage_eval_free(se);
+    return NULL;
+}
+
+const cohort_column *rstage_eval_col(const rstage_eval *se, int k) { return se->col[k]; }
+int rstage_eval_ninputs(const rstage_eval *se) { return se->nuin; }
+const cohort_column *rstage_eval_input(const rstage_eval *se, int i) { return se->uin[i]; }
+int rstage_eval_module(const rstage_eval *se) { return se->shown; }
+
+/* The raw value of col at row as 64 bits: codes, booleans, number bits
+ * (every NaN alike). */
+static uint64_t cell_bits(const cohort_column *col, size_t row)
+{
+    switch (col->type) {
+    case COHORT_NUM: {
+        double x = col->v.num[row];
+        uint64_t b;
+        if (x != x)
+            return 0x7FF8000000000000ull;
+        if (x == 0)
+            x = 0; /* -0 */
+        memcpy(&b, &x, sizeof b);
+        return b;
+    }
+    case COHORT_BOOL:
+        return (uint64_t)(int64_t)col->v.b[row];
+    default:
+        return (uint64_t)(int64_t)col->v.str[row];
+    }
+}
+
+/* Groups rows by their values in the input columns. */
+static int group_rows(rstage_eval *se)
+{
+    size_t n = se->n;
+    free(se->combo);
+    free(se->rep);
+    se->combo = malloc((n ? n : 1) * sizeof *se->combo);
+    se->rep = malloc((n ? n : 1) * sizeof *se->rep);
+    size_t cap = 1024;
+    while (cap < 2 * n)
+        cap *= 2;
+    uint32_t *slot = calloc(cap, sizeof *slot);
+    if (se->combo == NULL || se->rep == NULL || slot == NULL) {
+        free(slot);
+        return -1;
+    }
+    size_t nc = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t h = 0x12345;
+        for (int u = 0; u < se->nuin; u++)
+            h = mix(h, cell_bits(se->uin[u], i));
+        size_t j = h & (cap - 1);
+        for (;; j = (j + 1) & (cap - 1)) {
+            if (slot[j] == 0) {
+                slot[j] = (uint32_t)nc + 1;
+                se->rep[nc] = (uint32_t)i;
+                se->combo[i] = (uint32_t)nc++;
+                break;
+            }
+            size_t r = se->rep[slot[j] - 1];
+            int same = 1;
+            for (int u = 0; u < se->nuin && same; u++)
+                same = cell_bits(se->uin[u], i) == cell_bits(se->uin[u], r);
+            if (same) {
+                se->combo[i] = slot[j] - 1;
+                break;
+            }
+        }
+    }
+    free(slot);
+    se->ncombo = nc;
+    for (int u = 0; u < se->nuin; u++)
+        se->ugen[u] = se->uin[u]->generation;
+    se->grouped = 1;
+    return 0;
+}
+
+/* Appends to buf the memo key of row for module m: every field the module
+ * reads, tagged, by value (so it means the same for any cohort). */
+static size_t row_key(const rstage_eval *se, int m, size_t row, char *buf, size_t cap)
+{
+    const rstager *s = se->d->stagers[m];
+    size_t k = 0;
+    for (int f = 0; f < s->nfields; f++) {
+        const cohort_column *col = se->in[m * se->maxfields + f];
+        char tag = 0;
+        const void *p = NULL;
+        size_t len = 0;
+        double x = col && col->type == COHORT_NUM ? col->v.num[row] : NAN;
+        int8_t b;
+        if (x == x) {
+            tag = 'n';
+            if (x == 0)
+                x = 0;
+            p = &x;
+            len = sizeof x;
+        } else if (col && col->type == COHORT_BOOL && (b = col->v.b[row]) >= 0) {
+            tag = 'b';
+            p = &b;
+            len = 1;
+        } else if (col && col->type == COHORT_STR && cohort_str(col, row)) {
+            tag = 's';
+            p = cohort_str(col, row);
+            len = strlen(p) + 1;
+        }
+        if (k + 1 + len > cap)
+            return (size_t)-1;
+        buf[k++] = tag;
+        if (len)
+            memcpy(buf + k, p, len);
+        k += len;
+    }
+    return k;
+}
+
+/* Pushes the record of row for module m: the fields it reads that are
+ * present and not missing.  Stack: [] -> [record]. */
+static void push_record(lua_State *L, const rstage_eval *se, int m, size_t row)
+{
+    const rstager *s = se->d->stagers[m];
+    lua_createtable(L, 0, s->nfields);
+    for (int f = 0; f < s->nfields; f++) {
+        const cohort_column *col = se->in[m * se->maxfields + f];
+        if (col == NULL)
+            continue;
+        if (col->type == COHORT_NUM) {
+            if (col->v.num[row] != col->v.num[row])
+                continue;
+            lua_pushnumber(L, col->v.num[row]);
+        } else if (col->type == COHORT_BOOL) {
+            if (col->v.b[row] < 0)
+                continue;
+            lua_pushboolean(L, col->v.b[row]);
+        } else {
+            const char *v = cohort_str(col, row);
+            if (v == NULL)
+                continue;
+            lua_pushstring(L, v);
+        }
+        lua_setfield(L, -2, s->fields[f]);
+    }
+}
+
+/* Calls classify on row; leaves the result table.  Stack: [] -> [res]. */
+static int classify(rstage_eval *se, rules *r, int m, size_t row, const char *path,
+                    char *err, size_t errlen)
+{
+    rstager *s = se->d->stagers[m];
+    lua_State *L = sandbox_state(r->sb);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->fn_ref);
+    push_record(L, se, m, row);
+    char what[160], e[500];
+    snprintf(what, sizeof what, "%s.classify", s->name);
+    r->stage_calls++;
+    if (sandbox_pcall(r->sb, 1, 1, what, e, sizeof e) != 0) {
+        snprintf(err, errlen, "%s:%d: derive '%s': %s.classify (row %zu): %s", path,
+                 se->d->line, se->d->name, s->name, row + 1, e);
+        return -1;
+    }
+    if (!lua_istable(L, -1)) {
+        snprintf(err, errlen, "%s:%d: derive '%s': %s.classify returned %s, not a table",
+                 path, se->d->line, se->d->name, s->name, luaL_typename(L, -1));
+        lua_pop(L, 1);
+        return -1;
+    }
+    return 0;
+}
+
+/* Classifies every combination for module m. */
+static int classify_all(rstage_eval *se, rules *r, int m, const char *path, char *err,
+                        size_t errlen)
+{
+    static const char *const part[4] = {"t", "n", "m", "stage"};
+    rstager *s = se->d->stagers[m];
+    lua_State *L = sandbox_state(r->sb);
+    mod_result *res = &se->res[m];
+    res->codes = malloc((se->ncombo ? se->ncombo : 1) * 4 * sizeof *res->codes);
+    size_t kcap = 4096;
+    char *key = malloc(kcap);
+    if (res->codes == NULL || key == NULL) {
+        free(key);
+        snprintf(err, errlen, "out of memory staging rule set");
+        return -1;
+    }
+    for (size_t g = 0; g < se->ncombo; g++) {
+        size_t row = se->rep[g], klen;
+        while ((klen = row_key(se, m, row, key, kcap)) == (size_t)-1) {
+            char *nk = realloc(key, kcap * 2);
+            if (nk == NULL) {
+                free(key);
+                snprintf(err, errlen, "out of memory staging rule set");
+                return -1;
+            }
+            key = nk;
+            kcap *= 2;
+        }
+        uint64_t h = hash_bytes(key, klen);
+        const memo_entry *me = memo_find(s, key, klen, h);
+        const char *out[4] = {NULL, NULL, NULL, NULL};
+        if (me) {
+            memcpy(out, me->out, sizeof out);
+        } else {
+            if (classify(se, r, m, row, path, err, errlen) != 0) {
+                free(key);
+                return -1;
+            }
+            for (int k = 0; k < 4; k++) {
+                lua_getfield(L, -1, part[k]);
+                out[k] = lua_type(L, -1) == LUA_TSTRING ? pooled(s, lua_tostring(L, -1)) : NULL;
+                lua_pop(L, 1);
+            }
+            lua_pop(L, 1);
+            memo_put(s, key, klen, h, out);
+        }
+        for (int k = 0; k < 4; k++) {
+            int32_t code = COHORT_NA;
+            if (out[k] && (code = cohort_intern(se->col[k], out[k], strlen(out[k]))) < 0) {
+                free(key);
+                snprintf(err, errlen, "out of memory staging rule set");
+                return -1;
+            }
+            res->codes[g * 4 + (size_t)k] = code;
+        }
+    }
+    free(key);
+    res->done = 1;
+    return 0;
+}
+
+int rstage_eval_run(rstage_eval *se, rules *r, int mod, const char *path, char *err,
+                    size_t errlen)
+{
+    int regroup = !se->grouped;
+    for (int u = 0; u < se->nuin && !regroup; u++)
+        regroup = se->ugen[u] != se->uin[u]->generation;
+    if (regroup) {
+        results_drop(se);
+        if (group_rows(se) != 0) {
+            se->grouped = 0;
+            snprintf(err, errlen, "out of memory staging rule set");
+            return -1;
+        }
+    }
+    if (!se->res[mod].done && classify_all(se, r, mod, path, err, errlen) != 0) {
+        results_drop(se);
+        se->grouped = 0;
+        return -1;
+    }
+    if (se->shown == mod)
+        return 0;
+    /* gather; a column whose codes did not change keeps its generation, so
+     * criteria reading only the group are not recomputed when T moved */
+    const int32_t *codes = se->res[mod].codes;
+    for (int k = 0; k < 4; k++) {
+        int32_t *dst = se->col[k]->v.str;
+        int changed = 0;
+        for (size_t i = 0; i < se->n; i++) {
+            int32_t v = codes[(size_t)se->combo[i] * 4 + (size_t)k];
+            changed |= dst[i] != v;
+            dst[i] = v;
+        }
+        if (changed)
+            se->col[k]->generation++;
+    }
+    se->shown = mod;
+    return 0;
+}
+
+int rstage_eval_why(rstage_eval *se, rules *r, size_t row,
+                    void (*line)(void *ud, const char *text), void *ud, char *err,
+                    size_t errlen)
+{
+    if (se->shown < 0 || row >= se->n)
+        return 0;
+    lua_State *L = sandbox_state(r->sb);
+    if (classify(se, r, se->shown, row, "", err, errlen) != 0)
+        return -1;
+    if (lua_getfield(L, -1, "why") == LUA_TTABLE) {
+        lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+        for (lua_Integer i = 1; i <= n; i++) {
+            if (lua_rawgeti(L, -1, i) == LUA_TSTRING)
+                line(ud, lua_tostring(L, -1));
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 2);
+    return 0;
+}
