@@ -24,6 +24,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "complete.h"
 #include "interrupt.h"
 #include "persist.h"
 
@@ -163,6 +164,7 @@ static int run_readline(session *s) {
     rl_catch_signals = 0;
     rl_change_environment = 0;
     lineedit_history_load(s);
+    complete_install(s);
     sink_puts(&s->out, "tnmlab " PACKAGE_VERSION " (" LUA_RELEASE "): type help for commands, "
                        "Lua for anything else; Ctrl-D quits.\n");
     rl_callback_handler_install(PROMPT, on_line);
@@ -183,6 +185,7 @@ static int run_readline(session *s) {
         rl_callback_read_char();
     }
     rl_callback_handler_remove();
+    complete_reset();
     free(rl_ctx.pending);
     rl_ctx.pending = NULL;
     return 0;

@@ -28,6 +28,7 @@
 #include <readline/readline.h>
 
 #include "commands.h"
+#include "complete.h"
 #include "interrupt.h"
 #include "lab.h"
 #include "lesson.h"
@@ -519,105 +520,6 @@ static void on_line(char *line) {
     draw_all(u);
 }
 
-/* Completion: commands for the first word, then Lua names (globals, or the
- * fields of a table before a '.' or ':'). */
-static char **complete_names;
-static size_t complete_count, complete_next;
-
-static void complete_reset(void) {
-    for (size_t i = 0; i < complete_count; i++)
-        free(complete_names[i]);
-    free(complete_names);
-    complete_names = NULL;
-    complete_count = complete_next = 0;
-}
-
-static void complete_add(const char *prefix, const char *name) {
-    char **n = realloc(complete_names, (complete_count + 1) * sizeof *n);
-    if (n == NULL)
-        return;
-    complete_names = n;
-    size_t a = strlen(prefix), b = strlen(name);
-    char *s = malloc(a + b + 1);
-    if (s == NULL)
-        return;
-    memcpy(s, prefix, a);
-    memcpy(s + a, name, b + 1);
-    complete_names[complete_count++] = s;
-}
-
-static void complete_collect(const char *text, int first_word) {
-    complete_reset();
-    size_t tlen = strlen(text);
-    if (first_word)
-        for (const cmd_entry *c = commands_table; c->name; c++)
-            if (strncmp(c->name, text, tlen) == 0)
-                complete_add("", c->name);
-    lua_State *L = active->s->L;
-    const char *dot = strrchr(text, '.');
-    const char *colon = strrchr(text, ':');
-    const char *sep = dot > colon ? dot : colon;
-    int top = lua_gettop(L);
-    const char *stem = text;
-    if (sep) {
-        /* Resolve a.b.c one field at a time, without calling metamethods. */
-        lua_pushglobaltable(L);
-        const char *p = text;
-        while (p < sep) {
-            const char *q = p;
-            while (q < sep && *q != '.' && *q != ':')
-                q++;
-            lua_pushlstring(L, p, (size_t)(q - p));
-            if (!lua_istable(L, -2)) {
-                lua_settop(L, top);
-                return;
-            }
-            lua_rawget(L, -2);
-            lua_remove(L, -2);
-            p = q + 1;
-        }
-        if (!lua_istable(L, -1)) {
-            lua_settop(L, top);
-            return;
-        }
-        stem = sep + 1;
-    } else {
-        lua_pushglobaltable(L);
-    }
-    size_t slen = strlen(stem);
-    char prefix[256];
-    snprintf(prefix, sizeof prefix, "%.*s", (int)(stem - text), text);
-    lua_pushnil(L);
-    while (lua_next(L, -2)) {
-        if (lua_type(L, -2) == LUA_TSTRING) {
-            const char *k = lua_tostring(L, -2);
-            if (strncmp(k, stem, slen) == 0)
-                complete_add(prefix, k);
-        }
-        lua_pop(L, 1);
-    }
-    lua_settop(L, top);
-}
-
-static char *complete_generator(const char *text, int state) {
-    (void)text;
-    (void)state;
-    if (complete_next < complete_count)
-        return strdup(complete_names[complete_next++]);
-    return NULL;
-}
-
-static char **complete(const char *text, int start, int end) {
-    (void)end;
-    int first = 1;
-    for (int i = 0; i < start; i++)
-        if (rl_line_buffer[i] != ' ' && rl_line_buffer[i] != '\t')
-            first = 0;
-    complete_collect(text, first && active->pending == NULL);
-    rl_attempted_completion_over = 1;
-    return rl_completion_matches(text, complete_generator);
-}
-
 /* Shows a list of candidates in the log instead of printing over the screen. */
 static void show_matches(char **matches, int n, int maxlen) {
     (void)maxlen;
@@ -821,7 +723,7 @@ int ui_run(session *s) {
     rl_getc_function = rl_getc_hook;
     rl_input_available_hook = rl_avail_hook;
     rl_redisplay_function = draw_input;
-    rl_attempted_completion_function = complete;
+    complete_install(s);
     rl_completion_display_matches_hook = show_matches;
     lineedit_history_load(s);
 

@@ -36,6 +36,21 @@ tm send-keys -t t Tab
 check_screen "Tab completes commands" "tnmlab> help"
 tm send-keys -t t Enter
 check_screen "help runs" "leave tnmlab"
+tmux_type 'set max_l'
+tm send-keys -t t Tab
+check_screen "Tab completes a param of the active rule set" "tnmlab> set max_lesions"
+tm send-keys -t t C-c
+sleep 0.3
+tmux_type 'use eo'
+tm send-keys -t t Tab
+check_screen "Tab completes a rule set" "tnmlab> use eortc2019"
+tm send-keys -t t C-c
+sleep 0.3
+tmux_type 'whatif m_si'
+tm send-keys -t t Tab
+check_screen "Tab completes a column for whatif" "tnmlab> whatif m_sites="
+tm send-keys -t t C-c
+sleep 0.3
 
 # Resize: at 80x24 the panes stay; below it, a message; back up, panes again.
 tm resize-window -t t -x 80 -y 24
