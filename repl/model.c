@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -365,43 +366,48 @@ static surv_order *merged_order(model *m, int e, const int16_t *arm, const doubl
                                 const model_outcome *o) {
     size_t n = cohort_nrows(m->cohort);
     const surv_order *src[MODEL_MAX_GROUPS];
-    size_t pos[MODEL_MAX_GROUPS] = {0};
     for (size_t a = 0; a < o->narms; a++)
         if ((src[a] = arm_order(m, e, o->arm_name[a])) == NULL)
             return NULL;
-    uint32_t *rows = malloc(n * sizeof(uint32_t) + 1);
-    if (rows == NULL)
-        return NULL;
-    size_t k = 0;
-    for (;;) {
-        int best = -1;
-        uint32_t best_row = 0;
-        for (size_t a = 0; a < o->narms; a++) {
-            /* Skip rows this arm does not own (or whose time is missing). */
-            while (pos[a] < src[a]->n) {
-                uint32_t r = src[a]->idx[pos[a]];
-                if (arm[r] == (int16_t)a && !isnan(t[r]))
-                    break;
-                pos[a]++;
-            }
-            if (pos[a] >= src[a]->n)
-                continue;
-            uint32_t r = src[a]->idx[pos[a]];
-            if (best < 0 || t[r] < t[best_row] || (t[r] == t[best_row] && r < best_row)) {
-                best = (int)a;
-                best_row = r;
+    /* Each arm's rows in its time order, with their times side by side, so
+     * that the merge reads memory in sequence. */
+    uint32_t *rows = malloc(2 * n * sizeof(uint32_t) + 1);
+    double *times = malloc(n * sizeof(double) + 1);
+    surv_order *out = NULL;
+    if (!rows || !times)
+        goto done;
+    uint32_t *lrow = rows + n;
+    size_t start[MODEL_MAX_GROUPS + 1], end[MODEL_MAX_GROUPS], k = 0;
+    for (size_t a = 0; a < o->narms; a++) {
+        start[a] = k;
+        for (size_t j = 0; j < src[a]->n; j++) {
+            uint32_t r = src[a]->idx[j];
+            if (arm[r] == (int16_t)a && !isnan(t[r])) {
+                lrow[k] = r;
+                times[k++] = t[r];
             }
         }
-        if (best < 0)
-            break;
-        rows[k++] = best_row;
-        pos[best]++;
+        end[a] = k;
     }
-    surv_order *out = NULL;
+    size_t pos[MODEL_MAX_GROUPS];
+    memcpy(pos, start, sizeof pos);
+    for (size_t w = 0; w < k; w++) {
+        int best = -1;
+        for (size_t a = 0; a < o->narms; a++) {
+            if (pos[a] >= end[a])
+                continue;
+            if (best < 0 || times[pos[a]] < times[pos[best]] ||
+                (times[pos[a]] == times[pos[best]] && lrow[pos[a]] < lrow[pos[best]]))
+                best = (int)a;
+        }
+        rows[w] = lrow[pos[best]++];
+    }
     char err[128];
     if (surv_order_from_sorted(t, n, rows, k, &out, err, sizeof err) != 0)
         out = NULL;
+done:
     free(rows);
+    free(times);
     return out;
 }
 
@@ -481,6 +487,40 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
             ep->n_dropped++; /* event or censoring before the landmark */
         }
     }
+    /* Lay the rows out in time order once: KM, log-rank, Cox and the
+     * reverse KM below then stream through memory instead of jumping
+     * through the order's row numbers on every pass. */
+    double *ts = NULL, *es = NULL;
+    int32_t *gs = NULL;
+    uint8_t *ms = NULL;
+    uint32_t *ident = NULL;
+    surv_order sorted;
+    if (order) {
+        ts = malloc(n * sizeof(double) + 1);
+        es = malloc(n * sizeof(double) + 1);
+        gs = malloc(n * sizeof(int32_t) + 1);
+        ms = malloc(n + 1);
+        ident = malloc(n * sizeof(uint32_t) + 1);
+        if (ts && es && gs && ms && ident) {
+            for (size_t k = 0; k < n; k++) {
+                uint32_t r = order->idx[k];
+                ts[k] = t[r];
+                es[k] = ev[r];
+                gs[k] = grp[r];
+                ms[k] = mask[r];
+                ident[k] = (uint32_t)k;
+            }
+            sorted = *order;
+            sorted.idx = ident;
+            t = ts;
+            ev = es;
+            grp = gs;
+            free(mask);
+            mask = ms;
+            ms = NULL;
+            order = &sorted;
+        }
+    }
     surv_input in = {.nrows = n, .time = t, .order = order, .event_num = ev,
                      .group = grp, .ngroups = ngroups, .mask = mask};
     char err[180];
@@ -488,6 +528,11 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
     if (km_compute(&in, &ko, &ep->fit, err, sizeof err) != 0) {
         snprintf(ep->message, sizeof ep->message, "%s", err);
         free(mask);
+        free(ts);
+        free(es);
+        free(gs);
+        free(ms);
+        free(ident);
         goto done;
     }
     ep->n_dropped += ep->fit->n_missing;
@@ -545,10 +590,50 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
         ep->followup = rf->strata[0].median - (isnan(L) ? 0 : L);
     km_fit_free(rf);
     free(mask);
+    free(ts);
+    free(es);
+    free(gs);
+    free(ms);
+    free(ident);
 done:
     surv_order_free(merged);
     free(tbuf);
     free(ebuf);
+}
+
+/* OS and PFS are independent: on a large cohort the second endpoint runs
+ * on a thread of its own (the statistics share no state; the per-arm order
+ * caches are built first, so the threads only read the model).  Results do
+ * not depend on the threads. */
+typedef struct endpoint_job {
+    model *m;
+    model_outcome *o;
+    int e, ngroups;
+    const int32_t *grp;
+    const int16_t *arm;
+} endpoint_job;
+
+static void *endpoint_thread(void *p) {
+    endpoint_job *j = p;
+    compute_endpoint(j->m, j->o, j->e, j->grp, j->ngroups, j->arm);
+    return NULL;
+}
+
+static void compute_endpoints(model *m, model_outcome *o, const int32_t *grp, int ngroups,
+                              const int16_t *arm) {
+    size_t n = cohort_nrows(m->cohort);
+    if (m->simulated)
+        for (int e = 0; e < MODEL_NENDPOINTS; e++)
+            for (size_t a = 0; a < o->narms; a++)
+                arm_order(m, e, o->arm_name[a]);
+    pthread_t th;
+    endpoint_job job = {m, o, MODEL_PFS, ngroups, grp, arm};
+    int threaded = n >= 50000 && pthread_create(&th, NULL, endpoint_thread, &job) == 0;
+    compute_endpoint(m, o, MODEL_OS, grp, ngroups, arm);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        compute_endpoint(m, o, MODEL_PFS, grp, ngroups, arm);
 }
 
 static int compute_outcome(model *m, model_outcome *o, char *err, size_t errlen) {
@@ -605,8 +690,7 @@ static int compute_outcome(model *m, model_outcome *o, char *err, size_t errlen)
             grp[i] = sel[i] == EXPR_TRUE ? 0 : 1;
         ngroups = 2;
     }
-    for (int e = 0; e < MODEL_NENDPOINTS; e++)
-        compute_endpoint(m, o, e, grp, ngroups, arm);
+    compute_endpoints(m, o, grp, ngroups, arm);
     free(grp);
     return 0;
 }
