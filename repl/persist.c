@@ -64,15 +64,16 @@ static void render(session *s, buf *b, int closed) {
     model *m = &s->model;
     add(b, "# tnmlab session: %s\n", closed ? "closed" : "open");
     add(b, "# Replay with `restore FILE`; each line is a tnmlab command.\n");
+    /* The cohort first: rules loaded after it are evaluated on it. */
+    if (s->cohort_cmd[0])
+        add(b, "%s\n", s->cohort_cmd);
+    else if (m->cohort)
+        add(b, "# the cohort was set from Lua and cannot be replayed\n");
     for (int i = 0; i < s->nrule_files; i++) {
         add(b, "load rules");
         add_arg(b, s->rule_files[i]);
         add(b, "\n");
     }
-    if (s->cohort_cmd[0])
-        add(b, "%s\n", s->cohort_cmd);
-    else if (m->cohort)
-        add(b, "# the cohort was set from Lua and cannot be replayed\n");
     /* Params that differ from their defaults, rule set by rule set. */
     size_t nsets = rules_nsets(m->rules);
     for (size_t i = 0; i < nsets; i++) {

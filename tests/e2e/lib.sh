@@ -54,6 +54,9 @@ tmux_start() {
     local w=$1 h=$2
     shift 2
     tm kill-server 2>/dev/null
+    # A fresh socket each start: a server still shutting down on the old
+    # one must not take the new session with it.
+    TMUX_SOCK="tnmlab-e2e-$$-${RANDOM}${RANDOM}"
     tm -f /dev/null new-session -d -s t -x "$w" -y "$h" "$@"
     trap 'tm kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
 }
