@@ -15,17 +15,8 @@
 #include "view.h"
 
 static void group_line(session *s, const model_group *g, int lw) {
-    char med[24], lo[24], hi[24], ci[80], sv[MODEL_NTIMES][16];
-    view_num(g->median, 1, "n.r.", med, sizeof med);
-    view_num(g->median_lower, 1, "NA", lo, sizeof lo);
-    view_num(g->median_upper, 1, "NA", hi, sizeof hi);
-    snprintf(ci, sizeof ci, "%s (%s-%s)", med, lo, hi);
-    for (int k = 0; k < MODEL_NTIMES; k++) {
-        if (isnan(g->surv[k]))
-            snprintf(sv[k], sizeof sv[k], "-");
-        else
-            snprintf(sv[k], sizeof sv[k], "%.1f%%", 100 * g->surv[k]);
-    }
+    char ci[96], sv[MODEL_NTIMES][24];
+    view_group_cells(g, 1, ci, sizeof ci, sv);
     sink_printf(&s->out, "  %-*.*s %6zu %6zu  %-17s %6s %6s %6s\n", lw, lw, g->label, g->n,
                 g->events, ci, sv[0], sv[1], sv[2]);
 }

@@ -142,12 +142,14 @@ static void num(FILE *f, export_format fmt, double x) {
         fprintf(f, "%.12g", x);
 }
 
-static void json_str(FILE *f, const char *s) {
+void export_json_str(FILE *f, const char *s) {
     fputc('"', f);
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (c == '"' || c == '\\')
             fprintf(f, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", f);
         else if (c < 0x20)
             fprintf(f, "\\u%04x", c);
         else
@@ -156,8 +158,7 @@ static void json_str(FILE *f, const char *s) {
     fputc('"', f);
 }
 
-/* A CSV field, quoted when it needs to be (RFC 4180). */
-static void csv_str(FILE *f, const char *s) {
+void export_csv_str(FILE *f, const char *s) {
     if (strpbrk(s, ",\"\n\r") == NULL) {
         fputs(s, f);
         return;
@@ -171,8 +172,7 @@ static void csv_str(FILE *f, const char *s) {
     fputc('"', f);
 }
 
-/* Markdown cell text: pipes escaped. */
-static void md_str(FILE *f, const char *s) {
+void export_md_str(FILE *f, const char *s) {
     for (; *s; s++) {
         if (*s == '|')
             fputc('\\', f);
@@ -241,7 +241,7 @@ static void outcome_csv(FILE *f, const model *m, const model_outcome *o) {
         for (int g = 0; g < ep->ngroups; g++) {
             const model_group *gr = &ep->g[g];
             fprintf(f, "%s,", ep->name);
-            csv_str(f, gr->label);
+            export_csv_str(f, gr->label);
             fprintf(f, ",%zu,%zu", gr->n, gr->events);
             double v[] = {gr->median, gr->median_lower, gr->median_upper,
                           gr->surv[0], gr->lower[0], gr->upper[0],
@@ -266,7 +266,7 @@ static void outcome_csv(FILE *f, const model *m, const model_outcome *o) {
             fputc(',', f);
             num(f, EXPORT_CSV, ep->hr_upper);
             fputc(',', f);
-            csv_str(f, isnan(ep->hr) ? "NA" : cmp);
+            export_csv_str(f, isnan(ep->hr) ? "NA" : cmp);
             fputc(',', f);
             num(f, EXPORT_CSV, ep->followup);
             fprintf(f, ",%zu\n", ep->n_dropped);
@@ -278,7 +278,7 @@ static void attrition_csv(FILE *f, const model_outcome *o) {
     fputs("step,before,pass,fail,unknown,unknown_kept,after\n", f);
     for (size_t k = 0; k < o->nsteps; k++) {
         const rules_step *st = &o->steps[k];
-        csv_str(f, st->name);
+        export_csv_str(f, st->name);
         fprintf(f, ",%zu,%zu,%zu,%zu,%s,%zu\n", st->before, st->pass, st->fail, st->unknown,
                 st->unknown_kept ? "TRUE" : "FALSE", st->after);
     }
@@ -286,7 +286,7 @@ static void attrition_csv(FILE *f, const model_outcome *o) {
 
 static void outcome_json(FILE *f, const model *m, const model_outcome *o) {
     fprintf(f, "\"outcome\": {\n    \"rule_set\": ");
-    json_str(f, o->set);
+    export_json_str(f, o->set);
     fprintf(f, ",\n    \"rules_version\": %d,\n    \"n\": %zu,\n    \"selected\": %zu,\n", o->version,
             o->n, o->nselected);
     fprintf(f, "    \"observational\": %s,\n    \"time_unit\": \"months\",\n    \"horizon\": ",
@@ -297,7 +297,7 @@ static void outcome_json(FILE *f, const model *m, const model_outcome *o) {
     fputs(",\n    \"arms\": [", f);
     for (size_t a = 0; a < o->narms; a++) {
         fputs(a ? ", {\"name\": " : "{\"name\": ", f);
-        json_str(f, o->arm_name[a]);
+        export_json_str(f, o->arm_name[a]);
         fprintf(f, ", \"n\": %zu}", o->arm_count[a]);
     }
     fputs("],\n    \"endpoints\": [", f);
@@ -306,11 +306,11 @@ static void outcome_json(FILE *f, const model *m, const model_outcome *o) {
         const model_endpoint *ep = &o->ep[e];
         fputs(first ? "\n      {\"name\": " : ",\n      {\"name\": ", f);
         first = 0;
-        json_str(f, ep->name ? ep->name : e == MODEL_OS ? "OS" : "PFS");
+        export_json_str(f, ep->name ? ep->name : e == MODEL_OS ? "OS" : "PFS");
         fprintf(f, ", \"available\": %s", ep->available ? "true" : "false");
         if (!ep->available) {
             fputs(", \"message\": ", f);
-            json_str(f, ep->message);
+            export_json_str(f, ep->message);
             fputs("}", f);
             continue;
         }
@@ -325,7 +325,7 @@ static void outcome_json(FILE *f, const model *m, const model_outcome *o) {
         if (isnan(ep->p))
             fputs("null", f);
         else
-            json_str(f, ptxt);
+            export_json_str(f, ptxt);
         fputs("},\n       \"hr\": {\"value\": ", f);
         num(f, EXPORT_JSON, ep->hr);
         fputs(", \"lower\": ", f);
@@ -333,14 +333,14 @@ static void outcome_json(FILE *f, const model *m, const model_outcome *o) {
         fputs(", \"upper\": ", f);
         num(f, EXPORT_JSON, ep->hr_upper);
         fputs(", \"compares\": ", f);
-        json_str(f, cmp);
+        export_json_str(f, cmp);
         fputs("},\n       \"followup_median\": ", f);
         num(f, EXPORT_JSON, ep->followup);
         fprintf(f, ", \"n_dropped\": %zu,\n       \"groups\": [", ep->n_dropped);
         for (int g = 0; g < ep->ngroups; g++) {
             const model_group *gr = &ep->g[g];
             fputs(g ? ",\n         {\"label\": " : "\n         {\"label\": ", f);
-            json_str(f, gr->label);
+            export_json_str(f, gr->label);
             fprintf(f, ", \"n\": %zu, \"events\": %zu, \"median\": ", gr->n, gr->events);
             num(f, EXPORT_JSON, gr->median);
             fputs(", \"median_lower\": ", f);
@@ -373,7 +373,7 @@ static void attrition_json(FILE *f, const model_outcome *o) {
     for (size_t k = 0; k < o->nsteps; k++) {
         const rules_step *st = &o->steps[k];
         fputs(k ? ",\n    {\"step\": " : "\n    {\"step\": ", f);
-        json_str(f, st->name);
+        export_json_str(f, st->name);
         fprintf(f,
                 ", \"before\": %zu, \"pass\": %zu, \"fail\": %zu, \"unknown\": %zu, "
                 "\"unknown_kept\": %s, \"after\": %zu}",
@@ -385,9 +385,9 @@ static void attrition_json(FILE *f, const model_outcome *o) {
 
 static void outcome_md(FILE *f, const model *m, const model_outcome *o) {
     fprintf(f, "## Outcome: ");
-    md_str(f, o->set);
+    export_md_str(f, o->set);
     fprintf(f, " (rules version %d) on ", o->version);
-    md_str(f, m->cohort_name[0] ? m->cohort_name : "the cohort");
+    export_md_str(f, m->cohort_name[0] ? m->cohort_name : "the cohort");
     fprintf(f, "\n\nSelected %zu of %zu (%.1f%%)%s.\n\n", o->nselected, o->n,
             o->n ? 100.0 * (double)o->nselected / (double)o->n : 0.0,
             m->simulated ? "; outcomes follow the assigned arm (simulated)"
@@ -404,7 +404,7 @@ static void outcome_md(FILE *f, const model *m, const model_outcome *o) {
             const model_group *gr = &ep->g[g];
             char med[96], s[3][96], r[32];
             fprintf(f, "| %s | ", ep->name);
-            md_str(f, gr->label);
+            export_md_str(f, gr->label);
             fprintf(f, " | %zu | %zu | %s | %s | %s | %s | %s |\n", gr->n, gr->events,
                     median_text(gr, med, sizeof med), surv_text(gr, 0, s[0], sizeof s[0]),
                     surv_text(gr, 1, s[1], sizeof s[1]), surv_text(gr, 2, s[2], sizeof s[2]),
@@ -439,7 +439,7 @@ static void attrition_md(FILE *f, const model_outcome *o) {
     for (size_t k = 0; k < o->nsteps; k++) {
         const rules_step *st = &o->steps[k];
         fputs("| ", f);
-        md_str(f, st->name);
+        export_md_str(f, st->name);
         fprintf(f, " | %zu | %zu | %zu%s | %zu |\n", st->before, st->fail, st->unknown,
                 st->unknown && st->unknown_kept ? " (kept)" : "", st->after);
     }

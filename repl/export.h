@@ -42,6 +42,15 @@ typedef enum export_format {
  * .markdown, .json, .svg; case-insensitive); EXPORT_UNKNOWN otherwise. */
 export_format export_format_of(const char *path);
 
+/* ---- text escaping, shared by every writer */
+
+/* A CSV field, quoted when it needs to be (RFC 4180). */
+void export_csv_str(FILE *f, const char *s);
+/* A JSON string with its quotes (", \, control characters escaped). */
+void export_json_str(FILE *f, const char *s);
+/* Markdown table-cell text: pipes escaped. */
+void export_md_str(FILE *f, const char *s);
+
 /* ---- atomic files */
 
 typedef struct export_file {

@@ -271,22 +271,6 @@ int export_provenance_fill(export_provenance *p, const model *m, char *err, size
 
 /* ---- writing it */
 
-static void json_str(FILE *f, const char *s) {
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", f);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 /* XML text: the five entities, and no "--" inside comments. */
 static void xml_text(FILE *f, const char *s) {
     for (; *s; s++) {
@@ -365,18 +349,18 @@ static void write_lines(FILE *f, export_format fmt, const export_provenance *p) 
 
 static void write_json(FILE *f, const export_provenance *p) {
     fputs("\"provenance\": {\n    \"generator\": \"tnmlab\",\n    \"tnmlab_version\": ", f);
-    json_str(f, p->version);
+    export_json_str(f, p->version);
     fputs(",\n    \"date\": ", f);
-    json_str(f, p->date);
+    export_json_str(f, p->date);
     fputs(",\n    \"rule_set\": ", f);
-    json_str(f, p->set);
+    export_json_str(f, p->set);
     fprintf(f, ",\n    \"rules_version\": %d,\n    \"params\": {", p->rules_version);
     for (int i = 0; i < p->nparams; i++) {
         fprintf(f, "%s", i ? ", " : "");
-        json_str(f, p->params[i].name);
+        export_json_str(f, p->params[i].name);
         fputs(": ", f);
         if (p->params[i].quoted)
-            json_str(f, p->params[i].value);
+            export_json_str(f, p->params[i].value);
         else
             fputs(p->params[i].value, f);
     }
@@ -384,28 +368,28 @@ static void write_json(FILE *f, const export_provenance *p) {
     for (int i = 0, k = 0; i < p->nparams; i++)
         if (p->params[i].changed) {
             fputs(k++ ? ", " : "", f);
-            json_str(f, p->params[i].name);
+            export_json_str(f, p->params[i].name);
         }
     fputs("],\n    \"rule_files\": [", f);
     for (int i = 0; i < p->nfiles; i++) {
         fputs(i ? ",\n        {\"path\": " : "\n        {\"path\": ", f);
-        json_str(f, p->files[i].path);
+        export_json_str(f, p->files[i].path);
         fputs(", \"sha256\": ", f);
         if (p->files[i].sha256[0])
-            json_str(f, p->files[i].sha256);
+            export_json_str(f, p->files[i].sha256);
         else
             fputs("null", f);
         fputs("}", f);
     }
     fputs("],\n    \"rules_sha256\": ", f);
-    json_str(f, p->rules_sha256);
+    export_json_str(f, p->rules_sha256);
     fputs(",\n    \"cohort\": ", f);
-    json_str(f, p->cohort);
+    export_json_str(f, p->cohort);
     fprintf(f, ",\n    \"cohort_rows\": %zu,\n    \"cohort_sha256\": ", p->cohort_rows);
-    json_str(f, p->cohort_sha256);
+    export_json_str(f, p->cohort_sha256);
     fprintf(f, ",\n    \"simulated\": %s,\n    \"scenario\": ", p->simulated ? "true" : "false");
     if (p->scenario[0])
-        json_str(f, p->scenario);
+        export_json_str(f, p->scenario);
     else
         fputs("null", f);
     fputs(",\n    \"seed\": ", f);
@@ -414,11 +398,11 @@ static void write_json(FILE *f, const export_provenance *p) {
     else
         fputs("null", f);
     fputs(",\n    \"time_unit\": \"months\",\n    \"cohort_time_unit\": ", f);
-    json_str(f, p->time_unit);
+    export_json_str(f, p->time_unit);
     fputs(",\n    \"one_year_months\": 12", f);
     if (p->note[0]) {
         fputs(",\n    \"note\": ", f);
-        json_str(f, p->note);
+        export_json_str(f, p->note);
     }
     fputs("\n  }", f);
 }

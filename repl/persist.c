@@ -4,15 +4,13 @@
 
 #include <errno.h>
 #include <stdarg.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
+#include "export.h"
 #include "session.h"
 
 /* A growable text buffer. */
@@ -112,34 +110,18 @@ static void render(session *s, buf *b, int closed) {
     add(b, "plot %s\n", s->plot_endpoint == MODEL_PFS ? "pfs" : "os");
 }
 
+/* Writes data to path through a temporary file, fsync and rename. */
 static int write_atomic(const char *path, const char *data, size_t len, char *err,
                         size_t errlen) {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+    export_file x;
+    if (export_file_open(&x, path, err, errlen) != 0)
         return -1;
-    }
-    size_t done = 0;
-    while (done < len) {
-        ssize_t k = write(fd, data + done, len - done);
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            snprintf(err, errlen, "%s: %s", path, strerror(errno));
-            close(fd);
-            unlink(tmp);
-            return -1;
-        }
-        done += (size_t)k;
-    }
-    if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+    if (fwrite(data, 1, len, x.f) != len) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        unlink(tmp);
+        export_file_abort(&x);
         return -1;
     }
-    return 0;
+    return export_file_commit(&x, err, errlen);
 }
 
 int persist_save(session *s, const char *path, int closed, char *err, size_t errlen) {

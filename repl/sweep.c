@@ -388,34 +388,6 @@ int sweep_cell(const sweep_result *r, size_t i, int j, const char **name, double
     }
 }
 
-static void csv_field(FILE *f, const char *s) {
-    if (strpbrk(s, ",\"\n\r") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void json_field(FILE *f, const char *s) {
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 /* ---- the compact table (Markdown and text) */
 
 enum { COMPACT_MAX = 4 + SWEEP_MAX_AXES + 12 };
@@ -484,7 +456,7 @@ int sweep_write(FILE *f, export_format fmt, const sweep_result *r, const export_
                 if (j)
                     fputc(',', f);
                 if (t == 1)
-                    csv_field(f, str);
+                    export_csv_str(f, str);
                 else if (isnan(num))
                     fputs("NA", f);
                 else
@@ -506,10 +478,10 @@ int sweep_write(FILE *f, export_format fmt, const sweep_result *r, const export_
             int t;
             for (int j = 0; (t = sweep_cell(r, i, j, &name, &num, &str)) >= 0; j++) {
                 fputs(j ? ", " : "", f);
-                json_field(f, name);
+                export_json_str(f, name);
                 fputs(": ", f);
                 if (t == 1)
-                    json_field(f, str);
+                    export_json_str(f, str);
                 else if (isnan(num))
                     fputs("null", f);
                 else

@@ -26,6 +26,21 @@ static void line(textlog *out, tl_style st, const char *fmt, ...) {
     textlog_write(out, buf, (size_t)n + 1, st);
 }
 
+void view_group_cells(const model_group *g, int pct_decimals, char *ci, size_t cin,
+                      char surv[MODEL_NTIMES][24]) {
+    char med[24], lo[24], hi[24];
+    view_num(g->median, 1, "n.r.", med, sizeof med);
+    view_num(g->median_lower, 1, "NA", lo, sizeof lo);
+    view_num(g->median_upper, 1, "NA", hi, sizeof hi);
+    snprintf(ci, cin, "%s (%s-%s)", med, lo, hi);
+    for (int k = 0; k < MODEL_NTIMES; k++) {
+        if (isnan(g->surv[k]))
+            snprintf(surv[k], 24, "-");
+        else
+            snprintf(surv[k], 24, "%.*f%%", pct_decimals, 100 * g->surv[k]);
+    }
+}
+
 const char *view_num(double x, int d, const char *nan_text, char *buf, size_t n) {
     if (isnan(x))
         snprintf(buf, n, "%s", nan_text);
@@ -155,17 +170,8 @@ static void endpoint_lines(const model *m, int e, textlog *out, int compact) {
              "events", "median (95% CI)", "1y", "2y", "3y");
     for (int g = 0; g < ep->ngroups; g++) {
         const model_group *gr = &ep->g[g];
-        char med[24], lo[24], hi[24], ci[96], s[3][24];
-        view_num(gr->median, 1, "n.r.", med, sizeof med);
-        view_num(gr->median_lower, 1, "NA", lo, sizeof lo);
-        view_num(gr->median_upper, 1, "NA", hi, sizeof hi);
-        snprintf(ci, sizeof ci, "%s (%s-%s)", med, lo, hi);
-        for (int k = 0; k < MODEL_NTIMES; k++) {
-            if (isnan(gr->surv[k]))
-                snprintf(s[k], sizeof s[k], "-");
-            else
-                snprintf(s[k], sizeof s[k], compact ? "%.0f%%" : "%.1f%%", 100 * gr->surv[k]);
-        }
+        char ci[96], s[MODEL_NTIMES][24];
+        view_group_cells(gr, compact ? 0 : 1, ci, sizeof ci, s);
         if (compact)
             line(out, TL_NORMAL, "%-8.8s%5zu %-16s%4s%4s%4s", gr->label, gr->n, ci, s[0], s[1],
                  s[2]);

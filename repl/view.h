@@ -23,6 +23,12 @@ void view_attrition(const model *m, textlog *out, int width);
  * 1/2/3-year survival, log-rank p, HR, median follow-up. */
 void view_outcome(const model *m, textlog *out, int width);
 
+/* The cells of one group's row: "median (lower-upper)" in months ("n.r."
+ * when not reached, "NA" for a missing bound) and survival at 1/2/3 years
+ * in percent with pct_decimals decimals ("-" beyond follow-up). */
+void view_group_cells(const model_group *g, int pct_decimals, char *ci, size_t cin,
+                      char surv[MODEL_NTIMES][24]);
+
 /* Formats x with d decimals, or "NA" / "n.r." (not reached) for NaN. */
 const char *view_num(double x, int d, const char *nan_text, char *buf, size_t n);
 
