@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "compare.h"
@@ -78,11 +79,15 @@ static int cmd_help(session *s, int argc, char **argv) {
         sink_printf(&s->out, "%s %s\n  %s\n", c->name, c->usage, c->help);
         return 0;
     }
-    sink_puts(&s->out, "Commands (anything else is Lua):\n");
+    sink_puts(&s->out, "Commands (anything else is Lua; help COMMAND for one):\n");
     for (const cmd_entry *c = commands_table; c->name; c++) {
-        char left[64];
+        /* A long usage gets a line of its own rather than being cut. */
+        char left[256];
         snprintf(left, sizeof left, "%s %s", c->name, c->usage);
-        sink_printf(&s->out, "  %-24s %s\n", left, c->help);
+        if (strlen(left) > 24)
+            sink_printf(&s->out, "  %s\n  %-24s %s\n", left, "", c->help);
+        else
+            sink_printf(&s->out, "  %-24s %s\n", left, c->help);
     }
     return 0;
 }

@@ -126,45 +126,61 @@ int split_cmd(session *s, int argc, char **argv) {
     /* The first arm is the intensive one (radical), the last the default. */
     const char *treat = rules_eval_arm_name(m->ev, 0), *ctrl = rules_eval_arm_name(m->ev, narms - 1);
     const uint8_t *sel = rules_eval_selected(m->ev);
-    uint8_t *in = malloc(n + 1), *out = malloc(n + 1);
-    if (!in || !out) {
-        free(in);
+    const int16_t *arm = rules_eval_arms(m->ev);
+    /* treated: selected and assigned the first arm; the treatment effect
+     * compares these same patients under both arms.  Selected patients the
+     * rules keep off that arm (e.g. untreatable sites) are shown apart. */
+    uint8_t *treated = malloc(n + 1), *kept_off = malloc(n + 1), *out = malloc(n + 1);
+    if (!treated || !kept_off || !out) {
+        free(treated);
+        free(kept_off);
         free(out);
         return 1;
     }
+    size_t nkept = 0;
     for (size_t i = 0; i < n; i++) {
-        in[i] = sel[i] == EXPR_TRUE;
-        out[i] = !in[i];
+        int in = sel[i] == EXPR_TRUE;
+        treated[i] = in && arm[i] == 0;
+        kept_off[i] = in && arm[i] != 0;
+        nkept += kept_off[i];
+        out[i] = !in;
     }
     sink_printf(&s->out, "%s on %s: where does the selected patients' better survival come from?\n",
                 m->set, m->cohort_name);
     char err[512];
     int rc = 0;
     for (int e = 0; e < MODEL_NENDPOINTS && rc == 0; e++) {
-        model_group g[3];
-        char l0[96], l1[96], l2[96];
-        snprintf(l0, sizeof l0, "selected, %s", treat);
-        snprintf(l1, sizeof l1, "selected, %s", ctrl);
-        snprintf(l2, sizeof l2, "not selected, %s", ctrl);
-        if (model_group_outcome(m, e, m->ev, in, treat, l0, &g[0], err, sizeof err) ||
-            model_group_outcome(m, e, m->ev, in, ctrl, l1, &g[1], err, sizeof err) ||
-            model_group_outcome(m, e, m->ev, out, ctrl, l2, &g[2], err, sizeof err)) {
+        model_group g[4];
+        char l[4][96];
+        snprintf(l[0], sizeof l[0], "selected, %s", treat);
+        snprintf(l[1], sizeof l[1], "same patients, %s", ctrl);
+        snprintf(l[2], sizeof l[2], "selected, kept on %s", ctrl);
+        snprintf(l[3], sizeof l[3], "not selected, %s", ctrl);
+        if (model_group_outcome(m, e, m->ev, treated, treat, l[0], &g[0], err, sizeof err) ||
+            model_group_outcome(m, e, m->ev, treated, ctrl, l[1], &g[1], err, sizeof err) ||
+            model_group_outcome(m, e, m->ev, kept_off, ctrl, l[2], &g[2], err, sizeof err) ||
+            model_group_outcome(m, e, m->ev, out, ctrl, l[3], &g[3], err, sizeof err)) {
             sink_printf(&s->err, "split: %s\n", err);
             rc = 1;
             break;
         }
         sink_printf(&s->out, "  %-26s %6s %6s  %-17s %6s %6s %6s\n", e == MODEL_OS ? "OS" : "PFS",
                     "N", "events", "median (95% CI)", "1y", "2y", "3y");
-        for (int k = 0; k < 3; k++)
-            group_line(s, &g[k], 26);
-        sink_printf(&s->out, "  treatment (same patients, %s vs %s): median %+.1f months\n", treat,
-                    ctrl, g[0].median - g[1].median);
-        sink_printf(&s->out, "  selection (both %s, selected vs not):  median %+.1f months\n", ctrl,
-                    g[1].median - g[2].median);
+        for (int k = 0; k < 4; k++)
+            if (k != 2 || nkept)
+                group_line(s, &g[k], 26);
+        sink_printf(&s->out, "  treatment (the same %zu patients, %s vs %s): median %+.1f months\n",
+                    g[0].n, treat, ctrl, g[0].median - g[1].median);
+        sink_printf(&s->out, "  selection (%s, selected for %s vs not selected): median %+.1f months\n",
+                    ctrl, treat, g[1].median - g[3].median);
     }
+    if (nkept)
+        sink_printf(&s->out, "  %zu selected patients are kept on %s by the rules (e.g. sites not all "
+                             "treatable); they are in neither comparison.\n", nkept, ctrl);
     sink_printf(&s->out, "  Each simulated patient has an outcome under each arm, so the split is "
                          "a property of the simulation model, not of the trials.\n");
-    free(in);
+    free(treated);
+    free(kept_off);
     free(out);
     return rc;
 }

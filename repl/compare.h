@@ -11,9 +11,11 @@ struct session;
 int compare_cmd(struct session *s, int argc, char **argv);
 
 /* For a simulated cohort and the active rule set: the selected patients
- * under the first arm (radical) and under the last (systemic), and the
- * patients not selected under the last, so that a teacher can separate the
- * effect of selection from the effect of treatment.  Returns 0 or 1. */
+ * the rules give the first arm (radical), under that arm and under the
+ * last (systemic): the same patients, so the difference is the treatment
+ * effect; then selected patients kept on the last arm, and the patients not
+ * selected, under the last arm: the difference to them is selection.
+ * Returns 0 or 1. */
 int split_cmd(struct session *s, int argc, char **argv);
 
 #endif

@@ -278,7 +278,7 @@ void lab_write_case(session *s, sink *out) {
 /* case, next and prev show the record; the full screen shows it in its
  * case pane, the line REPL prints it. */
 static int show_case(session *s) {
-    s->pane_case = 1;
+    s->pane_case = PANE_SHOWS_CASE;
     if (s->print_views)
         lab_write_case(s, &s->out);
     return 0;
@@ -457,9 +457,15 @@ int lab_write_explain(session *s, sink *out) {
         return 1;
     }
     char id[64];
-    sink_printf(out, "patient %s under %s (version %d):\n",
-                row_id(m, m->case_row, id, sizeof id), m->set[0] ? m->set : "no rule set",
-                rules_version(m->rules));
+    sink_printf(out, "patient %s under %s (version %d)", row_id(m, m->case_row, id, sizeof id),
+                m->set[0] ? m->set : "no rule set", rules_version(m->rules));
+    if (m->ev) { /* the verdict first: the pane may not show the whole trace */
+        int sel = rules_eval_selected(m->ev)[m->case_row] == EXPR_TRUE;
+        int16_t a = rules_eval_arms(m->ev)[m->case_row];
+        sink_printf(out, ": %s%s%s", sel ? "selected" : "not selected", a >= 0 ? ", arm " : "",
+                    a >= 0 ? rules_eval_arm_name(m->ev, (size_t)a) : "");
+    }
+    sink_printf(out, "\n");
     write_staging(s, m->cohort, m->case_row, out);
     if (m->ev == NULL) {
         sink_printf(out, "  no rule set is active\n");
@@ -571,8 +577,8 @@ int lab_cmd_explain(session *s, int argc, char **argv) {
         return usage(s, "explain");
     if (need_cohort(s) || session_refresh(s) != 0)
         return 1;
-    s->pane_case = 1;
-    return lab_write_explain(s, s->print_views ? &s->out : &s->out);
+    s->pane_case = PANE_SHOWS_CASE;
+    return lab_write_explain(s, &s->out);
 }
 
 int lab_cmd_hr(session *s, int argc, char **argv) {
@@ -600,7 +606,7 @@ int lab_cmd_plot(session *s, int argc, char **argv) {
         else
             return usage(s, "plot");
     }
-    s->pane_case = 0;
+    s->pane_case = PANE_SHOWS_PLOT;
     s->model.focus = s->plot_endpoint;
     return 0;
 }
@@ -658,7 +664,9 @@ static int simulate(session *s, const char *scenario, long n, long seed, const c
     lua_setfield(L, -2, "seed");
     if (dsl_pcall(L, 2, 1) != LUA_OK) {
         const char *msg = dsl_errmsg(L);
-        sink_printf(&s->err, "simulate: %.*s\n", (int)dsl_errmsg_firstline(msg), msg);
+        int len = (int)dsl_errmsg_firstline(msg);
+        /* The simulator names itself already in most of its messages. */
+        sink_printf(&s->err, "%s%.*s\n", strncmp(msg, "simulate", 8) ? "simulate: " : "", len, msg);
         lua_pop(L, 1);
         return 1; /* the current cohort stays */
     }

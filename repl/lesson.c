@@ -29,6 +29,29 @@ static int nsteps(session *s) {
     return n;
 }
 
+void lesson_write_step(session *s, sink *out) {
+    lua_State *L = s->L;
+    int n = nsteps(s), k = s->lesson_step;
+    if (k < 1 || k > n) {
+        sink_printf(out, "No lesson is running (lesson lists them).\n");
+        return;
+    }
+    push_lesson(s);
+    lua_getfield(L, -1, "steps");
+    lua_rawgeti(L, -1, k);
+    lua_getfield(L, -1, "title");
+    sink_printf(out, "Step %d of %d: %s\n\n", k, n, lua_isstring(L, -1) ? lua_tostring(L, -1) : "");
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "text");
+    if (lua_isstring(L, -1)) {
+        const char *t = lua_tostring(L, -1);
+        t += strspn(t, "\n");
+        sink_printf(out, "%s\n", t);
+    }
+    lua_pop(L, 4);
+    sink_printf(out, "\nlesson next | lesson prev | plot (the curves) | lesson stop\n");
+}
+
 /* Shows step k (1-based) and runs its commands. */
 static int show_step(session *s, int k) {
     lua_State *L = s->L;
@@ -66,6 +89,7 @@ static int show_step(session *s, int k) {
     }
     lua_pop(L, 4);
     sink_printf(&s->out, "(lesson next: continue; lesson prev: back; lesson stop: end)\n");
+    s->pane_case = PANE_SHOWS_LESSON; /* the full screen shows the text in a pane */
     return failed;
 }
 
@@ -148,6 +172,8 @@ int lesson_cmd(session *s, int argc, char **argv) {
             luaL_unref(s->L, LUA_REGISTRYINDEX, s->lesson_ref);
             s->lesson_ref = LUA_NOREF;
             s->lesson_step = 0;
+            if (s->pane_case == PANE_SHOWS_LESSON)
+                s->pane_case = PANE_SHOWS_PLOT;
             sink_printf(&s->out, "lesson stopped; everything it changed stays (undo, reset)\n");
             return 0;
         }

@@ -14,7 +14,12 @@
 
 struct session;
 
+#include "sink.h"
+
 int lesson_cmd(struct session *s, int argc, char **argv);
+
+/* The current step's title and text, for the full screen's lesson pane. */
+void lesson_write_step(struct session *s, sink *out);
 
 /* "lesson 2/7: Tighten the rule", or "" when no lesson runs; for the status line. */
 const char *lesson_status(struct session *s, char *buf, unsigned n);

@@ -57,7 +57,8 @@ int main(int argc, char **argv) {
     int batch = opts.nchunks > 0 || opts.script;
     int interactive = !batch || opts.interactive;
     int rc = lab_startup(&s, interactive);
-    if (rc && batch) {
+    /* What the command line named must load; the demo's rules are extras. */
+    if (rc && (batch || opts.cohort || opts.rules)) {
         session_close(&s);
         return 1;
     }

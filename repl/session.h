@@ -17,6 +17,9 @@
 #include "options.h"
 #include "sink.h"
 
+/* What the full screen's lower-right pane shows. */
+enum { PANE_SHOWS_PLOT = 0, PANE_SHOWS_CASE = 1, PANE_SHOWS_LESSON = 2 };
+
 typedef struct session {
     lua_State *L;            /* the trusted state */
     sink out;                /* results and print() */
@@ -29,7 +32,7 @@ typedef struct session {
     model model;             /* cohort, rules, outcome */
     int cohort_ref;          /* registry ref keeping the model's cohort alive */
     int print_views;         /* line mode: print the outcome after a change */
-    int pane_case;           /* full screen: lower right shows the case, not the plot */
+    int pane_case;           /* full screen, lower right: PANE_SHOWS_PLOT/CASE/LESSON */
     int plot_endpoint;       /* MODEL_OS or MODEL_PFS */
     int edition;             /* TNM edition for staging the cases: 8 or 9 */
     char cohort_cmd[4096];   /* the command that recreates the cohort, "" if none */

@@ -149,11 +149,12 @@ static void draw_status(ui *u) {
     model *m = &u->s->model;
     char line[1024], les[128];
     lesson_status(u->s, les, sizeof les);
-    snprintf(line, sizeof line, " tnmlab | %s%s | rules: %s v%d | %s%s%s | help, PgUp/PgDn, Ctrl-D",
+    /* Most important first: what is on screen, then how to drive it. */
+    snprintf(line, sizeof line, " %s%s | %s v%d | TNM %d%s%s%s",
              m->cohort ? m->cohort_name : "no cohort",
-             m->cohort ? (m->simulated ? " (simulated)" : " (observational)") : "",
-             m->set[0] ? m->set : "none", rules_version(m->rules),
-             u->s->edition == 9 ? "TNM 9" : "TNM 8", les[0] ? " | " : "", les);
+             m->cohort ? (m->simulated ? " (simulated)" : " (observational: selection only)") : "",
+             m->set[0] ? m->set : "no rules", rules_version(m->rules), u->s->edition == 9 ? 9 : 8,
+             les[0] ? " | " : "", les, COLS >= 110 ? " | help, PgUp/PgDn, Ctrl-D" : "");
     (void)staging;
     put(w, 0, 0, line);
 }
@@ -260,10 +261,99 @@ static int curve_from(const km_curve *c, const plot_spec *sp, const char *label,
     return 0;
 }
 
+/* Display width of the first n bytes of a UTF-8 string. */
+static int text_width(const char *s, size_t n) {
+    int width = 0;
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    size_t i = 0;
+    while (i < n) {
+        wchar_t wc;
+        size_t k = mbrtowc(&wc, s + i, n - i, &st);
+        if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+            memset(&st, 0, sizeof st);
+            k = 1;
+            width++;
+        } else {
+            int cw = wcwidth(wc);
+            width += cw > 0 ? cw : 0;
+        }
+        i += k;
+    }
+    return width;
+}
+
+static void draw_lesson(ui *u) {
+    WINDOW *w = u->win[PANE_PLOT];
+    frame(u, w, "Lesson");
+    textlog t;
+    if (textlog_init(&t, 400) != 0)
+        return;
+    sink sk = {textlog_sink_write, &t};
+    lesson_write_step(u->s, &sk);
+    textlog_flush(&t);
+    /* Reflow each paragraph and wrap it at spaces: a teacher reads this
+     * from the wall, so no word is cut in two. */
+    int y = 1, h = getmaxy(w) - 1, width = getmaxx(w) - 4;
+    char para[4096];
+    size_t plen = 0;
+    int first = 1;
+    for (size_t i = 0; i <= t.count && y < h; i++) {
+        const char *text = i < t.count ? textlog_get(&t, i)->text : "";
+        if (*text && plen + strlen(text) + 2 < sizeof para) {
+            if (plen)
+                para[plen++] = ' ';
+            memcpy(para + plen, text, strlen(text));
+            plen += strlen(text);
+            if (i + 1 < t.count)
+                continue;
+        }
+        para[plen] = '\0';
+        /* Greedy fill: words up to the pane's width. */
+        const char *p = para;
+        while (*p && y < h) {
+            const char *line_end = p, *q = p;
+            int used = 0;
+            while (*q) {
+                const char *word = q;
+                while (*q && *q != ' ')
+                    q++;
+                int ww = text_width(word, (size_t)(q - word));
+                if (used && used + 1 + ww > width)
+                    break;
+                if (!used && ww > width) { /* a word longer than the pane */
+                    q = word + (size_t)width;
+                    ww = width;
+                }
+                used += (used ? 1 : 0) + ww;
+                line_end = q;
+                while (*q == ' ')
+                    q++;
+            }
+            if (first)
+                wattron(w, A_BOLD);
+            mvwaddnstr(w, y++, 2, p, (int)(line_end - p));
+            wattroff(w, A_BOLD);
+            p = line_end;
+            while (*p == ' ')
+                p++;
+        }
+        if (plen && y < h && i < t.count)
+            y++; /* blank line between paragraphs */
+        first = 0;
+        plen = 0;
+    }
+    textlog_free(&t);
+}
+
 static void draw_plot(ui *u) {
     WINDOW *w = u->win[PANE_PLOT];
-    if (u->s->pane_case) {
+    if (u->s->pane_case == PANE_SHOWS_CASE) {
         draw_case(u);
+        return;
+    }
+    if (u->s->pane_case == PANE_SHOWS_LESSON) {
+        draw_lesson(u);
         return;
     }
     model *m = &u->s->model;
@@ -315,15 +405,21 @@ static void draw_plot(ui *u) {
             for (int x = 0; x < g.w; x++) {
                 plot_cell *c = &g.cells[(size_t)y * g.w + x];
                 attr_t a = A_NORMAL;
+                short pair = 0;
                 if (c->curve >= 0) {
                     int base = c->curve % ep->ngroups; /* before/after share colours */
-                    a = u->colors ? COLOR_PAIR(PAIR_CURVE0 + base % 4) : (base ? A_BOLD : A_NORMAL);
+                    if (u->colors)
+                        pair = (short)(PAIR_CURVE0 + base % 4);
+                    else
+                        a = base ? A_BOLD : A_NORMAL; /* monochrome: weight tells them apart */
                     if (c->dim)
-                        a = u->colors ? (COLOR_PAIR(PAIR_CURVE0 + base % 4) | A_DIM) : A_DIM;
+                        a = A_DIM;
                 }
                 cchar_t cc;
                 wchar_t wc[2] = {(wchar_t)c->ch, 0};
-                setcchar(&cc, wc, a, 0, NULL);
+                /* The colour pair goes in setcchar's own argument: a
+                 * COLOR_PAIR() inside the attributes would be overridden. */
+                setcchar(&cc, wc, a, pair, NULL);
                 mvwadd_wch(w, 1 + y, 1 + x, &cc);
             }
         free(g.cells);
@@ -367,27 +463,6 @@ static void draw_log(ui *u) {
     }
 }
 
-/* Display width of the first n bytes of a UTF-8 string. */
-static int text_width(const char *s, size_t n) {
-    int width = 0;
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    size_t i = 0;
-    while (i < n) {
-        wchar_t wc;
-        size_t k = mbrtowc(&wc, s + i, n - i, &st);
-        if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
-            memset(&st, 0, sizeof st);
-            k = 1;
-            width++;
-        } else {
-            int cw = wcwidth(wc);
-            width += cw > 0 ? cw : 0;
-        }
-        i += k;
-    }
-    return width;
-}
 
 /* rl_redisplay_function: the prompt and the line, scrolled sideways so the
  * cursor stays visible; the cursor column counts display cells (wcwidth). */

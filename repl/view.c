@@ -29,6 +29,12 @@ static void line(textlog *out, tl_style st, const char *fmt, ...) {
 void view_group_cells(const model_group *g, int pct_decimals, char *ci, size_t cin,
                       char surv[MODEL_NTIMES][24]) {
     char med[24], lo[24], hi[24];
+    if (g->n == 0) { /* no patients: nothing to estimate, not "not reached" */
+        snprintf(ci, cin, "-");
+        for (int k = 0; k < MODEL_NTIMES; k++)
+            snprintf(surv[k], 24, "-");
+        return;
+    }
     view_num(g->median, 1, "n.r.", med, sizeof med);
     view_num(g->median_lower, 1, "NA", lo, sizeof lo);
     view_num(g->median_upper, 1, "NA", hi, sizeof hi);
@@ -156,7 +162,12 @@ void view_attrition(const model *m, textlog *out, int width) {
 static void endpoint_lines(const model *m, int e, textlog *out, int compact) {
     const model_endpoint *ep = &m->cur.ep[e];
     const model_endpoint *pp = &m->prev.ep[e];
-    int have_prev = m->prev.valid && pp->available && pp->ngroups == ep->ngroups;
+    /* Changes only against the same rule set with the same time origin:
+     * another rule set, or a landmark, makes the figures incomparable. */
+    int same_origin = isnan(m->prev.landmark) ? isnan(m->cur.landmark)
+                                              : m->prev.landmark == m->cur.landmark;
+    int have_prev = m->prev.valid && pp->available && pp->ngroups == ep->ngroups &&
+                    strcmp(m->prev.set, m->cur.set) == 0 && same_origin;
     if (!ep->available) {
         line(out, TL_NOTE, "%s: %s", e == MODEL_OS ? "OS" : "PFS",
              ep->message[0] ? ep->message : "not available");
@@ -223,9 +234,8 @@ void view_outcome(const model *m, textlog *out, int width) {
         return;
     }
     const model_outcome *o = &m->cur;
-    if (compact)
-        line(out, TL_NORMAL, "%s", m->simulated ? "simulated: outcomes follow the arm"
-                                                : "observational: selection only");
+    if (compact) /* the status line says simulated / observational */
+        ;
     else
         line(out, TL_NORMAL, "%s: %zu patients, %s%s", m->cohort_name, cohort_nrows(m->cohort),
              m->simulated ? "simulated (outcomes follow the assigned arm)"
@@ -250,11 +260,17 @@ void view_outcome(const model *m, textlog *out, int width) {
         line(out, TL_NOTE, "landmark at %g months: outcomes counted from there", o->landmark);
     if (o->warning[0])
         line(out, TL_ERROR, "warning: %s", o->warning);
-    /* The endpoint in focus (the one plotted) comes first. */
-    for (int k = 0; k < MODEL_NENDPOINTS; k++)
+    /* The endpoint in focus (the one plotted) comes first; a narrow pane
+     * has room for that one only, and says how to see the other. */
+    for (int k = 0; k < (compact ? 1 : MODEL_NENDPOINTS); k++)
         endpoint_lines(m, (m->focus + k) % MODEL_NENDPOINTS, out, compact);
-    if (compact)
+    if (compact) {
+        int other = (m->focus + 1) % MODEL_NENDPOINTS;
+        line(out, TL_NOTE, "months; change: vs v%d; %s: plot %s",
+             m->prev.valid ? m->prev.version : o->version, other == MODEL_OS ? "OS" : "PFS",
+             other == MODEL_OS ? "os" : "pfs");
         return;
+    }
     line(out, TL_NOTE, "times in months; 1y = 12 months; [..] and change rows: against version %d",
          m->prev.valid ? m->prev.version : o->version);
 }

@@ -25,8 +25,11 @@ patients?]],
       title = "Tighten the rule: only one metastasis",
       text = [[
 Set the maximum number of metastases to 1.  Fewer patients are selected,
-and their median survival goes up.  Nothing about the treatment changed:
-only who counts as eligible.  This is selection at work.]],
+and their median survival goes up.  The treatment given to a selected
+patient did not change; what changed is who counts as eligible (the
+patients who drop out also lose radical therapy, which is why the
+systemic arm moves too).  The selected group looks better because of who
+is in it: selection at work.]],
       run = { "set max_lesions 1" },
     },
     {

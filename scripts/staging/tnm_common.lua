@@ -994,7 +994,7 @@ function C.build(E)
       return nil, "TX with nodal disease has no stage group"
     end
     if t == "T0" then
-      if n == "N0" then return nil, "T0 N0 M0: no tumour, no stage group" end
+      if n == "N0" then return nil, "no tumour, no stage group" end
       return nil, "T0 with nodal disease has no stage group"
     end
     if t == "T*" then return nil, "T unknown" end

@@ -56,4 +56,8 @@ check_eq "quit stops reading" "a" "$out"
 err=$(printf 'for i = 1, 2 do\n' | "$TNMLAB" 2>&1)
 check_has "unfinished chunk at end of input is reported" "unfinished" "$err"
 
+err=$("$TNMLAB" --cohort "$WORK/no-such.csv" 2>&1 </dev/null)
+check_eq "a --cohort that does not load exits 1" "1" "$?"
+check_has "and names the file" "$WORK/no-such.csv" "$err"
+
 finish

@@ -24,7 +24,7 @@ start() {
     tm set-option -t t remain-on-exit on
 }
 start "$WORK/editor.sh"
-check_screen "starts on the demo with De Ruysscher" "rules: deruysscher2012"
+check_screen "starts on the demo with De Ruysscher" "| deruysscher2012 v"
 
 tmux_line "load cohort $top_srcdir/data/ncctg_lung.csv days os_time=time os_event=status"
 tmux_line "load rules $WORK/sex.lua"
@@ -49,7 +49,7 @@ tmux_line "frobnicate now"
 check_screen "a bad command is named" "'frobnicate' is not a command"
 tmux_line "load rules $WORK/broken.lua"
 check_screen "a broken rule file names file:line" "broken.lua:2"
-check_screen "and the active rules stay" "rules: by_sex"
+check_screen "and the active rules stay" "| by_sex v"
 
 tmux_line "edit"
 check_screen "edit reloads the file when the editor exits" "reloaded $WORK/sex.lua"
@@ -69,12 +69,12 @@ sleep 0.5
 tm kill-server 2>/dev/null
 start "$WORK/breaker.sh"
 check_screen "the session after kill -9 says so" "did not end cleanly"
-check_screen "the rule set is back" "rules: by_sex"
+check_screen "the rule set is back" "| by_sex v"
 check_screen "the param is back" "* sex_code = 1 (default 2)"
 
 tmux_line "edit"
 check_screen "a broken edit is reported" "stays active"
-check_screen "and the rules still work" "rules: by_sex"
+check_screen "and the rules still work" "| by_sex v"
 tm send-keys -t t C-d
 sleep 0.5
 if tmux_alive; then fail "Ctrl-D did not quit"; else pass; fi
