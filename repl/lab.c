@@ -30,6 +30,38 @@ static const char *base_name(const char *path) {
     return slash ? slash + 1 : path;
 }
 
+/* The data dictionary (DESIGN.md): the names rules and scripts read. */
+static const char *const dictionary[] = {
+    "id", "age", "sex", "ecog", "histology", "side", "driver", "t_size_cm", "t_insitu", "t_mia",
+    "t_superficial", "t_invasion", "t_nodules", "n_stations", "m_sites", "m_pleural_effusion",
+    "m_all_treatable", "m_lesions", "m_organs", "m_contralateral_nodule", "m_pleural", "t", "n",
+    "m", "stage", "edition", "induction_response", "os_time", "os_event", "pfs_time",
+    "pfs_event", NULL};
+
+static int in_dictionary(const char *name) {
+    for (const char *const *d = dictionary; *d; d++)
+        if (strcmp(*d, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* After a load: which dictionary fields the cohort lacks, so that a
+ * person knows why criteria come out unknown and what to map. */
+static void report_missing_fields(session *s) {
+    const cohort *c = s->model.cohort;
+    char list[1024] = "";
+    size_t o = 0;
+    int n = 0;
+    for (const char *const *d = dictionary; *d; d++)
+        if (cohort_find(c, *d) == NULL && o < sizeof list - 40) {
+            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", n ? ", " : "", *d);
+            n++;
+        }
+    if (n)
+        sink_printf(&s->out, "not in this cohort (criteria reading them are unknown; map a column "
+                             "with field=column): %s\n", list);
+}
+
 /* Absolute form of path (as given when it cannot be resolved). */
 static void absolute(const char *path, char *out, size_t n) {
     char *r = realpath(path, NULL);
@@ -123,9 +155,11 @@ int lab_cmd_load(session *s, int argc, char **argv) {
         lua_settop(L, map - 1);
         if (rc == 0)
             remember_cohort_load(s, argc, argv);
-        if (rc == 0)
+        if (rc == 0) {
             sink_printf(&s->out, "loaded %s: %zu patients\n", argv[2],
                         cohort_nrows(s->model.cohort));
+            report_missing_fields(s);
+        }
         return rc ? rc : session_refresh(s);
     }
     return usage(s, "load");
@@ -489,8 +523,12 @@ static int apply_whatif(session *s, cohort *one, const char *assign) {
     double num = strtod(val, &end);
     int is_num = *val && *end == '\0';
     int is_bool = !strcmp(val, "true") || !strcmp(val, "false");
-    if (col == NULL) /* a field the cohort lacks: add it */
+    if (col == NULL) { /* a field the cohort lacks: add it */
+        if (!in_dictionary(name))
+            sink_printf(&s->err, "whatif: '%s' is not a data-dictionary field; no rule reads it "
+                                 "unless a rule file names it\n", name);
         col = cohort_add(one, name, is_num ? COHORT_NUM : is_bool ? COHORT_BOOL : COHORT_STR);
+    }
     if (col == NULL) {
         sink_printf(&s->err, "whatif: cannot add field '%s'\n", name);
         return 1;

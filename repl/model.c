@@ -214,6 +214,79 @@ int model_load_rules(model *m, const char *path, char *err, size_t errlen) {
     return 0;
 }
 
+/* Levenshtein distance, capped: for "did you mean" hints. */
+static size_t edit_distance(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return 99;
+    size_t row[64];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *model_closest(const char *word, const char *const *names, size_t n) {
+    const char *best = NULL;
+    size_t bd = 99, lw = strlen(word);
+    for (size_t i = 0; i < n; i++) {
+        size_t d = edit_distance(word, names[i]);
+        /* A prefix counts as close too: "eortc" for "eortc2019". */
+        if (strncmp(names[i], word, lw) == 0 && lw >= 3)
+            d = d < 1 ? d : 1;
+        if (d < bd) {
+            bd = d;
+            best = names[i];
+        }
+    }
+    return bd <= 2 + lw / 6 ? best : NULL;
+}
+
+/* " (did you mean 'x'?)" or "" */
+static const char *suggest(const char *word, const char *const *names, size_t n, char *buf,
+                           size_t len) {
+    const char *c = model_closest(word, names, n);
+    if (c)
+        snprintf(buf, len, " (did you mean '%s'?)", c);
+    else
+        buf[0] = '\0';
+    return buf;
+}
+
+static const char *suggest_set(model *m, const char *word, char *buf, size_t len) {
+    const char *names[64];
+    size_t n = rules_nsets(m->rules);
+    if (n > 64)
+        n = 64;
+    for (size_t i = 0; i < n; i++)
+        names[i] = rules_set_name(m->rules, i);
+    return suggest(word, names, n, buf, len);
+}
+
+static const char *suggest_param(model *m, const char *word, char *buf, size_t len) {
+    const char *names[64];
+    size_t n = 0;
+    for (size_t i = 0; i < rules_nparams(m->rules, m->set) && n < 64; i++) {
+        rules_param_info p;
+        if (rules_param(m->rules, m->set, i, &p) == 0)
+            names[n++] = p.name;
+    }
+    return suggest(word, names, n, buf, len);
+}
+
 int model_use(model *m, const char *name, char *err, size_t errlen) {
     for (size_t i = 0; i < rules_nsets(m->rules); i++)
         if (strcmp(rules_set_name(m->rules, i), name) == 0) {
@@ -224,8 +297,9 @@ int model_use(model *m, const char *name, char *err, size_t errlen) {
             }
             return 0;
         }
-    snprintf(err, errlen, "no rule set '%s' (loaded: %zu; type `rules` to list them)", name,
-             rules_nsets(m->rules));
+    char hint[128];
+    snprintf(err, errlen, "no rule set '%s'%s (type `rules` to list them)", name,
+             suggest_set(m, name, hint, sizeof hint));
     return -1;
 }
 
@@ -244,7 +318,9 @@ int model_set_param(model *m, const char *name, const char *value, char *err, si
     }
     rules_param_info info;
     if (find_param(m, name, &info) != 0) {
-        snprintf(err, errlen, "rule set '%s' has no param '%s'", m->set, name);
+        char hint[128];
+        snprintf(err, errlen, "rule set '%s' has no param '%s'%s", m->set, name,
+                 suggest_param(m, name, hint, sizeof hint));
         return -1;
     }
     if (info.type == RULES_P_TEXT)
@@ -292,7 +368,9 @@ int model_reset_param(model *m, const char *name, char *err, size_t errlen) {
             return -1;
     }
     if (!done && name) {
-        snprintf(err, errlen, "rule set '%s' has no param '%s'", m->set, name);
+        char hint[128];
+        snprintf(err, errlen, "rule set '%s' has no param '%s'%s", m->set, name,
+                 suggest_param(m, name, hint, sizeof hint));
         return -1;
     }
     return 0;

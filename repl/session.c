@@ -310,8 +310,17 @@ feed_status session_feed(session *s, char **pending, const char *line) {
     }
     if (status != LUA_OK && looks_like_command(*pending)) {
         size_t w = strcspn(*pending, " \t");
-        sink_printf(&s->err, "'%.*s' is not a command (help lists them), nor valid Lua:\n",
-                    (int)w, *pending);
+        char word[64], hint[96] = "";
+        snprintf(word, sizeof word, "%.*s", (int)(w < 63 ? w : 63), *pending);
+        const char *names[128];
+        size_t n = 0;
+        for (const cmd_entry *c = commands_table; c->name && n < 128; c++)
+            names[n++] = c->name;
+        const char *close = model_closest(word, names, n);
+        if (close)
+            snprintf(hint, sizeof hint, "; did you mean '%s'?", close);
+        sink_printf(&s->err, "'%s' is not a command (help lists them%s), nor valid Lua:\n", word,
+                    hint);
     }
     int rc = session_run_chunk(s, *pending, strlen(*pending), "=stdin", 1);
     free(*pending);
