@@ -43,11 +43,17 @@ void model_outcome_clear(model_outcome *o) {
 
 static void drop_cohort_caches(model *m) {
     for (int a = 0; a < MODEL_MAX_GROUPS; a++) {
-        for (int e = 0; e < MODEL_NENDPOINTS; e++)
-            surv_order_free(m->arm_order[a].order[e]);
+        for (int e = 0; e < MODEL_NENDPOINTS; e++) {
+            surv_order_free(m->arm_order[a].ep[e].order);
+            free(m->arm_order[a].ep[e].time);
+            free(m->arm_order[a].ep[e].event);
+        }
         memset(&m->arm_order[a], 0, sizeof m->arm_order[a]);
     }
     for (int e = 0; e < MODEL_NENDPOINTS; e++) {
+        free(m->sorted_time[e]);
+        free(m->sorted_event[e]);
+        m->sorted_time[e] = m->sorted_event[e] = NULL;
         surv_order_free(m->order[e]);
         free(m->obs_time[e]);
         free(m->obs_event[e]);
@@ -132,6 +138,18 @@ static int build_observed(model *m, char *err, size_t errlen) {
             return -1;
         if (surv_order_build(m->obs_time[e], n, &m->order[e], err, errlen) != 0)
             return -1;
+        /* Times and events in that order, for the statistics to stream. */
+        m->sorted_time[e] = malloc(n * sizeof(double) + 1);
+        m->sorted_event[e] = malloc(n * sizeof(double) + 1);
+        if (!m->sorted_time[e] || !m->sorted_event[e]) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        for (size_t k = 0; k < n; k++) {
+            uint32_t r = m->order[e]->idx[k];
+            m->sorted_time[e][k] = m->obs_time[e][r];
+            m->sorted_event[e][k] = m->obs_event[e][r];
+        }
     }
     return 0;
 }
@@ -406,87 +424,173 @@ static size_t simulated_observed(model *m, int e, const int16_t *arm, double *t,
     return impossible;
 }
 
-/* The cached order of arm's potential times for endpoint e (built on first
- * use), or NULL when the cohort has no such column. */
-static const surv_order *arm_order(model *m, int e, const char *arm) {
-    int free_slot = -1;
+/* The cached potential outcomes of arm for endpoint e, sorted by time once
+ * (built on first use), or NULL when the cohort has no such columns. */
+static const struct model_arm_sorted *arm_sorted(model *m, int e, const char *arm) {
+    int slot_i = -1;
     for (int a = 0; a < MODEL_MAX_GROUPS; a++) {
         if (m->arm_order[a].arm[0] == '\0') {
-            if (free_slot < 0)
-                free_slot = a;
+            if (slot_i < 0)
+                slot_i = a;
             continue;
         }
         if (strcmp(m->arm_order[a].arm, arm) == 0) {
-            free_slot = a;
+            slot_i = a;
             break;
         }
     }
-    if (free_slot < 0)
+    if (slot_i < 0)
         return NULL;
-    struct model_arm_order *slot = &m->arm_order[free_slot];
-    if (slot->arm[0] && slot->order[e])
-        return slot->order[e];
-    char name[128], err[128];
-    snprintf(name, sizeof name, "%s@%s", ep_time[e], arm);
-    const cohort_column *tc = cohort_find(m->cohort, name);
-    if (tc == NULL || tc->type != COHORT_NUM)
+    struct model_arm_order *slot = &m->arm_order[slot_i];
+    struct model_arm_sorted *as = &slot->ep[e];
+    if (slot->arm[0] && as->order)
+        return as;
+    char tn[128], en[128], err[128];
+    snprintf(tn, sizeof tn, "%s@%s", ep_time[e], arm);
+    snprintf(en, sizeof en, "%s@%s", ep_event[e], arm);
+    const cohort_column *tc = cohort_find(m->cohort, tn), *ec = cohort_find(m->cohort, en);
+    if (!tc || !ec || tc->type != COHORT_NUM || ec->type == COHORT_STR)
         return NULL;
+    size_t n = cohort_nrows(m->cohort);
     snprintf(slot->arm, sizeof slot->arm, "%s", arm);
-    if (surv_order_build(tc->v.num, cohort_nrows(m->cohort), &slot->order[e], err, sizeof err))
+    if (surv_order_build(tc->v.num, n, &as->order, err, sizeof err))
         return NULL;
-    return slot->order[e];
+    as->time = malloc(n * sizeof(double) + 1);
+    as->event = malloc(n * sizeof(double) + 1);
+    if (!as->time || !as->event) {
+        surv_order_free(as->order);
+        free(as->time);
+        free(as->event);
+        memset(as, 0, sizeof *as);
+        return NULL;
+    }
+    for (size_t k = 0; k < n; k++) {
+        uint32_t r = as->order->idx[k];
+        as->time[k] = tc->v.num[r] * m->to_months;
+        as->event[k] = ec->type == COHORT_BOOL ? (ec->v.b[r] < 0 ? NAN : ec->v.b[r])
+                                               : ec->v.num[r];
+    }
+    return as;
 }
 
-/* The order of the observed times t (row i under arm[i]) as a merge of the
- * arms' cached orders: rows by ascending t, ties by row, as a stable sort
- * of t gives.  NULL when an arm has no cached order (caller sorts). */
-static surv_order *merged_order(model *m, int e, const int16_t *arm, const double *t,
-                                const model_outcome *o) {
+/* The rows an endpoint's statistics run on, laid out in time order so that
+ * KM, log-rank, Cox and the reverse KM stream through memory. */
+typedef struct sorted_rows {
+    size_t n;           /* rows in the arrays */
+    const double *t, *ev;
+    int32_t *g;
+    uint8_t *mask;
+    surv_order order;   /* identity order over the arrays */
+    surv_order *owned;  /* the order's storage when built here */
+    double *own_t, *own_ev;
+    uint32_t *ident;
+} sorted_rows;
+
+static void sorted_rows_free(sorted_rows *sr) {
+    surv_order_free(sr->owned);
+    free(sr->own_t);
+    free(sr->own_ev);
+    free(sr->g);
+    free(sr->mask);
+    free(sr->ident);
+    memset(sr, 0, sizeof *sr);
+}
+
+/* A real cohort: the cached sorted times and events, with this update's
+ * groups and mask gathered into the same order.  Counts rows before the
+ * landmark in *dropped. */
+static int sorted_observed(model *m, int e, const int32_t *grp, double L, sorted_rows *sr,
+                           size_t *dropped) {
     size_t n = cohort_nrows(m->cohort);
-    const surv_order *src[MODEL_MAX_GROUPS];
-    for (size_t a = 0; a < o->narms; a++)
-        if ((src[a] = arm_order(m, e, o->arm_name[a])) == NULL)
-            return NULL;
-    /* Each arm's rows in its time order, with their times side by side, so
-     * that the merge reads memory in sequence. */
-    uint32_t *rows = malloc(2 * n * sizeof(uint32_t) + 1);
-    double *times = malloc(n * sizeof(double) + 1);
-    surv_order *out = NULL;
-    if (!rows || !times)
-        goto done;
-    uint32_t *lrow = rows + n;
-    size_t start[MODEL_MAX_GROUPS + 1], end[MODEL_MAX_GROUPS], k = 0;
-    for (size_t a = 0; a < o->narms; a++) {
-        start[a] = k;
-        for (size_t j = 0; j < src[a]->n; j++) {
-            uint32_t r = src[a]->idx[j];
-            if (arm[r] == (int16_t)a && !isnan(t[r])) {
-                lrow[k] = r;
-                times[k++] = t[r];
-            }
+    const surv_order *o = m->order[e];
+    sr->n = n;
+    sr->t = m->sorted_time[e];
+    sr->ev = m->sorted_event[e];
+    sr->g = malloc(n * sizeof(int32_t) + 1);
+    sr->mask = malloc(n + 1);
+    sr->ident = malloc(n * sizeof(uint32_t) + 1);
+    if (!sr->g || !sr->mask || !sr->ident)
+        return -1;
+    for (size_t k = 0; k < n; k++) {
+        int32_t g = grp[o->idx[k]];
+        sr->g[k] = g;
+        sr->mask[k] = g >= 0;
+        if (sr->mask[k] && !isnan(L) && !(sr->t[k] >= L)) {
+            sr->mask[k] = 0;
+            (*dropped)++; /* event or censoring before the landmark */
         }
-        end[a] = k;
+        sr->ident[k] = (uint32_t)k;
     }
+    sr->order = *o;
+    sr->order.idx = sr->ident;
+    return 0;
+}
+
+/* A simulated cohort: each row's outcome under the arm the rules assign,
+ * merged in time order from the arms' cached sorted outcomes; only arm[r]
+ * is read at random.  *impossible counts assigned rows with no outcome
+ * under their arm (e.g. radical therapy with untreatable sites). */
+static int sorted_simulated(model *m, int e, const model_outcome *o, const int16_t *arm,
+                            double L, sorted_rows *sr, size_t *dropped, size_t *impossible) {
+    size_t n = cohort_nrows(m->cohort);
+    const struct model_arm_sorted *src[MODEL_MAX_GROUPS];
+    for (size_t a = 0; a < o->narms; a++)
+        if ((src[a] = arm_sorted(m, e, o->arm_name[a])) == NULL)
+            return -1;
+    double *lt = malloc(n * sizeof(double) + 1), *le = malloc(n * sizeof(double) + 1);
+    sr->own_t = malloc(n * sizeof(double) + 1);
+    sr->own_ev = malloc(n * sizeof(double) + 1);
+    sr->g = malloc(n * sizeof(int32_t) + 1);
+    sr->mask = malloc(n + 1);
+    sr->ident = malloc(n * sizeof(uint32_t) + 1);
+    int rc = -1;
+    if (!lt || !le || !sr->own_t || !sr->own_ev || !sr->g || !sr->mask || !sr->ident)
+        goto done;
+    /* Each arm's own rows, still in its time order. */
+    size_t start[MODEL_MAX_GROUPS], end[MODEL_MAX_GROUPS], k = 0;
+    for (size_t a = 0; a < o->narms; a++) {
+        const surv_order *so = src[a]->order;
+        start[a] = k;
+        for (size_t j = 0; j < so->n; j++)
+            if (arm[so->idx[j]] == (int16_t)a) {
+                lt[k] = src[a]->time[j];
+                le[k++] = src[a]->event[j];
+            }
+        end[a] = k;
+        for (size_t j = so->n; j < so->nrows; j++) /* no outcome under this arm */
+            *impossible += arm[so->idx[j]] == (int16_t)a;
+    }
+    /* Merge them by time. */
     size_t pos[MODEL_MAX_GROUPS];
     memcpy(pos, start, sizeof pos);
     for (size_t w = 0; w < k; w++) {
-        int best = -1;
-        for (size_t a = 0; a < o->narms; a++) {
-            if (pos[a] >= end[a])
-                continue;
-            if (best < 0 || times[pos[a]] < times[pos[best]] ||
-                (times[pos[a]] == times[pos[best]] && lrow[pos[a]] < lrow[pos[best]]))
-                best = (int)a;
+        size_t best = o->narms;
+        for (size_t a = 0; a < o->narms; a++)
+            if (pos[a] < end[a] && (best == o->narms || lt[pos[a]] < lt[pos[best]]))
+                best = a;
+        size_t p = pos[best]++;
+        sr->own_t[w] = lt[p];
+        sr->own_ev[w] = le[p];
+        sr->g[w] = (int32_t)best;
+        sr->mask[w] = 1;
+        if (!isnan(L) && !(lt[p] >= L)) {
+            sr->mask[w] = 0;
+            (*dropped)++;
         }
-        rows[w] = lrow[pos[best]++];
+        sr->ident[w] = (uint32_t)w;
     }
     char err[128];
-    if (surv_order_from_sorted(t, n, rows, k, &out, err, sizeof err) != 0)
-        out = NULL;
+    if (surv_order_from_sorted(sr->own_t, k, sr->ident, k, &sr->owned, err, sizeof err) != 0)
+        goto done;
+    sr->n = k;
+    sr->t = sr->own_t;
+    sr->ev = sr->own_ev;
+    sr->order = *sr->owned;
+    rc = 0;
 done:
-    free(rows);
-    free(times);
-    return out;
+    free(lt);
+    free(le);
+    return rc;
 }
 
 static void fill_group(model *m, const km_curve *c, double landmark, model_group *g) {
@@ -521,96 +625,43 @@ static void shift_fit(km_fit *f, double L) {
 static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *grp, int ngroups,
                              const int16_t *arm) {
     model_endpoint *ep = &o->ep[e];
-    size_t n = cohort_nrows(m->cohort);
     ep->name = ep_name[e];
     ep->chisq = ep->p = ep->hr = ep->hr_lower = ep->hr_upper = ep->followup = NAN;
-    double *t = m->obs_time[e], *ev = m->obs_event[e];
-    double *tbuf = NULL, *ebuf = NULL;
-    const surv_order *order = m->order[e];
-    surv_order *merged = NULL;
+    double L = o->landmark;
+    sorted_rows sr;
+    memset(&sr, 0, sizeof sr);
     if (m->simulated) {
-        tbuf = malloc(n * sizeof(double) + 1);
-        ebuf = malloc(n * sizeof(double) + 1);
-        if (!tbuf || !ebuf) {
-            snprintf(ep->message, sizeof ep->message, "out of memory");
+        size_t impossible = 0;
+        if (sorted_simulated(m, e, o, arm, L, &sr, &ep->n_dropped, &impossible) != 0) {
+            snprintf(ep->message, sizeof ep->message, "no potential outcomes %s@ARM/%s@ARM",
+                     ep_time[e], ep_event[e]);
             goto done;
         }
-        size_t bad = simulated_observed(m, e, arm, tbuf, ebuf, o);
-        if (bad && e == MODEL_OS) {
+        ep->n_dropped += impossible;
+        if (impossible && e == MODEL_OS) {
             size_t len = strlen(o->warning);
             snprintf(o->warning + len, sizeof o->warning - len,
                      "%s%zu patients are assigned an arm they cannot receive (no outcome "
                      "under it; e.g. radical therapy with untreatable sites)",
-                     len ? "; " : "", bad);
+                     len ? "; " : "", impossible);
         }
-        t = tbuf;
-        ev = ebuf;
-        /* Scaled times keep their order, so the merge of the arms' orders
-         * is the order of t. */
-        merged = merged_order(m, e, arm, t, o);
-        order = merged;
-    }
-    if (t == NULL) {
-        snprintf(ep->message, sizeof ep->message, "no %s/%s columns", ep_time[e], ep_event[e]);
-        goto done;
-    }
-    uint8_t *mask = malloc(n + 1);
-    if (mask == NULL)
-        goto done;
-    double L = o->landmark;
-    for (size_t i = 0; i < n; i++) {
-        mask[i] = grp[i] >= 0;
-        if (mask[i] && !isnan(L) && !(t[i] >= L)) {
-            mask[i] = 0;
-            ep->n_dropped++; /* event or censoring before the landmark */
+    } else {
+        if (m->order[e] == NULL) {
+            snprintf(ep->message, sizeof ep->message, "no %s/%s columns", ep_time[e],
+                     ep_event[e]);
+            goto done;
+        }
+        if (sorted_observed(m, e, grp, L, &sr, &ep->n_dropped) != 0) {
+            snprintf(ep->message, sizeof ep->message, "out of memory");
+            goto done;
         }
     }
-    /* Lay the rows out in time order once: KM, log-rank, Cox and the
-     * reverse KM below then stream through memory instead of jumping
-     * through the order's row numbers on every pass. */
-    double *ts = NULL, *es = NULL;
-    int32_t *gs = NULL;
-    uint8_t *ms = NULL;
-    uint32_t *ident = NULL;
-    surv_order sorted;
-    if (order) {
-        ts = malloc(n * sizeof(double) + 1);
-        es = malloc(n * sizeof(double) + 1);
-        gs = malloc(n * sizeof(int32_t) + 1);
-        ms = malloc(n + 1);
-        ident = malloc(n * sizeof(uint32_t) + 1);
-        if (ts && es && gs && ms && ident) {
-            for (size_t k = 0; k < n; k++) {
-                uint32_t r = order->idx[k];
-                ts[k] = t[r];
-                es[k] = ev[r];
-                gs[k] = grp[r];
-                ms[k] = mask[r];
-                ident[k] = (uint32_t)k;
-            }
-            sorted = *order;
-            sorted.idx = ident;
-            t = ts;
-            ev = es;
-            grp = gs;
-            free(mask);
-            mask = ms;
-            ms = NULL;
-            order = &sorted;
-        }
-    }
-    surv_input in = {.nrows = n, .time = t, .order = order, .event_num = ev,
-                     .group = grp, .ngroups = ngroups, .mask = mask};
+    surv_input in = {.nrows = sr.n, .time = sr.t, .order = &sr.order, .event_num = sr.ev,
+                     .group = sr.g, .ngroups = ngroups, .mask = sr.mask};
     char err[180];
     km_options ko = {.conf_type = SURV_CONF_LOG, .conf_level = 0.95};
     if (km_compute(&in, &ko, &ep->fit, err, sizeof err) != 0) {
         snprintf(ep->message, sizeof ep->message, "%s", err);
-        free(mask);
-        free(ts);
-        free(es);
-        free(gs);
-        free(ms);
-        free(ident);
         goto done;
     }
     ep->n_dropped += ep->fit->n_missing;
@@ -642,10 +693,10 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
     if (ngroups == 2 && ep->g[0].events > 0 && ep->g[1].events > 0 && !want_hr)
         ep->hr_skipped = 1;
     if (want_hr && ngroups == 2 && ep->g[0].events > 0 && ep->g[1].events > 0) {
-        int8_t *flag = malloc(n + 1);
+        int8_t *flag = malloc(sr.n + 1);
         if (flag) {
-            for (size_t i = 0; i < n; i++)
-                flag[i] = grp[i] < 0 ? -1 : grp[i] == 0;
+            for (size_t i = 0; i < sr.n; i++)
+                flag[i] = sr.g[i] < 0 ? -1 : sr.g[i] == 0;
             cox_covariate cv = {.name = "group", .flag = flag};
             cox_options co = {.ties = COX_EFRON, .conf_level = 0.95};
             cox_result *cr = NULL;
@@ -667,16 +718,8 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
     if (km_compute(&all, &rev, &rf, err, sizeof err) == 0 && rf->nstrata == 1)
         ep->followup = rf->strata[0].median - (isnan(L) ? 0 : L);
     km_fit_free(rf);
-    free(mask);
-    free(ts);
-    free(es);
-    free(gs);
-    free(ms);
-    free(ident);
 done:
-    surv_order_free(merged);
-    free(tbuf);
-    free(ebuf);
+    sorted_rows_free(&sr);
 }
 
 /* OS and PFS are independent: on a large cohort the second endpoint runs
@@ -703,7 +746,7 @@ static void compute_endpoints(model *m, model_outcome *o, const int32_t *grp, in
     if (m->simulated)
         for (int e = 0; e < MODEL_NENDPOINTS; e++)
             for (size_t a = 0; a < o->narms; a++)
-                arm_order(m, e, o->arm_name[a]);
+                arm_sorted(m, e, o->arm_name[a]);
     pthread_t th;
     endpoint_job job = {m, o, MODEL_PFS, ngroups, grp, arm};
     int threaded = n >= 50000 && pthread_create(&th, NULL, endpoint_thread, &job) == 0;

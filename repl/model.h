@@ -90,11 +90,16 @@ typedef struct model {
     /* Cached per cohort: time order of the observed OS/PFS columns. */
     surv_order *order[MODEL_NENDPOINTS];
     double *obs_time[MODEL_NENDPOINTS], *obs_event[MODEL_NENDPOINTS];
-    /* Simulated cohorts: each arm's potential times, sorted once, so that
-     * the observed order for any assignment is a merge, not a sort. */
+    double *sorted_time[MODEL_NENDPOINTS], *sorted_event[MODEL_NENDPOINTS]; /* in order */
+    /* Simulated cohorts: each arm's potential outcomes, sorted by time once,
+     * so that the observed outcomes for any assignment are a merge. */
     struct model_arm_order {
         char arm[32];
-        surv_order *order[MODEL_NENDPOINTS];
+        struct model_arm_sorted {
+            surv_order *order; /* of the arm's time column */
+            double *time;      /* months, in that order (NaN tail) */
+            double *event;     /* in that order */
+        } ep[MODEL_NENDPOINTS];
     } arm_order[MODEL_MAX_GROUPS];
 } model;
 
