@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interrupt.h"
 #include "sim_internal.h"
 
 static int bad(char *err, size_t errlen, const char *field, const char *what)
@@ -109,6 +110,9 @@ int sim_params_check(const sim_params *p, char *err, size_t errlen)
     CHECK_POS(p->pps_scale, "fit.pps_scale");
     CHECK_POS(p->pps_shape, "fit.pps_shape");
     CHECK_POS(p->radical_hr, "fit.radical_hr");
+    CHECK_POS(p->radical_shape, "fit.radical_shape");
+    if (!(p->pps_ttp >= 0 && p->pps_ttp <= 5))
+        return bad(err, errlen, "fit.pps_ttp", "must be in [0, 5]");
     if (p->neras < 1 || p->neras > SIM_MAX_ERAS)
         return bad(err, errlen, "eras", "must hold 1 to 8 eras");
     if (p->default_era < 0 || p->default_era >= p->neras)
@@ -118,6 +122,7 @@ int sim_params_check(const sim_params *p, char *err, size_t errlen)
         CHECK_POS(e->prog_mult, "eras.*.prog_mult");
         CHECK_POS(e->pps_mult, "eras.*.pps_mult");
         CHECK_FIN(e->cure_shift, "eras.*.cure_shift");
+        CHECK_POS(e->maintenance_hr, "eras.*.maintenance_hr");
         CHECK_POS(e->radical_pps_hr, "eras.*.radical_pps_hr");
         CHECK_POS(e->driver_prog_hr, "eras.*.driver_prog_hr");
         CHECK_POS(e->driver_pps_hr, "eras.*.driver_pps_hr");
@@ -164,38 +169,48 @@ static const struct {
     {"arm", COHORT_STR}, {"os_time", COHORT_NUM}, {"os_event", COHORT_NUM},
     {"pfs_time", COHORT_NUM}, {"pfs_event", COHORT_NUM}};
 
-/* Joins the names of set bits with ';' ("none" when no bit is set). */
-static size_t join_bits(char *buf, size_t cap, uint32_t bits, const char *const *names, int n)
+/* Appends s to buf (cap >= 512 is enough for every list built here). */
+static size_t put(char *buf, size_t len, const char *s)
+{
+    size_t k = strlen(s);
+    memcpy(buf + len, s, k);
+    return len + k;
+}
+
+/* Joins the names of set bits with ';' ("none" when no bit is set).  At
+ * most 25 names of at most 25 bytes: buf needs 700 bytes. */
+static size_t join_bits(char *buf, uint32_t bits, const char *const *names, int n)
 {
     size_t len = 0;
     for (int i = 0; i < n; i++) {
         if (!(bits >> i & 1))
             continue;
-        int w = snprintf(buf + len, cap - len, "%s%s", len ? ";" : "", names[i]);
-        if (w < 0 || (size_t)w >= cap - len)
-            break;
-        len += (size_t)w;
+        if (len)
+            buf[len++] = ';';
+        len = put(buf, len, names[i]);
     }
-    if (len == 0)
-        len = (size_t)snprintf(buf, cap, "none");
-    return len;
+    return len ? len : put(buf, 0, "none");
 }
 
-static size_t format_sites(char *buf, size_t cap, const uint8_t *sites)
+/* "brain:1;bone:2" ("none" when no lesion); at most 9 sites * 24 bytes. */
+static size_t format_sites(char *buf, const uint8_t *sites)
 {
     size_t len = 0;
     for (int s = 0; s < SIM_NSITES; s++) {
         if (!sites[s])
             continue;
-        int w = snprintf(buf + len, cap - len, "%s%s:%d", len ? ";" : "", sim_site_names[s],
-                         sites[s]);
-        if (w < 0 || (size_t)w >= cap - len)
-            break;
-        len += (size_t)w;
+        if (len)
+            buf[len++] = ';';
+        len = put(buf, len, sim_site_names[s]);
+        buf[len++] = ':';
+        unsigned v = sites[s];
+        if (v >= 100)
+            buf[len++] = (char)('0' + v / 100);
+        if (v >= 10)
+            buf[len++] = (char)('0' + v / 10 % 10);
+        buf[len++] = (char)('0' + v % 10);
     }
-    if (len == 0)
-        len = (size_t)snprintf(buf, cap, "none");
-    return len;
+    return len ? len : put(buf, 0, "none");
 }
 
 static int intern_all(cohort_column *col, const char *const *names, int n, int32_t *codes)
@@ -244,12 +259,16 @@ int sim_generate(const sim_params *p, const char *era, size_t n, uint64_t seed, 
         goto nomem;
 
     const sim_era *e = &p->eras[ei];
-    char buf[512];
+    char buf[1024];
+    sim_prep prep;
+    sim_prepare(p, &prep);
     for (size_t i = 0; i < n; i++) {
         sim_patient pt;
         sim_latent lt;
         sim_obs ob[SIM_NARMS];
-        sim_draw(p, r, &pt);
+        if ((i & (SIM_POLL - 1)) == 0 && tnm_interrupted())
+            goto interrupted;
+        sim_draw(p, &prep, r, &pt);
         sim_latent_times(p, e, &pt, &lt);
         for (int a = 0; a < SIM_NARMS; a++)
             sim_observe(&pt, &lt, a, &ob[a]);
@@ -263,13 +282,13 @@ int sim_generate(const sim_params *p, const char *era, size_t n, uint64_t seed, 
         col[C_SIDE]->v.str[i] = side_c[pt.right];
         col[C_DRIVER]->v.str[i] = drv_c[pt.driver < 0 ? 3 : pt.driver];
         col[C_TSIZE]->v.num[i] = pt.tsize;
-        size_t len = join_bits(buf, sizeof buf, pt.invasion, sim_invasion_names, SIM_NINVASION);
+        size_t len = join_bits(buf, pt.invasion, sim_invasion_names, SIM_NINVASION);
         if ((col[C_TINV]->v.str[i] = cohort_intern(col[C_TINV], buf, len)) < 0)
             goto nomem;
-        len = join_bits(buf, sizeof buf, pt.stations, sim_station_names, SIM_NSTATIONS);
+        len = join_bits(buf, pt.stations, sim_station_names, SIM_NSTATIONS);
         if ((col[C_NST]->v.str[i] = cohort_intern(col[C_NST], buf, len)) < 0)
             goto nomem;
-        len = format_sites(buf, sizeof buf, pt.sites);
+        len = format_sites(buf, pt.sites);
         if ((col[C_MSITES]->v.str[i] = cohort_intern(col[C_MSITES], buf, len)) < 0)
             goto nomem;
         col[C_MLES]->v.num[i] = pt.m_lesions;
@@ -298,6 +317,11 @@ nomem:
     gsl_rng_free(r);
     cohort_free(c);
     snprintf(err, errlen, "simulate: out of memory");
+    return -1;
+interrupted:
+    gsl_rng_free(r);
+    cohort_free(c);
+    snprintf(err, errlen, "simulate: interrupted");
     return -1;
 }
 

@@ -16,10 +16,16 @@
  *  - both arms share the first `landmark` months (induction systemic
  *    therapy); from the landmark on, radical local therapy of all sites cures
  *    a fraction pi(x) of the patients still progression-free (logistic in the
- *    lesion count and ECOG, plus the era's cure_shift) and multiplies the progression hazard of the rest
- *    by radical_hr;
+ *    lesion count and ECOG, plus the era's cure_shift); the others progress
+ *    with cumulative hazard, from the landmark on,
+ *    radical_hr * m * exp(lp) * ((t / prog_scale)^radical_shape - (L / prog_scale)^radical_shape)
+ *    (relapse after radical therapy clusters in the first two years: the
+ *    De Ruysscher PFS is flat from 2 to 3 years);
  *  - death after progression: Weibull post-progression survival with its own
- *    scale and shape, the same lp, an era multiplier, the era's
+ *    scale and shape, the same lp, a factor (ttp / 12)^-pps_ttp in the
+ *    time to progression ttp (months from diagnosis, at least 1: early
+ *    progression, aggressive disease, short survival after it), an era
+ *    multiplier, the era's
  *    radical_pps_hr after radical therapy, and in the systemic arm crossover to local therapy at
  *    progression (probability era.crossover, hazard ratio crossover_pps_hr);
  *  - death from other causes: Gompertz in attained age, competing;
@@ -61,6 +67,8 @@ typedef struct sim_era {
     double prog_mult;        /* progression hazard multiplier, both arms */
     double pps_mult;         /* post-progression death hazard multiplier */
     double cure_shift;       /* added to the cure logit (staging, selection, technique) */
+    double maintenance_hr;   /* systemic arm after the landmark: maintenance/observation
+                                vs continued induction, on progression */
     double radical_pps_hr;   /* death after progression following radical therapy */
     double driver_prog_hr;   /* EGFR/ALK: targeted therapy's effect on progression */
     double driver_pps_hr;    /* ... and on death after progression */
@@ -104,7 +112,8 @@ typedef struct sim_params {
     double accrual, followup, loss_rate; /* months, months, per month */
     /* fitted (tools/fit_sim) */
     double prog_scale, prog_shape, pps_scale, pps_shape;
-    double cure_logit, radical_hr;
+    double cure_logit, radical_hr, radical_shape;
+    double pps_ttp;      /* post-progression death hazard x (ttp / 12 months)^-pps_ttp */
     /* eras */
     sim_era eras[SIM_MAX_ERAS];
     int neras;
@@ -124,7 +133,10 @@ int sim_era_find(const sim_params *p, const char *name);
  * os_time@radical ... pfs_event@systemic, and the observed columns arm,
  * os_time, os_event, pfs_time, pfs_event filled for arm "systemic" (the
  * standard of care, until rules assign arms).  Caller owns *out (cohort_free).
- * Returns 0, or -1 with a message in err (bad parameters, unknown era, ENOMEM). */
+ * Returns 0, or -1 with a message in err (bad parameters, unknown era,
+ * ENOMEM, or "simulate: interrupted" when tnm_interrupted() (interrupt.h),
+ * polled every few thousand patients, was set); on error *out is NULL and
+ * nothing is allocated. */
 int sim_generate(const sim_params *p, const char *era, size_t n, uint64_t seed, cohort **out,
                  char *err, size_t errlen);
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interrupt.h"
 #include "sim_internal.h"
 
 /* ---- trial selections (to be replaced by scripts/selection rule sets) ---- */
@@ -141,12 +142,18 @@ static int draw_pools(const sim_params *p, size_t n, uint64_t seed, vec *pool,
     gsl_rng_set(r, (unsigned long)seed);
     const double L = p->landmark;
     size_t ndr = 0, ngo = 0;
+    sim_prep prep;
+    sim_prepare(p, &prep);
     int rc = 0;
-    while (rc == 0 && (ndr < n || ngo < n)) {
+    for (size_t k = 0; rc == 0 && (ndr < n || ngo < n); k++) {
         sim_patient pt;
+        if ((k & (SIM_POLL - 1)) == 0 && tnm_interrupted()) {
+            rc = -2;
+            break;
+        }
         sim_latent lt;
         sim_obs o[SIM_NARMS];
-        sim_draw(p, r, &pt);
+        sim_draw(p, &prep, r, &pt);
         if (ndr < n) {
             rep->pop_dr++;
             sim_latent_times(p, &p->eras[edr], &pt, &lt);
@@ -177,7 +184,7 @@ static int draw_pools(const sim_params *p, size_t n, uint64_t seed, vec *pool,
         }
     }
     gsl_rng_free(r);
-    return rc ? -1 : 0;
+    return rc == -2 ? -2 : rc ? -1 : 0;
 }
 
 /* Figure definitions: pool, KM time (0 = median), paper value, tolerance. */
@@ -300,7 +307,10 @@ int sim_calibrate(const sim_params *p, size_t n_selected, uint64_t seed, int ntr
     int rc = -1;
     out->n_selected = n_selected;
     out->ntrials = ntrials;
-    if (draw_pools(p, n_selected, seed, pool, out) < 0)
+    int drc = draw_pools(p, n_selected, seed, pool, out);
+    if (drc == -2)
+        goto interrupted;
+    if (drc < 0)
         goto nomem;
     out->nfig = NFIG;
     for (int f = 0; f < NFIG; f++) {
@@ -346,6 +356,9 @@ int sim_calibrate(const sim_params *p, size_t n_selected, uint64_t seed, int ntr
     goto done;
 nomem:
     snprintf(err, errlen, "calibrate: out of memory");
+    goto done;
+interrupted:
+    snprintf(err, errlen, "calibrate: interrupted");
 done:
     for (int i = 0; i < NPOOL; i++)
         vec_free(&pool[i]);

@@ -70,7 +70,8 @@ typedef struct sim_calib_report {
 /* Runs the calibration: n_selected patients per trial selection (>= 100),
  * ntrials trial-size resamples (0 to skip them), all from seed.  The eras
  * "deruysscher2012" and "gomez2016" must exist.  Returns 0 and fills *out,
- * or -1 with a message in err (bad parameters, missing era, ENOMEM). */
+ * or -1 with a message in err (bad parameters, missing era, ENOMEM, or
+ * "calibrate: interrupted" after Ctrl-C, see interrupt.h). */
 int sim_calibrate(const sim_params *p, size_t n_selected, uint64_t seed, int ntrials,
                   sim_calib_report *out, char *err, size_t errlen);
 

@@ -16,6 +16,10 @@
 
 #include "sim.h"
 
+/* Long loops poll tnm_interrupted() (interrupt.h) every SIM_POLL patients
+ * (a power of 2). */
+enum { SIM_POLL = 4096 };
+
 enum { SIM_RADICAL = 0, SIM_SYSTEMIC = 1, SIM_NARMS = 2 };
 extern const char *const sim_arm_names[SIM_NARMS];
 
@@ -50,8 +54,14 @@ typedef struct sim_obs {
     int8_t os_event, pfs_event;
 } sim_obs;
 
+/* Constants of the draw computed once per parameter set. */
+typedef struct sim_prep {
+    double age_lo, age_hi; /* normal CDF at the truncation points */
+} sim_prep;
+void sim_prepare(const sim_params *p, sim_prep *prep);
+
 /* Draws one patient's covariates and random numbers. */
-void sim_draw(const sim_params *p, gsl_rng *r, sim_patient *pt);
+void sim_draw(const sim_params *p, const sim_prep *prep, gsl_rng *r, sim_patient *pt);
 
 /* Latent progression and death times under both arms for era e. */
 void sim_latent_times(const sim_params *p, const sim_era *e, const sim_patient *pt,

@@ -167,11 +167,16 @@ static void draw_metastases(const sim_params *p, gsl_rng *r, sim_patient *pt)
     pt->treatable = unif(r) < pt_treat;
 }
 
-void sim_draw(const sim_params *p, gsl_rng *r, sim_patient *pt)
+void sim_prepare(const sim_params *p, sim_prep *prep)
+{
+    prep->age_lo = gsl_cdf_gaussian_P(p->age_min - p->age_mean, p->age_sd);
+    prep->age_hi = gsl_cdf_gaussian_P(p->age_max - p->age_mean, p->age_sd);
+}
+
+void sim_draw(const sim_params *p, const sim_prep *prep, gsl_rng *r, sim_patient *pt)
 {
     /* age: normal truncated to [min, max] by inverse CDF, whole years */
-    double lo = gsl_cdf_gaussian_P(p->age_min - p->age_mean, p->age_sd);
-    double hi = gsl_cdf_gaussian_P(p->age_max - p->age_mean, p->age_sd);
+    double lo = prep->age_lo, hi = prep->age_hi;
     double a = p->age_mean + gsl_cdf_gaussian_Pinv(lo + unif(r) * (hi - lo), p->age_sd);
     pt->age = floor(a);
     if (pt->age < p->age_min)
@@ -278,8 +283,11 @@ void sim_latent_times(const sim_params *p, const sim_era *e, const sim_patient *
         } else if (pt->u_cure < (arm == SIM_RADICAL ? pi_r : pi_s)) {
             t = INFINITY;
         } else if (arm == SIM_RADICAL) {
+            double hl = c * pow(L / lam, k), kr = p->radical_shape;
+            t = lam * pow((E - hl) / (p->radical_hr * c) + pow(L / lam, kr), 1.0 / kr);
+        } else if (e->maintenance_hr != 1) {
             double hl = c * pow(L / lam, k);
-            t = lam * pow((hl + (E - hl) / p->radical_hr) / c, 1.0 / k);
+            t = lam * pow((E - hl) / (e->maintenance_hr * c) + pow(L / lam, k), 1.0 / k);
         } else {
             t = t_sys;
         }
@@ -290,6 +298,8 @@ void sim_latent_times(const sim_params *p, const sim_era *e, const sim_patient *
                 l += log(e->radical_pps_hr);
             else if (t > L && pt->treatable && pt->u_cross < e->crossover)
                 l += log(e->crossover_pps_hr);
+            if (p->pps_ttp != 0)
+                l -= p->pps_ttp * log(fmax(t, 1.0) / 12.0);
             double d = t + pps_time(p, l, pt->u_pps);
             if (d < death)
                 death = d;

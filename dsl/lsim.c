@@ -80,6 +80,8 @@ static const struct {
     {"fit.pps_shape", OFF(pps_shape), 1},
     {"fit.cure_logit", OFF(cure_logit), 1},
     {"fit.radical_hr", OFF(radical_hr), 1},
+    {"fit.radical_shape", OFF(radical_shape), 1},
+    {"fit.pps_ttp", OFF(pps_ttp), 1},
 };
 
 /* Maps of weights keyed by category name; an absent key is 0. */
@@ -146,6 +148,7 @@ static int read_era(lua_State *L, int i, sim_era *e, char *err, size_t errlen)
     } ef[] = {{"prog_mult", offsetof(sim_era, prog_mult)},
               {"pps_mult", offsetof(sim_era, pps_mult)},
               {"cure_shift", offsetof(sim_era, cure_shift)},
+              {"maintenance_hr", offsetof(sim_era, maintenance_hr)},
               {"radical_pps_hr", offsetof(sim_era, radical_pps_hr)},
               {"driver_prog_hr", offsetof(sim_era, driver_prog_hr)},
               {"driver_pps_hr", offsetof(sim_era, driver_pps_hr)},

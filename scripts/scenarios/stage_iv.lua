@@ -17,19 +17,26 @@
 --         project, M descriptors: median OS M1a 11.4, M1b 11.4, M1c 6.3 months)
 --   [GS]  Goldstraw et al., J Thorac Oncol 2016;11:39-51 (TNM 8th edition)
 
--- BEGIN FIT (written by tools/fit_sim; objective 0 = every target met)
+-- Fitted with: tools/fit_sim --trial-weight 3 --anchor-scale 1.5 --iter 800
+--   --rounds 4 --write  (n 100000, seed 12345; from the previous fit).  The
+-- twelve trial figures are met; the IASLC anchors (systemic arm, whole
+-- population) are not: see the calibration report's population check.
+-- BEGIN FIT (written by tools/fit_sim; objective 39.4, 0 = every target met)
 local fit = {
-  prog_scale = 8.0,
-  prog_shape = 1.4,
-  pps_scale = 6.0,
-  pps_shape = 0.8,
-  cure_logit = -1.2,
-  radical_hr = 0.4,
-  dr_radical_pps_hr = 1.0,
-  gomez_prog_mult = 0.8,
-  gomez_pps_mult = 0.4,
-  gomez_cure_shift = 0.5,
-  gomez_radical_pps_hr = 0.4,
+  prog_scale = 14.1292,
+  prog_shape = 0.903518,
+  pps_scale = 7.94228,
+  pps_shape = 0.501491,
+  cure_logit = -0.7406,
+  radical_hr = 0.394302,
+  dr_radical_pps_hr = 1.16592,
+  gomez_prog_mult = 0.577505,
+  gomez_pps_mult = 0.390278,
+  gomez_cure_shift = -0.958886,
+  gomez_radical_pps_hr = 0.703706,
+  radical_shape = 4.52592,
+  gomez_maintenance_hr = 2.58361,
+  pps_ttp = 0.384674,
 }
 -- END FIT
 
@@ -92,7 +99,11 @@ return {
       ecog = {0, math.log(1.3), math.log(2.0), math.log(3.0), math.log(4.5)},
       age_per_year = 0.01, female = math.log(0.85), squamous = math.log(1.1),
       other_histology = math.log(1.1), n2n3 = math.log(1.1),
-      extra_organ = math.log(1.15), extra_lesion = math.log(1.06), lesion_cap = 15,
+      -- more lesions: the hazard rises over the first few extra lesions and
+      -- levels off; a further organ system adds little ([EB]: multiple
+      -- lesions in one organ and in several organs fared alike, hence one
+      -- M1c category)
+      extra_organ = math.log(1.05), extra_lesion = math.log(1.12), lesion_cap = 4,
       brain = math.log(1.1), liver = math.log(1.4), bone = math.log(1.15),
       effusion = math.log(1.2),
     },
@@ -114,7 +125,7 @@ return {
   eras = {
     { -- [DR] 2009-2011: platinum chemotherapy, few targeted drugs
       name = "deruysscher2012", prog_mult = 1, pps_mult = 1,
-      cure_shift = 0, radical_pps_hr = fit.dr_radical_pps_hr,
+      cure_shift = 0, radical_pps_hr = fit.dr_radical_pps_hr, maintenance_hr = 1,
       driver_prog_hr = 1, driver_pps_hr = 1,
       crossover = 0, crossover_pps_hr = 1,
     },
@@ -124,9 +135,11 @@ return {
       -- their median OS (17 months) was the arm's, hence a modest effect.
       -- Survival after progression was 37.6 (LCT) vs 9.4 months [GO 2019]:
       -- oligoprogression treated locally again (radical_pps_hr); PET and
-      -- brain MRI staging select truer oligometastatic disease (cure_shift).
+      -- brain MRI staging select truer oligometastatic disease (cure_shift);
+      -- the control arm was maintenance or observation (maintenance_hr).
       name = "gomez2016", prog_mult = fit.gomez_prog_mult, pps_mult = fit.gomez_pps_mult,
       cure_shift = fit.gomez_cure_shift, radical_pps_hr = fit.gomez_radical_pps_hr,
+      maintenance_hr = fit.gomez_maintenance_hr,
       driver_prog_hr = 0.5, driver_pps_hr = 0.6,   -- assumed
       crossover = 0.45, crossover_pps_hr = 0.8,    -- 9/20 [GO]; HR assumed
     },
