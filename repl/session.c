@@ -280,6 +280,7 @@ feed_status session_feed(session *s, char **pending, const char *line) {
     if (*pending == NULL) {
         int handled = commands_dispatch(s, line);
         if (handled >= 0) {
+            tnm_interrupt_clear(); /* a Ctrl-C that stopped the command is spent */
             persist_autosave(s);
             return handled == 0 ? FEED_DONE : FEED_ERROR;
         }

@@ -821,10 +821,9 @@ int ui_run(session *s) {
         if (tnm_interrupted()) { /* Ctrl-C at the prompt: clear the line */
             tnm_interrupt_clear();
             clear_line(&u);
-            continue;
         }
         if (kind == ERR)
-            continue;
+            continue; /* a key read with the Ctrl-C still counts below */
         handle_key(&u, kind, ch);
     }
 

@@ -45,6 +45,14 @@ check_screen "whatif re-selects the case" "not selected -> selected"
 tmux_line "plot"
 check_screen "plot brings the curves back" "Kaplan-Meier"
 
+# Ctrl-C during a long evaluation (simulating three million patients)
+# stops it and keeps the cohort that was there.
+tmux_line "simulate stage_iv 3000000 2"
+sleep 0.7
+tm send-keys -t t C-c
+check_screen "Ctrl-C stops a long simulation" "interrupted"
+check_screen "and the cohort stays" "selected 90 of 228"
+
 tmux_line "frobnicate now"
 check_screen "a bad command is named" "'frobnicate' is not a command"
 tmux_line "load rules $WORK/broken.lua"
