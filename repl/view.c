@@ -159,7 +159,7 @@ void view_attrition(const model *m, textlog *out, int width) {
     }
 }
 
-static void endpoint_lines(const model *m, int e, textlog *out, int compact) {
+static void endpoint_lines(const model *m, int e, textlog *out, int compact, int wide) {
     const model_endpoint *ep = &m->cur.ep[e];
     const model_endpoint *pp = &m->prev.ep[e];
     /* Changes only against the same rule set with the same time origin:
@@ -176,6 +176,9 @@ static void endpoint_lines(const model *m, int e, textlog *out, int compact) {
     if (compact)
         line(out, TL_INPUT, "%-8s%5s %-16s%4s%4s%4s", ep->name, "N", "median (95% CI)", "1y",
              "2y", "3y");
+    else if (wide)
+        line(out, TL_INPUT, "%-4s %-12s %6s %6s  %-17s %-17s %-17s %s", ep->name, "", "N",
+             "events", "median (95% CI)", "1y % (95% CI)", "2y %", "3y %");
     else
         line(out, TL_INPUT, "%-4s %-12s %6s %6s  %-17s %6s %6s %6s", ep->name, "", "N",
              "events", "median (95% CI)", "1y", "2y", "3y");
@@ -183,12 +186,23 @@ static void endpoint_lines(const model *m, int e, textlog *out, int compact) {
         const model_group *gr = &ep->g[g];
         char ci[96], s[MODEL_NTIMES][24];
         view_group_cells(gr, compact ? 0 : 1, ci, sizeof ci, s);
-        if (compact)
+        if (compact) {
             line(out, TL_NORMAL, "%-8.8s%5zu %-16s%4s%4s%4s", gr->label, gr->n, ci, s[0], s[1],
                  s[2]);
-        else
+        } else if (wide) { /* room for the survival intervals too */
+            char w3[MODEL_NTIMES][96];
+            for (int k = 0; k < MODEL_NTIMES; k++)
+                if (isnan(gr->surv[k]) || isnan(gr->lower[k]) || isnan(gr->upper[k]))
+                    snprintf(w3[k], sizeof w3[k], "%s", s[k]);
+                else
+                    snprintf(w3[k], sizeof w3[k], "%.1f (%.1f-%.1f)", 100 * gr->surv[k],
+                             100 * gr->lower[k], 100 * gr->upper[k]);
+            line(out, TL_NORMAL, "     %-12.12s %6zu %6zu  %-17s %-17s %-17s %s", gr->label, gr->n,
+                 gr->events, ci, w3[0], w3[1], w3[2]);
+        } else {
             line(out, TL_NORMAL, "     %-12.12s %6zu %6zu  %-17s %6s %6s %6s", gr->label, gr->n,
                  gr->events, ci, s[0], s[1], s[2]);
+        }
         if (have_prev) {
             const model_group *pg = &pp->g[g];
             char dn[16], dm[16], ds[3][16];
@@ -202,6 +216,9 @@ static void endpoint_lines(const model *m, int e, textlog *out, int compact) {
             if (compact)
                 line(out, TL_NOTE, "%-8s%5s %-16s%4s%4s%4s", " change", dn, dm, ds[0], ds[1],
                      ds[2]);
+            else if (wide)
+                line(out, TL_NOTE, "     %-12s %6s %6s  %-17s %-17s %-17s %s", "  change", dn, "",
+                     dm, ds[0], ds[1], ds[2]);
             else
                 line(out, TL_NOTE, "     %-12s %6s %6s  %-17s %6s %6s %6s", "  change", dn, "",
                      dm, ds[0], ds[1], ds[2]);
@@ -263,7 +280,7 @@ void view_outcome(const model *m, textlog *out, int width) {
     /* The endpoint in focus (the one plotted) comes first; a narrow pane
      * has room for that one only, and says how to see the other. */
     for (int k = 0; k < (compact ? 1 : MODEL_NENDPOINTS); k++)
-        endpoint_lines(m, (m->focus + k) % MODEL_NENDPOINTS, out, compact);
+        endpoint_lines(m, (m->focus + k) % MODEL_NENDPOINTS, out, compact, width >= 100);
     if (compact) {
         int other = (m->focus + 1) % MODEL_NENDPOINTS;
         line(out, TL_NOTE, "months; change: vs v%d; %s: plot %s",
