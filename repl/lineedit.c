@@ -118,12 +118,17 @@ feed_status lineedit_accept(session *s, char **pending, const char *line) {
         entry = strdup(line);
     }
     feed_status st = session_feed(s, pending, line);
-    if (st != FEED_MORE && entry && entry[strspn(entry, " \t\n")] != '\0') {
+    if (st != FEED_MORE && entry && entry[strspn(entry, " \t\n")] != '\0')
         add_history(entry);
-        history_save(s->history_path);
-    }
+    if (st != FEED_MORE && !s->defer_save)
+        lineedit_save(s);
     free(entry);
     return st;
+}
+
+void lineedit_save(session *s) {
+    history_save(s->history_path);
+    persist_autosave(s); /* rules.set in Lua changes the state too */
 }
 
 const char *lineedit_prompt(feed_status st) { return st == FEED_MORE ? PROMPT_MORE : PROMPT; }

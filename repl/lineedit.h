@@ -20,6 +20,11 @@ void lineedit_history_load(session *s);
  * complete, adds it whole to the history and saves the history atomically. */
 feed_status lineedit_accept(session *s, char **pending, const char *line);
 
+/* Saves the history and the autosave, both atomically.  lineedit_accept
+ * does it unless s->defer_save, where the front end calls it once the
+ * result is on the screen. */
+void lineedit_save(session *s);
+
 /* The prompt to show after a feed with status st. */
 const char *lineedit_prompt(feed_status st);
 

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <malloc.h>
 #include <lua.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,13 @@ int main(int argc, char **argv) {
      * always read and printed with a '.', whatever the locale says. */
     setlocale(LC_ALL, "");
     setlocale(LC_NUMERIC, "C");
+#ifdef M_MMAP_THRESHOLD
+    /* Every rule change allocates and frees a few arrays of one value per
+     * patient.  Keep freed memory in the heap instead of returning it to
+     * the kernel, so the next change does not fault it in page by page. */
+    mallopt(M_MMAP_THRESHOLD, 512 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
+#endif
 
     tnm_options opts;
     char err[4096];

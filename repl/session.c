@@ -15,7 +15,6 @@
 #include "lab.h"
 #include "lcohort.h"
 #include "lrules.h"
-#include "persist.h"
 #include "luastate.h"
 #include "view.h"
 
@@ -281,7 +280,6 @@ feed_status session_feed(session *s, char **pending, const char *line) {
         int handled = commands_dispatch(s, line);
         if (handled >= 0) {
             tnm_interrupt_clear(); /* a Ctrl-C that stopped the command is spent */
-            persist_autosave(s);
             return handled == 0 ? FEED_DONE : FEED_ERROR;
         }
         *pending = strdup(line);
@@ -327,6 +325,5 @@ feed_status session_feed(session *s, char **pending, const char *line) {
     free(*pending);
     *pending = NULL;
     tnm_interrupt_clear();
-    persist_autosave(s); /* Lua may have changed params through rules.set */
     return rc ? FEED_ERROR : FEED_DONE;
 }

@@ -40,6 +40,7 @@ typedef struct session {
     int nrule_files;
     int autosave;            /* keep $XDG_STATE_HOME/tnmlab/session.tnm up to date */
     int recover;             /* restore a session that did not end cleanly, then clear */
+    int defer_save;          /* the front end autosaves after drawing, not on accept */
     char *last_saved;        /* text of the last autosave, to skip identical writes */
     char *shipped_files[64]; /* rule files loaded at start-up (not saved) */
     int nshipped_files;
@@ -76,7 +77,8 @@ int session_run_script(session *s, const char *path, int argc, char **argv, int 
  * chunk across calls (malloc'd, owned by the caller, freed and NULLed here
  * when a chunk completes).  A line that starts with a command name runs the
  * command; anything else is Lua.  Returns FEED_MORE while the chunk is
- * incomplete. */
+ * incomplete.  The front end autosaves (persist_autosave) once the result
+ * is on the screen. */
 feed_status session_feed(session *s, char **pending, const char *line);
 
 /* Makes the cohort userdata at stack index idx the session's cohort (the

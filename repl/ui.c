@@ -41,6 +41,7 @@
 
 #include <langinfo.h>
 #include <math.h>
+#include <time.h>
 
 enum { PAIR_TITLE = 1, PAIR_ERROR, PAIR_INPUT, PAIR_NOTE, PAIR_STATUS, PAIR_CURVE0 };
 
@@ -61,6 +62,7 @@ typedef struct ui {
     SCREEN *screen;
     int colors;
     int utf8; /* the locale can show braille and box drawing */
+    double last_ms; /* Enter to finished redraw for the last line, -1 before any */
 } ui;
 
 /* Readline's hooks take no user data; they reach the UI through this. */
@@ -150,11 +152,14 @@ static void draw_status(ui *u) {
     char line[1024], les[128];
     lesson_status(u->s, les, sizeof les);
     /* Most important first: what is on screen, then how to drive it. */
-    snprintf(line, sizeof line, " %s%s | %s v%d | TNM %d%s%s%s",
+    char took[32] = "";
+    if (u->last_ms >= 0)
+        snprintf(took, sizeof took, " | %.0f ms", u->last_ms);
+    snprintf(line, sizeof line, " %s%s | %s v%d | TNM %d%s%s%s%s",
              m->cohort ? m->cohort_name : "no cohort",
              m->cohort ? (m->simulated ? " (simulated)" : " (observational: selection only)") : "",
              m->set[0] ? m->set : "no rules", rules_version(m->rules), u->s->edition == 9 ? 9 : 8,
-             les[0] ? " | " : "", les, COLS >= 110 ? " | help, PgUp/PgDn, Ctrl-D" : "");
+             les[0] ? " | " : "", les, took, COLS >= 110 ? " | help, PgUp/PgDn, Ctrl-D" : "");
     (void)staging;
     put(w, 0, 0, line);
 }
@@ -575,12 +580,19 @@ static void feed_bytes(ui *u, const char *s) {
         feed_byte(u, (unsigned char)*s++);
 }
 
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static void on_line(char *line) {
     ui *u = active;
     if (line == NULL) { /* Ctrl-D on an empty line */
         u->done = 1;
         return;
     }
+    double t0 = now_ms();
     textlog_write(&u->log, rl_display_prompt ? rl_display_prompt : "", strlen(rl_display_prompt ? rl_display_prompt : ""), TL_INPUT);
     textlog_write(&u->log, line, strlen(line), TL_INPUT);
     textlog_write(&u->log, "\n", 1, TL_INPUT);
@@ -593,6 +605,16 @@ static void on_line(char *line) {
     if (u->s->quit)
         u->done = 1;
     draw_all(u);
+    /* How long the change took to reach the screen, shown on the status
+     * line (and read by bench/ui_redraw.sh). */
+    u->last_ms = now_ms() - t0;
+    if (!u->small) {
+        draw_status(u);
+        wnoutrefresh(u->win[PANE_STATUS]);
+        draw_input();
+    }
+    if (st != FEED_MORE) /* the screen first, then the disk */
+        lineedit_save(u->s);
 }
 
 /* Shows a list of candidates in the log instead of printing over the screen. */
@@ -772,6 +794,7 @@ int ui_run(session *s) {
     memset(&u, 0, sizeof u);
     u.s = s;
     u.saved_fd1 = u.saved_fd2 = u.capture_fd = -1;
+    u.last_ms = -1;
     if (textlog_init(&u.log, 5000) != 0)
         return -1;
     if (setup(&u) != 0) {
@@ -788,6 +811,7 @@ int ui_run(session *s) {
     s->err.write = log_err;
     s->err.ud = &u;
     s->suspend = suspend_screen;
+    s->defer_save = 1;
 
     rl_readline_name = "tnmlab";
     rl_catch_signals = 0;
@@ -834,6 +858,7 @@ int ui_run(session *s) {
     s->out = u.saved_out;
     s->err = u.saved_err;
     s->suspend = NULL;
+    s->defer_save = 0;
     active = NULL;
     textlog_free(&u.log);
     return 0;
