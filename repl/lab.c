@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -964,9 +965,19 @@ static int l_run(lua_State *L) {
     return 1;
 }
 
+/* lab.now() -> seconds on a monotonic wall clock (os.clock counts CPU time
+ * of every thread, which overstates work spread over two). */
+static int l_now(lua_State *L) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    lua_pushnumber(L, (double)ts.tv_sec + ts.tv_nsec / 1e9);
+    return 1;
+}
+
 void lab_open(session *s) {
-    static const luaL_Reg fns[] = {
-        {"cohort", l_cohort}, {"set_cohort", l_set_cohort}, {"run", l_run}, {NULL, NULL}};
+    static const luaL_Reg fns[] = {{"cohort", l_cohort}, {"set_cohort", l_set_cohort},
+                                   {"run", l_run},       {"now", l_now},
+                                   {NULL, NULL}};
     lua_newtable(s->L);
     lua_pushlightuserdata(s->L, s);
     luaL_setfuncs(s->L, fns, 1);

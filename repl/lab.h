@@ -21,6 +21,7 @@ int lab_write_explain(struct session *s, sink *out);
  *   lab.cohort()                    the current cohort (or nil)
  *   lab.set_cohort(c [, name [, unit]])  make c the current cohort
  *   lab.run(line)                   run a REPL command; true, or nil + message
+ *   lab.now()                       seconds on a monotonic wall clock (benchmarks)
  */
 void lab_open(struct session *s);
 
