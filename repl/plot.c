@@ -105,6 +105,10 @@ static void draw_curve(canvas *cv, const plot_spec *spec, int c) {
         }
         prev = py;
     }
+    /* More censorings than pixel columns would paint a solid band under
+     * the curve; the ticks then tell nothing, so they are left out. */
+    if (cu->ncensor > (size_t)X)
+        return;
     for (size_t i = 0; i < cu->ncensor; i++) {
         double t = cu->censor[i];
         if (t > spec->tmax)
@@ -120,9 +124,13 @@ static void draw_curve(canvas *cv, const plot_spec *spec, int c) {
     }
 }
 
+/* At-risk counts fit under their tick: exact below 10,000, then in
+ * thousands or millions ("61k", "1.2M"). */
 static void fmt_count(char *buf, size_t n, int v) {
-    if (v >= 100000)
-        snprintf(buf, n, "%dk", v / 1000);
+    if (v >= 1000000)
+        snprintf(buf, n, "%.1fM", v / 1e6);
+    else if (v >= 10000)
+        snprintf(buf, n, "%.0fk", v / 1e3);
     else
         snprintf(buf, n, "%d", v);
 }

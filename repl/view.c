@@ -187,8 +187,12 @@ static void endpoint_lines(const model *m, int e, textlog *out, int compact, int
         char ci[96], s[MODEL_NTIMES][24];
         view_group_cells(gr, compact ? 0 : 1, ci, sizeof ci, s);
         if (compact) {
-            line(out, TL_NORMAL, "%-8.8s%5zu %-16s%4s%4s%4s", gr->label, gr->n, ci, s[0], s[1],
-                 s[2]);
+            /* Large cohorts: N takes room from the label, never runs into it. */
+            char num[32];
+            int nw = snprintf(num, sizeof num, "%zu", gr->n);
+            int lw = nw > 4 ? 12 - nw : 8; /* label, a space, N: 13 columns */
+            line(out, TL_NORMAL, "%-*.*s %*s %-16s%4s%4s%4s", lw, lw, gr->label, 12 - lw, num, ci,
+                 s[0], s[1], s[2]);
         } else if (wide) { /* room for the survival intervals too */
             char w3[MODEL_NTIMES][96];
             for (int k = 0; k < MODEL_NTIMES; k++)
