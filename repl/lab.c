@@ -306,7 +306,11 @@ void lab_write_case(session *s, sink *out) {
             if (*e == '.')
                 *e = '\0';
         }
-        sink_printf(out, "  %-20s %s\n", c->name, val);
+        /* Times carry their unit: the cohort's, as loaded. */
+        int is_time = !strcmp(c->name, "os_time") || !strcmp(c->name, "pfs_time");
+        sink_printf(out, "  %-20s %s%s%s\n", c->name, val,
+                    is_time && c->type == COHORT_NUM && !isnan(c->v.num[row]) ? " " : "",
+                    is_time && c->type == COHORT_NUM && !isnan(c->v.num[row]) ? m->time_unit : "");
     }
 }
 
