@@ -140,7 +140,7 @@ static int sb_xpcall_fn(lua_State *L)
  * (level 2: level 1 is the metamethod itself). */
 static int error_at_caller(lua_State *L, const char *msg, int key)
 {
-    luaL_where(L, 2);
+    luaL_where(L, 1); /* level 1: the rule code that touched the name */
     lua_pushfstring(L, msg, lua_type(L, key) == LUA_TSTRING ? lua_tostring(L, key) : "?");
     lua_concat(L, 2);
     return lua_error(L);

@@ -96,6 +96,12 @@ static void draw_curve(canvas *cv, const plot_spec *spec, int c) {
         if (t > end + spec->tmax / (X - 1) * 0.5 && px > 0)
             break;
         int py = y_of(cv, surv_at(cu, t));
+        /* The previous version's curve is dotted: it stays apart from the
+         * live one on a monochrome screen, where dim may not show. */
+        if (cu->dim && px % 3 == 2) {
+            prev = py;
+            continue;
+        }
         if (prev >= 0 && py != prev) {
             int a = prev < py ? prev : py, b = prev < py ? py : prev;
             for (int y = a; y <= b; y++)

@@ -63,6 +63,7 @@ typedef struct ui {
     int colors;
     int utf8; /* the locale can show braille and box drawing */
     double last_ms; /* Enter to finished redraw for the last line, -1 before any */
+    int big_log;    /* F2: the transcript fills the screen */
 } ui;
 
 /* Readline's hooks take no user data; they reach the UI through this. */
@@ -159,7 +160,8 @@ static void draw_status(ui *u) {
              m->cohort ? m->cohort_name : "no cohort",
              m->cohort ? (m->simulated ? " (simulated)" : " (observational: selection only)") : "",
              m->set[0] ? m->set : "no rules", rules_version(m->rules), u->s->edition == 9 ? 9 : 8,
-             les[0] ? " | " : "", les, took, COLS >= 110 ? " | help, PgUp/PgDn, Ctrl-D" : "");
+             les[0] ? " | " : "", les, took,
+             COLS >= 110 ? " | F2 transcript, PgUp/PgDn, Ctrl-D" : " | F2 transcript");
     (void)staging;
     put(w, 0, 0, line);
 }
@@ -448,6 +450,8 @@ static void draw_log(ui *u) {
         char note[64];
         snprintf(note, sizeof note, " scrolled back %zu lines (PgDn) ", u->log.scroll);
         mvwaddstr(w, 0, 2, note);
+    } else if (u->big_log) {
+        mvwaddstr(w, 0, 2, " transcript (F2: back to the panes; PgUp/PgDn scroll) ");
     }
     /* Fill from the bottom up, wrapping long lines. */
     int y = h - 1;
@@ -522,12 +526,14 @@ static void draw_all(ui *u) {
         return;
     }
     draw_status(u);
-    draw_rules(u);
-    draw_outcome(u);
-    draw_plot(u);
+    if (!u->big_log) {
+        draw_rules(u);
+        draw_outcome(u);
+        draw_plot(u);
+    }
     draw_log(u);
     for (int i = 0; i < PANE_COUNT; i++)
-        if (i != PANE_INPUT)
+        if (i != PANE_INPUT && u->win[i])
             wnoutrefresh(u->win[i]);
     draw_input();
 }
@@ -547,7 +553,13 @@ static void relayout(ui *u) {
     clearok(curscr, TRUE);
     if (u->small)
         return;
+    if (u->big_log) { /* F2: the transcript takes the whole body */
+        rect r = {1, 0, LINES - 2, COLS};
+        u->lay.pane[PANE_LOG] = r;
+    }
     for (int i = 0; i < PANE_COUNT; i++) {
+        if (u->big_log && (i == PANE_RULES || i == PANE_OUTCOME || i == PANE_PLOT))
+            continue;
         rect r = u->lay.pane[i];
         u->win[i] = newwin(r.h, r.w, r.y, r.x);
     }
@@ -670,6 +682,12 @@ static void clear_line(ui *u) {
 static void handle_key(ui *u, int kind, wint_t ch) {
     if (kind == KEY_CODE_YES) {
         if (ch == KEY_RESIZE) {
+            relayout(u);
+            draw_all(u);
+            return;
+        }
+        if (ch == KEY_F(2)) { /* the transcript full size, and back */
+            u->big_log = !u->big_log;
             relayout(u);
             draw_all(u);
             return;

@@ -277,8 +277,12 @@ void view_outcome(const model *m, textlog *out, int width) {
     line(out, TL_INPUT, "selected %zu of %zu (%.1f%%)%s%s%s%s%s", o->nselected, o->n,
          o->n ? 100.0 * (double)o->nselected / (double)o->n : 0.0, d[0] ? " [" : "", d,
          d[0] ? "]" : "", compact ? "" : "   arms:", compact ? "" : arms);
+    /* Selected is not always treated: say where the difference went. */
+    if (m->simulated && o->narms >= 2 && o->nselected > o->arm_count[0])
+        line(out, TL_NOTE, "%zu selected kept on %s by the arm rules (split shows them)",
+             o->nselected - o->arm_count[0], o->arm_name[o->narms - 1]);
     if (!isnan(o->landmark))
-        line(out, TL_NOTE, "landmark at %g months: outcomes counted from there", o->landmark);
+        line(out, TL_NOTE, "landmark %g months: outcomes counted from there", o->landmark);
     if (o->warning[0])
         line(out, TL_ERROR, "warning: %s", o->warning);
     /* The endpoint in focus (the one plotted) comes first; a narrow pane
