@@ -236,9 +236,11 @@ int sweep_run(const model *m, sweep_spec *spec, sweep_result *out, char *err, si
         snprintf(err, errlen, "sweep: %s", e2);
         rc = -1;
     }
-    /* Same selection as the session's, or the files changed under us. */
+    /* Same selection as the session's, or the files changed under us: the
+     * active set is compared with the session's own param values. */
     if (rc == 0 && m->cur.valid && m->set[0] && has_set(w.rules, m->set) &&
-        m->cur.version == rules_version(m->rules)) {
+        m->cur.version == rules_version(m->rules) &&
+        copy_params(m->rules, &w, m->set, e2, sizeof e2) == 0) {
         if (model_use(&w, m->set, e2, sizeof e2) != 0 || model_update(&w, e2, sizeof e2) != 0) {
             snprintf(err, errlen, "sweep: %s", e2);
             rc = -1;
