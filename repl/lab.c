@@ -227,6 +227,19 @@ static int move_version(session *s, int redo) {
     const char *label = rules_version_label(s->model.rules, redo ? v : v + 1);
     sink_printf(&s->out, "%s %s (now version %d)\n", redo ? "redid" : "undid", label ? label : "",
                 v);
+    /* A param change of another rule set ("set.param a -> b"): show that
+     * set, or the undo would change nothing on the screen. */
+    if (label && strncmp(label, "load ", 5) != 0) {
+        const char *dot = strchr(label, '.');
+        const char *space = strchr(label, ' ');
+        if (dot && (!space || dot < space)) {
+            char set[64];
+            snprintf(set, sizeof set, "%.*s", (int)(dot - label), label);
+            char err[256];
+            if (strcmp(set, s->model.set) != 0 && model_use(&s->model, set, err, sizeof err) == 0)
+                sink_printf(&s->out, "showing %s, whose rules changed\n", set);
+        }
+    }
     return session_refresh(s);
 }
 

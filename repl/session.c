@@ -321,6 +321,24 @@ feed_status session_feed(session *s, char **pending, const char *line) {
         sink_printf(&s->err, "'%s' is not a command (help lists them%s), nor valid Lua:\n", word,
                     hint);
     }
+    /* A lone word that is neither a command nor a defined Lua name would
+     * print a bare nil, which explains nothing. */
+    const char *p = *pending;
+    size_t w = 0;
+    while (p[w] == '_' || isalnum((unsigned char)p[w]))
+        w++;
+    if (w > 0 && p[w] == '\0' && !isdigit((unsigned char)p[0])) {
+        lua_getglobal(L, p);
+        int undefined = lua_isnil(L, -1);
+        lua_pop(L, 1);
+        if (undefined) {
+            sink_printf(&s->err, "'%s' is neither a command (help lists them) nor a defined Lua "
+                                 "name\n", p);
+            free(*pending);
+            *pending = NULL;
+            return FEED_ERROR;
+        }
+    }
     int rc = session_run_chunk(s, *pending, strlen(*pending), "=stdin", 1);
     free(*pending);
     *pending = NULL;

@@ -932,7 +932,7 @@ function C.legacy_stage(edition, t, n, m)
     if kind == "T" and (code == "TX" or code == "T0" or code == "Tis" or G.grid[code]) then return { code } end
     if kind == "N" and G.grid[G.t_codes[1]][code] then return { code } end
     if kind == "M" and (code == "M0" or G.m_groups[code]) then return { code } end
-    return nil, string.format("%s is not a %s-edition %s category", code, ordinal(ed), kind)
+    return nil, string.format("%s is not %s %s-edition %s category", code, ordinal(ed):match("^8") and "an" or "a", ordinal(ed), kind)
   end
   local lists, need = {}, {}
   for i = 1, 3 do
@@ -1039,7 +1039,7 @@ function C.build(E)
       end
       if (code == "M1c1" or code == "M1c2") and not E.split_m1c then return { "M1c" } end
     end
-    return nil, string.format("%s is not a %s-edition %s category", code, edname, kind)
+    return nil, string.format("%s is not %s %s-edition %s category", code, edname:match("^8") and "an" or "a", edname, kind)
   end
   E.expand = expand
 
