@@ -368,10 +368,12 @@ static void draw_plot(ui *u) {
     const model_endpoint *ep = &m->cur.ep[e], *pp = &m->prev.ep[e];
     char title[96];
     int wide = getmaxx(w) > 70;
-    snprintf(title, sizeof title, "Kaplan-Meier %s%s",
+    /* The time unit is in the title too: a narrow axis has no room for it. */
+    snprintf(title, sizeof title, "Kaplan-Meier %s, months%s",
              e == MODEL_OS ? (wide ? "overall survival" : "OS")
                            : (wide ? "progression-free survival" : "PFS"),
-             m->prev.valid ? (wide ? "  (dim: before the last change)" : " (dim: before)") : "");
+             m->prev.valid ? (wide ? "  (dotted: before the last change)" : " (dotted: before)")
+                           : "");
     frame(u, w, title);
     if (!m->cur.valid || !ep->available || ep->fit == NULL) {
         put(w, 1, 2, m->cur.valid ? ep->message : "Curves appear once a cohort and a rule set are active.");
