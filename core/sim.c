@@ -113,6 +113,12 @@ int sim_params_check(const sim_params *p, char *err, size_t errlen)
     CHECK_POS(p->radical_shape, "fit.radical_shape");
     if (!(p->pps_ttp >= 0 && p->pps_ttp <= 5))
         return bad(err, errlen, "fit.pps_ttp", "must be in [0, 5]");
+    if (!(p->pps_ttp_min >= 0.1 && p->pps_ttp_min <= 60))
+        return bad(err, errlen, "fit.pps_ttp_min", "must be in [0.1, 60] months");
+    if (!(p->prog_lp >= 0 && p->prog_lp <= 2))
+        return bad(err, errlen, "fit.prog_lp", "must be in [0, 2]");
+    if (!(p->pps_lp >= 0 && p->pps_lp <= 2))
+        return bad(err, errlen, "fit.pps_lp", "must be in [0, 2]");
     if (p->neras < 1 || p->neras > SIM_MAX_ERAS)
         return bad(err, errlen, "eras", "must hold 1 to 8 eras");
     if (p->default_era < 0 || p->default_era >= p->neras)

@@ -10,9 +10,14 @@
  * of n patients is the first n patients of any larger one.
  *
  * The model (times in months from diagnosis; see stage_iv.lua for sources):
- *  - a prognostic index lp = sum of log hazard ratios of the covariates;
+ *  - a prognostic index lp = sum of log hazard ratios of the covariates,
+ *    weighted by prog_lp on progression and by pps_lp on death after it
+ *    (the effects are overall-survival hazard ratios; applied in full to
+ *    both steps they would compound, and through a Weibull shape below 1
+ *    stretch time ratios far beyond the stated hazard ratios);
  *  - progression under systemic therapy: Weibull, cumulative hazard
- *    H(t) = m * exp(lp) * (t / prog_scale)^prog_shape (m: era multiplier);
+ *    H(t) = m * exp(prog_lp * lp) * (t / prog_scale)^prog_shape (m: era
+ *    multiplier);
  *  - both arms share the first `landmark` months (induction systemic
  *    therapy); from the landmark on, radical local therapy of all sites cures
  *    a fraction pi(x) of the patients still progression-free (logistic in the
@@ -22,9 +27,9 @@
  *    (relapse after radical therapy clusters in the first two years: the
  *    De Ruysscher PFS is flat from 2 to 3 years);
  *  - death after progression: Weibull post-progression survival with its own
- *    scale and shape, the same lp, a factor (ttp / 12)^-pps_ttp in the
- *    time to progression ttp (months from diagnosis, at least 1: early
- *    progression, aggressive disease, short survival after it), an era
+ *    scale and shape, pps_lp * lp, a factor (ttp / 12)^-pps_ttp in the
+ *    time to progression ttp (months from diagnosis, at least pps_ttp_min:
+ *    early progression, aggressive disease, short survival after it), an era
  *    multiplier, the era's
  *    radical_pps_hr after radical therapy, and in the systemic arm crossover to local therapy at
  *    progression (probability era.crossover, hazard ratio crossover_pps_hr);
@@ -114,6 +119,9 @@ typedef struct sim_params {
     double prog_scale, prog_shape, pps_scale, pps_shape;
     double cure_logit, radical_hr, radical_shape;
     double pps_ttp;      /* post-progression death hazard x (ttp / 12 months)^-pps_ttp */
+    double pps_ttp_min;  /* ... with ttp taken as at least this many months */
+    double prog_lp, pps_lp; /* weight of the prognostic index lp on progression and on
+                               death after progression (1 = the full log hazard ratios) */
     /* eras */
     sim_era eras[SIM_MAX_ERAS];
     int neras;

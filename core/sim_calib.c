@@ -124,7 +124,7 @@ static void vec_free(vec *v)
 
 /* Pools the calibration draws from. */
 enum { DR_OS, DR_PFS, DR_SYS_OS, DR_SYS_PFS, NS_OS, NS_PFS, GO_R_PFS, GO_R_OS, GO_S_PFS,
-       GO_S_OS, M1A, M1B, M1C, NPOOL };
+       GO_S_OS, M1A, M1B, M1C, ALL_OS, ALL_PFS, NPOOL };
 
 static int push_obs(vec *os, vec *pfs, const sim_obs *o, double shift)
 {
@@ -160,6 +160,7 @@ static int draw_pools(const sim_params *p, size_t n, uint64_t seed, vec *pool,
             sim_observe(&pt, &lt, SIM_SYSTEMIC, &o[SIM_SYSTEMIC]);
             rc |= vec_push(&pool[M1A + pt.mcat], o[SIM_SYSTEMIC].os_time,
                            o[SIM_SYSTEMIC].os_event);
+            rc |= push_obs(&pool[ALL_OS], &pool[ALL_PFS], &o[SIM_SYSTEMIC], 0);
             if (sim_sel_deruysscher(&pt)) {
                 sim_observe(&pt, &lt, SIM_RADICAL, &o[SIM_RADICAL]);
                 rc |= push_obs(&pool[DR_OS], &pool[DR_PFS], &o[SIM_RADICAL], 0);
@@ -350,6 +351,14 @@ int sim_calibrate(const sim_params *p, size_t n_selected, uint64_t seed, int ntr
                            &out->m_median[m], &sv) < 0)
             goto nomem;
     }
+    {
+        double at = 12, sv;
+        if (sim_km_figures(pool[ALL_OS].t, pool[ALL_OS].e, pool[ALL_OS].n, &at, 1,
+                           &out->all_os_median, &sv) < 0 ||
+            sim_km_figures(pool[ALL_PFS].t, pool[ALL_PFS].e, pool[ALL_PFS].n, &at, 1,
+                           &out->all_pfs_median, &sv) < 0)
+            goto nomem;
+    }
     if (ntrials > 0 && run_trials(pool, ntrials, seed, out) < 0)
         goto nomem;
     rc = 0;
@@ -483,8 +492,11 @@ char *sim_calib_format(const sim_calib_report *r)
               "\nPopulation check, whole population, systemic arm, OS median by M category\n"
               "(Eberhardt 2015 IASLC database, mixed treatments; loosely fitted, not "
               "asserted):\n"
-              "  M1a %.1f (paper 11.4)   M1b %.1f (paper 11.4)   M1c %.1f (paper 6.3)\n",
-              r->m_median[0], r->m_median[1], r->m_median[2]);
+              "  M1a %.1f (paper 11.4)   M1b %.1f (paper 11.4)   M1c %.1f (paper 6.3)\n"
+              "  all M categories: OS median %.1f, PFS median %.1f (platinum-doublet trials: "
+              "about 8 and 4-5)\n",
+              r->m_median[0], r->m_median[1], r->m_median[2], r->all_os_median,
+              r->all_pfs_median);
     if (b.oom) {
         free(b.s);
         return NULL;

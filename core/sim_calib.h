@@ -65,6 +65,7 @@ typedef struct sim_calib_report {
     sim_calib_fig fig[SIM_CALIB_MAXFIG];
     sim_calib_group split[3]; /* selected radical, selected systemic, not selected systemic */
     double m_median[3];       /* whole population, systemic arm, OS median by M1a/b/c */
+    double all_os_median, all_pfs_median; /* whole population, systemic arm */
 } sim_calib_report;
 
 /* Runs the calibration: n_selected patients per trial selection (>= 100),

@@ -255,7 +255,7 @@ void sim_latent_times(const sim_params *p, const sim_era *e, const sim_patient *
 {
     const double L = p->landmark;
     int target = pt->driver == 0 || pt->driver == 1; /* EGFR, ALK */
-    double lp = pt->lp + (target ? log(e->driver_prog_hr) : 0);
+    double lp = p->prog_lp * pt->lp + (target ? log(e->driver_prog_hr) : 0);
     double c = e->prog_mult * exp(lp);
     double E = -log(pt->u_prog);
     double k = p->prog_shape, lam = p->prog_scale;
@@ -271,7 +271,7 @@ void sim_latent_times(const sim_params *p, const sim_era *e, const sim_patient *
     if (pi_r < pi_s)
         pi_r = pi_s;
 
-    double lp_d = pt->lp + (target ? log(e->driver_pps_hr) : 0) + log(e->pps_mult);
+    double lp_d = p->pps_lp * pt->lp + (target ? log(e->driver_pps_hr) : 0) + log(e->pps_mult);
     for (int arm = 0; arm < SIM_NARMS; arm++) {
         double t;
         if (arm == SIM_RADICAL && !pt->treatable) {
@@ -299,7 +299,7 @@ void sim_latent_times(const sim_params *p, const sim_era *e, const sim_patient *
             else if (t > L && pt->treatable && pt->u_cross < e->crossover)
                 l += log(e->crossover_pps_hr);
             if (p->pps_ttp != 0)
-                l -= p->pps_ttp * log(fmax(t, 1.0) / 12.0);
+                l -= p->pps_ttp * log(fmax(t, p->pps_ttp_min) / 12.0);
             double d = t + pps_time(p, l, pt->u_pps);
             if (d < death)
                 death = d;

@@ -82,6 +82,9 @@ static const struct {
     {"fit.radical_hr", OFF(radical_hr), 1},
     {"fit.radical_shape", OFF(radical_shape), 1},
     {"fit.pps_ttp", OFF(pps_ttp), 1},
+    {"fit.pps_ttp_min", OFF(pps_ttp_min), 1},
+    {"fit.prog_lp", OFF(prog_lp), 1},
+    {"fit.pps_lp", OFF(pps_lp), 1},
 };
 
 /* Maps of weights keyed by category name; an absent key is 0. */

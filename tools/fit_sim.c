@@ -6,7 +6,8 @@
  *
  *   ./tools/fit_sim [--scenario FILE] [--n N] [--iter K] [--rounds R] [--seed S]
  *                   [--trial-weight W] [--anchor-scale S] [--pps-scale S]
- *                   [--prog-shape-min K] [--pps-shape-min K] [--write]
+ *                   [--prog-shape-min K] [--pps-shape-min K] [--lp-min W]
+ *                   [--pfs-anchor-scale S] [--write]
  *
  * Draws the population once (covariates and random numbers are fixed:
  * common random numbers make the objective a deterministic function of the
@@ -21,12 +22,21 @@
  *     10 months: from few patients, and under a cure model hard to square
  *     with the same arm's OS median of 41.2; --pps-scale S changes it);
  *   Eberhardt 2015 (IASLC) OS medians by M1a/M1b/M1c, systemic arm of the
- *     whole population (scale 2 months: a loose anchor for the systemic arm,
- *     whose data mix treatments and eras).
+ *     whole population (scale 3 months: a loose anchor for the systemic arm,
+ *     whose data mix treatments and eras), and the whole population's OS
+ *     and PFS medians, 8.5 and 4.5 months (platinum-doublet trials of the
+ *     era: OS about 8-10, PFS about 4-5 months; same scale);
+ *   a one-sided penalty keeping the De Ruysscher-selected patients'
+ *   systemic arm below their radical arm (OS median by 1.5 months, 2-year
+ *   OS by 3 points, 3-year OS by 5 points), so that the fit cannot buy the
+ *   anchors with a radical therapy that shortens life.
+ * --anchor-scale S sets the scale of the five population anchors,
+ * --pfs-anchor-scale S (after it) that of the population PFS median alone.
  * --trial-weight W divides the scales of the twelve trial figures (De
  * Ruysscher and Gomez, the ones the calibration test asserts) by W, so that
  * they dominate the loose anchors; --prog-shape-min and --pps-shape-min
- * move the lower bounds of the Weibull shapes (defaults 0.8 and 0.5).
+ * move the lower bounds of the Weibull shapes (defaults 0.8 and 0.5),
+ * --lp-min the lower bound of the weights prog_lp and pps_lp (default 0.4).
  * Nelder-Mead restarts (--rounds) around the best point until a restart
  * no longer helps.
  * The figures here come from the latent (uncensored) times; the calibration
@@ -47,16 +57,17 @@
 #include "sim.h"
 #include "sim_internal.h"
 
-enum { NPAR = 14 };
+enum { NPAR = 17 };
 static const char *const par_names[NPAR] = {
     "prog_scale", "prog_shape", "pps_scale", "pps_shape", "cure_logit", "radical_hr",
     "dr_radical_pps_hr", "gomez_prog_mult", "gomez_pps_mult", "gomez_cure_shift",
-    "gomez_radical_pps_hr", "radical_shape", "gomez_maintenance_hr", "pps_ttp"};
+    "gomez_radical_pps_hr", "radical_shape", "gomez_maintenance_hr", "pps_ttp", "prog_lp",
+    "pps_lp", "pps_ttp_min"};
 /* theta is on the log scale except these (logits, logit shifts, the
- * exponent pps_ttp) */
+ * exponent pps_ttp, the weights prog_lp and pps_lp) */
 static int is_linear(int i)
 {
-    return i == 4 || i == 9 || i == 13;
+    return i == 4 || i == 9 || (i >= 13 && i <= 15);
 }
 
 typedef struct fit_data {
@@ -86,6 +97,9 @@ static void set_params(fit_data *d, const double *th)
     d->p.radical_shape = exp(th[11]);
     d->p.eras[d->ego].maintenance_hr = exp(th[12]);
     d->p.pps_ttp = th[13];
+    d->p.prog_lp = th[14];
+    d->p.pps_lp = th[15];
+    d->p.pps_ttp_min = exp(th[16]);
 }
 
 static void get_theta(const fit_data *d, double *th)
@@ -104,6 +118,9 @@ static void get_theta(const fit_data *d, double *th)
     th[11] = log(d->p.radical_shape);
     th[12] = log(d->p.eras[d->ego].maintenance_hr);
     th[13] = d->p.pps_ttp;
+    th[14] = d->p.prog_lp;
+    th[15] = d->p.pps_lp;
+    th[16] = log(d->p.pps_ttp_min);
 }
 
 /* k-th smallest of v[0..n-1] (quickselect; reorders v). */
@@ -161,7 +178,7 @@ static double pct_above(const double *v, size_t n, double t)
     return 100.0 * (double)k / (double)n;
 }
 
-enum { NTARGET = 17 };
+enum { NTARGET = 19, NEXTRA = 3 };
 static struct {
     const char *name;
     double paper, scale;
@@ -173,8 +190,13 @@ static struct {
     {"GO OS median LCT", 41.2, 1},  {"GO OS median MT/O", 17.0, 1},
     {"IASLC M1a OS median", 11.4, 3}, {"IASLC M1b OS median", 11.4, 3},
     {"IASLC M1c OS median", 6.3, 3},
-    {"GO PPS median LCT", 37.6, 10}, {"GO PPS median MT/O", 9.4, 10}};
+    {"GO PPS median LCT", 37.6, 10}, {"GO PPS median MT/O", 9.4, 10},
+    {"all-comers OS median", 8.5, 3}, {"all-comers PFS median", 4.5, 3}};
 
+/* The De Ruysscher-selected patients' systemic arm (fig[NTARGET..]): OS
+ * median, 2- and 3-year OS.  Not data: the fit only keeps radical therapy
+ * from looking worse than systemic therapy alone in these patients (see
+ * objective()). */
 static void figures(fit_data *d, double *fig)
 {
     double *os = d->buf[0], *pfs = d->buf[1], *a = d->buf[2], *b = d->buf[3];
@@ -183,7 +205,11 @@ static void figures(fit_data *d, double *fig)
         sim_latent_times(&d->p, &d->p.eras[d->edr], &d->dr[i], &lt);
         os[i] = lt.death[SIM_RADICAL];
         pfs[i] = fmin(lt.prog[SIM_RADICAL], lt.death[SIM_RADICAL]);
+        a[i] = lt.death[SIM_SYSTEMIC];
     }
+    fig[NTARGET + 1] = pct_above(a, d->ndr, 24);
+    fig[NTARGET + 2] = pct_above(a, d->ndr, 36);
+    fig[NTARGET] = median(a, d->ndr);
     fig[1] = pct_above(os, d->ndr, 12);
     fig[2] = pct_above(os, d->ndr, 24);
     fig[3] = pct_above(os, d->ndr, 36);
@@ -230,22 +256,26 @@ static void figures(fit_data *d, double *fig)
     fig[11] = median(a, m);
 
     size_t k[3] = {0, 0, 0};
-    double *mv[3] = {os, pfs, a};
+    double *mv[3] = {os, pfs, a}, *all = b, *allp = d->buf[4];
     for (size_t i = 0; i < d->npop; i++) {
         sim_latent_times(&d->p, &d->p.eras[d->edr], &d->pop[i], &lt);
         int c = d->pop[i].mcat;
         mv[c][k[c]++] = lt.death[SIM_SYSTEMIC];
+        all[i] = lt.death[SIM_SYSTEMIC];
+        allp[i] = fmin(lt.prog[SIM_SYSTEMIC], lt.death[SIM_SYSTEMIC]);
     }
     for (int c = 0; c < 3; c++)
         fig[12 + c] = median(mv[c], k[c]);
+    fig[17] = median(all, d->npop);
+    fig[18] = median(allp, d->npop);
 }
 
-static double bound_prog_shape = 0.8, bound_pps_shape = 0.5;
+static double bound_prog_shape = 0.8, bound_pps_shape = 0.5, bound_lp = 0.4;
 
 static double objective(const gsl_vector *x, void *arg)
 {
     fit_data *d = arg;
-    double th[NPAR], fig[NTARGET];
+    double th[NPAR], fig[NTARGET + NEXTRA];
     for (int i = 0; i < NPAR; i++)
         th[i] = gsl_vector_get(x, (size_t)i);
     /* Keep the simplex inside clinically sensible ranges; without them the
@@ -255,10 +285,12 @@ static double objective(const gsl_vector *x, void *arg)
     if (th[1] < log(bound_prog_shape) || th[1] > log(3) ||   /* prog_shape */
         th[3] < log(bound_pps_shape) || th[3] > log(1.5) || /* pps_shape */
         th[11] < log(1.0) || th[11] > log(5) || /* radical_shape */
-        th[5] > log(1.0) || th[6] > log(1.5) || th[10] > log(1.5) || fabs(th[4]) > 8 ||
+        th[5] > log(1.0) || th[6] > log(3.0) || th[10] > log(1.5) || fabs(th[4]) > 8 ||
         th[9] < -1 || th[9] > 3 || /* gomez_cure_shift */
         th[12] < log(0.5) || th[12] > log(4) || /* gomez_maintenance_hr */
-        th[13] < 0 || th[13] > 2) /* pps_ttp */
+        th[13] < 0 || th[13] > 2 || /* pps_ttp */
+        th[14] < bound_lp || th[14] > 1 || th[15] < bound_lp || th[15] > 1 || /* prog_lp, pps_lp */
+        th[16] < log(1) || th[16] > log(12)) /* pps_ttp_min */
         return 1e9;
     set_params(d, th);
     figures(d, fig);
@@ -267,15 +299,26 @@ static double objective(const gsl_vector *x, void *arg)
         double z = isnan(fig[i]) ? 50 : (fig[i] - target[i].paper) / target[i].scale;
         s += z * z;
     }
+    /* radical therapy must not look worse than systemic therapy alone in
+     * the De Ruysscher selection: median at least 1.5 months, 2-year OS 3
+     * points, 3-year OS (cures) 5 points better */
+    const double margin[NEXTRA] = {1.5, 3, 5}, rad[NEXTRA] = {fig[0], fig[2], fig[3]};
+    const double sc[NEXTRA] = {0.5, 1, 1};
+    for (int i = 0; i < NEXTRA; i++) {
+        double z = fmax(0, fig[NTARGET + i] - (rad[i] - margin[i])) / sc[i];
+        s += z * z;
+    }
     return s;
 }
 
 static void report(fit_data *d)
 {
-    double fig[NTARGET];
+    double fig[NTARGET + NEXTRA];
     figures(d, fig);
     for (int i = 0; i < NTARGET; i++)
         printf("  %-22s paper %6.1f  model %6.2f\n", target[i].name, target[i].paper, fig[i]);
+    printf("  DR selection, systemic arm: OS median %.2f, 2y %.2f%%, 3y %.2f%%\n", fig[NTARGET],
+           fig[NTARGET + 1], fig[NTARGET + 2]);
 }
 
 static int write_fit(const char *path, const fit_data *d, double obj)
@@ -344,6 +387,7 @@ int main(int argc, char **argv)
     const char *path = "scripts/scenarios/stage_iv.lua";
     size_t nfit = 100000;
     int iter = 2000, write = 0, rounds = 8;
+    double pfs_anchor_scale = 0;
     unsigned long seed = 12345;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--scenario") && i + 1 < argc)
@@ -357,7 +401,12 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--pps-scale") && i + 1 < argc)
             target[15].scale = target[16].scale = atof(argv[++i]);
         else if (!strcmp(argv[i], "--anchor-scale") && i + 1 < argc)
-            target[12].scale = target[13].scale = target[14].scale = atof(argv[++i]);
+            target[12].scale = target[13].scale = target[14].scale = target[17].scale =
+                target[18].scale = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--pfs-anchor-scale") && i + 1 < argc)
+            pfs_anchor_scale = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--lp-min") && i + 1 < argc)
+            bound_lp = atof(argv[++i]);
         else if (!strcmp(argv[i], "--prog-shape-min") && i + 1 < argc)
             bound_prog_shape = atof(argv[++i]);
         else if (!strcmp(argv[i], "--pps-shape-min") && i + 1 < argc)
@@ -371,12 +420,17 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--write"))
             write = 1;
         else {
-            fprintf(stderr, "usage: %s [--scenario FILE] [--n N] [--iter K] [--seed S]\n"
-                            "          [--pps-scale S] [--anchor-scale S] [--write]\n",
+            fprintf(stderr,
+                    "usage: %s [--scenario FILE] [--n N] [--iter K] [--rounds R] [--seed S]\n"
+                    "          [--trial-weight W] [--anchor-scale S] [--pps-scale S]\n"
+                    "          [--prog-shape-min K] [--pps-shape-min K] [--lp-min W]\n"
+                    "          [--pfs-anchor-scale S] [--write]\n",
                     argv[0]);
             return 2;
         }
     }
+    if (pfs_anchor_scale > 0)
+        target[18].scale = pfs_anchor_scale;
     static fit_data d;
     char err[1024];
     setvbuf(stdout, NULL, _IOLBF, 0);

@@ -17,26 +17,37 @@
 --         project, M descriptors: median OS M1a 11.4, M1b 11.4, M1c 6.3 months)
 --   [GS]  Goldstraw et al., J Thorac Oncol 2016;11:39-51 (TNM 8th edition)
 
--- Fitted with: tools/fit_sim --trial-weight 3 --anchor-scale 1.5 --iter 800
---   --rounds 4 --write  (n 100000, seed 12345; from the previous fit).  The
--- twelve trial figures are met; the IASLC anchors (systemic arm, whole
--- population) are not: see the calibration report's population check.
--- BEGIN FIT (written by tools/fit_sim; objective 39.4, 0 = every target met)
+-- Fitted with: tools/fit_sim --trial-weight 3 --anchor-scale 0.6
+--   --pps-scale 30 --iter 800 --rounds 4 --write  (n 100000, seed 12345;
+-- from earlier fits with --anchor-scale 1.5 and 0.6, and hand-set start
+-- values, for the new prog_lp, pps_lp and pps_ttp_min).  The twelve trial
+-- figures are met; the systemic arm of the whole population comes close
+-- to the anchors (OS median M1a/M1b about 9.5, M1c about 6.7, all about 8
+-- months), and radical therapy stays ahead of systemic therapy alone in the
+-- De Ruysscher selection (fit_sim's one-sided penalty), but the PFS
+-- median (about 6.4) is longer than the era's 4-5 months: the De Ruysscher
+-- curves need a short survival after progression, so the fit buys overall
+-- survival with progression-free time.  See the calibration report's
+-- population check.
+-- BEGIN FIT (written by tools/fit_sim; objective 61.45, 0 = every target met)
 local fit = {
-  prog_scale = 14.1292,
-  prog_shape = 0.903518,
-  pps_scale = 7.94228,
-  pps_shape = 0.501491,
-  cure_logit = -0.7406,
-  radical_hr = 0.394302,
-  dr_radical_pps_hr = 1.16592,
-  gomez_prog_mult = 0.577505,
-  gomez_pps_mult = 0.390278,
-  gomez_cure_shift = -0.958886,
-  gomez_radical_pps_hr = 0.703706,
-  radical_shape = 4.52592,
-  gomez_maintenance_hr = 2.58361,
-  pps_ttp = 0.384674,
+  prog_scale = 12.8834,
+  prog_shape = 1.19837,
+  pps_scale = 11.4278,
+  pps_shape = 0.500711,
+  cure_logit = -0.956484,
+  radical_hr = 0.543976,
+  dr_radical_pps_hr = 1.97596,
+  gomez_prog_mult = 0.483419,
+  gomez_pps_mult = 0.412861,
+  gomez_cure_shift = -0.984956,
+  gomez_radical_pps_hr = 1.10737,
+  radical_shape = 3.07929,
+  gomez_maintenance_hr = 3.27898,
+  pps_ttp = 0.957201,
+  prog_lp = 0.506324,
+  pps_lp = 0.497114,
+  pps_ttp_min = 1.71842,
 }
 -- END FIT
 
@@ -93,8 +104,11 @@ return {
 
   model = {
     landmark = 3,  -- months of induction systemic therapy ([GO]: >= 3 months)
-    -- prognostic log hazard ratios, on progression and on death after it
-    -- (assumed, of the size reported in advanced NSCLC prognostic analyses)
+    -- prognostic log hazard ratios (assumed, of the size reported for overall
+    -- survival in advanced NSCLC prognostic analyses); they act on
+    -- progression and on death after it with the fitted weights
+    -- fit.prog_lp and fit.pps_lp, since in full on both steps they would
+    -- compound (see core/sim.h)
     effects = {
       ecog = {0, math.log(1.3), math.log(2.0), math.log(3.0), math.log(4.5)},
       age_per_year = 0.01, female = math.log(0.85), squamous = math.log(1.1),
