@@ -19,13 +19,14 @@ int layout_compute(int cols, int rows, layout *out) {
     if (log_h < 4)
         log_h = 4;
     int body_y = 1, body_h = rows - 2 - log_h;
-    /* Rules on the left: about 40% of the width, between 34 and 60 columns;
-     * the right side keeps at least 46 for the compact outcome table. */
+    /* Rules on the left: about 40% of the width, between 34 and 44
+     * columns; the right side keeps at least 46 for the compact outcome
+     * table, and from 120 columns on gets the 76 of the full one. */
     int left_w = cols * 2 / 5;
     if (left_w < 34)
         left_w = 34;
-    if (left_w > 60)
-        left_w = 60;
+    if (left_w > 44)
+        left_w = 44;
     int right_w = cols - left_w;
     /* Outcome table: half the height, from 9 rows (one endpoint, two
      * groups with their changes) to 16 (both endpoints); the plot gets the
