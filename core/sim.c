@@ -151,7 +151,7 @@ int sim_era_find(const sim_params *p, const char *name)
 /* ---- the cohort table ---- */
 
 enum {
-    C_ID, C_AGE, C_SEX, C_ECOG, C_HIST, C_SIDE, C_DRIVER, C_TSIZE, C_TINV, C_NST, C_MSITES,
+    C_ID, C_AGE, C_SEX, C_ECOG, C_HIST, C_SIDE, C_DRIVER, C_TSIZE, C_TINV, C_TNOD, C_NST, C_MSITES,
     C_MLES, C_MORG, C_MCONTRA, C_MPLEURAL, C_MEFF, C_MTREAT, C_RESP,
     C_POT, /* 8 potential-outcome columns: os_time os_event pfs_time pfs_event per arm */
     C_ARM = C_POT + 8, C_OS_T, C_OS_E, C_PFS_T, C_PFS_E, C_NCOLS
@@ -163,7 +163,8 @@ static const struct {
 } col_def[C_NCOLS] = {
     {"id", COHORT_NUM}, {"age", COHORT_NUM}, {"sex", COHORT_STR}, {"ecog", COHORT_NUM},
     {"histology", COHORT_STR}, {"side", COHORT_STR}, {"driver", COHORT_STR},
-    {"t_size_cm", COHORT_NUM}, {"t_invasion", COHORT_STR}, {"n_stations", COHORT_STR},
+    {"t_size_cm", COHORT_NUM}, {"t_invasion", COHORT_STR}, {"t_nodules", COHORT_STR},
+    {"n_stations", COHORT_STR},
     {"m_sites", COHORT_STR}, {"m_lesions", COHORT_NUM}, {"m_organs", COHORT_NUM},
     {"m_contralateral_nodule", COHORT_BOOL}, {"m_pleural", COHORT_BOOL},
     {"m_pleural_effusion", COHORT_BOOL}, {"m_all_treatable", COHORT_BOOL},
@@ -257,6 +258,11 @@ int sim_generate(const sim_params *p, const char *era, size_t n, uint64_t seed, 
     static const char *const drivers[] = {"EGFR", "ALK", "KRAS", "none"};
     static const char *const responses[] = {"progression", "stable", "response"};
     int32_t sex_c[2], side_c[2], hist_c[SIM_NHIST], drv_c[4], resp_c[3], arm_c[SIM_NARMS];
+    /* Separate tumour nodules are not simulated: every patient has none
+     * (known empty), so T is decided by size and invasion alone. */
+    int32_t no_nodules = cohort_intern(col[C_TNOD], "none", 4);
+    if (no_nodules < 0)
+        goto nomem;
     if (intern_all(col[C_SEX], sexes, 2, sex_c) || intern_all(col[C_SIDE], sides, 2, side_c) ||
         intern_all(col[C_HIST], sim_hist_names, SIM_NHIST, hist_c) ||
         intern_all(col[C_DRIVER], drivers, 4, drv_c) ||
@@ -291,6 +297,7 @@ int sim_generate(const sim_params *p, const char *era, size_t n, uint64_t seed, 
         size_t len = join_bits(buf, pt.invasion, sim_invasion_names, SIM_NINVASION);
         if ((col[C_TINV]->v.str[i] = cohort_intern(col[C_TINV], buf, len)) < 0)
             goto nomem;
+        col[C_TNOD]->v.str[i] = no_nodules;
         len = join_bits(buf, pt.stations, sim_station_names, SIM_NSTATIONS);
         if ((col[C_NST]->v.str[i] = cohort_intern(col[C_NST], buf, len)) < 0)
             goto nomem;

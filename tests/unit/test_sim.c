@@ -29,8 +29,9 @@
  * itself, not by an outside source: what the test guards is that the same
  * parameters and seed keep giving the same bytes (across runs, -O0/-O2,
  * machines), so that a shared cohort can be regenerated exactly.  Change it
- * only on purpose, when the generator itself changes. */
-#define GOLDEN_HASH UINT64_C(0x2202ef035e2237e4)
+ * only on purpose, when the generator itself changes (last: the t_nodules
+ * column was added; the random stream and every other column are as before). */
+#define GOLDEN_HASH UINT64_C(0xe96c892941aeea3d)
 
 static char scripts[2048], fixtures[2048];
 
