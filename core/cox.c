@@ -267,8 +267,7 @@ int cox_fit(const surv_input *in, const cox_covariate *cov, size_t ncov, const c
             continue;
         }
         if (in->time[i] < 0 || isinf(in->time[i])) {
-            snprintf(err, errlen, "survival: time %g at row %zu is %s", in->time[i], i + 1,
-                     in->time[i] < 0 ? "negative" : "not finite");
+            surv_time_error(in, i, err, errlen);
             goto fail;
         }
         rows[n++] = (uint32_t)i;

@@ -200,8 +200,7 @@ int km_compute(const surv_input *in, const km_options *opt, km_fit **out, char *
                         dropped++;
                         continue;
                     }
-                    snprintf(err, errlen, "survival: time %g at row %zu is %s", in->time[idx[j]],
-                             (size_t)idx[j] + 1, t < 0 ? "negative" : "not finite");
+                    surv_time_error(in, idx[j], err, errlen);
                     goto fail;
                 }
                 uint32_t g = (uint32_t)v >> 1, e = ((uint32_t)v & 1u) ^ rev;
@@ -229,8 +228,7 @@ int km_compute(const surv_input *in, const km_options *opt, km_fit **out, char *
             while (j > 0 && st[j - 1] == t) {
                 j--;
                 if (surv_fetch(in, ord, j, &g, &e) == 1) {
-                    snprintf(err, errlen, "survival: time %g at row %zu is %s", in->time[idx[j]],
-                             (size_t)idx[j] + 1, t < 0 ? "negative" : "not finite");
+                    surv_time_error(in, idx[j], err, errlen);
                     goto fail;
                 }
             }

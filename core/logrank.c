@@ -173,8 +173,7 @@ int logrank_compute(const surv_input *in, logrank_result **out, char *err, size_
                         dropped++;
                         continue;
                     }
-                    snprintf(err, errlen, "survival: time %g at row %zu is %s", in->time[idx[i]],
-                             (size_t)idx[i] + 1, t < 0 ? "negative" : "not finite");
+                    surv_time_error(in, idx[i], err, errlen);
                     goto fail;
                 }
                 uint32_t g = (uint32_t)v >> 1;
@@ -213,8 +212,7 @@ int logrank_compute(const surv_input *in, logrank_result **out, char *err, size_
                 goto fail;
             }
             if (t < 0 || isinf(t)) {
-                snprintf(err, errlen, "survival: time %g at row %zu is %s", in->time[idx[j]],
-                         (size_t)idx[j] + 1, t < 0 ? "negative" : "not finite");
+                surv_time_error(in, idx[j], err, errlen);
                 goto fail;
             }
             risk[g] += 1;

@@ -249,6 +249,13 @@ void surv_event_error(const surv_input *in, size_t row, char *err, size_t errlen
                  v, row + 1);
 }
 
+void surv_time_error(const surv_input *in, size_t row, char *err, size_t errlen) {
+    double t = in->time[row];
+    if (err && errlen)
+        snprintf(err, errlen, "survival: time %g at row %zu is %s", t, row + 1,
+                 t < 0 ? "negative" : "not finite");
+}
+
 int surv_input_check(const surv_input *in, char *err, size_t errlen) {
     if (!in || !in->time) {
         set_err(err, errlen, "survival: no time column");

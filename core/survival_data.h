@@ -145,6 +145,8 @@ void surv_keys_free(surv_keys *k);
 
 /* Message for an invalid event code at row (0-based) into err. */
 void surv_event_error(const surv_input *in, size_t row, char *err, size_t errlen);
+/* Message for a negative or infinite time at row (0-based) into err. */
+void surv_time_error(const surv_input *in, size_t row, char *err, size_t errlen);
 
 /* Checks the input description (arrays present, one event array, group
  * codes consistent).  0 when usable, else -1 with a message in err. */
