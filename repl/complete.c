@@ -104,11 +104,10 @@ static void add_columns(session *s, list *l, const char *text, const char *suffi
     }
 }
 
-static void add_lessons(session *s, list *l, const char *text) {
-    static const char *const nav[] = {"next", "prev", "again", "stop", NULL};
-    add_words(l, text, nav);
+/* The NAME of every NAME.lua in scripts/<folder> (lessons, scenarios). */
+static void add_script_names(session *s, list *l, const char *text, const char *folder) {
     char dir[4200];
-    snprintf(dir, sizeof dir, "%s/lessons", s->scripts_dir);
+    snprintf(dir, sizeof dir, "%s/%s", s->scripts_dir, folder);
     DIR *d = opendir(dir);
     struct dirent *e;
     while (d && (e = readdir(d)) != NULL) {
@@ -121,6 +120,12 @@ static void add_lessons(session *s, list *l, const char *text) {
     }
     if (d)
         closedir(d);
+}
+
+static void add_lessons(session *s, list *l, const char *text) {
+    static const char *const nav[] = {"next", "prev", "again", "stop", NULL};
+    add_words(l, text, nav);
+    add_script_names(s, l, text, "lessons");
 }
 
 int complete_candidates(session *s, const char *before, const char *text, char **out, int max) {
@@ -179,22 +184,8 @@ int complete_candidates(session *s, const char *before, const char *text, char *
         static const char *const v[] = {"rules", "attrition", "outcome", NULL};
         add_words(&l, text, v);
     } else if (!strcmp(cmd, "simulate")) {
-        if (nw == 1) {
-            char dir[4200];
-            snprintf(dir, sizeof dir, "%s/scenarios", s->scripts_dir);
-            DIR *d = opendir(dir);
-            struct dirent *e;
-            while (d && (e = readdir(d)) != NULL) {
-                size_t len = strlen(e->d_name);
-                if (len > 4 && strcmp(e->d_name + len - 4, ".lua") == 0) {
-                    char name[256];
-                    snprintf(name, sizeof name, "%.*s", (int)(len - 4), e->d_name);
-                    add(&l, "", name, text);
-                }
-            }
-            if (d)
-                closedir(d);
-        }
+        if (nw == 1)
+            add_script_names(s, &l, text, "scenarios");
     } else if (!strcmp(cmd, "save") || !strcmp(cmd, "restore") || !strcmp(cmd, "export")) {
         if (!strcmp(cmd, "export") && nw == 1) {
             static const char *const what[] = {"plot", "table", NULL};

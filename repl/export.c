@@ -158,6 +158,19 @@ void export_json_str(FILE *f, const char *s) {
     fputc('"', f);
 }
 
+void export_xml_str(FILE *f, const char *s) {
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '-': fputs(s[1] == '-' ? "-&#45;" : "-", f); s += s[1] == '-'; break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
 void export_csv_str(FILE *f, const char *s) {
     if (strpbrk(s, ",\"\n\r") == NULL) {
         fputs(s, f);

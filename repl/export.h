@@ -48,6 +48,9 @@ export_format export_format_of(const char *path);
 void export_csv_str(FILE *f, const char *s);
 /* A JSON string with its quotes (", \, control characters escaped). */
 void export_json_str(FILE *f, const char *s);
+/* XML text (SVG, metadata): the five entities, and no "--", so the same
+ * text is safe inside a comment too. */
+void export_xml_str(FILE *f, const char *s);
 /* Markdown table-cell text: pipes escaped. */
 void export_md_str(FILE *f, const char *s);
 

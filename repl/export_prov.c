@@ -271,20 +271,6 @@ int export_provenance_fill(export_provenance *p, const model *m, char *err, size
 
 /* ---- writing it */
 
-/* XML text: the five entities, and no "--" inside comments. */
-static void xml_text(FILE *f, const char *s) {
-    for (; *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '-': fputs(s[1] == '-' ? "-&#45;" : "-", f); s += s[1] == '-'; break;
-        default: fputc(*s, f);
-        }
-    }
-}
-
 /* One "key: value" pair in fmt's way. */
 static void kv(FILE *f, export_format fmt, const char *key, const char *value) {
     switch (fmt) {
@@ -292,7 +278,7 @@ static void kv(FILE *f, export_format fmt, const char *key, const char *value) {
     case EXPORT_MD: fprintf(f, "| %s | %s |\n", key, value); break;
     case EXPORT_SVG:
         fprintf(f, "%s: ", key);
-        xml_text(f, value);
+        export_xml_str(f, value);
         fputc('\n', f);
         break;
     default: break;

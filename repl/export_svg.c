@@ -37,18 +37,6 @@ static double Y(const frame *fr, double s) {
     return fr->y1 - (fr->y1 - fr->y0) * s;
 }
 
-static void text(FILE *f, const char *s) {
-    for (; *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
-
 /* Tick spacing: months in 3, 6, 12, 24... months; other units in 1, 2, 5
  * times a power of ten.  At most 8 intervals. */
 static double auto_tick(double tmax, const char *unit) {
@@ -185,7 +173,7 @@ int export_svg_write(FILE *f, const export_plot *plot, const export_provenance *
                "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"%s\">\n",
             W, H, W, H, font);
     fputs("<title>", f);
-    text(f, plot->title ? plot->title : "Kaplan-Meier plot");
+    export_xml_str(f, plot->title ? plot->title : "Kaplan-Meier plot");
     fputs("</title>\n", f);
     if (p)
         export_provenance_write(f, EXPORT_SVG, p);
@@ -198,7 +186,7 @@ int export_svg_write(FILE *f, const export_plot *plot, const export_provenance *
             fs = fs * room / need < 14 ? 14 : fs * room / need;
         fprintf(f, "<text x=\"20\" y=\"%d\" font-size=\"%.1f\" font-weight=\"bold\">",
                 TOP - 40, fs);
-        text(f, plot->title);
+        export_xml_str(f, plot->title);
         fputs("</text>\n", f);
     }
     /* grid and y axis */
@@ -233,12 +221,12 @@ int export_svg_write(FILE *f, const export_plot *plot, const export_provenance *
     }
     fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"20\" text-anchor=\"middle\">Time (",
             (fr.x0 + fr.x1) / 2, fr.y1 + 62);
-    text(f, plot->unit ? plot->unit : "months");
+    export_xml_str(f, plot->unit ? plot->unit : "months");
     fputs(")</text>\n", f);
     fprintf(f, "<text transform=\"translate(%d %.2f) rotate(-90)\" font-size=\"20\" "
                "text-anchor=\"middle\">",
             LEFT - 70, (fr.y0 + fr.y1) / 2);
-    text(f, plot->ylabel ? plot->ylabel : "Survival (%)");
+    export_xml_str(f, plot->ylabel ? plot->ylabel : "Survival (%)");
     fputs("</text>\n</g>\n", f);
 
     /* curves: the previous version first, so that the current one is on top */
@@ -288,12 +276,12 @@ int export_svg_write(FILE *f, const export_plot *plot, const export_provenance *
                    "stroke-width=\"3\"%s/>\n",
                 lx, y, lx + 44, y, colour[c], cu->dim ? " stroke-dasharray=\"9 6\"" : "");
         fprintf(f, "<text x=\"%.2f\" y=\"%.2f\">", lx + 56, y + 6);
-        text(f, cu->label ? cu->label : "");
+        export_xml_str(f, cu->label ? cu->label : "");
         fputs("</text>\n", f);
     }
     if (plot->note) {
         fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"17\">", lx, ly + 20 + 28 * nc);
-        text(f, plot->note);
+        export_xml_str(f, plot->note);
         fputs("</text>\n", f);
     }
     fputs("</g>\n", f);
@@ -315,7 +303,7 @@ int export_svg_write(FILE *f, const export_plot *plot, const export_provenance *
             snprintf(lab, sizeof lab, "%s", sl);
         else
             snprintf(lab, sizeof lab, "%.12s.", sl);
-        text(f, lab);
+        export_xml_str(f, lab);
         fputs("</text>\n", f);
         for (int k = 0; k < nticks; k++) {
             double t = k * fr.tick;

@@ -58,17 +58,6 @@ static void make_parents(const char *path) {
         }
 }
 
-static void history_path_for(char *out, size_t n) {
-    const char *state = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    if (state && *state)
-        snprintf(out, n, "%s/tnmlab/history", state);
-    else if (home && *home)
-        snprintf(out, n, "%s/.local/state/tnmlab/history", home);
-    else
-        out[0] = '\0';
-}
-
 /* write_history() truncates in place; write a temporary file, fsync it and
  * rename it over the old one so a crash never leaves half a history. */
 static void history_save(const char *path) {
@@ -96,7 +85,7 @@ static struct {
 } rl_ctx;
 
 void lineedit_history_load(session *s) {
-    history_path_for(s->history_path, sizeof s->history_path);
+    persist_state_path("history", s->history_path, sizeof s->history_path);
     if (*s->history_path) {
         make_parents(s->history_path);
         read_history(s->history_path);

@@ -169,16 +169,18 @@ int persist_restore(session *s, const char *path, char *err, size_t errlen) {
     return failed;
 }
 
-static void autosave_path(char *out, size_t n) {
+void persist_state_path(const char *name, char *out, size_t n) {
     const char *state = getenv("XDG_STATE_HOME");
     const char *home = getenv("HOME");
     if (state && *state)
-        snprintf(out, n, "%s/tnmlab/session.tnm", state);
+        snprintf(out, n, "%s/tnmlab/%s", state, name);
     else if (home && *home)
-        snprintf(out, n, "%s/.local/state/tnmlab/session.tnm", home);
+        snprintf(out, n, "%s/.local/state/tnmlab/%s", home, name);
     else
         out[0] = '\0';
 }
+
+static void autosave_path(char *out, size_t n) { persist_state_path("session.tnm", out, n); }
 
 void persist_autosave(session *s) {
     if (!s->autosave)

@@ -18,6 +18,10 @@
 
 struct session;
 
+/* Where tnmlab keeps file `name` of its state: $XDG_STATE_HOME/tnmlab/name,
+ * else ~/.local/state/tnmlab/name; "" when neither variable is set. */
+void persist_state_path(const char *name, char *out, size_t n);
+
 /* Writes the session to path.  closed marks a clean end.  Returns 0, or -1
  * with err filled (the old file, if any, is then untouched). */
 int persist_save(struct session *s, const char *path, int closed, char *err, size_t errlen);
