@@ -5,7 +5,8 @@
 set -eu
 
 PKGS="build-essential autoconf automake pkg-config libncurses-dev libreadline-dev
-liblua5.4-dev lua5.4 libcmocka-dev libgsl-dev tmux locales clang librsvg2-bin"
+liblua5.4-dev lua5.4 libcmocka-dev libgsl-dev tmux locales clang librsvg2-bin
+time"
 case "${1:-}" in
     --r) PKGS="$PKGS r-base-core r-cran-survival" ;;
 esac

@@ -1,0 +1,34 @@
+# lib.sh - helpers for the hostile-input tests (tests/hostile/*.sh).
+# A hostile case runs the real binary under a time limit and a resident-memory
+# measurement, then asserts its exit status, its message and the memory bound.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+HOSTILE=${top_srcdir:-.}/tests/hostile
+
+# run_bounded SECONDS CMD...: runs CMD with no stdin under `timeout`, and
+# sets RC (124 when it was killed for taking too long), OUT, ERR and RSS_MB
+# (peak resident set of CMD, from GNU time).
+run_bounded() {
+    local secs=$1
+    shift
+    timeout -k 2 "$secs" /usr/bin/time -f '%M' -o "$WORK/rss" "$@" \
+        >"$WORK/out" 2>"$WORK/err" </dev/null
+    RC=$?
+    OUT=$(cat "$WORK/out")
+    ERR=$(cat "$WORK/err")
+    local kb
+    kb=$(tail -n 1 "$WORK/rss" 2>/dev/null)
+    case "$kb" in '' | *[!0-9]*) kb=0 ;; esac
+    RSS_MB=$((kb / 1024))
+}
+
+# check_rss NAME LIMIT_MB: the last run_bounded stayed under LIMIT_MB.
+check_rss() {
+    if [ "$RSS_MB" -le "$2" ]; then pass; else fail "$1: resident ${RSS_MB} MB > $2 MB"; fi
+}
+
+# check_rc NAME EXPECTED: the last run_bounded exited with EXPECTED.
+check_rc() {
+    if [ "$RC" = "$2" ]; then pass; else fail "$1: exit $RC, expected $2
+stdout: $(printf '%s' "$OUT" | head -c 600)
+stderr: $(printf '%s' "$ERR" | head -c 600)"; fi
+}
