@@ -38,8 +38,17 @@ typedef struct parser {
     char *err;
     size_t errlen;
     int failed;
+    int depth;       /* nesting of parentheses, sets, calls and unary ops */
+    size_t nodes;    /* nodes made so far */
     expr *e;
 } parser;
+
+/* Limits that keep the parser, the binder and the evaluator (all recursive
+ * over the tree) far from the C stack's end, and a rule file's expression
+ * trees small beside the sandbox's memory cap: each bound node holds a
+ * block of EXPR_BLOCK values. */
+enum { EXPR_MAX_LEN = 65536, EXPR_MAX_NODES = 4096, EXPR_MAX_DEPTH = 100,
+       EXPR_MAX_HEIGHT = 256 };
 
 static void perr(parser *ps, size_t pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -155,6 +164,11 @@ static void next(parser *ps)
 
 static node *mk(parser *ps, int op, size_t pos)
 {
+    if (++ps->nodes > EXPR_MAX_NODES) {
+        perr(ps, pos, "expression too large (more than %d terms); split it into "
+                      "derives or criteria", EXPR_MAX_NODES);
+        return NULL;
+    }
     node *n = calloc(1, sizeof *n);
     if (n == NULL)
         perr(ps, pos, "out of memory");
@@ -214,6 +228,42 @@ static void note_name(parser *ps, const char *name)
 
 static node *p_expr(parser *ps);
 
+/* Sets n's height from its children's; fails past EXPR_MAX_HEIGHT (a sum
+ * of hundreds of terms is a left spine as tall as it is long).  Returns n,
+ * or NULL after freeing it. */
+static node *grown(parser *ps, node *n)
+{
+    int h = 0;
+    if (n->a && n->a->height > h)
+        h = n->a->height;
+    if (n->b && n->b->height > h)
+        h = n->b->height;
+    for (int i = 0; i < n->nargs; i++)
+        if (n->args[i]->height > h)
+            h = n->args[i]->height;
+    n->height = h + 1;
+    if (n->height > EXPR_MAX_HEIGHT) {
+        perr(ps, (size_t)n->pos, "expression nested too deeply (more than %d levels "
+                                 "of operators); split it into derives",
+             EXPR_MAX_HEIGHT);
+        node_free(n);
+        return NULL;
+    }
+    return n;
+}
+
+/* Enters a nesting level (a parenthesis, set, call or unary operator);
+ * 0, or -1 past EXPR_MAX_DEPTH. */
+static int enter(parser *ps)
+{
+    if (++ps->depth > EXPR_MAX_DEPTH) {
+        perr(ps, ps->tpos, "expression nested too deeply (more than %d levels of "
+                           "parentheses, sets, calls or 'not')", EXPR_MAX_DEPTH);
+        return -1;
+    }
+    return 0;
+}
+
 static const char *tokname(enum tok t)
 {
     static const char *const names[] = {
@@ -225,6 +275,8 @@ static const char *tokname(enum tok t)
 
 static node *p_set(parser *ps)
 {
+    if (enter(ps) != 0)
+        return NULL;
     node *n = mk(ps, OP_SET, ps->tpos);
     next(ps); /* { */
     while (n && !ps->failed && ps->tok != T_RB) {
@@ -236,12 +288,13 @@ static node *p_set(parser *ps)
         else if (ps->tok != T_RB)
             perr(ps, ps->tpos, "expected ',' or '}' in a set, got '%s'", tokname(ps->tok));
     }
+    ps->depth--;
     if (ps->failed) {
         node_free(n);
         return NULL;
     }
     next(ps); /* } */
-    return n;
+    return grown(ps, n);
 }
 
 static node *p_primary(parser *ps)
@@ -272,8 +325,11 @@ static node *p_primary(parser *ps)
         next(ps);
         return n;
     case T_LP:
+        if (enter(ps) != 0)
+            return NULL;
         next(ps);
         n = p_expr(ps);
+        ps->depth--;
         if (n && ps->tok != T_RP) {
             perr(ps, ps->tpos, "expected ')', got '%s'", tokname(ps->tok));
             node_free(n);
@@ -295,6 +351,10 @@ static node *p_primary(parser *ps)
         }
         n->op = OP_CALL;
         next(ps);
+        if (enter(ps) != 0) {
+            node_free(n);
+            return NULL;
+        }
         while (!ps->failed && ps->tok != T_RP) {
             node *arg = p_expr(ps);
             if (arg == NULL || add_arg(ps, n, arg) != 0)
@@ -304,12 +364,13 @@ static node *p_primary(parser *ps)
             else if (ps->tok != T_RP)
                 perr(ps, ps->tpos, "expected ',' or ')', got '%s'", tokname(ps->tok));
         }
+        ps->depth--;
         if (ps->failed) {
             node_free(n);
             return NULL;
         }
         next(ps);
-        return n;
+        return grown(ps, n);
     default:
         perr(ps, pos, "unexpected '%s'", tokname(ps->tok));
         return NULL;
@@ -319,13 +380,16 @@ static node *p_primary(parser *ps)
 static node *p_unary(parser *ps)
 {
     if (ps->tok == T_NOT || ps->tok == T_MINUS) {
+        if (enter(ps) != 0)
+            return NULL;
         node *n = mk(ps, ps->tok == T_NOT ? OP_NOT : OP_NEG, ps->tpos);
         next(ps);
         if (n && (n->a = p_unary(ps)) == NULL) {
             node_free(n);
             return NULL;
         }
-        return n;
+        ps->depth--;
+        return n ? grown(ps, n) : NULL;
     }
     return p_primary(ps);
 }
@@ -366,11 +430,12 @@ static node *p_level(parser *ps, int level)
             return NULL;
         }
         n->b = p_level(ps, level + 1);
-        l = n;
         if (n->b == NULL) {
             node_free(n);
             return NULL;
         }
+        if ((l = grown(ps, n)) == NULL)
+            return NULL;
     }
 }
 
@@ -386,6 +451,11 @@ expr *expr_parse(const char *src, char *err, size_t errlen)
         return NULL;
     }
     ps.e = e;
+    if (strlen(src) > EXPR_MAX_LEN) {
+        perr(&ps, 0, "expression longer than %d characters", EXPR_MAX_LEN);
+        expr_free(e);
+        return NULL;
+    }
     next(&ps);
     if (ps.tok == T_EOF)
         perr(&ps, 0, "empty expression");
@@ -398,6 +468,7 @@ expr *expr_parse(const char *src, char *err, size_t errlen)
         expr_free(e);
         return NULL;
     }
+    e->nnodes = ps.nodes;
     return e;
 }
 
@@ -414,5 +485,6 @@ void expr_free(expr *e)
 }
 
 const char *expr_source(const expr *e) { return e->src; }
+size_t expr_nnodes(const expr *e) { return e->nnodes; }
 size_t expr_nnames(const expr *e) { return e->nnames; }
 const char *expr_name(const expr *e, size_t i) { return i < e->nnames ? e->names[i] : NULL; }

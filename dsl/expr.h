@@ -89,10 +89,17 @@ typedef struct expr expr;           /* parsed, immutable, shareable */
 typedef struct expr_prog expr_prog; /* bound to one cohort, with scratch */
 
 /* Parses src.  Caller owns the result (expr_free).  NULL with err filled
- * ("at 12: unexpected ')'") on a syntax error or ENOMEM. */
+ * ("at 12: unexpected ')'") on a syntax error, ENOMEM, or past the limits
+ * that keep the recursive binder and evaluator safe: 65,536 characters,
+ * 4,096 terms, 100 levels of parentheses/sets/calls/not, 256 levels of
+ * operators. */
 expr *expr_parse(const char *src, char *err, size_t errlen);
 void expr_free(expr *e);
 const char *expr_source(const expr *e);
+/* Nodes of the tree: what binding it will allocate is about
+ * expr_nnodes(e) * EXPR_NODE_BYTES. */
+size_t expr_nnodes(const expr *e);
+enum { EXPR_NODE_BYTES = 256 + 8 * 1024 };
 
 /* The distinct names the expression reads, in order of appearance (fields,
  * params and derived columns alike: the read-set before binding). */

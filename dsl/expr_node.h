@@ -46,6 +46,7 @@ enum expr_lut {
 
 typedef struct node {
     int op, sub, pos;             /* pos: offset in the source */
+    int height;                   /* 1 + the tallest child's (parser limit) */
     struct node *a, *b;
     struct node **args;           /* call arguments, set items, LUT keys */
     int nargs;
@@ -69,6 +70,7 @@ struct expr {
     node *root;
     char **names;
     size_t nnames;
+    size_t nnodes;
 };
 
 struct expr_prog {

@@ -159,6 +159,8 @@ void rules_prog_unref(rprog *p)
         return;
     for (int i = 0; i < p->nsets; i++)
         set_free(p->owner ? p->owner->sb : NULL, &p->sets[i]);
+    if (p->owner)
+        sandbox_release(p->owner->sb, p->charged);
     free(p->sets);
     free(p->path);
     free(p);
@@ -582,8 +584,9 @@ int rules_set_param(rules *r, const char *set, const char *name, double value,
         return -1;
     } else if (p->type == RULES_P_BOOLEAN) {
         value = value != 0;
-    } else if (value < p->min || value > p->max ||
-               (p->type == RULES_P_INTEGER && value != floor(value))) {
+    } else if (value < p->min || value > p->max || !isfinite(value) ||
+               (p->type == RULES_P_INTEGER &&
+                (value != floor(value) || fabs(value) > 9007199254740992.0))) {
         snprintf(err, errlen, "%s:%d: param '%s' must be %s between %.10g and %.10g",
                  prog->path, p->line, name,
                  p->type == RULES_P_INTEGER ? "a whole number" : "a number",

@@ -24,6 +24,7 @@ static const char *const post_baseline[] = {"induction_response", NULL};
 
 typedef struct conv {
     rprog *p;
+    sandbox *sb;
     const char *path;
     const char *kind, *name; /* what is being read, for messages */
     int line;
@@ -97,6 +98,49 @@ static int is_ident(const char *s)
     return 1;
 }
 
+/* Limits on what one rule file declares.  Names are what `use`, `set`,
+ * completion and the screen show; C allocates per criterion, derive and arm
+ * one array over the cohort, so their counts bound the memory a rule file
+ * can make an evaluation take. */
+enum { NAME_MAX_LEN = 64, DOC_MAX_LEN = 4096, MAX_SETS = 64, MAX_ITEMS = 256,
+       MAX_CRITERIA = 64, MAX_DERIVES = 32, MAX_ARMS = 16, MAX_CHOICES = 64 };
+#define INT_EXACT 9007199254740992.0 /* 2^53: integers beyond lose precision */
+
+/* Refuses text with control characters (a terminal escape in a name or a
+ * doc would reach the screen) or longer than max; a doc may hold line
+ * breaks and tabs.  `what` names the field for the message. */
+static void check_text(lua_State *L, const conv *cv, const char *what, const char *t,
+                       size_t max, int multiline)
+{
+    if (t == NULL)
+        return;
+    size_t n = strlen(t);
+    if (n > max)
+        fail(L, cv, "%s is longer than %zu characters", what, max);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)t[i];
+        if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f)
+            fail(L, cv, "%s holds a control character (byte 0x%02x at %zu)", what, c,
+                 i + 1);
+    }
+}
+
+/* Names of rule sets, params, criteria, derives and arms. */
+static void check_name(lua_State *L, const conv *cv, const char *name)
+{
+    check_text(L, cv, "the name", name, NAME_MAX_LEN, 0);
+}
+
+/* Counts the bytes binding e will take against the sandbox's memory cap. */
+static void charge_expr(lua_State *L, const conv *cv, const expr *e)
+{
+    size_t bytes = expr_nnodes(e) * (size_t)EXPR_NODE_BYTES;
+    if (sandbox_charge(cv->sb, bytes) != 0)
+        fail(L, cv, "the rule file's expressions need more than the memory cap of "
+                    "%zu MB", sandbox_mem_cap(cv->sb) >> 20);
+    cv->p->charged += bytes;
+}
+
 /* Refuses keys of t outside `allowed` (positional keys up to npos). */
 static void check_keys(lua_State *L, const conv *cv, int t, int npos,
                        const char *const *allowed)
@@ -124,7 +168,7 @@ static expr *compile(lua_State *L, const conv *cv, const char *src)
     char e[300];
     expr *x = expr_parse(src, e, sizeof e);
     if (x == NULL)
-        fail(L, cv, "in \"%s\": %s", src, e);
+        fail(L, cv, "in \"%.200s\": %s", src, e);
     return x;
 }
 
@@ -149,6 +193,7 @@ static void read_param(lua_State *L, conv *cv, rset *set, int t)
     pp->line = cv->line;
     pp->name = get_text(L, cv, t, 1, "name");
     cv->name = pp->name;
+    check_name(L, cv, pp->name);
     if (!is_ident(pp->name))
         fail(L, cv, "needs a name: param { \"max_lesions\", 4, min = 1, max = 20 }");
     check_keys(L, cv, t, 2, keys);
@@ -158,6 +203,7 @@ static void read_param(lua_State *L, conv *cv, rset *set, int t)
         if (strcmp(set->params[i].name, pp->name) == 0)
             fail(L, cv, "declared twice");
     pp->doc = get_text(L, cv, t, 0, "doc");
+    check_text(L, cv, "doc", pp->doc, DOC_MAX_LEN, 1);
     char *type = get_text(L, cv, t, 0, "type");
     int dt = field(L, t, 2, "default");
     if (dt == LUA_TBOOLEAN)
@@ -186,26 +232,51 @@ static void read_param(lua_State *L, conv *cv, rset *set, int t)
             fail(L, cv, "the default does not have the declared type");
         pp->type = (rules_ptype)want;
     }
-    if (pp->type == RULES_P_TEXT)
+    if (pp->type == RULES_P_TEXT) {
+        check_text(L, cv, "the default", lua_tostring(L, -1), DOC_MAX_LEN, 0);
         pp->text_def = copy(L, lua_tostring(L, -1));
-    else if (pp->type == RULES_P_BOOLEAN)
+    } else if (pp->type == RULES_P_BOOLEAN) {
         pp->def = lua_toboolean(L, -1);
-    else
+    } else {
         pp->def = lua_tonumber(L, -1);
+    }
     lua_pop(L, 1);
     pp->min = num_field(L, cv, t, "min", pp->type == RULES_P_BOOLEAN ? 0 : -HUGE_VAL);
     pp->max = num_field(L, cv, t, "max", pp->type == RULES_P_BOOLEAN ? 1 : HUGE_VAL);
+    /* a value that no comparison can order, or an integer a double cannot
+     * hold exactly, would make every criterion reading it meaningless */
+    if (pp->type == RULES_P_NUMBER || pp->type == RULES_P_INTEGER) {
+        if (!isfinite(pp->def))
+            fail(L, cv, "the default must be a finite number, not %g", pp->def);
+        if (isnan(pp->min) || isnan(pp->max))
+            fail(L, cv, "min and max must be numbers, not NaN");
+        if (pp->min > pp->max)
+            fail(L, cv, "min %.10g is above max %.10g", pp->min, pp->max);
+    }
+    if (pp->type == RULES_P_INTEGER) {
+        if (fabs(pp->def) > INT_EXACT)
+            fail(L, cv, "the default %.17g is beyond the exactly representable "
+                        "integers (+-2^53)", pp->def);
+        if ((isfinite(pp->min) && pp->min < -INT_EXACT) ||
+            (isfinite(pp->max) && pp->max > INT_EXACT))
+            fail(L, cv, "min and max of an integer param must lie within +-2^53 "
+                        "(or be -math.huge/math.huge)");
+    }
     if (pp->type != RULES_P_TEXT && (pp->def < pp->min || pp->def > pp->max))
         fail(L, cv, "default %.10g is outside min..max", pp->def);
     int ct = field(L, t, 0, "choices");
     if (ct == LUA_TTABLE) {
-        int n = (int)lua_rawlen(L, -1);
+        lua_Unsigned nch = lua_rawlen(L, -1);
+        if (nch > MAX_CHOICES)
+            fail(L, cv, "more than %d choices", MAX_CHOICES);
+        int n = (int)nch;
         pp->choices = calloc((size_t)n + 1, sizeof *pp->choices);
         if (pp->choices == NULL)
             luaL_error(L, "out of memory");
         for (int i = 1; i <= n; i++) {
             if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
                 fail(L, cv, "choices must be text");
+            check_text(L, cv, "a choice", lua_tostring(L, -1), NAME_MAX_LEN, 0);
             pp->choices[pp->nchoices++] = copy(L, lua_tostring(L, -1));
             lua_pop(L, 1);
         }
@@ -239,6 +310,7 @@ static void read_criterion(lua_State *L, conv *cv, rset *set, int t)
     c->line = cv->line;
     c->name = get_text(L, cv, t, 1, "name");
     cv->name = c->name;
+    check_name(L, cv, c->name);
     if (!is_ident(c->name))
         fail(L, cv, "needs a name: criterion { \"ecog\", \"ECOG <= max_ecog\", "
                     "\"ecog <= max_ecog\" }");
@@ -247,11 +319,13 @@ static void read_criterion(lua_State *L, conv *cv, rset *set, int t)
         if (strcmp(set->crit[i].name, c->name) == 0)
             fail(L, cv, "declared twice");
     c->reason = get_text(L, cv, t, 2, "reason");
+    check_text(L, cv, "reason", c->reason, DOC_MAX_LEN, 0);
     c->unknown_keep = unknown_policy(L, cv, t, set->unknown_keep);
     int et = field(L, t, 3, "expr");
     if (et == LUA_TSTRING) {
         c->e = compile(L, cv, lua_tostring(L, -1));
         lua_pop(L, 1);
+        charge_expr(L, cv, c->e);
     } else if (et == LUA_TFUNCTION) {
         c->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     } else {
@@ -261,7 +335,10 @@ static void read_criterion(lua_State *L, conv *cv, rset *set, int t)
         c->reason = copy(L, c->e ? expr_source(c->e) : c->name);
     int rt = field(L, t, 0, "reads");
     if (rt == LUA_TTABLE) {
-        int n = (int)lua_rawlen(L, -1);
+        lua_Unsigned nr = lua_rawlen(L, -1);
+        if (nr > MAX_ITEMS)
+            fail(L, cv, "reads lists more than %d fields", MAX_ITEMS);
+        int n = (int)nr;
         c->reads = calloc((size_t)n + 1, sizeof *c->reads);
         if (c->reads == NULL)
             luaL_error(L, "out of memory");
@@ -370,6 +447,7 @@ static void read_derive(lua_State *L, conv *cv, rset *set, int t)
     d->stage_param = -1;
     d->name = get_text(L, cv, t, 1, "name");
     cv->name = d->name;
+    check_name(L, cv, d->name);
     if (!is_ident(d->name) || strcmp(d->name, "eligible") == 0)
         fail(L, cv, "needs a name: derive { \"lesions\", \"lesions(m_sites)\" }");
     check_keys(L, cv, t, 2, keys);
@@ -379,6 +457,7 @@ static void read_derive(lua_State *L, conv *cv, rset *set, int t)
         if (strcmp(set->params[i].name, d->name) == 0)
             fail(L, cv, "has the name of a param");
     d->doc = get_text(L, cv, t, 0, "doc");
+    check_text(L, cv, "doc", d->doc, DOC_MAX_LEN, 1);
     if (field(L, t, 0, "staging") != LUA_TNIL) {
         lua_pop(L, 1);
         read_staging(L, cv, set, d, t);
@@ -393,9 +472,10 @@ static void read_derive(lua_State *L, conv *cv, rset *set, int t)
     if (d->e == NULL) {
         lua_pushfstring(L, "in \"%s\": %s", src, e);
         free(src);
-        fail(L, cv, "%s", lua_tostring(L, -1));
+        fail(L, cv, "%.400s", lua_tostring(L, -1));
     }
     free(src);
+    charge_expr(L, cv, d->e);
 }
 
 static void read_arm(lua_State *L, conv *cv, rset *set, int t)
@@ -406,6 +486,7 @@ static void read_arm(lua_State *L, conv *cv, rset *set, int t)
     a->line = cv->line;
     a->name = get_text(L, cv, t, 1, "name");
     cv->name = a->name;
+    check_name(L, cv, a->name);
     if (a->name == NULL || !*a->name)
         fail(L, cv, "needs a name: arm { \"radical\", when = \"eligible\" }");
     check_keys(L, cv, t, 2, keys);
@@ -413,6 +494,7 @@ static void read_arm(lua_State *L, conv *cv, rset *set, int t)
         if (strcmp(set->arms[i].name, a->name) == 0)
             fail(L, cv, "declared twice");
     a->doc = get_text(L, cv, t, 0, "doc");
+    check_text(L, cv, "doc", a->doc, DOC_MAX_LEN, 1);
     char *src = get_text(L, cv, t, 2, "when");
     if (src) {
         char e[300];
@@ -420,9 +502,10 @@ static void read_arm(lua_State *L, conv *cv, rset *set, int t)
         if (a->when == NULL) {
             lua_pushfstring(L, "in \"%s\": %s", src, e);
             free(src);
-            fail(L, cv, "%s", lua_tostring(L, -1));
+            fail(L, cv, "%.400s", lua_tostring(L, -1));
         }
         free(src);
+        charge_expr(L, cv, a->when);
     }
 }
 
@@ -485,6 +568,7 @@ static void add_landmark(lua_State *L, conv *cv, rset *set)
     char src[160];
     snprintf(src, sizeof src, "%s >= landmark", set->landmark_time);
     c->e = compile(L, cv, src);
+    charge_expr(L, cv, c->e);
     snprintf(src, sizeof src, "followed up to the landmark (%s >= landmark)",
              set->landmark_time);
     c->reason = copy(L, src);
@@ -502,11 +586,15 @@ static void read_set(lua_State *L, conv *cv, rset *set, int d)
     lua_pop(L, 1);
     cv->kind = "rule set";
     cv->name = set->name;
+    check_name(L, cv, set->name);
+    if (set->name[0] == '\0')
+        fail(L, cv, "needs a name");
     set->landmark = NAN;
     lua_getfield(L, d, "def");
     int t = lua_gettop(L);
     check_keys(L, cv, t, -1, keys);
     set->doc = get_text(L, cv, t, 0, "doc");
+    check_text(L, cv, "doc", set->doc, DOC_MAX_LEN, 1);
     set->unknown_keep = unknown_policy(L, cv, t, 0);
     int lt = field(L, t, 0, "landmark");
     if (lt == LUA_TNUMBER) {
@@ -524,7 +612,11 @@ static void read_set(lua_State *L, conv *cv, rset *set, int d)
         fail(L, cv, "landmark needs a time >= 0 and a time field");
     lua_pop(L, 1);
 
-    int n = (int)lua_rawlen(L, t);
+    lua_Unsigned nitems = lua_rawlen(L, t);
+    if (nitems > MAX_ITEMS)
+        fail(L, cv, "declares %llu items; a rule set holds at most %d", 
+             (unsigned long long)nitems, MAX_ITEMS);
+    int n = (int)nitems;
     set->params = calloc((size_t)n + 2, sizeof *set->params);
     set->crit = calloc((size_t)n + 2, sizeof *set->crit);
     set->der = calloc((size_t)n + 1, sizeof *set->der);
@@ -536,9 +628,11 @@ static void read_set(lua_State *L, conv *cv, rset *set, int d)
         lua_rawgeti(L, t, i);
         const char *kind = NULL;
         if (lua_istable(L, it)) {
-            lua_getfield(L, it, "__kind");
-            kind = lua_tostring(L, -1);
-            lua_getfield(L, it, "__line");
+            lua_pushliteral(L, "__kind");
+            if (lua_rawget(L, it) == LUA_TSTRING)
+                kind = lua_tostring(L, -1);
+            lua_pushliteral(L, "__line");
+            lua_rawget(L, it);
             cv->line = (int)lua_tointeger(L, -1);
             lua_pop(L, 2);
         }
@@ -548,6 +642,12 @@ static void read_set(lua_State *L, conv *cv, rset *set, int d)
             cv->name = set->name;
             fail(L, cv, "item %d is not a param, criterion, derive or arm", i);
         }
+        if ((strcmp(kind, "criterion") == 0 && set->nc >= MAX_CRITERIA) ||
+            (strcmp(kind, "derive") == 0 && set->nd >= MAX_DERIVES) ||
+            (strcmp(kind, "arm") == 0 && set->na >= MAX_ARMS))
+            fail(L, cv, "more than %d %ss in rule set '%s'",
+                 kind[0] == 'c' ? MAX_CRITERIA : kind[0] == 'd' ? MAX_DERIVES : MAX_ARMS,
+                 kind, set->name);
         if (strcmp(kind, "param") == 0)
             read_param(L, cv, set, it);
         else if (strcmp(kind, "criterion") == 0)
@@ -591,7 +691,15 @@ static void read_set(lua_State *L, conv *cv, rset *set, int d)
 static int convert_fn(lua_State *L)
 {
     conv *cv = lua_touserdata(L, 1);
-    int n = (int)lua_rawlen(L, 2);
+    lua_Unsigned nsets = lua_rawlen(L, 2);
+    if (nsets > MAX_SETS) {
+        cv->kind = "rules";
+        cv->name = NULL;
+        cv->line = 1;
+        fail(L, cv, "declares %llu rule sets; a file holds at most %d",
+             (unsigned long long)nsets, MAX_SETS);
+    }
+    int n = (int)nsets;
     if (n == 0) {
         cv->kind = "rules";
         cv->name = NULL;
@@ -616,14 +724,12 @@ static int convert_fn(lua_State *L)
 int rules_convert(rules *r, rprog *p, char *err, size_t errlen)
 {
     lua_State *L = sandbox_state(rules_sandbox(r));
-    conv cv = {p, p->path, "rules", NULL, 0};
+    conv cv = {p, rules_sandbox(r), p->path, "rules", NULL, 0};
     lua_pushcfunction(L, convert_fn);
     lua_pushlightuserdata(L, &cv);
     lua_pushvalue(L, -3); /* the decls table */
-    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
-        snprintf(err, errlen, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
-        lua_pop(L, 1);
-        return -1;
-    }
-    return 0;
+    /* metered and capped like the file itself: reading the declarations can
+     * run rule code (a metamethod on a table the file built) */
+    const char *base = strrchr(p->path, '/');
+    return sandbox_pcall(rules_sandbox(r), 2, 0, base ? base + 1 : p->path, err, errlen);
 }

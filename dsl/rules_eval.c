@@ -412,8 +412,10 @@ static int eval_fn(rules_eval *ev, int k, size_t from, size_t to, char *err,
     snprintf(what, sizeof what, "%s", c->name);
     for (size_t row = from; row < to; row++) {
         for (int f = 0; f < d->ncols; f++) {
+            /* raw: the criterion may have given p a metatable */
+            lua_pushstring(L, d->cols[f]->name);
             push_cell(L, d->cols[f], row);
-            lua_setfield(L, top + 1, d->cols[f]->name);
+            lua_rawset(L, top + 1);
         }
         lua_rawgeti(L, LUA_REGISTRYINDEX, c->fn_ref);
         lua_pushvalue(L, top + 1);
@@ -529,7 +531,20 @@ static int run_staging(rules_eval *ev, int j, char *err, size_t errlen)
     return rstage_eval_run(ev->dst[j], ev->r, mod, ev->prog->path, err, errlen);
 }
 
+static int eval_run(rules_eval *ev, int full, char *err, size_t errlen);
+
+/* One evaluation is one metered run of the sandbox: the instruction budget
+ * covers every row of every Lua criterion and staging call together. */
 int rules_eval_run(rules_eval *ev, int full, char *err, size_t errlen)
+{
+    sandbox *sb = rules_sandbox(ev->r);
+    sandbox_run_begin(sb);
+    int rc = eval_run(ev, full, err, errlen);
+    sandbox_run_end(sb);
+    return rc;
+}
+
+static int eval_run(rules_eval *ev, int full, char *err, size_t errlen)
 {
     rules *r = ev->r;
     int v = ev->pin ? ev->pin : rules_version(r);

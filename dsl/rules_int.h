@@ -74,6 +74,7 @@ typedef struct rset {
 
 typedef struct rprog {
     int refs;
+    size_t charged;    /* bytes counted against the sandbox's cap for it */
     char *path;        /* as given to rules_load, or the chunk name */
     rset *sets;
     int nsets;

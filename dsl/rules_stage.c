@@ -151,14 +151,18 @@ static int read_module(lua_State *L, rstager *s, char *err, size_t errlen)
         lua_pop(L, 1);
         return -1;
     }
-    if (lua_getfield(L, -1, "classify") != LUA_TFUNCTION) {
+    /* raw reads: a metamethod here would run rule code outside any
+     * metered call */
+    lua_pushliteral(L, "classify");
+    if (lua_rawget(L, -2) != LUA_TFUNCTION) {
         snprintf(err, errlen, "%s: the module has no classify(record) function", s->path);
         lua_pop(L, 2);
         return -1;
     }
     s->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     int n = 0;
-    if (lua_getfield(L, -1, "reads") == LUA_TTABLE)
+    lua_pushliteral(L, "reads");
+    if (lua_rawget(L, -2) == LUA_TTABLE)
         n = (int)lua_rawlen(L, -1);
     int def = n == 0;
     if (def)
@@ -274,6 +278,33 @@ static const char *pooled(rstager *s, const char *v)
     if ((s->pool[s->npool] = dupstr(v)) == NULL)
         return NULL;
     return s->pool[s->npool++];
+}
+
+/* A staging module gives codes such as "T2a" or "IIIA": a few characters
+ * from a small set.  A value that is long, holds control characters or
+ * would be the module's 257th distinct code is refused, so that a hostile
+ * module cannot make C keep one string per patient.  Fills err. */
+enum { STAGE_CODE_MAX = 32, STAGE_POOL_MAX = 256 };
+
+static int bad_code(const rstager *s, const char *v, const char *part, char *err,
+                    size_t errlen)
+{
+    size_t n = strlen(v);
+    int ctrl = 0;
+    for (size_t i = 0; i < n; i++)
+        ctrl |= (unsigned char)v[i] < 0x20 || v[i] == 0x7f;
+    int known = 0;
+    for (int i = 0; i < s->npool && !known; i++)
+        known = strcmp(s->pool[i], v) == 0;
+    if (n > STAGE_CODE_MAX || ctrl)
+        snprintf(err, errlen, "%s.classify: '%s' must be a short code (at most %d "
+                 "characters, no control characters)", s->name, part, STAGE_CODE_MAX);
+    else if (!known && s->npool >= STAGE_POOL_MAX)
+        snprintf(err, errlen, "%s.classify: more than %d distinct codes for t, n, m "
+                 "and stage together", s->name, STAGE_POOL_MAX);
+    else
+        return 0;
+    return 1;
 }
 
 static memo_entry *memo_find(rstager *s, const char *key, size_t klen, uint64_t h)
@@ -637,8 +668,21 @@ static int classify_all(rstage_eval *se, rules *r, int m, const char *path, char
                 return -1;
             }
             for (int k = 0; k < 4; k++) {
-                lua_getfield(L, -1, part[k]);
-                out[k] = lua_type(L, -1) == LUA_TSTRING ? pooled(s, lua_tostring(L, -1)) : NULL;
+                lua_pushstring(L, part[k]);
+                out[k] = NULL;
+                if (lua_rawget(L, -2) == LUA_TSTRING &&
+                    bad_code(s, lua_tostring(L, -1), part[k], err, errlen)) {
+                    lua_pop(L, 2);
+                    free(key);
+                    return -1;
+                }
+                if (lua_type(L, -1) == LUA_TSTRING &&
+                    (out[k] = pooled(s, lua_tostring(L, -1))) == NULL) {
+                    lua_pop(L, 2);
+                    free(key);
+                    snprintf(err, errlen, "out of memory staging rule set");
+                    return -1;
+                }
                 lua_pop(L, 1);
             }
             lua_pop(L, 1);
@@ -707,7 +751,8 @@ int rstage_eval_why(rstage_eval *se, rules *r, size_t row,
     lua_State *L = sandbox_state(r->sb);
     if (classify(se, r, se->shown, row, "", err, errlen) != 0)
         return -1;
-    if (lua_getfield(L, -1, "why") == LUA_TTABLE) {
+    lua_pushliteral(L, "why");
+    if (lua_rawget(L, -2) == LUA_TTABLE) {
         lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
         for (lua_Integer i = 1; i <= n; i++) {
             if (lua_rawgeti(L, -1, i) == LUA_TSTRING)

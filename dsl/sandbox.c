@@ -10,9 +10,11 @@
  * exceeded" or "out of memory" error in a loop and go on forever.  Once a
  * limit has been hit, the wrappers re-raise whatever they caught.
  */
+#define _DEFAULT_SOURCE /* realpath */
 #include "sandbox.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,11 +35,15 @@ struct sandbox {
     size_t used, peak, cap; /* bytes held by L; the cap applies while enforce */
     int enforce;            /* 1 inside sandbox_pcall and loads */
     long budget, steps;     /* instruction budget per call, spent so far */
+    long call_budget;       /* the budget of one call outside a run */
+    long run_budget;        /* the budget of a metered run (sandbox_run_begin) */
+    int in_run;             /* 1 between sandbox_run_begin and _end */
+    size_t charged;         /* bytes C holds on behalf of rule files (in used) */
     int budget_hit, mem_hit, interrupted;
     const char *what;       /* name of what runs now, for messages */
     char basedir[4096];     /* folder of the last file loaded, for include() */
     int include_depth;
-    int env_ref;            /* registry ref of the environment table */
+    int base_ref;           /* registry ref of the table of allowed names */
 };
 
 static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -68,6 +74,20 @@ static sandbox *sb_of(lua_State *L)
     return *(sandbox **)lua_getextraspace(L);
 }
 
+/* Raises "rule 'x' stopped: ..." at the position of the running Lua code
+ * (level 0 in a hook, 1 in a C function it called). */
+static int budget_error(lua_State *L, sandbox *sb, int level)
+{
+    sb->budget_hit = 1;
+    luaL_where(L, level);
+    lua_pushfstring(L, "rule '%s' stopped: more than %d million instructions%s "
+                       "(an endless loop, or too slow for this cohort?)",
+                    sb->what ? sb->what : "?", (int)(sb->budget / 1000000),
+                    sb->in_run ? " in one evaluation of the rule set" : "");
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
 static void sb_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
@@ -81,15 +101,19 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
         lua_concat(L, 2);
         lua_error(L);
     }
-    if (sb->steps > sb->budget) {
-        sb->budget_hit = 1;
-        luaL_where(L, 0);
-        lua_pushfstring(L, "rule '%s' stopped: more than %d million instructions "
-                           "(an endless loop?)",
-                        sb->what ? sb->what : "?", (int)(sb->budget / 1000000));
-        lua_concat(L, 2);
-        lua_error(L);
-    }
+    if (sb->steps > sb->budget)
+        budget_error(L, sb, 0);
+}
+
+/* Charges cost instructions' worth of work done in C (a library function
+ * that loops without running Lua code) to the budget, raising the budget
+ * error before the work starts when it would not fit. */
+static void sb_charge(lua_State *L, double cost)
+{
+    sandbox *sb = sb_of(L);
+    if (cost > (double)(sb->budget - sb->steps))
+        budget_error(L, sb, 1);
+    sb->steps += (long)cost;
 }
 
 static int limit_hit(const sandbox *sb)
@@ -252,10 +276,23 @@ static int load_text(sandbox *sb, const char *src, size_t len, const char *name)
     int st = luaL_loadbufferx(L, src, len, name, "t");
     sb->enforce = old;
     if (st == LUA_OK) {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, sb->env_ref);
+        sandbox_push_env(sb);
         lua_setupvalue(L, -2, 1);
     }
     return st;
+}
+
+/* Does path, with every symbolic link resolved, lie in dir (resolved the
+ * same way)?  A missing file counts as inside: opening it gives the error. */
+static int inside_folder(const char *dir, const char *path)
+{
+    char rd[PATH_MAX], rp[PATH_MAX];
+    if (realpath(path, rp) == NULL)
+        return errno == ENOENT;
+    if (realpath(*dir ? dir : ".", rd) == NULL)
+        return 0;
+    size_t n = strlen(rd);
+    return strncmp(rd, rp, n) == 0 && (rp[n] == '/' || (n == 1 && rd[0] == '/'));
 }
 
 /* include(name): runs another rule file of the same folder in the sandbox
@@ -275,6 +312,9 @@ static int sb_include(lua_State *L)
     int has_ext = n > 4 && strcmp(name + n - 4, ".lua") == 0;
     char path[4200];
     snprintf(path, sizeof path, "%s%s%s", sb->basedir, name, has_ext ? "" : ".lua");
+    if (!inside_folder(sb->basedir, path))
+        return luaL_error(L, "include: '%s' leads outside the rules folder (a "
+                             "symbolic link?)", name);
     char err[512], *src;
     size_t len;
     if (read_file(path, &src, &len, err, sizeof err) != 0)
@@ -297,7 +337,8 @@ static int sb_include(lua_State *L)
  * `string.rep("a", 1e5):find(".-.-.-b")` would run for hours with neither
  * the budget nor Ctrl-C able to stop it.  Backtracking costs at most about
  * (len + 1) per repetition item (* + - and %b, %1..%9) and 2 per '?', times
- * (len + 1) start positions unless the pattern is anchored with '^'.  The
+ * (len + 1) start positions unless the pattern is anchored with '^'; a
+ * set [...] costs its length at each step, since the matcher scans it.  The
  * wrappers refuse a call whose bound exceeds PATTERN_BUDGET before it runs,
  * so every pattern call that does run finishes in well under a second. */
 
@@ -339,6 +380,8 @@ static double pattern_cost(const char *p, size_t plen, size_t len, int can_ancho
             if (d >= '1' && d <= '9') /* back reference: compares a capture */
                 cost *= n;
         } else if (c == '[') {
+            /* matching one character against a set scans the set */
+            size_t start = i;
             if (i < plen && p[i] == '^')
                 i++;
             if (i < plen)
@@ -346,6 +389,7 @@ static double pattern_cost(const char *p, size_t plen, size_t len, int can_ancho
             while (i < plen && p[i] != ']')
                 i += p[i] == '%' ? 2 : 1;
             i++;
+            cost *= (double)(i - start);
         } else if (c == '(' || c == ')' || (c == '$' && i == plen)) {
             continue;
         }
@@ -399,13 +443,87 @@ static int guarded_pattern_fn(lua_State *L)
     return lua_gettop(L);
 }
 
+/* setmetatable(t, mt) that refuses finalizers: a __gc would run whenever
+ * the collector decides, also outside any metered call (while C builds a
+ * table, or when the state closes), where neither the budget nor Ctrl-C
+ * could stop it.  Upvalue 1: the original.  Stack: [t, mt] -> [t]. */
+static int sb_setmetatable(lua_State *L)
+{
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            return luaL_error(L, "setmetatable: finalizers (__gc) are not allowed in "
+                                 "rule files");
+        lua_pop(L, 1);
+    }
+    lua_settop(L, 2);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, 2, 1);
+    return 1;
+}
+
+/* string.rep(s, n [, sep]): lstrlib copies n pieces in a C loop that the
+ * count hook never sees, so n counts against the budget (and an empty
+ * result comes back at once: rep("", 1e15) is "").  Upvalue 1: the
+ * original.  Stack: [s, n, sep] -> [result]. */
+static int sb_rep(lua_State *L)
+{
+    size_t l, lsep = 0;
+    luaL_checklstring(L, 1, &l);
+    lua_Integer n = luaL_checkinteger(L, 2);
+    luaL_optlstring(L, 3, "", &lsep);
+    if (n <= 0 || l + lsep == 0) {
+        lua_pushliteral(L, "");
+        return 1;
+    }
+    /* a result beyond the cap fails at its one allocation, before the loop */
+    if ((double)n * (double)(l + lsep) <= (double)sb_of(L)->cap)
+        sb_charge(L, (double)n);
+    lua_settop(L, 3);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, 3, 1);
+    return 1;
+}
+
+/* table.move(a1, f, e, t [, a2]): a C loop of e - f + 1 steps, charged to
+ * the budget before it starts.  Upvalue 1: the original. */
+static int sb_move(lua_State *L)
+{
+    lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
+    if (e >= f)
+        sb_charge(L, (double)e - (double)f + 1);
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* Replaces lib[name] (lib on top of the stack) with fn closed over the
+ * original (and the name as upvalue 2). */
+static void wrap(lua_State *L, const char *name, lua_CFunction fn)
+{
+    lua_getfield(L, -1, name);
+    lua_pushstring(L, name);
+    lua_pushcclosure(L, fn, 2);
+    lua_setfield(L, -2, name);
+}
+
 static const char *const base_allowed[] = {
     "assert", "error", "ipairs", "next", "pairs", "select", "tonumber",
-    "tostring", "type", "getmetatable", "setmetatable", "rawequal", "rawlen",
+    "tostring", "type", "getmetatable", "rawequal", "rawlen",
     "rawget", "_VERSION", NULL};
 static const char *const libs_allowed[] = {"string", "table", "math", "utf8", NULL};
 
-/* Builds the state.  Runs unprotected only on a fresh state with the cap off. */
+/* Builds the state.  Runs unprotected only on a fresh state with the cap off.
+ *
+ * The names a rule file sees live in one base table that no rule code can
+ * reach: each chunk gets a fresh, empty environment whose reads fall
+ * through to the base and whose writes are refused, so one rule file can
+ * neither replace the vocabulary (criterion, ruleset, ...) nor a library
+ * function for the files loaded after it. */
 static int build(sandbox *sb)
 {
     lua_State *L = sb->L;
@@ -421,19 +539,22 @@ static int build(sandbox *sb)
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
     static const char *const guarded[] = {"find", "match", "gmatch", "gsub"};
-    for (size_t i = 0; i < sizeof guarded / sizeof guarded[0]; i++) {
-        lua_getfield(L, -1, guarded[i]);
-        lua_pushstring(L, guarded[i]);
-        lua_pushcclosure(L, guarded_pattern_fn, 2);
-        lua_setfield(L, -2, guarded[i]);
-    }
+    for (size_t i = 0; i < sizeof guarded / sizeof guarded[0]; i++)
+        wrap(L, guarded[i], guarded_pattern_fn);
+    wrap(L, "rep", sb_rep);
+    lua_pop(L, 1);
+    lua_getglobal(L, "table");
+    wrap(L, "move", sb_move);
     lua_pop(L, 1);
 
-    lua_newtable(L); /* env */
+    lua_newtable(L); /* base */
     for (int i = 0; base_allowed[i]; i++) {
         lua_getglobal(L, base_allowed[i]);
         lua_setfield(L, -2, base_allowed[i]);
     }
+    lua_getglobal(L, "setmetatable");
+    lua_pushcclosure(L, sb_setmetatable, 1);
+    lua_setfield(L, -2, "setmetatable");
     lua_pushcfunction(L, sb_pcall_fn);
     lua_setfield(L, -2, "pcall");
     lua_pushcfunction(L, sb_xpcall_fn);
@@ -456,7 +577,7 @@ static int build(sandbox *sb)
         }
         lua_setfield(L, -2, libs_allowed[i]);
     }
-    lua_createtable(L, 0, 3);
+    lua_createtable(L, 0, 3); /* base's metatable: unknown names are errors */
     lua_pushcfunction(L, env_index);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, env_newindex);
@@ -464,7 +585,7 @@ static int build(sandbox *sb)
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
     lua_setmetatable(L, -2);
-    sb->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    sb->base_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
 }
 
@@ -476,7 +597,8 @@ sandbox *sandbox_new(size_t mem_cap, long budget, char *err, size_t errlen)
         return NULL;
     }
     sb->cap = mem_cap ? mem_cap : SANDBOX_DEFAULT_MEM;
-    sb->budget = budget > 0 ? budget : SANDBOX_DEFAULT_BUDGET;
+    sb->call_budget = sb->budget = budget > 0 ? budget : SANDBOX_DEFAULT_BUDGET;
+    sb->run_budget = SANDBOX_DEFAULT_RUN_BUDGET;
     sb->L = lua_newstate(sb_alloc, sb);
     if (sb->L == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -500,17 +622,26 @@ lua_State *sandbox_state(sandbox *sb) { return sb->L; }
 
 void sandbox_push_env(sandbox *sb)
 {
-    lua_rawgeti(sb->L, LUA_REGISTRYINDEX, sb->env_ref);
+    lua_State *L = sb->L;
+    lua_newtable(L);
+    lua_createtable(L, 0, 3);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, sb->base_ref);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, env_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
 }
 
 void sandbox_define(sandbox *sb, const char *name)
 {
     lua_State *L = sb->L;
-    sandbox_push_env(sb);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, sb->base_ref);
     lua_insert(L, -2);
     lua_pushstring(L, name);
     lua_insert(L, -2);
-    lua_rawset(L, -3); /* raw: the environment's __newindex refuses new names */
+    lua_rawset(L, -3); /* raw: the base's __newindex refuses new names */
     lua_pop(L, 1);
 }
 
@@ -561,8 +692,10 @@ int sandbox_pcall(sandbox *sb, int nargs, int nresults, const char *what,
                   char *err, size_t errlen)
 {
     lua_State *L = sb->L;
-    sb->steps = 0;
-    sb->budget_hit = sb->mem_hit = sb->interrupted = 0;
+    if (!sb->in_run) {
+        sb->steps = 0;
+        sb->budget_hit = sb->mem_hit = sb->interrupted = 0;
+    }
     sb->include_depth = 0;
     sb->what = what;
     sb->enforce = 1;
@@ -595,5 +728,46 @@ void sandbox_set_limits(sandbox *sb, size_t mem_cap, long budget)
     if (mem_cap)
         sb->cap = mem_cap;
     if (budget > 0)
-        sb->budget = budget;
+        sb->call_budget = sb->budget = budget;
 }
+
+void sandbox_set_run_budget(sandbox *sb, long budget)
+{
+    if (budget > 0)
+        sb->run_budget = budget;
+}
+
+void sandbox_run_begin(sandbox *sb)
+{
+    sb->in_run = 1;
+    sb->steps = 0;
+    sb->budget_hit = sb->mem_hit = sb->interrupted = 0;
+    sb->budget = sb->run_budget;
+}
+
+void sandbox_run_end(sandbox *sb)
+{
+    sb->in_run = 0;
+    sb->budget = sb->call_budget;
+}
+
+int sandbox_charge(sandbox *sb, size_t bytes)
+{
+    if (bytes > sb->cap || sb->used > sb->cap - bytes)
+        return -1;
+    sb->used += bytes;
+    sb->charged += bytes;
+    if (sb->used > sb->peak)
+        sb->peak = sb->used;
+    return 0;
+}
+
+void sandbox_release(sandbox *sb, size_t bytes)
+{
+    if (bytes > sb->charged)
+        bytes = sb->charged;
+    sb->charged -= bytes;
+    sb->used -= bytes;
+}
+
+size_t sandbox_mem_cap(const sandbox *sb) { return sb->cap; }

@@ -14,8 +14,14 @@
  *     type getmetatable setmetatable rawequal rawlen rawget, string (without
  *     dump), table, math, utf8, and include(); no io, os, debug, require,
  *     package, load, loadfile, dofile, collectgarbage, rawset, print.
- *     Reading or assigning an unknown global is an error; the library tables
- *     and the string metatable are read-only and protected;
+ *     Each chunk gets a fresh, empty environment over a base table no rule
+ *     code can reach: reading an unknown global or assigning any global is
+ *     an error, so one rule file cannot replace the vocabulary or a library
+ *     function for another; the library tables and the string metatable are
+ *     read-only and protected; setmetatable refuses __gc (a finalizer would
+ *     run outside any metered call);
+ *   - C loops that run no Lua code count against the instruction budget:
+ *     string.rep(s, n) costs n, table.move(a, f, e, t) costs e - f + 1;
  *   - string.find/match/gmatch/gsub refuse (with an error naming the
  *     function) a pattern whose worst-case backtracking on the given text
  *     is too long to finish in about a second, since the matcher runs in C
@@ -33,7 +39,10 @@ typedef struct sandbox sandbox;
 
 enum {
     SANDBOX_DEFAULT_MEM = 64u << 20,        /* bytes */
-    SANDBOX_DEFAULT_BUDGET = 50 * 1000 * 1000 /* VM instructions per call */
+    SANDBOX_DEFAULT_BUDGET = 50 * 1000 * 1000, /* VM instructions per call */
+    /* VM instructions for one metered run (one evaluation of a rule set
+     * over a cohort, every row together): a few seconds of Lua */
+    SANDBOX_DEFAULT_RUN_BUDGET = 1000 * 1000 * 1000
 };
 
 /* Creates a sandbox whose state may hold at most mem_cap bytes (0: default)
@@ -88,7 +97,25 @@ int sandbox_pcall(sandbox *sb, int nargs, int nresults, const char *what,
 size_t sandbox_mem_used(const sandbox *sb);
 size_t sandbox_mem_peak(const sandbox *sb);
 
-/* Changes the limits (0 leaves one as it is). */
+/* Changes the limits (0 leaves one as it is): the memory cap and the
+ * budget of one call outside a run. */
 void sandbox_set_limits(sandbox *sb, size_t mem_cap, long budget);
+/* The budget of a metered run (0 leaves it as it is). */
+void sandbox_set_run_budget(sandbox *sb, long budget);
+
+/* A metered run: every sandbox_pcall between begin and end shares one
+ * instruction budget (the run budget), so a rule that is slow on every row
+ * is stopped after a few seconds of the whole evaluation, not after a few
+ * seconds per row.  Runs do not nest. */
+void sandbox_run_begin(sandbox *sb);
+void sandbox_run_end(sandbox *sb);
+
+/* Counts bytes that C holds on behalf of rule files (expression trees,
+ * compiled rule sets) against the memory cap, beside what the Lua state
+ * holds.  0, or -1 (nothing charged) when the cap would be exceeded. */
+int sandbox_charge(sandbox *sb, size_t bytes);
+/* Gives back bytes charged earlier. */
+void sandbox_release(sandbox *sb, size_t bytes);
+size_t sandbox_mem_cap(const sandbox *sb);
 
 #endif
