@@ -47,7 +47,7 @@ typedef struct parser {
  * over the tree) far from the C stack's end, and a rule file's expression
  * trees small beside the sandbox's memory cap: each bound node holds a
  * block of EXPR_BLOCK values. */
-enum { EXPR_MAX_LEN = 65536, EXPR_MAX_NODES = 4096, EXPR_MAX_DEPTH = 100,
+enum { EXPR_MAX_LEN = 1 << 20, EXPR_MAX_NODES = 4096, EXPR_MAX_DEPTH = 100,
        EXPR_MAX_HEIGHT = 256 };
 
 static void perr(parser *ps, size_t pos, const char *fmt, ...)

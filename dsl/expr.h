@@ -90,7 +90,7 @@ typedef struct expr_prog expr_prog; /* bound to one cohort, with scratch */
 
 /* Parses src.  Caller owns the result (expr_free).  NULL with err filled
  * ("at 12: unexpected ')'") on a syntax error, ENOMEM, or past the limits
- * that keep the recursive binder and evaluator safe: 65,536 characters,
+ * that keep the recursive binder and evaluator safe: 1 MiB of text,
  * 4,096 terms, 100 levels of parentheses/sets/calls/not, 256 levels of
  * operators. */
 expr *expr_parse(const char *src, char *err, size_t errlen);

@@ -1,0 +1,112 @@
+# rules.sh - hostile rule files: each must end in a message naming the rule
+# or file, within seconds, with resident memory near the sandbox's cap, and
+# never crash, hang or change another rule set.
+. "${top_srcdir:-.}/tests/hostile/lib.sh"
+R=$HOSTILE/rules
+LIMIT=300 # MB: the 64 MB sandbox cap a few times over, plus the program
+
+# try NAME FILE SET: load FILE and evaluate SET on the demo cohort.
+try() {
+    run_bounded 30 "$TNMLAB" -e "local c = cohort.demo()
+        rules.load('$2')
+        print('selected', rules.eval('$3', c).selected)"
+}
+
+# refused NAME FILE NEEDLE: loading FILE fails with a message holding NEEDLE.
+refused() {
+    try "$1" "$2" x
+    check_rc "$1: exit status" 1
+    check_has "$1: message" "$3" "$ERR"
+    check_rss "$1: memory" "$LIMIT"
+}
+
+# --- metamethods that C code would trigger --------------------------------
+try row_mt "$R/row_metatable.lua" hostile_row_mt
+check_rc "row table metatable: evaluation completes" 0
+check_has "row table metatable: everyone passes" "selected	2000" "$OUT"
+
+refused "declaration metatables are never run" "$R/decl_metatable.lua" \
+    "item 3 is not a param, criterion, derive or arm"
+
+try staging_mt "$R/staged_mt.lua" hostile_staged
+check_rc "staging module with looping metatables: read raw, never run" 0
+check_has "staging module with looping metatables: no stage, nobody selected" "selected	0" "$OUT"
+check_rss "staging module with looping metatables: memory" "$LIMIT"
+
+try staging_codes "$R/staged_codes.lua" hostile_codes
+check_rc "staging module inventing codes: stopped" 1
+check_has "staging module inventing codes: says why" "short code" "$ERR"
+check_rss "staging module inventing codes: memory" "$LIMIT"
+
+refused "finalizer" "$R/finalizer.lua" "finalizers (__gc) are not allowed"
+
+# --- library functions that loop in C -------------------------------------
+refused "string.rep of empty strings" "$R/rep_empty.lua" "rule 'rep_empty.lua' stopped"
+refused "table.move over a huge range" "$R/table_move.lua" "instructions"
+refused "long bracket set on a long text" "$R/bracket_set.lua" "could take too long"
+
+# --- budget and cap per evaluation ------------------------------------------
+start=$(date +%s)
+try slow "$R/slow_rows.lua" hostile_slow
+took=$(( $(date +%s) - start ))
+check_rc "slow on every row: stopped" 1
+check_has "slow on every row: names the rule" "rule 'slow' stopped" "$ERR"
+check_has "slow on every row: the budget is the evaluation's" "in one evaluation" "$ERR"
+if [ "$took" -le 20 ]; then pass; else fail "slow on every row took ${took}s"; fi
+check_rss "slow on every row: memory" "$LIMIT"
+
+refused "unbounded allocation" "$R/hungry.lua" "memory cap of 64 MB exceeded"
+
+# Expression trees count against the cap: three 4,000-term criteria would
+# bind to about 100 MB of C memory.
+terms=$(awk 'BEGIN { g = "(" ; for (i = 1; i < 200; i++) g = g "ecog+"; g = g "ecog)";
+    s = g; for (j = 1; j < 10; j++) s = s "+" g; print s }')
+{
+    echo 'ruleset "hostile_trees" {'
+    for k in 1 2 3; do echo "criterion { \"c$k\", \"big\", \"$terms > 0\" },"; done
+    echo '}'
+} > "$WORK/trees.lua"
+refused "expression trees beyond the cap" "$WORK/trees.lua" "more than the memory cap"
+
+# --- parser limits ------------------------------------------------------------
+gen() { awk -v n="$1" -v a="$2" -v b="$3" -v z="$4" \
+    'BEGIN { s = ""; for (i = 0; i < n; i++) s = s a; s = s z; for (i = 0; i < n; i++) s = s b; print s }'; }
+printf 'ruleset "deep" { criterion { "c", "deep", "%s" } }\n' "$(gen 100000 '(' ')' 'ecog')" > "$WORK/parens.lua"
+refused "100,000 nested parentheses" "$WORK/parens.lua" "nested too deeply"
+printf 'ruleset "nots" { criterion { "c", "nots", "%s" } }\n' "$(gen 100000 'not ' '' 'true')" > "$WORK/nots.lua"
+refused "100,000 nots" "$WORK/nots.lua" "nested too deeply"
+printf 'ruleset "sum" { criterion { "c", "sum", "%s > 1" } }\n' "$(gen 100000 'ecog + ' '' 'ecog')" > "$WORK/sum.lua"
+refused "100,000-term sum" "$WORK/sum.lua" "split it into derives"
+printf 'ruleset "set" { criterion { "c", "set", "ecog in {%s}" } }\n' "$(gen 100000 '1, ' '' '2')" > "$WORK/set.lua"
+refused "100,000-item set" "$WORK/set.lua" "expression too large"
+
+# --- the vocabulary and libraries belong to no rule file ------------------------
+refused "replacing the vocabulary" "$R/vocabulary.lua" "assignment to global 'criterion'"
+refused "replacing a library function" "$R/library.lua" "read-only"
+run_bounded 30 "$TNMLAB" -e "pcall(rules.load, '$R/vocabulary.lua')
+    print(rules.eval('deruysscher2012', cohort.demo()).selected)"
+check_eq "a refused file leaves the shipped set as it was" "595" "$OUT"
+
+# --- names and text ----------------------------------------------------------------
+refused "escape in a rule set name" "$R/name_escape.lua" "control character"
+refused "a 300-character name" "$R/name_long.lua" "longer than 64 characters"
+refused "escape in a doc" "$R/doc_escape.lua" "control character"
+
+# --- include stays in the rules folder ------------------------------------------------
+mkdir -p "$WORK/rules" "$WORK/elsewhere"
+printf 'secret contents that must not be quoted\n' > "$WORK/elsewhere/secret.lua"
+cp "$R/include_link.lua" "$WORK/rules/main.lua"
+ln -s "$WORK/elsewhere/secret.lua" "$WORK/rules/outside.lua"
+refused "include through a symbolic link" "$WORK/rules/main.lua" "leads outside the rules folder"
+check_lacks "include through a symbolic link: no outside content quoted" "secret contents" "$ERR"
+
+# --- params -----------------------------------------------------------------------------
+refused "NaN default" "$R/param_nan.lua" "finite number"
+refused "infinite default" "$R/param_inf.lua" "finite number"
+refused "integer beyond 2^53" "$R/param_int_range.lua" "2^53"
+refused "NaN bound" "$R/param_nan_bound.lua" "not NaN"
+run_bounded 30 "$TNMLAB" -e "rules.load('$R/param_big.lua') rules.set('hostile_big', 'k', 1e300)"
+check_rc "set an integer param to 1e300: refused" 1
+check_has "set an integer param to 1e300: says why" "whole number" "$ERR"
+
+finish

@@ -1,0 +1,4 @@
+ruleset "hostile_doc" {
+    doc = "looks harmless\27]0;owned\7",
+    criterion { "all", "everyone", "true" },
+}

@@ -1,0 +1,1 @@
+ruleset (string.rep("n", 300)) { criterion { "all", "everyone", "true" } }

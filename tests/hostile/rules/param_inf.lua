@@ -1,0 +1,4 @@
+ruleset "hostile_inf" {
+    param { "cut", math.huge },
+    criterion { "all", "age > cut", "age > cut" },
+}

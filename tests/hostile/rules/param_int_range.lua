@@ -1,0 +1,4 @@
+ruleset "hostile_int" {
+    param { "k", 1 << 62 },
+    criterion { "all", "ecog < k", "ecog < k" },
+}

@@ -1,0 +1,4 @@
+ruleset "hostile_codes" {
+    derive { "stage", staging = "staging_codes" },
+    criterion { "iv", "stage IV", "within(stage, \"IV\")" },
+}
