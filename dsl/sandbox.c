@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -338,7 +339,8 @@ static int sb_include(lua_State *L)
  * the budget nor Ctrl-C able to stop it.  Backtracking costs at most about
  * (len + 1) per repetition item (* + - and %b, %1..%9) and 2 per '?', times
  * (len + 1) start positions unless the pattern is anchored with '^'; a
- * set [...] costs its length at each step, since the matcher scans it.  The
+ * long set [...] costs its length / 8 at each step, since the matcher scans
+ * it.  The
  * wrappers refuse a call whose bound exceeds PATTERN_BUDGET before it runs,
  * so every pattern call that does run finishes in well under a second. */
 
@@ -389,7 +391,8 @@ static double pattern_cost(const char *p, size_t plen, size_t len, int can_ancho
             while (i < plen && p[i] != ']')
                 i += p[i] == '%' ? 2 : 1;
             i++;
-            cost *= (double)(i - start);
+            if (i - start > 8)
+                cost *= (double)(i - start) / 8;
         } else if (c == '(' || c == ')' || (c == '$' && i == plen)) {
             continue;
         }
@@ -406,7 +409,7 @@ static double pattern_cost(const char *p, size_t plen, size_t len, int can_ancho
 
 /* The guard shared by the wrappers: arg 1 subject, arg 2 pattern; plain
  * (string.find's 4th argument) compares bytes only, at most len * plen. */
-static void pattern_check(lua_State *L, const char *fname, int can_anchor, int plain)
+static double pattern_check(lua_State *L, const char *fname, int can_anchor, int plain)
 {
     size_t len, plen;
     luaL_checklstring(L, 1, &len);
@@ -421,6 +424,20 @@ static void pattern_check(lua_State *L, const char *fname, int can_anchor, int p
                       "take too long (a rule must not use patterns that "
                       "backtrack this much); use a simpler pattern or a shorter text",
                    fname, plen > 40 ? "(long)" : p, (int)(len > 2000000000 ? 2000000000 : len));
+    return cost;
+}
+
+/* Nanoseconds per VM instruction, for charging the time a pattern call
+ * took in C to the budget: a loop of calls that each pass the guard must
+ * still end within the budget.  (The guard's bound is a worst case, far
+ * above what ordinary patterns cost, so it would be a poor charge.) */
+#define NS_PER_INSTRUCTION 4.0
+
+static double now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
 /* string.find/match/gmatch/gsub checked by pattern_check, then the original
@@ -436,10 +453,15 @@ static int guarded_pattern_fn(lua_State *L)
     if (find && !plain && strpbrk(p, "^$*+?.([%-") == NULL)
         plain = 1; /* lstrlib does a plain search then */
     pattern_check(L, name, strcmp(name, "gmatch") != 0, plain);
+    /* a replacement function's own instructions are counted by the hook */
+    int timed = !(strcmp(name, "gsub") == 0 && lua_type(L, 3) == LUA_TFUNCTION);
     int n = lua_gettop(L);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
+    double t0 = now_ns();
     lua_call(L, n, LUA_MULTRET);
+    if (timed)
+        sb_charge(L, (now_ns() - t0) / NS_PER_INSTRUCTION);
     return lua_gettop(L);
 }
 

@@ -44,6 +44,7 @@ refused "finalizer" "$R/finalizer.lua" "finalizers (__gc) are not allowed"
 refused "string.rep of empty strings" "$R/rep_empty.lua" "rule 'rep_empty.lua' stopped"
 refused "table.move over a huge range" "$R/table_move.lua" "instructions"
 refused "long bracket set on a long text" "$R/bracket_set.lua" "could take too long"
+refused "a loop of patterns each under the guard" "$R/pattern_loop.lua" "instructions"
 
 # --- budget and cap per evaluation ------------------------------------------
 start=$(date +%s)
