@@ -42,7 +42,7 @@ enum {
     SANDBOX_DEFAULT_BUDGET = 50 * 1000 * 1000, /* VM instructions per call */
     /* VM instructions for one metered run (one evaluation of a rule set
      * over a cohort, every row together): a few seconds of Lua */
-    SANDBOX_DEFAULT_RUN_BUDGET = 1000 * 1000 * 1000
+    SANDBOX_DEFAULT_RUN_BUDGET = 500 * 1000 * 1000
 };
 
 /* Creates a sandbox whose state may hold at most mem_cap bytes (0: default)

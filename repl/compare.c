@@ -108,10 +108,10 @@ int split_cmd(session *s, int argc, char **argv) {
         return 1;
     }
     model *m = &s->model;
-    if (session_refresh(s) != 0)
-        return 1;
-    if (m->cohort == NULL || m->ev == NULL) {
-        sink_printf(&s->err, "split: needs a cohort and an active rule set\n");
+    char e0[512];
+    rules_eval *ev = model_evaluation(m, e0, sizeof e0);
+    if (ev == NULL) {
+        sink_printf(&s->err, "split: %s\n", e0[0] ? e0 : "needs a cohort and an active rule set");
         return 1;
     }
     if (!m->simulated) {
@@ -119,15 +119,15 @@ int split_cmd(session *s, int argc, char **argv) {
                              "patient, not one per arm (try: simulate stage_iv 2000)\n");
         return 1;
     }
-    size_t n = cohort_nrows(m->cohort), narms = rules_eval_narms(m->ev);
+    size_t n = cohort_nrows(m->cohort), narms = rules_eval_narms(ev);
     if (narms < 2) {
         sink_printf(&s->err, "split: the rule set assigns fewer than two arms\n");
         return 1;
     }
     /* The first arm is the intensive one (radical), the last the default. */
-    const char *treat = rules_eval_arm_name(m->ev, 0), *ctrl = rules_eval_arm_name(m->ev, narms - 1);
-    const uint8_t *sel = rules_eval_selected(m->ev);
-    const int16_t *arm = rules_eval_arms(m->ev);
+    const char *treat = rules_eval_arm_name(ev, 0), *ctrl = rules_eval_arm_name(ev, narms - 1);
+    const uint8_t *sel = rules_eval_selected(ev);
+    const int16_t *arm = rules_eval_arms(ev);
     /* treated: selected and assigned the first arm; the treatment effect
      * compares these same patients under both arms.  Selected patients the
      * rules keep off that arm (e.g. untreatable sites) are shown apart. */
@@ -157,10 +157,10 @@ int split_cmd(session *s, int argc, char **argv) {
         snprintf(l[1], sizeof l[1], "same patients, %s", ctrl);
         snprintf(l[2], sizeof l[2], "selected, kept on %s", ctrl);
         snprintf(l[3], sizeof l[3], "not selected, %s", ctrl);
-        if (model_group_outcome(m, e, m->ev, treated, treat, l[0], &g[0], err, sizeof err) ||
-            model_group_outcome(m, e, m->ev, treated, ctrl, l[1], &g[1], err, sizeof err) ||
-            model_group_outcome(m, e, m->ev, kept_off, ctrl, l[2], &g[2], err, sizeof err) ||
-            model_group_outcome(m, e, m->ev, out, ctrl, l[3], &g[3], err, sizeof err)) {
+        if (model_group_outcome(m, e, ev, treated, treat, l[0], &g[0], err, sizeof err) ||
+            model_group_outcome(m, e, ev, treated, ctrl, l[1], &g[1], err, sizeof err) ||
+            model_group_outcome(m, e, ev, kept_off, ctrl, l[2], &g[2], err, sizeof err) ||
+            model_group_outcome(m, e, ev, out, ctrl, l[3], &g[3], err, sizeof err)) {
             sink_printf(&s->err, "split: %s\n", err);
             rc = 1;
             break;

@@ -511,19 +511,21 @@ int lab_write_explain(session *s, sink *out) {
     char id[64];
     sink_printf(out, "patient %s under %s (version %d)", row_id(m, m->case_row, id, sizeof id),
                 m->set[0] ? m->set : "no rule set", rules_version(m->rules));
-    if (m->ev) { /* the verdict first: the pane may not show the whole trace */
-        int sel = rules_eval_selected(m->ev)[m->case_row] == EXPR_TRUE;
-        int16_t a = rules_eval_arms(m->ev)[m->case_row];
+    char err[512];
+    rules_eval *ev = model_evaluation(m, err, sizeof err);
+    if (ev) { /* the verdict first: the pane may not show the whole trace */
+        int sel = rules_eval_selected(ev)[m->case_row] == EXPR_TRUE;
+        int16_t a = rules_eval_arms(ev)[m->case_row];
         sink_printf(out, ": %s%s%s", sel ? "selected" : "not selected", a >= 0 ? ", arm " : "",
-                    a >= 0 ? rules_eval_arm_name(m->ev, (size_t)a) : "");
+                    a >= 0 ? rules_eval_arm_name(ev, (size_t)a) : "");
     }
     sink_printf(out, "\n");
     write_staging(s, m->cohort, m->case_row, out);
-    if (m->ev == NULL) {
-        sink_printf(out, "  no rule set is active\n");
+    if (ev == NULL) {
+        sink_printf(out, "  %s\n", err[0] ? err : "no rule set is active");
         return 1;
     }
-    return write_trace(s, m->ev, m->case_row, out, NULL, NULL, 0);
+    return write_trace(s, ev, m->case_row, out, NULL, NULL, 0);
 }
 
 /* Sets field=value in row 0 of a one-row cohort; an empty value is missing. */
@@ -595,15 +597,16 @@ int lab_cmd_whatif(session *s, int argc, char **argv) {
         if (m->set[0]) {
             char err[512];
             rules_eval *ev = rules_eval_new(m->rules, m->set, one, err, sizeof err);
-            if (ev == NULL || rules_eval_run(ev, 1, err, sizeof err) != 0) {
+            rules_eval *was = ev ? model_evaluation(m, err, sizeof err) : NULL;
+            if (ev == NULL || was == NULL || rules_eval_run(ev, 1, err, sizeof err) != 0) {
                 sink_printf(&s->err, "whatif: %s\n", err);
                 rc = 1;
             } else {
-                int sel_now = 0, sel_was = rules_eval_selected(m->ev)[row] == EXPR_TRUE;
+                int sel_now = 0, sel_was = rules_eval_selected(was)[row] == EXPR_TRUE;
                 char arm_now[64] = "", arm_was[64] = "";
-                const int16_t *arms = rules_eval_arms(m->ev);
+                const int16_t *arms = rules_eval_arms(was);
                 if (arms[row] >= 0)
-                    snprintf(arm_was, sizeof arm_was, "%s", rules_eval_arm_name(m->ev, (size_t)arms[row]));
+                    snprintf(arm_was, sizeof arm_was, "%s", rules_eval_arm_name(was, (size_t)arms[row]));
                 rc = write_trace(s, ev, 0, &s->out, &sel_now, arm_now, sizeof arm_now);
                 if (rc == 0)
                     sink_printf(&s->out, "  compared with the record: %s -> %s, arm %s -> %s\n",

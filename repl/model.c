@@ -2,6 +2,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "model.h"
 
+#include "interrupt.h"
+
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -832,13 +834,41 @@ int model_want_hr(model *m, char *err, size_t errlen) {
     return 0;
 }
 
+/* Puts the rules back to the version and set that cur shows, after Ctrl-C
+ * stopped the evaluation of a later one. */
+static void roll_back(model *m) {
+    while (rules_version(m->rules) > m->cur.version && rules_undo(m->rules) == 0)
+        ;
+    if (strcmp(m->set, m->cur.set) != 0) {
+        rules_eval_free(m->ev);
+        m->ev = NULL;
+        snprintf(m->set, sizeof m->set, "%s", m->cur.set);
+    }
+    m->ev_stale = 1;
+}
+
+static int shows_current(const model *m) {
+    return m->cur.valid && m->cur.version == rules_version(m->rules) &&
+           strcmp(m->cur.set, m->set) == 0;
+}
+
 int model_update(model *m, char *err, size_t errlen) {
     if (m->cohort == NULL || !m->set[0])
         return 0;
+    if (m->ev_stale && shows_current(m))
+        return 0; /* stopped by Ctrl-C: keep showing cur, redo nothing */
+    m->ev_stale = 0;
     if (ensure_eval(m, err, errlen) != 0)
         return -1;
-    if (rules_eval_run(m->ev, 0, err, errlen) != 0)
+    if (rules_eval_run(m->ev, 0, err, errlen) != 0) {
+        if (tnm_interrupted() && m->cur.valid && !shows_current(m)) {
+            roll_back(m);
+            size_t k = strlen(err);
+            snprintf(err + k, errlen - k, "; stopped: the rules are back at %s version %d, "
+                     "as shown (redo tries the change again)", m->cur.set, m->cur.version);
+        }
         return -1;
+    }
     if (m->cur.valid && m->cur.version == rules_version(m->rules) &&
         strcmp(m->cur.set, m->set) == 0)
         return 0;
@@ -853,6 +883,20 @@ int model_update(model *m, char *err, size_t errlen) {
     m->cur = next;
     m->updates++;
     return 0;
+}
+
+rules_eval *model_evaluation(model *m, char *err, size_t errlen) {
+    err[0] = '\0';
+    if (model_update(m, err, errlen) != 0)
+        return NULL;
+    if (m->cohort == NULL || !m->set[0] || ensure_eval(m, err, errlen) != 0)
+        return NULL;
+    if (rules_eval_selected(m->ev) == NULL) { /* stopped earlier: run it now */
+        if (rules_eval_run(m->ev, 0, err, errlen) != 0)
+            return NULL;
+        m->ev_stale = 0;
+    }
+    return m->ev;
 }
 
 int model_group_outcome(model *m, int e, rules_eval *ev, const uint8_t *mask, const char *arm,

@@ -87,6 +87,8 @@ typedef struct model {
     int focus;               /* endpoint shown first: MODEL_OS or MODEL_PFS */
     int want_hr;             /* compute the hazard ratio whatever the size */
     unsigned long updates;   /* bumped each time the outcome is recomputed */
+    int ev_stale;            /* an evaluation was stopped by Ctrl-C: ev holds no
+                                result, cur still shows the version in force */
     /* Cached per cohort: time order of the observed OS/PFS columns. */
     surv_order *order[MODEL_NENDPOINTS];
     double *obs_time[MODEL_NENDPOINTS], *obs_event[MODEL_NENDPOINTS];
@@ -134,8 +136,18 @@ int model_reset_param(model *m, const char *name, char *err, size_t errlen);
 /* Brings the outcome up to date with the rules' current version: runs the
  * evaluation incrementally and recomputes the outcome when the version, the
  * set or the cohort changed; the old outcome becomes `prev`.  Returns 0
- * (also when nothing had to be done), or -1 with err. */
+ * (also when nothing had to be done), or -1 with err.
+ * Ctrl-C during the evaluation stops it and puts the rules (version and
+ * active set) back to what `cur` shows, so the screen keeps the previous
+ * result and nothing starts the stopped work again by itself (redo does,
+ * on request).  err then says so. */
 int model_update(model *m, char *err, size_t errlen);
+
+/* The evaluation of the active set for commands that read it per patient
+ * (case, split, whatif): model_update, then the evaluation itself run again
+ * if Ctrl-C had stopped it.  NULL with err when there is no cohort or set
+ * (err "") or the evaluation fails. */
+rules_eval *model_evaluation(model *m, char *err, size_t errlen);
 
 /* Kaplan-Meier summary (N, events, median, 1/2/3 years) of endpoint e for
  * the rows where mask is non-zero, under the landmark of the evaluation ev

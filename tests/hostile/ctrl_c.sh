@@ -1,0 +1,31 @@
+# ctrl_c.sh - Ctrl-C in the full screen during a slow rule evaluation: the
+# evaluation stops, the screen keeps the previous result, the rules go back
+# to the version it shows, and nothing starts the work again by itself.
+. "${top_srcdir:-.}/tests/hostile/lib.sh"
+
+export XDG_STATE_HOME="$WORK/state"
+tmux_start 120 40 env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME="$XDG_STATE_HOME" \
+    TERM=xterm-256color "$TNMLAB" --rules "$HOSTILE/rules/slow_param.lua"
+tm set-option -t t remain-on-exit on
+check_screen "the slow set is shown after its first evaluation" "slowset" 30
+check_screen "prompt" "tnmlab>" 30
+pid=$(tm list-panes -t t -F '#{pane_pid}')
+
+tmux_line 'set k 2'
+sleep 0.7
+tm send-keys -t t C-c
+check_screen "Ctrl-C stops the evaluation" "interrupted" 10
+check_screen "and says the rules are back" "back at slowset version" 10
+sleep 1
+# idle again: the process uses no CPU over the next second
+t0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+sleep 1
+t1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+if [ $((t1 - t0)) -le 10 ]; then pass; else fail "busy after Ctrl-C: $((t1 - t0)) ticks in 1 s"; fi
+tmux_line 'print("k is", rules.get("slowset", "k"))'
+check_screen "the param keeps its old value" "k is    1" 10
+if tmux_alive; then pass; else fail "tnmlab died"; fi
+tmux_line 'case 1'
+check_screen "case still explains a patient (the evaluation is run on request)" "patient" 20
+tm send-keys -t t C-d
+finish
