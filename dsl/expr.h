@@ -96,10 +96,11 @@ typedef struct expr_prog expr_prog; /* bound to one cohort, with scratch */
 expr *expr_parse(const char *src, char *err, size_t errlen);
 void expr_free(expr *e);
 const char *expr_source(const expr *e);
-/* Nodes of the tree: what binding it will allocate is about
- * expr_nnodes(e) * EXPR_NODE_BYTES. */
+/* Nodes of the tree: the parsed tree takes about expr_nnodes(e) *
+ * EXPR_PARSED_BYTES, each binding of it about expr_nnodes(e) *
+ * EXPR_BOUND_BYTES (a block of values per node). */
 size_t expr_nnodes(const expr *e);
-enum { EXPR_NODE_BYTES = 256 + 8 * 1024 };
+enum { EXPR_PARSED_BYTES = 192, EXPR_BOUND_BYTES = 192 + 8 * 1024 };
 
 /* The distinct names the expression reads, in order of appearance (fields,
  * params and derived columns alike: the read-set before binding). */

@@ -134,7 +134,7 @@ static void check_name(lua_State *L, const conv *cv, const char *name)
 /* Counts the bytes binding e will take against the sandbox's memory cap. */
 static void charge_expr(lua_State *L, const conv *cv, const expr *e)
 {
-    size_t bytes = expr_nnodes(e) * (size_t)EXPR_NODE_BYTES;
+    size_t bytes = expr_nnodes(e) * (size_t)EXPR_PARSED_BYTES;
     if (sandbox_charge(cv->sb, bytes) != 0)
         fail(L, cv, "the rule file's expressions need more than the memory cap of "
                     "%zu MB", sandbox_mem_cap(cv->sb) >> 20);

@@ -34,6 +34,7 @@ struct rules_eval {
     const cohort *c;
     size_t n;
     int pin;
+    size_t charged;    /* bound trees counted against the sandbox cap */
     /* bound state: valid while prog/set and the cohort's columns are the same */
     int bound, valid;
     rprog *prog;
@@ -103,6 +104,7 @@ static void unbind(rules_eval *ev)
     free(ev->colsnap);
     if (ev->prog)
         rules_prog_unref(ev->prog);
+    sandbox_release(rules_sandbox(ev->r), ev->charged);
     rules_eval *keep = ev;
     rules *r = keep->r;
     char *name = keep->setname;
@@ -219,6 +221,17 @@ static int bind_one(rules_eval *ev, const expr *e, dep *d, int nder, int arm,
 {
     resolver rs = {ev, d, nder, arm, 0};
     char e2[300];
+    /* the bound tree is C memory a rule file decides: it counts against
+     * the sandbox's cap like the file's own Lua memory */
+    size_t bytes = expr_nnodes(e) * (size_t)EXPR_BOUND_BYTES;
+    sandbox *sb = rules_sandbox(ev->r);
+    if (sandbox_charge(sb, bytes) != 0) {
+        snprintf(err, errlen, "%s:%d: %s '%s': the rule set's expressions need more "
+                 "than the memory cap of %zu MB", ev->prog->path, line, kind, name,
+                 sandbox_mem_cap(sb) >> 20);
+        return -1;
+    }
+    ev->charged += bytes;
     int cond = strcmp(kind, "derive") != 0;
     *out = cond ? expr_bind_condition(e, resolve, &rs, e2, sizeof e2)
                 : expr_bind(e, resolve, &rs, e2, sizeof e2);

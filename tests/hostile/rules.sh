@@ -67,7 +67,10 @@ terms=$(awk 'BEGIN { g = "(" ; for (i = 1; i < 200; i++) g = g "ecog+"; g = g "e
     for k in 1 2 3; do echo "criterion { \"c$k\", \"big\", \"$terms > 0\" },"; done
     echo '}'
 } > "$WORK/trees.lua"
-refused "expression trees beyond the cap" "$WORK/trees.lua" "more than the memory cap"
+try trees "$WORK/trees.lua" hostile_trees
+check_rc "expression trees beyond the cap: refused" 1
+check_has "expression trees beyond the cap: says why" "more than the memory cap" "$ERR"
+check_rss "expression trees beyond the cap: memory" "$LIMIT"
 
 # --- parser limits ------------------------------------------------------------
 gen() { awk -v n="$1" -v a="$2" -v b="$3" -v z="$4" \
