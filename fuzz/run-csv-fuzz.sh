@@ -15,7 +15,8 @@ mkdir -p "$OUT/corpus"
 # empty or missing; a glob that matches nothing is skipped)
 for f in "$here"/tests/fixtures/csv/*.csv "$here"/tests/hostile/csv/*.csv; do
     if [ -f "$f" ]; then
-        cp "$f" "$OUT/corpus/$(basename "$(dirname "$f")")-$(basename "$f")"
+        rel=${f#"$here"/} # tests/hostile/csv/x.csv -> tests-hostile-csv-x.csv
+        cp "$f" "$OUT/corpus/$(printf '%s' "$rel" | tr / -)"
     fi
 done
 # the first byte of an input chooses options: give each seed a plain one
@@ -30,5 +31,7 @@ $CC -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow \
     "$here/core/csv_write.c" "$here/core/cohort.c" "$here/core/interrupt.c" -lm \
     -o "$OUT/csv_fuzz"
 cd "$OUT"
-exec ./csv_fuzz -max_total_time="$secs" -max_len=4096 -print_final_stats=1 \
-    -artifact_prefix="$OUT/" "$@" corpus
+# a hang (5 s for one input of at most 4 kB) or 1 GB resident is a finding
+# too: libFuzzer writes timeout-* or oom-* and exits non-zero (70, 71)
+exec ./csv_fuzz -max_total_time="$secs" -max_len=4096 -timeout=5 -rss_limit_mb=1024 \
+    -print_final_stats=1 -artifact_prefix="$OUT/" "$@" corpus

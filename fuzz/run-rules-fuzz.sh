@@ -16,7 +16,8 @@ mkdir -p "$OUT/corpus"
 for f in "$here"/scripts/selection/*.lua "$here"/tests/fixtures/rules/*.lua \
     "$here"/tests/hostile/rules/*.lua; do
     if [ -f "$f" ]; then
-        cp "$f" "$OUT/corpus/$(basename "$(dirname "$f")")-$(basename "$f")"
+        rel=${f#"$here"/} # tests/hostile/csv/x.csv -> tests-hostile-csv-x.csv
+        cp "$f" "$OUT/corpus/$(printf '%s' "$rel" | tr / -)"
     fi
 done
 LUA_CFLAGS=${LUA_CFLAGS:-$(pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)}
