@@ -73,7 +73,9 @@ int sim_params_check(const sim_params *p, char *err, size_t errlen)
     CHECK_PROB(p->m1a_pleural_nodules, "population.m1a.pleural_nodules");
     if (p->m1a_effusion + p->m1a_pleural_nodules > 1)
         return bad(err, errlen, "population.m1a", "effusion + pleural_nodules must be <= 1");
-    CHECK_POS(p->m1a_max_nodules, "population.m1a.max_nodules");
+    /* drawn as an int and stored in a byte: a bound, not just > 0 */
+    if (!(p->m1a_max_nodules > 0 && p->m1a_max_nodules <= 60))
+        return bad(err, errlen, "population.m1a.max_nodules", "must be in (0, 60]");
     if (!(p->m1c_extra_lesions >= 0 && p->m1c_extra_lesions < 1000))
         return bad(err, errlen, "population.m1c.extra_lesions", "must be in [0, 1000)");
     if (!(p->m1c_max_per_organ >= 1 && p->m1c_max_per_organ <= 60))

@@ -433,6 +433,8 @@ int surv_format_pval(const double *p, size_t n, int digits, char *out, size_t st
             n0++;
             continue;
         }
+        if (isinf(v))
+            continue; /* printed as "Inf", as R does */
         int expo = (int)floor(log10(v > 0 ? v : 1e-50));
         if (expo >= -3)
             fx[nf++] = v;
@@ -451,8 +453,8 @@ int surv_format_pval(const double *p, size_t n, int digits, char *out, size_t st
         }
         if (v < eps)
             continue;
-        int expo = (int)floor(log10(v > 0 ? v : 1e-50));
-        snprintf(dst, stride, "%s", expo >= -3 ? fb + 32 * jf++ : sb + 32 * js++);
+        int expo = isinf(v) ? 0 : (int)floor(log10(v > 0 ? v : 1e-50));
+        snprintf(dst, stride, "%s", isinf(v) ? "Inf" : expo >= -3 ? fb + 32 * jf++ : sb + 32 * js++);
         if (strlen(dst) > nc)
             nc = strlen(dst);
     }

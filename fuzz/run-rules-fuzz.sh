@@ -1,6 +1,7 @@
 #!/bin/sh
 # run-rules-fuzz.sh - build the rule loader's libFuzzer target with clang and
-# run it for N seconds (default 60), seeded with the shipped rule files.
+# run it for N seconds (default 60), seeded with the shipped rule files, the
+# fixtures and the hostile rule files (tests/hostile/rules).
 #   fuzz/run-rules-fuzz.sh [SECONDS] [extra libFuzzer options...]
 # Exit status: 0 if nothing was found, else libFuzzer's (crash files in $OUT).
 set -eu
@@ -10,11 +11,19 @@ secs=${1:-60}
 CC=${CC:-clang}
 OUT=${OUT:-${TMPDIR:-/tmp}/tnmlab-rules-fuzz}
 mkdir -p "$OUT/corpus"
-cp "$here"/scripts/selection/*.lua "$here"/tests/fixtures/rules/*.lua "$OUT/corpus/" \
-    2>/dev/null || true
+# seeds: the shipped rule files, the test fixtures and the hostile rule files
+# (tests/hostile/rules; any folder may be empty or missing)
+for f in "$here"/scripts/selection/*.lua "$here"/tests/fixtures/rules/*.lua \
+    "$here"/tests/hostile/rules/*.lua; do
+    if [ -f "$f" ]; then
+        rel=${f#"$here"/} # tests/hostile/csv/x.csv -> tests-hostile-csv-x.csv
+        cp "$f" "$OUT/corpus/$(printf '%s' "$rel" | tr / -)"
+    fi
+done
 LUA_CFLAGS=${LUA_CFLAGS:-$(pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)}
 LUA_LIBS=${LUA_LIBS:-$(pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)}
-$CC -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+$CC -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow \
+    -fno-sanitize-recover=undefined,float-cast-overflow \
     -I "$here/core" -I "$here/dsl" $LUA_CFLAGS \
     -DTNMLAB_STAGING="\"$here/scripts/staging\"" \
     "$here/fuzz/rules_fuzz.c" "$here/dsl/sandbox.c" "$here/dsl/expr.c" \
@@ -23,6 +32,14 @@ $CC -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=un
     "$here/core/cohort.c" "$here/core/interrupt.c" $LUA_LIBS -lm \
     -o "$OUT/rules_fuzz"
 cd "$OUT"
-# -timeout: one input (load, evaluations, explains, diffs) must finish in 10 s
-exec ./rules_fuzz -max_total_time="$secs" -max_len=8192 -timeout=10 \
+# A hang or a runaway allocation is a finding, like a crash:
+#   -timeout: one input (load, evaluations, explains, diffs) must finish in 5 s
+#   -rss_limit_mb: the rule sandbox caps Lua at 16 MB here (64 MB in tnmlab),
+#     so a resident set of 1 GB (ASan's own overhead included) is a leak or
+#     an unbounded C-side allocation
+#   -malloc_limit_mb: no single malloc may ask for more than 512 MB
+# libFuzzer then writes timeout-*, oom-* or crash-* into $OUT and exits
+# non-zero (70 for a timeout, 71 for out-of-memory), which exec passes on.
+exec ./rules_fuzz -max_total_time="$secs" -max_len=8192 -timeout=5 \
+    -rss_limit_mb=1024 -malloc_limit_mb=512 \
     -print_final_stats=1 -artifact_prefix="$OUT/" "$@" corpus

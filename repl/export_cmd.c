@@ -354,7 +354,10 @@ static fit_copy *copy_fit(lua_State *L, int fi) {
                 if (k < 5)
                     dst[k][j] = v;
                 else
-                    cnt[k - 5][j] = isnan(v) ? 0 : (uint32_t)v;
+                    /* a count from a user's table: NaN or negative is 0, past
+                     * UINT32_MAX it saturates (no out-of-range cast) */
+                    cnt[k - 5][j] = !(v > 0) ? 0 : v >= (double)UINT32_MAX ? UINT32_MAX
+                                                                            : (uint32_t)v;
             }
             lua_pop(L, 1);
         }

@@ -22,13 +22,15 @@ static const char *const dim_colour = "#8C8C8C";
 static const char *const font = "Helvetica, Arial, 'DejaVu Sans', sans-serif";
 
 enum { W = 960, LEFT = 190, RIGHT = 40, TOP = 80, PH = 440, ROW = 30 };
+enum { MAX_TICKS = 200 }; /* on the time axis; auto_tick makes at most 9 */
 
 typedef struct frame {
     double tmax, tick;
     double x0, x1, y0, y1; /* plot area: x0 left, y0 top */
 } frame;
 
-static double X(const frame *fr, double t) { return fr->x0 + (fr->x1 - fr->x0) * t / fr->tmax; }
+/* t / tmax first: times near DBL_MAX must not overflow to an inf coordinate */
+static double X(const frame *fr, double t) { return fr->x0 + (fr->x1 - fr->x0) * (t / fr->tmax); }
 static double Y(const frame *fr, double s) {
     if (s < 0)
         s = 0;
@@ -55,7 +57,7 @@ static double auto_tick(double tmax, const char *unit) {
 }
 
 static void tick_label(char *buf, size_t n, double v) {
-    if (fabs(v - round(v)) < 1e-9)
+    if (fabs(v) < 1e15 && fabs(v - round(v)) < 1e-9) /* 2.5e+307, not 308 digits */
         snprintf(buf, n, "%.0f", v);
     else
         snprintf(buf, n, "%g", v);
@@ -152,15 +154,33 @@ int export_svg_write(FILE *f, const export_plot *plot, const export_provenance *
         snprintf(err, errlen, "a plot takes 1 to 8 curves, not %d", nc);
         return -1;
     }
+    /* tmax and tick may be a user's numbers: finite, and few enough ticks */
+    if (!isfinite(plot->tmax) || !isfinite(plot->tick)) {
+        snprintf(err, errlen, "the time axis needs finite numbers, not tmax %g and tick %g",
+                 plot->tmax, plot->tick);
+        return -1;
+    }
     frame fr;
     double last = 0;
     for (int c = 0; c < nc; c++)
         if (curve_end(plot->curves[c].km) > last)
             last = curve_end(plot->curves[c].km);
+    if (!isfinite(last)) {
+        snprintf(err, errlen, "a curve's last time is %g: times must be finite", last);
+        return -1;
+    }
     fr.tmax = plot->tmax > 0 ? plot->tmax : last > 0 ? last : 1;
     fr.tick = plot->tick > 0 ? plot->tick : auto_tick(fr.tmax, plot->unit);
-    if (plot->tmax <= 0) /* end the axis on a tick */
-        fr.tmax = ceil(fr.tmax / fr.tick - 1e-9) * fr.tick;
+    if (plot->tmax <= 0) { /* end the axis on a tick, unless that overflows */
+        double end = ceil(fr.tmax / fr.tick - 1e-9) * fr.tick;
+        if (isfinite(end))
+            fr.tmax = end;
+    }
+    if (!(fr.tmax / fr.tick <= MAX_TICKS)) {
+        snprintf(err, errlen, "a tick of %g up to %g makes more than %d ticks", fr.tick, fr.tmax,
+                 MAX_TICKS);
+        return -1;
+    }
     fr.x0 = LEFT;
     fr.x1 = W - RIGHT;
     fr.y0 = TOP;

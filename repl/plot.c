@@ -13,7 +13,9 @@ static const uint8_t braille_bit[4][2] = {{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x2
 int plot_nticks(const plot_spec *spec) {
     if (!(spec->tick > 0) || !(spec->tmax > 0))
         return 1;
-    return (int)floor(spec->tmax / spec->tick + 1e-9) + 1;
+    /* a huge or infinite tmax over a tiny tick: a bound, not an int overflow */
+    double n = floor(spec->tmax / spec->tick + 1e-9) + 1;
+    return n < PLOT_MAX_TICKS ? (int)n : PLOT_MAX_TICKS;
 }
 
 typedef struct canvas {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { PLOT_MAX_CURVES = 8 };
+enum { PLOT_MAX_CURVES = 8, PLOT_MAX_TICKS = 1000 };
 
 typedef struct plot_curve {
     const char *label;    /* legend text, e.g. "selected" */
@@ -46,7 +46,8 @@ typedef struct plot_grid {
     plot_cell *cells; /* h rows of w cells, row 0 at the top */
 } plot_grid;
 
-/* Number of x ticks spec gives (0, tick, 2*tick, ... <= tmax). */
+/* Number of x ticks spec gives (0, tick, 2*tick, ... <= tmax), at most
+ * PLOT_MAX_TICKS. */
 int plot_nticks(const plot_spec *spec);
 
 /* Draws the plot into a new w x h grid: y axis 0-100% with labels, the

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <math.h>
 
 #include "plot.h"
 
@@ -106,6 +107,20 @@ static void nticks__inclusive_of_the_end(void **state) {
     assert_int_equal(plot_nticks(&sp), 3);
 }
 
+/* Far more ticks than an int holds, or an infinite axis: capped, no
+ * out-of-range float-to-int cast (UBSan float-cast-overflow). */
+static void nticks__huge_or_infinite_axis__capped(void **state) {
+    (void)state;
+    plot_spec sp = {NULL, 0, 1e300, 1e-300, "months", 0};
+    assert_int_equal(plot_nticks(&sp), PLOT_MAX_TICKS);
+    sp.tmax = INFINITY;
+    sp.tick = 12;
+    assert_int_equal(plot_nticks(&sp), PLOT_MAX_TICKS);
+    sp.tmax = 36;
+    sp.tick = NAN;
+    assert_int_equal(plot_nticks(&sp), 1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ascii__step_curve__drops_at_the_event_times),
@@ -113,6 +128,7 @@ int main(void) {
         cmocka_unit_test(dimmed_curve__marked_and_yields_shared_cells),
         cmocka_unit_test(too_small__refused),
         cmocka_unit_test(nticks__inclusive_of_the_end),
+        cmocka_unit_test(nticks__huge_or_infinite_axis__capped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,80 @@
+# casts.sh - numbers far out of range (1e300, 1.8e308, Inf, negative counts)
+# where tnmlab turns a double into an integer: each input path is refused
+# with a message or handled in range, never an out-of-range float-to-int
+# cast (the sanitizer build checks float-cast-overflow and aborts on one).
+. "${top_srcdir:-.}/tests/hostile/lib.sh"
+
+# no_ub NAME: the last run_bounded tripped no sanitizer.
+no_ub() {
+    check_lacks "$1: no sanitizer report" "runtime error" "$ERR"
+    check_lacks "$1: no ASan report" "ERROR: AddressSanitizer" "$ERR"
+}
+
+# --- survival.format_p: an infinite p is "Inf", as R's format.pval says ---
+run_bounded 20 "$TNMLAB" -e 'print(survival.format_p(1/0)); print(survival.format_p(1e300))'
+check_rc "format_p(Inf)" 0
+check_eq "format_p(Inf) and format_p(1e300)" "Inf
+1e+300" "$OUT"
+no_ub "format_p(Inf)"
+
+# --- lab.export_plot: tmax and tick are the user's numbers ----------------
+lung="$top_srcdir/data/ncctg_lung.csv"
+fit="local c = cohort.read_csv('$lung'); local f = survival.km(c, 'time', 'status')"
+run_bounded 20 "$TNMLAB" -e "$fit; lab.export_plot('$WORK/a.svg', {fit = f, tmax = 1e300, tick = 1e-300})"
+check_rc "export_plot tick 1e-300 to 1e300" 1
+check_has "export_plot: too many ticks, said" "makes more than 200 ticks" "$ERR"
+no_ub "export_plot tick 1e-300"
+for opt in "tmax = 1/0" "tick = 1/0" "tmax = 0/0"; do
+    run_bounded 20 "$TNMLAB" -e "$fit; lab.export_plot('$WORK/b.svg', {fit = f, $opt})"
+    check_rc "export_plot $opt" 1
+    check_has "export_plot $opt: said" "the time axis needs finite numbers" "$ERR"
+    no_ub "export_plot $opt"
+done
+[ ! -e "$WORK/a.svg" ] && [ ! -e "$WORK/b.svg" ] && pass || fail "a refused plot left a file"
+run_bounded 20 "$TNMLAB" -e "$fit; lab.export_plot('$WORK/ok.svg', {fit = f, tmax = 1000, tick = 250})"
+check_rc "export_plot with a sane axis" 0
+check_has "five ticks: 0 to 1000" ">1000</text>" "$(cat "$WORK/ok.svg" 2>/dev/null)"
+
+# A fit table of the user's own: counts of 1e300 and -5 at risk are clamped.
+fake="{strata = {{name = 'x', n = 2}}, curve = function() return {time = {1, 2},
+  surv = {0.9, 0.5}, std_err = {0, 0}, lower = {0.8, 0.4}, upper = {1, 0.6},
+  n_risk = {1e300, -5}, n_event = {1, 0/0}, n_censor = {0, 1/0}} end}"
+run_bounded 20 "$TNMLAB" -e "lab.export_plot('$WORK/fake.svg', {fit = $fake})"
+check_rc "export_plot of a fit with absurd counts" 0
+no_ub "export_plot of a fit with absurd counts"
+
+# --- export plot from the REPL: a cohort whose times reach DBL_MAX --------
+printf 'time,status,sex\n1.79e308,1,1\n300,1,2\n200,0,1\n100,1,2\n' >"$WORK/huge.csv"
+printf '%s\n' "load cohort $WORK/huge.csv months os_time=time os_event=status" \
+    "export plot $WORK/huge.svg os ci" "export table $WORK/huge.md" >"$WORK/cmds"
+run_bounded 30 sh -c "\"$TNMLAB\" --plain <\"$WORK/cmds\""
+check_has "export plot of times near DBL_MAX" "wrote $WORK/huge.svg" "$OUT"
+check_lacks "no infinite coordinate in the SVG" "inf" "$(cat "$WORK/huge.svg" 2>/dev/null)"
+no_ub "export plot of times near DBL_MAX"
+
+# --- a scenario file: max_nodules is drawn as an int, kept in a byte -------
+mkdir -p "$WORK/scripts/scenarios"
+for v in 1e300 300; do
+    sed "s/max_nodules = 3/max_nodules = $v/" "$top_srcdir/scripts/scenarios/stage_iv.lua" \
+        >"$WORK/scripts/scenarios/nod$v.lua"
+    run_bounded 30 "$TNMLAB" -e "TNMLAB_SCRIPTS = '$WORK/scripts'; cohort.simulate('nod$v', {n = 500})"
+    check_rc "scenario max_nodules = $v" 1
+    check_has "scenario max_nodules = $v: said" "population.m1a.max_nodules must be in (0, 60]" "$ERR"
+    no_ub "scenario max_nodules = $v"
+done
+
+# --- integer arguments spelt as huge floats: refused, not cast --------------
+for cmd in "simulate stage_iv 1e300" "simulate stage_iv 10 1e30" "case #1e300" \
+    "set max_lesions 1e300" "edition 1e300"; do
+    printf 'use deruysscher2012\n%s\n' "$cmd" >"$WORK/cmds"
+    run_bounded 60 sh -c "\"$TNMLAB\" --plain <\"$WORK/cmds\""
+    no_ub "$cmd"
+done
+run_bounded 20 "$TNMLAB" --seed 1e30 -e 'print(1)'
+check_rc "--seed 1e30 is a usage error" 2
+check_has "--seed 1e30: said" "--seed wants an integer" "$ERR"
+run_bounded 20 "$TNMLAB" -e "cohort.simulate('stage_iv', {n = 1e300})"
+check_rc "simulate n = 1e300" 1
+no_ub "simulate n = 1e300"
+
+finish
