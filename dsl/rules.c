@@ -295,6 +295,8 @@ rules *rules_new(size_t mem_cap, long budget, char *err, size_t errlen)
         free(r);
         return NULL;
     }
+    if (budget > 0)
+        sandbox_set_run_budget(r->sb, budget * 10);
     static const struct { const char *name; lua_CFunction fn; } voc[] = {
         {"param", voc_param}, {"criterion", voc_criterion},
         {"derive", voc_derive}, {"arm", voc_arm}, {"ruleset", voc_ruleset}};

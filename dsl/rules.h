@@ -136,8 +136,9 @@ typedef struct rules_diff {
 /* ---- engine, files, params, versions */
 
 /* Creates an engine with its own sandbox (mem_cap bytes, budget
- * instructions per call; 0 = defaults).  Caller owns it (rules_free).  NULL
- * with err filled on ENOMEM. */
+ * instructions per call, ten times that for one evaluation of a rule set;
+ * 0 = defaults).  Caller owns it (rules_free).  NULL with err filled on
+ * ENOMEM. */
 rules *rules_new(size_t mem_cap, long budget, char *err, size_t errlen);
 void rules_free(rules *r);
 
