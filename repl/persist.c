@@ -45,16 +45,21 @@ static void add(buf *b, const char *fmt, ...) {
     }
 }
 
-/* Quotes an argument for commands_split when it holds spaces or quotes. */
+/* Appends " ARG", always quoted: a name or path from a rule file or the
+ * file system must not end the line and start a command of its own. */
 static void add_arg(buf *b, const char *a) {
-    if (*a && strpbrk(a, " \t\"\\") == NULL) {
-        add(b, " %s", a);
+    char small[512];
+    size_t need = commands_quote(a, small, sizeof small);
+    if (need < sizeof small) {
+        add(b, " %s", small);
         return;
     }
-    add(b, " \"");
-    for (; *a; a++)
-        add(b, "%s%c", (*a == '"' || *a == '\\') ? "\\" : "", *a);
-    add(b, "\"");
+    char *big = malloc(need + 1);
+    if (big == NULL)
+        return;
+    commands_quote(a, big, need + 1);
+    add(b, " %s", big);
+    free(big);
 }
 
 /* The state as commands.  The first line is the open/closed marker. */
@@ -81,29 +86,37 @@ static void render(session *s, buf *b, int closed) {
             rules_param_info p;
             if (rules_param(m->rules, set, k, &p) != 0)
                 continue;
-            char val[256];
+            char num[64];
+            const char *val = num;
             if (p.type == RULES_P_TEXT) {
                 if (p.text && p.text_def && strcmp(p.text, p.text_def) == 0)
                     continue;
-                snprintf(val, sizeof val, "%s", p.text ? p.text : "");
+                val = p.text ? p.text : "";
             } else {
                 if (p.value == p.def)
                     continue;
                 if (p.type == RULES_P_BOOLEAN)
-                    snprintf(val, sizeof val, "%s", p.value != 0 ? "true" : "false");
+                    snprintf(num, sizeof num, "%s", p.value != 0 ? "true" : "false");
                 else
-                    snprintf(val, sizeof val, "%.17g", p.value);
+                    snprintf(num, sizeof num, "%.17g", p.value);
             }
-            if (!used)
-                add(b, "use %s\n", set);
+            if (!used) {
+                add(b, "use");
+                add_arg(b, set);
+                add(b, "\n");
+            }
             used = 1;
-            add(b, "set %s", p.name);
+            add(b, "set");
+            add_arg(b, p.name);
             add_arg(b, val);
             add(b, "\n");
         }
     }
-    if (m->set[0])
-        add(b, "use %s\n", m->set);
+    if (m->set[0]) {
+        add(b, "use");
+        add_arg(b, m->set);
+        add(b, "\n");
+    }
     add(b, "edition %d\n", s->edition == 9 ? 9 : 8);
     if (m->cohort && m->case_row > 0)
         add(b, "case #%zu\n", m->case_row + 1);

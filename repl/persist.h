@@ -5,7 +5,10 @@
  *
  * A session file is a plain list of commands (load, simulate, use, set,
  * edition, case, plot) that `restore` replays, so a person can read and
- * edit it.  Files are written atomically (temporary file, fsync, rename).
+ * edit it.  Every name and value is written as one double-quoted word
+ * (commands_quote), so a rule-set name, path or text param holding a
+ * quote or a newline cannot end the line and start a command of its own;
+ * files from before that, with bare words, read as they always did.  Files are written atomically (temporary file, fsync, rename).
  * The autosave ($XDG_STATE_HOME/tnmlab/session.tnm) is rewritten after
  * every line that changed the state; its first line says whether the
  * session ended cleanly, and a session that did not (a crash, kill -9) is
