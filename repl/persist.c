@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -155,6 +156,28 @@ int persist_restore(session *s, const char *path, char *err, size_t errlen) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        fclose(f);
+        return -1;
+    }
+    for (int i = 0; i < s->nrestoring; i++)
+        if (s->restoring[i].dev == st.st_dev && s->restoring[i].ino == st.st_ino) {
+            snprintf(err, errlen, "%s restores itself (directly or through another session "
+                                  "file); not replayed again", path);
+            fclose(f);
+            return -1;
+        }
+    if (s->nrestoring == SESSION_MAX_NESTING) {
+        snprintf(err, errlen, "%s: session files restore each other more than %d deep", path,
+                 SESSION_MAX_NESTING);
+        fclose(f);
+        return -1;
+    }
+    s->restoring[s->nrestoring].dev = st.st_dev;
+    s->restoring[s->nrestoring].ino = st.st_ino;
+    s->nrestoring++;
     char *line = NULL;
     size_t cap = 0;
     long lineno = 0;
@@ -178,6 +201,7 @@ int persist_restore(session *s, const char *path, char *err, size_t errlen) {
     }
     free(line);
     fclose(f);
+    s->nrestoring--;
     s->print_views = saved;
     return failed;
 }

@@ -31,7 +31,8 @@ int persist_save(struct session *s, const char *path, int closed, char *err, siz
 
 /* Replays a session file.  Lines that fail are reported with file:line and
  * skipped; returns the number of failed lines, or -1 if the file cannot be
- * read (err filled). */
+ * read, is already being replayed (a file that restores itself, directly
+ * or in a cycle) or nests deeper than SESSION_MAX_NESTING (err filled). */
 int persist_restore(struct session *s, const char *path, char *err, size_t errlen);
 
 /* Rewrites the autosave if the state changed since the last write. */

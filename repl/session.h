@@ -11,11 +11,15 @@
 
 #include <lua.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "model.h"
 #include "textlog.h"
 #include "options.h"
 #include "sink.h"
+
+/* How deep `restore` may nest inside session files. */
+enum { SESSION_MAX_NESTING = 8 };
 
 /* What the full screen's lower-right pane shows. */
 enum { PANE_SHOWS_PLOT = 0, PANE_SHOWS_CASE = 1, PANE_SHOWS_LESSON = 2 };
@@ -50,6 +54,10 @@ typedef struct session {
     int lesson_ref;          /* registry ref of the running lesson, LUA_NOREF if none */
     int lesson_step;         /* 1-based step shown last */
     char lesson_name[64];
+    /* Session files being replayed, outermost first (device and inode), so
+     * that a file restoring itself, directly or in a cycle, is refused. */
+    struct { dev_t dev; ino_t ino; } restoring[SESSION_MAX_NESTING];
+    int nrestoring;
 } session;
 
 /* Result of feeding one line to session_feed(). */
