@@ -124,9 +124,7 @@ static void render(session *s, buf *b, int closed) {
     add(b, "plot %s\n", s->plot_endpoint == MODEL_PFS ? "pfs" : "os");
 }
 
-/* Writes data to path through a temporary file, fsync and rename. */
-static int write_atomic(const char *path, const char *data, size_t len, char *err,
-                        size_t errlen) {
+int persist_write(const char *path, const char *data, size_t len, char *err, size_t errlen) {
     export_file x;
     if (export_file_open(&x, path, err, errlen) != 0)
         return -1;
@@ -138,15 +136,20 @@ static int write_atomic(const char *path, const char *data, size_t len, char *er
     return export_file_commit(&x, err, errlen);
 }
 
-int persist_save(session *s, const char *path, int closed, char *err, size_t errlen) {
+char *persist_text(session *s, int closed) {
     buf b = {0};
     render(s, &b, closed);
-    if (b.p == NULL) {
+    return b.p;
+}
+
+int persist_save(session *s, const char *path, int closed, char *err, size_t errlen) {
+    char *text = persist_text(s, closed);
+    if (text == NULL) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    int rc = write_atomic(path, b.p, b.n, err, errlen);
-    free(b.p);
+    int rc = persist_write(path, text, strlen(text), err, errlen);
+    free(text);
     return rc;
 }
 
@@ -217,65 +220,16 @@ void persist_state_path(const char *name, char *out, size_t n) {
         out[0] = '\0';
 }
 
-static void autosave_path(char *out, size_t n) { persist_state_path("session.tnm", out, n); }
-
-void persist_autosave(session *s) {
-    if (!s->autosave)
-        return;
-    buf b = {0};
-    render(s, &b, 0);
-    if (b.p == NULL)
-        return;
-    if (s->last_saved == NULL || strcmp(s->last_saved, b.p) != 0) {
-        char path[4096], err[512];
-        autosave_path(path, sizeof path);
-        if (*path && write_atomic(path, b.p, b.n, err, sizeof err) == 0) {
-            free(s->last_saved);
-            s->last_saved = b.p;
-            return;
+void persist_make_state_dir(void) {
+    char dir[4096];
+    persist_state_path("", dir, sizeof dir);
+    /* mkdir -p: each folder on the way, the last one included. */
+    for (char *p = dir + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(dir, 0700);
+            *p = '/';
         }
-    }
-    free(b.p);
-}
-
-int persist_recover(session *s) {
-    if (!s->recover) {
-        persist_autosave(s);
-        return 0;
-    }
-    s->recover = 0;
-    char path[4096], err[512];
-    autosave_path(path, sizeof path);
-    if (!*path)
-        return 0;
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        persist_autosave(s);
-        return 0;
-    }
-    char first[128] = "";
-    if (fgets(first, sizeof first, f) == NULL)
-        first[0] = '\0';
-    fclose(f);
-    if (strncmp(first, "# tnmlab session: open", 22) != 0) {
-        persist_autosave(s);
-        return 0;
-    }
-    if (persist_restore(s, path, err, sizeof err) < 0)
-        sink_printf(&s->err, "%s\n", err);
-    session_refresh(s);
-    sink_printf(&s->out, "The last session did not end cleanly; restored it from %s\n", path);
-    persist_autosave(s);
-    return 1;
-}
-
-void persist_close(session *s) {
-    if (!s->autosave)
-        return;
-    char path[4096], err[512];
-    autosave_path(path, sizeof path);
-    if (*path)
-        persist_save(s, path, 1, err, sizeof err);
 }
 
 int persist_cmd_save(session *s, int argc, char **argv) {
@@ -296,8 +250,10 @@ int persist_cmd_restore(session *s, int argc, char **argv) {
     char path[4096], err[512];
     if (argc == 2)
         snprintf(path, sizeof path, "%s", argv[1]);
+    else if (argc == 1 && s->autosave_path[0])
+        snprintf(path, sizeof path, "%s", s->autosave_path);
     else if (argc == 1)
-        autosave_path(path, sizeof path);
+        persist_state_path("session.tnm", path, sizeof path);
     else {
         sink_printf(&s->err, "usage: restore [FILE]\n");
         return 1;

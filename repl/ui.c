@@ -27,6 +27,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "autosave.h"
 #include "commands.h"
 #include "complete.h"
 #include "interrupt.h"
@@ -156,11 +157,12 @@ static void draw_status(ui *u) {
     char took[32] = "";
     if (u->last_ms >= 0)
         snprintf(took, sizeof took, " | %.0f ms", u->last_ms);
-    snprintf(line, sizeof line, " %s%s | %s v%d | TNM %d%s%s%s%s",
+    snprintf(line, sizeof line, " %s%s | %s v%d | TNM %d%s%s%s%s%s",
              m->cohort ? m->cohort_name : "no cohort",
              m->cohort ? (m->simulated ? " (simulated)" : " (observational: selection only)") : "",
              m->set[0] ? m->set : "no rules", rules_version(m->rules), u->s->edition == 9 ? 9 : 8,
              les[0] ? " | " : "", les, took,
+             u->s->save_failed || u->s->history_failed ? " | NOT AUTOSAVED" : "",
              COLS >= 110 ? " | F2 transcript, PgUp/PgDn, Ctrl-D" : " | F2 transcript");
     (void)staging;
     put(w, 0, 0, line);
@@ -850,7 +852,7 @@ int ui_run(session *s) {
                           "): type help for commands, Lua for anything else.\n", 
                   strlen("tnmlab " PACKAGE_VERSION " (" LUA_RELEASE
                          "): type help for commands, Lua for anything else.\n"), TL_NOTE);
-    persist_recover(s);
+    autosave_recover(s);
     drain_capture(&u);
     relayout(&u);
     rl_callback_handler_install(lineedit_prompt(FEED_DONE), on_line);

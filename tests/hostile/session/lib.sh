@@ -18,29 +18,53 @@ run_fed() {
     RSS_MB=$((kb / 1024))
 }
 
-# tmux_rss_mb: resident memory of the program in pane t, in MB (0 if gone).
+# tmux_run WIDTH HEIGHT CMD...: tmux_start with CMD under a small shell
+# that writes CMD's exit status to $WORK/tmux_rc (tmux 3.3 may leave its
+# pane's process unreaped, so the pane's own exit status is not reliable).
+tmux_run() {
+    local w=$1 h=$2
+    shift 2
+    rm -f "$WORK/tmux_rc"
+    tmux_start "$w" "$h" sh -c '"$@"; echo $? > "$0"' "$WORK/tmux_rc" "$@"
+    tm set-option -t t remain-on-exit on
+}
+
+# tmux_pid: the pid of CMD started by tmux_run (the shell's child).
+tmux_pid() {
+    local sh i=0
+    sh=$(tm list-panes -t t -F '#{pane_pid}' 2>/dev/null)
+    while [ "$i" -lt 50 ]; do
+        local kid
+        kid=$(cat "/proc/$sh/task/$sh/children" 2>/dev/null)
+        kid=${kid%% *}
+        if [ -n "$kid" ]; then echo "$kid"; return; fi
+        sleep 0.05
+        i=$((i + 1))
+    done
+}
+
+# tmux_rss_mb: peak resident memory of CMD, in MB (0 if gone).
 tmux_rss_mb() {
-    local pid kb
-    pid=$(tm list-panes -t t -F '#{pane_pid}' 2>/dev/null)
-    kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+    local kb
+    kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$(tmux_pid)/status" 2>/dev/null)
     case "$kb" in '' | *[!0-9]*) kb=0 ;; esac
     echo $((kb / 1024))
 }
 
-# tmux_check_rss NAME LIMIT_MB: the peak resident set of the program in
-# pane t is under LIMIT_MB (call it while the program still runs).
+# tmux_check_rss NAME LIMIT_MB: the peak resident set of CMD is under
+# LIMIT_MB (call it while CMD still runs).
 tmux_check_rss() {
     RSS_MB=$(tmux_rss_mb)
     check_rss "$1" "$2"
 }
 
-# tmux_exit_rc: the exit status of the program in pane t once it ended
-# (remain-on-exit keeps the pane), or "running".
+# tmux_exit_rc: CMD's exit status once it ended (128+N for signal N), or
+# "running" after 10 seconds.
 tmux_exit_rc() {
     local i=0
-    while [ "$i" -lt 100 ]; do
-        if [ "$(tm list-panes -t t -F '#{pane_dead}' 2>/dev/null)" = "1" ]; then
-            tm list-panes -t t -F '#{pane_dead_status}'
+    while [ "$i" -lt 200 ]; do
+        if [ -s "$WORK/tmux_rc" ]; then
+            cat "$WORK/tmux_rc"
             return
         fi
         sleep 0.05
