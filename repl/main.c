@@ -57,7 +57,8 @@ int main(int argc, char **argv) {
 
     session s;
     if (session_init(&s, &opts, sink_file(stdout), sink_file(stderr), err, sizeof err) != 0) {
-        fprintf(stderr, "tnmlab: %s\n", err);
+        sink e = sink_file(stderr); /* the message may quote a script */
+        sink_printf(&e, "tnmlab: %s\n", err);
         return 1;
     }
     lineedit_install_sigint();

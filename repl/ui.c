@@ -39,6 +39,7 @@
 #include "plot.h"
 #include "textlog.h"
 #include "view.h"
+#include "visible.h"
 
 #include <langinfo.h>
 #include <math.h>
@@ -127,16 +128,23 @@ static void frame(ui *u, WINDOW *w, const char *title) {
     wattroff(w, A_BOLD | (u->colors ? COLOR_PAIR(PAIR_TITLE) : 0));
 }
 
-/* Writes a UTF-8 string at (y, x), clipped to the window's inner width. */
+/* Writes a UTF-8 string at (y, x), clipped to the window's inner width,
+ * its control characters made visible (the status line shows rule-set and
+ * cohort names as they came). */
 static void put(WINDOW *w, int y, int x, const char *text) {
     int maxx = getmaxx(w) - 1;
     if (x >= maxx)
         return;
+    char *safe = NULL;
+    size_t len = strlen(text);
+    if (visible_needed(text, len) && (safe = visible_escape(text, len, &len)) != NULL)
+        text = safe;
     wmove(w, y, x);
     size_t starts[2];
     size_t rows = textlog_wrap(text, maxx - x, starts, 2);
     size_t n = rows > 1 ? starts[1] : strlen(text);
     waddnstr(w, text, (int)n);
+    free(safe);
 }
 
 static void draw_status(ui *u) {
