@@ -1,4 +1,4 @@
-/* persist.c - session files and the autosave (see persist.h).
+/* persist.c - session files: writing, replaying, save and restore (see persist.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "persist.h"
 
