@@ -223,6 +223,8 @@ void persist_state_path(const char *name, char *out, size_t n) {
 void persist_make_state_dir(void) {
     char dir[4096];
     persist_state_path("", dir, sizeof dir);
+    if (dir[0] == '\0')
+        return; /* neither XDG_STATE_HOME nor HOME: nothing is kept */
     /* mkdir -p: each folder on the way, the last one included. */
     for (char *p = dir + 1; *p; p++)
         if (*p == '/') {
