@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compare.h"
@@ -101,6 +102,56 @@ const cmd_entry *commands_find(const char *name) {
     return NULL;
 }
 
+/* The character after a backslash inside quotes, *p just past the
+ * backslash: \n \r \t and \xHH stand for the control characters that
+ * commands_quote writes that way (so a name with a newline stays on one
+ * line); any other character stands for itself, as \" and \\ always did. */
+static int unescape(const char **p) {
+    int c = (unsigned char)*(*p)++;
+    if (c == 'n')
+        return '\n';
+    if (c == 'r')
+        return '\r';
+    if (c == 't')
+        return '\t';
+    if (c == 'x' && isxdigit((unsigned char)(*p)[0]) && isxdigit((unsigned char)(*p)[1])) {
+        char hex[3] = {(*p)[0], (*p)[1], '\0'};
+        *p += 2;
+        int v = (int)strtol(hex, NULL, 16);
+        return v ? v : 'x'; /* a NUL would end the word early */
+    }
+    return c;
+}
+
+size_t commands_quote(const char *arg, char *out, size_t n) {
+    size_t o = 0;
+#define PUT(c) (o + 1 < n ? (out[o] = (c)) : 0, o++)
+    PUT('"');
+    for (const unsigned char *a = (const unsigned char *)arg; *a; a++) {
+        unsigned c = *a;
+        if (c == '"' || c == '\\') {
+            PUT('\\');
+            PUT((char)c);
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            PUT('\\');
+            PUT(c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+        } else if (c < 0x20 || c == 0x7f) {
+            static const char hex[] = "0123456789abcdef";
+            PUT('\\');
+            PUT('x');
+            PUT(hex[c >> 4]);
+            PUT(hex[c & 15]);
+        } else {
+            PUT((char)c);
+        }
+    }
+    PUT('"');
+#undef PUT
+    if (n)
+        out[o < n ? o : n - 1] = '\0';
+    return o;
+}
+
 int commands_split(const char *line, char *buf, int n, char **argv, int max) {
     int argc = 0, o = 0;
     const char *p = line;
@@ -116,11 +167,12 @@ int commands_split(const char *line, char *buf, int n, char **argv, int max) {
             if (*p == '"') {
                 p++;
                 while (*p && *p != '"') {
-                    if (*p == '\\' && p[1])
-                        p++;
+                    int ch = (unsigned char)*p++;
+                    if (ch == '\\' && *p)
+                        ch = unescape(&p);
                     if (o >= n - 1)
                         return -1;
-                    buf[o++] = *p++;
+                    buf[o++] = (char)ch;
                 }
                 if (*p != '"')
                     return -1;

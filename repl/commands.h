@@ -8,6 +8,8 @@
 #ifndef TNMLAB_COMMANDS_H
 #define TNMLAB_COMMANDS_H
 
+#include <stddef.h>
+
 struct session;
 
 enum { CMD_MAX_ARGS = 32 };
@@ -31,8 +33,15 @@ const cmd_entry *commands_find(const char *name);
 int commands_dispatch(struct session *s, const char *line);
 
 /* Splits line into at most max words (whitespace-separated; "double quotes"
- * group, backslash escapes inside quotes) written into buf (size n).
+ * group; inside quotes \n \r \t \xHH are those characters and a backslash
+ * before anything else keeps that character) written into buf (size n).
  * Returns the word count, or -1 on an unterminated quote or overflow. */
 int commands_split(const char *line, char *buf, int n, char **argv, int max);
+
+/* Writes arg as one double-quoted word that commands_split reads back as
+ * arg: quotes and backslashes escaped, control characters as \n \r \t or
+ * \xHH, so the result never spans lines.  out (size n) is NUL-terminated
+ * and truncated; returns the length needed, as snprintf does. */
+size_t commands_quote(const char *arg, char *out, size_t n);
 
 #endif

@@ -80,13 +80,22 @@ static void remember_rule_file(session *s, const char *path) {
         s->rule_files[s->nrule_files++] = strdup(abs);
 }
 
-/* The `load cohort` line that recreates the cohort, with an absolute path. */
+/* The `load cohort` line that recreates the cohort, with an absolute path,
+ * every word quoted (a file or column name may hold a quote or a newline).
+ * A line that does not fit is not kept: a cut one would load something else. */
 static void remember_cohort_load(session *s, int argc, char **argv) {
     char abs[4096];
     absolute(argv[2], abs, sizeof abs);
-    size_t o = (size_t)snprintf(s->cohort_cmd, sizeof s->cohort_cmd, "load cohort \"%s\"", abs);
-    for (int i = 3; i < argc && o < sizeof s->cohort_cmd; i++)
-        o += (size_t)snprintf(s->cohort_cmd + o, sizeof s->cohort_cmd - o, " %s", argv[i]);
+    size_t n = sizeof s->cohort_cmd;
+    size_t o = (size_t)snprintf(s->cohort_cmd, n, "load cohort ");
+    for (int i = 2; i < argc && o < n; i++) {
+        if (i > 2)
+            s->cohort_cmd[o++] = ' ';
+        if (o < n)
+            o += commands_quote(i == 2 ? abs : argv[i], s->cohort_cmd + o, n - o);
+    }
+    if (o >= n)
+        s->cohort_cmd[0] = '\0';
 }
 
 int lab_cmd_load(session *s, int argc, char **argv) {
@@ -736,8 +745,13 @@ static int simulate(session *s, const char *scenario, long n, long seed, const c
         snprintf(name, sizeof name, "%s (n=%ld, seed %ld)", scenario, n, seed);
     int rc = session_set_cohort(s, -1, name, "months");
     lua_pop(L, 1);
-    if (rc == 0)
-        snprintf(s->cohort_cmd, sizeof s->cohort_cmd, "simulate %s %ld %ld", scenario, n, seed);
+    if (rc == 0) {
+        char quoted[512];
+        if (commands_quote(scenario, quoted, sizeof quoted) < sizeof quoted)
+            snprintf(s->cohort_cmd, sizeof s->cohort_cmd, "simulate %s %ld %ld", quoted, n, seed);
+        else
+            s->cohort_cmd[0] = '\0';
+    }
     return rc;
 }
 

@@ -12,19 +12,19 @@
 #include <lua.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "autosave.h"
 #include "complete.h"
+#include "histfile.h"
 #include "interrupt.h"
 #include "persist.h"
 
@@ -46,34 +46,29 @@ void lineedit_install_sigint(void) {
     sigaction(SIGINT, &sa, NULL);
 }
 
-/* mkdir -p for the folder part of path. */
-static void make_parents(const char *path) {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(tmp, 0700);
-            *p = '/';
-        }
-}
-
-/* write_history() truncates in place; write a temporary file, fsync it and
- * rename it over the old one so a crash never leaves half a history. */
-static void history_save(const char *path) {
-    if (!*path)
+/* Appends the entries added since the last write to the history file,
+ * merged with what other tnmlab processes wrote there meanwhile.  The
+ * first failure is reported; the entries wait for the next write. */
+static void history_save(session *s) {
+    if (!*s->history_path || s->history_unsaved <= 0)
         return;
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    if (write_history(tmp) != 0)
+    HIST_ENTRY **list = history_list();
+    int len = history_length, k = s->history_unsaved < len ? s->history_unsaved : len;
+    const char *entries[HISTORY_MAX];
+    if (k > HISTORY_MAX)
+        k = HISTORY_MAX;
+    for (int i = 0; i < k; i++)
+        entries[i] = list[len - k + i]->line;
+    char err[512];
+    if (histfile_append(s->history_path, entries, (size_t)k, HISTORY_MAX, err, sizeof err) != 0) {
+        if (!s->history_failed)
+            sink_printf(&s->err, "history: %s; the history is not saved until that is fixed\n",
+                        err);
+        s->history_failed = 1;
         return;
-    int fd = open(tmp, O_RDONLY);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
     }
-    if (rename(tmp, path) != 0)
-        unlink(tmp);
+    s->history_unsaved = 0;
+    s->history_failed = 0;
 }
 
 /* readline's callback API passes no user data, so the handler finds the
@@ -87,7 +82,7 @@ static struct {
 void lineedit_history_load(session *s) {
     persist_state_path("history", s->history_path, sizeof s->history_path);
     if (*s->history_path) {
-        make_parents(s->history_path);
+        persist_make_state_dir();
         read_history(s->history_path);
     }
     stifle_history(HISTORY_MAX);
@@ -107,8 +102,10 @@ feed_status lineedit_accept(session *s, char **pending, const char *line) {
         entry = strdup(line);
     }
     feed_status st = session_feed(s, pending, line);
-    if (st != FEED_MORE && entry && entry[strspn(entry, " \t\n")] != '\0')
+    if (st != FEED_MORE && entry && entry[strspn(entry, " \t\n")] != '\0') {
         add_history(entry);
+        s->history_unsaved++;
+    }
     if (st != FEED_MORE && !s->defer_save)
         lineedit_save(s);
     free(entry);
@@ -116,8 +113,8 @@ feed_status lineedit_accept(session *s, char **pending, const char *line) {
 }
 
 void lineedit_save(session *s) {
-    history_save(s->history_path);
-    persist_autosave(s); /* rules.set in Lua changes the state too */
+    history_save(s);
+    autosave_save(s); /* rules.set in Lua changes the state too */
 }
 
 const char *lineedit_prompt(feed_status st) { return st == FEED_MORE ? PROMPT_MORE : PROMPT; }
@@ -223,7 +220,7 @@ static int run_piped(session *s) {
 
 int lineedit_run(session *s) {
     s->print_views = 1;
-    persist_recover(s);
+    autosave_recover(s);
     if (isatty(STDIN_FILENO))
         return run_readline(s);
     return run_piped(s);

@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "autosave.h"
 #include "lab.h"
 #include "lineedit.h"
 #include "options.h"
-#include "persist.h"
 #include "session.h"
 #include "ui.h"
 
@@ -57,7 +57,8 @@ int main(int argc, char **argv) {
 
     session s;
     if (session_init(&s, &opts, sink_file(stdout), sink_file(stderr), err, sizeof err) != 0) {
-        fprintf(stderr, "tnmlab: %s\n", err);
+        sink e = sink_file(stderr); /* the message may quote a script */
+        sink_printf(&e, "tnmlab: %s\n", err);
         return 1;
     }
     lineedit_install_sigint();
@@ -73,8 +74,10 @@ int main(int argc, char **argv) {
     /* A person at a terminal gets the autosave, and after a crash the
      * session back; piped input and scripts leave no state behind. */
     s.autosave = interactive && isatty(STDIN_FILENO);
-    /* The front end restores it once its screen is up, so the message shows. */
-    s.recover = s.autosave && !opts.cohort && !opts.rules;
+    /* The front end restores it once its screen is up, so the message shows.
+     * A start that names its own rules or cohort, or --no-restore, keeps
+     * an unfinished session aside instead of replaying it. */
+    s.recover = s.autosave && !opts.cohort && !opts.rules && !opts.no_restore;
     rc = 0;
     for (int i = 0; i < opts.nchunks && rc == 0; i++)
         rc = session_run_chunk(&s, opts.chunks[i], strlen(opts.chunks[i]), "=(command line)", 0);
@@ -85,7 +88,7 @@ int main(int argc, char **argv) {
         if (!full || ui_run(&s) != 0)
             rc = lineedit_run(&s);
     }
-    persist_close(&s);
+    autosave_close(&s);
     session_close(&s);
     fflush(stdout);
     return rc ? 1 : 0;

@@ -14,6 +14,7 @@ const tnm_option_spec options_table[] = {
     {"cohort", 0, "FILE.csv", "load this cohort instead of the demo"},
     {"rules", 0, "FILE.lua", "load a rule file (sandboxed)"},
     {"seed", 0, "N", "seed for simulations"},
+    {"no-restore", 0, NULL, "start clean; keep an unfinished session's file aside, unreplayed"},
     {"help", 'h', NULL, "show this help and exit"},
     {"version", 'V', NULL, "show the version and exit"},
     {NULL, 0, NULL, NULL}};
@@ -43,6 +44,8 @@ static int apply(const tnm_option_spec *s, const char *val, tnm_options *o, char
         o->help = 1;
     else if (!strcmp(n, "version"))
         o->version = 1;
+    else if (!strcmp(n, "no-restore"))
+        o->no_restore = 1;
     else if (!strcmp(n, "cohort"))
         o->cohort = val;
     else if (!strcmp(n, "rules"))

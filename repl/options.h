@@ -13,6 +13,7 @@ typedef struct tnm_options {
     int plain;               /* --plain: line REPL even on a terminal */
     int interactive;         /* -i: stay interactive after -e / a script */
     int help, version;       /* --help, --version */
+    int no_restore;          /* --no-restore: never replay the autosave at start */
     const char *cohort;      /* --cohort FILE.csv */
     const char *rules;       /* --rules FILE.lua (sandboxed) */
     long seed;               /* --seed N */

@@ -1,4 +1,4 @@
-/* persist.c - session files and the autosave (see persist.h).
+/* persist.c - session files: writing, replaying, save and restore (see persist.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "persist.h"
 
@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -45,16 +46,21 @@ static void add(buf *b, const char *fmt, ...) {
     }
 }
 
-/* Quotes an argument for commands_split when it holds spaces or quotes. */
+/* Appends " ARG", always quoted: a name or path from a rule file or the
+ * file system must not end the line and start a command of its own. */
 static void add_arg(buf *b, const char *a) {
-    if (*a && strpbrk(a, " \t\"\\") == NULL) {
-        add(b, " %s", a);
+    char small[512];
+    size_t need = commands_quote(a, small, sizeof small);
+    if (need < sizeof small) {
+        add(b, " %s", small);
         return;
     }
-    add(b, " \"");
-    for (; *a; a++)
-        add(b, "%s%c", (*a == '"' || *a == '\\') ? "\\" : "", *a);
-    add(b, "\"");
+    char *big = malloc(need + 1);
+    if (big == NULL)
+        return;
+    commands_quote(a, big, need + 1);
+    add(b, " %s", big);
+    free(big);
 }
 
 /* The state as commands.  The first line is the open/closed marker. */
@@ -81,38 +87,44 @@ static void render(session *s, buf *b, int closed) {
             rules_param_info p;
             if (rules_param(m->rules, set, k, &p) != 0)
                 continue;
-            char val[256];
+            char num[64];
+            const char *val = num;
             if (p.type == RULES_P_TEXT) {
                 if (p.text && p.text_def && strcmp(p.text, p.text_def) == 0)
                     continue;
-                snprintf(val, sizeof val, "%s", p.text ? p.text : "");
+                val = p.text ? p.text : "";
             } else {
                 if (p.value == p.def)
                     continue;
                 if (p.type == RULES_P_BOOLEAN)
-                    snprintf(val, sizeof val, "%s", p.value != 0 ? "true" : "false");
+                    snprintf(num, sizeof num, "%s", p.value != 0 ? "true" : "false");
                 else
-                    snprintf(val, sizeof val, "%.17g", p.value);
+                    snprintf(num, sizeof num, "%.17g", p.value);
             }
-            if (!used)
-                add(b, "use %s\n", set);
+            if (!used) {
+                add(b, "use");
+                add_arg(b, set);
+                add(b, "\n");
+            }
             used = 1;
-            add(b, "set %s", p.name);
+            add(b, "set");
+            add_arg(b, p.name);
             add_arg(b, val);
             add(b, "\n");
         }
     }
-    if (m->set[0])
-        add(b, "use %s\n", m->set);
+    if (m->set[0]) {
+        add(b, "use");
+        add_arg(b, m->set);
+        add(b, "\n");
+    }
     add(b, "edition %d\n", s->edition == 9 ? 9 : 8);
     if (m->cohort && m->case_row > 0)
         add(b, "case #%zu\n", m->case_row + 1);
     add(b, "plot %s\n", s->plot_endpoint == MODEL_PFS ? "pfs" : "os");
 }
 
-/* Writes data to path through a temporary file, fsync and rename. */
-static int write_atomic(const char *path, const char *data, size_t len, char *err,
-                        size_t errlen) {
+int persist_write(const char *path, const char *data, size_t len, char *err, size_t errlen) {
     export_file x;
     if (export_file_open(&x, path, err, errlen) != 0)
         return -1;
@@ -124,15 +136,20 @@ static int write_atomic(const char *path, const char *data, size_t len, char *er
     return export_file_commit(&x, err, errlen);
 }
 
-int persist_save(session *s, const char *path, int closed, char *err, size_t errlen) {
+char *persist_text(session *s, int closed) {
     buf b = {0};
     render(s, &b, closed);
-    if (b.p == NULL) {
+    return b.p;
+}
+
+int persist_save(session *s, const char *path, int closed, char *err, size_t errlen) {
+    char *text = persist_text(s, closed);
+    if (text == NULL) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    int rc = write_atomic(path, b.p, b.n, err, errlen);
-    free(b.p);
+    int rc = persist_write(path, text, strlen(text), err, errlen);
+    free(text);
     return rc;
 }
 
@@ -142,6 +159,28 @@ int persist_restore(session *s, const char *path, char *err, size_t errlen) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        fclose(f);
+        return -1;
+    }
+    for (int i = 0; i < s->nrestoring; i++)
+        if (s->restoring[i].dev == st.st_dev && s->restoring[i].ino == st.st_ino) {
+            snprintf(err, errlen, "%s restores itself (directly or through another session "
+                                  "file); not replayed again", path);
+            fclose(f);
+            return -1;
+        }
+    if (s->nrestoring == SESSION_MAX_NESTING) {
+        snprintf(err, errlen, "%s: session files restore each other more than %d deep", path,
+                 SESSION_MAX_NESTING);
+        fclose(f);
+        return -1;
+    }
+    s->restoring[s->nrestoring].dev = st.st_dev;
+    s->restoring[s->nrestoring].ino = st.st_ino;
+    s->nrestoring++;
     char *line = NULL;
     size_t cap = 0;
     long lineno = 0;
@@ -165,6 +204,7 @@ int persist_restore(session *s, const char *path, char *err, size_t errlen) {
     }
     free(line);
     fclose(f);
+    s->nrestoring--;
     s->print_views = saved;
     return failed;
 }
@@ -180,65 +220,18 @@ void persist_state_path(const char *name, char *out, size_t n) {
         out[0] = '\0';
 }
 
-static void autosave_path(char *out, size_t n) { persist_state_path("session.tnm", out, n); }
-
-void persist_autosave(session *s) {
-    if (!s->autosave)
-        return;
-    buf b = {0};
-    render(s, &b, 0);
-    if (b.p == NULL)
-        return;
-    if (s->last_saved == NULL || strcmp(s->last_saved, b.p) != 0) {
-        char path[4096], err[512];
-        autosave_path(path, sizeof path);
-        if (*path && write_atomic(path, b.p, b.n, err, sizeof err) == 0) {
-            free(s->last_saved);
-            s->last_saved = b.p;
-            return;
+void persist_make_state_dir(void) {
+    char dir[4096];
+    persist_state_path("", dir, sizeof dir);
+    if (dir[0] == '\0')
+        return; /* neither XDG_STATE_HOME nor HOME: nothing is kept */
+    /* mkdir -p: each folder on the way, the last one included. */
+    for (char *p = dir + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(dir, 0700);
+            *p = '/';
         }
-    }
-    free(b.p);
-}
-
-int persist_recover(session *s) {
-    if (!s->recover) {
-        persist_autosave(s);
-        return 0;
-    }
-    s->recover = 0;
-    char path[4096], err[512];
-    autosave_path(path, sizeof path);
-    if (!*path)
-        return 0;
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        persist_autosave(s);
-        return 0;
-    }
-    char first[128] = "";
-    if (fgets(first, sizeof first, f) == NULL)
-        first[0] = '\0';
-    fclose(f);
-    if (strncmp(first, "# tnmlab session: open", 22) != 0) {
-        persist_autosave(s);
-        return 0;
-    }
-    if (persist_restore(s, path, err, sizeof err) < 0)
-        sink_printf(&s->err, "%s\n", err);
-    session_refresh(s);
-    sink_printf(&s->out, "The last session did not end cleanly; restored it from %s\n", path);
-    persist_autosave(s);
-    return 1;
-}
-
-void persist_close(session *s) {
-    if (!s->autosave)
-        return;
-    char path[4096], err[512];
-    autosave_path(path, sizeof path);
-    if (*path)
-        persist_save(s, path, 1, err, sizeof err);
 }
 
 int persist_cmd_save(session *s, int argc, char **argv) {
@@ -259,8 +252,10 @@ int persist_cmd_restore(session *s, int argc, char **argv) {
     char path[4096], err[512];
     if (argc == 2)
         snprintf(path, sizeof path, "%s", argv[1]);
+    else if (argc == 1 && s->autosave_path[0])
+        snprintf(path, sizeof path, "%s", s->autosave_path);
     else if (argc == 1)
-        autosave_path(path, sizeof path);
+        persist_state_path("session.tnm", path, sizeof path);
     else {
         sink_printf(&s->err, "usage: restore [FILE]\n");
         return 1;

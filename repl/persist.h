@@ -5,11 +5,11 @@
  *
  * A session file is a plain list of commands (load, simulate, use, set,
  * edition, case, plot) that `restore` replays, so a person can read and
- * edit it.  Files are written atomically (temporary file, fsync, rename).
- * The autosave ($XDG_STATE_HOME/tnmlab/session.tnm) is rewritten after
- * every line that changed the state; its first line says whether the
- * session ended cleanly, and a session that did not (a crash, kill -9) is
- * restored at the next interactive start.
+ * edit it.  Every name and value is written as one double-quoted word
+ * (commands_quote), so a rule-set name, path or text param holding a
+ * quote or a newline cannot end the line and start a command of its own;
+ * files from before that, with bare words, read as they always did.  Files are written atomically (temporary file, fsync, rename).
+ * The autosave that uses these files is autosave.c's.
  */
 #ifndef TNMLAB_PERSIST_H
 #define TNMLAB_PERSIST_H
@@ -28,20 +28,22 @@ int persist_save(struct session *s, const char *path, int closed, char *err, siz
 
 /* Replays a session file.  Lines that fail are reported with file:line and
  * skipped; returns the number of failed lines, or -1 if the file cannot be
- * read (err filled). */
+ * read, is already being replayed (a file that restores itself, directly
+ * or in a cycle) or nests deeper than SESSION_MAX_NESTING (err filled). */
 int persist_restore(struct session *s, const char *path, char *err, size_t errlen);
 
-/* Rewrites the autosave if the state changed since the last write. */
-void persist_autosave(struct session *s);
+/* The session as the text of a session file (malloc'd, the caller frees
+ * it), or NULL when out of memory. */
+char *persist_text(struct session *s, int closed);
 
-/* At an interactive start, once the front end can show messages: if
- * s->recover is set, clears it, restores the autosave when the last
- * session did not end cleanly, and writes the autosave anew.  Returns 1 if
- * it restored something. */
-int persist_recover(struct session *s);
+/* Writes len bytes to path atomically (temporary file beside it, fsync,
+ * rename; the temporary file is removed on failure).  Returns 0, or -1
+ * with err filled and any old file untouched. */
+int persist_write(const char *path, const char *data, size_t len, char *err, size_t errlen);
 
-/* At a clean end: marks the autosave closed. */
-void persist_close(struct session *s);
+/* Creates the state folder (persist_state_path("")) and its parents, as
+ * far as it can; a failure shows when a file in it is written. */
+void persist_make_state_dir(void);
 
 int persist_cmd_save(struct session *s, int argc, char **argv);
 int persist_cmd_restore(struct session *s, int argc, char **argv);

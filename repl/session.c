@@ -94,6 +94,7 @@ int session_init(session *s, const tnm_options *opts, sink out, sink err, char *
     lua_setglobal(s->L, "TNMLAB_DATA");
     s->cohort_ref = LUA_NOREF;
     s->lesson_ref = LUA_NOREF;
+    s->autosave_lock = -1;
     s->edition = 8;
     if (model_init(&s->model, dsl_rules_engine(s->L), err_buf, errlen) != 0) {
         lua_close(s->L);

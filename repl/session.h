@@ -11,11 +11,15 @@
 
 #include <lua.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "model.h"
 #include "textlog.h"
 #include "options.h"
 #include "sink.h"
+
+/* How deep `restore` may nest inside session files. */
+enum { SESSION_MAX_NESTING = 8 };
 
 /* What the full screen's lower-right pane shows. */
 enum { PANE_SHOWS_PLOT = 0, PANE_SHOWS_CASE = 1, PANE_SHOWS_LESSON = 2 };
@@ -40,6 +44,11 @@ typedef struct session {
     int nrule_files;
     int autosave;            /* keep $XDG_STATE_HOME/tnmlab/session.tnm up to date */
     int recover;             /* restore a session that did not end cleanly, then clear */
+    char autosave_path[4096]; /* this process's session file (autosave.c), "" before */
+    int autosave_lock;       /* fd holding the lock on session.tnm, -1 when not ours */
+    int save_failed;         /* the last autosave failed, and that was reported */
+    int history_failed;      /* the last history write failed, and that was reported */
+    int history_unsaved;     /* history entries added since the last history write */
     int defer_save;          /* the front end autosaves after drawing, not on accept */
     char *last_saved;        /* text of the last autosave, to skip identical writes */
     char *shipped_files[64]; /* rule files loaded at start-up (not saved) */
@@ -50,6 +59,10 @@ typedef struct session {
     int lesson_ref;          /* registry ref of the running lesson, LUA_NOREF if none */
     int lesson_step;         /* 1-based step shown last */
     char lesson_name[64];
+    /* Session files being replayed, outermost first (device and inode), so
+     * that a file restoring itself, directly or in a cycle, is refused. */
+    struct { dev_t dev; ino_t ino; } restoring[SESSION_MAX_NESTING];
+    int nrestoring;
 } session;
 
 /* Result of feeding one line to session_feed(). */
@@ -77,7 +90,7 @@ int session_run_script(session *s, const char *path, int argc, char **argv, int 
  * chunk across calls (malloc'd, owned by the caller, freed and NULLed here
  * when a chunk completes).  A line that starts with a command name runs the
  * command; anything else is Lua.  Returns FEED_MORE while the chunk is
- * incomplete.  The front end autosaves (persist_autosave) once the result
+ * incomplete.  The front end autosaves (autosave_save) once the result
  * is on the screen. */
 feed_status session_feed(session *s, char **pending, const char *line);
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "visible.h"
+
 static void file_write(sink *s, const char *data, size_t len) {
     FILE *f = s->ud;
     fwrite(data, 1, len, f);
@@ -18,8 +20,19 @@ sink sink_file(FILE *f) {
 }
 
 void sink_write(sink *s, const char *data, size_t len) {
-    if (len)
+    if (len == 0)
+        return;
+    /* Text from rule files and cohorts reaches every sink: show its
+     * control characters instead of sending them to a terminal. */
+    if (!visible_needed(data, len)) {
         s->write(s, data, len);
+        return;
+    }
+    size_t n;
+    char *safe = visible_escape(data, len, &n);
+    if (safe)
+        s->write(s, safe, n);
+    free(safe);
 }
 
 void sink_puts(sink *s, const char *str) { sink_write(s, str, strlen(str)); }

@@ -3,7 +3,9 @@
  * Part of tnmlab (repl layer).  SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Commands and the Lua `print` write through a sink, never to stdout
- * directly, so the same command renders in every front end.
+ * directly, so the same command renders in every front end.  Every write
+ * is made visible first (visible.h): a control character from a rule file
+ * or a cohort never reaches the terminal raw.
  */
 #ifndef TNMLAB_SINK_H
 #define TNMLAB_SINK_H

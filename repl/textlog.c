@@ -9,6 +9,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "visible.h"
+
 int textlog_init(textlog *t, size_t cap) {
     memset(t, 0, sizeof *t);
     t->lines = calloc(cap ? cap : 1, sizeof *t->lines);
@@ -63,6 +65,17 @@ static int append_partial(textlog *t, const char *s, size_t len) {
 }
 
 int textlog_write(textlog *t, const char *data, size_t len, tl_style style) {
+    /* The panes and the log show untrusted text too (names, docs, cells,
+     * a program's captured output): make control characters visible. */
+    if (visible_needed(data, len)) {
+        size_t n;
+        char *safe = visible_escape(data, len, &n);
+        if (safe == NULL)
+            return -1;
+        int rc = textlog_write(t, safe, n, style);
+        free(safe);
+        return rc;
+    }
     while (len) {
         const char *nl = memchr(data, '\n', len);
         size_t n = nl ? (size_t)(nl - data) : len;

@@ -28,8 +28,9 @@ typedef struct textlog {
 int textlog_init(textlog *t, size_t cap);
 void textlog_free(textlog *t);
 
-/* Appends bytes; each '\n' ends a line in the given style.  Returns 0 or -1
- * on ENOMEM (the bytes are then dropped). */
+/* Appends bytes, control characters made visible (visible.h); each '\n'
+ * ends a line in the given style.  Returns 0 or -1 on ENOMEM (the bytes
+ * are then dropped). */
 int textlog_write(textlog *t, const char *data, size_t len, tl_style style);
 /* Ends a pending partial line, if any. */
 void textlog_flush(textlog *t);

@@ -27,6 +27,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "autosave.h"
 #include "commands.h"
 #include "complete.h"
 #include "interrupt.h"
@@ -38,6 +39,7 @@
 #include "plot.h"
 #include "textlog.h"
 #include "view.h"
+#include "visible.h"
 
 #include <langinfo.h>
 #include <math.h>
@@ -126,16 +128,23 @@ static void frame(ui *u, WINDOW *w, const char *title) {
     wattroff(w, A_BOLD | (u->colors ? COLOR_PAIR(PAIR_TITLE) : 0));
 }
 
-/* Writes a UTF-8 string at (y, x), clipped to the window's inner width. */
+/* Writes a UTF-8 string at (y, x), clipped to the window's inner width,
+ * its control characters made visible (the status line shows rule-set and
+ * cohort names as they came). */
 static void put(WINDOW *w, int y, int x, const char *text) {
     int maxx = getmaxx(w) - 1;
     if (x >= maxx)
         return;
+    char *safe = NULL;
+    size_t len = strlen(text);
+    if (visible_needed(text, len) && (safe = visible_escape(text, len, &len)) != NULL)
+        text = safe;
     wmove(w, y, x);
     size_t starts[2];
     size_t rows = textlog_wrap(text, maxx - x, starts, 2);
     size_t n = rows > 1 ? starts[1] : strlen(text);
     waddnstr(w, text, (int)n);
+    free(safe);
 }
 
 static void draw_status(ui *u) {
@@ -156,11 +165,12 @@ static void draw_status(ui *u) {
     char took[32] = "";
     if (u->last_ms >= 0)
         snprintf(took, sizeof took, " | %.0f ms", u->last_ms);
-    snprintf(line, sizeof line, " %s%s | %s v%d | TNM %d%s%s%s%s",
+    snprintf(line, sizeof line, " %s%s | %s v%d | TNM %d%s%s%s%s%s",
              m->cohort ? m->cohort_name : "no cohort",
              m->cohort ? (m->simulated ? " (simulated)" : " (observational: selection only)") : "",
              m->set[0] ? m->set : "no rules", rules_version(m->rules), u->s->edition == 9 ? 9 : 8,
              les[0] ? " | " : "", les, took,
+             u->s->save_failed || u->s->history_failed ? " | NOT AUTOSAVED" : "",
              COLS >= 110 ? " | F2 transcript, PgUp/PgDn, Ctrl-D" : " | F2 transcript");
     (void)staging;
     put(w, 0, 0, line);
@@ -850,7 +860,7 @@ int ui_run(session *s) {
                           "): type help for commands, Lua for anything else.\n", 
                   strlen("tnmlab " PACKAGE_VERSION " (" LUA_RELEASE
                          "): type help for commands, Lua for anything else.\n"), TL_NOTE);
-    persist_recover(s);
+    autosave_recover(s);
     drain_capture(&u);
     relayout(&u);
     rl_callback_handler_install(lineedit_prompt(FEED_DONE), on_line);

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -55,6 +56,28 @@ static void split__empty_line__no_words(void **state) {
     assert_int_equal(commands_split("   \t ", buf, sizeof buf, argv, 2), 0);
 }
 
+/* A session file writes names through commands_quote; splitting the line
+ * must give back every byte, and the quoted word never spans lines. */
+static void quote__quotes_newlines_and_escapes__split_gives_them_back(void **state) {
+    (void)state;
+    const char *hostile = "a \"b\\\nquit\r\t\x1b[31m\x7f;x";
+    char q[256], line[300], buf[256], *argv[8];
+    size_t need = commands_quote(hostile, q, sizeof q);
+    assert_int_equal(need, strlen(q));
+    assert_null(strpbrk(q, "\n\r\x1b\x7f"));
+    snprintf(line, sizeof line, "use %s", q);
+    int n = commands_split(line, buf, sizeof buf, argv, 8);
+    assert_int_equal(n, 2);
+    assert_string_equal(argv[1], hostile);
+}
+
+static void quote__too_small__truncated_and_length_needed(void **state) {
+    (void)state;
+    char q[4];
+    assert_int_equal(commands_quote("abcdef", q, sizeof q), 8);
+    assert_string_equal(q, "\"ab");
+}
+
 static void find__leading_dot_as_in_sqlite__same_command(void **state) {
     (void)state;
     assert_non_null(commands_find("help"));
@@ -78,6 +101,8 @@ static void table__every_command__documented(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(split__plain_words__split_on_spaces_and_tabs),
+        cmocka_unit_test(quote__quotes_newlines_and_escapes__split_gives_them_back),
+        cmocka_unit_test(quote__too_small__truncated_and_length_needed),
         cmocka_unit_test(split__quoted_path__one_word_with_spaces),
         cmocka_unit_test(split__escaped_quote_inside_quotes__kept),
         cmocka_unit_test(split__unterminated_quote__refused),
