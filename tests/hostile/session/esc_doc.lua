@@ -1,9 +1,10 @@
--- A rule set whose docs and criterion text hold terminal escapes (clear
--- screen, retitle, colour): none may reach the terminal raw.
+-- A plain rule set for the cohort with escapes in its cells (esc_cells.csv);
+-- rule files themselves may not hold control characters in names, docs or
+-- reasons (they are refused at load: tests/hostile/rules.sh).
 ruleset "escdoc" {
-  doc = "clears \27[2J\27]0;pwned\7 the screen",
-  param { "min_age", 60, min = 0, max = 120, doc = "age \27[31min red\27[0m" },
-  criterion { "old", "at least \27[5mmin_age\27[0m years", "age >= min_age" },
-  arm { "chosen", when = "eligible", doc = "arm \27[7mreversed" },
+  doc = "clears nothing: the escapes are in the cohort",
+  param { "min_age", 60, min = 0, max = 120, doc = "minimum age" },
+  criterion { "old", "at least min_age years", "age >= min_age" },
+  arm { "chosen", when = "eligible", doc = "arm for the selected" },
   arm { "other" },
 }

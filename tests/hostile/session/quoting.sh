@@ -13,7 +13,7 @@ cp "$SESSION_DIR/evil_names.lua" "$d/x.lua;quit"
 cp "$top_srcdir/data/ncctg_lung.csv" "$d/lung.csv"
 
 cat > "$WORK/save.txt" <<EOS
-rules.set("ev\\nquit", "label", 'say "hi"\\nquit\\n')
+rules.set('ev "quit" ;x', "label", 'say "hi"\\nquit\\n')
 set k 1
 save $WORK/s.tnm
 EOS
@@ -26,12 +26,12 @@ check_lacks "no line of the file is a bare quit" "
 quit" "$saved"
 check_has "the rule file is one quoted word" 'load rules "'"$WORK"'/a \"b\nquit\n/x.lua;quit"' "$saved"
 check_has "the cohort path is one quoted word" 'load cohort "'"$WORK"'/a \"b\nquit\n/lung.csv"' "$saved"
-check_has "the rule-set name is quoted" 'use "ev\nquit"' "$saved"
+check_has "the rule-set name is quoted" 'use "ev \"quit\" ;x"' "$saved"
 check_has "the text value is quoted" 'set "label" "say \"hi\"\nquit\n"' "$saved"
 
 cat > "$WORK/restore.txt" <<EOS
 restore $WORK/s.tnm
-print(rules.get("ev\\nquit", "label") == 'say "hi"\\nquit\\n', rules.get("ev\\nquit", "k"))
+print(rules.get('ev "quit" ;x', "label") == 'say "hi"\\nquit\\n', rules.get('ev "quit" ;x', "k"))
 print(#lab.cohort(), "after" .. "restore")
 EOS
 run_fed 30 "$WORK/restore.txt" "$TNMLAB" --plain

@@ -1,7 +1,8 @@
-# visible.sh - text from rule files and CSV cells (ids, column names, docs,
-# criterion text, arm docs) is printed with its control characters made
+# visible.sh - text from CSV cells (ids, column names) and from error
+# messages about rule files is printed with its control characters made
 # visible, in --plain, in batch and on the full screen: no raw ESC byte
-# reaches the terminal, and ESC shows as \x1b.
+# reaches the terminal, and ESC shows as \x1b.  (Names, docs and reasons of
+# rule files cannot hold control characters at all: tests/hostile/rules.sh.)
 . "${top_srcdir:-.}/tests/hostile/session/lib.sh"
 
 export XDG_STATE_HOME="$WORK/state"
@@ -25,11 +26,8 @@ check_rc "--plain on hostile text exits 0" 0
 check_lacks "--plain: no raw ESC on stdout" "$esc" "$OUT"
 check_lacks "--plain: no raw ESC on stderr" "$esc" "$ERR"
 check_lacks "--plain: no raw BEL" "$bel" "$OUT"
-check_has "the rule-set doc shows its escape" 'clears \x1b[2J\x1b]0;pwned\x07 the screen' "$OUT"
 check_has "case shows the id cell escaped" 'patient \x1b]0;pwned\x07x (row 1 of 3)' "$OUT"
 check_has "and the column name" 'ag\x1b[5me' "$OUT"
-check_has "explain shows the criterion text escaped" 'at least \x1b[5mmin_age\x1b[0m years' "$OUT"
-check_has "and the arm doc" 'arm \x1b[7mreversed' "$OUT"
 check_has "a second id cell" 'patient \x1b[2Jclear (row 2 of 3)' "$OUT"
 check_has "print of a cell is escaped too" '\x1b]0;pwned\x07x' "$OUT"
 check_has "a tab stays a tab" "tab	stays" "$OUT"
@@ -51,7 +49,6 @@ check_rc "batch: the bad rule file is a script error, exit 1" 1
 check_lacks "batch: no raw ESC on stdout" "$esc" "$OUT"
 check_lacks "batch: no raw ESC on stderr" "$esc" "$ERR"
 check_has "batch: the case is escaped" 'patient \x1b]0;pwned\x07x under escdoc' "$OUT"
-check_has "batch: the doc is escaped" 'clears \x1b[2J' "$OUT"
 check_has "batch: the error message shows the escape" '\x1b[2J' "$ERR"
 check_rss "batch stays small" 300
 run_bounded 30 "$TNMLAB" -e "print(cohort.read_csv('$csv'):column('id')[2])"
@@ -62,10 +59,9 @@ check_rss "-e stays small" 300
 # Full screen: the panes, the status line and the log.
 tmux_run 160 45 env XDG_STATE_HOME="$XDG_STATE_HOME" LANG=C.UTF-8 LC_ALL=C.UTF-8 \
     TERM=xterm-256color "$TNMLAB" --rules "$rules" --cohort "$csv"
-check_screen "full screen: the rules pane shows the doc escaped" 'clears \x1b[2J\x1b]0;pwn'
+check_screen "full screen: the rules pane is up" 'escdoc'
 tmux_line 'case #1'
 check_screen "full screen: the case pane shows the id escaped" 'patient \x1b]0;pwned\x07x'
-check_screen "full screen: the criterion text escaped" 'at least \x1b[5mmin_age'
 tmux_line 'rules'
 check_screen "full screen: the log shows the doc escaped" '* escdoc'
 check_lacks "full screen: curses did not get a raw ESC (no ^[)" '^[' "$(tmux_screen)"
