@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -349,6 +350,55 @@ static void names__read_set__lists_fields_and_params(void **state)
     expr_free(x);
 }
 
+/* Deep or huge expressions are refused with a message, never a stack
+ * overflow in the recursive parser, binder or evaluator. */
+static char *repeat(const char *a, size_t n, const char *mid, const char *b)
+{
+    size_t la = strlen(a), lm = strlen(mid), lb = strlen(b);
+    char *s = malloc(n * (la + lb) + lm + 1), *p = s;
+    for (size_t i = 0; i < n; i++, p += la)
+        memcpy(p, a, la);
+    memcpy(p, mid, lm);
+    p += lm;
+    for (size_t i = 0; i < n; i++, p += lb)
+        memcpy(p, b, lb);
+    *p = '\0';
+    return s;
+}
+
+static void parse__beyond_limits__refused(void **state)
+{
+    (void)state;
+    static const struct { const char *a, *mid, *b; size_t n; const char *msg; } cases[] = {
+        {"(", "x", ")", 100000, "nested too deeply"},
+        {"not ", "true", "", 100000, "nested too deeply"},
+        {"-", "1", "", 100000, "nested too deeply"},
+        {"x + ", "x", "", 100000, "split it into derives"},
+        {"min(x, ", "x", ")", 100000, "nested too deeply"},
+        {"{", "1", "}", 100000, "nested too deeply"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *src = repeat(cases[i].a, cases[i].n, cases[i].mid, cases[i].b), err[300] = "";
+        expr *e = expr_parse(src, err, sizeof err);
+        if (e != NULL || strstr(err, cases[i].msg) == NULL)
+            fail_msg("case %zu: '%s' lacks '%s'", i, err, cases[i].msg);
+        free(src);
+    }
+    /* a wide but shallow expression within the limits still parses */
+    char *ok = repeat("x + ", 200, "x", ""), err[300];
+    expr *e = expr_parse(ok, err, sizeof err);
+    assert_non_null(e);
+    expr_free(e);
+    free(ok);
+    char *set = repeat("1, ", 3000, "2", ""), *in = malloc(strlen(set) + 16);
+    sprintf(in, "x in {%s}", set);
+    e = expr_parse(in, err, sizeof err);
+    assert_non_null(e);
+    expr_free(e);
+    free(set);
+    free(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -361,6 +411,7 @@ int main(void)
         cmocka_unit_test(unknown__literal__kleene_truth_table),
         cmocka_unit_test(bool01__number_column__reads_as_condition),
         cmocka_unit_test(within__stage_groups__broader_group_contains_its_members),
+        cmocka_unit_test(parse__beyond_limits__refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -216,6 +216,95 @@ static void patterns__pathological__refused_quickly(void **state)
     sandbox_free(sb);
 }
 
+/* One rule file must not change what the next one sees: each chunk has a
+ * fresh environment, and every global assignment is refused. */
+static void environment__one_file_wraps_vocabulary__others_unchanged(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    sandbox *sb = sandbox_new(0, 0, err, sizeof err);
+    lua_State *L = sandbox_state(sb);
+    lua_pushinteger(L, 42);
+    sandbox_define(sb, "answer");
+    assert_int_equal(run(sb, "answer = 1", "a", err, sizeof err), -1);
+    assert_non_null(strstr(err, "assignment to global 'answer'"));
+    assert_int_equal(run(sb, "ipairs = nil", "b", err, sizeof err), -1);
+    assert_int_equal(run(sb, "assert(answer == 42) assert(ipairs)", "c", err, sizeof err), 0);
+    sandbox_free(sb);
+}
+
+static void finalizers__gc_metamethod__refused(void **state)
+{
+    (void)state;
+    refused("setmetatable({}, {__gc = function() while true do end end})",
+            "finalizers (__gc) are not allowed");
+    /* other metatables are fine */
+    char err[512] = "";
+    sandbox *sb = sandbox_new(0, 0, err, sizeof err);
+    assert_int_equal(run(sb, "local t = setmetatable({}, {__index = function() return 1 end})"
+                             " assert(t.x == 1)", "ok", err, sizeof err), 0);
+    sandbox_free(sb);
+}
+
+/* C loops that run no Lua code count against the budget (they would
+ * otherwise run for hours with neither the budget nor Ctrl-C able to stop
+ * them). */
+static void budget__c_loops__charged(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    sandbox *sb = sandbox_new(0, 0, err, sizeof err);
+    time_t t0 = time(NULL);
+    assert_int_equal(run(sb, "assert(string.rep('', 1e15) == '')", "rep", err, sizeof err), 0);
+    assert_int_equal(run(sb, "table.move({}, 1, 1e15, 2)", "move", err, sizeof err), -1);
+    assert_non_null(strstr(err, "rule 'move' stopped"));
+    assert_int_equal(run(sb, "while true do string.rep('ab', 1e6) end", "reps", err,
+                         sizeof err), -1);
+    assert_non_null(strstr(err, "rule 'reps' stopped"));
+    assert_int_equal(run(sb, "local s = string.rep('a', 1e5) for i = 1, 1e6 do s:find('^a*b') end",
+                         "pats", err, sizeof err), -1);
+    assert_non_null(strstr(err, "rule 'pats' stopped"));
+    assert_true(time(NULL) - t0 < 30);
+    sandbox_free(sb);
+}
+
+/* Inside a run, calls share one budget: 10 calls of 30% of it cannot all run. */
+static void budget__run__shared_by_calls(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    sandbox *sb = sandbox_new(0, 1000000, err, sizeof err);
+    sandbox_set_run_budget(sb, 3000000);
+    const char *src = "local x = 0 for i = 1, 300000 do x = x + 1 end";
+    for (int i = 0; i < 10; i++) /* alone, each call fits */
+        assert_int_equal(run(sb, src, "row", err, sizeof err), 0);
+    sandbox_run_begin(sb);
+    int failed_at = -1;
+    for (int i = 0; i < 10 && failed_at < 0; i++)
+        if (run(sb, src, "row", err, sizeof err) != 0)
+            failed_at = i;
+    sandbox_run_end(sb);
+    assert_true(failed_at > 0 && failed_at < 10);
+    assert_non_null(strstr(err, "in one evaluation"));
+    assert_int_equal(run(sb, src, "after", err, sizeof err), 0);
+    sandbox_free(sb);
+}
+
+/* C memory charged for rule files counts against the same cap. */
+static void memory__charges__count_against_cap(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    sandbox *sb = sandbox_new(16u << 20, 0, err, sizeof err);
+    assert_int_equal(sandbox_charge(sb, 10u << 20), 0);
+    assert_int_equal(sandbox_charge(sb, 10u << 20), -1);
+    assert_int_equal(run(sb, "local s = string.rep('x', 8e6)", "big", err, sizeof err), -1);
+    assert_non_null(strstr(err, "memory cap"));
+    sandbox_release(sb, 10u << 20);
+    assert_int_equal(run(sb, "local s = string.rep('x', 8e6)", "big", err, sizeof err), 0);
+    sandbox_free(sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +315,11 @@ int main(void)
         cmocka_unit_test(memory__unbounded_allocation__stopped),
         cmocka_unit_test(include__same_folder__loads_and_refuses_paths),
         cmocka_unit_test(patterns__pathological__refused_quickly),
+        cmocka_unit_test(environment__one_file_wraps_vocabulary__others_unchanged),
+        cmocka_unit_test(finalizers__gc_metamethod__refused),
+        cmocka_unit_test(budget__c_loops__charged),
+        cmocka_unit_test(budget__run__shared_by_calls),
+        cmocka_unit_test(memory__charges__count_against_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
