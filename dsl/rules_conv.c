@@ -102,7 +102,7 @@ static int is_ident(const char *s)
  * completion and the screen show; C allocates per criterion, derive and arm
  * one array over the cohort, so their counts bound the memory a rule file
  * can make an evaluation take. */
-enum { NAME_MAX_LEN = 64, DOC_MAX_LEN = 4096, MAX_SETS = 64, MAX_ITEMS = 256,
+enum { NAME_MAX_LEN = 40, DOC_MAX_LEN = 4096, MAX_SETS = 64, MAX_ITEMS = 256,
        MAX_CRITERIA = 64, MAX_DERIVES = 32, MAX_ARMS = 16, MAX_CHOICES = 64 };
 #define INT_EXACT 9007199254740992.0 /* 2^53: integers beyond lose precision */
 

@@ -61,7 +61,7 @@ typedef struct model_outcome {
     char set[64];       /* rule set it belongs to */
     size_t n, nselected;
     size_t narms;
-    char arm_name[MODEL_MAX_GROUPS][32];
+    char arm_name[MODEL_MAX_GROUPS][48];
     size_t arm_count[MODEL_MAX_GROUPS];
     size_t nsteps;
     rules_step *steps; /* owned copy; names point into the engine, see below */
@@ -96,7 +96,7 @@ typedef struct model {
     /* Simulated cohorts: each arm's potential outcomes, sorted by time once,
      * so that the observed outcomes for any assignment are a merge. */
     struct model_arm_order {
-        char arm[32];
+        char arm[48];
         struct model_arm_sorted {
             surv_order *order; /* of the arm's time column */
             double *time;      /* months, in that order (NaN tail) */

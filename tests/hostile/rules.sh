@@ -93,7 +93,7 @@ check_eq "a refused file leaves the shipped set as it was" "595" "$OUT"
 
 # --- names and text ----------------------------------------------------------------
 refused "escape in a rule set name" "$R/name_escape.lua" "control character"
-refused "a 300-character name" "$R/name_long.lua" "longer than 64 characters"
+refused "a 300-character name" "$R/name_long.lua" "longer than 40 characters"
 refused "escape in a doc" "$R/doc_escape.lua" "control character"
 
 # --- include stays in the rules folder ------------------------------------------------
