@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csv_names.h"
 #include "interrupt.h"
 
 const char *const csv_default_na[] = {"", "NA", "NaN", "."};
@@ -426,14 +427,6 @@ nomem:
 
 /* ---- header and options ---- */
 
-static int has_name(char **names, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (names[i] && strcmp(names[i], s) == 0)
-            return 1;
-    return 0;
-}
-
 static char *dupn(const char *s, size_t n)
 {
     char *d = malloc(n + 1);
@@ -480,21 +473,8 @@ static size_t read_header(reader *R, size_t *pos, char ***out)
         if (end == END_EOL)
             break;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (!has_name(names, i, names[i]))
-            continue;
-        size_t blen = strlen(names[i]);
-        char *nn = malloc(blen + 24);
-        if (!nn)
-            goto nomem;
-        for (unsigned k = 1;; k++) {
-            snprintf(nn, blen + 24, "%s.%u", names[i], k);
-            if (!has_name(names, n, nn))
-                break;
-        }
-        free(names[i]);
-        names[i] = nn;
-    }
+    if (csv_names_make_unique(names, n) < 0)
+        goto nomem;
     *out = names;
     return n;
 nomem:
@@ -540,14 +520,19 @@ static int apply_options(reader *R, const csv_options *o, char **names, char **o
         free(names[j]);
         names[j] = d;
     }
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++)
-            if (strcmp(names[i], names[j]) == 0) {
-                set_err(R->err, R->errlen,
-                        "%s:1:%zu: map: column name '%s' would appear twice (columns %zu and %zu)",
-                        R->name, j + 1, names[i], i + 1, j + 1);
-                return -1;
-            }
+    /* the header is unique already; only a map can make a name repeat */
+    size_t di, dj;
+    int dup = o->nmap ? csv_names_find_duplicate(names, n, &di, &dj) : 0;
+    if (dup < 0) {
+        set_err(R->err, R->errlen, "%s: out of memory", R->name);
+        return -1;
+    }
+    if (dup) {
+        set_err(R->err, R->errlen,
+                "%s:1:%zu: map: column name '%s' would appear twice (columns %zu and %zu)",
+                R->name, dj + 1, names[di], di + 1, dj + 1);
+        return -1;
+    }
     /* types and status name columns after mapping, or by header name */
     for (size_t k = 0; k < o->ntypes + o->nstatus; k++) {
         const char *nm = k < o->ntypes ? o->types[k].name : o->status[k - o->ntypes];
@@ -749,10 +734,19 @@ static cohort *read_all(reader *R, const csv_options *o)
                 col->v.num = shrunk;
         }
     }
-    for (size_t j = 0; j < n; j++) {
-        if (cohort_attach(c, R->cs[j].col) < 0)
+    {
+        /* the names are unique (read_header, apply_options) */
+        cohort_column **cols = malloc(n * sizeof *cols);
+        if (!cols)
             goto nomem;
-        R->cs[j].col = NULL; /* the cohort owns it now */
+        for (size_t j = 0; j < n; j++)
+            cols[j] = R->cs[j].col;
+        int bad = cohort_attach_distinct(c, cols, n);
+        free(cols);
+        if (bad < 0)
+            goto nomem;
+        for (size_t j = 0; j < n; j++)
+            R->cs[j].col = NULL; /* the cohort owns it now */
     }
     free_names(orig, n);
     free(names);

@@ -18,7 +18,7 @@ for f in "$OUT"/corpus/*.csv; do
 done
 $CC -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -I "$here/core" \
-    "$here/fuzz/csv_fuzz.c" "$here/core/csv.c" "$here/core/csv_number.c" \
+    "$here/fuzz/csv_fuzz.c" "$here/core/csv.c" "$here/core/csv_names.c" "$here/core/csv_number.c" \
     "$here/core/csv_write.c" "$here/core/cohort.c" "$here/core/interrupt.c" -lm \
     -o "$OUT/csv_fuzz"
 cd "$OUT"

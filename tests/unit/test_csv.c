@@ -412,6 +412,22 @@ static void read__blank_lines_cr_only_dup_names_header_only(void **state)
     cohort_free(c);
 }
 
+/* Repeated names are renamed as R's read.csv does; the expected names are
+ * R 4.2's: names(read.csv(text = "a,a,a.1,a,,\n1,2,3,4,5,6")). */
+static void read__repeated_names__renamed_as_r_make_unique(void **state)
+{
+    (void)state;
+    static const char data[] = "a,a,a.1,a,,\n1,2,3,4,5,6\n";
+    cohort *c = csv_read_buffer(data, sizeof data - 1, "dup.csv", NULL, errbuf, sizeof errbuf);
+    assert_non_null(c);
+    static const char *const want[] = {"a", "a.2", "a.1", "a.3", "X", "X.1"};
+    assert_int_equal(cohort_ncols(c), 6);
+    for (size_t j = 0; j < 6; j++)
+        assert_string_equal(cohort_col(c, j)->name, want[j]);
+    assert_true(num(c, "a.3", 0) == 4);
+    cohort_free(c);
+}
+
 static void read__status12__2_becomes_event_bool_column(void **state)
 {
     (void)state;
@@ -622,6 +638,7 @@ int main(void)
         cmocka_unit_test(parse_number__german_locale__still_reads_points),
         cmocka_unit_test(read__late_text__column_becomes_string_levels_first_seen),
         cmocka_unit_test(read__blank_lines_cr_only_dup_names_header_only),
+        cmocka_unit_test(read__repeated_names__renamed_as_r_make_unique),
         cmocka_unit_test(read__status12__2_becomes_event_bool_column),
         cmocka_unit_test(read__types_option__forced_string_bool_and_number),
         cmocka_unit_test(read__na_option__replaces_default_markers),
