@@ -2,9 +2,10 @@
  *
  * Part of tnmlab (core layer).  SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Why a parser of our own rather than libcsv: the whole file is mapped and
- * read in one pass straight into typed column arrays (no per-field callback,
- * no copy of unquoted fields), with a fast exact path for plain decimals.
+ * Why a parser of our own rather than libcsv: the whole file is in memory
+ * (csv_file.c reads it) and is parsed in one pass straight into typed
+ * column arrays (no per-field callback, no copy of unquoted fields), with a
+ * fast exact path for plain decimals.
  * On the benchmark's 1,000,000 x 12 file (67 MB) the complete typed load
  * takes 0.49 s (bench/bench_csv.sh, median of 5), while libcsv only
  * tokenising it and calling strtod on each field, storing nothing, takes
@@ -20,16 +21,11 @@
 
 #include "csv.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "csv_names.h"
 #include "interrupt.h"
@@ -50,6 +46,7 @@ typedef struct colstate {
     enum forced forced;
     int saw_empty;          /* an empty cell while K_EMPTY */
     size_t first0, first2; /* F_STATUS: offset + 1 of the first 0 / 2 */
+    size_t first_hexfrac;  /* offset + 1 of the first "0x1A.8"-like value */
 } colstate;
 
 typedef struct reader {
@@ -311,12 +308,29 @@ static void expected_err(reader *R, const field *f, size_t fieldno, const char *
     field_err(R, f->off, fieldno, "expected %s in column '%s', got '%s'", what, colname, shown);
 }
 
+static void hexfrac_err(reader *R, size_t off, size_t fieldno, const char *colname)
+{
+    size_t p = off, end = off;
+    int quoted = p < R->len && R->buf[p] == '"';
+    p += (size_t)quoted;
+    end = p;
+    while (end < R->len && R->buf[end] != (quoted ? '"' : R->sep) && R->buf[end] != '\n' &&
+           R->buf[end] != '\r')
+        end++;
+    char shown[64];
+    quote_value(shown, sizeof shown, R->buf + p, end - p);
+    field_err(R, off, fieldno,
+              "'%s' in column '%s' is a hexadecimal fraction, which R and C read differently "
+              "(R drops the point): write it in decimal",
+              shown, colname);
+}
+
 /* Stores one field of row `row` in column j (fieldno = j + 1). */
 static int take_field(reader *R, colstate *cs, size_t row, const field *f, size_t fieldno)
 {
     cohort_column *col = cs->col;
     double v;
-    int b;
+    int b, r;
 
     switch (cs->forced) {
     case F_STR:
@@ -324,10 +338,13 @@ static int take_field(reader *R, colstate *cs, size_t row, const field *f, size_
     case F_NUM:
         if (f->len == 0 || is_na(R, f))
             col->v.num[row] = NAN;
-        else if (csv_parse_number(f->s, f->len, R->decimal, &v))
+        else if ((r = csv_parse_number(f->s, f->len, R->decimal, &v)) > 0)
             col->v.num[row] = v;
         else {
-            expected_err(R, f, fieldno, "a number", col->name);
+            if (r < 0)
+                hexfrac_err(R, f->off, fieldno, col->name);
+            else
+                expected_err(R, f, fieldno, "a number", col->name);
             return -1;
         }
         return 0;
@@ -350,7 +367,7 @@ static int take_field(reader *R, colstate *cs, size_t row, const field *f, size_
         }
         if ((b = parse_bool(f->s, f->len)) >= 0)
             v = b;
-        else if (!csv_parse_number(f->s, f->len, R->decimal, &v) || !(v == 0 || v == 1 || v == 2)) {
+        else if (csv_parse_number(f->s, f->len, R->decimal, &v) <= 0 || !(v == 0 || v == 1 || v == 2)) {
             expected_err(R, f, fieldno, "an event code (0/1, 1/2 or TRUE/FALSE)", col->name);
             return -1;
         }
@@ -383,8 +400,11 @@ static int take_field(reader *R, colstate *cs, size_t row, const field *f, size_
     }
     switch (cs->kind) {
     case K_NUM:
-        if (csv_parse_number(f->s, f->len, R->decimal, &col->v.num[row]))
+        if ((r = csv_parse_number(f->s, f->len, R->decimal, &col->v.num[row])) != 0) {
+            if (r < 0 && !cs->first_hexfrac) /* refused if the column stays numeric */
+                cs->first_hexfrac = f->off + 1;
             return 0;
+        }
         cs->kind = K_PENDING; /* text after all: re-read at the end */
         return 0;
     case K_BOOL:
@@ -397,11 +417,13 @@ static int take_field(reader *R, colstate *cs, size_t row, const field *f, size_
     case K_STR:
         return intern_field(R, cs, row, f, fieldno);
     case K_EMPTY:
-        if (csv_parse_number(f->s, f->len, R->decimal, &v)) {
+        if ((r = csv_parse_number(f->s, f->len, R->decimal, &v)) != 0) {
             if (alloc_data(R, cs, COHORT_NUM, row) < 0)
                 goto nomem;
             cs->kind = K_NUM;
             col->v.num[row] = v;
+            if (r < 0)
+                cs->first_hexfrac = f->off + 1;
         } else if ((b = parse_bool(f->s, f->len)) >= 0) {
             if (alloc_data(R, cs, COHORT_BOOL, row) < 0)
                 goto nomem;
@@ -597,6 +619,10 @@ static int reread_pending(reader *R, size_t data_start, size_t nrows)
         return 0;
     size_t pos = data_start;
     for (size_t r = 0; r < nrows; r++) {
+        if ((r & 0xffff) == 0xffff && tnm_interrupted()) {
+            set_err(R->err, R->errlen, "%s: interrupted", R->name);
+            return -1;
+        }
         skip_blank_lines(R, &pos);
         for (size_t j = 0; j < R->ncols; j++) {
             field f;
@@ -716,6 +742,11 @@ static cohort *read_all(reader *R, const csv_options *o)
 
     if (reread_pending(R, data_start, nrows) < 0)
         goto fail;
+    for (size_t j = 0; j < n; j++)
+        if (R->cs[j].kind == K_NUM && R->cs[j].first_hexfrac) {
+            hexfrac_err(R, R->cs[j].first_hexfrac - 1, j + 1, R->cs[j].col->name);
+            goto fail;
+        }
     c = cohort_new(nrows);
     if (!c)
         goto nomem;
@@ -811,73 +842,5 @@ cohort *csv_read_buffer(const char *buf, size_t len, const char *name, const csv
     cohort *c = read_all(&R, o);
     free(R.scratch);
     free(R.na_len);
-    return c;
-}
-
-cohort *csv_read_file(const char *path, const char *name, const csv_options *o, char *err,
-                      size_t errlen)
-{
-    if (!name)
-        name = path;
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) {
-        set_err(err, errlen, "%s: cannot open: %s", name, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fd, &st) < 0) {
-        set_err(err, errlen, "%s: cannot read: %s", name, strerror(errno));
-        close(fd);
-        return NULL;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        set_err(err, errlen, "%s: cannot read: %s", name, strerror(EISDIR));
-        close(fd);
-        return NULL;
-    }
-    cohort *c = NULL;
-    if (S_ISREG(st.st_mode) && st.st_size > 0) {
-        size_t len = (size_t)st.st_size;
-        void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (map != MAP_FAILED) {
-            posix_madvise(map, len, POSIX_MADV_SEQUENTIAL);
-            close(fd);
-            c = csv_read_buffer(map, len, name, o, err, errlen);
-            munmap(map, len);
-            return c;
-        }
-    }
-    /* pipes, empty files, or no mmap: read it all */
-    size_t len = 0, cap = 65536;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (!buf) {
-            set_err(err, errlen, "%s: out of memory", name);
-            close(fd);
-            return NULL;
-        }
-        ssize_t got = read(fd, buf + len, cap - len);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            set_err(err, errlen, "%s: cannot read: %s", name, strerror(errno));
-            free(buf);
-            close(fd);
-            return NULL;
-        }
-        if (got == 0)
-            break;
-        len += (size_t)got;
-        if (len == cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb)
-                free(buf);
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    close(fd);
-    c = csv_read_buffer(buf, len, name, o, err, errlen);
-    free(buf);
     return c;
 }

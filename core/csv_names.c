@@ -31,8 +31,7 @@ typedef struct nameset {
     size_t used;
 } nameset;
 
-static uint64_t hash_name(const char *s)
-{
+static uint64_t hash_name(const char *s) {
     /* FNV-1a: header names are short; a hostile header can at worst make
      * the probes longer, never wrong. */
     uint64_t h = 1469598103934665603ULL;
@@ -44,8 +43,7 @@ static uint64_t hash_name(const char *s)
 }
 
 /* Room for n names at most half full.  Returns 0 or -1 on ENOMEM. */
-static int nameset_init(nameset *set, size_t n)
-{
+static int nameset_init(nameset *set, size_t n) {
     size_t cap = 16;
     while (cap < 2 * n + 2)
         cap *= 2;
@@ -55,8 +53,7 @@ static int nameset_init(nameset *set, size_t n)
     return set->slots ? 0 : -1;
 }
 
-static int nameset_grow(nameset *set)
-{
+static int nameset_grow(nameset *set) {
     size_t cap = (set->mask + 1) * 2;
     slot *ns = calloc(cap, sizeof *ns);
     if (!ns)
@@ -77,8 +74,7 @@ static int nameset_grow(nameset *set)
 }
 
 /* The slot holding name, or the empty slot where it would go. */
-static slot *nameset_probe(const nameset *set, const char *name, uint64_t h)
-{
+static slot *nameset_probe(const nameset *set, const char *name, uint64_t h) {
     size_t k = (size_t)h & set->mask;
     for (;;) {
         slot *s = &set->slots[k];
@@ -90,8 +86,7 @@ static slot *nameset_probe(const nameset *set, const char *name, uint64_t h)
 
 /* The slot for name, added if new (name must outlive the set).
  * NULL on ENOMEM. */
-static slot *nameset_add(nameset *set, const char *name)
-{
+static slot *nameset_add(nameset *set, const char *name) {
     if (2 * (set->used + 1) > set->mask + 1 && nameset_grow(set) < 0)
         return NULL;
     uint64_t h = hash_name(name);
@@ -105,8 +100,7 @@ static slot *nameset_add(nameset *set, const char *name)
     return s;
 }
 
-int csv_names_make_unique(char **names, size_t n)
-{
+int csv_names_make_unique(char **names, size_t n) {
     /* Every name taken so far: the original header and each new "x.k".
      * A candidate is free only if no column, earlier or later, has it. */
     nameset set;
@@ -150,8 +144,7 @@ nomem:
     return -1;
 }
 
-int csv_names_find_duplicate(char *const *names, size_t n, size_t *first, size_t *second)
-{
+int csv_names_find_duplicate(char *const *names, size_t n, size_t *first, size_t *second) {
     nameset set;
     if (nameset_init(&set, n) < 0)
         return -1;
