@@ -5,8 +5,9 @@
  * Why read() and not mmap: a mapped file that another program truncates
  * while we parse it kills the process with SIGBUS, and the only cures
  * (a SIGBUS handler with siglongjmp, or a lock no writer honours) are worse
- * than one copy.  On the benchmark's 67 MB file the copy costs about as
- * much as the page faults of the mapping did (bench/bench_csv.sh).
+ * than one copy.  On the benchmark's 67 MB file (bench/bench_csv.sh) the
+ * copy, into huge pages, takes as many page faults as the mapping did
+ * (38,000 against 39,000) and a few percent more CPU time.
  *
  * Why only regular files: a FIFO or a device has no size to check against
  * the limit, /dev/zero never ends, and a FIFO with no writer blocks open()
@@ -14,6 +15,7 @@
  * path is before anything can block.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE), where there is one */
 
 #include "csv.h"
 
@@ -22,6 +24,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,11 +64,29 @@ static void show_size(char *buf, size_t len, uint64_t n) {
         snprintf(buf, len, "%llu bytes", (unsigned long long)n);
 }
 
+/* Memory for a file of size bytes; the caller frees it with free().
+ * Why huge pages: the copy itself is cheap, but faulting in a 67 MB buffer
+ * 4 KiB at a time took 55,000 page faults and twice the system time of the
+ * mapping; in 2 MiB pages it takes fewer faults than the mapping did. */
+static char *alloc_buffer(size_t size) {
+#ifdef MADV_HUGEPAGE
+    const size_t huge = (size_t)2 << 20;
+    if (size >= 2 * huge) {
+        size_t rounded = (size + huge - 1) / huge * huge;
+        char *buf = aligned_alloc(huge, rounded);
+        if (buf)
+            madvise(buf, rounded, MADV_HUGEPAGE); /* only advice: failure is fine */
+        return buf;
+    }
+#endif
+    return malloc(size ? size : 1);
+}
+
 /* Reads exactly size bytes of fd into a new buffer (*out, the caller's to
  * free) and checks that the file ends there.  Returns 0, or -1 with err. */
 static int read_whole(int fd, uint64_t size, const char *name, const csv_options *o, char **out,
                       char *err, size_t errlen) {
-    char *buf = malloc(size ? (size_t)size : 1);
+    char *buf = alloc_buffer((size_t)size);
     if (!buf) {
         file_err(err, errlen, "%s: out of memory for its %llu bytes", name,
                  (unsigned long long)size);
