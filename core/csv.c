@@ -468,8 +468,9 @@ static void free_names(char **names, size_t n)
     free(names);
 }
 
-/* Reads the header line at *pos into names (unique, as R's make.unique:
- * "x", "x.1"; an empty name becomes "X").  Returns the count, or 0 on error. */
+/* Reads the header line at *pos into names (unique, as R's read.csv makes
+ * them: "x", "x.1"; an empty name becomes "X").  Returns the count, or 0 on
+ * error. */
 static size_t read_header(reader *R, size_t *pos, char ***out)
 {
     size_t n = 0, cap = 16;
@@ -488,7 +489,7 @@ static size_t read_header(reader *R, size_t *pos, char ***out)
             names = nn;
             cap *= 2;
         }
-        names[n] = f.len ? dupn(f.s, f.len) : dupn("X", 1);
+        names[n] = dupn(f.s, f.len); /* "" is named by csv_names_make_unique */
         if (!names[n])
             goto nomem;
         n++;

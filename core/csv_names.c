@@ -100,47 +100,75 @@ static slot *nameset_add(nameset *set, const char *name) {
     return s;
 }
 
+/* Gives names[i] the next free "name.k" (k from s->next on) and adds it to
+ * the set.  Returns 0 or -1 on ENOMEM. */
+static int rename_duplicate(nameset *set, slot *s, char **name) {
+    /* Resuming at the base's last suffix gives what trying from 1 would:
+     * every smaller suffix was taken, and taken stays taken. */
+    size_t blen = strlen(*name);
+    char *nn = malloc(blen + 24);
+    if (!nn)
+        return -1;
+    unsigned k = s->next;
+    for (;; k++) {
+        snprintf(nn, blen + 24, "%s.%u", *name, k);
+        if (!nameset_probe(set, nn, hash_name(nn))->name)
+            break;
+    }
+    s->next = k + 1;
+    /* the set never points at a renamed name: it holds the first one
+     * processed, which keeps its name; and from here on nn is in names */
+    free(*name);
+    *name = nn;
+    slot *t = nameset_add(set, nn);
+    if (!t)
+        return -1;
+    t->seen = 1;
+    return 0;
+}
+
 int csv_names_make_unique(char **names, size_t n) {
+    /* R's make.names(unique = TRUE) runs make.unique over the names it
+     * kept first and those it made up ("" -> "X") after, so a header's own
+     * "X" stays "X" and an empty name becomes "X.1", "X.2", ... */
+    unsigned char *made_up = calloc(n ? n : 1, 1);
+    if (!made_up)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (!names[i][0]) {
+            char *x = realloc(names[i], 2);
+            if (!x)
+                goto nomem_flags;
+            memcpy(x, "X", 2);
+            names[i] = x;
+            made_up[i] = 1;
+        }
     /* Every name taken so far: the original header and each new "x.k".
      * A candidate is free only if no column, earlier or later, has it. */
     nameset set;
     if (nameset_init(&set, n) < 0)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        if (!nameset_add(&set, names[i]))
-            goto nomem;
-    for (size_t i = 0; i < n; i++) {
-        slot *s = nameset_probe(&set, names[i], hash_name(names[i]));
-        if (!s->seen) {
-            s->seen = 1;
-            continue;
+        goto nomem_flags;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n; i++)
+            if (made_up[i] == pass && !nameset_add(&set, names[i]))
+                goto nomem;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n; i++) {
+            if (made_up[i] != pass)
+                continue;
+            slot *s = nameset_probe(&set, names[i], hash_name(names[i]));
+            if (!s->seen)
+                s->seen = 1;
+            else if (rename_duplicate(&set, s, &names[i]) < 0)
+                goto nomem;
         }
-        /* Resuming at the base's last suffix gives what trying from 1
-         * would: every smaller suffix was taken, and taken stays taken. */
-        size_t blen = strlen(names[i]);
-        char *nn = malloc(blen + 24);
-        if (!nn)
-            goto nomem;
-        slot *t;
-        unsigned k = s->next;
-        for (;; k++) {
-            snprintf(nn, blen + 24, "%s.%u", names[i], k);
-            t = nameset_probe(&set, nn, hash_name(nn));
-            if (!t->name)
-                break;
-        }
-        s->next = k + 1;
-        /* nn is in names from here on, so the set may point at it */
-        free(names[i]);
-        names[i] = nn;
-        if (!(t = nameset_add(&set, nn)))
-            goto nomem;
-        t->seen = 1;
-    }
     free(set.slots);
+    free(made_up);
     return 0;
 nomem:
     free(set.slots);
+nomem_flags:
+    free(made_up);
     return -1;
 }
 

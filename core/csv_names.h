@@ -11,11 +11,13 @@
 
 #include <stddef.h>
 
-/* Renames names[0..n) in place as R's make.unique does: the second "x"
- * becomes "x.1", the third "x.2", skipping any "x.k" already among the
- * names.  Each names[i] is a malloc'd string; a renamed one is freed and
- * replaced.  Returns 0, or -1 on ENOMEM (names are then still valid and
- * still the caller's, some perhaps renamed). */
+/* Renames names[0..n) in place as R's read.csv does (make.names with
+ * unique = TRUE, but no other change to a name): an empty name becomes
+ * "X"; the second "x" becomes "x.1", the third "x.2", skipping any "x.k"
+ * already among the names; the header's own names are served before the
+ * made-up "X"s.  Each names[i] is a malloc'd string; a renamed one is
+ * freed and replaced.  Returns 0, or -1 on ENOMEM (names are then still
+ * valid and still the caller's, some perhaps renamed). */
 int csv_names_make_unique(char **names, size_t n);
 
 /* Looks for a name that occurs twice in names[0..n).  Returns 0 when all

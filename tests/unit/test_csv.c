@@ -462,8 +462,9 @@ static void read__blank_lines_cr_only_dup_names_header_only(void **state)
     cohort_free(c);
 }
 
-/* Repeated names are renamed as R's read.csv does; the expected names are
- * R 4.2's: names(read.csv(text = "a,a,a.1,a,,\n1,2,3,4,5,6")). */
+/* Repeated and empty names are renamed as R's read.csv does; the expected
+ * names are R 4.2's: names(read.csv(text = "a,a,a.1,a,,\n1,2,3,4,5,6"))
+ * and names(read.csv(text = "a,a,a.1,a,,,X,X.1,a.1\n1,2,3,4,5,6,7,8,9")). */
 static void read__repeated_names__renamed_as_r_make_unique(void **state)
 {
     (void)state;
@@ -475,6 +476,16 @@ static void read__repeated_names__renamed_as_r_make_unique(void **state)
     for (size_t j = 0; j < 6; j++)
         assert_string_equal(cohort_col(c, j)->name, want[j]);
     assert_true(num(c, "a.3", 0) == 4);
+    cohort_free(c);
+    /* the header's own X keeps its name; the empty ones come after it */
+    static const char data2[] = "a,a,a.1,a,,,X,X.1,a.1\n1,2,3,4,5,6,7,8,9\n";
+    c = csv_read_buffer(data2, sizeof data2 - 1, "dup2.csv", NULL, errbuf, sizeof errbuf);
+    assert_non_null(c);
+    static const char *const want2[] = {"a", "a.2", "a.1", "a.3", "X.2", "X.3", "X", "X.1", "a.1.1"};
+    assert_int_equal(cohort_ncols(c), 9);
+    for (size_t j = 0; j < 9; j++)
+        assert_string_equal(cohort_col(c, j)->name, want2[j]);
+    assert_true(num(c, "X", 0) == 7);
     cohort_free(c);
 }
 
