@@ -308,12 +308,12 @@ static void expected_err(reader *R, const field *f, size_t fieldno, const char *
     field_err(R, f->off, fieldno, "expected %s in column '%s', got '%s'", what, colname, shown);
 }
 
+/* The field at off is known only by its offset when a column is found to
+ * be numeric at the end, so its text is found again here. */
 static void hexfrac_err(reader *R, size_t off, size_t fieldno, const char *colname)
 {
-    size_t p = off, end = off;
-    int quoted = p < R->len && R->buf[p] == '"';
-    p += (size_t)quoted;
-    end = p;
+    int quoted = off < R->len && R->buf[off] == '"';
+    size_t p = off + (size_t)quoted, end = p;
     while (end < R->len && R->buf[end] != (quoted ? '"' : R->sep) && R->buf[end] != '\n' &&
            R->buf[end] != '\r')
         end++;
@@ -367,7 +367,8 @@ static int take_field(reader *R, colstate *cs, size_t row, const field *f, size_
         }
         if ((b = parse_bool(f->s, f->len)) >= 0)
             v = b;
-        else if (csv_parse_number(f->s, f->len, R->decimal, &v) <= 0 || !(v == 0 || v == 1 || v == 2)) {
+        else if (csv_parse_number(f->s, f->len, R->decimal, &v) <= 0 ||
+                 !(v == 0 || v == 1 || v == 2)) {
             expected_err(R, f, fieldno, "an event code (0/1, 1/2 or TRUE/FALSE)", col->name);
             return -1;
         }

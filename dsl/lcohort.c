@@ -387,9 +387,10 @@ static char opt_char(lua_State *L, int t, const char *key, char dflt)
     return ch;
 }
 
-/* The size limit: option max_bytes (a positive integer), else the
- * environment's TNMLAB_CSV_MAX_BYTES (so `load cohort` and --cohort can
- * raise it too), else 0 = the reader's default. */
+/* The size limit: option max_bytes (a positive integer) of the options
+ * table at t (0 = none), else the environment's TNMLAB_CSV_MAX_BYTES (so
+ * `load cohort` and --cohort can change it too), else 0 = the reader's
+ * default.  Stack unchanged; raises a Lua error on a bad value. */
 static uint64_t opt_max_bytes(lua_State *L, int t)
 {
     uint64_t n = 0;
@@ -406,7 +407,8 @@ static uint64_t opt_max_bytes(lua_State *L, int t)
             errno = 0;
             unsigned long long v = strtoull(env, &end, 10);
             if (errno || *end || v == 0 || *env == '-')
-                luaL_error(L, "TNMLAB_CSV_MAX_BYTES must be a positive whole number of bytes, not '%s'",
+                luaL_error(L, "TNMLAB_CSV_MAX_BYTES must be a positive whole number of bytes, "
+                              "not '%s'",
                            env);
             n = (uint64_t)v;
         }
