@@ -276,6 +276,23 @@ int cohort_attach(cohort *c, cohort_column *col)
     return 0;
 }
 
+int cohort_attach_distinct(cohort *c, cohort_column *const *cols, size_t n)
+{
+    if (c->cap - c->ncols < n) {
+        size_t cap = c->cap ? c->cap : 16;
+        while (cap - c->ncols < n)
+            cap *= 2;
+        cohort_column **nc = realloc(c->cols, cap * sizeof *nc);
+        if (!nc)
+            return -1;
+        c->cols = nc;
+        c->cap = cap;
+    }
+    memcpy(c->cols + c->ncols, cols, n * sizeof *cols);
+    c->ncols += n;
+    return 0;
+}
+
 int cohort_remove(cohort *c, const char *name)
 {
     for (size_t i = 0; i < c->ncols; i++) {

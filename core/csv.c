@@ -2,9 +2,10 @@
  *
  * Part of tnmlab (core layer).  SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Why a parser of our own rather than libcsv: the whole file is mapped and
- * read in one pass straight into typed column arrays (no per-field callback,
- * no copy of unquoted fields), with a fast exact path for plain decimals.
+ * Why a parser of our own rather than libcsv: the whole file is in memory
+ * (csv_file.c reads it) and is parsed in one pass straight into typed
+ * column arrays (no per-field callback, no copy of unquoted fields), with a
+ * fast exact path for plain decimals.
  * On the benchmark's 1,000,000 x 12 file (67 MB) the complete typed load
  * takes 0.49 s (bench/bench_csv.sh, median of 5), while libcsv only
  * tokenising it and calling strtod on each field, storing nothing, takes
@@ -20,17 +21,13 @@
 
 #include "csv.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "csv_names.h"
 #include "interrupt.h"
 
 const char *const csv_default_na[] = {"", "NA", "NaN", "."};
@@ -49,6 +46,7 @@ typedef struct colstate {
     enum forced forced;
     int saw_empty;          /* an empty cell while K_EMPTY */
     size_t first0, first2; /* F_STATUS: offset + 1 of the first 0 / 2 */
+    size_t first_hexfrac;  /* offset + 1 of the first "0x1A.8"-like value */
 } colstate;
 
 typedef struct reader {
@@ -310,12 +308,29 @@ static void expected_err(reader *R, const field *f, size_t fieldno, const char *
     field_err(R, f->off, fieldno, "expected %s in column '%s', got '%s'", what, colname, shown);
 }
 
+/* The field at off is known only by its offset when a column is found to
+ * be numeric at the end, so its text is found again here. */
+static void hexfrac_err(reader *R, size_t off, size_t fieldno, const char *colname)
+{
+    int quoted = off < R->len && R->buf[off] == '"';
+    size_t p = off + (size_t)quoted, end = p;
+    while (end < R->len && R->buf[end] != (quoted ? '"' : R->sep) && R->buf[end] != '\n' &&
+           R->buf[end] != '\r')
+        end++;
+    char shown[64];
+    quote_value(shown, sizeof shown, R->buf + p, end - p);
+    field_err(R, off, fieldno,
+              "'%s' in column '%s' is a hexadecimal fraction, which R and C read differently "
+              "(R drops the point): write it in decimal",
+              shown, colname);
+}
+
 /* Stores one field of row `row` in column j (fieldno = j + 1). */
 static int take_field(reader *R, colstate *cs, size_t row, const field *f, size_t fieldno)
 {
     cohort_column *col = cs->col;
     double v;
-    int b;
+    int b, r;
 
     switch (cs->forced) {
     case F_STR:
@@ -323,10 +338,13 @@ static int take_field(reader *R, colstate *cs, size_t row, const field *f, size_
     case F_NUM:
         if (f->len == 0 || is_na(R, f))
             col->v.num[row] = NAN;
-        else if (csv_parse_number(f->s, f->len, R->decimal, &v))
+        else if ((r = csv_parse_number(f->s, f->len, R->decimal, &v)) > 0)
             col->v.num[row] = v;
         else {
-            expected_err(R, f, fieldno, "a number", col->name);
+            if (r < 0)
+                hexfrac_err(R, f->off, fieldno, col->name);
+            else
+                expected_err(R, f, fieldno, "a number", col->name);
             return -1;
         }
         return 0;
@@ -349,7 +367,8 @@ static int take_field(reader *R, colstate *cs, size_t row, const field *f, size_
         }
         if ((b = parse_bool(f->s, f->len)) >= 0)
             v = b;
-        else if (!csv_parse_number(f->s, f->len, R->decimal, &v) || !(v == 0 || v == 1 || v == 2)) {
+        else if (csv_parse_number(f->s, f->len, R->decimal, &v) <= 0 ||
+                 !(v == 0 || v == 1 || v == 2)) {
             expected_err(R, f, fieldno, "an event code (0/1, 1/2 or TRUE/FALSE)", col->name);
             return -1;
         }
@@ -382,8 +401,11 @@ static int take_field(reader *R, colstate *cs, size_t row, const field *f, size_
     }
     switch (cs->kind) {
     case K_NUM:
-        if (csv_parse_number(f->s, f->len, R->decimal, &col->v.num[row]))
+        if ((r = csv_parse_number(f->s, f->len, R->decimal, &col->v.num[row])) != 0) {
+            if (r < 0 && !cs->first_hexfrac) /* refused if the column stays numeric */
+                cs->first_hexfrac = f->off + 1;
             return 0;
+        }
         cs->kind = K_PENDING; /* text after all: re-read at the end */
         return 0;
     case K_BOOL:
@@ -396,11 +418,13 @@ static int take_field(reader *R, colstate *cs, size_t row, const field *f, size_
     case K_STR:
         return intern_field(R, cs, row, f, fieldno);
     case K_EMPTY:
-        if (csv_parse_number(f->s, f->len, R->decimal, &v)) {
+        if ((r = csv_parse_number(f->s, f->len, R->decimal, &v)) != 0) {
             if (alloc_data(R, cs, COHORT_NUM, row) < 0)
                 goto nomem;
             cs->kind = K_NUM;
             col->v.num[row] = v;
+            if (r < 0)
+                cs->first_hexfrac = f->off + 1;
         } else if ((b = parse_bool(f->s, f->len)) >= 0) {
             if (alloc_data(R, cs, COHORT_BOOL, row) < 0)
                 goto nomem;
@@ -426,14 +450,6 @@ nomem:
 
 /* ---- header and options ---- */
 
-static int has_name(char **names, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (names[i] && strcmp(names[i], s) == 0)
-            return 1;
-    return 0;
-}
-
 static char *dupn(const char *s, size_t n)
 {
     char *d = malloc(n + 1);
@@ -453,8 +469,9 @@ static void free_names(char **names, size_t n)
     free(names);
 }
 
-/* Reads the header line at *pos into names (unique, as R's make.unique:
- * "x", "x.1"; an empty name becomes "X").  Returns the count, or 0 on error. */
+/* Reads the header line at *pos into names (unique, as R's read.csv makes
+ * them: "x", "x.1"; an empty name becomes "X").  Returns the count, or 0 on
+ * error. */
 static size_t read_header(reader *R, size_t *pos, char ***out)
 {
     size_t n = 0, cap = 16;
@@ -473,28 +490,15 @@ static size_t read_header(reader *R, size_t *pos, char ***out)
             names = nn;
             cap *= 2;
         }
-        names[n] = f.len ? dupn(f.s, f.len) : dupn("X", 1);
+        names[n] = dupn(f.s, f.len); /* "" is named by csv_names_make_unique */
         if (!names[n])
             goto nomem;
         n++;
         if (end == END_EOL)
             break;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (!has_name(names, i, names[i]))
-            continue;
-        size_t blen = strlen(names[i]);
-        char *nn = malloc(blen + 24);
-        if (!nn)
-            goto nomem;
-        for (unsigned k = 1;; k++) {
-            snprintf(nn, blen + 24, "%s.%u", names[i], k);
-            if (!has_name(names, n, nn))
-                break;
-        }
-        free(names[i]);
-        names[i] = nn;
-    }
+    if (csv_names_make_unique(names, n) < 0)
+        goto nomem;
     *out = names;
     return n;
 nomem:
@@ -540,14 +544,19 @@ static int apply_options(reader *R, const csv_options *o, char **names, char **o
         free(names[j]);
         names[j] = d;
     }
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++)
-            if (strcmp(names[i], names[j]) == 0) {
-                set_err(R->err, R->errlen,
-                        "%s:1:%zu: map: column name '%s' would appear twice (columns %zu and %zu)",
-                        R->name, j + 1, names[i], i + 1, j + 1);
-                return -1;
-            }
+    /* the header is unique already; only a map can make a name repeat */
+    size_t di, dj;
+    int dup = o->nmap ? csv_names_find_duplicate(names, n, &di, &dj) : 0;
+    if (dup < 0) {
+        set_err(R->err, R->errlen, "%s: out of memory", R->name);
+        return -1;
+    }
+    if (dup) {
+        set_err(R->err, R->errlen,
+                "%s:1:%zu: map: column name '%s' would appear twice (columns %zu and %zu)",
+                R->name, dj + 1, names[di], di + 1, dj + 1);
+        return -1;
+    }
     /* types and status name columns after mapping, or by header name */
     for (size_t k = 0; k < o->ntypes + o->nstatus; k++) {
         const char *nm = k < o->ntypes ? o->types[k].name : o->status[k - o->ntypes];
@@ -612,6 +621,10 @@ static int reread_pending(reader *R, size_t data_start, size_t nrows)
         return 0;
     size_t pos = data_start;
     for (size_t r = 0; r < nrows; r++) {
+        if ((r & 0xffff) == 0xffff && tnm_interrupted()) {
+            set_err(R->err, R->errlen, "%s: interrupted", R->name);
+            return -1;
+        }
         skip_blank_lines(R, &pos);
         for (size_t j = 0; j < R->ncols; j++) {
             field f;
@@ -731,6 +744,11 @@ static cohort *read_all(reader *R, const csv_options *o)
 
     if (reread_pending(R, data_start, nrows) < 0)
         goto fail;
+    for (size_t j = 0; j < n; j++)
+        if (R->cs[j].kind == K_NUM && R->cs[j].first_hexfrac) {
+            hexfrac_err(R, R->cs[j].first_hexfrac - 1, j + 1, R->cs[j].col->name);
+            goto fail;
+        }
     c = cohort_new(nrows);
     if (!c)
         goto nomem;
@@ -749,10 +767,19 @@ static cohort *read_all(reader *R, const csv_options *o)
                 col->v.num = shrunk;
         }
     }
-    for (size_t j = 0; j < n; j++) {
-        if (cohort_attach(c, R->cs[j].col) < 0)
+    {
+        /* the names are unique (read_header, apply_options) */
+        cohort_column **cols = malloc(n * sizeof *cols);
+        if (!cols)
             goto nomem;
-        R->cs[j].col = NULL; /* the cohort owns it now */
+        for (size_t j = 0; j < n; j++)
+            cols[j] = R->cs[j].col;
+        int bad = cohort_attach_distinct(c, cols, n);
+        free(cols);
+        if (bad < 0)
+            goto nomem;
+        for (size_t j = 0; j < n; j++)
+            R->cs[j].col = NULL; /* the cohort owns it now */
     }
     free_names(orig, n);
     free(names);
@@ -817,73 +844,5 @@ cohort *csv_read_buffer(const char *buf, size_t len, const char *name, const csv
     cohort *c = read_all(&R, o);
     free(R.scratch);
     free(R.na_len);
-    return c;
-}
-
-cohort *csv_read_file(const char *path, const char *name, const csv_options *o, char *err,
-                      size_t errlen)
-{
-    if (!name)
-        name = path;
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) {
-        set_err(err, errlen, "%s: cannot open: %s", name, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fd, &st) < 0) {
-        set_err(err, errlen, "%s: cannot read: %s", name, strerror(errno));
-        close(fd);
-        return NULL;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        set_err(err, errlen, "%s: cannot read: %s", name, strerror(EISDIR));
-        close(fd);
-        return NULL;
-    }
-    cohort *c = NULL;
-    if (S_ISREG(st.st_mode) && st.st_size > 0) {
-        size_t len = (size_t)st.st_size;
-        void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (map != MAP_FAILED) {
-            posix_madvise(map, len, POSIX_MADV_SEQUENTIAL);
-            close(fd);
-            c = csv_read_buffer(map, len, name, o, err, errlen);
-            munmap(map, len);
-            return c;
-        }
-    }
-    /* pipes, empty files, or no mmap: read it all */
-    size_t len = 0, cap = 65536;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (!buf) {
-            set_err(err, errlen, "%s: out of memory", name);
-            close(fd);
-            return NULL;
-        }
-        ssize_t got = read(fd, buf + len, cap - len);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            set_err(err, errlen, "%s: cannot read: %s", name, strerror(errno));
-            free(buf);
-            close(fd);
-            return NULL;
-        }
-        if (got == 0)
-            break;
-        len += (size_t)got;
-        if (len == cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb)
-                free(buf);
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    close(fd);
-    c = csv_read_buffer(buf, len, name, o, err, errlen);
-    free(buf);
     return c;
 }

@@ -23,6 +23,7 @@
 #define TNMLAB_CSV_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "cohort.h"
@@ -54,7 +55,18 @@ typedef struct csv_options {
      * mapped to 0/1 when any 2 occurs); stored as numbers 0/1 */
     const char *const *status;
     size_t nstatus;
+    /* csv_read_file refuses a file larger than this; 0 = CSV_DEFAULT_MAX_BYTES */
+    uint64_t max_bytes;
+    /* csv_read_file calls this, when set, after each block it reads (done
+     * of total bytes so far), so a front end can show progress and a test
+     * can change the file under the reader at a known point */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *progress_ctx;
 } csv_options;
+
+/* The size limit when csv_options.max_bytes is 0: 4 GiB, ten times the
+ * largest cohort file we know of (a national registry extract). */
+#define CSV_DEFAULT_MAX_BYTES ((uint64_t)4 << 30)
 
 typedef struct csv_write_options {
     char sep;       /* 0 = ',' */
@@ -68,10 +80,15 @@ extern const size_t csv_default_nna;
 /* Zeroes o: comma-separated, '.' decimals, default markers, no map. */
 void csv_options_init(csv_options *o);
 
-/* Reads the CSV file at path (mmap where possible).  name is used in
- * messages (NULL = path).  Returns a new cohort the caller frees with
- * cohort_free(), or NULL with a message in err: bad input names file, line
- * and column; an unreadable file names the system error. */
+/* Reads the CSV file at path.  name is used in messages (NULL = path).
+ * Only regular files are read, whole, into memory with read(): a
+ * directory, FIFO, device or socket, or a file above o->max_bytes, is
+ * refused before anything is read, and a file that shrinks or grows while
+ * it is read is refused too (nothing is mapped, so a truncation cannot
+ * raise SIGBUS).  Ctrl-C (tnm_interrupted()) stops it with "interrupted".
+ * Returns a new cohort the caller frees with cohort_free(), or NULL with a
+ * message in err that starts with the name: bad input names file, line and
+ * column; an unreadable file names the system error. */
 cohort *csv_read_file(const char *path, const char *name, const csv_options *o,
                       char *err, size_t errlen);
 
@@ -95,7 +112,13 @@ int csv_write_file(const cohort *c, const char *path, const csv_write_options *o
 /* Parses s[0..len) as one number with the given decimal mark ('.' or ',');
  * surrounding spaces and tabs are allowed.  Plain decimals take a fast exact
  * path; anything else goes to strtod() in the C locale, so the result always
- * equals strtod's.  Returns 1 and sets *out, or 0 if s is not a number. */
+ * equals strtod's.  Beyond strtod, as R's type.convert: "nan" in any case
+ * (not "NAN", which R reads as text) is NaN, i.e. missing.  As strtod and R
+ * both do: "Inf", "inf", "-Infinity" are infinite, "1e400" is Inf, "1e-400"
+ * is 0, hexadecimal "0x1A" is 26.  Returns 1 and sets *out; 0 if s is not a
+ * number; -1, with *out set to strtod's value, for a hexadecimal fraction
+ * without a p exponent ("0x1A.8"), which R reads differently (424, not
+ * 26.5): the caller should refuse it. */
 int csv_parse_number(const char *s, size_t len, char decimal, double *out);
 
 /* Formats v in the shortest %.{15,16,17}g form that reads back exactly,

@@ -59,15 +59,28 @@ static int parse_number_slow(const char *s, size_t len, char decimal, double *ou
         len--;
     if (!len || len > 4096)
         return 0;
-    /* strtod also takes "nan" and leading white space: only digits, a
-     * point, a sign and the words inf/infinity may start a number here */
+    /* strtod also takes "nan(...)" and leading white space: only digits, a
+     * point, a sign and the words inf/infinity/nan may start a number */
     size_t k = (s[0] == '-' || s[0] == '+') ? 1 : 0;
     if (k == len)
         return 0;
     if (!(s[k] >= '0' && s[k] <= '9') && s[k] != decimal) {
+        /* R's type.convert: "nan" in any case is NaN (missing here), but a
+         * text that starts "NA" is NA plus junk, so "NAN" is not a number */
+        if (word_ieq(s + k, len - k, "nan") && !(k == 0 && s[0] == 'N' && s[1] == 'A')) {
+            *out = NAN;
+            return 1;
+        }
         if (!word_ieq(s + k, len - k, "inf") && !word_ieq(s + k, len - k, "infinity"))
             return 0;
     }
+    /* A hexadecimal fraction with no binary exponent: C reads "0x1A.8" as
+     * 26.5, R as 424 (it drops the point).  Say so rather than pick one. */
+    int hexfrac = 0;
+    if (len - k > 2 && s[k] == '0' && (s[k + 1] == 'x' || s[k + 1] == 'X') &&
+        memchr(s + k, decimal, len - k) && !memchr(s + k, 'p', len - k) &&
+        !memchr(s + k, 'P', len - k))
+        hexfrac = 1;
     char stackbuf[128];
     char *buf = len < sizeof stackbuf ? stackbuf : malloc(len + 1);
     if (!buf)
@@ -88,7 +101,7 @@ static int parse_number_slow(const char *s, size_t len, char decimal, double *ou
         free(buf);
     if (ok)
         *out = v;
-    return ok;
+    return ok && hexfrac ? -1 : ok;
 }
 
 /* Fast path for [sign] digits [mark digits] [e [sign] digits] with at most 19

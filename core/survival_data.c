@@ -251,9 +251,15 @@ void surv_event_error(const surv_input *in, size_t row, char *err, size_t errlen
 
 void surv_time_error(const surv_input *in, size_t row, char *err, size_t errlen) {
     double t = in->time[row];
+    /* R's spelling of the infinities, as the CSV holds them */
+    char shown[32];
+    if (isinf(t))
+        snprintf(shown, sizeof shown, "%s", t < 0 ? "-Inf" : "Inf");
+    else
+        snprintf(shown, sizeof shown, "%g", t);
     if (err && errlen)
-        snprintf(err, errlen, "survival: time %g at row %zu is %s", t, row + 1,
-                 t < 0 ? "negative" : "not finite");
+        snprintf(err, errlen, "survival: time %s at row %zu is %s", shown, row + 1,
+                 t < 0 && !isinf(t) ? "negative" : "not finite");
 }
 
 int surv_input_check(const surv_input *in, char *err, size_t errlen) {

@@ -11,6 +11,7 @@
  */
 #include "lcohort.h"
 
+#include <errno.h>
 #include <lauxlib.h>
 #include <math.h>
 #include <stdlib.h>
@@ -386,6 +387,37 @@ static char opt_char(lua_State *L, int t, const char *key, char dflt)
     return ch;
 }
 
+/* The size limit: option max_bytes (a positive integer) of the options
+ * table at t (0 = none), else the environment's TNMLAB_CSV_MAX_BYTES (so
+ * `load cohort` and --cohort can change it too), else 0 = the reader's
+ * default.  Stack unchanged; raises a Lua error on a bad value. */
+static uint64_t opt_max_bytes(lua_State *L, int t)
+{
+    uint64_t n = 0;
+    if (t && lua_getfield(L, t, "max_bytes") != LUA_TNIL) {
+        int ok = 0;
+        lua_Integer v = lua_tointegerx(L, -1, &ok);
+        if (!ok || v <= 0)
+            luaL_error(L, "option 'max_bytes' must be a positive whole number of bytes");
+        n = (uint64_t)v;
+    } else {
+        const char *env = getenv("TNMLAB_CSV_MAX_BYTES");
+        if (env && *env) {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(env, &end, 10);
+            if (errno || *end || v == 0 || *env == '-')
+                luaL_error(L, "TNMLAB_CSV_MAX_BYTES must be a positive whole number of bytes, "
+                              "not '%s'",
+                           env);
+            n = (uint64_t)v;
+        }
+    }
+    if (t)
+        lua_pop(L, 1);
+    return n;
+}
+
 /* Scratch memory that Lua collects, so an error cannot leak it.  [] -> [ud] */
 static void *scratch(lua_State *L, size_t n, size_t size)
 {
@@ -472,7 +504,8 @@ static void check_keys(lua_State *L, int t, const char *fn, const char *const *k
 
 /* cohort.read_csv(path [, opts]): [path, opts] -> [cohort]
  * opts: map = {name = "header"}, na = {...}, sep = ";", decimal = ",",
- * types = {col = "number"|"string"|"bool"}, status = {"col", ...}. */
+ * types = {col = "number"|"string"|"bool"}, status = {"col", ...},
+ * max_bytes = N (the size limit; default $TNMLAB_CSV_MAX_BYTES or 4 GiB). */
 static int l_read_csv(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
@@ -480,7 +513,8 @@ static int l_read_csv(lua_State *L)
     csv_options_init(&o);
     if (!lua_isnoneornil(L, 2)) {
         luaL_checktype(L, 2, LUA_TTABLE);
-        static const char *const known[] = {"map", "na", "sep", "decimal", "types", "status", NULL};
+        static const char *const known[] = {"map",   "na",     "sep",       "decimal",
+                                            "types", "status", "max_bytes", NULL};
         check_keys(L, 2, "read_csv", known);
         o.sep = opt_char(L, 2, "sep", 0);
         o.decimal = opt_char(L, 2, "decimal", 0);
@@ -506,6 +540,7 @@ static int l_read_csv(lua_State *L)
         o.types = ts;
         o.ntypes = ntypes;
     }
+    o.max_bytes = opt_max_bytes(L, lua_isnoneornil(L, 2) ? 0 : 2);
     cohort_box *b = new_box(L);
     char err[512];
     b->c = csv_read_file(path, NULL, &o, err, sizeof err);

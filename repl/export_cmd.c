@@ -782,6 +782,9 @@ static int l_manpage(lua_State *L) {
     roff(&b, ".SH ENVIRONMENT\n.TP\nTNMLAB_SCRIPTS\nthe folder with staging/, selection/, "
              "scenarios/ and examples/ (default: next to the program, else " TNMLAB_PKGDATADIR
              "/scripts).\n.TP\nTNMLAB_DATA\nthe folder with the bundled cohorts.\n.TP\n"
+             "TNMLAB_CSV_MAX_BYTES\nthe largest CSV file that load cohort, --cohort and "
+             "cohort.read_csv read, in bytes (default 4 GiB); cohort.read_csv's max_bytes option "
+             "overrides it.\n.TP\n"
              "XDG_STATE_HOME\nwhere the session and history are kept.\n");
     roff(&b, ".SH FILES\n.TP\n" TNMLAB_PKGDATADIR "/scripts\nstaging and selection rules, "
              "scenarios and example batch scripts.\n");

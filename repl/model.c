@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cox.h"
+#include "csv.h"
 #include "logrank.h"
 
 const double model_times[MODEL_NTIMES] = {12, 24, 36};
@@ -134,8 +135,21 @@ static int build_observed(model *m, char *err, size_t errlen) {
             snprintf(err, errlen, "out of memory");
             return -1;
         }
-        for (size_t i = 0; i < n; i++)
-            m->obs_time[e][i] = tc->v.num[i] * m->to_months;
+        for (size_t i = 0; i < n; i++) {
+            double t = tc->v.num[i];
+            /* Refused here, where the row is the cohort's: the statistics
+             * see times in sorted order and could only name a position.
+             * NaN is missing (dropped, as R does); Inf ("Inf", "1e400")
+             * reads as a number, as in R, but is no survival time. */
+            if (!isnan(t) && (isinf(t) || t < 0)) {
+                char shown[32];
+                csv_format_number(t, '.', shown);
+                snprintf(err, errlen, "time column '%s', row %zu: %s is not a time (%s)",
+                         tc->name, i + 1, shown, t < 0 && !isinf(t) ? "negative" : "not finite");
+                return -1;
+            }
+            m->obs_time[e][i] = t * m->to_months;
+        }
         if (event_column(ec, n, m->obs_event[e], err, errlen) != 0)
             return -1;
         if (surv_order_build(m->obs_time[e], n, &m->order[e], err, errlen) != 0)

@@ -348,10 +348,60 @@ static void parse_number__random_decimals__equal_strtod(void **state)
     double v;
     assert_int_equal(csv_parse_number("1e", 2, '.', &v), 0);
     assert_int_equal(csv_parse_number(".", 1, '.', &v), 0);
-    assert_int_equal(csv_parse_number("nan", 3, '.', &v), 0);
+    assert_int_equal(csv_parse_number("nan", 3, '.', &v), 1); /* R: NaN */
+    assert_true(isnan(v));
+    assert_int_equal(csv_parse_number("NAN", 3, '.', &v), 0); /* R: text */
     assert_int_equal(csv_parse_number("1.5", 3, ',', &v), 0); /* '.' is not the mark */
     assert_int_equal(csv_parse_number("1,5", 3, ',', &v), 1);
     assert_true(v == 1.5);
+}
+
+/* Overflow, infinities, NaN and hexadecimal as R reads them.  The expected
+ * values are R 4.2's: print(read.csv("tests/hostile/csv/numbers_r.csv")$x)
+ * gives Inf -Inf Inf -Inf Inf -Inf Inf NaN NaN NaN 26 -26 8 0 NA 3 (NaN and
+ * NA are both missing here: a number column holds NaN for missing). */
+static void read__r_number_words_overflow_hex__as_r(void **state)
+{
+    (void)state;
+    cohort *c = load("tests/hostile/csv/numbers_r.csv", NULL);
+    static const double want[] = {INFINITY, -INFINITY, INFINITY, -INFINITY, INFINITY, -INFINITY,
+                                  INFINITY, NAN,       NAN,      NAN,       26,       -26,
+                                  8,        0,         NAN,      3};
+    assert_int_equal(cohort_nrows(c), 16);
+    for (size_t i = 0; i < 16; i++) {
+        double got = num(c, "x", i);
+        if (isnan(want[i]) ? !isnan(got) : got != want[i])
+            fail_msg("row %zu: got %g, R reads %g", i + 1, got, want[i]);
+    }
+    cohort_free(c);
+    /* R reads "NAN" (NA, then junk) as text, so the column is text */
+    static const char text[] = "x\nNAN\n1\n";
+    c = csv_read_buffer(text, sizeof text - 1, "NAN.csv", NULL, errbuf, sizeof errbuf);
+    assert_non_null(c);
+    assert_string_equal(str(c, "x", 0), "NAN");
+    cohort_free(c);
+}
+
+/* "0x1A.8": C reads 26.5, R 424 (it drops the point: R 4.2,
+ * read.csv("tests/hostile/csv/hexfrac.csv")$x is 2.5 424).  Refused at
+ * load with its position, unless the column is text anyway. */
+static void read__hex_fraction__refused_with_position(void **state)
+{
+    (void)state;
+    assert_contains(load_fails("tests/hostile/csv/hexfrac.csv", NULL),
+                    "tests/hostile/csv/hexfrac.csv:3:2: '0x1A.8' in column 'x' is a hexadecimal "
+                    "fraction");
+    csv_options o;
+    csv_options_init(&o);
+    csv_typespec t = {"x", COHORT_NUM};
+    o.types = &t;
+    o.ntypes = 1;
+    assert_contains(load_fails("tests/hostile/csv/hexfrac.csv", &o), "hexfrac.csv:3:2: '0x1A.8'");
+    static const char text[] = "x\n0x1A.8\nabc\n";
+    cohort *c = csv_read_buffer(text, sizeof text - 1, "t.csv", NULL, errbuf, sizeof errbuf);
+    assert_non_null(c);
+    assert_string_equal(str(c, "x", 0), "0x1A.8");
+    cohort_free(c);
 }
 
 /* The process locale must not matter: de_DE writes 1,5 for 1.5. */
@@ -409,6 +459,33 @@ static void read__blank_lines_cr_only_dup_names_header_only(void **state)
     c = load("tests/fixtures/csv/header_only.csv", NULL);
     assert_int_equal(cohort_nrows(c), 0);
     assert_int_equal(cohort_ncols(c), 2);
+    cohort_free(c);
+}
+
+/* Repeated and empty names are renamed as R's read.csv does; the expected
+ * names are R 4.2's: names(read.csv(text = "a,a,a.1,a,,\n1,2,3,4,5,6"))
+ * and names(read.csv(text = "a,a,a.1,a,,,X,X.1,a.1\n1,2,3,4,5,6,7,8,9")). */
+static void read__repeated_names__renamed_as_r_make_unique(void **state)
+{
+    (void)state;
+    static const char data[] = "a,a,a.1,a,,\n1,2,3,4,5,6\n";
+    cohort *c = csv_read_buffer(data, sizeof data - 1, "dup.csv", NULL, errbuf, sizeof errbuf);
+    assert_non_null(c);
+    static const char *const want[] = {"a", "a.2", "a.1", "a.3", "X", "X.1"};
+    assert_int_equal(cohort_ncols(c), 6);
+    for (size_t j = 0; j < 6; j++)
+        assert_string_equal(cohort_col(c, j)->name, want[j]);
+    assert_true(num(c, "a.3", 0) == 4);
+    cohort_free(c);
+    /* the header's own X keeps its name; the empty ones come after it */
+    static const char data2[] = "a,a,a.1,a,,,X,X.1,a.1\n1,2,3,4,5,6,7,8,9\n";
+    c = csv_read_buffer(data2, sizeof data2 - 1, "dup2.csv", NULL, errbuf, sizeof errbuf);
+    assert_non_null(c);
+    static const char *const want2[] = {"a", "a.2", "a.1", "a.3", "X.2", "X.3", "X", "X.1", "a.1.1"};
+    assert_int_equal(cohort_ncols(c), 9);
+    for (size_t j = 0; j < 9; j++)
+        assert_string_equal(cohort_col(c, j)->name, want2[j]);
+    assert_true(num(c, "X", 0) == 7);
     cohort_free(c);
 }
 
@@ -484,7 +561,7 @@ static void read__bad_input__file_line_field_in_message(void **state)
     assert_contains(load_fails("tests/fixtures/csv/empty.csv", NULL), "empty.csv:1:1: empty file");
     assert_contains(load_fails("tests/fixtures/csv/no_such_file.csv", NULL),
                     "no_such_file.csv: cannot open: No such file or directory");
-    assert_contains(load_fails("tests/fixtures/csv", NULL), "Is a directory");
+    assert_contains(load_fails("tests/fixtures/csv", NULL), "tests/fixtures/csv: is a directory");
 
     csv_options o;
     csv_options_init(&o);
@@ -620,8 +697,11 @@ int main(void)
         cmocka_unit_test(read__numbers__equal_strtod_to_the_bit),
         cmocka_unit_test(parse_number__random_decimals__equal_strtod),
         cmocka_unit_test(parse_number__german_locale__still_reads_points),
+        cmocka_unit_test(read__r_number_words_overflow_hex__as_r),
+        cmocka_unit_test(read__hex_fraction__refused_with_position),
         cmocka_unit_test(read__late_text__column_becomes_string_levels_first_seen),
         cmocka_unit_test(read__blank_lines_cr_only_dup_names_header_only),
+        cmocka_unit_test(read__repeated_names__renamed_as_r_make_unique),
         cmocka_unit_test(read__status12__2_becomes_event_bool_column),
         cmocka_unit_test(read__types_option__forced_string_bool_and_number),
         cmocka_unit_test(read__na_option__replaces_default_markers),

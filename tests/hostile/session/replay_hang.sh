@@ -1,5 +1,5 @@
-# replay_hang.sh - a session whose replay hangs (a cohort "file" that is a
-# FIFO nobody writes) does not lock the user out: after kill -9 the next
+# replay_hang.sh - a session whose replay hangs (here: a rule set that takes
+# seconds per evaluation, killed mid-replay) does not lock the user out: after kill -9 the next
 # start sees the unfinished replay, keeps the file aside as
 # session.tnm.failed-TIME, says so, and starts clean on the demo.
 # --no-restore starts clean too and keeps an unfinished session aside.
@@ -8,15 +8,16 @@
 export XDG_STATE_HOME="$WORK/state"
 state="$XDG_STATE_HOME/tnmlab"
 mkdir -p "$state"
-mkfifo "$WORK/fifo"
-printf '# tnmlab session: open\nload cohort "%s"\nset max_lesions 2\n' "$WORK/fifo" \
+# The replay is busy for seconds: a rule set whose Lua criterion is slow.
+slow="$top_srcdir/tests/hostile/rules/slow_param.lua"
+printf '# tnmlab session: open\nload rules "%s"\nuse slowset\nset k 2\nset k 3\n' "$slow" \
     > "$state/session.tnm"
 
 start() {
     tmux_run 250 30 env XDG_STATE_HOME="$XDG_STATE_HOME" TERM=xterm "$TNMLAB" --plain "$@"
 }
 start
-sleep 2
+sleep 1.5
 check_lacks "the replay hangs: no prompt" "tnmlab>" "$(tmux_screen)"
 if [ -f "$state/session.tnm.replaying" ]; then pass; else fail "no replay marker while replaying"; fi
 tmux_check_rss "the hung replay stays small" 300
@@ -32,8 +33,8 @@ tmux_line 'print("max" .. rules.get("deruysscher2012", "max_lesions") .. "/n" ..
 check_screen "on the demo, with the default params" "max4/n2000"
 tmux_check_rss "the clean start stays small" 300
 kept=$(ls "$state"/session.tnm.failed-* 2>/dev/null | head -n 1)
-check_has "the kept file is the hung session" "$WORK/fifo" "$(cat "$kept" 2>/dev/null)"
-check_lacks "the new autosave does not replay it" "fifo" "$(cat "$state/session.tnm")"
+check_has "the kept file is the hung session" "slow_param.lua" "$(cat "$kept" 2>/dev/null)"
+check_lacks "the new autosave does not replay it" "slow_param" "$(cat "$state/session.tnm")"
 if [ -e "$state/session.tnm.replaying" ]; then fail "the marker is left"; else pass; fi
 tmux_line 'quit'
 check_eq "quit exits 0" "0" "$(tmux_exit_rc)"
