@@ -6,6 +6,6 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 out=${TMPDIR:-/tmp}/tnmlab-bench_csv
 ${CC:-cc} -std=c11 -O2 -I "$here/core" "$here/bench/bench_csv.c" \
     "$here/core/csv.c" "$here/core/csv_file.c" "$here/core/csv_names.c" \
-    "$here/core/csv_number.c" "$here/core/csv_write.c" \
+    "$here/core/csv_number.c" "$here/core/csv_write.c" "$here/core/errbuf.c" \
     "$here/core/cohort.c" "$here/core/interrupt.c" -lm -o "$out"
 exec "$out" "$@"

@@ -20,6 +20,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "csv.h"
+#include "errbuf.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -69,18 +70,6 @@ typedef struct reader {
     const char *hint; /* added to ragged-row messages */
 } reader;
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 static size_t line_of(const reader *R, size_t off)
 {
     size_t line = 1;
@@ -124,7 +113,7 @@ static void field_err(reader *R, size_t off, size_t field, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    set_err(R->err, R->errlen, "%s:%zu:%zu: %s", R->name, line_of(R, off), field, msg);
+    tnm_errf(R->err, R->errlen, "%s:%zu:%zu: %s", R->name, line_of(R, off), field, msg);
 }
 
 /* ---- tokeniser ---- */
@@ -502,7 +491,7 @@ static size_t read_header(reader *R, size_t *pos, char ***out)
     *out = names;
     return n;
 nomem:
-    set_err(R->err, R->errlen, "%s: out of memory reading the header", R->name);
+    tnm_errf(R->err, R->errlen, "%s: out of memory reading the header", R->name);
 fail:
     free_names(names, n);
     return 0;
@@ -522,23 +511,23 @@ static int apply_options(reader *R, const csv_options *o, char **names, char **o
     for (size_t k = 0; k < o->nmap; k++) {
         const char *to = o->map[k].key, *from = o->map[k].value;
         if (!to || !from || !*to) {
-            set_err(R->err, R->errlen, "%s: map entry %zu is incomplete", R->name, k + 1);
+            tnm_errf(R->err, R->errlen, "%s: map entry %zu is incomplete", R->name, k + 1);
             return -1;
         }
         size_t j = find_name(orig, n, from);
         if (j == (size_t)-1) {
-            set_err(R->err, R->errlen, "%s:1: map: no column '%s' in the header (wanted as '%s')",
+            tnm_errf(R->err, R->errlen, "%s:1: map: no column '%s' in the header (wanted as '%s')",
                     R->name, from, to);
             return -1;
         }
         if (strcmp(names[j], orig[j]) != 0) {
-            set_err(R->err, R->errlen, "%s:1:%zu: map: column '%s' is mapped twice ('%s' and '%s')",
+            tnm_errf(R->err, R->errlen, "%s:1:%zu: map: column '%s' is mapped twice ('%s' and '%s')",
                     R->name, j + 1, from, names[j], to);
             return -1;
         }
         char *d = dupn(to, strlen(to));
         if (!d) {
-            set_err(R->err, R->errlen, "%s: out of memory", R->name);
+            tnm_errf(R->err, R->errlen, "%s: out of memory", R->name);
             return -1;
         }
         free(names[j]);
@@ -548,11 +537,11 @@ static int apply_options(reader *R, const csv_options *o, char **names, char **o
     size_t di, dj;
     int dup = o->nmap ? csv_names_find_duplicate(names, n, &di, &dj) : 0;
     if (dup < 0) {
-        set_err(R->err, R->errlen, "%s: out of memory", R->name);
+        tnm_errf(R->err, R->errlen, "%s: out of memory", R->name);
         return -1;
     }
     if (dup) {
-        set_err(R->err, R->errlen,
+        tnm_errf(R->err, R->errlen,
                 "%s:1:%zu: map: column name '%s' would appear twice (columns %zu and %zu)",
                 R->name, dj + 1, names[di], di + 1, dj + 1);
         return -1;
@@ -562,14 +551,14 @@ static int apply_options(reader *R, const csv_options *o, char **names, char **o
         const char *nm = k < o->ntypes ? o->types[k].name : o->status[k - o->ntypes];
         const char *what = k < o->ntypes ? "types" : "status";
         if (!nm) {
-            set_err(R->err, R->errlen, "%s: %s entry %zu has no column name", R->name, what, k + 1);
+            tnm_errf(R->err, R->errlen, "%s: %s entry %zu has no column name", R->name, what, k + 1);
             return -1;
         }
         size_t j = find_name(names, n, nm);
         if (j == (size_t)-1)
             j = find_name(orig, n, nm);
         if (j == (size_t)-1) {
-            set_err(R->err, R->errlen, "%s:1: %s: no column '%s' in the header", R->name, what, nm);
+            tnm_errf(R->err, R->errlen, "%s:1: %s: no column '%s' in the header", R->name, what, nm);
             return -1;
         }
         enum forced fo = F_STATUS;
@@ -577,12 +566,12 @@ static int apply_options(reader *R, const csv_options *o, char **names, char **o
             cohort_type t = o->types[k].type;
             fo = t == COHORT_NUM ? F_NUM : t == COHORT_STR ? F_STR : t == COHORT_BOOL ? F_BOOL : F_NONE;
             if (fo == F_NONE) {
-                set_err(R->err, R->errlen, "%s: types: unknown type for column '%s'", R->name, nm);
+                tnm_errf(R->err, R->errlen, "%s: types: unknown type for column '%s'", R->name, nm);
                 return -1;
             }
         }
         if (R->cs[j].forced != F_NONE && R->cs[j].forced != fo) {
-            set_err(R->err, R->errlen, "%s:1:%zu: column '%s' is given two types", R->name, j + 1, nm);
+            tnm_errf(R->err, R->errlen, "%s:1:%zu: column '%s' is given two types", R->name, j + 1, nm);
             return -1;
         }
         R->cs[j].forced = fo;
@@ -610,7 +599,7 @@ static int reread_pending(reader *R, size_t data_start, size_t nrows)
         if (R->cs[j].kind == K_PENDING) {
             cohort_column *col = R->cs[j].col;
             if (alloc_data(R, &R->cs[j], COHORT_STR, 0) < 0) {
-                set_err(R->err, R->errlen, "%s: out of memory", R->name);
+                tnm_errf(R->err, R->errlen, "%s: out of memory", R->name);
                 return -1;
             }
             col->type = COHORT_STR;
@@ -622,7 +611,7 @@ static int reread_pending(reader *R, size_t data_start, size_t nrows)
     size_t pos = data_start;
     for (size_t r = 0; r < nrows; r++) {
         if ((r & 0xffff) == 0xffff && tnm_interrupted()) {
-            set_err(R->err, R->errlen, "%s: interrupted", R->name);
+            tnm_errf(R->err, R->errlen, "%s: interrupted", R->name);
             return -1;
         }
         skip_blank_lines(R, &pos);
@@ -657,14 +646,14 @@ static cohort *read_all(reader *R, const csv_options *o)
 
     const char *nul = memchr(buf, '\0', len);
     if (nul) {
-        set_err(R->err, R->errlen, "%s:%zu: NUL byte at offset %zu: not a text file", R->name,
+        tnm_errf(R->err, R->errlen, "%s:%zu: NUL byte at offset %zu: not a text file", R->name,
                 line_of(R, (size_t)(nul - buf)), (size_t)(nul - buf));
         return NULL;
     }
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         pos = 3;
     if (!skip_blank_lines(R, &pos)) {
-        set_err(R->err, R->errlen, "%s:1:1: empty file: expected a header line", R->name);
+        tnm_errf(R->err, R->errlen, "%s:1:1: empty file: expected a header line", R->name);
         return NULL;
     }
     n = read_header(R, &pos, &names);
@@ -715,11 +704,11 @@ static cohort *read_all(reader *R, const csv_options *o)
     size_t data_start = pos, nrows = 0;
     while (skip_blank_lines(R, &pos)) {
         if (nrows >= UINT32_MAX || nrows >= cap) {
-            set_err(R->err, R->errlen, "%s:%zu: too many rows", R->name, line_of(R, pos));
+            tnm_errf(R->err, R->errlen, "%s:%zu: too many rows", R->name, line_of(R, pos));
             goto fail;
         }
         if ((nrows & 0xffff) == 0xffff && tnm_interrupted()) {
-            set_err(R->err, R->errlen, "%s: interrupted", R->name);
+            tnm_errf(R->err, R->errlen, "%s: interrupted", R->name);
             goto fail;
         }
         for (size_t j = 0; j < n; j++) {
@@ -787,7 +776,7 @@ static cohort *read_all(reader *R, const csv_options *o)
     return c;
 
 nomem:
-    set_err(R->err, R->errlen, "%s: out of memory", R->name);
+    tnm_errf(R->err, R->errlen, "%s: out of memory", R->name);
 fail:
     cohort_free(c);
     free_names(orig, n);
@@ -819,19 +808,19 @@ cohort *csv_read_buffer(const char *buf, size_t len, const char *name, const csv
         err[0] = '\0';
     if (R.sep == '"' || R.sep == '\n' || R.sep == '\r' || R.decimal == R.sep ||
         (R.decimal != '.' && R.decimal != ',')) {
-        set_err(err, errlen, "%s: bad options: separator '%c' with decimal mark '%c'", R.name,
+        tnm_errf(err, errlen, "%s: bad options: separator '%c' with decimal mark '%c'", R.name,
                 R.sep, R.decimal);
         return NULL;
     }
     R.na_len = calloc(R.nna ? R.nna : 1, sizeof *R.na_len);
     if (!R.na_len) {
-        set_err(err, errlen, "%s: out of memory", R.name);
+        tnm_errf(err, errlen, "%s: out of memory", R.name);
         return NULL;
     }
     for (size_t k = 0; k < R.nna; k++) {
         size_t l = R.na[k] ? strlen(R.na[k]) : 0;
         if (!R.na[k]) {
-            set_err(err, errlen, "%s: bad options: missing-value marker %zu is NULL", R.name, k + 1);
+            tnm_errf(err, errlen, "%s: bad options: missing-value marker %zu is NULL", R.name, k + 1);
             free(R.na_len);
             return NULL;
         }

@@ -18,6 +18,7 @@
 #define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE), where there is one */
 
 #include "csv.h"
+#include "errbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,18 +34,6 @@
 /* Bytes per read(): small enough that Ctrl-C is seen within a few
  * milliseconds, large enough that the system calls cost nothing. */
 #define BLOCK ((size_t)8 << 20)
-
-static void file_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void file_err(char *err, size_t errlen, const char *fmt, ...) {
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static const char *kind_of(mode_t m) {
     return S_ISFIFO(m)   ? "a FIFO (named pipe)"
@@ -88,14 +77,14 @@ static int read_whole(int fd, uint64_t size, const char *name, const csv_options
                       char *err, size_t errlen) {
     char *buf = alloc_buffer((size_t)size);
     if (!buf) {
-        file_err(err, errlen, "%s: out of memory for its %llu bytes", name,
+        tnm_errf(err, errlen, "%s: out of memory for its %llu bytes", name,
                  (unsigned long long)size);
         return -1;
     }
     uint64_t done = 0;
     for (;;) {
         if (tnm_interrupted()) {
-            file_err(err, errlen, "%s: interrupted", name);
+            tnm_errf(err, errlen, "%s: interrupted", name);
             goto fail;
         }
         /* at the end, one more byte: a file still being written is longer */
@@ -105,18 +94,18 @@ static int read_whole(int fd, uint64_t size, const char *name, const csv_options
         if (got < 0) {
             if (errno == EINTR)
                 continue; /* Ctrl-C sets the flag: seen at the top */
-            file_err(err, errlen, "%s: cannot read: %s", name, strerror(errno));
+            tnm_errf(err, errlen, "%s: cannot read: %s", name, strerror(errno));
             goto fail;
         }
         if (done == size) {
             if (got == 0)
                 break;
-            file_err(err, errlen,
+            tnm_errf(err, errlen,
                      "%s: the file grew while it was read (is another program writing it?)", name);
             goto fail;
         }
         if (got == 0) {
-            file_err(err, errlen,
+            tnm_errf(err, errlen,
                      "%s: the file shrank from %llu to %llu bytes while it was read "
                      "(is another program writing it?)",
                      name, (unsigned long long)size, (unsigned long long)done);
@@ -141,22 +130,22 @@ cohort *csv_read_file(const char *path, const char *name, const csv_options *o, 
         err[0] = '\0';
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
-        file_err(err, errlen, "%s: cannot open: %s", name, strerror(errno));
+        tnm_errf(err, errlen, "%s: cannot open: %s", name, strerror(errno));
         return NULL;
     }
     struct stat st;
     if (fstat(fd, &st) < 0) {
-        file_err(err, errlen, "%s: cannot read: %s", name, strerror(errno));
+        tnm_errf(err, errlen, "%s: cannot read: %s", name, strerror(errno));
         close(fd);
         return NULL;
     }
     if (S_ISDIR(st.st_mode)) {
-        file_err(err, errlen, "%s: is a directory, not a CSV file", name);
+        tnm_errf(err, errlen, "%s: is a directory, not a CSV file", name);
         close(fd);
         return NULL;
     }
     if (!S_ISREG(st.st_mode)) {
-        file_err(err, errlen, "%s: is %s, not a regular file: save the data to a file first", name,
+        tnm_errf(err, errlen, "%s: is %s, not a regular file: save the data to a file first", name,
                  kind_of(st.st_mode));
         close(fd);
         return NULL;
@@ -167,7 +156,7 @@ cohort *csv_read_file(const char *path, const char *name, const csv_options *o, 
         char have[32], most[32];
         show_size(have, sizeof have, size);
         show_size(most, sizeof most, limit);
-        file_err(err, errlen,
+        tnm_errf(err, errlen,
                  "%s: %s is above the size limit of %s (raise it with max_bytes or "
                  "TNMLAB_CSV_MAX_BYTES)",
                  name, have, most);

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "csv.h"
+#include "errbuf.h"
 
 #include <errno.h>
 #include <math.h>
@@ -13,18 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static void put_quoted(FILE *f, const char *s)
 {
@@ -80,7 +69,7 @@ int csv_write_stream(const cohort *c, FILE *f, const csv_write_options *o, char 
         putc('\n', f);
     }
     if (fflush(f) != 0 || ferror(f)) {
-        set_err(err, errlen, "write error: %s", strerror(errno));
+        tnm_errf(err, errlen, "write error: %s", strerror(errno));
         return -1;
     }
     return 0;
@@ -92,19 +81,19 @@ int csv_write_file(const cohort *c, const char *path, const csv_write_options *o
     size_t plen = strlen(path);
     char *tmp = malloc(plen + 16);
     if (!tmp) {
-        set_err(err, errlen, "%s: out of memory", path);
+        tnm_errf(err, errlen, "%s: out of memory", path);
         return -1;
     }
     snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        set_err(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+        tnm_errf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
         free(tmp);
         return -1;
     }
     FILE *f = fdopen(fd, "w");
     if (!f) {
-        set_err(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        tnm_errf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
         close(fd);
         unlink(tmp);
         free(tmp);
@@ -131,7 +120,7 @@ int csv_write_file(const cohort *c, const char *path, const csv_write_options *o
         rc = -1;
     }
     if (rc != 0) {
-        set_err(err, errlen, "%s: %s", path, why);
+        tnm_errf(err, errlen, "%s: %s", path, why);
         unlink(tmp);
     }
     free(tmp);

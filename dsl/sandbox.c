@@ -440,6 +440,17 @@ static double now_ns(void)
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
+/* Calls the library function a wrapper stands for (its upvalue 1) with
+ * the wrapper's arguments.  Stack: [args...] -> [results...]. */
+static int call_original(lua_State *L)
+{
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
 /* string.find/match/gmatch/gsub checked by pattern_check, then the original
  * (upvalue 1) called with the same arguments.  Upvalue 2: the name.
  * Stack: [args...] -> [results of the original]. */
@@ -455,14 +466,11 @@ static int guarded_pattern_fn(lua_State *L)
     pattern_check(L, name, strcmp(name, "gmatch") != 0, plain);
     /* a replacement function's own instructions are counted by the hook */
     int timed = !(strcmp(name, "gsub") == 0 && lua_type(L, 3) == LUA_TFUNCTION);
-    int n = lua_gettop(L);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
     double t0 = now_ns();
-    lua_call(L, n, LUA_MULTRET);
+    int nres = call_original(L);
     if (timed)
         sb_charge(L, (now_ns() - t0) / NS_PER_INSTRUCTION);
-    return lua_gettop(L);
+    return nres;
 }
 
 /* setmetatable(t, mt) that refuses finalizers: a __gc would run whenever
@@ -479,10 +487,7 @@ static int sb_setmetatable(lua_State *L)
         lua_pop(L, 1);
     }
     lua_settop(L, 2);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, 2, 1);
-    return 1;
+    return call_original(L);
 }
 
 /* string.rep(s, n [, sep]): lstrlib copies n pieces in a C loop that the
@@ -503,10 +508,7 @@ static int sb_rep(lua_State *L)
     if ((double)n * (double)(l + lsep) <= (double)sb_of(L)->cap)
         sb_charge(L, (double)n);
     lua_settop(L, 3);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, 3, 1);
-    return 1;
+    return call_original(L);
 }
 
 /* table.move(a1, f, e, t [, a2]): a C loop of e - f + 1 steps, charged to
@@ -516,11 +518,7 @@ static int sb_move(lua_State *L)
     lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
     if (e >= f)
         sb_charge(L, (double)e - (double)f + 1);
-    int n = lua_gettop(L);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, n, LUA_MULTRET);
-    return lua_gettop(L);
+    return call_original(L);
 }
 
 /* Replaces lib[name] (lib on top of the stack) with fn closed over the

@@ -4,14 +4,15 @@
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 HOSTILE=${top_srcdir:-.}/tests/hostile
 
-# run_bounded SECONDS CMD...: runs CMD with no stdin under `timeout`, and
-# sets RC (124 when it was killed for taking too long), OUT, ERR and RSS_MB
-# (peak resident set of CMD, from GNU time).
+# run_bounded SECONDS CMD...: runs CMD under `timeout`, with stdin from the
+# file $RUN_INPUT (none when unset), and sets RC (124 when it was killed for
+# taking too long), OUT, ERR and RSS_MB (peak resident set of CMD, from GNU
+# time).
 run_bounded() {
     local secs=$1
     shift
     timeout -k 2 "$secs" /usr/bin/time -f '%M' -o "$WORK/rss" "$@" \
-        >"$WORK/out" 2>"$WORK/err" </dev/null
+        >"$WORK/out" 2>"$WORK/err" <"${RUN_INPUT:-/dev/null}"
     RC=$?
     OUT=$(cat "$WORK/out")
     ERR=$(cat "$WORK/err")

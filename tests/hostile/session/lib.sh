@@ -7,15 +7,7 @@ SESSION_DIR=$HOSTILE/session
 run_fed() {
     local secs=$1 input=$2
     shift 2
-    timeout -k 2 "$secs" /usr/bin/time -f '%M' -o "$WORK/rss" "$@" \
-        >"$WORK/out" 2>"$WORK/err" <"$input"
-    RC=$?
-    OUT=$(cat "$WORK/out")
-    ERR=$(cat "$WORK/err")
-    local kb
-    kb=$(tail -n 1 "$WORK/rss" 2>/dev/null)
-    case "$kb" in '' | *[!0-9]*) kb=0 ;; esac
-    RSS_MB=$((kb / 1024))
+    RUN_INPUT=$input run_bounded "$secs" "$@"
 }
 
 # tmux_run WIDTH HEIGHT CMD...: tmux_start with CMD under a small shell
