@@ -99,11 +99,15 @@ static int is_ident(const char *s)
 }
 
 /* Limits on what one rule file declares.  Names are what `use`, `set`,
- * completion and the screen show; C allocates per criterion, derive and arm
- * one array over the cohort, so their counts bound the memory a rule file
- * can make an evaluation take. */
+ * completion and the screen show.  C allocates per criterion (1 byte),
+ * derive (8; a staging derive 16) and arm (1) one array over the cohort,
+ * so these counts bound what one evaluation takes beside the cohort: at
+ * most 64 + 12 * 8 + 4 * 16 + 16 = 240 bytes a patient, about 230 MB at a
+ * million patients (under 4x the default sandbox cap), whatever the rule
+ * file does. */
 enum { NAME_MAX_LEN = 40, DOC_MAX_LEN = 4096, MAX_SETS = 64, MAX_ITEMS = 256,
-       MAX_CRITERIA = 64, MAX_DERIVES = 32, MAX_ARMS = 16, MAX_CHOICES = 64 };
+       MAX_CRITERIA = 64, MAX_DERIVES = 16, MAX_STAGING = 4, MAX_ARMS = 16,
+       MAX_CHOICES = 64 };
 #define INT_EXACT 9007199254740992.0 /* 2^53: integers beyond lose precision */
 
 /* Refuses text with control characters (a terminal escape in a name or a
@@ -460,6 +464,12 @@ static void read_derive(lua_State *L, conv *cv, rset *set, int t)
     check_text(L, cv, "doc", d->doc, DOC_MAX_LEN, 1);
     if (field(L, t, 0, "staging") != LUA_TNIL) {
         lua_pop(L, 1);
+        int nst = 0;
+        for (int i = 0; i < set->nd - 1; i++)
+            nst += set->der[i].staging != NULL;
+        if (nst >= MAX_STAGING)
+            fail(L, cv, "more than %d staging derives in rule set '%s'", MAX_STAGING,
+                 set->name);
         read_staging(L, cv, set, d, t);
         return;
     }
@@ -645,9 +655,10 @@ static void read_set(lua_State *L, conv *cv, rset *set, int d)
         if ((strcmp(kind, "criterion") == 0 && set->nc >= MAX_CRITERIA) ||
             (strcmp(kind, "derive") == 0 && set->nd >= MAX_DERIVES) ||
             (strcmp(kind, "arm") == 0 && set->na >= MAX_ARMS))
-            fail(L, cv, "more than %d %ss in rule set '%s'",
+            fail(L, cv, "more than %d %s in rule set '%s'",
                  kind[0] == 'c' ? MAX_CRITERIA : kind[0] == 'd' ? MAX_DERIVES : MAX_ARMS,
-                 kind, set->name);
+                 kind[0] == 'c' ? "criteria" : kind[0] == 'd' ? "derives" : "arms",
+                 set->name);
         if (strcmp(kind, "param") == 0)
             read_param(L, cv, set, it);
         else if (strcmp(kind, "criterion") == 0)

@@ -72,6 +72,10 @@ check_rc "expression trees beyond the cap: refused" 1
 check_has "expression trees beyond the cap: says why" "more than the memory cap" "$ERR"
 check_rss "expression trees beyond the cap: memory" "$LIMIT"
 
+# A rule set's size bounds what an evaluation allocates per patient.
+refused "65 criteria" "$R/too_many.lua" "more than 64 criteria in rule set"
+refused "5 staging derives" "$R/too_staged.lua" "more than 4 staging derives"
+
 # --- parser limits ------------------------------------------------------------
 gen() { awk -v n="$1" -v a="$2" -v b="$3" -v z="$4" \
     'BEGIN { s = ""; for (i = 0; i < n; i++) s = s a; s = s z; for (i = 0; i < n; i++) s = s b; print s }'; }
