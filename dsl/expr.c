@@ -94,6 +94,11 @@ static void next(parser *ps)
         ps->num = strtod(s + p, &end);
         ps->p = (size_t)(end - s);
         ps->tok = T_NUM;
+        if (!isfinite(ps->num)) { /* 1e999: no comparison with it means anything */
+            perr(ps, p, "number %.*s is out of range", (int)(end - (s + p) > 40 ? 40 : end - (s + p)),
+                 s + p);
+            ps->tok = T_BAD;
+        }
         return;
     }
     if (c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {

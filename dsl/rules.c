@@ -349,7 +349,9 @@ static int load_chunk(rules *r, const char *path, char *err, size_t errlen)
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, DECLS_KEY);
     const char *base = strrchr(path, '/');
+    int was = sandbox_set_loading(r->sb, 1);
     int st = sandbox_pcall(r->sb, 0, 0, base ? base + 1 : path, err, errlen);
+    sandbox_set_loading(r->sb, was);
     rprog *p = NULL;
     if (st == 0) {
         p = calloc(1, sizeof *p);

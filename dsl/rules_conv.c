@@ -105,7 +105,7 @@ static int is_ident(const char *s)
  * most 64 + 12 * 8 + 4 * 16 + 16 = 240 bytes a patient, about 230 MB at a
  * million patients (under 4x the default sandbox cap), whatever the rule
  * file does. */
-enum { NAME_MAX_LEN = 40, DOC_MAX_LEN = 4096, MAX_SETS = 64, MAX_ITEMS = 256,
+enum { NAME_MAX_LEN = 40, COLUMN_MAX_LEN = 256, DOC_MAX_LEN = 4096, MAX_SETS = 64, MAX_ITEMS = 256,
        MAX_CRITERIA = 64, MAX_DERIVES = 16, MAX_STAGING = 4, MAX_ARMS = 16,
        MAX_CHOICES = 64 };
 #define INT_EXACT 9007199254740992.0 /* 2^53: integers beyond lose precision */
@@ -122,10 +122,19 @@ static void check_text(lua_State *L, const conv *cv, const char *what, const cha
     if (n > max)
         fail(L, cv, "%s is longer than %zu characters", what, max);
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)t[i];
+        const unsigned char *u = (const unsigned char *)t + i;
+        unsigned char c = u[0];
         if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f)
             fail(L, cv, "%s holds a control character (byte 0x%02x at %zu)", what, c,
                  i + 1);
+        /* C1 controls (U+0080-U+009F) and the bidirectional overrides and
+         * isolates (U+202A-U+202E, U+2066-U+2069), which reorder what a
+         * reader sees */
+        if ((c == 0xc2 && i + 1 < n && u[1] >= 0x80 && u[1] <= 0x9f) ||
+            (c == 0xe2 && i + 2 < n && u[1] == 0x80 && u[2] >= 0xaa && u[2] <= 0xae) ||
+            (c == 0xe2 && i + 2 < n && u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9))
+            fail(L, cv, "%s holds a control or text-direction character (at byte %zu)",
+                 what, i + 1);
     }
 }
 
@@ -340,8 +349,8 @@ static void read_criterion(lua_State *L, conv *cv, rset *set, int t)
     int rt = field(L, t, 0, "reads");
     if (rt == LUA_TTABLE) {
         lua_Unsigned nr = lua_rawlen(L, -1);
-        if (nr > MAX_ITEMS)
-            fail(L, cv, "reads lists more than %d fields", MAX_ITEMS);
+        if (nr > MAX_CHOICES)
+            fail(L, cv, "reads lists more than %d fields", MAX_CHOICES);
         int n = (int)nr;
         c->reads = calloc((size_t)n + 1, sizeof *c->reads);
         if (c->reads == NULL)
@@ -349,6 +358,7 @@ static void read_criterion(lua_State *L, conv *cv, rset *set, int t)
         for (int i = 1; i <= n; i++) {
             if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
                 fail(L, cv, "reads must be a list of field names");
+            check_text(L, cv, "a field in reads", lua_tostring(L, -1), COLUMN_MAX_LEN, 0);
             c->reads[c->nreads++] = copy(L, lua_tostring(L, -1));
             lua_pop(L, 1);
         }

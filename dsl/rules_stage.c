@@ -142,6 +142,8 @@ static int try_dir(const char *dir, size_t dlen, const char *name, char *path,
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+enum { STAGE_READS_MAX = 32, STAGE_WHY_MAX = 64 };
+
 /* Reads the module table on top of the stack into s (fields, classify).
  * Stack: [mod] -> []. */
 static int read_module(lua_State *L, rstager *s, char *err, size_t errlen)
@@ -162,8 +164,17 @@ static int read_module(lua_State *L, rstager *s, char *err, size_t errlen)
     s->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     int n = 0;
     lua_pushliteral(L, "reads");
-    if (lua_rawget(L, -2) == LUA_TTABLE)
-        n = (int)lua_rawlen(L, -1);
+    if (lua_rawget(L, -2) == LUA_TTABLE) {
+        /* fields of the data dictionary, each once: a handful */
+        lua_Unsigned nr = lua_rawlen(L, -1);
+        if (nr > STAGE_READS_MAX) {
+            snprintf(err, errlen, "%s: reads lists %llu fields; a staging module reads "
+                     "at most %d", s->path, (unsigned long long)nr, STAGE_READS_MAX);
+            lua_pop(L, 2);
+            return -1;
+        }
+        n = (int)nr;
+    }
     int def = n == 0;
     if (def)
         while (default_reads[n])
@@ -180,11 +191,17 @@ static int read_module(lua_State *L, rstager *s, char *err, size_t errlen)
             lua_rawgeti(L, -1, i + 1);
             f = lua_tostring(L, -1);
             if (f == NULL || !rules_known_field(f)) {
-                snprintf(err, errlen, "%s: reads: '%s' is not a field of the data "
+                snprintf(err, errlen, "%s: reads: '%.40s' is not a field of the data "
                          "dictionary", s->path, f ? f : "?");
                 lua_pop(L, 3);
                 return -1;
             }
+            for (int j = 0; j < i; j++)
+                if (strcmp(s->fields[j], f) == 0) {
+                    snprintf(err, errlen, "%s: reads: '%s' is listed twice", s->path, f);
+                    lua_pop(L, 3);
+                    return -1;
+                }
         }
         s->fields[i] = dupstr(f);
         if (!def)
@@ -754,6 +771,8 @@ int rstage_eval_why(rstage_eval *se, rules *r, size_t row,
     lua_pushliteral(L, "why");
     if (lua_rawget(L, -2) == LUA_TTABLE) {
         lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+        if (n > STAGE_WHY_MAX) /* an explanation, not a dump */
+            n = STAGE_WHY_MAX;
         for (lua_Integer i = 1; i <= n; i++) {
             if (lua_rawgeti(L, -1, i) == LUA_TSTRING)
                 line(ud, lua_tostring(L, -1));

@@ -14,11 +14,14 @@
 #include "sandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -36,6 +39,7 @@ struct sandbox {
     size_t used, peak, cap; /* bytes held by L; the cap applies while enforce */
     int enforce;            /* 1 inside sandbox_pcall and loads */
     long budget, steps;     /* instruction budget per call, spent so far */
+    double mark;            /* ns: the time the hook last accounted for */
     long call_budget;       /* the budget of one call outside a run */
     long run_budget;        /* the budget of a metered run (sandbox_run_begin) */
     int in_run;             /* 1 between sandbox_run_begin and _end */
@@ -44,6 +48,7 @@ struct sandbox {
     const char *what;       /* name of what runs now, for messages */
     char basedir[4096];     /* folder of the last file loaded, for include() */
     int include_depth;
+    int loading;            /* a file's top level runs: include() allowed */
     int base_ref;           /* registry ref of the table of allowed names */
 };
 
@@ -89,19 +94,46 @@ static int budget_error(lua_State *L, sandbox *sb, int level)
     return lua_error(L);
 }
 
-static void sb_hook(lua_State *L, lua_Debug *ar)
+/* Raises "rule 'x' interrupted" when Ctrl-C was pressed. */
+static void check_interrupt(lua_State *L, sandbox *sb, int level)
 {
-    (void)ar;
-    sandbox *sb = sb_of(L);
-    sb->steps += HOOK_STEP;
-    /* in a hook, level 0 is the Lua function that was running */
     if (tnm_interrupted()) {
         sb->interrupted = 1;
-        luaL_where(L, 0);
+        luaL_where(L, level);
         lua_pushfstring(L, "rule '%s' interrupted", sb->what ? sb->what : "?");
         lua_concat(L, 2);
         lua_error(L);
     }
+}
+
+static double now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* Time, for work the instruction count cannot see: one VM instruction or
+ * one library call can take long (== on two long strings, table.sort of
+ * a big table).  Such time is charged at NS_PER_INSTRUCTION, far slower
+ * than real instructions run even under a sanitizer on a loaded machine,
+ * so ordinary rule code is limited by its instruction count alone and the
+ * budget stays the same from run to run. */
+#define NS_PER_INSTRUCTION 20.0
+#define SLOW_CALL_NS 1e6                   /* a library call this long is charged */
+#define SLOW_STEP_NS (200.0 * HOOK_STEP)   /* a hook interval this long is charged */
+
+static void sb_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    sandbox *sb = sb_of(L);
+    double now = now_ns(), elapsed = now - sb->mark;
+    sb->mark = now;
+    sb->steps += HOOK_STEP;
+    if (elapsed > SLOW_STEP_NS)
+        sb->steps += (long)(elapsed / NS_PER_INSTRUCTION);
+    /* in a hook, level 0 is the Lua function that was running */
+    check_interrupt(L, sb, 0);
     if (sb->steps > sb->budget)
         budget_error(L, sb, 0);
 }
@@ -115,6 +147,20 @@ static void sb_charge(lua_State *L, double cost)
     if (cost > (double)(sb->budget - sb->steps))
         budget_error(L, sb, 1);
     sb->steps += (long)cost;
+}
+
+/* After a library call that took dt ns: a slow one is charged its time
+ * (which the hook then does not count again), and Ctrl-C is looked at (the
+ * hook may be a thousand such calls away).  A quick one is left to the
+ * hook, which sees the time of many of them together. */
+static void charge_time(lua_State *L, double dt)
+{
+    sandbox *sb = sb_of(L);
+    if (dt > SLOW_CALL_NS) {
+        sb->mark += dt;
+        check_interrupt(L, sb, 1);
+        sb_charge(L, dt / NS_PER_INSTRUCTION);
+    }
 }
 
 static int limit_hit(const sandbox *sb)
@@ -140,14 +186,32 @@ static int sb_pcall_fn(lua_State *L)
     return lua_gettop(L);
 }
 
+/* The message handler xpcall installs: the rule's handler (upvalue 1) runs
+ * for the rule's own errors only.  A limit error is raised from inside the
+ * count hook, where Lua runs no hooks: a rule handler run then would be
+ * neither metered nor interruptible.  Stack: [msg] -> [msg']. */
+static int sb_handler(lua_State *L)
+{
+    if (limit_hit(sb_of(L)))
+        return 1;
+    lua_settop(L, 1);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, 1, 1);
+    return 1;
+}
+
 /* xpcall(f, handler, ...) likewise.  Stack: [f, h, args...] -> as pcall. */
 static int sb_xpcall_fn(lua_State *L)
 {
     int n = lua_gettop(L);
     luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, sb_handler, 1);
+    lua_replace(L, 2);
     lua_pushvalue(L, 1);
     lua_copy(L, 2, 1);
-    lua_replace(L, 2); /* [h, f, args...] */
+    lua_replace(L, 2); /* [handler, f, args...] */
     int st = lua_pcall(L, n - 2, LUA_MULTRET, 1);
     if (st != LUA_OK) {
         if (st == LUA_ERRMEM || limit_hit(sb_of(L)))
@@ -231,9 +295,25 @@ static void push_readonly(lua_State *L)
 static int read_file(const char *path, char **out, size_t *len, char *err,
                      size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
+    /* O_NONBLOCK: a FIFO must not block the open; only regular files are
+     * rule files */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file", path);
+        close(fd);
+        return -1;
+    }
+    FILE *f = fdopen(fd, "rb");
     if (f == NULL) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        close(fd);
         return -1;
     }
     size_t cap = 4096, n = 0;
@@ -307,6 +387,9 @@ static int sb_include(lua_State *L)
         strstr(name, ".."))
         return luaL_error(L, "include: '%s' is not a file name of the rules "
                              "folder", name);
+    if (!sb->loading)
+        return luaL_error(L, "include: only while a rule file loads (at its top "
+                             "level), not from a criterion or classify");
     if (sb->include_depth >= MAX_INCLUDE_DEPTH)
         return luaL_error(L, "include: nested more than %d deep (a cycle?)",
                           MAX_INCLUDE_DEPTH);
@@ -318,11 +401,14 @@ static int sb_include(lua_State *L)
                              "symbolic link?)", name);
     char err[512], *src;
     size_t len;
+    double t0 = now_ns();
     if (read_file(path, &src, &len, err, sizeof err) != 0)
         return luaL_error(L, "include: %s", err);
     lua_pushfstring(L, "@%s", path);
     int st = load_text(sb, src, len, lua_tostring(L, -1));
     free(src);
+    if (st == LUA_OK)
+        charge_time(L, now_ns() - t0); /* reading and compiling, in C */
     if (st != LUA_OK)
         return lua_error(L);
     int base = lua_gettop(L);
@@ -427,19 +513,6 @@ static double pattern_check(lua_State *L, const char *fname, int can_anchor, int
     return cost;
 }
 
-/* Nanoseconds per VM instruction, for charging the time a pattern call
- * took in C to the budget: a loop of calls that each pass the guard must
- * still end within the budget.  (The guard's bound is a worst case, far
- * above what ordinary patterns cost, so it would be a poor charge.) */
-#define NS_PER_INSTRUCTION 4.0
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 /* Calls the library function a wrapper stands for (its upvalue 1) with
  * the wrapper's arguments.  Stack: [args...] -> [results...]. */
 static int call_original(lua_State *L)
@@ -449,6 +522,22 @@ static int call_original(lua_State *L)
     lua_insert(L, 1);
     lua_call(L, n, LUA_MULTRET);
     return lua_gettop(L);
+}
+
+/* Any other string, table or utf8 function: called as it is, and charged
+ * its time when that was long (table.sort of a big table, table.concat,
+ * s:upper() of a long text), unless it called rule code back (a sort's
+ * comparator), which the hook counts.  Upvalue 1: the original. */
+static int sb_timed(lua_State *L)
+{
+    int callback = 0;
+    for (int i = 1; i <= lua_gettop(L) && !callback; i++)
+        callback = lua_type(L, i) == LUA_TFUNCTION;
+    double t0 = now_ns();
+    int nres = call_original(L);
+    if (!callback)
+        charge_time(L, now_ns() - t0);
+    return nres;
 }
 
 /* string.find/match/gmatch/gsub checked by pattern_check, then the original
@@ -469,7 +558,7 @@ static int guarded_pattern_fn(lua_State *L)
     double t0 = now_ns();
     int nres = call_original(L);
     if (timed)
-        sb_charge(L, (now_ns() - t0) / NS_PER_INSTRUCTION);
+        charge_time(L, now_ns() - t0);
     return nres;
 }
 
@@ -531,6 +620,33 @@ static void wrap(lua_State *L, const char *name, lua_CFunction fn)
     lua_setfield(L, -2, name);
 }
 
+/* Wraps every function of library `name` that is not wrapped yet (a C
+ * function, not a closure) in sb_timed. */
+static void wrap_rest(lua_State *L, const char *name)
+{
+    lua_getglobal(L, name);
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        int plain = 0;
+        if (lua_iscfunction(L, -1)) {
+            if (lua_getupvalue(L, -1, 1) != NULL)
+                lua_pop(L, 1);
+            else
+                plain = 1;
+        }
+        if (plain) {
+            lua_pushvalue(L, -2); /* key */
+            lua_insert(L, -2);
+            lua_pushnil(L);
+            lua_pushcclosure(L, sb_timed, 2);
+            lua_rawset(L, -4); /* lib[key] = wrapper: an existing key, next goes on */
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+}
+
 static const char *const base_allowed[] = {
     "assert", "error", "ipairs", "next", "pairs", "select", "tonumber",
     "tostring", "type", "getmetatable", "rawequal", "rawlen",
@@ -566,6 +682,9 @@ static int build(sandbox *sb)
     lua_getglobal(L, "table");
     wrap(L, "move", sb_move);
     lua_pop(L, 1);
+    static const char *const timed_libs[] = {"string", "table", "utf8"};
+    for (size_t i = 0; i < sizeof timed_libs / sizeof timed_libs[0]; i++)
+        wrap_rest(L, timed_libs[i]);
 
     lua_newtable(L); /* base */
     for (int i = 0; base_allowed[i]; i++) {
@@ -702,8 +821,10 @@ int sandbox_dofile(sandbox *sb, const char *path, const char *what, char *err,
     char saved[sizeof sb->basedir];
     memcpy(saved, sb->basedir, sizeof saved);
     int st = sandbox_loadfile(sb, path, err, errlen);
+    int was = sandbox_set_loading(sb, 1);
     if (st == 0)
         st = sandbox_pcall(sb, 0, 1, what, err, errlen);
+    sandbox_set_loading(sb, was);
     memcpy(sb->basedir, saved, sizeof saved);
     return st;
 }
@@ -717,6 +838,7 @@ int sandbox_pcall(sandbox *sb, int nargs, int nresults, const char *what,
         sb->budget_hit = sb->mem_hit = sb->interrupted = 0;
     }
     sb->include_depth = 0;
+    sb->mark = now_ns(); /* time before this call is not the rule's */
     sb->what = what;
     sb->enforce = 1;
     lua_sethook(L, sb_hook, LUA_MASKCOUNT, HOOK_STEP);
@@ -791,3 +913,10 @@ void sandbox_release(sandbox *sb, size_t bytes)
 }
 
 size_t sandbox_mem_cap(const sandbox *sb) { return sb->cap; }
+
+int sandbox_set_loading(sandbox *sb, int on)
+{
+    int was = sb->loading;
+    sb->loading = on;
+    return was;
+}

@@ -92,6 +92,10 @@ int sandbox_dofile(sandbox *sb, const char *path, const char *what, char *err,
 int sandbox_pcall(sandbox *sb, int nargs, int nresults, const char *what,
                   char *err, size_t errlen);
 
+/* Marks whether a rule file's top level is running (include() works only
+ * then: the folder it reads from is that file's).  Returns the old mark. */
+int sandbox_set_loading(sandbox *sb, int on);
+
 /* Bytes currently allocated by the sandbox state, and the peak since the
  * sandbox was created. */
 size_t sandbox_mem_used(const sandbox *sb);

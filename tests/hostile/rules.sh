@@ -46,6 +46,35 @@ refused "table.move over a huge range" "$R/table_move.lua" "instructions"
 refused "long bracket set on a long text" "$R/bracket_set.lua" "could take too long"
 refused "a loop of patterns each under the guard" "$R/pattern_loop.lua" "instructions"
 
+# Work the instruction count cannot see: message handlers run from the
+# count hook, long C inside one instruction or one call, C reading files.
+refused "xpcall handler that loops" "$R/xpcall_handler.lua" "rule 'xpcall_handler.lua' stopped"
+try xpcall_row "$R/xpcall_row.lua" hostile_xpcall_row
+check_rc "xpcall handler that loops in a criterion: stopped" 1
+check_has "xpcall handler that loops in a criterion: names it" "rule 'c' stopped" "$ERR"
+refused "== on long strings in a loop" "$R/string_eq.lua" "rule 'string_eq.lua' stopped"
+refused "table.sort of a big table in a loop" "$R/sort_big.lua" "rule 'sort_big.lua' stopped"
+refused "table.concat in a loop" "$R/concat_loop.lua" "rule 'concat_loop.lua' stopped"
+mkdir -p "$WORK/inc"
+cp "$R/include_loop.lua" "$WORK/inc/main.lua"
+awk 'BEGIN { for (i = 0; i < 100000; i++) print "-- " sprintf("%070d", i) }' > "$WORK/inc/big.lua"
+refused "include of a big file in a loop" "$WORK/inc/main.lua" "rule 'main.lua' stopped"
+try include_late "$R/include_late.lua" hostile_include_late
+check_rc "include from a criterion: refused" 1
+check_has "include from a criterion: says when it works" "only while a rule file loads" "$ERR"
+
+# What a staging module hands to C is bounded too.
+refused "staging module reading one field a million times" "$R/staged_reads.lua" \
+    "a staging module reads at most 32"
+run_bounded 30 "$TNMLAB" -e "local c = cohort.demo()
+    rules.load('$R/staged_why.lua')
+    print('lines', #rules.explain('hostile_why', c, 1))"
+check_rc "a two-million-line explanation: cut" 0
+check_rss "a two-million-line explanation: memory" "$LIMIT"
+refused "60 copies of a 25 MB field name" "$R/reads_long.lua" "longer than 256 characters"
+mkfifo "$WORK/fifo.lua"
+refused "a FIFO as a rule file" "$WORK/fifo.lua" "not a regular file"
+
 # --- budget and cap per evaluation ------------------------------------------
 start=$(date +%s)
 try slow "$R/slow_rows.lua" hostile_slow
@@ -99,6 +128,8 @@ check_eq "a refused file leaves the shipped set as it was" "595" "$OUT"
 refused "escape in a rule set name" "$R/name_escape.lua" "control character"
 refused "a 300-character name" "$R/name_long.lua" "longer than 40 characters"
 refused "escape in a doc" "$R/doc_escape.lua" "control character"
+refused "a right-to-left override in a name" "$R/name_bidi.lua" "text-direction character"
+refused "an infinite literal" "$R/literal_inf.lua" "out of range"
 
 # --- include stays in the rules folder ------------------------------------------------
 mkdir -p "$WORK/rules" "$WORK/elsewhere"

@@ -1,0 +1,1 @@
+ruleset "hostile_literal" { criterion { "c", "never", "age > 1e999" } }

@@ -1,0 +1,4 @@
+ruleset "hostile_why" {
+    derive { "stage", staging = "staging_why" },
+    criterion { "c", "known", "known(stage)" },
+}
