@@ -237,6 +237,16 @@ fail:
     return -1;
 }
 
+/* Forgets the oldest version; numbers of the others stay. */
+static void drop_oldest(rules *r)
+{
+    version_clear(&r->v[0]);
+    memmove(r->v, r->v + 1, (size_t)(r->nv - 1) * sizeof *r->v);
+    r->nv--;
+    r->cur--;
+    r->base++;
+}
+
 /* Makes v (taken over) the current version, dropping the redo tail. */
 static int version_push(rules *r, rversion *v)
 {
@@ -254,15 +264,38 @@ static int version_push(rules *r, rversion *v)
     }
     r->v[r->nv++] = *v;
     r->cur = r->nv;
+    /* a long session (or a rule file reloaded in a loop) keeps only the
+     * recent history: each old version holds its programs, whose memory
+     * counts against the sandbox's cap */
+    while (r->nv > RULES_MAX_VERSIONS)
+        drop_oldest(r);
     return 0;
+}
+
+/* Before a load: old versions go while the rule files' memory is past half
+ * the cap, so that reloading a large file again and again keeps working
+ * (the current version always stays). */
+static void trim_history(rules *r)
+{
+    sandbox *sb = r->sb;
+    while (r->cur > 1 && sandbox_mem_used(sb) > sandbox_mem_cap(sb) / 2) {
+        drop_oldest(r);
+        lua_gc(sandbox_state(sb), LUA_GCCOLLECT);
+    }
+}
+
+const rversion *rules_version_at(const rules *r, int v)
+{
+    int i = v - r->base;
+    return i >= 1 && i <= r->nv ? &r->v[i - 1] : NULL;
 }
 
 const rset *rules_find_set(const rules *r, int v, const char *name, int *prog,
                            int *poff)
 {
-    if (v < 1 || v > r->nv || name == NULL)
+    const rversion *ver = rules_version_at(r, v);
+    if (ver == NULL || name == NULL)
         return NULL;
-    const rversion *ver = &r->v[v - 1];
     for (int i = 0; i < ver->nprogs; i++) {
         int off = 0;
         for (int s = 0; s < ver->progs[i]->nsets; s++) {
@@ -346,6 +379,7 @@ static int load_stagers(rules *r, rprog *p, char *err, size_t errlen)
 static int load_chunk(rules *r, const char *path, char *err, size_t errlen)
 {
     lua_State *L = sandbox_state(r->sb);
+    trim_history(r);
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, DECLS_KEY);
     const char *base = strrchr(path, '/');
@@ -409,7 +443,7 @@ static int load_chunk(rules *r, const char *path, char *err, size_t errlen)
     for (int s = 0; s < p->nsets; s++) {
         const rset *set = &p->sets[s];
         int op, ooff;
-        const rset *old = slot >= 0 ? rules_find_set(r, r->cur, set->name, &op, &ooff) : NULL;
+        const rset *old = slot >= 0 ? rules_find_set(r, rules_version(r), set->name, &op, &ooff) : NULL;
         for (int j = 0; j < set->np; j++, k++) {
             const rparam *pp = &set->params[j];
             vals[k].num = pp->def;
@@ -497,6 +531,16 @@ size_t rules_nsets(const rules *r)
     return n;
 }
 
+size_t rules_nfiles(const rules *r)
+{
+    return r->cur ? (size_t)r->v[r->cur - 1].nprogs : 0;
+}
+
+const char *rules_file(const rules *r, size_t i)
+{
+    return i < rules_nfiles(r) ? r->v[r->cur - 1].progs[i]->path : NULL;
+}
+
 const char *rules_set_name(const rules *r, size_t i)
 {
     if (r->cur == 0)
@@ -512,26 +556,26 @@ const char *rules_set_name(const rules *r, size_t i)
 
 const char *rules_set_doc(const rules *r, const char *set)
 {
-    const rset *s = rules_find_set(r, r->cur, set, NULL, NULL);
+    const rset *s = rules_find_set(r, rules_version(r), set, NULL, NULL);
     return s ? s->doc : NULL;
 }
 
 const char *rules_set_warning(const rules *r, const char *set, size_t i)
 {
-    const rset *s = rules_find_set(r, r->cur, set, NULL, NULL);
+    const rset *s = rules_find_set(r, rules_version(r), set, NULL, NULL);
     return s && i < (size_t)s->nw ? s->warnings[i] : NULL;
 }
 
 size_t rules_nparams(const rules *r, const char *set)
 {
-    const rset *s = rules_find_set(r, r->cur, set, NULL, NULL);
+    const rset *s = rules_find_set(r, rules_version(r), set, NULL, NULL);
     return s ? (size_t)s->np : 0;
 }
 
 int rules_param(const rules *r, const char *set, size_t i, rules_param_info *out)
 {
     int pi, off;
-    const rset *s = rules_find_set(r, r->cur, set, &pi, &off);
+    const rset *s = rules_find_set(r, rules_version(r), set, &pi, &off);
     if (s == NULL || i >= (size_t)s->np)
         return -1;
     const rparam *p = &s->params[i];
@@ -558,7 +602,7 @@ int rules_set_param(rules *r, const char *set, const char *name, double value,
                     const char *text, char *err, size_t errlen)
 {
     int pi, off;
-    const rset *s = rules_find_set(r, r->cur, set, &pi, &off);
+    const rset *s = rules_find_set(r, rules_version(r), set, &pi, &off);
     if (s == NULL) {
         snprintf(err, errlen, "no rule set '%s'", set ? set : "");
         return -1;
@@ -637,12 +681,13 @@ int rules_set_staging_dir(rules *r, const char *dir)
 
 unsigned long rules_staging_calls(const rules *r) { return r->stage_calls; }
 
-int rules_version(const rules *r) { return r->cur; }
-int rules_nversions(const rules *r) { return r->nv; }
+int rules_version(const rules *r) { return r->cur ? r->base + r->cur : 0; }
+int rules_nversions(const rules *r) { return r->base + r->nv; }
 
 const char *rules_version_label(const rules *r, int version)
 {
-    return version >= 1 && version <= r->nv ? r->v[version - 1].label : NULL;
+    const rversion *v = rules_version_at(r, version);
+    return v ? v->label : NULL;
 }
 
 int rules_undo(rules *r)

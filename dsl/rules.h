@@ -162,6 +162,10 @@ unsigned long rules_staging_calls(const rules *r);
 /* Rule sets of the current version, in load order.  Names are owned by r
  * and valid until the version changes. */
 size_t rules_nsets(const rules *r);
+/* The rule files in the current version (each once, in load order), as
+ * they were given to rules_load; owned by r. */
+size_t rules_nfiles(const rules *r);
+const char *rules_file(const rules *r, size_t i);
 const char *rules_set_name(const rules *r, size_t i);
 const char *rules_set_doc(const rules *r, const char *set);
 /* Warnings of a rule set (landmark missing, ...); NULL past the end. */

@@ -567,8 +567,9 @@ static int eval_run(rules_eval *ev, int full, char *err, size_t errlen)
         snprintf(err, errlen, "no rule set '%s' in version %d", ev->setname, v);
         return -1;
     }
-    rprog *prog = r->v[v - 1].progs[pi];
-    const rval *vals = r->v[v - 1].vals[pi] + off;
+    const rversion *ver = rules_version_at(r, v);
+    rprog *prog = ver->progs[pi];
+    const rval *vals = ver->vals[pi] + off;
     int all = full || !ev->bound || !ev->valid || prog != ev->prog || set != ev->set ||
               cols_changed(ev);
     if (all && (prog != ev->prog || set != ev->set || !ev->bound || cols_changed(ev) || full)) {

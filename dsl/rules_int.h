@@ -98,12 +98,20 @@ struct rules {
     sandbox *sb;
     rversion *v;       /* v[0..nv): history; cur is 1-based (0 = none) */
     int nv, cap, cur;
+    int base;          /* versions dropped from the front: version k is v[k - base - 1] */
     int decls_ref;     /* registry ref of the declaration list during a load */
     char *staging_dir; /* where staging modules are looked for first, or NULL */
     rstager **stagers; /* every staging module loaded, kept until rules_free */
     int nstagers;
     unsigned long stage_calls; /* classify calls so far */
 };
+
+/* At most this many versions are kept for undo; older ones are dropped
+ * (their numbers are not reused). */
+enum { RULES_MAX_VERSIONS = 100 };
+
+/* Version v (as rules_version numbers it), or NULL when absent or dropped. */
+const rversion *rules_version_at(const rules *r, int v);
 
 /* Finds set `name` in version v (1-based); fills prog index, set, and the
  * offset of its first param in vals[prog].  NULL if absent. */

@@ -181,22 +181,10 @@ int export_cohort_sha256(const cohort *c, char out[65]) {
 }
 
 int export_rule_files(const rules *r, char (*paths)[512], int max) {
-    int n = 0, v = rules_version(r);
-    for (int i = 1; i <= v; i++) {
-        const char *label = rules_version_label(r, i);
-        if (label == NULL || strncmp(label, "load ", 5) != 0)
-            continue;
-        const char *path = label + 5;
-        int seen = 0;
-        for (int k = 0; k < n && k < max; k++)
-            seen |= strcmp(paths[k], path) == 0;
-        if (seen)
-            continue;
-        if (n < max)
-            snprintf(paths[n], 512, "%s", path);
-        n++;
-    }
-    return n < max ? n : max;
+    int n = 0;
+    for (size_t i = 0; i < rules_nfiles(r) && n < max; i++)
+        snprintf(paths[n++], 512, "%s", rules_file(r, i));
+    return n;
 }
 
 static void format_date(char *buf, size_t n) {

@@ -105,6 +105,20 @@ check_rss "expression trees beyond the cap: memory" "$LIMIT"
 refused "65 criteria" "$R/too_many.lua" "more than 64 criteria in rule set"
 refused "5 staging derives" "$R/too_staged.lua" "more than 4 staging derives"
 
+# Reloading a file in a loop: at most the last 100 versions are kept, fewer
+# when they would fill more than half the cap, and version numbers go on.
+awk 'BEGIN { s = "ecog"; for (i = 1; i < 200; i++) s = s "+ecog"; g = "(" s ")";
+    e = g; for (j = 1; j < 10; j++) e = e "+" g;
+    print "ruleset \"reload\" { criterion { \"c\", \"big\", \"" e " > 0\" } }" }' > "$WORK/reload.lua"
+run_bounded 60 "$TNMLAB" -e "local v0 = rules.version()
+    for i = 1, 300 do rules.load('$WORK/reload.lua') end
+    local n = 0
+    while rules.undo() do n = n + 1 end
+    print('versions', rules.version() >= 1, rules.version() - v0 > 200, 'undos', n >= 20 and n <= 99)"
+check_rc "300 reloads of a 2,000-term file" 0
+check_has "300 reloads: recent versions are kept, at most 100" "versions	true	true	undos	true" "$OUT"
+check_rss "300 reloads: memory" "$LIMIT"
+
 # --- parser limits ------------------------------------------------------------
 gen() { awk -v n="$1" -v a="$2" -v b="$3" -v z="$4" \
     'BEGIN { s = ""; for (i = 0; i < n; i++) s = s a; s = s z; for (i = 0; i < n; i++) s = s b; print s }'; }
