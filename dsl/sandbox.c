@@ -121,7 +121,7 @@ static double now_ns(void)
  * budget stays the same from run to run. */
 #define NS_PER_INSTRUCTION 20.0
 #define SLOW_CALL_NS 1e6                   /* a library call this long is charged */
-#define SLOW_STEP_NS (200.0 * HOOK_STEP)   /* a hook interval this long is charged */
+#define SLOW_STEP_NS (1000.0 * HOOK_STEP)  /* a hook interval this long is charged */
 
 static void sb_hook(lua_State *L, lua_Debug *ar)
 {

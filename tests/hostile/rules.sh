@@ -85,7 +85,7 @@ check_has "slow on every row: the budget is the evaluation's" "in one evaluation
 if [ "$took" -le 20 ]; then pass; else fail "slow on every row took ${took}s"; fi
 check_rss "slow on every row: memory" "$LIMIT"
 
-refused "unbounded allocation" "$R/hungry.lua" "memory cap of 64 MB exceeded"
+refused "unbounded allocation" "$R/hungry.lua" "rule 'hungry.lua' stopped"
 
 # Expression trees count against the cap: three 4,000-term criteria would
 # bind to about 100 MB of C memory.
