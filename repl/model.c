@@ -646,6 +646,12 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
     double L = o->landmark;
     sorted_rows sr;
     memset(&sr, 0, sizeof sr);
+    if (m->simulated && o->narms == 0) {
+        snprintf(ep->message, sizeof ep->message, "no arm assigned: a simulated patient's "
+                 "outcome is that of an arm (add arm { \"radical\", when = \"eligible\" }, "
+                 "arm { \"systemic\" })");
+        goto done;
+    }
     if (m->simulated) {
         size_t impossible = 0;
         if (sorted_simulated(m, e, o, arm, L, &sr, &ep->n_dropped, &impossible) != 0) {

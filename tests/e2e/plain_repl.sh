@@ -70,4 +70,11 @@ tmux_line 'quit'
 sleep 0.5
 if tmux_alive; then fail "quit did not quit"; else pass; fi
 
+# A rule set with no arm on a simulated cohort: the outcome says what is
+# missing instead of a statistics error.
+printf 'ruleset "noarm" { criterion { "old", "age >= 60", "age >= 60" } }\n' > "$WORK/noarm.lua"
+out=$(printf 'load rules %s\nuse noarm\n' "$WORK/noarm.lua" | "$TNMLAB" --plain 2>&1)
+check_has "no arm: the outcome says so" "OS: no arm assigned" "$out"
+check_lacks "no arm: no statistics error" "invalid number of strata" "$out"
+
 finish
