@@ -9,16 +9,14 @@
  * copy, into huge pages, takes as many page faults as the mapping did
  * (38,000 against 39,000) and a few percent more CPU time.
  *
- * Why only regular files: a FIFO or a device has no size to check against
- * the limit, /dev/zero never ends, and a FIFO with no writer blocks open()
- * and read() for ever.  Opening with O_NONBLOCK lets fstat() see what the
- * path is before anything can block.
+ * Only regular files are read (file_open.h says why).
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE), where there is one */
 
 #include "csv.h"
 #include "errbuf.h"
+#include "file_open.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,14 +32,6 @@
 /* Bytes per read(): small enough that Ctrl-C is seen within a few
  * milliseconds, large enough that the system calls cost nothing. */
 #define BLOCK ((size_t)8 << 20)
-
-static const char *kind_of(mode_t m) {
-    return S_ISFIFO(m)   ? "a FIFO (named pipe)"
-           : S_ISCHR(m)  ? "a character device"
-           : S_ISBLK(m)  ? "a block device"
-           : S_ISSOCK(m) ? "a socket"
-                         : "not a regular file";
-}
 
 /* A size for a message: "5.0 GiB", "4096 bytes". */
 static void show_size(char *buf, size_t len, uint64_t n) {
@@ -128,28 +118,11 @@ cohort *csv_read_file(const char *path, const char *name, const csv_options *o, 
         name = path;
     if (err && errlen)
         err[0] = '\0';
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        tnm_errf(err, errlen, "%s: cannot open: %s", name, strerror(errno));
-        return NULL;
-    }
     struct stat st;
-    if (fstat(fd, &st) < 0) {
-        tnm_errf(err, errlen, "%s: cannot read: %s", name, strerror(errno));
-        close(fd);
+    int fd = file_open_regular(path, name, "a CSV file", ": save the data to a file first", &st,
+                               err, errlen);
+    if (fd < 0)
         return NULL;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        tnm_errf(err, errlen, "%s: is a directory, not a CSV file", name);
-        close(fd);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        tnm_errf(err, errlen, "%s: is %s, not a regular file: save the data to a file first", name,
-                 kind_of(st.st_mode));
-        close(fd);
-        return NULL;
-    }
     uint64_t size = (uint64_t)st.st_size;
     uint64_t limit = o && o->max_bytes ? o->max_bytes : CSV_DEFAULT_MAX_BYTES;
     if (size > limit || size > (uint64_t)SIZE_MAX / 2) {

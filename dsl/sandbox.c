@@ -14,18 +14,17 @@
 #include "sandbox.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "file_open.h"
 #include "interrupt.h"
 
 enum {
@@ -295,21 +294,10 @@ static void push_readonly(lua_State *L)
 static int read_file(const char *path, char **out, size_t *len, char *err,
                      size_t errlen)
 {
-    /* O_NONBLOCK: a FIFO must not block the open; only regular files are
-     * rule files */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
+    int fd = file_open_regular(path, path, "a rule file", NULL, &st, err, errlen);
+    if (fd < 0)
         return -1;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s: not a regular file", path);
-        close(fd);
-        return -1;
-    }
     FILE *f = fdopen(fd, "rb");
     if (f == NULL) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -620,6 +608,21 @@ static void wrap(lua_State *L, const char *name, lua_CFunction fn)
     lua_setfield(L, -2, name);
 }
 
+/* Gives the table below the top a protected metatable whose __index is the
+ * value on top (the base table, or env_index) and whose __newindex refuses
+ * every assignment.  Stack: [t, index] -> [t]. */
+static void set_guard(lua_State *L)
+{
+    lua_createtable(L, 0, 3);
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, env_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+}
+
 /* Wraps every function of library `name` that is not wrapped yet (a C
  * function, not a closure) in sb_timed. */
 static void wrap_rest(lua_State *L, const char *name)
@@ -716,14 +719,8 @@ static int build(sandbox *sb)
         }
         lua_setfield(L, -2, libs_allowed[i]);
     }
-    lua_createtable(L, 0, 3); /* base's metatable: unknown names are errors */
-    lua_pushcfunction(L, env_index);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, env_newindex);
-    lua_setfield(L, -2, "__newindex");
-    lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
-    lua_setmetatable(L, -2);
+    lua_pushcfunction(L, env_index); /* unknown names are errors */
+    set_guard(L);
     sb->base_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
 }
@@ -763,14 +760,8 @@ void sandbox_push_env(sandbox *sb)
 {
     lua_State *L = sb->L;
     lua_newtable(L);
-    lua_createtable(L, 0, 3);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, sb->base_ref);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, env_newindex);
-    lua_setfield(L, -2, "__newindex");
-    lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
-    lua_setmetatable(L, -2);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, sb->base_ref); /* reads fall through */
+    set_guard(L);
 }
 
 void sandbox_define(sandbox *sb, const char *name)

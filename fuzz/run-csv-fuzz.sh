@@ -29,7 +29,8 @@ $CC -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow \
     -I "$here/core" \
     "$here/fuzz/csv_fuzz.c" "$here/core/csv.c" "$here/core/csv_file.c" "$here/core/csv_names.c" \
     "$here/core/csv_number.c" \
-    "$here/core/csv_write.c" "$here/core/errbuf.c" "$here/core/cohort.c" "$here/core/interrupt.c" -lm \
+    "$here/core/csv_write.c" "$here/core/errbuf.c" "$here/core/file_open.c" "$here/core/cohort.c" \
+    "$here/core/interrupt.c" -lm \
     -o "$OUT/csv_fuzz"
 cd "$OUT"
 # a hang (5 s for one input of at most 4 kB) or 1 GB resident is a finding
