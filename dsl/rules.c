@@ -634,7 +634,7 @@ int rules_set_param(rules *r, const char *set, const char *name, double value,
         value = value != 0;
     } else if (value < p->min || value > p->max || !isfinite(value) ||
                (p->type == RULES_P_INTEGER &&
-                (value != floor(value) || fabs(value) > 9007199254740992.0))) {
+                (value != floor(value) || fabs(value) > RULES_INT_EXACT))) {
         snprintf(err, errlen, "%s:%d: param '%s' must be %s between %.10g and %.10g",
                  prog->path, p->line, name,
                  p->type == RULES_P_INTEGER ? "a whole number" : "a number",

@@ -105,10 +105,9 @@ static int is_ident(const char *s)
  * most 64 + 12 * 8 + 4 * 16 + 16 = 240 bytes a patient, about 230 MB at a
  * million patients (under 4x the default sandbox cap), whatever the rule
  * file does. */
-enum { NAME_MAX_LEN = 40, COLUMN_MAX_LEN = 256, DOC_MAX_LEN = 4096, MAX_SETS = 64, MAX_ITEMS = 256,
-       MAX_CRITERIA = 64, MAX_DERIVES = 16, MAX_STAGING = 4, MAX_ARMS = 16,
-       MAX_CHOICES = 64 };
-#define INT_EXACT 9007199254740992.0 /* 2^53: integers beyond lose precision */
+enum { NAME_MAX_LEN = 40, COLUMN_MAX_LEN = 256, DOC_MAX_LEN = 4096,
+       MAX_SETS = 64, MAX_ITEMS = 256, MAX_CRITERIA = 64, MAX_DERIVES = 16,
+       MAX_STAGING = 4, MAX_ARMS = 16, MAX_CHOICES = 64, MAX_READS = 64 };
 
 /* Refuses text with control characters (a terminal escape in a name or a
  * doc would reach the screen) or longer than max; a doc may hold line
@@ -144,7 +143,29 @@ static void check_name(lua_State *L, const conv *cv, const char *name)
     check_text(L, cv, "the name", name, NAME_MAX_LEN, 0);
 }
 
-/* Counts the bytes binding e will take against the sandbox's memory cap. */
+/* Copies the list of text on top of the stack (`key` of the declaration)
+ * into *out / *n, at most max_items items of at most max_len characters;
+ * `item` names one for messages.  Each copy is stored before the next Lua
+ * call, so a half-read list is freed with the program. */
+static void read_text_list(lua_State *L, const conv *cv, const char *key, const char *item,
+                           int max_items, size_t max_len, char ***out, int *n)
+{
+    lua_Unsigned len = lua_rawlen(L, -1);
+    if (len > (lua_Unsigned)max_items)
+        fail(L, cv, "%s lists more than %d items", key, max_items);
+    if ((*out = calloc((size_t)len + 1, sizeof **out)) == NULL)
+        luaL_error(L, "out of memory");
+    for (int i = 1; i <= (int)len; i++) {
+        if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
+            fail(L, cv, "%s must be a list of text", key);
+        check_text(L, cv, item, lua_tostring(L, -1), max_len, 0);
+        (*out)[(*n)++] = copy(L, lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+}
+
+/* Counts the bytes the parsed tree of e takes against the sandbox's cap
+ * (binding it to a cohort is counted again, in rules_eval.c). */
 static void charge_expr(lua_State *L, const conv *cv, const expr *e)
 {
     size_t bytes = expr_nnodes(e) * (size_t)EXPR_PARSED_BYTES;
@@ -267,35 +288,22 @@ static void read_param(lua_State *L, conv *cv, rset *set, int t)
             fail(L, cv, "min %.10g is above max %.10g", pp->min, pp->max);
     }
     if (pp->type == RULES_P_INTEGER) {
-        if (fabs(pp->def) > INT_EXACT)
+        if (fabs(pp->def) > RULES_INT_EXACT)
             fail(L, cv, "the default %.17g is beyond the exactly representable "
                         "integers (+-2^53)", pp->def);
-        if ((isfinite(pp->min) && pp->min < -INT_EXACT) ||
-            (isfinite(pp->max) && pp->max > INT_EXACT))
+        if ((isfinite(pp->min) && pp->min < -RULES_INT_EXACT) ||
+            (isfinite(pp->max) && pp->max > RULES_INT_EXACT))
             fail(L, cv, "min and max of an integer param must lie within +-2^53 "
                         "(or be -math.huge/math.huge)");
     }
     if (pp->type != RULES_P_TEXT && (pp->def < pp->min || pp->def > pp->max))
         fail(L, cv, "default %.10g is outside min..max", pp->def);
     int ct = field(L, t, 0, "choices");
-    if (ct == LUA_TTABLE) {
-        lua_Unsigned nch = lua_rawlen(L, -1);
-        if (nch > MAX_CHOICES)
-            fail(L, cv, "more than %d choices", MAX_CHOICES);
-        int n = (int)nch;
-        pp->choices = calloc((size_t)n + 1, sizeof *pp->choices);
-        if (pp->choices == NULL)
-            luaL_error(L, "out of memory");
-        for (int i = 1; i <= n; i++) {
-            if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
-                fail(L, cv, "choices must be text");
-            check_text(L, cv, "a choice", lua_tostring(L, -1), NAME_MAX_LEN, 0);
-            pp->choices[pp->nchoices++] = copy(L, lua_tostring(L, -1));
-            lua_pop(L, 1);
-        }
-    } else if (ct != LUA_TNIL) {
+    if (ct == LUA_TTABLE)
+        read_text_list(L, cv, "choices", "a choice", MAX_CHOICES, NAME_MAX_LEN, &pp->choices,
+                       &pp->nchoices);
+    else if (ct != LUA_TNIL)
         fail(L, cv, "choices must be a list of text");
-    }
     lua_pop(L, 1);
 }
 
@@ -347,24 +355,11 @@ static void read_criterion(lua_State *L, conv *cv, rset *set, int t)
     if (c->reason == NULL)
         c->reason = copy(L, c->e ? expr_source(c->e) : c->name);
     int rt = field(L, t, 0, "reads");
-    if (rt == LUA_TTABLE) {
-        lua_Unsigned nr = lua_rawlen(L, -1);
-        if (nr > MAX_CHOICES)
-            fail(L, cv, "reads lists more than %d fields", MAX_CHOICES);
-        int n = (int)nr;
-        c->reads = calloc((size_t)n + 1, sizeof *c->reads);
-        if (c->reads == NULL)
-            luaL_error(L, "out of memory");
-        for (int i = 1; i <= n; i++) {
-            if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
-                fail(L, cv, "reads must be a list of field names");
-            check_text(L, cv, "a field in reads", lua_tostring(L, -1), COLUMN_MAX_LEN, 0);
-            c->reads[c->nreads++] = copy(L, lua_tostring(L, -1));
-            lua_pop(L, 1);
-        }
-    } else if (rt != LUA_TNIL) {
+    if (rt == LUA_TTABLE)
+        read_text_list(L, cv, "reads", "a field in reads", MAX_READS, COLUMN_MAX_LEN,
+                       &c->reads, &c->nreads);
+    else if (rt != LUA_TNIL)
         fail(L, cv, "reads must be a list of field names");
-    }
     lua_pop(L, 1);
 }
 

@@ -81,6 +81,9 @@ typedef struct rprog {
     rules *owner;
 } rprog;
 
+/* 2^53: an integer param beyond it would not be held exactly by a double. */
+#define RULES_INT_EXACT 9007199254740992.0
+
 /* A param value. */
 typedef struct rval {
     double num;

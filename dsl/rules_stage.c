@@ -281,47 +281,49 @@ rstager *rules_stager_get(rules *r, const char *name, const char *rule_path,
 
 /* ---------------------------------------------------------------- memo */
 
-static const char *pooled(rstager *s, const char *v)
+/* A staging module gives codes such as "T2a" or "IIIA": a few characters
+ * from a small set.  A value that is long or holds control characters is
+ * refused, and so is the module's 257th distinct code, so that a hostile
+ * module cannot make C keep one string per patient. */
+enum { STAGE_CODE_MAX = 32, STAGE_POOL_MAX = 256 };
+
+/* The module's one copy of code v (NULL stays NULL), added if new.  NULL
+ * with err filled (when err is not NULL) if v is no short code, the pool is
+ * full, or on ENOMEM. */
+static const char *pooled(rstager *s, const char *v, const char *part, char *err,
+                          size_t errlen)
 {
     if (v == NULL)
         return NULL;
     for (int i = 0; i < s->npool; i++)
         if (strcmp(s->pool[i], v) == 0)
             return s->pool[i];
-    char **np = realloc(s->pool, (size_t)(s->npool + 1) * sizeof *np);
-    if (np == NULL)
-        return NULL;
-    s->pool = np;
-    if ((s->pool[s->npool] = dupstr(v)) == NULL)
-        return NULL;
-    return s->pool[s->npool++];
-}
-
-/* A staging module gives codes such as "T2a" or "IIIA": a few characters
- * from a small set.  A value that is long, holds control characters or
- * would be the module's 257th distinct code is refused, so that a hostile
- * module cannot make C keep one string per patient.  Fills err. */
-enum { STAGE_CODE_MAX = 32, STAGE_POOL_MAX = 256 };
-
-static int bad_code(const rstager *s, const char *v, const char *part, char *err,
-                    size_t errlen)
-{
     size_t n = strlen(v);
     int ctrl = 0;
     for (size_t i = 0; i < n; i++)
         ctrl |= (unsigned char)v[i] < 0x20 || v[i] == 0x7f;
-    int known = 0;
-    for (int i = 0; i < s->npool && !known; i++)
-        known = strcmp(s->pool[i], v) == 0;
-    if (n > STAGE_CODE_MAX || ctrl)
-        snprintf(err, errlen, "%s.classify: '%s' must be a short code (at most %d "
-                 "characters, no control characters)", s->name, part, STAGE_CODE_MAX);
-    else if (!known && s->npool >= STAGE_POOL_MAX)
-        snprintf(err, errlen, "%s.classify: more than %d distinct codes for t, n, m "
-                 "and stage together", s->name, STAGE_POOL_MAX);
-    else
-        return 0;
-    return 1;
+    if (n > STAGE_CODE_MAX || ctrl) {
+        if (err)
+            snprintf(err, errlen, "%s.classify: '%s' must be a short code (at most %d "
+                     "characters, no control characters)", s->name, part, STAGE_CODE_MAX);
+        return NULL;
+    }
+    if (s->npool >= STAGE_POOL_MAX) {
+        if (err)
+            snprintf(err, errlen, "%s.classify: more than %d distinct codes for t, n, m "
+                     "and stage together", s->name, STAGE_POOL_MAX);
+        return NULL;
+    }
+    char **np = realloc(s->pool, (size_t)(s->npool + 1) * sizeof *np);
+    if (np == NULL || (np[s->npool] = dupstr(v)) == NULL) {
+        if (np)
+            s->pool = np;
+        if (err)
+            snprintf(err, errlen, "out of memory staging rule set");
+        return NULL;
+    }
+    s->pool = np;
+    return s->pool[s->npool++];
 }
 
 static memo_entry *memo_find(rstager *s, const char *key, size_t klen, uint64_t h)
@@ -380,7 +382,7 @@ static void memo_put(rstager *s, const char *key, size_t klen, uint64_t h,
     m->key = k;
     m->klen = klen;
     for (int i = 0; i < 4; i++)
-        m->out[i] = pooled(s, out[i]);
+        m->out[i] = pooled(s, out[i], "", NULL, 0); /* pooled already */
     s->mn++;
 }
 
@@ -688,16 +690,9 @@ static int classify_all(rstage_eval *se, rules *r, int m, const char *path, char
                 lua_pushstring(L, part[k]);
                 out[k] = NULL;
                 if (lua_rawget(L, -2) == LUA_TSTRING &&
-                    bad_code(s, lua_tostring(L, -1), part[k], err, errlen)) {
+                    (out[k] = pooled(s, lua_tostring(L, -1), part[k], err, errlen)) == NULL) {
                     lua_pop(L, 2);
                     free(key);
-                    return -1;
-                }
-                if (lua_type(L, -1) == LUA_TSTRING &&
-                    (out[k] = pooled(s, lua_tostring(L, -1))) == NULL) {
-                    lua_pop(L, 2);
-                    free(key);
-                    snprintf(err, errlen, "out of memory staging rule set");
                     return -1;
                 }
                 lua_pop(L, 1);
