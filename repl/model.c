@@ -842,6 +842,8 @@ int model_want_hr(model *m, char *err, size_t errlen) {
     m->want_hr = 1;
     if (!m->cur.valid)
         return model_update(m, err, errlen);
+    if (model_evaluation(m, err, errlen) == NULL) /* the outcome reads the evaluation */
+        return err[0] ? -1 : 0;
     model_outcome next;
     memset(&next, 0, sizeof next);
     if (compute_outcome(m, &next, err, errlen) != 0) {
@@ -864,7 +866,6 @@ static void roll_back(model *m) {
         m->ev = NULL;
         snprintf(m->set, sizeof m->set, "%s", m->cur.set);
     }
-    m->ev_stale = 1;
 }
 
 static int shows_current(const model *m) {
@@ -872,12 +873,19 @@ static int shows_current(const model *m) {
            strcmp(m->cur.set, m->set) == 0;
 }
 
+/* Does ev hold the selection of the current version? */
+static int evaluated(const model *m) {
+    return m->ev && rules_eval_selected(m->ev) != NULL;
+}
+
 int model_update(model *m, char *err, size_t errlen) {
     if (m->cohort == NULL || !m->set[0])
         return 0;
-    if (m->ev_stale && shows_current(m))
-        return 0; /* stopped by Ctrl-C: keep showing cur, redo nothing */
-    m->ev_stale = 0;
+    /* After Ctrl-C (roll_back) the outcome still shows this version but the
+     * evaluation holds nothing: keep showing it, start nothing again;
+     * model_evaluation runs it when a command needs it. */
+    if (shows_current(m) && !evaluated(m))
+        return 0;
     if (ensure_eval(m, err, errlen) != 0)
         return -1;
     if (rules_eval_run(m->ev, 0, err, errlen) != 0) {
@@ -889,8 +897,7 @@ int model_update(model *m, char *err, size_t errlen) {
         }
         return -1;
     }
-    if (m->cur.valid && m->cur.version == rules_version(m->rules) &&
-        strcmp(m->cur.set, m->set) == 0)
+    if (shows_current(m))
         return 0;
     model_outcome next;
     memset(&next, 0, sizeof next);
@@ -911,11 +918,8 @@ rules_eval *model_evaluation(model *m, char *err, size_t errlen) {
         return NULL;
     if (m->cohort == NULL || !m->set[0] || ensure_eval(m, err, errlen) != 0)
         return NULL;
-    if (rules_eval_selected(m->ev) == NULL) { /* stopped earlier: run it now */
-        if (rules_eval_run(m->ev, 0, err, errlen) != 0)
-            return NULL;
-        m->ev_stale = 0;
-    }
+    if (!evaluated(m) && rules_eval_run(m->ev, 0, err, errlen) != 0) /* stopped earlier */
+        return NULL;
     return m->ev;
 }
 

@@ -87,8 +87,6 @@ typedef struct model {
     int focus;               /* endpoint shown first: MODEL_OS or MODEL_PFS */
     int want_hr;             /* compute the hazard ratio whatever the size */
     unsigned long updates;   /* bumped each time the outcome is recomputed */
-    int ev_stale;            /* an evaluation was stopped by Ctrl-C: ev holds no
-                                result, cur still shows the version in force */
     /* Cached per cohort: time order of the observed OS/PFS columns. */
     surv_order *order[MODEL_NENDPOINTS];
     double *obs_time[MODEL_NENDPOINTS], *obs_event[MODEL_NENDPOINTS];

@@ -25,6 +25,10 @@ if [ $((t1 - t0)) -le 10 ]; then pass; else fail "busy after Ctrl-C: $((t1 - t0)
 tmux_line 'print("k is", rules.get("slowset", "k"))'
 check_screen "the param keeps its old value" "k is    1" 10
 if tmux_alive; then pass; else fail "tnmlab died"; fi
+# The hazard ratio reads the evaluation, which Ctrl-C left empty.
+tmux_line 'hr'
+sleep 4
+if tmux_alive; then pass; else fail "hr after Ctrl-C: tnmlab died"; fi
 tmux_line 'case 1'
 check_screen "case still explains a patient (the evaluation is run on request)" "patient" 20
 tm send-keys -t t C-d
