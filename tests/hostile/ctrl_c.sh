@@ -4,8 +4,11 @@
 . "${top_srcdir:-.}/tests/hostile/lib.sh"
 
 export XDG_STATE_HOME="$WORK/state"
-tmux_start 120 40 env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME="$XDG_STATE_HOME" \
-    TERM=xterm-256color "$TNMLAB" --rules "$HOSTILE/rules/slow_param.lua"
+# The message quotes the rule file's path twice: a copy under $WORK keeps
+# its length fixed, and 250 columns keep it on one line of the log.
+cp "$HOSTILE/rules/slow_param.lua" "$WORK/slow.lua"
+tmux_start 250 40 env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME="$XDG_STATE_HOME" \
+    TERM=xterm-256color "$TNMLAB" --rules "$WORK/slow.lua"
 tm set-option -t t remain-on-exit on
 check_screen "the slow set is shown after its first evaluation" "slowset" 30
 check_screen "prompt" "tnmlab>" 30
