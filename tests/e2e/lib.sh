@@ -83,6 +83,18 @@ $(tmux_screen)"; fi
 # tmux_alive: the program in pane t is still running.
 tmux_alive() { [ "$(tm list-panes -t t -F '#{pane_dead}' 2>/dev/null)" = "0" ]; }
 
+# tmux_exited [SECONDS]: poll until the program in pane t has ended; 0 if it
+# did.  Ending writes the history and the session file (slow under ASan).
+tmux_exited() {
+    local limit=${1:-10} i=0
+    while [ "$i" -lt $((limit * 20)) ]; do
+        tmux_alive || return 0
+        sleep 0.05
+        i=$((i + 1))
+    done
+    return 1
+}
+
 # tmux_type TEXT: type TEXT literally (a bare "end" would be the End key).
 tmux_type() { tm send-keys -t t -l "$1"; }
 # tmux_line TEXT: type TEXT and press Enter.

@@ -55,8 +55,7 @@ check_screen "chunk dropped, fresh prompt" "42"
 
 # Ctrl-D on an empty line quits; the history survives the restart.
 tm send-keys -t t C-d
-sleep 0.5
-if tmux_alive; then fail "Ctrl-D did not quit"; else pass; fi
+if tmux_exited; then pass; else fail "Ctrl-D did not quit"; fi
 hist="$XDG_STATE_HOME/tnmlab/history"
 check_has "history file written" 'print(2 * 21)' "$(cat "$hist" 2>/dev/null)"
 check_has "multi-line entry kept whole" 'for i = 1, 3 do' "$(cat "$hist" 2>/dev/null)"
@@ -67,8 +66,7 @@ check_screen "Up recalls the last command" "tnmlab> print(2 * 21)"
 tm send-keys -t t Enter
 check_screen "recalled command runs" "42"
 tmux_line 'quit'
-sleep 0.5
-if tmux_alive; then fail "quit did not quit"; else pass; fi
+if tmux_exited; then pass; else fail "quit did not quit"; fi
 
 # A rule set with no arm on a simulated cohort: the outcome says what is
 # missing instead of a statistics error.
