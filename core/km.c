@@ -165,11 +165,12 @@ int km_compute(const surv_input *in, const km_options *opt, km_fit **out, char *
      * the number at risk accumulates and needs no first pass.  Each
      * (time, stratum) becomes one row record, latest first. */
     size_t k = ord->n;
-    if (in->keys && ng <= KM_FAST_STRATA) {
+    if (in->keys && (ng <= KM_FAST_STRATA || in->keys->pooled)) {
         /* the refresh path: keys in sequence, the mask the only gather,
          * no branch on the selection */
         const int32_t *key = in->keys->key;
         uint32_t rev = o.reverse ? 1u : 0u;
+        uint32_t gmask = in->keys->pooled ? 0u : ~0u; /* pooled: one stratum */
         while (k > 0) {
             double t = st[k - 1];
             size_t kend = k;
@@ -179,7 +180,7 @@ int km_compute(const surv_input *in, const km_options *opt, km_fit **out, char *
             if (kend - k == 1 && key[k] >= 0 && !bad_time) { /* a time of its own */
                 if (mask && !mask[idx[k]])
                     continue;
-                uint32_t g = (uint32_t)key[k] >> 1, e = ((uint32_t)key[k] & 1u) ^ rev;
+                uint32_t g = ((uint32_t)key[k] >> 1) & gmask, e = ((uint32_t)key[k] & 1u) ^ rev;
                 risk[g]++;
                 used++;
                 rows[nrow++] = (km_row){(uint32_t)k, (int32_t)g, risk[g], e, e ^ 1u};
@@ -203,7 +204,7 @@ int km_compute(const surv_input *in, const km_options *opt, km_fit **out, char *
                     surv_time_error(in, idx[j], err, errlen);
                     goto fail;
                 }
-                uint32_t g = (uint32_t)v >> 1, e = ((uint32_t)v & 1u) ^ rev;
+                uint32_t g = ((uint32_t)v >> 1) & gmask, e = ((uint32_t)v & 1u) ^ rev;
                 dd[g] += sel & e;
                 cc[g] += sel & (e ^ 1u);
             }
@@ -289,6 +290,107 @@ done:
         *out = f;
     else
         km_fit_free(f);
+    return rc;
+}
+
+int km_median(const surv_input *in, const km_options *opt, double *median, char *err,
+              size_t errlen) {
+    *median = NAN;
+    if (surv_input_check(in, err, errlen) < 0)
+        return -1;
+    surv_order *own = NULL;
+    const surv_order *ord = in->order;
+    if (!ord) {
+        if (surv_order_build(in->time, in->nrows, &own, err, errlen) < 0)
+            return -1;
+        ord = own;
+    }
+    int rev = opt && opt->reverse;
+    const double *st = ord->time;
+    int rc = -1;
+    /* pass 1: the rows used (the number at risk at the first time) */
+    size_t used = 0;
+    if (in->keys && !in->mask) { /* the refresh path: keys in sequence */
+        const int32_t *key = in->keys->key;
+        int bad = 0;
+        for (size_t k = 0; k < ord->n; k++) {
+            used += key[k] >= 0;
+            bad |= key[k] == -2;
+        }
+        if (ord->n && (st[0] < 0 || isinf(st[ord->n - 1])))
+            bad = 1;
+        if (bad)
+            used = 0; /* the general pass below finds and names the row */
+        else
+            goto counted;
+    }
+    for (size_t k = 0; k < ord->n; k++) {
+        int32_t g;
+        int e, f = surv_fetch(in, ord, k, &g, &e);
+        if (f == -2) {
+            surv_event_error(in, ord->idx[k], err, errlen);
+            goto done;
+        }
+        if (f == 1 && (st[k] < 0 || isinf(st[k]))) {
+            surv_time_error(in, ord->idx[k], err, errlen);
+            goto done;
+        }
+        used += f == 1;
+    }
+counted:;
+    /* pass 2: forward in time, the estimate as add_row computes it, and
+     * km_median_of's rule applied as the rows come */
+    const double tol = sqrt(DBL_EPSILON);
+    double km = 1, y_first = NAN, x_first = NAN;
+    size_t risk = used;
+    for (size_t k = 0; k < ord->n;) {
+        double t = st[k];
+        uint32_t d = 0, u = 0;
+        if (in->keys && !in->mask) {
+            const int32_t *key = in->keys->key;
+            uint32_t flip = rev ? 1u : 0u;
+            for (; k < ord->n && st[k] == t; k++) {
+                int32_t v = key[k];
+                uint32_t ok = v >= 0;
+                u += ok;
+                d += ok & (((uint32_t)v & 1u) ^ flip);
+            }
+        } else {
+            for (; k < ord->n && st[k] == t; k++) {
+                int32_t g;
+                int e;
+                if (surv_fetch(in, ord, k, &g, &e) != 1)
+                    continue;
+                u++;
+                d += (uint32_t)(rev ? !e : e);
+            }
+        }
+        if (u == 0)
+            continue; /* no row of the curve at this time */
+        if (d > 0) {
+            double n = (double)risk, dd = d;
+            km *= (n - dd) / n;
+        }
+        risk -= u;
+        if (isnan(x_first)) {
+            if (km < 0.5 + tol) {
+                x_first = t;
+                y_first = km;
+                if (!(fabs(km - 0.5) < tol)) {
+                    *median = t;
+                    break;
+                }
+            }
+        } else if (km < y_first) {
+            *median = (x_first + t) / 2;
+            break;
+        }
+    }
+    if (isnan(*median) && !isnan(x_first))
+        *median = x_first;
+    rc = 0;
+done:
+    surv_order_free(own);
     return rc;
 }
 

@@ -71,6 +71,14 @@ typedef struct km_point {
  * bad options, or ENOMEM. */
 int km_compute(const surv_input *in, const km_options *opt, km_fit **out, char *err, size_t errlen);
 
+/* The median of the curve km_compute would fit to in, pooled over its
+ * strata (with opt->reverse: the reverse Kaplan-Meier, median follow-up),
+ * without building the curve: two passes over the sorted rows, no
+ * allocation.  Returns 0 with *median (NaN when the curve never falls below
+ * 0.5), or -1 with err as km_compute. */
+int km_median(const surv_input *in, const km_options *opt, double *median, char *err,
+              size_t errlen);
+
 /* Frees a fit and its curves; NULL is fine. */
 void km_fit_free(km_fit *f);
 

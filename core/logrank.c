@@ -135,7 +135,7 @@ int logrank_compute(const surv_input *in, logrank_result **out, char *err, size_
 
     double nrisk = 0;
     size_t j = ord->n;
-    if (in->keys && k <= LR_FAST_GROUPS) {
+    if (in->keys && !in->keys->pooled && k <= LR_FAST_GROUPS) {
         /* the refresh path: keys in sequence, the mask the only gather */
         const int32_t *key = in->keys->key;
         uint32_t cnt[LR_FAST_GROUPS] = {0}, dth[LR_FAST_GROUPS] = {0};

@@ -50,6 +50,8 @@ typedef struct surv_keys {
     size_t n;     /* = order->n */
     int32_t *key; /* position k: stratum * 2 + event; -1 missing event or
                      stratum; -2 an invalid event code */
+    int pooled;   /* km_compute only: read every stratum as one (an input
+                     with ngroups 1 over keys built for several strata) */
 } surv_keys;
 
 /* The data for one computation.  Arrays are indexed by row (0..nrows-1) and
@@ -125,7 +127,7 @@ static inline int surv_fetch(const surv_input *in, const surv_order *ord, size_t
         int32_t v = in->keys->key[k];
         if (v < 0)
             return v;
-        *g = v >> 1;
+        *g = in->keys->pooled ? 0 : v >> 1;
         *e = v & 1;
         return 1;
     }

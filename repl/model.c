@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cox.h"
+#include "endpoint.h"
 #include "csv.h"
 #include "logrank.h"
 
@@ -45,23 +46,9 @@ void model_outcome_clear(model_outcome *o) {
 }
 
 static void drop_cohort_caches(model *m) {
-    for (int a = 0; a < MODEL_MAX_GROUPS; a++) {
-        for (int e = 0; e < MODEL_NENDPOINTS; e++) {
-            surv_order_free(m->arm_order[a].ep[e].order);
-            free(m->arm_order[a].ep[e].time);
-            free(m->arm_order[a].ep[e].event);
-        }
-        memset(&m->arm_order[a], 0, sizeof m->arm_order[a]);
-    }
     for (int e = 0; e < MODEL_NENDPOINTS; e++) {
-        free(m->sorted_time[e]);
-        free(m->sorted_event[e]);
-        m->sorted_time[e] = m->sorted_event[e] = NULL;
-        surv_order_free(m->order[e]);
-        free(m->obs_time[e]);
-        free(m->obs_event[e]);
-        m->order[e] = NULL;
-        m->obs_time[e] = m->obs_event[e] = NULL;
+        endpoint_data_free(m->ep[e]);
+        m->ep[e] = NULL;
     }
 }
 
@@ -75,98 +62,37 @@ void model_free(model *m) {
     memset(m, 0, sizeof *m);
 }
 
-/* Event value as R's Surv() reads it: 0/1, FALSE/TRUE, or 1/2 where 2 is
- * the event (recognised when every value is 1 or 2 and some are 2). */
-static int event_column(const cohort_column *col, size_t n, double *out, char *err,
-                        size_t errlen) {
-    if (col->type == COHORT_BOOL) {
-        for (size_t i = 0; i < n; i++)
-            out[i] = col->v.b[i] < 0 ? NAN : col->v.b[i];
-        return 0;
-    }
-    if (col->type != COHORT_NUM) {
-        snprintf(err, errlen, "event column '%s' is text; it must be 0/1, TRUE/FALSE or 1/2",
-                 col->name);
-        return -1;
-    }
-    int only12 = 1, any2 = 0;
-    for (size_t i = 0; i < n; i++) {
-        double v = col->v.num[i];
-        if (isnan(v))
-            continue;
-        if (v == 2)
-            any2 = 1;
-        else if (v != 1)
-            only12 = 0;
-    }
-    int coded12 = only12 && any2;
-    for (size_t i = 0; i < n; i++) {
-        double v = col->v.num[i];
-        if (isnan(v)) {
-            out[i] = NAN;
-        } else if (coded12) {
-            out[i] = v - 1;
-        } else if (v == 0 || v == 1) {
-            out[i] = v;
-        } else {
-            snprintf(err, errlen, "event column '%s', row %zu: %g is not 0/1 (or 1/2)", col->name,
-                     i + 1, v);
-            return -1;
-        }
-    }
-    return 0;
+/* Each endpoint's entries, sorted once per cohort (the two endpoints on
+ * two threads for a large cohort).  A column that is there but unusable
+ * (text, a negative time, a bad event code) refuses the cohort. */
+typedef struct build_job {
+    model *m;
+    int e;
+    char err[200];
+} build_job;
+
+static void *build_endpoint(void *p) {
+    build_job *j = p;
+    j->m->ep[j->e] = endpoint_data_new(j->m->cohort, ep_time[j->e], ep_event[j->e],
+                                       j->m->simulated, j->m->to_months, j->err, sizeof j->err);
+    return NULL;
 }
 
-/* For a real cohort: observed times in months and events, sorted once. */
-static int build_observed(model *m, char *err, size_t errlen) {
-    size_t n = cohort_nrows(m->cohort);
-    for (int e = 0; e < MODEL_NENDPOINTS; e++) {
-        cohort_column *tc = cohort_find(m->cohort, ep_time[e]);
-        cohort_column *ec = cohort_find(m->cohort, ep_event[e]);
-        if (tc == NULL || ec == NULL)
-            continue;
-        if (tc->type != COHORT_NUM) {
-            snprintf(err, errlen, "time column '%s' is not numeric", tc->name);
+static int build_endpoints(model *m, char *err, size_t errlen) {
+    build_job job[MODEL_NENDPOINTS] = {{m, MODEL_OS, ""}, {m, MODEL_PFS, ""}};
+    pthread_t th;
+    int threaded = cohort_nrows(m->cohort) >= 50000 &&
+                   pthread_create(&th, NULL, build_endpoint, &job[MODEL_PFS]) == 0;
+    build_endpoint(&job[MODEL_OS]);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        build_endpoint(&job[MODEL_PFS]);
+    for (int e = 0; e < MODEL_NENDPOINTS; e++)
+        if (job[e].err[0]) {
+            snprintf(err, errlen, "%s", job[e].err);
             return -1;
         }
-        m->obs_time[e] = malloc(n * sizeof(double) + 1);
-        m->obs_event[e] = malloc(n * sizeof(double) + 1);
-        if (!m->obs_time[e] || !m->obs_event[e]) {
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
-        for (size_t i = 0; i < n; i++) {
-            double t = tc->v.num[i];
-            /* Refused here, where the row is the cohort's: the statistics
-             * see times in sorted order and could only name a position.
-             * NaN is missing (dropped, as R does); Inf ("Inf", "1e400")
-             * reads as a number, as in R, but is no survival time. */
-            if (!isnan(t) && (isinf(t) || t < 0)) {
-                char shown[32];
-                csv_format_number(t, '.', shown);
-                snprintf(err, errlen, "time column '%s', row %zu: %s is not a time (%s)",
-                         tc->name, i + 1, shown, t < 0 && !isinf(t) ? "negative" : "not finite");
-                return -1;
-            }
-            m->obs_time[e][i] = t * m->to_months;
-        }
-        if (event_column(ec, n, m->obs_event[e], err, errlen) != 0)
-            return -1;
-        if (surv_order_build(m->obs_time[e], n, &m->order[e], err, errlen) != 0)
-            return -1;
-        /* Times and events in that order, for the statistics to stream. */
-        m->sorted_time[e] = malloc(n * sizeof(double) + 1);
-        m->sorted_event[e] = malloc(n * sizeof(double) + 1);
-        if (!m->sorted_time[e] || !m->sorted_event[e]) {
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
-        for (size_t k = 0; k < n; k++) {
-            uint32_t r = m->order[e]->idx[k];
-            m->sorted_time[e][k] = m->obs_time[e][r];
-            m->sorted_event[e][k] = m->obs_event[e][r];
-        }
-    }
     return 0;
 }
 
@@ -197,7 +123,7 @@ int model_set_cohort(model *m, cohort *c, const char *name, const char *time_uni
     for (size_t i = 0; i < cohort_ncols(c); i++)
         if (strncmp(cohort_col(c, i)->name, "os_time@", 8) == 0)
             m->simulated = 1;
-    if (!m->simulated && build_observed(m, err, errlen) != 0) {
+    if (build_endpoints(m, err, errlen) != 0) {
         drop_cohort_caches(m);
         m->cohort = NULL;
         return -1;
@@ -411,204 +337,6 @@ int model_reset_param(model *m, const char *name, char *err, size_t errlen) {
 }
 
 /* --- the outcome ------------------------------------------------------------ */
-
-/* Per-row observed time/event for a simulated cohort: the potential outcome
- * of the arm the rules assign.  Returns the number of rows whose assigned
- * arm has no outcome (e.g. radical therapy for untreatable sites). */
-static size_t simulated_observed(model *m, int e, const int16_t *arm, double *t, double *ev,
-                                 model_outcome *o) {
-    size_t n = cohort_nrows(m->cohort), impossible = 0;
-    const cohort_column *tc[MODEL_MAX_GROUPS] = {0}, *ec[MODEL_MAX_GROUPS] = {0};
-    for (size_t a = 0; a < o->narms; a++) {
-        char name[128];
-        snprintf(name, sizeof name, "%s@%s", ep_time[e], o->arm_name[a]);
-        tc[a] = cohort_find(m->cohort, name);
-        snprintf(name, sizeof name, "%s@%s", ep_event[e], o->arm_name[a]);
-        ec[a] = cohort_find(m->cohort, name);
-    }
-    for (size_t i = 0; i < n; i++) {
-        int a = arm[i];
-        t[i] = ev[i] = NAN;
-        if (a < 0 || (size_t)a >= o->narms || !tc[a] || !ec[a] || tc[a]->type != COHORT_NUM)
-            continue;
-        t[i] = tc[a]->v.num[i] * m->to_months;
-        ev[i] = ec[a]->type == COHORT_BOOL ? (ec[a]->v.b[i] < 0 ? NAN : ec[a]->v.b[i])
-                                           : ec[a]->v.num[i];
-        if (isnan(t[i]))
-            impossible++;
-    }
-    return impossible;
-}
-
-/* The cached potential outcomes of arm for endpoint e, sorted by time once
- * (built on first use), or NULL when the cohort has no such columns. */
-static const struct model_arm_sorted *arm_sorted(model *m, int e, const char *arm) {
-    int slot_i = -1;
-    for (int a = 0; a < MODEL_MAX_GROUPS; a++) {
-        if (m->arm_order[a].arm[0] == '\0') {
-            if (slot_i < 0)
-                slot_i = a;
-            continue;
-        }
-        if (strcmp(m->arm_order[a].arm, arm) == 0) {
-            slot_i = a;
-            break;
-        }
-    }
-    if (slot_i < 0)
-        return NULL;
-    struct model_arm_order *slot = &m->arm_order[slot_i];
-    struct model_arm_sorted *as = &slot->ep[e];
-    if (slot->arm[0] && as->order)
-        return as;
-    char tn[128], en[128], err[128];
-    snprintf(tn, sizeof tn, "%s@%s", ep_time[e], arm);
-    snprintf(en, sizeof en, "%s@%s", ep_event[e], arm);
-    const cohort_column *tc = cohort_find(m->cohort, tn), *ec = cohort_find(m->cohort, en);
-    if (!tc || !ec || tc->type != COHORT_NUM || ec->type == COHORT_STR)
-        return NULL;
-    size_t n = cohort_nrows(m->cohort);
-    snprintf(slot->arm, sizeof slot->arm, "%s", arm);
-    if (surv_order_build(tc->v.num, n, &as->order, err, sizeof err))
-        return NULL;
-    as->time = malloc(n * sizeof(double) + 1);
-    as->event = malloc(n * sizeof(double) + 1);
-    if (!as->time || !as->event) {
-        surv_order_free(as->order);
-        free(as->time);
-        free(as->event);
-        memset(as, 0, sizeof *as);
-        return NULL;
-    }
-    for (size_t k = 0; k < n; k++) {
-        uint32_t r = as->order->idx[k];
-        as->time[k] = tc->v.num[r] * m->to_months;
-        as->event[k] = ec->type == COHORT_BOOL ? (ec->v.b[r] < 0 ? NAN : ec->v.b[r])
-                                               : ec->v.num[r];
-    }
-    return as;
-}
-
-/* The rows an endpoint's statistics run on, laid out in time order so that
- * KM, log-rank, Cox and the reverse KM stream through memory. */
-typedef struct sorted_rows {
-    size_t n;           /* rows in the arrays */
-    const double *t, *ev;
-    int32_t *g;
-    uint8_t *mask;
-    surv_order order;   /* identity order over the arrays */
-    surv_order *owned;  /* the order's storage when built here */
-    double *own_t, *own_ev;
-    uint32_t *ident;
-} sorted_rows;
-
-static void sorted_rows_free(sorted_rows *sr) {
-    surv_order_free(sr->owned);
-    free(sr->own_t);
-    free(sr->own_ev);
-    free(sr->g);
-    free(sr->mask);
-    free(sr->ident);
-    memset(sr, 0, sizeof *sr);
-}
-
-/* A real cohort: the cached sorted times and events, with this update's
- * groups and mask gathered into the same order.  Counts rows before the
- * landmark in *dropped. */
-static int sorted_observed(model *m, int e, const int32_t *grp, double L, sorted_rows *sr,
-                           size_t *dropped) {
-    size_t n = cohort_nrows(m->cohort);
-    const surv_order *o = m->order[e];
-    sr->n = n;
-    sr->t = m->sorted_time[e];
-    sr->ev = m->sorted_event[e];
-    sr->g = malloc(n * sizeof(int32_t) + 1);
-    sr->mask = malloc(n + 1);
-    sr->ident = malloc(n * sizeof(uint32_t) + 1);
-    if (!sr->g || !sr->mask || !sr->ident)
-        return -1;
-    for (size_t k = 0; k < n; k++) {
-        int32_t g = grp[o->idx[k]];
-        sr->g[k] = g;
-        sr->mask[k] = g >= 0;
-        if (sr->mask[k] && !isnan(L) && !(sr->t[k] >= L)) {
-            sr->mask[k] = 0;
-            (*dropped)++; /* event or censoring before the landmark */
-        }
-        sr->ident[k] = (uint32_t)k;
-    }
-    sr->order = *o;
-    sr->order.idx = sr->ident;
-    return 0;
-}
-
-/* A simulated cohort: each row's outcome under the arm the rules assign,
- * merged in time order from the arms' cached sorted outcomes; only arm[r]
- * is read at random.  *impossible counts assigned rows with no outcome
- * under their arm (e.g. radical therapy with untreatable sites). */
-static int sorted_simulated(model *m, int e, const model_outcome *o, const int16_t *arm,
-                            double L, sorted_rows *sr, size_t *dropped, size_t *impossible) {
-    size_t n = cohort_nrows(m->cohort);
-    const struct model_arm_sorted *src[MODEL_MAX_GROUPS];
-    for (size_t a = 0; a < o->narms; a++)
-        if ((src[a] = arm_sorted(m, e, o->arm_name[a])) == NULL)
-            return -1;
-    double *lt = malloc(n * sizeof(double) + 1), *le = malloc(n * sizeof(double) + 1);
-    sr->own_t = malloc(n * sizeof(double) + 1);
-    sr->own_ev = malloc(n * sizeof(double) + 1);
-    sr->g = malloc(n * sizeof(int32_t) + 1);
-    sr->mask = malloc(n + 1);
-    sr->ident = malloc(n * sizeof(uint32_t) + 1);
-    int rc = -1;
-    if (!lt || !le || !sr->own_t || !sr->own_ev || !sr->g || !sr->mask || !sr->ident)
-        goto done;
-    /* Each arm's own rows, still in its time order. */
-    size_t start[MODEL_MAX_GROUPS], end[MODEL_MAX_GROUPS], k = 0;
-    for (size_t a = 0; a < o->narms; a++) {
-        const surv_order *so = src[a]->order;
-        start[a] = k;
-        for (size_t j = 0; j < so->n; j++)
-            if (arm[so->idx[j]] == (int16_t)a) {
-                lt[k] = src[a]->time[j];
-                le[k++] = src[a]->event[j];
-            }
-        end[a] = k;
-        for (size_t j = so->n; j < so->nrows; j++) /* no outcome under this arm */
-            *impossible += arm[so->idx[j]] == (int16_t)a;
-    }
-    /* Merge them by time. */
-    size_t pos[MODEL_MAX_GROUPS];
-    memcpy(pos, start, sizeof pos);
-    for (size_t w = 0; w < k; w++) {
-        size_t best = o->narms;
-        for (size_t a = 0; a < o->narms; a++)
-            if (pos[a] < end[a] && (best == o->narms || lt[pos[a]] < lt[pos[best]]))
-                best = a;
-        size_t p = pos[best]++;
-        sr->own_t[w] = lt[p];
-        sr->own_ev[w] = le[p];
-        sr->g[w] = (int32_t)best;
-        sr->mask[w] = 1;
-        if (!isnan(L) && !(lt[p] >= L)) {
-            sr->mask[w] = 0;
-            (*dropped)++;
-        }
-        sr->ident[w] = (uint32_t)w;
-    }
-    char err[128];
-    if (surv_order_from_sorted(sr->own_t, k, sr->ident, k, &sr->owned, err, sizeof err) != 0)
-        goto done;
-    sr->n = k;
-    sr->t = sr->own_t;
-    sr->ev = sr->own_ev;
-    sr->order = *sr->owned;
-    rc = 0;
-done:
-    free(lt);
-    free(le);
-    return rc;
-}
-
 static void fill_group(model *m, const km_curve *c, double landmark, model_group *g) {
     g->n = c->n;
     g->events = c->events;
@@ -644,47 +372,53 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
     ep->name = ep_name[e];
     ep->chisq = ep->p = ep->hr = ep->hr_lower = ep->hr_upper = ep->followup = NAN;
     double L = o->landmark;
-    sorted_rows sr;
-    memset(&sr, 0, sizeof sr);
+    char err[180];
     if (m->simulated && o->narms == 0) {
         snprintf(ep->message, sizeof ep->message, "no arm assigned: a simulated patient's "
                  "outcome is that of an arm (add arm { \"radical\", when = \"eligible\" }, "
                  "arm { \"systemic\" })");
-        goto done;
+        return;
     }
-    if (m->simulated) {
-        size_t impossible = 0;
-        if (sorted_simulated(m, e, o, arm, L, &sr, &ep->n_dropped, &impossible) != 0) {
+    if (m->ep[e] == NULL) {
+        if (m->simulated)
             snprintf(ep->message, sizeof ep->message, "no potential outcomes %s@ARM/%s@ARM",
                      ep_time[e], ep_event[e]);
-            goto done;
-        }
-        ep->n_dropped += impossible;
-        if (impossible && e == MODEL_OS) {
+        else
+            snprintf(ep->message, sizeof ep->message, "no %s/%s columns", ep_time[e],
+                     ep_event[e]);
+        return;
+    }
+    endpoint_choice ch = {.landmark = L, .ngroups = ngroups};
+    if (m->simulated) {
+        ch.arm = arm;
+        ch.arm_name = (const char(*)[ENDPOINT_ARM_NAME])o->arm_name;
+        ch.narms = o->narms;
+    } else {
+        ch.group = grp;
+    }
+    endpoint_pick pk;
+    if (endpoint_select(m->ep[e], &ch, &pk, err, sizeof err) != 0) {
+        snprintf(ep->message, sizeof ep->message, "%s", err);
+        return;
+    }
+    ep->n_dropped = pk.before_landmark;
+    if (m->simulated && pk.untimed) {
+        ep->n_dropped += pk.untimed;
+        if (e == MODEL_OS) {
             size_t len = strlen(o->warning);
             snprintf(o->warning + len, sizeof o->warning - len,
                      "%s%zu patients are assigned an arm they cannot receive (no outcome "
                      "under it; e.g. radical therapy with untreatable sites)",
-                     len ? "; " : "", impossible);
+                     len ? "; " : "", pk.untimed);
         }
     } else {
-        if (m->order[e] == NULL) {
-            snprintf(ep->message, sizeof ep->message, "no %s/%s columns", ep_time[e],
-                     ep_event[e]);
-            goto done;
-        }
-        if (sorted_observed(m, e, grp, L, &sr, &ep->n_dropped) != 0) {
-            snprintf(ep->message, sizeof ep->message, "out of memory");
-            goto done;
-        }
+        ep->n_dropped += pk.untimed; /* missing time */
     }
-    surv_input in = {.nrows = sr.n, .time = sr.t, .order = &sr.order, .event_num = sr.ev,
-                     .group = sr.g, .ngroups = ngroups, .mask = sr.mask};
-    char err[180];
+    const surv_input in = pk.in;
     km_options ko = {.conf_type = SURV_CONF_LOG, .conf_level = 0.95};
     if (km_compute(&in, &ko, &ep->fit, err, sizeof err) != 0) {
         snprintf(ep->message, sizeof ep->message, "%s", err);
-        goto done;
+        return;
     }
     ep->n_dropped += ep->fit->n_missing;
     ep->ngroups = ngroups;
@@ -715,10 +449,10 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
     if (ngroups == 2 && ep->g[0].events > 0 && ep->g[1].events > 0 && !want_hr)
         ep->hr_skipped = 1;
     if (want_hr && ngroups == 2 && ep->g[0].events > 0 && ep->g[1].events > 0) {
-        int8_t *flag = malloc(sr.n + 1);
-        if (flag) {
-            for (size_t i = 0; i < sr.n; i++)
-                flag[i] = sr.g[i] < 0 ? -1 : sr.g[i] == 0;
+        int8_t *flag = malloc(in.nrows + 1);
+        if (flag && endpoint_pick_columns(&pk) == 0) {
+            for (size_t i = 0; i < in.nrows; i++)
+                flag[i] = in.group[i] < 0 ? -1 : in.group[i] == 0;
             cox_covariate cv = {.name = "group", .flag = flag};
             cox_options co = {.ties = COX_EFRON, .conf_level = 0.95};
             cox_result *cr = NULL;
@@ -732,16 +466,11 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
         }
     }
     /* Median follow-up: reverse Kaplan-Meier over everybody used. */
-    surv_input all = in;
-    all.group = NULL;
-    all.ngroups = 1;
+    surv_input all = pk.pooled;
     km_options rev = {.conf_type = SURV_CONF_NONE, .conf_level = 0.95, .reverse = 1};
-    km_fit *rf = NULL;
-    if (km_compute(&all, &rev, &rf, err, sizeof err) == 0 && rf->nstrata == 1)
-        ep->followup = rf->strata[0].median - (isnan(L) ? 0 : L);
-    km_fit_free(rf);
-done:
-    sorted_rows_free(&sr);
+    double fu;
+    if (km_median(&all, &rev, &fu, err, sizeof err) == 0)
+        ep->followup = fu - (isnan(L) ? 0 : L);
 }
 
 /* OS and PFS are independent: on a large cohort the second endpoint runs
@@ -765,10 +494,6 @@ static void *endpoint_thread(void *p) {
 static void compute_endpoints(model *m, model_outcome *o, const int32_t *grp, int ngroups,
                               const int16_t *arm) {
     size_t n = cohort_nrows(m->cohort);
-    if (m->simulated)
-        for (int e = 0; e < MODEL_NENDPOINTS; e++)
-            for (size_t a = 0; a < o->narms; a++)
-                arm_sorted(m, e, o->arm_name[a]);
     pthread_t th;
     endpoint_job job = {m, o, MODEL_PFS, ngroups, grp, arm};
     int threaded = n >= 50000 && pthread_create(&th, NULL, endpoint_thread, &job) == 0;
@@ -931,74 +656,49 @@ int model_group_outcome(model *m, int e, rules_eval *ev, const uint8_t *mask, co
     for (int k = 0; k < MODEL_NTIMES; k++)
         out->surv[k] = out->lower[k] = out->upper[k] = NAN;
     out->rmst = out->rmst_se = NAN;
+    if (m->ep[e] == NULL) {
+        if (m->simulated)
+            snprintf(err, errlen, "no potential outcomes %s@ARM/%s@ARM in this cohort",
+                     ep_time[e], ep_event[e]);
+        else
+            snprintf(err, errlen, "no %s/%s columns", ep_time[e], ep_event[e]);
+        return -1;
+    }
     size_t n = cohort_nrows(m->cohort);
     double L = rules_eval_landmark(ev);
-    double *t = m->obs_time[e], *evt = m->obs_event[e], *tbuf = NULL, *ebuf = NULL;
-    const surv_order *order = m->order[e];
-    uint8_t *use = malloc(n + 1);
-    int rc = -1;
-    if (use == NULL) {
+    int32_t *grp = malloc(n * sizeof *grp + 1);
+    if (grp == NULL) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (m->simulated && arm) {
-        /* Everybody's potential outcome under one arm. */
-        char tn[128], en[128];
-        snprintf(tn, sizeof tn, "%s@%s", ep_time[e], arm);
-        snprintf(en, sizeof en, "%s@%s", ep_event[e], arm);
-        const cohort_column *tc = cohort_find(m->cohort, tn), *ec = cohort_find(m->cohort, en);
-        if (!tc || !ec || tc->type != COHORT_NUM || ec->type != COHORT_NUM) {
-            snprintf(err, errlen, "no potential outcomes %s/%s in this cohort", tn, en);
-            goto done;
-        }
-        tbuf = malloc(n * sizeof(double) + 1);
-        if (tbuf == NULL) {
-            snprintf(err, errlen, "out of memory");
-            goto done;
-        }
-        for (size_t i = 0; i < n; i++)
-            tbuf[i] = tc->v.num[i] * m->to_months;
-        t = tbuf;
-        evt = ec->v.num;
-        order = NULL;
-    } else if (m->simulated) {
-        model_outcome o;
-        memset(&o, 0, sizeof o);
-        o.narms = rules_eval_narms(ev);
-        if (o.narms > MODEL_MAX_GROUPS)
-            o.narms = MODEL_MAX_GROUPS;
-        for (size_t a = 0; a < o.narms; a++)
-            snprintf(o.arm_name[a], sizeof o.arm_name[a], "%s", rules_eval_arm_name(ev, a));
-        tbuf = malloc(n * sizeof(double) + 1);
-        ebuf = malloc(n * sizeof(double) + 1);
-        if (!tbuf || !ebuf) {
-            snprintf(err, errlen, "out of memory");
-            goto done;
-        }
-        simulated_observed(m, e, rules_eval_arms(ev), tbuf, ebuf, &o);
-        t = tbuf;
-        evt = ebuf;
-        order = NULL;
-    }
-    if (t == NULL) {
-        snprintf(err, errlen, "no %s/%s columns", ep_time[e], ep_event[e]);
-        goto done;
-    }
     for (size_t i = 0; i < n; i++)
-        use[i] = mask[i] && (isnan(L) || t[i] >= L);
-    surv_input in = {.nrows = n, .time = t, .order = order, .event_num = evt, .mask = use,
-                     .ngroups = 1};
+        grp[i] = mask[i] ? 0 : -1;
+    char names[MODEL_MAX_GROUPS][ENDPOINT_ARM_NAME];
+    endpoint_choice ch = {.group = grp, .ngroups = 1, .landmark = L};
+    if (m->simulated && arm) {
+        ch.only_arm = arm; /* everybody's potential outcome under one arm */
+    } else if (m->simulated) {
+        ch.arm = rules_eval_arms(ev); /* the observed outcome: the arm assigned */
+        ch.narms = rules_eval_narms(ev);
+        if (ch.narms > MODEL_MAX_GROUPS)
+            ch.narms = MODEL_MAX_GROUPS;
+        for (size_t a = 0; a < ch.narms; a++)
+            snprintf(names[a], sizeof names[a], "%s", rules_eval_arm_name(ev, a));
+        ch.arm_name = (const char(*)[ENDPOINT_ARM_NAME])names;
+    }
+    endpoint_pick pk;
+    int rc = -1;
+    if (endpoint_select(m->ep[e], &ch, &pk, err, errlen) != 0)
+        goto done;
     km_options ko = {.conf_type = SURV_CONF_LOG, .conf_level = 0.95};
     km_fit *fit = NULL;
-    if (km_compute(&in, &ko, &fit, err, errlen) != 0)
+    if (km_compute(&pk.in, &ko, &fit, err, errlen) != 0)
         goto done;
     if (fit->nstrata == 1)
         fill_group(m, &fit->strata[0], L, out);
     km_fit_free(fit);
     rc = 0;
 done:
-    free(use);
-    free(tbuf);
-    free(ebuf);
+    free(grp);
     return rc;
 }

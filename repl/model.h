@@ -87,20 +87,9 @@ typedef struct model {
     int focus;               /* endpoint shown first: MODEL_OS or MODEL_PFS */
     int want_hr;             /* compute the hazard ratio whatever the size */
     unsigned long updates;   /* bumped each time the outcome is recomputed */
-    /* Cached per cohort: time order of the observed OS/PFS columns. */
-    surv_order *order[MODEL_NENDPOINTS];
-    double *obs_time[MODEL_NENDPOINTS], *obs_event[MODEL_NENDPOINTS];
-    double *sorted_time[MODEL_NENDPOINTS], *sorted_event[MODEL_NENDPOINTS]; /* in order */
-    /* Simulated cohorts: each arm's potential outcomes, sorted by time once,
-     * so that the observed outcomes for any assignment are a merge. */
-    struct model_arm_order {
-        char arm[48];
-        struct model_arm_sorted {
-            surv_order *order; /* of the arm's time column */
-            double *time;      /* months, in that order (NaN tail) */
-            double *event;     /* in that order */
-        } ep[MODEL_NENDPOINTS];
-    } arm_order[MODEL_MAX_GROUPS];
+    /* Per cohort: each endpoint's entries sorted by time once (NULL when
+     * the cohort lacks its columns); see endpoint.h. */
+    struct endpoint_data *ep[MODEL_NENDPOINTS];
 } model;
 
 /* Initialises an empty model over engine (borrowed: the Lua state's, so

@@ -362,6 +362,74 @@ static void followup__lung_reverse_km__matches_r(void **state) {
     lung_free(l);
 }
 
+/* km_median (the outcome's follow-up) gives the median of the pooled
+ * curve km_compute fits, itself checked against R above, on every edge
+ * case (plateaus at exactly 0.5, ties, zero times, missing values), plain
+ * and through an order and keys built for the strata read as one. */
+static void median__edge_cases_pooled__equals_fitted_curve(void **state) {
+    (void)state;
+    static const char *const names[] = {"all_censored", "missing", "near_ties", "no_events_stratum",
+                                        "one_censored", "one_patient", "plateau_end",
+                                        "plateau_long", "plateau_mid", "three_groups", "ties",
+                                        "to_zero", "zero_times"};
+    int checked = 0;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        edge *e = edge_load(names[i]);
+        for (int rev = 0; rev <= 1; rev++) {
+            surv_input in = {.nrows = e->csv->nrows,
+                             .time = e->csv->num[fx_csv_col(e->csv, "time")],
+                             .event_num = e->csv->num[fx_csv_col(e->csv, "status")],
+                             .ngroups = 1};
+            km_options o = {SURV_CONF_LOG, 0.95, rev};
+            km_fit *f = NULL;
+            char err[256];
+            if (km_compute(&in, &o, &f, err, sizeof err) != 0)
+                fail_msg("%s: %s", e->name, err);
+            double want = f->strata[0].median, got = 0;
+            km_fit_free(f);
+            assert_int_equal(km_median(&in, &o, &got, err, sizeof err), 0);
+            if (!(isnan(want) && isnan(got)))
+                assert_true(got == want);
+            /* the refresh path: keys for the strata, read pooled (a row
+             * with a missing stratum is dropped there, so by a mask here) */
+            uint8_t *known = malloc(in.nrows + 1);
+            for (size_t r = 0; r < in.nrows; r++)
+                known[r] = e->codes[r] >= 0;
+            in.mask = known;
+            assert_int_equal(km_compute(&in, &o, &f, err, sizeof err), 0);
+            want = f->strata[0].median;
+            km_fit_free(f);
+            in.mask = NULL;
+            free(known);
+            surv_order *ord = NULL;
+            assert_int_equal(surv_order_build(in.time, in.nrows, &ord, err, sizeof err), 0);
+            surv_input ks = in;
+            ks.order = ord;
+            ks.group = e->codes;
+            ks.ngroups = e->nlev;
+            surv_keys *keys = NULL;
+            assert_int_equal(surv_keys_build(&ks, &keys, err, sizeof err), 0);
+            keys->pooled = 1;
+            ks.group = NULL;
+            ks.ngroups = 1;
+            ks.keys = keys;
+            assert_int_equal(km_median(&ks, &o, &got, err, sizeof err), 0);
+            if (!(isnan(want) && isnan(got)))
+                if (got != want)
+                    fail_msg("%s reverse %d: %g, not %g", e->name, rev, got, want);
+            assert_int_equal(km_compute(&ks, &o, &f, err, sizeof err), 0);
+            if (!(isnan(want) && isnan(f->strata[0].median)))
+                assert_true(f->strata[0].median == want);
+            km_fit_free(f);
+            surv_keys_free(keys);
+            surv_order_free(ord);
+            checked++;
+        }
+        edge_free(e);
+    }
+    assert_int_equal(checked, 26);
+}
+
 /* ---- bad input and the cached-order path ------------------------------ */
 
 static void km__negative_time__rejected_with_row(void **state) {
@@ -468,6 +536,7 @@ int main(void) {
         cmocka_unit_test(km__event_code_three__rejected),
         cmocka_unit_test(km__missing_values__dropped_and_counted),
         cmocka_unit_test(km__mask_with_cached_order__equals_subset),
+        cmocka_unit_test(median__edge_cases_pooled__equals_fitted_curve),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
