@@ -457,6 +457,24 @@ static int eval_fn(rules_eval *ev, int k, size_t from, size_t to, char *err,
 }
 
 /* Selection and attrition from the criterion arrays, a block at a time. */
+/* Eight rows at a time: each byte of a word is one row's alive flag (0/1)
+ * or result (EXPR_FALSE 0, EXPR_UNKNOWN 1, EXPR_TRUE 2).  count8 adds up
+ * the bytes of a word that holds 0/1 bytes (a multiply, not a popcount:
+ * the baseline x86-64 has no popcount instruction). */
+#define LOW_BITS 0x0101010101010101ull
+
+static inline size_t count8(uint64_t v)
+{
+    return (size_t)((v * LOW_BITS) >> 56);
+}
+
+static inline uint64_t load8(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
 static void combine(rules_eval *ev)
 {
     int nc = ev->nc;
@@ -468,12 +486,23 @@ static void combine(rules_eval *ev)
     size_t nsel = 0;
     for (size_t s = 0; s < ev->n; s += EXPR_BLOCK) {
         size_t len = ev->n - s < EXPR_BLOCK ? ev->n - s : EXPR_BLOCK;
+        size_t len8 = len & ~(size_t)7;
         memset(alive, 1, len);
         for (int k = 0; k < nc; k++) {
             const uint8_t *x = ev->cres[k] + s;
             uint8_t keep = (uint8_t)ev->set->crit[k].unknown_keep;
+            uint64_t keep8 = keep ? LOW_BITS : 0;
             size_t b = 0, p = 0, u = 0;
-            for (size_t i = 0; i < len; i++) {
+            for (size_t i = 0; i < len8; i += 8) {
+                uint64_t a = load8(alive + i), r = load8(x + i);
+                uint64_t isp = (r >> 1) & LOW_BITS, isu = r & ~(r >> 1) & LOW_BITS;
+                b += count8(a);
+                p += count8(a & isp);
+                u += count8(a & isu);
+                a &= isp | (isu & keep8);
+                memcpy(alive + i, &a, sizeof a);
+            }
+            for (size_t i = len8; i < len; i++) {
                 uint8_t a = alive[i], r = x[i];
                 uint8_t isp = r == EXPR_TRUE, isu = r == EXPR_UNKNOWN;
                 b += a;
@@ -510,16 +539,38 @@ static void combine(rules_eval *ev)
  * that leaves the arm undecided (-1). */
 static void assign_arms(rules_eval *ev)
 {
-    for (size_t i = 0; i < ev->n; i++) {
-        int16_t arm = -1;
+    /* arm by arm over eight rows at a time (no branch per row): a row takes
+     * arm a when its condition is true and no earlier condition was other
+     * than false; arm numbers fit a byte (a rule set has at most 16) */
+    size_t n = ev->n;
+    int16_t *arm = ev->arm;
+    uint8_t open[EXPR_BLOCK], pick[EXPR_BLOCK]; /* open: every earlier condition false */
+    for (size_t s = 0; s < n; s += EXPR_BLOCK) {
+        size_t len = n - s < EXPR_BLOCK ? n - s : EXPR_BLOCK;
+        size_t len8 = len & ~(size_t)7;
+        memset(open, 1, len);
+        memset(pick, 0xff, len);
         for (int a = 0; a < ev->na; a++) {
-            uint8_t r = ev->ap[a] ? ev->ares[a][i] : EXPR_TRUE;
-            if (r == EXPR_TRUE)
-                arm = (int16_t)a;
-            if (r != EXPR_FALSE)
-                break;
+            const uint8_t *r = ev->ap[a] ? ev->ares[a] + s : NULL;
+            uint64_t a8 = (uint64_t)a * LOW_BITS;
+            for (size_t i = 0; i < len8; i += 8) {
+                uint64_t o = load8(open + i), v = r ? load8(r + i) : 2 * LOW_BITS;
+                uint64_t ist = (v >> 1) & LOW_BITS, isf = ~(v | (v >> 1)) & LOW_BITS;
+                uint64_t take = (o & ist) * 0xff, pk = load8(pick + i);
+                pk = (pk & ~take) | (a8 & take);
+                o &= isf;
+                memcpy(pick + i, &pk, sizeof pk);
+                memcpy(open + i, &o, sizeof o);
+            }
+            for (size_t i = len8; i < len; i++) {
+                uint8_t v = r ? r[i] : EXPR_TRUE;
+                if (open[i] && v == EXPR_TRUE)
+                    pick[i] = (uint8_t)a;
+                open[i] &= v == EXPR_FALSE;
+            }
         }
-        ev->arm[i] = arm;
+        for (size_t i = 0; i < len; i++)
+            arm[s + i] = (int16_t)(int8_t)pick[i];
     }
 }
 
