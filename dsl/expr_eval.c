@@ -268,7 +268,11 @@ static int prep(node *n, const expr_ctx *c)
     } while (0)
 
 #define NA2(a, b) ((a) != (a) || (b) != (b))
-#define CMP(E) (uint8_t)(NA2(a, b) ? EXPR_UNKNOWN : (E) ? EXPR_TRUE : EXPR_FALSE)
+/* Unknown when either side is NaN, else true/false: written without a
+ * branch (an ordered comparison with NaN is false; != is true, hence the
+ * mask), so that the loop over a block compiles to straight code. */
+#define CMP(E) (uint8_t)(2 * ((unsigned)(E) & ~(unsigned)((a != a) | (b != b))) + \
+                         (unsigned)((a != a) | (b != b)))
 
 static const void *ev(node *n, const expr_ctx *c, size_t s, size_t len);
 

@@ -542,16 +542,15 @@ static int compute_outcome(model *m, model_outcome *o, char *err, size_t errlen)
         size_t len = strlen(o->warning);
         snprintf(o->warning + len, sizeof o->warning - len, "%s%s", len ? "; " : "", w);
     }
-    int32_t *grp = malloc(n * sizeof(int32_t) + 1);
-    if (grp == NULL) {
+    /* a simulated cohort's groups are the arms (the endpoint reads them) */
+    int32_t *grp = m->simulated ? NULL : malloc(n * sizeof(int32_t) + 1);
+    if (!m->simulated && grp == NULL) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     const uint8_t *sel = rules_eval_selected(m->ev);
     int ngroups;
     if (m->simulated) {
-        for (size_t i = 0; i < n; i++)
-            grp[i] = arm[i] >= 0 && (size_t)arm[i] < o->narms ? arm[i] : -1;
         ngroups = (int)o->narms;
     } else {
         for (size_t i = 0; i < n; i++)
