@@ -125,12 +125,9 @@ int km_compute(const surv_input *in, const km_options *opt, km_fit **out, char *
     }
 
     surv_order *own = NULL;
-    const surv_order *ord = in->order;
-    if (!ord) {
-        if (surv_order_build(in->time, in->nrows, &own, err, errlen) < 0)
-            return -1;
-        ord = own;
-    }
+    const surv_order *ord = surv_input_order(in, &own, err, errlen);
+    if (!ord)
+        return -1;
 
     int32_t ng = in->ngroups;
     km_fit *f = calloc(1, sizeof *f);
@@ -299,12 +296,9 @@ int km_median(const surv_input *in, const km_options *opt, double *median, char 
     if (surv_input_check(in, err, errlen) < 0)
         return -1;
     surv_order *own = NULL;
-    const surv_order *ord = in->order;
-    if (!ord) {
-        if (surv_order_build(in->time, in->nrows, &own, err, errlen) < 0)
-            return -1;
-        ord = own;
-    }
+    const surv_order *ord = surv_input_order(in, &own, err, errlen);
+    if (!ord)
+        return -1;
     int rev = opt && opt->reverse;
     const double *st = ord->time;
     int rc = -1;

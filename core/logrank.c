@@ -105,12 +105,9 @@ int logrank_compute(const surv_input *in, logrank_result **out, char *err, size_
         return -1;
     }
     surv_order *own = NULL;
-    const surv_order *ord = in->order;
-    if (!ord) {
-        if (surv_order_build(in->time, in->nrows, &own, err, errlen) < 0)
-            return -1;
-        ord = own;
-    }
+    const surv_order *ord = surv_input_order(in, &own, err, errlen);
+    if (!ord)
+        return -1;
     int32_t k = in->ngroups;
     logrank_result *r = calloc(1, sizeof *r);
     double *risk = calloc((size_t)k, sizeof *risk);

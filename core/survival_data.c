@@ -199,6 +199,16 @@ int surv_order_from_sorted(const double *time, size_t nrows, const uint32_t *sor
     return 0;
 }
 
+const surv_order *surv_input_order(const surv_input *in, surv_order **own, char *err,
+                                   size_t errlen) {
+    *own = NULL;
+    if (in->order)
+        return in->order;
+    if (surv_order_build(in->time, in->nrows, own, err, errlen) < 0)
+        return NULL;
+    return *own;
+}
+
 void surv_order_free(surv_order *o) {
     if (!o)
         return;

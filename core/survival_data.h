@@ -85,6 +85,12 @@ int surv_order_build(const double *time, size_t nrows, surv_order **out, char *e
 int surv_order_from_sorted(const double *time, size_t nrows, const uint32_t *sorted, size_t n,
                            surv_order **out, char *err, size_t errlen);
 
+/* The time order of in: in->order, or one sorted here and returned in
+ * *own (the caller frees it with surv_order_free).  NULL with err on
+ * ENOMEM. */
+const surv_order *surv_input_order(const surv_input *in, surv_order **own, char *err,
+                                   size_t errlen);
+
 /* Frees an order; NULL is fine. */
 void surv_order_free(surv_order *o);
 

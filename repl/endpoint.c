@@ -247,52 +247,21 @@ const char *endpoint_arm(const endpoint_data *d, int a) {
     return a >= 0 && a < d->narms ? d->arm[a] : "";
 }
 
-/* The one pass over the entries.  Each patient's choice is first packed
- * into one byte per patient (read at random, so it must be small to stay
- * in cache): the group + 1 (0: not used) in the high nibble and, for
- * assigned arms, the arm + 1 in the low one.  An entry is written whatever
- * happens and kept by moving the write position: no branch on the choice.
- * Inlined per mode (0 a real cohort, 1 assigned arms, 2 one arm for all). */
-static inline __attribute__((always_inline)) size_t
-pick_pass(endpoint_data *d, int mode, const uint8_t *b,
-          const uint8_t slot_want[ENDPOINT_MAX_ARMS], int by_arm, double L, size_t *before) {
-    size_t w = 0, early = 0;
-    double *pt = d->p_time;
-    int32_t *pk = d->p_key;
-    const uint32_t *patient = d->patient;
-    const uint8_t *code = d->code;
-    const double *time = d->time;
-    for (size_t k = 0; k < d->n; k++) {
-        unsigned c = code[k], s = c >> 2, v = b[patient[k]];
-        unsigned ok;
-        int32_t g;
-        if (mode == 1) {
-            ok = ((v & 15u) == slot_want[s]) & (v != 0);
-            g = by_arm ? (int32_t)slot_want[s] - 1 : (int32_t)(v >> 4) - 1;
-        } else {
-            ok = (v != 0) & slot_want[s];
-            g = (int32_t)(v >> 4) - 1;
-        }
-        double t = time[k];
-        unsigned late = !(t < L);
-        early += ok & !late;
-        ok &= late;
-        unsigned e = c & 3u;
-        int32_t miss = -(int32_t)(e == EV_MISSING); /* -1 or 0 */
-        pt[w] = t;
-        pk[w] = (g * 2 + (int32_t)e) | miss;
-        w += ok;
-    }
-    *before = early;
-    return w;
-}
+/* The one pass over the entries.  Each patient's choice is packed first,
+ * small so that the patients read at random stay in cache:
+ *  - PICK_BITS (a simulated cohort's outcome by assigned arm, the hot
+ *    case): one bit per patient and arm, the group is the arm;
+ *  - PICK_ARM: a byte per patient, the group + 1 (0: not used) in the high
+ *    nibble and the arm assigned + 1 in the low one;
+ *  - PICK_GROUP: the same byte without the arm (a real cohort, or one arm
+ *    for everybody).
+ * An entry is written whatever happens and kept by moving the write
+ * position: no branch on the choice.  Inlined per mode. */
+enum { PICK_BITS, PICK_ARM, PICK_GROUP };
 
-/* The hot case, a simulated cohort's outcome by assigned arm: one bit per
- * patient and arm (an eighth of a byte array, so that the patients read
- * at random stay in the nearest cache). */
-static size_t pick_pass_bits(endpoint_data *d, const uint64_t *bits, size_t words,
-                             const uint8_t slot_want[ENDPOINT_MAX_ARMS], double L,
-                             size_t *before) {
+static inline __attribute__((always_inline)) size_t
+pick_pass(endpoint_data *d, int mode, const uint8_t *b, const uint64_t *bits, size_t words,
+          const uint8_t slot_want[ENDPOINT_MAX_ARMS], double L, size_t *before) {
     size_t w = 0, early = 0;
     double *pt = d->p_time;
     int32_t *pk = d->p_key;
@@ -302,14 +271,26 @@ static size_t pick_pass_bits(endpoint_data *d, const uint64_t *bits, size_t word
     for (size_t k = 0; k < d->n; k++) {
         unsigned c = code[k], s = c >> 2;
         uint32_t p = patient[k];
-        unsigned ok = (unsigned)(bits[s * words + (p >> 6)] >> (p & 63)) & 1u;
-        int32_t g = (int32_t)slot_want[s] - 1;
+        unsigned ok;
+        int32_t g;
+        if (mode == PICK_BITS) {
+            ok = (unsigned)(bits[s * words + (p >> 6)] >> (p & 63)) & 1u;
+            g = (int32_t)slot_want[s] - 1;
+        } else if (mode == PICK_ARM) {
+            unsigned v = b[p];
+            ok = ((v & 15u) == slot_want[s]) & (v != 0);
+            g = (int32_t)(v >> 4) - 1;
+        } else {
+            unsigned v = b[p];
+            ok = (v != 0) & slot_want[s];
+            g = (int32_t)(v >> 4) - 1;
+        }
         double t = time[k];
         unsigned late = !(t < L);
         early += ok & !late;
         ok &= late;
         unsigned e = c & 3u;
-        int32_t miss = -(int32_t)(e == EV_MISSING);
+        int32_t miss = -(int32_t)(e == EV_MISSING); /* -1 or 0 */
         pt[w] = t;
         pk[w] = (g * 2 + (int32_t)e) | miss;
         w += ok;
@@ -403,7 +384,7 @@ int endpoint_select(endpoint_data *d, const endpoint_choice *ch, endpoint_pick *
             if (s >= 0)
                 bits[(size_t)s * words + (i >> 6)] |= (uint64_t)1 << (i & 63);
         }
-        w = pick_pass_bits(d, bits, words, slot_want, L, &out->before_landmark);
+        w = pick_pass(d, PICK_BITS, NULL, bits, words, slot_want, L, &out->before_landmark);
         for (int s = 0; s < d->narms; s++) /* assigned, but no time under the arm */
             for (size_t j = 0; j < words; j++)
                 out->untimed += (size_t)__builtin_popcountll(bits[(size_t)s * words + j] &
@@ -418,11 +399,11 @@ int endpoint_select(endpoint_data *d, const endpoint_choice *ch, endpoint_pick *
                             ? (uint8_t)((g + 1) << 4 | (a + 1))
                             : 0;
             }
-            w = pick_pass(d, 1, pb, slot_want, 0, L, &out->before_landmark);
+            w = pick_pass(d, PICK_ARM, pb, NULL, 0, slot_want, L, &out->before_landmark);
         } else {
             for (size_t i = 0; i < n; i++)
                 pb[i] = grp[i] >= 0 && grp[i] < ngroups ? (uint8_t)((grp[i] + 1) << 4) : 0;
-            w = pick_pass(d, 0, pb, slot_want, 0, L, &out->before_landmark);
+            w = pick_pass(d, PICK_GROUP, pb, NULL, 0, slot_want, L, &out->before_landmark);
         }
         /* Used patients with no time under the arm that counts. */
         for (int s = 0; s < d->narms; s++) {

@@ -83,6 +83,30 @@ static void compare_fits(const km_fit *got, const km_fit *want) {
     }
 }
 
+/* Patient i's potential outcome under arm. */
+static void observed(const cohort *c, const char *arm, size_t i, double *t, double *ev) {
+    char tn[64], en[64];
+    snprintf(tn, sizeof tn, "os_time@%s", arm);
+    snprintf(en, sizeof en, "os_event@%s", arm);
+    *t = cohort_find(c, tn)->v.num[i];
+    *ev = cohort_find(c, en)->v.num[i];
+}
+
+/* KM of the pick and of the plain input agree; returns the plain fit's
+ * rows counted missing less the pick's (the pick leaves out the untimed). */
+static size_t same_km(const surv_input *pick, const surv_input *plain) {
+    km_options ko = {SURV_CONF_LOG, 0.95, 0};
+    km_fit *fg = NULL, *fw = NULL;
+    char err[256];
+    assert_int_equal(km_compute(pick, &ko, &fg, err, sizeof err), 0);
+    assert_int_equal(km_compute(plain, &ko, &fw, err, sizeof err), 0);
+    compare_fits(fg, fw);
+    size_t extra = fw->n_missing - fg->n_missing;
+    km_fit_free(fg);
+    km_fit_free(fw);
+    return extra;
+}
+
 static void by_arm__random_assignment__as_observed_outcomes(void **state) {
     (void)state;
     for (int round_i = 0; round_i < 6; round_i++) {
@@ -106,11 +130,7 @@ static void by_arm__random_assignment__as_observed_outcomes(void **state) {
             t[i] = ev[i] = NAN;
             grp[i] = arm[i];
             if (arm[i] >= 0) {
-                char tn[64], en[64];
-                snprintf(tn, sizeof tn, "os_time@%s", names[arm[i]]);
-                snprintf(en, sizeof en, "os_event@%s", names[arm[i]]);
-                t[i] = cohort_find(c, tn)->v.num[i];
-                ev[i] = cohort_find(c, en)->v.num[i];
+                observed(c, names[arm[i]], i, &t[i], &ev[i]);
                 untimed += isnan(t[i]);
             }
             mask[i] = arm[i] >= 0 && !isnan(t[i]) && (isnan(L) || t[i] >= L);
@@ -124,13 +144,7 @@ static void by_arm__random_assignment__as_observed_outcomes(void **state) {
         assert_int_equal(endpoint_select(d, &ch, &pk, err, sizeof err), 0);
         assert_int_equal(pk.untimed, untimed);
         assert_int_equal(pk.before_landmark, early);
-        km_options ko = {SURV_CONF_LOG, 0.95, 0};
-        km_fit *fg = NULL, *fw = NULL;
-        assert_int_equal(km_compute(&pk.in, &ko, &fg, err, sizeof err), 0);
-        assert_int_equal(km_compute(&plain, &ko, &fw, err, sizeof err), 0);
-        compare_fits(fg, fw);
-        km_fit_free(fg);
-        km_fit_free(fw);
+        same_km(&pk.in, &plain);
         logrank_result *lg = NULL, *lw = NULL;
         assert_int_equal(logrank_compute(&pk.in, &lg, err, sizeof err), 0);
         assert_int_equal(logrank_compute(&plain, &lw, err, sizeof err), 0);
@@ -144,6 +158,7 @@ static void by_arm__random_assignment__as_observed_outcomes(void **state) {
         pooled.group = NULL;
         pooled.ngroups = 1;
         double mg = 0;
+        km_fit *fw = NULL;
         assert_int_equal(km_median(&pk.pooled, &rev, &mg, err, sizeof err), 0);
         assert_int_equal(km_compute(&pooled, &rev, &fw, err, sizeof err), 0);
         same(mg, fw->strata[0].median, "median follow-up");
@@ -159,34 +174,21 @@ static void by_arm__random_assignment__as_observed_outcomes(void **state) {
         plain.group = NULL;
         endpoint_choice one = {.group = grp, .ngroups = 1, .only_arm = "observe", .landmark = L};
         assert_int_equal(endpoint_select(d, &one, &pk, err, sizeof err), 0);
-        assert_int_equal(km_compute(&pk.in, &ko, &fg, err, sizeof err), 0);
-        assert_int_equal(km_compute(&plain, &ko, &fw, err, sizeof err), 0);
-        compare_fits(fg, fw);
-        km_fit_free(fg);
-        km_fit_free(fw);
+        same_km(&pk.in, &plain);
         /* the observed outcome (arm assigned) of a subgroup, in one group:
          * three arms in the cohort, two of them in the rules */
         for (size_t i = 0; i < n; i++) {
             grp[i] = i % 4 == 1 ? 0 : -1;
             t[i] = ev[i] = NAN;
-            if (arm[i] >= 0) {
-                char tn[64], en[64];
-                snprintf(tn, sizeof tn, "os_time@%s", names[arm[i]]);
-                snprintf(en, sizeof en, "os_event@%s", names[arm[i]]);
-                t[i] = cohort_find(c, tn)->v.num[i];
-                ev[i] = cohort_find(c, en)->v.num[i];
-            }
+            if (arm[i] >= 0)
+                observed(c, names[arm[i]], i, &t[i], &ev[i]);
             mask[i] = grp[i] == 0 && arm[i] >= 0 && !isnan(t[i]) && (isnan(L) || t[i] >= L);
         }
         endpoint_choice sub = ch;
         sub.group = grp;
         sub.ngroups = 1;
         assert_int_equal(endpoint_select(d, &sub, &pk, err, sizeof err), 0);
-        assert_int_equal(km_compute(&pk.in, &ko, &fg, err, sizeof err), 0);
-        assert_int_equal(km_compute(&plain, &ko, &fw, err, sizeof err), 0);
-        compare_fits(fg, fw);
-        km_fit_free(fg);
-        km_fit_free(fw);
+        same_km(&pk.in, &plain);
         free(arm), free(t), free(ev), free(grp), free(mask);
         endpoint_data_free(d);
         cohort_free(c);
@@ -214,16 +216,9 @@ static void real_cohort__groups__as_plain_fit(void **state) {
     endpoint_pick pk;
     assert_int_equal(endpoint_select(d, &ch, &pk, err, sizeof err), 0);
     surv_input plain = {.nrows = n, .time = tm, .event_num = ev, .group = grp, .ngroups = 2};
-    km_options ko = {SURV_CONF_LOG, 0.95, 0};
-    km_fit *fg = NULL, *fw = NULL;
-    assert_int_equal(km_compute(&pk.in, &ko, &fg, err, sizeof err), 0);
-    assert_int_equal(km_compute(&plain, &ko, &fw, err, sizeof err), 0);
     /* the plain fit counts the rows with no time as missing; the pick
      * leaves them out and counts them in untimed */
-    assert_int_equal(pk.untimed + fg->n_missing, fw->n_missing);
-    compare_fits(fg, fw);
-    km_fit_free(fg);
-    km_fit_free(fw);
+    assert_int_equal(same_km(&pk.in, &plain), pk.untimed);
     endpoint_data_free(d);
     free(grp), free(tm), free(ev);
     cohort_free(c);
