@@ -199,6 +199,14 @@ int surv_order_from_sorted(const double *time, size_t nrows, const uint32_t *sor
     return 0;
 }
 
+int surv_event_coded12(const double *v, size_t n) {
+    double mx = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (v[i] > mx) /* NaN compares false */
+            mx = v[i];
+    return mx == 2;
+}
+
 const surv_order *surv_input_order(const surv_input *in, surv_order **own, char *err,
                                    size_t errlen) {
     *own = NULL;

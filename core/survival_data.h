@@ -94,6 +94,10 @@ const surv_order *surv_input_order(const surv_input *in, surv_order **own, char 
 /* Frees an order; NULL is fine. */
 void surv_order_free(surv_order *o);
 
+/* R's Surv() on a numeric status: coded 1/2 (1 censored, 2 event) when its
+ * largest non-missing value is 2, else 0/1.  Returns 1 for 1/2 coding. */
+int surv_event_coded12(const double *v, size_t n);
+
 /* Event value of row i: 1 event, 0 censored, -1 missing, -2 invalid code
  * (a value R's Surv() would turn into NA with a warning; tnmlab refuses). */
 static inline int surv_event_at(const surv_input *in, size_t i) {

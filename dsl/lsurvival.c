@@ -149,13 +149,8 @@ static void setup_outcome(lua_State *L, int ci, const cohort *c, const char *fn,
     } else if (ec->type == COHORT_NUM) {
         /* Surv(): a numeric status whose largest value is 2 is coded 1/2 */
         col_cache *evc = cache_get(L, ci, c, ec, "event", &fresh);
-        if (fresh) {
-            double mx = -INFINITY;
-            for (size_t i = 0; i < in->nrows; i++)
-                if (ec->v.num[i] > mx)
-                    mx = ec->v.num[i];
-            evc->event_12 = mx == 2;
-        }
+        if (fresh)
+            evc->event_12 = surv_event_coded12(ec->v.num, in->nrows);
         in->event_num = ec->v.num;
         in->event_12 = evc->event_12;
     } else {

@@ -34,9 +34,9 @@ struct endpoint_data {
     uint64_t *pbits; /* or one bit per patient and arm */
 };
 
-/* Event values as R's Surv() reads them: 0/1, FALSE/TRUE, or 1/2 where 2
- * is the event (when every value is 1 or 2 and some are 2).  Writes 0, 1
- * or EV_MISSING per row. */
+/* Event values as R's Surv() reads them (surv_event_coded12): 0/1,
+ * FALSE/TRUE, or 1/2 where 2 is the event.  Writes 0, 1 or EV_MISSING per
+ * row; a value that is no event code is refused, naming its row. */
 static int read_events(const cohort_column *col, size_t n, uint8_t *out, char *err,
                        size_t errlen) {
     if (col->type == COHORT_BOOL) {
@@ -49,28 +49,18 @@ static int read_events(const cohort_column *col, size_t n, uint8_t *out, char *e
                  col->name);
         return -1;
     }
-    int only12 = 1, any2 = 0;
+    int coded12 = surv_event_coded12(col->v.num, n);
+    double off = coded12 ? 1 : 0;
     for (size_t i = 0; i < n; i++) {
         double v = col->v.num[i];
-        if (isnan(v))
-            continue;
-        if (v == 2)
-            any2 = 1;
-        else if (v != 1)
-            only12 = 0;
-    }
-    int coded12 = only12 && any2;
-    for (size_t i = 0; i < n; i++) {
-        double v = col->v.num[i];
-        if (isnan(v))
+        if (isnan(v)) {
             out[i] = EV_MISSING;
-        else if (coded12)
-            out[i] = v == 2;
-        else if (v == 0 || v == 1)
-            out[i] = v == 1;
-        else {
-            snprintf(err, errlen, "event column '%s', row %zu: %g is not 0/1 (or 1/2)", col->name,
-                     i + 1, v);
+        } else if (v == off || v == off + 1) {
+            out[i] = v == off + 1;
+        } else {
+            snprintf(err, errlen, "event column '%s', row %zu: %g is not %s", col->name, i + 1,
+                     v, coded12 ? "1/2 (the largest value is 2: coded 1 = censored, 2 = event)"
+                                : "0/1 (or 1/2)");
             return -1;
         }
     }

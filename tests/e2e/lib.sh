@@ -83,6 +83,20 @@ $(tmux_screen)"; fi
 # tmux_alive: the program in pane t is still running.
 tmux_alive() { [ "$(tm list-panes -t t -F '#{pane_dead}' 2>/dev/null)" = "0" ]; }
 
+# tmux_wait_prompt PROMPT: poll until the last non-empty line on the screen
+# is PROMPT, so that the line editor is reading (a Ctrl-D typed before
+# that meets the terminal in canonical mode and is lost).
+tmux_wait_prompt() {
+    local i=0
+    while [ "$i" -lt 200 ]; do
+        [ "$(tmux_screen | sed '/^[[:space:]]*$/d' | tail -n 1 | sed 's/[[:space:]]*$//')" = "$1" ] &&
+            return 0
+        sleep 0.05
+        i=$((i + 1))
+    done
+    return 1
+}
+
 # tmux_exited [SECONDS]: poll until the program in pane t has ended; 0 if it
 # did.  Ending writes the history and the session file (slow under ASan).
 tmux_exited() {

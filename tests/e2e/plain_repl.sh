@@ -54,8 +54,10 @@ tmux_line 'print(2 * 21)'
 check_screen "chunk dropped, fresh prompt" "42"
 
 # Ctrl-D on an empty line quits; the history survives the restart.
+tmux_wait_prompt "tnmlab>" || fail "no prompt after 42"
 tm send-keys -t t C-d
-if tmux_exited; then pass; else fail "Ctrl-D did not quit"; fi
+if tmux_exited; then pass; else fail "Ctrl-D did not quit:
+$(tmux_screen)"; fi
 hist="$XDG_STATE_HOME/tnmlab/history"
 check_has "history file written" 'print(2 * 21)' "$(cat "$hist" 2>/dev/null)"
 check_has "multi-line entry kept whole" 'for i = 1, 3 do' "$(cat "$hist" 2>/dev/null)"
