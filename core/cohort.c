@@ -8,6 +8,7 @@
  * array itself is an ordinary array of pointers into that arena.
  */
 #include "cohort.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -382,56 +383,6 @@ size_t cohort_memory(const cohort *c)
     return bytes;
 }
 
-/* A growing text buffer; on ENOMEM it is freed and stays NULL. */
-typedef struct textbuf {
-    char *s;
-    size_t len, cap;
-    int failed;
-} textbuf;
-
-static void tb_printf(textbuf *tb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void tb_printf(textbuf *tb, const char *fmt, ...)
-{
-    if (tb->failed)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        size_t room = tb->cap - tb->len;
-        int n = vsnprintf(tb->s ? tb->s + tb->len : NULL, tb->s ? room : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            tb->failed = 1;
-            return;
-        }
-        if (tb->s && (size_t)n < room) {
-            tb->len += (size_t)n;
-            return;
-        }
-        size_t cap = tb->cap ? tb->cap : 256;
-        while (cap - tb->len <= (size_t)n)
-            cap *= 2;
-        char *s = realloc(tb->s, cap);
-        if (!s) {
-            tb->failed = 1;
-            return;
-        }
-        tb->s = s;
-        tb->cap = cap;
-    }
-}
-
-static char *tb_finish(textbuf *tb)
-{
-    if (tb->failed) {
-        free(tb->s);
-        return NULL;
-    }
-    if (!tb->s)
-        tb_printf(tb, "%s", "");
-    return tb->failed ? NULL : tb->s;
-}
 
 /* A number for display with the given significant digits; NA, Inf, -Inf. */
 static void fmt_num(char *buf, size_t len, double v, int digits)
@@ -482,7 +433,7 @@ static const char *cell_text(const cohort_column *col, size_t row, char *buf, si
 
 char *cohort_summary_text(const cohort *c)
 {
-    textbuf tb = {0};
+    tnm_text tb = {0};
     size_t w = 6;
     for (size_t j = 0; j < c->ncols; j++) {
         size_t l = strlen(c->cols[j]->name);
@@ -491,13 +442,13 @@ char *cohort_summary_text(const cohort *c)
     }
     if (w > 40)
         w = 40;
-    tb_printf(&tb, "cohort: %zu rows x %zu columns\n", c->nrows, c->ncols);
+    tnm_text_printf(&tb, "cohort: %zu rows x %zu columns\n", c->nrows, c->ncols);
     if (c->ncols)
-        tb_printf(&tb, "  %-*s  %-6s  %7s  %s\n", (int)w, "column", "type", "missing", "values");
+        tnm_text_printf(&tb, "  %-*s  %-6s  %7s  %s\n", (int)w, "column", "type", "missing", "values");
     for (size_t j = 0; j < c->ncols; j++) {
         const cohort_column *col = c->cols[j];
         size_t miss = cohort_missing(col, c->nrows);
-        tb_printf(&tb, "  %-*s  %-6s  %7zu  ", (int)w, col->name, cohort_type_name(col->type), miss);
+        tnm_text_printf(&tb, "  %-*s  %-6s  %7zu  ", (int)w, col->name, cohort_type_name(col->type), miss);
         if (col->type == COHORT_NUM) {
             double lo = INFINITY, hi = -INFINITY;
             for (size_t i = 0; i < c->nrows; i++) {
@@ -511,33 +462,33 @@ char *cohort_summary_text(const cohort *c)
                 char a[32], b[32];
                 fmt_num(a, sizeof a, lo, 7);
                 fmt_num(b, sizeof b, hi, 7);
-                tb_printf(&tb, "%s .. %s", a, b);
+                tnm_text_printf(&tb, "%s .. %s", a, b);
             }
         } else if (col->type == COHORT_STR) {
-            tb_printf(&tb, "%d distinct", col->nlevels);
+            tnm_text_printf(&tb, "%d distinct", col->nlevels);
             if (col->nlevels > 0 && col->nlevels <= 4) {
-                tb_printf(&tb, ":");
+                tnm_text_printf(&tb, ":");
                 char buf[40];
                 cohort_column one = *col;
                 int32_t code = 0;
                 one.v.str = &code;
                 for (; code < col->nlevels; code++)
-                    tb_printf(&tb, "%s\"%.20s\"", code ? ", " : " ", cell_text(&one, 0, buf, sizeof buf));
+                    tnm_text_printf(&tb, "%s\"%.20s\"", code ? ", " : " ", cell_text(&one, 0, buf, sizeof buf));
             }
         } else {
             size_t yes = 0;
             for (size_t i = 0; i < c->nrows; i++)
                 yes += col->v.b[i] == 1;
-            tb_printf(&tb, "%zu true, %zu false", yes, c->nrows - miss - yes);
+            tnm_text_printf(&tb, "%zu true, %zu false", yes, c->nrows - miss - yes);
         }
-        tb_printf(&tb, "\n");
+        tnm_text_printf(&tb, "\n");
     }
-    return tb_finish(&tb);
+    return tnm_text_take(&tb);
 }
 
 char *cohort_format_rows(const cohort *c, size_t first, size_t n)
 {
-    textbuf tb = {0};
+    tnm_text tb = {0};
     size_t last = first < c->nrows ? (n < c->nrows - first ? first + n : c->nrows) : first;
     size_t *w = calloc(c->ncols + 1, sizeof *w);
     if (!w)
@@ -558,25 +509,25 @@ char *cohort_format_rows(const cohort *c, size_t first, size_t n)
         if (w[j] > MAXW)
             w[j] = MAXW;
     }
-    tb_printf(&tb, "%*s", (int)w[c->ncols], "");
+    tnm_text_printf(&tb, "%*s", (int)w[c->ncols], "");
     for (size_t j = 0; j < c->ncols; j++)
-        tb_printf(&tb, " %*.*s", (int)w[j], (int)w[j], c->cols[j]->name);
-    tb_printf(&tb, "\n");
+        tnm_text_printf(&tb, " %*.*s", (int)w[j], (int)w[j], c->cols[j]->name);
+    tnm_text_printf(&tb, "\n");
     for (size_t i = first; i < last; i++) {
-        tb_printf(&tb, "%*zu", (int)w[c->ncols], i + 1);
+        tnm_text_printf(&tb, "%*zu", (int)w[c->ncols], i + 1);
         for (size_t j = 0; j < c->ncols; j++) {
             const cohort_column *col = c->cols[j];
             const char *s = cell_text(col, i, buf, sizeof buf);
             /* numbers right-aligned as R does, text left-aligned */
             if (col->type == COHORT_STR)
-                tb_printf(&tb, " %-*.*s", (int)w[j], (int)w[j], s);
+                tnm_text_printf(&tb, " %-*.*s", (int)w[j], (int)w[j], s);
             else
-                tb_printf(&tb, " %*.*s", (int)w[j], (int)w[j], s);
+                tnm_text_printf(&tb, " %*.*s", (int)w[j], (int)w[j], s);
         }
-        tb_printf(&tb, "\n");
+        tnm_text_printf(&tb, "\n");
     }
     free(w);
-    return tb_finish(&tb);
+    return tnm_text_take(&tb);
 }
 
 /* ---- masks ---- */

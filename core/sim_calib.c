@@ -3,6 +3,7 @@
  * Part of tnmlab (core layer).  SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "sim_calib.h"
+#include "text.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -376,43 +377,6 @@ done:
 
 /* ---- the text report ---- */
 
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-    int oom;
-} sbuf;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    if (b->oom)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int w = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-        va_end(ap);
-        if (w < 0) {
-            b->oom = 1;
-            return;
-        }
-        if ((size_t)w < b->cap - b->len) {
-            b->len += (size_t)w;
-            return;
-        }
-        size_t cap = (b->cap + (size_t)w + 1) * 2;
-        char *ns = realloc(b->s, cap);
-        if (!ns) {
-            b->oom = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = cap;
-    }
-}
-
 static void fmt_val(char *buf, size_t len, double v, int is_median)
 {
     if (isnan(v))
@@ -425,12 +389,8 @@ static void fmt_val(char *buf, size_t len, double v, int is_median)
 
 char *sim_calib_format(const sim_calib_report *r)
 {
-    sbuf b = {0};
-    b.cap = 4096;
-    if (!(b.s = malloc(b.cap)))
-        return NULL;
-    b.s[0] = '\0';
-    sb_printf(&b,
+    tnm_text b = {0};
+    tnm_text_printf(&b,
               "Calibration: %zu selected patients per trial (from %zu and %zu simulated), "
               "%d resampled trials of the papers' sizes.\n"
               "Months; 1 year = 12 months.  tol: allowed |simulated - paper|; range: 2.5-97.5%% "
@@ -442,12 +402,12 @@ char *sim_calib_format(const sim_calib_report *r)
         const sim_calib_fig *g = &r->fig[f];
         if (strcmp(g->trial, last) != 0) {
             if (f == 0)
-                sb_printf(&b, "\nDe Ruysscher 2012: De Ruysscher selection, radical arm, from "
+                tnm_text_printf(&b, "\nDe Ruysscher 2012: De Ruysscher selection, radical arm, from "
                               "diagnosis (trial n = 39)\n");
             else
-                sb_printf(&b, "\nGomez 2016/2019: Gomez selection, from randomisation at the "
+                tnm_text_printf(&b, "\nGomez 2016/2019: Gomez selection, from randomisation at the "
                               "landmark (trial n = 25 LCT + 24 maintenance)\n");
-            sb_printf(&b, "  %-26s %8s %10s %6s  %-18s\n", "figure", "paper", "simulated",
+            tnm_text_printf(&b, "  %-26s %8s %10s %6s  %-18s\n", "figure", "paper", "simulated",
                       "tol", "trial range");
             last = g->trial;
         }
@@ -460,35 +420,35 @@ char *sim_calib_format(const sim_calib_report *r)
             snprintf(range, sizeof range, "%s - %s%s", lo, hi, g->in_range ? "" : " MISS");
         else
             snprintf(range, sizeof range, "(not run)");
-        sb_printf(&b, "  %-26s %8s %10s %6.1f%s %-18s\n", g->label, pv, sv, g->tol,
+        tnm_text_printf(&b, "  %-26s %8s %10s %6.1f%s %-18s\n", g->label, pv, sv, g->tol,
                   g->ok ? "  " : " !", range);
         allok &= g->ok && g->in_range;
     }
-    sb_printf(&b, "\n%s\n", allok ? "All figures within tolerance and inside the trial ranges."
+    tnm_text_printf(&b, "\n%s\n", allok ? "All figures within tolerance and inside the trial ranges."
                                    : "Some figures are off (marked ! or MISS).");
-    sb_printf(&b,
+    tnm_text_printf(&b,
               "\nSelection vs treatment, De Ruysscher selection (a property of this model, not "
               "of the trials:\nDe Ruysscher was single-arm; each patient's outcome under both "
               "arms exists only in the simulation)\n");
-    sb_printf(&b, "  %-28s %8s %10s %7s %11s %7s\n", "group", "n", "OS median", "OS 2y",
+    tnm_text_printf(&b, "  %-28s %8s %10s %7s %11s %7s\n", "group", "n", "OS median", "OS 2y",
               "PFS median", "PFS 2y");
     for (int g = 0; g < 3; g++) {
         const sim_calib_group *s = &r->split[g];
         char om[24], pm[24];
         fmt_val(om, sizeof om, s->os_median, 1);
         fmt_val(pm, sizeof pm, s->pfs_median, 1);
-        sb_printf(&b, "  %-28s %8zu %10s %6.1f%% %11s %6.1f%%\n", s->name, s->n, om, s->os_2y,
+        tnm_text_printf(&b, "  %-28s %8zu %10s %6.1f%% %11s %6.1f%%\n", s->name, s->n, om, s->os_2y,
                   pm, s->pfs_2y);
     }
     const sim_calib_group *sr = &r->split[0], *ss = &r->split[1], *ns = &r->split[2];
-    sb_printf(&b,
+    tnm_text_printf(&b,
               "  selection (selected vs not, both systemic):  OS median %+.1f months, "
               "OS 2y %+.1f points\n"
               "  treatment (radical vs systemic, selected):   OS median %+.1f months, "
               "OS 2y %+.1f points\n",
               ss->os_median - ns->os_median, ss->os_2y - ns->os_2y,
               sr->os_median - ss->os_median, sr->os_2y - ss->os_2y);
-    sb_printf(&b,
+    tnm_text_printf(&b,
               "\nPopulation check, whole population, systemic arm, OS median by M category\n"
               "(Eberhardt 2015 IASLC database, mixed treatments; loosely fitted, not "
               "asserted):\n"
@@ -497,9 +457,5 @@ char *sim_calib_format(const sim_calib_report *r)
               "about 8 and 4-5)\n",
               r->m_median[0], r->m_median[1], r->m_median[2], r->all_os_median,
               r->all_pfs_median);
-    if (b.oom) {
-        free(b.s);
-        return NULL;
-    }
-    return b.s;
+    return tnm_text_take(&b);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "text.h"
 #include "expr_node.h"
 
 typedef struct binder {
@@ -41,13 +42,6 @@ static void berr(binder *b, const node *n, const char *fmt, ...)
     va_end(ap);
 }
 
-static char *dupstr(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    return d ? memcpy(d, s, n) : NULL;
-}
-
 static node *bnew(binder *b, const node *src, int op, expr_type type)
 {
     node *n = calloc(1, sizeof *n);
@@ -63,7 +57,7 @@ static node *bnew(binder *b, const node *src, int op, expr_type type)
     n->pos = src->pos;
     n->type = type;
     n->lut_n = -1;
-    if (src->str && (n->str = dupstr(src->str)) == NULL) {
+    if (src->str && (n->str = tnm_strdup(src->str)) == NULL) {
         node_free(n);
         berr(b, src, "out of memory");
         return NULL;

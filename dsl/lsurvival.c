@@ -9,6 +9,7 @@
  * rebuilt when the column's generation, data or length changes.
  */
 #include "lsurvival.h"
+#include "text.h"
 
 #include <lauxlib.h>
 #include <math.h>
@@ -158,14 +159,6 @@ static void setup_outcome(lua_State *L, int ci, const cohort *c, const char *fn,
     }
 }
 
-static char *dupstr(const char *s) {
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 static int cmp_dbl(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
@@ -203,7 +196,7 @@ static char **setup_by(lua_State *L, int ci, const cohort *c, const char *fn, co
             }
             for (int32_t s = 0; s < nl; s++) {
                 cc->map[ix[s]] = s;
-                cc->names[s] = dupstr(bc->levels[ix[s]]);
+                cc->names[s] = tnm_strdup(bc->levels[ix[s]]);
             }
             cc->nmap = nl;
             cc->nnames = nl;
@@ -217,8 +210,8 @@ static char **setup_by(lua_State *L, int ci, const cohort *c, const char *fn, co
             }
             for (size_t i = 0; i < n; i++)
                 cc->codes[i] = bc->v.b[i] < 0 ? -1 : bc->v.b[i] != 0;
-            cc->names[0] = dupstr("FALSE");
-            cc->names[1] = dupstr("TRUE");
+            cc->names[0] = tnm_strdup("FALSE");
+            cc->names[1] = tnm_strdup("TRUE");
             cc->nnames = 2;
         } else {
             /* distinct numbers ascending; name as R's as.character (15 digits) */
@@ -256,7 +249,7 @@ static char **setup_by(lua_State *L, int ci, const cohort *c, const char *fn, co
             }
             for (size_t k = 0; k < nu; k++) {
                 snprintf(buf, sizeof buf, "%.15g", u[k]);
-                cc->names[k] = dupstr(buf);
+                cc->names[k] = tnm_strdup(buf);
             }
             cc->nnames = (int32_t)nu;
             int32_t last = -1;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "rules_int.h"
+#include "text.h"
 
 static const char *const dictionary[] = {
     "id", "age", "sex", "ecog", "histology", "side", "driver", "t_size_cm",
@@ -198,15 +199,6 @@ static int prog_nparams(const rprog *p)
     return np;
 }
 
-static char *dupstr(const char *s)
-{
-    if (s == NULL)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    return d ? memcpy(d, s, n) : NULL;
-}
-
 /* Copies src into dst, taking new references.  0 or -1 on ENOMEM. */
 static int version_copy(rversion *dst, const rversion *src)
 {
@@ -227,7 +219,7 @@ static int version_copy(rversion *dst, const rversion *src)
         for (int j = 0; j < np; j++) {
             dst->vals[i][j].num = src->vals[i][j].num;
             if (src->vals[i][j].text &&
-                (dst->vals[i][j].text = dupstr(src->vals[i][j].text)) == NULL)
+                (dst->vals[i][j].text = tnm_strdup(src->vals[i][j].text)) == NULL)
                 goto fail;
         }
     }
@@ -389,7 +381,7 @@ static int load_chunk(rules *r, const char *path, char *err, size_t errlen)
     rprog *p = NULL;
     if (st == 0) {
         p = calloc(1, sizeof *p);
-        if (p == NULL || (p->path = dupstr(path)) == NULL) {
+        if (p == NULL || (p->path = tnm_strdup(path)) == NULL) {
             free(p);
             p = NULL;
             snprintf(err, errlen, "out of memory");
@@ -459,7 +451,7 @@ static int load_chunk(rules *r, const char *path, char *err, size_t errlen)
                         text = r->v[r->cur - 1].vals[op][ooff + oj].text;
                 }
             }
-            if (text && (vals[k].text = dupstr(text)) == NULL) {
+            if (text && (vals[k].text = tnm_strdup(text)) == NULL) {
                 for (int q = 0; q < k; q++)
                     free(vals[q].text);
                 free(vals);
@@ -648,7 +640,7 @@ int rules_set_param(rules *r, const char *set, const char *name, double value,
     char before[96], after[96];
     fmt_value(before, sizeof before, p, v->num, v->text);
     if (p->type == RULES_P_TEXT) {
-        char *t = dupstr(text);
+        char *t = tnm_strdup(text);
         if (t == NULL) {
             version_clear(&nv);
             goto oom;
@@ -672,7 +664,7 @@ oom:
 int rules_set_staging_dir(rules *r, const char *dir)
 {
     char *d = NULL;
-    if (dir && *dir && (d = dupstr(dir)) == NULL)
+    if (dir && *dir && (d = tnm_strdup(dir)) == NULL)
         return -1;
     free(r->staging_dir);
     r->staging_dir = d;

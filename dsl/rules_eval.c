@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "expr_node.h"
+#include "text.h"
 #include "rules_int.h"
 
 typedef struct dep {
@@ -56,13 +57,6 @@ struct rules_eval {
     uint8_t *pchanged, *cdirty, *ddirty, *adirty;
     size_t recomputed, nsel;
 };
-
-static char *dupstr(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    return d ? memcpy(d, s, n) : NULL;
-}
 
 static void dep_free(dep *d)
 {
@@ -639,7 +633,7 @@ static int eval_run(rules_eval *ev, int full, char *err, size_t errlen)
         if (!same) {
             ev->pv[i] = vals[i].num;
             free(ev->pt[i]);
-            ev->pt[i] = t ? dupstr(t) : NULL;
+            ev->pt[i] = t ? tnm_strdup(t) : NULL;
             if (t && ev->pt[i] == NULL) {
                 snprintf(err, errlen, "out of memory");
                 return -1;
@@ -709,7 +703,7 @@ rules_eval *rules_eval_new(rules *r, const char *set, const cohort *c, char *err
         return NULL;
     }
     rules_eval *ev = calloc(1, sizeof *ev);
-    if (ev == NULL || (ev->setname = dupstr(set)) == NULL) {
+    if (ev == NULL || (ev->setname = tnm_strdup(set)) == NULL) {
         free(ev);
         snprintf(err, errlen, "out of memory");
         return NULL;
@@ -1062,7 +1056,7 @@ int rules_diff_versions(rules *r, const char *set, const cohort *c, int va, int 
         return -1;
     }
     rules_eval *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
-    char *na = dupstr(set), *nb = dupstr(set);
+    char *na = tnm_strdup(set), *nb = tnm_strdup(set);
     int rc = -1;
     if (!a || !b || !na || !nb) {
         free(na);

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 
 #include "rules_int.h"
+#include "text.h"
 
 enum { MEMO_MAX = 1 << 20 }; /* combinations remembered per module */
 
@@ -54,13 +55,6 @@ struct rstager {
 };
 
 /* ------------------------------------------------------------ modules */
-
-static char *dupstr(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    return d ? memcpy(d, s, n) : NULL;
-}
 
 static uint64_t mix(uint64_t h, uint64_t v)
 {
@@ -203,7 +197,7 @@ static int read_module(lua_State *L, rstager *s, char *err, size_t errlen)
                     return -1;
                 }
         }
-        s->fields[i] = dupstr(f);
+        s->fields[i] = tnm_strdup(f);
         if (!def)
             lua_pop(L, 1);
         if (s->fields[i] == NULL) {
@@ -257,8 +251,8 @@ rstager *rules_stager_get(rules *r, const char *name, const char *rule_path,
     rstager *s = calloc(1, sizeof *s);
     if (ns)
         r->stagers = ns;
-    if (ns == NULL || s == NULL || (s->name = dupstr(name)) == NULL ||
-        (s->path = dupstr(path)) == NULL) {
+    if (ns == NULL || s == NULL || (s->name = tnm_strdup(name)) == NULL ||
+        (s->path = tnm_strdup(path)) == NULL) {
         stager_free(NULL, s);
         snprintf(err, errlen, "out of memory");
         return NULL;
@@ -315,7 +309,7 @@ static const char *pooled(rstager *s, const char *v, const char *part, char *err
         return NULL;
     }
     char **np = realloc(s->pool, (size_t)(s->npool + 1) * sizeof *np);
-    if (np == NULL || (np[s->npool] = dupstr(v)) == NULL) {
+    if (np == NULL || (np[s->npool] = tnm_strdup(v)) == NULL) {
         if (np)
             s->pool = np;
         if (err)

@@ -203,10 +203,12 @@ endpoint_data *endpoint_data_new(const cohort *c, const char *time_col, const ch
     surv_order_free(ord);
     free(ev);
     if (rc == 0) {
-        d->p_time = malloc(n * sizeof(double) + 1);
-        d->p_event = malloc(n * sizeof(double) + 1);
-        d->p_group = malloc(n * sizeof(int32_t) + 1);
-        d->p_key = malloc(n * sizeof(int32_t) + 1);
+        /* one more than can be kept: the pick writes every entry at the
+         * next free place, kept or not */
+        d->p_time = malloc((n + 1) * sizeof(double));
+        d->p_event = malloc((n + 1) * sizeof(double));
+        d->p_group = malloc((n + 1) * sizeof(int32_t));
+        d->p_key = malloc((n + 1) * sizeof(int32_t));
         d->ident = malloc(n * sizeof(uint32_t) + 1);
         d->pbyte = malloc(n + 1);
         d->pbits = malloc((size_t)d->narms * ((n + 63) / 64 + 1) * sizeof(uint64_t));

@@ -1,6 +1,7 @@
 /* persist.c - session files: writing, replaying, save and restore (see persist.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "persist.h"
+#include "text.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -14,69 +15,37 @@
 #include "export.h"
 #include "session.h"
 
-/* A growable text buffer. */
-typedef struct buf {
-    char *p;
-    size_t n, cap;
-} buf;
-
-static void add(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void add(buf *b, const char *fmt, ...) {
-    va_list ap;
-    for (;;) {
-        size_t room = b->cap - b->n;
-        va_start(ap, fmt);
-        int k = vsnprintf(b->p ? b->p + b->n : NULL, room, fmt, ap);
-        va_end(ap);
-        if (k < 0)
-            return;
-        if ((size_t)k < room) {
-            b->n += (size_t)k;
-            return;
-        }
-        size_t cap = b->cap ? b->cap * 2 : 1024;
-        while (cap < b->n + (size_t)k + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (p == NULL)
-            return;
-        b->p = p;
-        b->cap = cap;
-    }
-}
-
 /* Appends " ARG", always quoted: a name or path from a rule file or the
  * file system must not end the line and start a command of its own. */
-static void add_arg(buf *b, const char *a) {
+static void add_arg(tnm_text *b, const char *a) {
     char small[512];
     size_t need = commands_quote(a, small, sizeof small);
     if (need < sizeof small) {
-        add(b, " %s", small);
+        tnm_text_printf(b, " %s", small);
         return;
     }
     char *big = malloc(need + 1);
     if (big == NULL)
         return;
     commands_quote(a, big, need + 1);
-    add(b, " %s", big);
+    tnm_text_printf(b, " %s", big);
     free(big);
 }
 
 /* The state as commands.  The first line is the open/closed marker. */
-static void render(session *s, buf *b, int closed) {
+static void render(session *s, tnm_text *b, int closed) {
     model *m = &s->model;
-    add(b, "# tnmlab session: %s\n", closed ? "closed" : "open");
-    add(b, "# Replay with `restore FILE`; each line is a tnmlab command.\n");
+    tnm_text_printf(b, "# tnmlab session: %s\n", closed ? "closed" : "open");
+    tnm_text_printf(b, "# Replay with `restore FILE`; each line is a tnmlab command.\n");
     /* The cohort first: rules loaded after it are evaluated on it. */
     if (s->cohort_cmd[0])
-        add(b, "%s\n", s->cohort_cmd);
+        tnm_text_printf(b, "%s\n", s->cohort_cmd);
     else if (m->cohort)
-        add(b, "# the cohort was set from Lua and cannot be replayed\n");
+        tnm_text_printf(b, "# the cohort was set from Lua and cannot be replayed\n");
     for (int i = 0; i < s->nrule_files; i++) {
-        add(b, "load rules");
+        tnm_text_printf(b, "load rules");
         add_arg(b, s->rule_files[i]);
-        add(b, "\n");
+        tnm_text_printf(b, "\n");
     }
     /* Params that differ from their defaults, rule set by rule set. */
     size_t nsets = rules_nsets(m->rules);
@@ -102,26 +71,26 @@ static void render(session *s, buf *b, int closed) {
                     snprintf(num, sizeof num, "%.17g", p.value);
             }
             if (!used) {
-                add(b, "use");
+                tnm_text_printf(b, "use");
                 add_arg(b, set);
-                add(b, "\n");
+                tnm_text_printf(b, "\n");
             }
             used = 1;
-            add(b, "set");
+            tnm_text_printf(b, "set");
             add_arg(b, p.name);
             add_arg(b, val);
-            add(b, "\n");
+            tnm_text_printf(b, "\n");
         }
     }
     if (m->set[0]) {
-        add(b, "use");
+        tnm_text_printf(b, "use");
         add_arg(b, m->set);
-        add(b, "\n");
+        tnm_text_printf(b, "\n");
     }
-    add(b, "edition %d\n", s->edition == 9 ? 9 : 8);
+    tnm_text_printf(b, "edition %d\n", s->edition == 9 ? 9 : 8);
     if (m->cohort && m->case_row > 0)
-        add(b, "case #%zu\n", m->case_row + 1);
-    add(b, "plot %s\n", s->plot_endpoint == MODEL_PFS ? "pfs" : "os");
+        tnm_text_printf(b, "case #%zu\n", m->case_row + 1);
+    tnm_text_printf(b, "plot %s\n", s->plot_endpoint == MODEL_PFS ? "pfs" : "os");
 }
 
 int persist_write(const char *path, const char *data, size_t len, char *err, size_t errlen) {
@@ -137,9 +106,9 @@ int persist_write(const char *path, const char *data, size_t len, char *err, siz
 }
 
 char *persist_text(session *s, int closed) {
-    buf b = {0};
+    tnm_text b = {0};
     render(s, &b, closed);
-    return b.p;
+    return tnm_text_take(&b); /* NULL on ENOMEM: never a cut session */
 }
 
 int persist_save(session *s, const char *path, int closed, char *err, size_t errlen) {

@@ -1,0 +1,33 @@
+/* text.h - the one string duplicate and growable text buffer of tnmlab.
+ *
+ * Part of tnmlab (core layer: plain C11, no Lua, curses or readline).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef TNMLAB_TEXT_H
+#define TNMLAB_TEXT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* A copy of s in fresh memory (caller frees); NULL for NULL or on ENOMEM. */
+char *tnm_strdup(const char *s);
+
+/* A growing, NUL-terminated text.  Zero-initialise it; on ENOMEM (or an
+ * encoding error) it sets failed, keeps what it had and ignores the rest. */
+typedef struct tnm_text {
+    char *s;    /* NULL until something is added */
+    size_t len; /* bytes in s, without the NUL */
+    size_t cap;
+    int failed;
+} tnm_text;
+
+void tnm_text_printf(tnm_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tnm_text_vprintf(tnm_text *t, const char *fmt, va_list ap);
+/* Appends n bytes of s. */
+void tnm_text_add(tnm_text *t, const char *s, size_t n);
+/* Hands the text over (caller frees; "" when empty), or NULL when it
+ * failed (then it is freed); t is empty again either way. */
+char *tnm_text_take(tnm_text *t);
+void tnm_text_free(tnm_text *t);
+
+#endif
