@@ -30,7 +30,7 @@ $CC -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow \
     "$here/dsl/expr_bind.c" "$here/dsl/expr_eval.c" "$here/dsl/rules.c" \
     "$here/dsl/rules_conv.c" "$here/dsl/rules_eval.c" "$here/dsl/rules_stage.c" \
     "$here/core/cohort.c" "$here/core/interrupt.c" "$here/core/errbuf.c" \
-    "$here/core/file_open.c" $LUA_LIBS -lm \
+    "$here/core/file_open.c" "$here/core/text.c" $LUA_LIBS -lm \
     -o "$OUT/rules_fuzz"
 cd "$OUT"
 # A hang or a runaway allocation is a finding, like a crash:
