@@ -167,38 +167,6 @@ nomem:
     return -1;
 }
 
-int surv_order_from_sorted(const double *time, size_t nrows, const uint32_t *sorted, size_t n,
-                           surv_order **out, char *err, size_t errlen) {
-    *out = NULL;
-    if (nrows > UINT32_MAX || n > nrows) {
-        set_err(err, errlen, "survival: bad sorted row list");
-        return -1;
-    }
-    surv_order *o = order_alloc(nrows);
-    unsigned char *seen = calloc(nrows ? nrows : 1, 1);
-    if (!o || !seen) {
-        free(seen);
-        surv_order_free(o);
-        set_err(err, errlen, "survival: out of memory");
-        return -1;
-    }
-    for (size_t k = 0; k < n; k++) {
-        o->idx[k] = sorted[k];
-        o->time[k] = time[sorted[k]];
-        seen[sorted[k]] = 1;
-    }
-    size_t m = n;
-    for (size_t i = 0; i < nrows; i++)
-        if (!seen[i])
-            o->idx[m++] = (uint32_t)i;
-    free(seen);
-    o->n = n;
-    o->n_missing = nrows - n;
-    merge_near_ties(o);
-    *out = o;
-    return 0;
-}
-
 int surv_event_coded12(const double *v, size_t n) {
     double mx = -INFINITY;
     for (size_t i = 0; i < n; i++)

@@ -77,14 +77,6 @@ typedef struct surv_input {
  * surv_order_free).  Returns -1 with a message in err (errlen bytes) on
  * ENOMEM or when nrows does not fit in 32 bits. */
 int surv_order_build(const double *time, size_t nrows, surv_order **out, char *err, size_t errlen);
-/* The same order built from rows already sorted: sorted[0..n) are the rows
- * with a non-NaN time, by ascending time, ties in row order (what
- * surv_order_build would produce; e.g. a merge of orders cached per
- * column).  Rows not listed count as missing.  Near-ties are merged as in
- * surv_order_build.  Returns 0 and *out, or -1 with err. */
-int surv_order_from_sorted(const double *time, size_t nrows, const uint32_t *sorted, size_t n,
-                           surv_order **out, char *err, size_t errlen);
-
 /* The time order of in: in->order, or one sorted here and returned in
  * *own (the caller frees it with surv_order_free).  NULL with err on
  * ENOMEM. */

@@ -22,9 +22,7 @@ struct endpoint_data {
     double *time;                                /* months, ascending, near-ties merged */
     uint32_t *patient;
     uint8_t *code;
-    uint32_t *untimed[ENDPOINT_MAX_ARMS];        /* patients with no time, per slot */
-    uint64_t *untimed_bits;                      /* the same, a bit per patient and slot */
-    size_t nuntimed[ENDPOINT_MAX_ARMS];
+    uint64_t *untimed_bits;                      /* no time: a bit per patient and slot */
     /* The picked entries, kept between computations (npatients each: a
      * patient counts once, under the one arm assigned or chosen). */
     double *p_time, *p_event;
@@ -97,8 +95,6 @@ void endpoint_data_free(endpoint_data *d) {
     free(d->time);
     free(d->patient);
     free(d->code);
-    for (int a = 0; a < ENDPOINT_MAX_ARMS; a++)
-        free(d->untimed[a]);
     free(d->p_time);
     free(d->p_event);
     free(d->p_group);
@@ -184,19 +180,12 @@ endpoint_data *endpoint_data_new(const cohort *c, const char *time_col, const ch
             d->code[k] = (uint8_t)((r / n) << 2 | ev[r]);
         }
         /* the NaN tail, per arm */
-        for (size_t k = ord->n; k < total; k++)
-            d->nuntimed[ord->idx[k] / n]++;
-        for (int a = 0; rc == 0 && a < d->narms; a++)
-            if ((d->untimed[a] = malloc(d->nuntimed[a] * sizeof(uint32_t) + 1)) == NULL)
-                rc = -2;
         size_t words = (n + 63) / 64;
         d->untimed_bits = calloc((size_t)d->narms * words + 1, sizeof(uint64_t));
         if (d->untimed_bits == NULL)
             rc = -2;
-        size_t fill[ENDPOINT_MAX_ARMS] = {0};
         for (size_t k = ord->n; rc == 0 && k < total; k++) {
             uint32_t r = ord->idx[k], s = r / (uint32_t)n, p = r % (uint32_t)n;
-            d->untimed[s][fill[s]++] = p;
             d->untimed_bits[s * words + (p >> 6)] |= (uint64_t)1 << (p & 63);
         }
     }
@@ -233,10 +222,6 @@ fail:
 
 int endpoint_narms(const endpoint_data *d) {
     return d->narms;
-}
-
-const char *endpoint_arm(const endpoint_data *d, int a) {
-    return a >= 0 && a < d->narms ? d->arm[a] : "";
 }
 
 /* The one pass over the entries.  Each patient's choice is packed first,
@@ -298,10 +283,9 @@ int endpoint_select(endpoint_data *d, const endpoint_choice *ch, endpoint_pick *
     int16_t slot_arm[ENDPOINT_MAX_ARMS];
     for (int s = 0; s < ENDPOINT_MAX_ARMS; s++)
         slot_arm[s] = -1;
-    int mode;
+    int by_arm = simulated && ch->arm; /* each patient under the arm assigned */
     int32_t ngroups = ch->ngroups;
-    if (simulated && ch->arm) {
-        mode = 1;
+    if (by_arm) {
         if (ch->narms > ENDPOINT_MAX_ARMS) {
             snprintf(err, errlen, "more than %d arms", ENDPOINT_MAX_ARMS);
             return -1;
@@ -320,7 +304,6 @@ int endpoint_select(endpoint_data *d, const endpoint_choice *ch, endpoint_pick *
         if (ch->group == NULL)
             ngroups = (int32_t)ch->narms;
     } else if (simulated) {
-        mode = 2;
         for (int s = 0; s < d->narms; s++)
             if (ch->only_arm && strcmp(d->arm[s], ch->only_arm) == 0)
                 slot_arm[s] = 0;
@@ -337,7 +320,6 @@ int endpoint_select(endpoint_data *d, const endpoint_choice *ch, endpoint_pick *
             return -1;
         }
     } else {
-        mode = 0;
         if (ch->group == NULL) {
             snprintf(err, errlen, "no groups");
             return -1;
@@ -356,10 +338,10 @@ int endpoint_select(endpoint_data *d, const endpoint_choice *ch, endpoint_pick *
     size_t n = d->npatients;
     uint8_t slot_want[ENDPOINT_MAX_ARMS];
     for (int s = 0; s < ENDPOINT_MAX_ARMS; s++)
-        slot_want[s] = mode == 1 ? (uint8_t)(slot_arm[s] + 1) : slot_arm[s] >= 0;
+        slot_want[s] = by_arm ? (uint8_t)(slot_arm[s] + 1) : slot_arm[s] >= 0;
     const int32_t *grp = ch->group;
     size_t w;
-    if (mode == 1 && grp == NULL) {
+    if (by_arm && grp == NULL) {
         /* the outcome by assigned arm: bits straight from the arms */
         size_t words = (n + 63) / 64;
         uint64_t *bits = d->pbits;
@@ -383,7 +365,7 @@ int endpoint_select(endpoint_data *d, const endpoint_choice *ch, endpoint_pick *
                                                              d->untimed_bits[(size_t)s * words + j]);
     } else {
         uint8_t *pb = d->pbyte;
-        if (mode == 1) {
+        if (by_arm) {
             const int16_t *arm = ch->arm;
             for (size_t i = 0; i < n; i++) {
                 int a = arm[i], g = grp[i];
@@ -398,13 +380,15 @@ int endpoint_select(endpoint_data *d, const endpoint_choice *ch, endpoint_pick *
             w = pick_pass(d, PICK_GROUP, pb, NULL, 0, slot_want, L, &out->before_landmark);
         }
         /* Used patients with no time under the arm that counts. */
+        size_t words = (n + 63) / 64;
         for (int s = 0; s < d->narms; s++) {
             if (slot_arm[s] < 0)
                 continue;
-            for (size_t j = 0; j < d->nuntimed[s]; j++) {
-                unsigned v = pb[d->untimed[s][j]];
-                out->untimed += mode == 1 ? v && (v & 15u) == slot_want[s] : v != 0;
-            }
+            for (size_t j = 0; j < words; j++)
+                for (uint64_t u = d->untimed_bits[(size_t)s * words + j]; u; u &= u - 1) {
+                    unsigned v = pb[j * 64 + (size_t)__builtin_ctzll(u)];
+                    out->untimed += by_arm ? v && (v & 15u) == slot_want[s] : v != 0;
+                }
         }
     }
     out->order = (surv_order){.nrows = w, .n = w, .idx = d->ident, .time = d->p_time};

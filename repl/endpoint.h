@@ -43,8 +43,6 @@ void endpoint_data_free(endpoint_data *d);
 
 /* Number of arms with potential outcomes (simulated), 1 for a real cohort. */
 int endpoint_narms(const endpoint_data *d);
-/* Name of arm a (simulated), "" for a real cohort. */
-const char *endpoint_arm(const endpoint_data *d, int a);
 
 /* Which patients a computation uses, and in which group.
  *  - group: per patient, 0..ngroups-1 or -1 (not used); NULL: see arm.

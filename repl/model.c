@@ -13,7 +13,10 @@
 
 #include "cox.h"
 #include "endpoint.h"
-#include "csv.h"
+
+/* The outcome's arm names are handed to the endpoint as they are. */
+_Static_assert(sizeof ((model_outcome *)0)->arm_name[0] == ENDPOINT_ARM_NAME,
+               "model_outcome.arm_name rows are ENDPOINT_ARM_NAME bytes");
 #include "logrank.h"
 
 const double model_times[MODEL_NTIMES] = {12, 24, 36};
@@ -401,18 +404,15 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
         snprintf(ep->message, sizeof ep->message, "%s", err);
         return;
     }
-    ep->n_dropped = pk.before_landmark;
-    if (m->simulated && pk.untimed) {
-        ep->n_dropped += pk.untimed;
-        if (e == MODEL_OS) {
-            size_t len = strlen(o->warning);
-            snprintf(o->warning + len, sizeof o->warning - len,
-                     "%s%zu patients are assigned an arm they cannot receive (no outcome "
-                     "under it; e.g. radical therapy with untreatable sites)",
-                     len ? "; " : "", pk.untimed);
-        }
-    } else {
-        ep->n_dropped += pk.untimed; /* missing time */
+    /* before the landmark; with no time (a real cohort's missing time, or
+     * a simulated arm the patient has no outcome under) */
+    ep->n_dropped = pk.before_landmark + pk.untimed;
+    if (m->simulated && pk.untimed && e == MODEL_OS) {
+        size_t len = strlen(o->warning);
+        snprintf(o->warning + len, sizeof o->warning - len,
+                 "%s%zu patients are assigned an arm they cannot receive (no outcome "
+                 "under it; e.g. radical therapy with untreatable sites)",
+                 len ? "; " : "", pk.untimed);
     }
     const surv_input in = pk.in;
     km_options ko = {.conf_type = SURV_CONF_LOG, .conf_level = 0.95};

@@ -63,16 +63,22 @@ tmux_start() {
 
 tmux_screen() { tm capture-pane -p -t t 2>/dev/null; }
 
-# tmux_wait TEXT [SECONDS]: poll the screen until TEXT shows; 0 if it did.
-tmux_wait() {
-    local text=$1 limit=${2:-10} i=0
+# poll SECONDS CMD...: run CMD every 50 ms until it succeeds; 0 if it did
+# within SECONDS.
+poll() {
+    local limit=$1 i=0
+    shift
     while [ "$i" -lt $((limit * 20)) ]; do
-        case "$(tmux_screen)" in *"$text"*) return 0 ;; esac
+        "$@" && return 0
         sleep 0.05
         i=$((i + 1))
     done
     return 1
 }
+
+screen_has() { case "$(tmux_screen)" in *"$1"*) return 0 ;; esac; return 1; }
+# tmux_wait TEXT [SECONDS]: poll the screen until TEXT shows; 0 if it did.
+tmux_wait() { poll "${2:-10}" screen_has "$1"; }
 
 # check_screen NAME TEXT [SECONDS]: TEXT appears on the screen in time.
 check_screen() {
@@ -86,28 +92,15 @@ tmux_alive() { [ "$(tm list-panes -t t -F '#{pane_dead}' 2>/dev/null)" = "0" ]; 
 # tmux_wait_prompt PROMPT: poll until the last non-empty line on the screen
 # is PROMPT, so that the line editor is reading (a Ctrl-D typed before
 # that meets the terminal in canonical mode and is lost).
-tmux_wait_prompt() {
-    local i=0
-    while [ "$i" -lt 200 ]; do
-        [ "$(tmux_screen | sed '/^[[:space:]]*$/d' | tail -n 1 | sed 's/[[:space:]]*$//')" = "$1" ] &&
-            return 0
-        sleep 0.05
-        i=$((i + 1))
-    done
-    return 1
+last_line_is() {
+    [ "$(tmux_screen | sed '/^[[:space:]]*$/d' | tail -n 1 | sed 's/[[:space:]]*$//')" = "$1" ]
 }
+tmux_wait_prompt() { poll 10 last_line_is "$1"; }
 
 # tmux_exited [SECONDS]: poll until the program in pane t has ended; 0 if it
 # did.  Ending writes the history and the session file (slow under ASan).
-tmux_exited() {
-    local limit=${1:-10} i=0
-    while [ "$i" -lt $((limit * 20)) ]; do
-        tmux_alive || return 0
-        sleep 0.05
-        i=$((i + 1))
-    done
-    return 1
-}
+tmux_dead() { ! tmux_alive; }
+tmux_exited() { poll "${1:-10}" tmux_dead; }
 
 # tmux_type TEXT: type TEXT literally (a bare "end" would be the End key).
 tmux_type() { tm send-keys -t t -l "$1"; }
