@@ -21,6 +21,7 @@ struct cohort {
     size_t ncols;
     size_t cap;
     cohort_column **cols;
+    cohort_origin origin;
 };
 
 /* ---- level interning ---- */
@@ -203,6 +204,9 @@ void cohort_free(cohort *c)
     free(c->cols);
     free(c);
 }
+
+const cohort_origin *cohort_origin_of(const cohort *c) { return &c->origin; }
+void cohort_set_origin(cohort *c, const cohort_origin *o) { c->origin = *o; }
 
 size_t cohort_nrows(const cohort *c) { return c->nrows; }
 size_t cohort_ncols(const cohort *c) { return c->ncols; }

@@ -44,10 +44,22 @@ typedef struct cohort_column {
 
 typedef struct cohort cohort;
 
+/* Where a cohort came from, recorded by what made it, for provenance: a
+ * simulation's scenario, size and seed.  A cohort read from a file or built
+ * by hand has an empty scenario (its source is the caller's to record). */
+typedef struct cohort_origin {
+    char scenario[64]; /* "" = not simulated */
+    long long n, seed;
+} cohort_origin;
+
 /* Creates an empty cohort with nrows rows and no columns; NULL on ENOMEM. */
 cohort *cohort_new(size_t nrows);
 /* Frees the cohort and all its columns; NULL is fine. */
 void cohort_free(cohort *c);
+
+/* The origin recorded for c (all empty until cohort_set_origin). */
+const cohort_origin *cohort_origin_of(const cohort *c);
+void cohort_set_origin(cohort *c, const cohort_origin *o);
 
 size_t cohort_nrows(const cohort *c);
 size_t cohort_ncols(const cohort *c);

@@ -68,6 +68,11 @@ typedef struct csv_options {
  * largest cohort file we know of (a national registry extract). */
 #define CSV_DEFAULT_MAX_BYTES ((uint64_t)4 << 30)
 
+/* The size limit the environment sets: $TNMLAB_CSV_MAX_BYTES (a positive
+ * whole number of bytes) into *out, or 0 (the default) when it is unset.
+ * Returns 0, or -1 with a message in err when it is set but not a number. */
+int csv_env_max_bytes(uint64_t *out, char *err, size_t errlen);
+
 typedef struct csv_write_options {
     char sep;       /* 0 = ',' */
     char decimal;   /* 0 = '.' */

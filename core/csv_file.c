@@ -145,3 +145,21 @@ cohort *csv_read_file(const char *path, const char *name, const csv_options *o, 
     free(buf);
     return c;
 }
+
+int csv_env_max_bytes(uint64_t *out, char *err, size_t errlen)
+{
+    *out = 0;
+    const char *env = getenv("TNMLAB_CSV_MAX_BYTES");
+    if (env == NULL || *env == '\0')
+        return 0;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(env, &end, 10);
+    if (errno || *end || v == 0 || *env == '-') {
+        tnm_errf(err, errlen,
+                 "TNMLAB_CSV_MAX_BYTES must be a positive whole number of bytes, not '%s'", env);
+        return -1;
+    }
+    *out = (uint64_t)v;
+    return 0;
+}

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "lcell.h"
 
 #define COHORT_MT "tnmlab.cohort"
 #define COLUMN_MT "tnmlab.column"
@@ -90,37 +91,6 @@ static void push_text(lua_State *L, char *s)
         len--;
     lua_pushlstring(L, s, len);
     free(s);
-}
-
-/* Pushes the value at row i of col: nil when missing.  [] -> [v] */
-static void push_cell(lua_State *L, const cohort_column *col, size_t i)
-{
-    switch (col->type) {
-    case COHORT_NUM: {
-        double v = col->v.num[i];
-        if (isnan(v))
-            lua_pushnil(L);
-        else if (v == floor(v) && fabs(v) < 9007199254740992.0 && !(v == 0 && signbit(v)))
-            lua_pushinteger(L, (lua_Integer)v);
-        else
-            lua_pushnumber(L, v);
-        break;
-    }
-    case COHORT_STR: {
-        const char *s = cohort_str(col, i);
-        if (s)
-            lua_pushstring(L, s);
-        else
-            lua_pushnil(L);
-        break;
-    }
-    case COHORT_BOOL:
-        if (col->v.b[i] < 0)
-            lua_pushnil(L);
-        else
-            lua_pushboolean(L, col->v.b[i]);
-        break;
-    }
 }
 
 /* ---- cohort methods ---- */
@@ -214,7 +184,7 @@ static int v_index(lua_State *L)
         lua_pushnil(L);
         return 1;
     }
-    push_cell(L, col, (size_t)i - 1);
+    lcell_push(L, col, (size_t)i - 1);
     return 1;
 }
 
@@ -252,7 +222,7 @@ static int r_index(lua_State *L)
     cohort_column *col = cohort_find(r->c, name);
     if (!col)
         return luaL_error(L, "row has no column '%s'", name);
-    push_cell(L, col, r->row);
+    lcell_push(L, col, r->row);
     return 1;
 }
 
@@ -388,9 +358,8 @@ static char opt_char(lua_State *L, int t, const char *key, char dflt)
 }
 
 /* The size limit: option max_bytes (a positive integer) of the options
- * table at t (0 = none), else the environment's TNMLAB_CSV_MAX_BYTES (so
- * `load cohort` and --cohort can change it too), else 0 = the reader's
- * default.  Stack unchanged; raises a Lua error on a bad value. */
+ * table at t (0 = none), else csv_env_max_bytes.  Stack unchanged; raises a
+ * Lua error on a bad value. */
 static uint64_t opt_max_bytes(lua_State *L, int t)
 {
     uint64_t n = 0;
@@ -401,17 +370,9 @@ static uint64_t opt_max_bytes(lua_State *L, int t)
             luaL_error(L, "option 'max_bytes' must be a positive whole number of bytes");
         n = (uint64_t)v;
     } else {
-        const char *env = getenv("TNMLAB_CSV_MAX_BYTES");
-        if (env && *env) {
-            char *end;
-            errno = 0;
-            unsigned long long v = strtoull(env, &end, 10);
-            if (errno || *end || v == 0 || *env == '-')
-                luaL_error(L, "TNMLAB_CSV_MAX_BYTES must be a positive whole number of bytes, "
-                              "not '%s'",
-                           env);
-            n = (uint64_t)v;
-        }
+        char err[256];
+        if (csv_env_max_bytes(&n, err, sizeof err) != 0)
+            luaL_error(L, "%s", err);
     }
     if (t)
         lua_pop(L, 1);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lcohort.h"
+#include "luastate.h"
 #include "sim_calib.h"
 
 #define OFF(f) offsetof(sim_params, f)
@@ -363,20 +364,60 @@ static const char *opt_str(lua_State *L, int idx, const char *key, const char *d
     return v;
 }
 
+typedef struct sim_job {
+    const char *name, *era;
+    long long n, seed;
+    cohort *out;
+    char *err;
+    size_t errlen;
+} sim_job;
+
+/* The work of lsim_simulate, inside its protected call: scenario, then
+ * cohort, then its origin.  [job] -> [] */
+static int run_job(lua_State *L)
+{
+    sim_job *j = lua_touserdata(L, 1);
+    sim_params *p = lua_newuserdatauv(L, sizeof *p, 0); /* big: keep it off the C stack */
+    if (j->n < 1 || j->n > INT32_MAX) {
+        snprintf(j->err, j->errlen, "simulate: n must be between 1 and 2147483647");
+        return 0;
+    }
+    if (lsim_load_scenario(L, j->name, p, j->err, j->errlen) < 0)
+        return 0;
+    cohort *c;
+    if (sim_generate(p, j->era, (size_t)j->n, (uint64_t)j->seed, &c, j->err, j->errlen) < 0)
+        return 0;
+    cohort_origin o = {.n = j->n, .seed = j->seed};
+    snprintf(o.scenario, sizeof o.scenario, "%s", j->name);
+    cohort_set_origin(c, &o);
+    j->out = c;
+    return 0;
+}
+
+int lsim_simulate(lua_State *L, const char *name, long long n, long long seed, const char *era,
+                  cohort **out, char *err, size_t errlen)
+{
+    sim_job j = {name, era, n, seed, NULL, err, errlen};
+    err[0] = '\0';
+    lua_pushcfunction(L, run_job);
+    lua_pushlightuserdata(L, &j);
+    if (dsl_pcall(L, 1, 0) != LUA_OK) { /* out of memory, or Ctrl-C in the scenario file */
+        const char *msg = dsl_errmsg(L);
+        snprintf(err, errlen, "simulate: %.*s", (int)dsl_errmsg_firstline(msg), msg);
+        lua_pop(L, 1);
+    }
+    *out = j.out;
+    return j.out ? 0 : -1;
+}
+
 /* Simulates and pushes a cohort.  [] -> [cohort] */
 static int push_simulated(lua_State *L, const char *name, lua_Integer n, lua_Integer seed,
                           const char *era)
 {
-    sim_params *p = lua_newuserdatauv(L, sizeof *p, 0); /* big: keep it off the C stack */
-    char err[1024];
-    if (n < 1 || n > INT32_MAX)
-        return luaL_error(L, "simulate: n must be between 1 and 2147483647");
-    if (lsim_load_scenario(L, name, p, err, sizeof err) < 0)
-        return luaL_error(L, "%s", err);
     cohort *c;
-    if (sim_generate(p, era, (size_t)n, (uint64_t)seed, &c, err, sizeof err) < 0)
+    char err[1024];
+    if (lsim_simulate(L, name, n, seed, era, &c, err, sizeof err) < 0)
         return luaL_error(L, "%s", err);
-    lua_pop(L, 1);
     lcohort_push(L, c);
     return 1;
 }

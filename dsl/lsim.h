@@ -38,4 +38,12 @@ int lsim_load_file(lua_State *L, const char *path, sim_params *p, char *err, siz
 int lsim_load_scenario(lua_State *L, const char *name, sim_params *p, char *err,
                        size_t errlen);
 
+/* Simulates n patients of scenario `name` (see lsim_load_scenario) with
+ * seed and era (NULL = the scenario's default) into *out, and records the
+ * scenario, n and seed as the cohort's origin.  The scenario file runs in
+ * a protected call: callable from C outside any Lua call.  Returns 0, or -1
+ * with err filled and *out NULL.  Stack: unchanged. */
+int lsim_simulate(lua_State *L, const char *name, long long n, long long seed, const char *era,
+                  cohort **out, char *err, size_t errlen);
+
 #endif

@@ -18,7 +18,7 @@
 #include "rules_int.h"
 #include "text.h"
 
-static const char *const dictionary[] = {
+const char *const rules_dictionary[] = {
     "id", "age", "sex", "ecog", "histology", "side", "driver", "t_size_cm",
     "t_insitu", "t_mia", "t_superficial", "t_invasion", "t_nodules",
     "n_stations", "m_sites", "m_pleural_effusion", "m_all_treatable",
@@ -28,8 +28,8 @@ static const char *const dictionary[] = {
 
 int rules_known_field(const char *name)
 {
-    for (int i = 0; dictionary[i]; i++)
-        if (strcmp(dictionary[i], name) == 0)
+    for (int i = 0; rules_dictionary[i]; i++)
+        if (strcmp(rules_dictionary[i], name) == 0)
             return 1;
     return 0;
 }

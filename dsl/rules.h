@@ -244,4 +244,9 @@ int rules_diff_versions(rules *r, const char *set, const cohort *c, int va,
                         int vb, rules_diff *out, char *err, size_t errlen);
 void rules_diff_free(rules_diff *d);
 
+/* The data dictionary: every field name rules, staging
+ * modules and scripts read, NULL-terminated; and whether name is one. */
+extern const char *const rules_dictionary[];
+int rules_known_field(const char *name);
+
 #endif

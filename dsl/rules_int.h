@@ -123,8 +123,6 @@ const rset *rules_find_set(const rules *r, int v, const char *name,
 sandbox *rules_sandbox(rules *r);
 void rules_prog_ref(rprog *p);
 void rules_prog_unref(rprog *p);
-/* Is name a field of the data dictionary (DESIGN.md)? */
-int rules_known_field(const char *name);
 
 /* ---- staging (rules_stage.c) */
 

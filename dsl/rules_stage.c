@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lcell.h"
 #include "rules_int.h"
 #include "text.h"
 
@@ -599,21 +600,10 @@ static void push_record(lua_State *L, const rstage_eval *se, int m, size_t row)
         const cohort_column *col = se->in[m * se->maxfields + f];
         if (col == NULL)
             continue;
-        if (col->type == COHORT_NUM) {
-            if (col->v.num[row] != col->v.num[row])
-                continue;
-            lua_pushnumber(L, col->v.num[row]);
-        } else if (col->type == COHORT_BOOL) {
-            if (col->v.b[row] < 0)
-                continue;
-            lua_pushboolean(L, col->v.b[row]);
-        } else {
-            const char *v = cohort_str(col, row);
-            if (v == NULL)
-                continue;
-            lua_pushstring(L, v);
-        }
-        lua_setfield(L, -2, s->fields[f]);
+        if (lcell_push(L, col, row))
+            lua_setfield(L, -2, s->fields[f]);
+        else
+            lua_pop(L, 1);
     }
 }
 

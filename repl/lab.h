@@ -1,5 +1,5 @@
-/* lab.h - the laboratory commands (load, use, set, undo, case, explain, ...)
- * and the Lua `lab` table that reaches them from scripts.
+/* lab.h - start-up, the case pane's text and the Lua `lab` table that
+ * reaches the commands (repl/cmd/) from scripts.
  *
  * Part of tnmlab (repl layer).  SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -30,27 +30,5 @@ void lab_open(struct session *s);
  * the bundled demo (simulated with --seed N when given).  Messages go to
  * s->err; returns 0, or 1 when something did not load. */
 int lab_startup(struct session *s, int interactive);
-
-/* The command functions, listed in commands.c's table. */
-int lab_cmd_load(struct session *s, int argc, char **argv);
-int lab_cmd_rules(struct session *s, int argc, char **argv);
-int lab_cmd_use(struct session *s, int argc, char **argv);
-int lab_cmd_set(struct session *s, int argc, char **argv);
-int lab_cmd_reset(struct session *s, int argc, char **argv);
-int lab_cmd_undo(struct session *s, int argc, char **argv);
-int lab_cmd_redo(struct session *s, int argc, char **argv);
-int lab_cmd_show(struct session *s, int argc, char **argv);
-int lab_cmd_case(struct session *s, int argc, char **argv);
-int lab_cmd_next(struct session *s, int argc, char **argv);
-int lab_cmd_prev(struct session *s, int argc, char **argv);
-int lab_cmd_explain(struct session *s, int argc, char **argv);
-int lab_cmd_diff(struct session *s, int argc, char **argv);
-int lab_cmd_plot(struct session *s, int argc, char **argv);
-int lab_cmd_hr(struct session *s, int argc, char **argv);
-int lab_cmd_reload(struct session *s, int argc, char **argv);
-int lab_cmd_edit(struct session *s, int argc, char **argv);
-int lab_cmd_whatif(struct session *s, int argc, char **argv);
-int lab_cmd_edition(struct session *s, int argc, char **argv);
-int lab_cmd_simulate(struct session *s, int argc, char **argv);
 
 #endif

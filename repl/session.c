@@ -147,6 +147,26 @@ int session_set_cohort(session *s, int idx, const char *name, const char *time_u
     return 0;
 }
 
+/* [c] -> [cohort userdata] */
+static int push_cohort(lua_State *L) {
+    lcohort_push(L, lua_touserdata(L, 1));
+    return 1;
+}
+
+int session_adopt_cohort(session *s, cohort *c, const char *name, const char *time_unit) {
+    lua_State *L = s->L;
+    lua_pushcfunction(L, push_cohort);
+    lua_pushlightuserdata(L, c);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) { /* out of memory: lcohort_push freed c */
+        sink_printf(&s->err, "%s: %s\n", name, dsl_errmsg(L));
+        lua_pop(L, 1);
+        return 1;
+    }
+    int rc = session_set_cohort(s, -1, name, time_unit);
+    lua_pop(L, 1);
+    return rc;
+}
+
 void session_print_view(session *s, void (*view)(const model *, textlog *, int)) {
     textlog t;
     if (textlog_init(&t, 1000) != 0)

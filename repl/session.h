@@ -99,6 +99,10 @@ feed_status session_feed(session *s, char **pending, const char *line);
  * time_unit is "months" or "days".  Returns 0, or 1 with the message on
  * s->err; the previous cohort stays on failure. */
 int session_set_cohort(session *s, int idx, const char *name, const char *time_unit);
+/* The same for a cohort C made (a CSV read, a simulation): the session
+ * takes c over, as a userdata of its Lua state so that lab.cohort() returns
+ * it, and frees it on failure.  Returns 0, or 1 with the message on s->err. */
+int session_adopt_cohort(session *s, cohort *c, const char *name, const char *time_unit);
 
 /* Runs model_update and, in line mode, prints what changed.  Returns 0 or
  * 1 (message on s->err). */

@@ -1,0 +1,133 @@
+/* load.c - `load cohort FILE [months|days] [field=column ...]` and
+ * `load rules FILE`.
+ *
+ * Part of tnmlab (repl layer).  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A cohort is read by the CSV reader in core and handed to the session,
+ * which records the command that recreates it (session files, provenance).
+ * A failed load keeps the cohort or rules the session had.
+ */
+#include "cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "csv.h"
+#include "session.h"
+
+static const char *base_name(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* After a load: which dictionary fields the cohort lacks, so that a
+ * person knows why criteria come out unknown and what to map. */
+static void report_missing_fields(session *s) {
+    const cohort *c = s->model.cohort;
+    char list[1024] = "";
+    size_t o = 0;
+    int n = 0;
+    for (const char *const *d = rules_dictionary; *d; d++)
+        if (cohort_find(c, *d) == NULL && o < sizeof list - 40) {
+            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", n ? ", " : "", *d);
+            n++;
+        }
+    if (n)
+        sink_printf(&s->out, "not in this cohort (criteria reading them are unknown; map a column "
+                             "with field=column): %s\n", list);
+}
+
+/* The `load cohort` line that recreates the cohort, with an absolute path,
+ * every word quoted (a file or column name may hold a quote or a newline).
+ * A line that does not fit is not kept: a cut one would load something else. */
+static void remember_cohort_load(session *s, int argc, char **argv) {
+    char *abs = realpath(argv[2], NULL);
+    size_t n = sizeof s->cohort_cmd;
+    size_t o = (size_t)snprintf(s->cohort_cmd, n, "load cohort ");
+    for (int i = 2; i < argc && o < n; i++) {
+        if (i > 2)
+            s->cohort_cmd[o++] = ' ';
+        if (o < n)
+            o += commands_quote(i == 2 && abs ? abs : argv[i], s->cohort_cmd + o, n - o);
+    }
+    if (o >= n)
+        s->cohort_cmd[0] = '\0';
+    free(abs);
+}
+
+static int load_rules(session *s, int argc, char **argv) {
+    if (argc != 3)
+        return cmd_usage(s, "load");
+    char err[1024];
+    if (model_load_rules(&s->model, argv[2], err, sizeof err) != 0) {
+        sink_printf(&s->err, "%s\n", err);
+        return 1;
+    }
+    cmd_remember_rule_file(s, argv[2]);
+    sink_printf(&s->out, "loaded %s: %zu rule set%s; active: %s\n", argv[2],
+                rules_nsets(s->model.rules), rules_nsets(s->model.rules) == 1 ? "" : "s",
+                s->model.set[0] ? s->model.set : "none");
+    return session_refresh(s);
+}
+
+/* load cohort FILE [months|days] [field=column ...] */
+static int load_cohort(session *s, int argc, char **argv) {
+    const char *unit = "months";
+    csv_pair map[CMD_MAX_ARGS];
+    char names[CMD_MAX_ARGS][128];
+    size_t nmap = 0;
+    for (int i = 3; i < argc; i++) {
+        const char *eq = strchr(argv[i], '=');
+        if (eq && eq != argv[i] && eq[1]) {
+            size_t len = (size_t)(eq - argv[i]), k = 0;
+            if (len >= sizeof names[0]) {
+                sink_printf(&s->err, "load cohort: field name '%.40s...' is too long\n", argv[i]);
+                return 1;
+            }
+            while (k < nmap && (strlen(map[k].key) != len || strncmp(map[k].key, argv[i], len)))
+                k++; /* field=column given twice: the last one counts */
+            snprintf(names[k], sizeof names[k], "%.*s", (int)len, argv[i]);
+            map[k].key = names[k];
+            map[k].value = eq + 1;
+            nmap += k == nmap;
+        } else if (i == 3 && (!strcmp(argv[i], "months") || !strcmp(argv[i], "days"))) {
+            unit = argv[i];
+        } else {
+            sink_printf(&s->err, "load cohort: '%s' is neither months/days nor field=column\n",
+                        argv[i]);
+            return 1;
+        }
+    }
+    csv_options o;
+    csv_options_init(&o);
+    o.map = map;
+    o.nmap = nmap;
+    char err[1024];
+    if (csv_env_max_bytes(&o.max_bytes, err, sizeof err) != 0) {
+        sink_printf(&s->err, "load cohort: %s\n", err);
+        return 1;
+    }
+    cohort *c = csv_read_file(argv[2], NULL, &o, err, sizeof err);
+    if (c == NULL) { /* the message names file:line:column; the current cohort stays */
+        sink_printf(&s->err, "%.*s\n", (int)strcspn(err, "\n"), err);
+        return 1;
+    }
+    if (session_adopt_cohort(s, c, base_name(argv[2]), unit) != 0)
+        return 1;
+    remember_cohort_load(s, argc, argv);
+    sink_printf(&s->out, "loaded %s: %zu patients\n", argv[2], cohort_nrows(s->model.cohort));
+    report_missing_fields(s);
+    return session_refresh(s);
+}
+
+int cmd_load(session *s, int argc, char **argv) {
+    if (argc < 3)
+        return cmd_usage(s, "load");
+    if (strcmp(argv[1], "rules") == 0)
+        return load_rules(s, argc, argv);
+    if (strcmp(argv[1], "cohort") == 0)
+        return load_cohort(s, argc, argv);
+    return cmd_usage(s, "load");
+}
