@@ -26,9 +26,12 @@ $CC -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow \
     -fno-sanitize-recover=undefined,float-cast-overflow \
     -I "$here/core" -I "$here/dsl" $LUA_CFLAGS \
     -DTNMLAB_STAGING="\"$here/scripts/staging\"" \
-    "$here/fuzz/rules_fuzz.c" "$here/dsl/sandbox.c" "$here/dsl/expr.c" \
+    "$here/fuzz/rules_fuzz.c" "$here/dsl/sandbox.c" "$here/dsl/sandbox_env.c" \
+    "$here/dsl/expr.c" \
     "$here/dsl/expr_bind.c" "$here/dsl/expr_eval.c" "$here/dsl/rules.c" \
-    "$here/dsl/rules_conv.c" "$here/dsl/rules_eval.c" "$here/dsl/rules_stage.c" "$here/dsl/lcell.c" \
+    "$here/dsl/rules_conv.c" "$here/dsl/rules_eval.c" "$here/dsl/rules_stage.c" \
+    "$here/dsl/rules_bind.c" "$here/dsl/rules_explain.c" "$here/dsl/rules_diff.c" \
+    "$here/dsl/lcell.c" \
     "$here/core/cohort.c" "$here/core/interrupt.c" "$here/core/errbuf.c" \
     "$here/core/file_open.c" "$here/core/text.c" $LUA_LIBS -lm \
     -o "$OUT/rules_fuzz"
