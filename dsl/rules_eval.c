@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "expr_node.h"
+#include "lcell.h"
 #include "text.h"
 #include "rules_eval_int.h"
 
@@ -56,32 +57,6 @@ static void seen(dep *d)
         d->gens[i] = d->cols[i]->generation;
 }
 
-/* Pushes the value of col at row onto the sandbox stack (nil if missing). */
-static void push_cell(lua_State *L, const cohort_column *col, size_t row)
-{
-    switch (col->type) {
-    case COHORT_NUM:
-        if (col->v.num[row] == col->v.num[row])
-            lua_pushnumber(L, col->v.num[row]);
-        else
-            lua_pushnil(L);
-        return;
-    case COHORT_BOOL:
-        if (col->v.b[row] < 0)
-            lua_pushnil(L);
-        else
-            lua_pushboolean(L, col->v.b[row]);
-        return;
-    default: {
-        const char *s = cohort_str(col, row);
-        if (s)
-            lua_pushstring(L, s);
-        else
-            lua_pushnil(L);
-    }
-    }
-}
-
 /* Runs a Lua criterion for rows [from, to): fn(p, P) per patient, where p
  * holds the fields it reads and P the params.  true/false/nil give
  * pass/fail/unknown. */
@@ -113,7 +88,7 @@ static int eval_fn(rules_eval *ev, int k, size_t from, size_t to, char *err,
         for (int f = 0; f < d->ncols; f++) {
             /* raw: the criterion may have given p a metatable */
             lua_pushstring(L, d->cols[f]->name);
-            push_cell(L, d->cols[f], row);
+            lcell_push(L, d->cols[f], row);
             lua_rawset(L, top + 1);
         }
         lua_rawgeti(L, LUA_REGISTRYINDEX, c->fn_ref);

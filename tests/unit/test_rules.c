@@ -472,6 +472,30 @@ static void lua_criterion__per_patient__works_and_budget_names_it(void **state)
     cohort_free(c);
 }
 
+/* A Lua criterion sees a whole number as the record shows it (2, as R and
+ * `case` print it, not 2.0) and a missing value as nil. */
+static void lua_criterion__whole_number__integer_as_case_shows(void **state)
+{
+    (void)state;
+    char err[600];
+    cohort *c = hand_cohort();
+    rules *r = load("ruleset \"t\" {\n"
+                    " criterion { \"two\", \"ECOG reads as 2\",\n"
+                    "   function(p) return tostring(p.ecog) == \"2\" and math.type(p.ecog) ==\n"
+                    "     \"integer\" end, reads = {\"ecog\"} } }\n",
+                    "t.lua");
+    rules_eval *ev = rules_eval_new(r, "t", c, err, sizeof err);
+    if (rules_eval_run(ev, 0, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    const uint8_t *x = rules_eval_criterion(ev, 0);
+    assert_int_equal(x[2], T); /* ECOG 2 */
+    assert_int_equal(x[0], F); /* ECOG 0 */
+    assert_int_equal(x[3], F); /* missing: nil, "nil" */
+    rules_eval_free(ev);
+    rules_free(r);
+    cohort_free(c);
+}
+
 static void load__include_file__same_folder(void **state)
 {
     (void)state;
@@ -597,6 +621,7 @@ int main(void)
         cmocka_unit_test(bind__type_error__named_at_evaluation),
         cmocka_unit_test(landmark__post_baseline_field__warning_or_first_step),
         cmocka_unit_test(lua_criterion__per_patient__works_and_budget_names_it),
+        cmocka_unit_test(lua_criterion__whole_number__integer_as_case_shows),
         cmocka_unit_test(load__include_file__same_folder),
         cmocka_unit_test(binding__lua_api__load_eval_attrition_explain_undo),
         cmocka_unit_test(bool01__numeric_treatable__same_attrition_as_boolean),
