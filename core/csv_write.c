@@ -4,6 +4,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "atomic_file.h"
 #include "csv.h"
 #include "errbuf.h"
 
@@ -78,51 +79,20 @@ int csv_write_stream(const cohort *c, FILE *f, const csv_write_options *o, char 
 int csv_write_file(const cohort *c, const char *path, const csv_write_options *o, char *err,
                    size_t errlen)
 {
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp) {
-        tnm_errf(err, errlen, "%s: out of memory", path);
-        return -1;
-    }
-    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        tnm_errf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        tnm_errf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        free(tmp);
+    atomic_file x;
+    if (atomic_file_open(&x, path) != 0) {
+        tnm_errf(err, errlen, "%s: cannot create: %s", path, strerror(x.error));
         return -1;
     }
     char why[200];
-    int rc = csv_write_stream(c, f, o, why, sizeof why);
-    if (rc == 0 && fsync(fd) != 0) {
-        snprintf(why, sizeof why, "fsync: %s", strerror(errno));
-        rc = -1;
-    }
-    if (fclose(f) != 0 && rc == 0) {
-        snprintf(why, sizeof why, "close: %s", strerror(errno));
-        rc = -1;
-    }
-    /* mkstemp makes 0600; a data file is as readable as any other */
-    if (rc == 0) {
-        mode_t mask = umask(0);
-        umask(mask);
-        chmod(tmp, 0666 & ~mask);
-    }
-    if (rc == 0 && rename(tmp, path) != 0) {
-        snprintf(why, sizeof why, "rename: %s", strerror(errno));
-        rc = -1;
-    }
-    if (rc != 0) {
+    if (csv_write_stream(c, x.f, o, why, sizeof why) != 0) {
+        atomic_file_abort(&x);
         tnm_errf(err, errlen, "%s: %s", path, why);
-        unlink(tmp);
+        return -1;
     }
-    free(tmp);
-    return rc;
+    if (atomic_file_commit(&x) != 0) {
+        tnm_errf(err, errlen, "%s: %s", path, strerror(x.error));
+        return -1;
+    }
+    return 0;
 }

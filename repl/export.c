@@ -37,99 +37,30 @@ export_format export_format_of(const char *path) {
     return EXPORT_UNKNOWN;
 }
 
-/* ---- atomic files */
+/* ---- atomic files, with messages in the export's words */
 
 int export_file_open(export_file *x, const char *path, char *err, size_t errlen) {
-    memset(x, 0, sizeof *x);
-    if (path == NULL || *path == '\0') {
+    if (atomic_file_open(x, path) == 0)
+        return 0;
+    if (path == NULL || *path == '\0')
         snprintf(err, errlen, "no output file named");
-        return -1;
-    }
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    else if (x->error == EISDIR)
         snprintf(err, errlen, "cannot write %s: it is a folder", path);
-        return -1;
-    }
-    if (snprintf(x->path, sizeof x->path, "%s", path) >= (int)sizeof x->path ||
-        snprintf(x->tmp, sizeof x->tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof x->tmp) {
+    else if (x->error == ENAMETOOLONG)
         snprintf(err, errlen, "cannot write %.200s...: path too long", path);
-        return -1;
-    }
-    /* The temporary file sits beside the target so that rename() stays
-     * within one file system and is atomic. */
-    int fd = mkstemp(x->tmp);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        x->tmp[0] = '\0';
-        return -1;
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask); /* mkstemp makes 0600; an export is an ordinary file */
-    x->f = fdopen(fd, "w");
-    if (x->f == NULL) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        close(fd);
-        unlink(x->tmp);
-        x->tmp[0] = '\0';
-        return -1;
-    }
-    return 0;
+    else
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(x->error));
+    return -1;
 }
 
 int export_file_commit(export_file *x, char *err, size_t errlen) {
-    if (x->f == NULL) {
-        snprintf(err, errlen, "cannot write %s: not open", x->path);
-        return -1;
-    }
-    int bad = fflush(x->f) != 0 || ferror(x->f);
-    int e = errno;
-    if (!bad && fsync(fileno(x->f)) != 0) {
-        bad = 1;
-        e = errno;
-    }
-    if (fclose(x->f) != 0 && !bad) {
-        bad = 1;
-        e = errno;
-    }
-    x->f = NULL;
-    if (!bad && rename(x->tmp, x->path) != 0) {
-        bad = 1;
-        e = errno;
-    }
-    if (bad) {
-        snprintf(err, errlen, "cannot write %s: %s", x->path, strerror(e));
-        unlink(x->tmp);
-        x->tmp[0] = '\0';
-        return -1;
-    }
-    x->tmp[0] = '\0';
-    /* Make the rename itself durable. */
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", x->path);
-    char *slash = strrchr(dir, '/');
-    if (slash == NULL)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == dir)
-        dir[1] = '\0';
-    else
-        *slash = '\0';
-    int dfd = open(dir, O_RDONLY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return 0;
+    if (atomic_file_commit(x) == 0)
+        return 0;
+    snprintf(err, errlen, "cannot write %s: %s", x->path, strerror(x->error));
+    return -1;
 }
 
-void export_file_abort(export_file *x) {
-    if (x->f)
-        fclose(x->f);
-    x->f = NULL;
-    if (x->tmp[0])
-        unlink(x->tmp);
-    x->tmp[0] = '\0';
-}
+void export_file_abort(export_file *x) { atomic_file_abort(x); }
 
 /* ---- numbers */
 

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "atomic_file.h"
 #include "km.h"
 #include "model.h"
 
@@ -56,11 +57,7 @@ void export_md_str(FILE *f, const char *s);
 
 /* ---- atomic files */
 
-typedef struct export_file {
-    FILE *f;         /* write here between open and commit */
-    char path[4096]; /* the target */
-    char tmp[4096];  /* the temporary file beside it */
-} export_file;
+typedef atomic_file export_file;
 
 /* Creates a temporary file in path's folder (mode 0644 after umask) and
  * opens it for writing.  Returns 0, or -1 with err naming the path and the
