@@ -10,6 +10,7 @@
  * criteria.  Evaluation lives in rules_eval.c.
  */
 #include <lauxlib.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -588,6 +589,29 @@ static void fmt_value(char *buf, size_t n, const rparam *p, double num, const ch
         snprintf(buf, n, "%s", num != 0 ? "true" : "false");
     else
         snprintf(buf, n, "%.10g", num);
+}
+
+int rules_param_read(const rules_param_info *p, const char *text, double *v, char *err,
+                     size_t errlen)
+{
+    if (p->type == RULES_P_BOOLEAN) {
+        static const char *const yes[] = {"true", "yes", "1"}, *const no[] = {"false", "no", "0"};
+        for (int i = 0; i < 3; i++)
+            if (strcmp(text, yes[i]) == 0 || strcmp(text, no[i]) == 0) {
+                *v = strcmp(text, yes[i]) == 0;
+                return 0;
+            }
+        snprintf(err, errlen, "%s is true or false, not '%s'", p->name, text);
+        return -1;
+    }
+    char *end;
+    errno = 0;
+    *v = strtod(text, &end);
+    if (p->type == RULES_P_TEXT || errno || end == text || *end != '\0' || !isfinite(*v)) {
+        snprintf(err, errlen, "%s wants a number, not '%s'", p->name, text);
+        return -1;
+    }
+    return 0;
 }
 
 int rules_set_param(rules *r, const char *set, const char *name, double value,

@@ -181,6 +181,14 @@ int rules_param(const rules *r, const char *set, size_t i, rules_param_info *out
 int rules_set_param(rules *r, const char *set, const char *name, double value,
                     const char *text, char *err, size_t errlen);
 
+/* Reads text as a value of a number, integer or boolean param p, as every
+ * front end takes one (`set`, `sweep`, lessons): a boolean is true, false,
+ * yes, no, 1 or 0; a number is a finite decimal number.  The range is
+ * rules_set_param's to check.  Returns 0 with *v set, or -1 with a message
+ * ("max_ecog wants a number, not 'abc'").  A text param is not read here. */
+int rules_param_read(const rules_param_info *p, const char *text, double *v, char *err,
+                     size_t errlen);
+
 /* Versions are numbered from 1; 0 means none loaded yet. */
 int rules_version(const rules *r);
 int rules_nversions(const rules *r);

@@ -36,7 +36,7 @@ struct sandbox {
 
 /* The sandbox that owns L. */
 sandbox *sb_of(lua_State *L);
-/* Monotonic time in ns. */
+/* The calling thread's CPU time in ns. */
 double now_ns(void);
 /* Charges cost instructions' worth of C work to the budget, raising the
  * budget error first when it would not fit. */

@@ -4,7 +4,6 @@
 
 #include "interrupt.h"
 
-#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -289,24 +288,8 @@ int model_set_param(model *m, const char *name, const char *value, char *err, si
     if (info.type == RULES_P_TEXT)
         return rules_set_param(m->rules, m->set, name, 0, value, err, errlen);
     double v;
-    if (info.type == RULES_P_BOOLEAN) {
-        if (!strcmp(value, "true") || !strcmp(value, "1") || !strcmp(value, "yes"))
-            v = 1;
-        else if (!strcmp(value, "false") || !strcmp(value, "0") || !strcmp(value, "no"))
-            v = 0;
-        else {
-            snprintf(err, errlen, "%s is true or false, not '%s'", name, value);
-            return -1;
-        }
-    } else {
-        char *end;
-        errno = 0;
-        v = strtod(value, &end);
-        if (errno || end == value || *end != '\0' || !isfinite(v)) {
-            snprintf(err, errlen, "%s wants a number, not '%s'", name, value);
-            return -1;
-        }
-    }
+    if (rules_param_read(&info, value, &v, err, errlen) != 0)
+        return -1;
     return rules_set_param(m->rules, m->set, name, v, NULL, err, errlen);
 }
 

@@ -2,7 +2,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "sweep.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,21 +41,14 @@ static int check_value(const char *set, const rules_param_info *p, const char *v
                      p->name, value);
         return ok ? 0 : -1;
     }
-    if (p->type == RULES_P_BOOLEAN) {
-        if (strcmp(value, "true") && strcmp(value, "false") && strcmp(value, "1") &&
-            strcmp(value, "0")) {
-            snprintf(err, errlen, "sweep: %s.%s is true or false, not '%s'", set, p->name, value);
-            return -1;
-        }
-        return 0;
-    }
-    char *end;
-    errno = 0;
-    double v = strtod(value, &end);
-    if (errno || end == value || *end || !isfinite(v)) {
-        snprintf(err, errlen, "sweep: %s.%s wants a number, not '%s'", set, p->name, value);
+    double v;
+    char why[256];
+    if (rules_param_read(p, value, &v, why, sizeof why) != 0) {
+        snprintf(err, errlen, "sweep: %s.%s", set, why);
         return -1;
     }
+    if (p->type == RULES_P_BOOLEAN)
+        return 0;
     if (v < p->min || v > p->max || (p->type == RULES_P_INTEGER && v != floor(v))) {
         snprintf(err, errlen, "sweep: %s.%s must be %s between %g and %g, not %s", set, p->name,
                  p->type == RULES_P_INTEGER ? "a whole number" : "a number", p->min, p->max,

@@ -496,6 +496,33 @@ static void lua_criterion__whole_number__integer_as_case_shows(void **state)
     cohort_free(c);
 }
 
+/* `set` and `sweep` read a param's text the same way: yes/no/1/0 for a
+ * boolean, a finite number otherwise, and name the param when they cannot. */
+static void param_read__words__same_for_every_front_end(void **state)
+{
+    (void)state;
+    char err[200];
+    double v = -1;
+    rules_param_info b = {.name = "flag", .type = RULES_P_BOOLEAN};
+    rules_param_info n = {.name = "max_ecog", .type = RULES_P_INTEGER, .min = 0, .max = 4};
+    const char *yes[] = {"true", "yes", "1"}, *no[] = {"false", "no", "0"};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(rules_param_read(&b, yes[i], &v, err, sizeof err), 0);
+        assert_true(v == 1);
+        assert_int_equal(rules_param_read(&b, no[i], &v, err, sizeof err), 0);
+        assert_true(v == 0);
+    }
+    assert_int_equal(rules_param_read(&b, "maybe", &v, err, sizeof err), -1);
+    assert_string_equal(err, "flag is true or false, not 'maybe'");
+    assert_int_equal(rules_param_read(&n, "2", &v, err, sizeof err), 0);
+    assert_true(v == 2);
+    const char *bad[] = {"abc", "", "2x", "inf", "nan", "1e999"};
+    for (int i = 0; i < 6; i++) {
+        assert_int_equal(rules_param_read(&n, bad[i], &v, err, sizeof err), -1);
+        assert_non_null(strstr(err, "max_ecog wants a number"));
+    }
+}
+
 static void load__include_file__same_folder(void **state)
 {
     (void)state;
@@ -622,6 +649,7 @@ int main(void)
         cmocka_unit_test(landmark__post_baseline_field__warning_or_first_step),
         cmocka_unit_test(lua_criterion__per_patient__works_and_budget_names_it),
         cmocka_unit_test(lua_criterion__whole_number__integer_as_case_shows),
+        cmocka_unit_test(param_read__words__same_for_every_front_end),
         cmocka_unit_test(load__include_file__same_folder),
         cmocka_unit_test(binding__lua_api__load_eval_attrition_explain_undo),
         cmocka_unit_test(bool01__numeric_treatable__same_attrition_as_boolean),
