@@ -1,0 +1,61 @@
+/* export_int.h - private to export_cmd.c and the jobs it dispatches to.
+ *
+ * Part of tnmlab (repl layer).  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * export_cmd.c reads the `export` command's words and the Lua functions'
+ * options, fills the provenance and registers the lab.* functions; the
+ * jobs are in export_plot_table.c (plots and tables, for the command and
+ * Lua), export_sweep.c (lab.sweep) and export_man.c (lab.manpage).
+ */
+#ifndef TNMLAB_EXPORT_INT_H
+#define TNMLAB_EXPORT_INT_H
+
+#include <lua.h>
+#include <stddef.h>
+
+#include "export.h"
+#include "session.h"
+
+/* ---- export_cmd.c */
+
+/* export_provenance_fill() plus the scenario and seed of the session's
+ * cohort, when this session simulated it.  0, or -1 with err. */
+int fill_provenance(session *s, export_provenance *p, char *err, size_t errlen);
+
+/* "outcome", "attrition" or "all" as EXPORT_T_* bits into *what; 0, or -1
+ * for any other word. */
+int what_of(const char *w, unsigned *what);
+
+/* The session: upvalue 1 of every lab.* function registered by export_open. */
+session *sess(lua_State *L);
+
+/* Field k of the options table at index t (0: no table), def when absent;
+ * opt_str and opt_num raise a Lua error on a value of the wrong type. */
+int opt_bool(lua_State *L, int t, const char *k, int def);
+const char *opt_str(lua_State *L, int t, const char *k, const char *def);
+double opt_num(lua_State *L, int t, const char *k, double def);
+
+/* ---- export_plot_table.c */
+
+typedef struct plot_req {
+    int endpoint, ci, before;
+    const char *title;
+} plot_req;
+
+/* The work of `export plot` and lab.export_plot, and of `export table` and
+ * lab.export_table: 0, or -1 with err. */
+int do_export_plot(session *s, const char *path, const plot_req *rq, char *err, size_t errlen);
+int do_export_table(session *s, const char *path, unsigned what, char *err, size_t errlen);
+
+int l_export_plot(lua_State *L);
+int l_export_table(lua_State *L);
+
+/* ---- export_sweep.c */
+
+int l_sweep(lua_State *L);
+
+/* ---- export_man.c */
+
+int l_manpage(lua_State *L);
+
+#endif

@@ -1,0 +1,443 @@
+/* ui_panes.c - the panes of the full screen, drawn from the session's model.
+ *
+ * Part of tnmlab (repl layer).  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The status line, the rules and attrition pane, the outcome pane, the
+ * lower-right pane (Kaplan-Meier plot, case or lesson) and the log, and
+ * draw_all() that puts them on the screen.  The terminal, readline, the
+ * input line and the loop are ui.c's (see ui_int.h).
+ */
+#define _GNU_SOURCE
+#include "config.h"
+
+#include "ui_int.h"
+
+#include <curses.h>
+#include <lua.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "lab.h"
+#include "lesson.h"
+#include "layout.h"
+#include "plot.h"
+#include "textlog.h"
+#include "view.h"
+#include "visible.h"
+
+#include <math.h>
+
+/* --- drawing --------------------------------------------------------------- */
+
+static attr_t style_attr(ui *u, tl_style st) {
+    switch (st) {
+    case TL_ERROR:
+        return u->colors ? COLOR_PAIR(PAIR_ERROR) | A_BOLD : A_BOLD;
+    case TL_INPUT:
+        return u->colors ? COLOR_PAIR(PAIR_INPUT) | A_BOLD : A_BOLD;
+    case TL_NOTE:
+        return u->colors ? COLOR_PAIR(PAIR_NOTE) : A_DIM;
+    default:
+        return A_NORMAL;
+    }
+}
+
+static void frame(ui *u, WINDOW *w, const char *title) {
+    werase(w);
+    box_set(w, WACS_VLINE, WACS_HLINE);
+    wattron(w, A_BOLD | (u->colors ? COLOR_PAIR(PAIR_TITLE) : 0));
+    char t[256];
+    int room = getmaxx(w) - 6; /* the title never runs into the corner */
+    snprintf(t, sizeof t, " %.*s ", room > 0 ? room : 0, title);
+    mvwaddstr(w, 0, 2, t);
+    wattroff(w, A_BOLD | (u->colors ? COLOR_PAIR(PAIR_TITLE) : 0));
+}
+
+/* Writes a UTF-8 string at (y, x), clipped to the window's inner width,
+ * its control characters made visible (the status line shows rule-set and
+ * cohort names as they came). */
+static void put(WINDOW *w, int y, int x, const char *text) {
+    int maxx = getmaxx(w) - 1;
+    if (x >= maxx)
+        return;
+    char *safe = NULL;
+    size_t len = strlen(text);
+    if (visible_needed(text, len) && (safe = visible_escape(text, len, &len)) != NULL)
+        text = safe;
+    wmove(w, y, x);
+    size_t starts[2];
+    size_t rows = textlog_wrap(text, maxx - x, starts, 2);
+    size_t n = rows > 1 ? starts[1] : strlen(text);
+    waddnstr(w, text, (int)n);
+    free(safe);
+}
+
+void draw_status(ui *u) {
+    WINDOW *w = u->win[PANE_STATUS];
+    werase(w);
+    wbkgd(w, u->colors ? COLOR_PAIR(PAIR_STATUS) : A_REVERSE);
+    lua_State *L = u->s->L;
+    int staging = 0;
+    lua_getglobal(L, "tnm8");
+    staging += lua_istable(L, -1);
+    lua_getglobal(L, "tnm9");
+    staging += lua_istable(L, -1);
+    lua_pop(L, 2);
+    model *m = &u->s->model;
+    char line[1024], les[128];
+    lesson_status(u->s, les, sizeof les);
+    /* Most important first: what is on screen, then how to drive it. */
+    char took[32] = "";
+    if (u->last_ms >= 0)
+        snprintf(took, sizeof took, " | %.0f ms", u->last_ms);
+    snprintf(line, sizeof line, " %s%s | %s v%d | TNM %d%s%s%s%s%s",
+             m->cohort ? m->cohort_name : "no cohort",
+             m->cohort ? (m->simulated ? " (simulated)" : " (observational: selection only)") : "",
+             m->set[0] ? m->set : "no rules", rules_version(m->rules), u->s->edition == 9 ? 9 : 8,
+             les[0] ? " | " : "", les, took,
+             u->s->save_failed || u->s->history_failed ? " | NOT AUTOSAVED" : "",
+             COLS >= 110 ? " | F2 transcript, PgUp/PgDn, Ctrl-D" : " | F2 transcript");
+    (void)staging;
+    put(w, 0, 0, line);
+}
+
+/* A sink that appends to a textlog, for the panes. */
+static void textlog_sink_write(sink *sk, const char *data, size_t len) {
+    textlog_write(sk->ud, data, len, TL_NORMAL);
+}
+
+/* Draws the lines of t inside the frame of w, from row y, clipped. */
+static int draw_lines(ui *u, WINDOW *w, int y, textlog *t) {
+    int h = getmaxy(w) - 1;
+    textlog_flush(t);
+    for (size_t i = 0; i < t->count && y < h; i++, y++) {
+        const tl_line *l = textlog_get(t, i);
+        attr_t a = style_attr(u, l->style);
+        wattron(w, a);
+        put(w, y, 2, l->text);
+        wattroff(w, a);
+    }
+    return y;
+}
+
+typedef void (*view_fn)(const model *, textlog *, int);
+
+static int draw_view(ui *u, WINDOW *w, int y, view_fn fn) {
+    textlog t;
+    if (textlog_init(&t, 200) != 0)
+        return y;
+    fn(&u->s->model, &t, getmaxx(w) - 4);
+    y = draw_lines(u, w, y, &t);
+    textlog_free(&t);
+    return y;
+}
+
+static void draw_rules(ui *u) {
+    WINDOW *w = u->win[PANE_RULES];
+    frame(u, w, "Rules");
+    int y = draw_view(u, w, 1, view_rules);
+    if (u->s->model.cur.valid && y + 3 < getmaxy(w)) {
+        wattron(w, A_BOLD);
+        put(w, y + 1, 2, "Attrition");
+        wattroff(w, A_BOLD);
+        draw_view(u, w, y + 2, view_attrition);
+    }
+}
+
+static void draw_outcome(ui *u) {
+    WINDOW *w = u->win[PANE_OUTCOME];
+    frame(u, w, "Outcome");
+    draw_view(u, w, 1, view_outcome);
+}
+
+static void draw_case(ui *u) {
+    WINDOW *w = u->win[PANE_PLOT];
+    frame(u, w, "Case  (plot: back to the curves)");
+    textlog t;
+    if (textlog_init(&t, 400) != 0)
+        return;
+    sink sk = {textlog_sink_write, &t};
+    lab_write_explain(u->s, &sk);
+    lab_write_case(u->s, &sk);
+    draw_lines(u, w, 1, &t);
+    textlog_free(&t);
+}
+
+/* Curve data for the plot, kept alive while the grid is drawn. */
+typedef struct plot_data {
+    double *time, *surv, *cens;
+    int *risk;
+} plot_data;
+
+static int curve_from(const km_curve *c, const plot_spec *sp, const char *label, int dim,
+                      plot_curve *out, plot_data *pd) {
+    int nt = plot_nticks(sp);
+    pd->time = malloc((c->ntime + 1) * sizeof(double));
+    pd->surv = malloc((c->ntime + 1) * sizeof(double));
+    pd->cens = malloc((c->ntime + 1) * sizeof(double));
+    pd->risk = malloc((size_t)(nt + 1) * sizeof(int));
+    if (!pd->time || !pd->surv || !pd->cens || !pd->risk)
+        return -1;
+    size_t ne = 0, nc = 0;
+    for (size_t i = 0; i < c->ntime; i++) {
+        if (c->n_event[i]) {
+            pd->time[ne] = c->time[i];
+            pd->surv[ne++] = c->surv[i];
+        }
+        if (c->n_censor[i])
+            pd->cens[nc++] = c->time[i];
+    }
+    double *ticks = malloc((size_t)(nt + 1) * sizeof(double));
+    km_point *pt = malloc((size_t)(nt + 1) * sizeof(km_point));
+    if (ticks && pt) {
+        for (int k = 0; k < nt; k++)
+            ticks[k] = sp->tick * k;
+        km_at(c, ticks, (size_t)nt, 1, pt);
+        for (int k = 0; k < nt; k++)
+            pd->risk[k] = (int)pt[k].n_risk;
+    }
+    free(ticks);
+    free(pt);
+    plot_curve pc = {label, pd->time, pd->surv, ne, pd->cens, nc, pd->risk, dim};
+    *out = pc;
+    return 0;
+}
+
+/* Display width of the first n bytes of a UTF-8 string. */
+int text_width(const char *s, size_t n) {
+    int width = 0;
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    size_t i = 0;
+    while (i < n) {
+        wchar_t wc;
+        size_t k = mbrtowc(&wc, s + i, n - i, &st);
+        if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+            memset(&st, 0, sizeof st);
+            k = 1;
+            width++;
+        } else {
+            int cw = wcwidth(wc);
+            width += cw > 0 ? cw : 0;
+        }
+        i += k;
+    }
+    return width;
+}
+
+static void draw_lesson(ui *u) {
+    WINDOW *w = u->win[PANE_PLOT];
+    frame(u, w, "Lesson");
+    textlog t;
+    if (textlog_init(&t, 400) != 0)
+        return;
+    sink sk = {textlog_sink_write, &t};
+    lesson_write_step(u->s, &sk);
+    textlog_flush(&t);
+    /* Reflow each paragraph and wrap it at spaces: a teacher reads this
+     * from the wall, so no word is cut in two. */
+    int y = 1, h = getmaxy(w) - 1, width = getmaxx(w) - 4;
+    char para[4096];
+    size_t plen = 0;
+    int first = 1;
+    for (size_t i = 0; i <= t.count && y < h; i++) {
+        const char *text = i < t.count ? textlog_get(&t, i)->text : "";
+        if (*text && plen + strlen(text) + 2 < sizeof para) {
+            if (plen)
+                para[plen++] = ' ';
+            memcpy(para + plen, text, strlen(text));
+            plen += strlen(text);
+            if (i + 1 < t.count)
+                continue;
+        }
+        para[plen] = '\0';
+        /* Greedy fill: words up to the pane's width. */
+        const char *p = para;
+        while (*p && y < h) {
+            const char *line_end = p, *q = p;
+            int used = 0;
+            while (*q) {
+                const char *word = q;
+                while (*q && *q != ' ')
+                    q++;
+                int ww = text_width(word, (size_t)(q - word));
+                if (used && used + 1 + ww > width)
+                    break;
+                if (!used && ww > width) { /* a word longer than the pane */
+                    q = word + (size_t)width;
+                    ww = width;
+                }
+                used += (used ? 1 : 0) + ww;
+                line_end = q;
+                while (*q == ' ')
+                    q++;
+            }
+            if (first)
+                wattron(w, A_BOLD);
+            mvwaddnstr(w, y++, 2, p, (int)(line_end - p));
+            wattroff(w, A_BOLD);
+            p = line_end;
+            while (*p == ' ')
+                p++;
+        }
+        if (plen && y < h && i < t.count)
+            y++; /* blank line between paragraphs */
+        first = 0;
+        plen = 0;
+    }
+    textlog_free(&t);
+}
+
+static void draw_plot(ui *u) {
+    WINDOW *w = u->win[PANE_PLOT];
+    if (u->s->pane_case == PANE_SHOWS_CASE) {
+        draw_case(u);
+        return;
+    }
+    if (u->s->pane_case == PANE_SHOWS_LESSON) {
+        draw_lesson(u);
+        return;
+    }
+    model *m = &u->s->model;
+    int e = u->s->plot_endpoint;
+    const model_endpoint *ep = &m->cur.ep[e], *pp = &m->prev.ep[e];
+    char title[96];
+    int wide = getmaxx(w) > 70;
+    /* The time unit is in the title too: a narrow axis has no room for it. */
+    snprintf(title, sizeof title, "Kaplan-Meier %s, months%s",
+             e == MODEL_OS ? (wide ? "overall survival" : "OS")
+                           : (wide ? "progression-free survival" : "PFS"),
+             m->prev.valid ? (wide ? "  (dotted: before the last change)" : " (dotted: before)")
+                           : "");
+    frame(u, w, title);
+    if (!m->cur.valid || !ep->available || ep->fit == NULL) {
+        put(w, 1, 2, m->cur.valid ? ep->message : "Curves appear once a cohort and a rule set are active.");
+        return;
+    }
+    plot_curve curves[PLOT_MAX_CURVES];
+    plot_data data[PLOT_MAX_CURVES];
+    memset(data, 0, sizeof data);
+    plot_spec sp = {curves, 0, 36, 12, "months", !u->utf8};
+    /* The time axis covers the follow-up, in whole years, at least 3. */
+    double tmax = 36;
+    for (int g = 0; g < ep->ngroups; g++) {
+        const km_curve *c = &ep->fit->strata[g];
+        if (c->ntime && c->time[c->ntime - 1] > tmax)
+            tmax = c->time[c->ntime - 1];
+    }
+    sp.tmax = ceil(tmax / 12) * 12;
+    if (sp.tmax > 120)
+        sp.tmax = 120;
+    sp.tick = sp.tmax > 72 ? 24 : 12;
+    int have_prev = m->prev.valid && pp->available && pp->fit && strcmp(m->prev.set, m->cur.set) == 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const model_endpoint *src = pass ? pp : ep;
+        if (pass && !have_prev)
+            break;
+        for (int g = 0; g < src->ngroups && sp.ncurves < PLOT_MAX_CURVES; g++) {
+            if (src->fit->strata[g].n == 0)
+                continue;
+            if (curve_from(&src->fit->strata[g], &sp, src->g[g].label, pass,
+                           &curves[sp.ncurves], &data[sp.ncurves]) == 0)
+                sp.ncurves++;
+        }
+    }
+    plot_grid g;
+    int pw = getmaxx(w) - 2, ph = getmaxy(w) - 2;
+    if (plot_render(&sp, pw, ph, &g) == 0) {
+        for (int y = 0; y < g.h; y++)
+            for (int x = 0; x < g.w; x++) {
+                plot_cell *c = &g.cells[(size_t)y * g.w + x];
+                attr_t a = A_NORMAL;
+                short pair = 0;
+                if (c->curve >= 0) {
+                    int base = c->curve % ep->ngroups; /* before/after share colours */
+                    if (u->colors)
+                        pair = (short)(PAIR_CURVE0 + base % 4);
+                    else
+                        a = base ? A_BOLD : A_NORMAL; /* monochrome: weight tells them apart */
+                    if (c->dim)
+                        a = A_DIM;
+                }
+                cchar_t cc;
+                wchar_t wc[2] = {(wchar_t)c->ch, 0};
+                /* The colour pair goes in setcchar's own argument: a
+                 * COLOR_PAIR() inside the attributes would be overridden. */
+                setcchar(&cc, wc, a, pair, NULL);
+                mvwadd_wch(w, 1 + y, 1 + x, &cc);
+            }
+        free(g.cells);
+    } else {
+        put(w, 1, 2, "The plot needs a larger window.");
+    }
+    for (int i = 0; i < PLOT_MAX_CURVES; i++) {
+        free(data[i].time);
+        free(data[i].surv);
+        free(data[i].cens);
+        free(data[i].risk);
+    }
+}
+
+static void draw_log(ui *u) {
+    WINDOW *w = u->win[PANE_LOG];
+    werase(w);
+    int h = getmaxy(w), width = getmaxx(w);
+    whline_set(w, WACS_HLINE, width);
+    if (u->log.scroll) {
+        char note[64];
+        snprintf(note, sizeof note, " scrolled back %zu lines (PgDn) ", u->log.scroll);
+        mvwaddstr(w, 0, 2, note);
+    } else if (u->big_log) {
+        mvwaddstr(w, 0, 2, " transcript (F2: back to the panes; PgUp/PgDn scroll) ");
+    }
+    /* Fill from the bottom up, wrapping long lines. */
+    int y = h - 1;
+    size_t total = u->log.count;
+    size_t skip = u->log.scroll < total ? u->log.scroll : total;
+    for (size_t i = total - skip; i-- > 0 && y >= 1;) {
+        const tl_line *l = textlog_get(&u->log, i);
+        size_t starts[64];
+        size_t rows = textlog_wrap(l->text, width, starts, 64);
+        if (rows > 64)
+            rows = 64;
+        wattron(w, style_attr(u, l->style));
+        for (size_t r = rows; r-- > 0 && y >= 1;) {
+            size_t end = r + 1 < rows ? starts[r + 1] : strlen(l->text);
+            mvwaddnstr(w, y--, 0, l->text + starts[r], (int)(end - starts[r]));
+        }
+        wattroff(w, style_attr(u, l->style));
+    }
+}
+
+static void draw_small(void) {
+    erase();
+    char msg[128];
+    snprintf(msg, sizeof msg, "tnmlab needs at least %dx%d; this terminal is %dx%d.",
+             LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, COLS, LINES);
+    mvaddnstr(LINES / 2, 0, msg, COLS);
+    mvaddnstr(LINES / 2 + 1, 0, "Enlarge the window (or Ctrl-D to quit).", COLS);
+    refresh();
+}
+
+void draw_all(ui *u) {
+    char err[512];
+    if (model_update(&u->s->model, err, sizeof err) != 0)
+        textlog_write(&u->log, err, strlen(err), TL_ERROR), textlog_write(&u->log, "\n", 1, TL_ERROR);
+    if (u->small) {
+        draw_small();
+        return;
+    }
+    draw_status(u);
+    if (!u->big_log) {
+        draw_rules(u);
+        draw_outcome(u);
+        draw_plot(u);
+    }
+    draw_log(u);
+    for (int i = 0; i < PANE_COUNT; i++)
+        if (i != PANE_INPUT && u->win[i])
+            wnoutrefresh(u->win[i]);
+    draw_input();
+}
