@@ -85,11 +85,4 @@ int atomic_file_commit(atomic_file *x) {
     return 0;
 }
 
-void atomic_file_abort(atomic_file *x) {
-    if (x->f)
-        fclose(x->f);
-    x->f = NULL;
-    if (x->tmp[0])
-        unlink(x->tmp);
-    x->tmp[0] = '\0';
-}
+void atomic_file_abort(atomic_file *x) { fail(x, x->error); }

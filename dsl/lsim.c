@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lcohort.h"
+#include "lopt.h"
 #include "luastate.h"
 #include "sim_calib.h"
 
@@ -332,37 +333,6 @@ int lsim_load_scenario(lua_State *L, const char *name, sim_params *p, char *err,
 
 /* ---- Lua functions ---- */
 
-/* Integer option `key` of the options table at idx (absent: def). */
-static lua_Integer opt_int(lua_State *L, int idx, const char *key, lua_Integer def)
-{
-    if (lua_isnoneornil(L, idx))
-        return def;
-    lua_getfield(L, idx, key);
-    lua_Integer v = def;
-    if (!lua_isnil(L, -1)) {
-        int ok;
-        v = lua_tointegerx(L, -1, &ok);
-        if (!ok)
-            luaL_error(L, "option '%s': integer expected, got %s", key, luaL_typename(L, -1));
-    }
-    lua_pop(L, 1);
-    return v;
-}
-
-static const char *opt_str(lua_State *L, int idx, const char *key, const char *def)
-{
-    if (lua_isnoneornil(L, idx))
-        return def;
-    lua_getfield(L, idx, key);
-    const char *v = def;
-    if (!lua_isnil(L, -1)) {
-        if (lua_type(L, -1) != LUA_TSTRING)
-            luaL_error(L, "option '%s': string expected, got %s", key, luaL_typename(L, -1));
-        v = lua_tostring(L, -1);
-    }
-    lua_pop(L, 1); /* the string stays alive in the options table */
-    return v;
-}
 
 typedef struct sim_job {
     const char *name, *era;
@@ -428,9 +398,9 @@ static int l_simulate(lua_State *L)
     const char *name = luaL_checkstring(L, 1);
     if (!lua_isnoneornil(L, 2))
         luaL_checktype(L, 2, LUA_TTABLE);
-    lua_Integer n = opt_int(L, 2, "n", 2000);
-    lua_Integer seed = opt_int(L, 2, "seed", 1);
-    const char *era = opt_str(L, 2, "era", NULL);
+    lua_Integer n = lopt_int(L, 2, "n", 2000);
+    lua_Integer seed = lopt_int(L, 2, "seed", 1);
+    const char *era = lopt_str(L, 2, "era", NULL);
     return push_simulated(L, name, n, seed, era);
 }
 
@@ -455,10 +425,10 @@ static int l_calibrate(lua_State *L)
 {
     if (!lua_isnoneornil(L, 1))
         luaL_checktype(L, 1, LUA_TTABLE);
-    const char *name = opt_str(L, 1, "scenario", "stage_iv");
-    lua_Integer n = opt_int(L, 1, "n", 100000);
-    lua_Integer seed = opt_int(L, 1, "seed", 1);
-    lua_Integer trials = opt_int(L, 1, "trials", 1000);
+    const char *name = lopt_str(L, 1, "scenario", "stage_iv");
+    lua_Integer n = lopt_int(L, 1, "n", 100000);
+    lua_Integer seed = lopt_int(L, 1, "seed", 1);
+    lua_Integer trials = lopt_int(L, 1, "trials", 1000);
     sim_params *p = lua_newuserdatauv(L, sizeof *p, 0);
     sim_calib_report *r = lua_newuserdatauv(L, sizeof *r, 0);
     char err[1024];

@@ -60,7 +60,7 @@ static int fit_at(lua_State *L) {
     km_box *b = luaL_checkudata(L, 1, FIT_MT);
     luaL_checktype(L, 2, LUA_TTABLE);
     int opt = lua_istable(L, 3) ? 3 : 0;
-    int extend = opt_bool(L, opt, "extend", 0);
+    int extend = lopt_bool(L, opt, "extend", 0);
     lua_Integer nt = luaL_len(L, 2);
     double *t =
         lua_newuserdatauv(L, (size_t)(nt > 0 ? nt : 1) * (sizeof(double) + sizeof(km_point)), 0);
@@ -145,17 +145,17 @@ static int do_km(lua_State *L, int reverse) {
         luaL_typeerror(L, 4, "table of options");
     surv_input in;
     setup_outcome(L, 1, c, fn, tname, ename, &in);
-    const char *by = opt_string(L, opt, "by", NULL);
+    const char *by = lopt_str(L, opt, "by", NULL);
     char **names = by ? setup_by(L, 1, c, fn, by, &in) : NULL;
     setup_keys(L, 1, c, fn, tname, ename, by, &in);
     setup_subset(L, opt, c, fn, &in);
-    const char *ct = opt_string(L, opt, "conf_type", "log");
-    double level = opt_number(L, opt, "conf_level", 0.95);
-    const char *unit = opt_string(L, opt, "unit", "months");
+    const char *ct = lopt_str(L, opt, "conf_type", "log");
+    double level = lopt_num(L, opt, "conf_level", 0.95);
+    const char *unit = lopt_str(L, opt, "unit", "months");
     if (strcmp(unit, "months") != 0 && strcmp(unit, "days") != 0)
         luaL_error(L, "%s: unit must be \"months\" or \"days\"", fn);
     double horizon =
-        opt_number(L, opt, "horizon", strcmp(unit, "days") == 0 ? 36 * MONTH_DAYS : 36);
+        lopt_num(L, opt, "horizon", strcmp(unit, "days") == 0 ? 36 * MONTH_DAYS : 36);
     if (!(horizon >= 0) || isinf(horizon))
         luaL_error(L, "%s: horizon must be a number >= 0", fn);
     km_options ko = {conf_type_of(L, ct), level, reverse};
@@ -314,8 +314,8 @@ static int s_cox(lua_State *L) {
     surv_input in;
     setup_outcome(L, 1, c, fn, tname, ename, &in);
     setup_subset(L, opt, c, fn, &in);
-    const char *ties = opt_string(L, opt, "ties", "efron");
-    cox_options co = {COX_EFRON, opt_number(L, opt, "conf_level", 0.95)};
+    const char *ties = lopt_str(L, opt, "ties", "efron");
+    cox_options co = {COX_EFRON, lopt_num(L, opt, "conf_level", 0.95)};
     if (strcmp(ties, "breslow") == 0)
         co.ties = COX_BRESLOW;
     else if (strcmp(ties, "efron") != 0)

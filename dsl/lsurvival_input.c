@@ -345,35 +345,6 @@ int setup_subset(lua_State *L, int opt, const cohort *c, const char *fn, surv_in
     return 1;
 }
 
-const char *opt_string(lua_State *L, int opt, const char *key, const char *def) {
-    if (opt == 0)
-        return def;
-    /* the value stays on the stack so that the string stays alive */
-    if (lua_getfield(L, opt, key) == LUA_TNIL)
-        return def;
-    if (lua_type(L, -1) != LUA_TSTRING)
-        luaL_error(L, "option %s must be a string", key);
-    return lua_tostring(L, -1);
-}
-
-double opt_number(lua_State *L, int opt, const char *key, double def) {
-    if (opt == 0)
-        return def;
-    lua_getfield(L, opt, key);
-    double v = lua_isnil(L, -1) ? def : luaL_checknumber(L, -1);
-    lua_pop(L, 1);
-    return v;
-}
-
-int opt_bool(lua_State *L, int opt, const char *key, int def) {
-    if (opt == 0)
-        return def;
-    lua_getfield(L, opt, key);
-    int v = lua_isnil(L, -1) ? def : lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    return v;
-}
-
 /* Pushes x, or nil for NaN (R's NA).  Stack: [] -> [value]. */
 void push_num(lua_State *L, double x)
 {

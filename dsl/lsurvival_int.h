@@ -13,6 +13,7 @@
 #include <lua.h>
 
 #include "cohort.h"
+#include "lopt.h"
 #include "survival_data.h"
 
 /* The metatable of cache entries (dsl_open_survival registers it). */
@@ -35,11 +36,6 @@ void setup_keys(lua_State *L, int ci, const cohort *c, const char *fn, const cha
 /* Sets in's mask from opts.subset, left on the stack as a userdata (1), or
  * does nothing (0). */
 int setup_subset(lua_State *L, int opt, const cohort *c, const char *fn, surv_input *in);
-/* Options of the table at index opt (0: none): the default when absent.
- * opt_string leaves the value on the stack (so the string stays alive). */
-const char *opt_string(lua_State *L, int opt, const char *key, const char *def);
-double opt_number(lua_State *L, int opt, const char *key, double def);
-int opt_bool(lua_State *L, int opt, const char *key, int def);
 /* Pushes NaN as nil (R's NA), an integral value as an integer. */
 void push_num(lua_State *L, double x);
 /* t[k] = x (as push_num) for the table t on top. */

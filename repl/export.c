@@ -39,7 +39,7 @@ export_format export_format_of(const char *path) {
 
 /* ---- atomic files, with messages in the export's words */
 
-int export_file_open(export_file *x, const char *path, char *err, size_t errlen) {
+int export_file_open(atomic_file *x, const char *path, char *err, size_t errlen) {
     if (atomic_file_open(x, path) == 0)
         return 0;
     if (path == NULL || *path == '\0')
@@ -53,14 +53,12 @@ int export_file_open(export_file *x, const char *path, char *err, size_t errlen)
     return -1;
 }
 
-int export_file_commit(export_file *x, char *err, size_t errlen) {
+int export_file_commit(atomic_file *x, char *err, size_t errlen) {
     if (atomic_file_commit(x) == 0)
         return 0;
     snprintf(err, errlen, "cannot write %s: %s", x->path, strerror(x->error));
     return -1;
 }
-
-void export_file_abort(export_file *x) { atomic_file_abort(x); }
 
 /* ---- numbers */
 

@@ -55,22 +55,15 @@ void export_xml_str(FILE *f, const char *s);
 /* Markdown table-cell text: pipes escaped. */
 void export_md_str(FILE *f, const char *s);
 
-/* ---- atomic files */
+/* ---- atomic files (core/atomic_file.h), with messages in the export's words */
 
-typedef atomic_file export_file;
-
-/* Creates a temporary file in path's folder (mode 0644 after umask) and
- * opens it for writing.  Returns 0, or -1 with err naming the path and the
- * reason ("cannot write /x/y.csv: No such file or directory"); nothing is
- * created then. */
-int export_file_open(export_file *x, const char *path, char *err, size_t errlen);
-/* Flushes, fsyncs and closes the temporary file and renames it onto the
- * target.  Returns 0, or -1 with err (a write error such as a full disk);
- * the temporary file is removed and the target left as it was. */
-int export_file_commit(export_file *x, char *err, size_t errlen);
-/* Closes and removes the temporary file; the target is untouched.  Safe to
- * call after a failed open or a commit (then it does nothing). */
-void export_file_abort(export_file *x);
+/* atomic_file_open; -1 with err naming the path and the reason ("cannot
+ * write /x/y.csv: No such file or directory"); nothing is created then. */
+int export_file_open(atomic_file *x, const char *path, char *err, size_t errlen);
+/* atomic_file_commit; -1 with err (a write error such as a full disk); the
+ * temporary file is removed and the target left as it was.  To give up
+ * instead, atomic_file_abort. */
+int export_file_commit(atomic_file *x, char *err, size_t errlen);
 
 /* ---- provenance */
 

@@ -14,13 +14,10 @@
 #include <stddef.h>
 
 #include "export.h"
+#include "lopt.h"
 #include "session.h"
 
 /* ---- export_cmd.c */
-
-/* export_provenance_fill() plus the scenario and seed of the session's
- * cohort, when this session simulated it.  0, or -1 with err. */
-int fill_provenance(session *s, export_provenance *p, char *err, size_t errlen);
 
 /* "outcome", "attrition" or "all" as EXPORT_T_* bits into *what; 0, or -1
  * for any other word. */
@@ -29,11 +26,6 @@ int what_of(const char *w, unsigned *what);
 /* The session: upvalue 1 of every lab.* function registered by export_open. */
 session *sess(lua_State *L);
 
-/* Field k of the options table at index t (0: no table), def when absent;
- * opt_str and opt_num raise a Lua error on a value of the wrong type. */
-int opt_bool(lua_State *L, int t, const char *k, int def);
-const char *opt_str(lua_State *L, int t, const char *k, const char *def);
-double opt_num(lua_State *L, int t, const char *k, double def);
 
 /* ---- export_plot_table.c */
 

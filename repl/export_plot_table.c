@@ -31,15 +31,15 @@ int do_export_plot(session *s, const char *path, const plot_req *rq, char *err, 
         snprintf(err, errlen, "export plot: %s: plots are written as .svg", path);
         return -1;
     }
-    export_file x;
+    atomic_file x;
     if (export_file_open(&x, path, err, errlen) != 0)
         return -1;
     char e2[1024];
     export_provenance p;
-    if (model_update(&s->model, e2, sizeof e2) != 0 || fill_provenance(s, &p, e2, sizeof e2) != 0 ||
+    if (model_update(&s->model, e2, sizeof e2) != 0 || export_provenance_fill(&p, &s->model, e2, sizeof e2) != 0 ||
         export_svg_model(x.f, &s->model, rq->endpoint, rq->ci, rq->before, rq->title, &p, e2,
                          sizeof e2) != 0) {
-        export_file_abort(&x);
+        atomic_file_abort(&x);
         snprintf(err, errlen, "export plot: %s", e2);
         return -1;
     }
@@ -58,14 +58,14 @@ int do_export_table(session *s, const char *path, unsigned what, char *err, size
         snprintf(err, errlen, "export table: a CSV file holds one table: outcome or attrition");
         return -1;
     }
-    export_file x;
+    atomic_file x;
     if (export_file_open(&x, path, err, errlen) != 0)
         return -1;
     char e2[1024];
     export_provenance p;
-    if (model_update(&s->model, e2, sizeof e2) != 0 || fill_provenance(s, &p, e2, sizeof e2) != 0 ||
+    if (model_update(&s->model, e2, sizeof e2) != 0 || export_provenance_fill(&p, &s->model, e2, sizeof e2) != 0 ||
         export_table_write(x.f, fmt, &s->model, what, &p, e2, sizeof e2) != 0) {
-        export_file_abort(&x);
+        atomic_file_abort(&x);
         snprintf(err, errlen, "export table: %s", e2);
         return -1;
     }
@@ -191,9 +191,9 @@ int l_export_plot(lua_State *L) {
     int t = lua_istable(L, 2) ? 2 : 0;
     if (!t && !lua_isnoneornil(L, 2))
         luaL_typeerror(L, 2, "table of options");
-    const char *ep = opt_str(L, t, "endpoint", s->plot_endpoint == MODEL_PFS ? "pfs" : "os");
-    plot_req rq = {MODEL_OS, opt_bool(L, t, "ci", 0), opt_bool(L, t, "before", 0),
-                   opt_str(L, t, "title", NULL)};
+    const char *ep = lopt_str(L, t, "endpoint", s->plot_endpoint == MODEL_PFS ? "pfs" : "os");
+    plot_req rq = {MODEL_OS, lopt_bool(L, t, "ci", 0), lopt_bool(L, t, "before", 0),
+                   lopt_str(L, t, "title", NULL)};
     if (!strcmp(ep, "pfs") || !strcmp(ep, "PFS"))
         rq.endpoint = MODEL_PFS;
     else if (strcmp(ep, "os") && strcmp(ep, "OS"))
@@ -210,7 +210,7 @@ int l_export_plot(lua_State *L) {
     }
     if (export_format_of(path) != EXPORT_SVG)
         return luaL_error(L, "export_plot: %s: plots are written as .svg", path);
-    export_file x;
+    atomic_file x;
     if (export_file_open(&x, path, err, sizeof err) != 0)
         return luaL_error(L, "%s", err);
     lua_getfield(L, t, "fit");
@@ -233,16 +233,16 @@ int l_export_plot(lua_State *L) {
     export_plot plot = {.curves = cv,
                         .ncurves = fc->n,
                         .title = rq.title,
-                        .ylabel = opt_str(L, t, "ylabel", "Survival (%)"),
+                        .ylabel = lopt_str(L, t, "ylabel", "Survival (%)"),
                         .unit = unit,
-                        .tmax = opt_num(L, t, "tmax", 0),
-                        .tick = opt_num(L, t, "tick", 0),
+                        .tmax = lopt_num(L, t, "tmax", 0),
+                        .tick = lopt_num(L, t, "tick", 0),
                         .ci = rq.ci};
     export_provenance p;
     char e2[1024];
-    if (fill_provenance(s, &p, e2, sizeof e2) != 0 ||
+    if (export_provenance_fill(&p, &s->model, e2, sizeof e2) != 0 ||
         export_svg_write(x.f, &plot, &p, e2, sizeof e2) != 0) {
-        export_file_abort(&x);
+        atomic_file_abort(&x);
         return luaL_error(L, "export_plot: %s", e2);
     }
     if (export_file_commit(&x, err, sizeof err) != 0)
@@ -256,7 +256,7 @@ int l_export_table(lua_State *L) {
     session *s = sess(L);
     const char *path = luaL_checkstring(L, 1);
     int t = lua_istable(L, 2) ? 2 : 0;
-    const char *w = opt_str(L, t, "what", NULL);
+    const char *w = lopt_str(L, t, "what", NULL);
     unsigned what = 0;
     if (w && what_of(w, &what) != 0)
         return luaL_error(L, "export_table: what is \"outcome\", \"attrition\" or \"all\", not \"%s\"", w);

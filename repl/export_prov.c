@@ -248,6 +248,13 @@ int export_provenance_fill(export_provenance *p, const model *m, char *err, size
     snprintf(p->time_unit, sizeof p->time_unit, "%s", m->time_unit);
     p->simulated = m->simulated;
     if (m->cohort) {
+        /* The simulator wrote its scenario and seed into the cohort it made. */
+        const cohort_origin *o = cohort_origin_of(m->cohort);
+        if (o->scenario[0]) {
+            snprintf(p->scenario, sizeof p->scenario, "%s", o->scenario);
+            p->seed = o->seed;
+            p->has_seed = 1;
+        }
         p->cohort_rows = cohort_nrows(m->cohort);
         if (export_cohort_sha256(m->cohort, p->cohort_sha256) != 0) {
             snprintf(err, errlen, "cannot hash the cohort");

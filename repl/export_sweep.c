@@ -122,7 +122,7 @@ int l_sweep(lua_State *L) {
         return luaL_error(L, "sweep: grid is a table {param = {values...}}");
     }
     lua_pop(L, 1);
-    int print = opt_bool(L, 1, "print", 0);
+    int print = lopt_bool(L, 1, "print", 0);
     const char *paths[8];
     int nout = sweep_outputs(L, 1, paths);
 
@@ -132,7 +132,7 @@ int l_sweep(lua_State *L) {
         return luaL_error(L, "sweep: %s", err);
     if (sweep_check(&s->model, spec, err, sizeof err) != 0)
         return luaL_error(L, "%s", err);
-    export_file *x = lua_newuserdatauv(L, sizeof *x * 8, 0);
+    atomic_file *x = lua_newuserdatauv(L, sizeof *x * 8, 0);
     memset(x, 0, sizeof *x * 8);
     for (int i = 0; i < nout; i++) {
         export_format fmt = export_format_of(paths[i]);
@@ -142,7 +142,7 @@ int l_sweep(lua_State *L) {
                      paths[i]);
         if (bad || export_file_open(&x[i], paths[i], err, sizeof err) != 0) {
             for (int k = 0; k < i; k++)
-                export_file_abort(&x[k]);
+                atomic_file_abort(&x[k]);
             return luaL_error(L, "%s", err);
         }
     }
@@ -150,7 +150,7 @@ int l_sweep(lua_State *L) {
     int rc = sweep_run(&s->model, spec, &r, err, sizeof err);
     export_provenance p;
     char e2[1024];
-    if (rc == 0 && fill_provenance(s, &p, e2, sizeof e2) != 0) {
+    if (rc == 0 && export_provenance_fill(&p, &s->model, e2, sizeof e2) != 0) {
         snprintf(err, sizeof err, "sweep: %s", e2);
         rc = -1;
     }
@@ -192,7 +192,7 @@ int l_sweep(lua_State *L) {
             rc = -1;
     }
     for (int i = 0; i < nout; i++)
-        export_file_abort(&x[i]); /* no-op for the committed ones */
+        atomic_file_abort(&x[i]); /* no-op for the committed ones */
     if (rc != 0) {
         sweep_result_free(&r);
         return luaL_error(L, "%s", err);

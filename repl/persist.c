@@ -94,12 +94,12 @@ static void render(session *s, tnm_text *b, int closed) {
 }
 
 int persist_write(const char *path, const char *data, size_t len, char *err, size_t errlen) {
-    export_file x;
+    atomic_file x;
     if (export_file_open(&x, path, err, errlen) != 0)
         return -1;
     if (fwrite(data, 1, len, x.f) != len) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        export_file_abort(&x);
+        atomic_file_abort(&x);
         return -1;
     }
     return export_file_commit(&x, err, errlen);

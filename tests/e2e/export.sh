@@ -93,4 +93,23 @@ printf 'lab.sweep{grid = {max_nope = {1}}}\n' >"$WORK/bad.lua"
 "$TNMLAB" "$WORK/bad.lua" >"$WORK/bad.out" 2>&1
 check_eq "a script error exits 1" "1" "$?"
 check_has "with file:line: message" "bad.lua:1: sweep: rule set 'deruysscher2012' has no param 'max_nope'" "$(cat "$WORK/bad.out")"
+# Provenance names the scenario and seed of a simulated cohort, however it
+# was made (the command, or Lua in a script), and none for a file.
+printf '%s\n' \
+    'lab.run("simulate stage_iv 300 7")' \
+    "lab.run('export table $WORK/sim7.json')" \
+    'local simulate = cohort.simulate; cohort.simulate = nil' \
+    "lab.run('simulate stage_iv 200 11')" \
+    "lab.run('export table $WORK/sim11.json')" >"$WORK/sim.lua"
+printf 'lab.set_cohort(simulate("stage_iv", {n = 250, seed = 9}), "mine")\n' >>"$WORK/sim.lua"
+printf '%s\n' "lab.run('export table $WORK/sim9.json')" \
+    "lab.run('load cohort $data days os_time=time os_event=status')" \
+    "lab.run('export table $WORK/file.json')" >>"$WORK/sim.lua"
+"$TNMLAB" "$WORK/sim.lua" >"$WORK/sim.out" 2>&1
+check_eq "the provenance script runs" "0" "$?"
+check_has "simulate: scenario" '"scenario": "stage_iv"' "$(cat "$WORK/sim7.json")"
+check_has "simulate: seed 7" '"seed": 7' "$(cat "$WORK/sim7.json")"
+check_has "simulate with cohort.simulate replaced: seed 11" '"seed": 11' "$(cat "$WORK/sim11.json")"
+check_has "made in Lua: seed 9" '"seed": 9' "$(cat "$WORK/sim9.json")"
+check_has "read from a file: no scenario" '"scenario": null' "$(cat "$WORK/file.json")"
 finish

@@ -292,11 +292,11 @@ static int leftovers(const char *dir) {
 
 static void file__unwritable_folder__fails_naming_path(void **state) {
     (void)state;
-    export_file x;
+    atomic_file x;
     char err[512];
     assert_int_equal(export_file_open(&x, "/nonexistent/folder/out.csv", err, sizeof err), -1);
     assert_non_null(strstr(err, "/nonexistent/folder/out.csv"));
-    export_file_abort(&x); /* harmless */
+    atomic_file_abort(&x); /* harmless */
 }
 
 static void file__commit_and_abort__atomic(void **state) {
@@ -305,11 +305,11 @@ static void file__commit_and_abort__atomic(void **state) {
     assert_non_null(mkdtemp(dir));
     char path[256], err[512];
     snprintf(path, sizeof path, "%s/out.csv", dir);
-    export_file x;
+    atomic_file x;
     assert_int_equal(export_file_open(&x, path, err, sizeof err), 0);
     fputs("partial", x.f);
     assert_int_equal(access(path, F_OK), -1); /* nothing at the target yet */
-    export_file_abort(&x);
+    atomic_file_abort(&x);
     assert_int_equal(access(path, F_OK), -1);
     assert_int_equal(leftovers(dir), 0);
     assert_int_equal(export_file_open(&x, path, err, sizeof err), 0);
