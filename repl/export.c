@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "survival_data.h"
+#include "view.h"
 
 export_format export_format_of(const char *path) {
     const char *dot = strrchr(path, '.');
@@ -122,23 +123,6 @@ void export_md_str(FILE *f, const char *s) {
     }
 }
 
-static const char *fixed(double x, int d, const char *nan_text, char *buf, size_t n) {
-    if (isnan(x))
-        snprintf(buf, n, "%s", nan_text);
-    else
-        snprintf(buf, n, "%.*f", d, x);
-    return buf;
-}
-
-/* "12.5 (11.7-13.6)" in months, "n.r." when not reached. */
-static const char *median_text(const model_group *g, char *buf, size_t n) {
-    char a[24], b[24], c[24];
-    snprintf(buf, n, "%s (%s-%s)", fixed(g->median, 1, "n.r.", a, sizeof a),
-             fixed(g->median_lower, 1, "n.r.", b, sizeof b),
-             fixed(g->median_upper, 1, "n.r.", c, sizeof c));
-    return buf;
-}
-
 /* "51.7% (47.6-55.9)" */
 static const char *surv_text(const model_group *g, int k, char *buf, size_t n) {
     if (isnan(g->surv[k]))
@@ -146,8 +130,8 @@ static const char *surv_text(const model_group *g, int k, char *buf, size_t n) {
     else {
         char a[32], b[32];
         snprintf(buf, n, "%.1f%% (%s-%s)", 100 * g->surv[k],
-                 fixed(100 * g->lower[k], 1, "NA", a, sizeof a),
-                 fixed(100 * g->upper[k], 1, "NA", b, sizeof b));
+                 view_num(100 * g->lower[k], 1, "NA", a, sizeof a),
+                 view_num(100 * g->upper[k], 1, "NA", b, sizeof b));
     }
     return buf;
 }
@@ -348,9 +332,9 @@ static void outcome_md(FILE *f, const model *m, const model_outcome *o) {
             fprintf(f, "| %s | ", ep->name);
             export_md_str(f, gr->label);
             fprintf(f, " | %zu | %zu | %s | %s | %s | %s | %s |\n", gr->n, gr->events,
-                    median_text(gr, med, sizeof med), surv_text(gr, 0, s[0], sizeof s[0]),
+                    view_median_ci(gr, med, sizeof med), surv_text(gr, 0, s[0], sizeof s[0]),
                     surv_text(gr, 1, s[1], sizeof s[1]), surv_text(gr, 2, s[2], sizeof s[2]),
-                    fixed(gr->rmst, 1, "NA", r, sizeof r));
+                    view_num(gr->rmst, 1, "NA", r, sizeof r));
         }
     }
     fputc('\n', f);

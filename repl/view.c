@@ -28,23 +28,26 @@ static void line(textlog *out, tl_style st, const char *fmt, ...) {
 
 void view_group_cells(const model_group *g, int pct_decimals, char *ci, size_t cin,
                       char surv[MODEL_NTIMES][24]) {
-    char med[24], lo[24], hi[24];
-    if (g->n == 0) { /* no patients: nothing to estimate, not "not reached" */
-        snprintf(ci, cin, "-");
-        for (int k = 0; k < MODEL_NTIMES; k++)
-            snprintf(surv[k], 24, "-");
-        return;
-    }
-    view_num(g->median, 1, "n.r.", med, sizeof med);
-    view_num(g->median_lower, 1, "NA", lo, sizeof lo);
-    view_num(g->median_upper, 1, "NA", hi, sizeof hi);
-    snprintf(ci, cin, "%s (%s-%s)", med, lo, hi);
+    view_median_ci(g, ci, cin);
     for (int k = 0; k < MODEL_NTIMES; k++) {
-        if (isnan(g->surv[k]))
+        if (g->n == 0 || isnan(g->surv[k]))
             snprintf(surv[k], 24, "-");
         else
             snprintf(surv[k], 24, "%.*f%%", pct_decimals, 100 * g->surv[k]);
     }
+}
+
+const char *view_median_ci(const model_group *g, char *buf, size_t n) {
+    if (g->n == 0) { /* no patients: nothing to estimate, not "not reached" */
+        snprintf(buf, n, "-");
+        return buf;
+    }
+    char med[24], lo[24], hi[24];
+    view_num(g->median, 1, "n.r.", med, sizeof med);
+    view_num(g->median_lower, 1, "NA", lo, sizeof lo);
+    view_num(g->median_upper, 1, "NA", hi, sizeof hi);
+    snprintf(buf, n, "%s (%s-%s)", med, lo, hi);
+    return buf;
 }
 
 const char *view_num(double x, int d, const char *nan_text, char *buf, size_t n) {

@@ -31,5 +31,9 @@ void view_group_cells(const model_group *g, int pct_decimals, char *ci, size_t c
 
 /* Formats x with d decimals, or "NA" / "n.r." (not reached) for NaN. */
 const char *view_num(double x, int d, const char *nan_text, char *buf, size_t n);
+/* "12.5 (11.7-13.6)": a group's median in months with its 95% CI, as every
+ * text table shows it: "n.r." for a median not reached, "NA" for a bound
+ * that cannot be estimated (R prints NA), "-" for a group of no patients. */
+const char *view_median_ci(const model_group *g, char *buf, size_t n);
 
 #endif
