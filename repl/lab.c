@@ -88,6 +88,36 @@ int lab_startup(session *s, int interactive) {
     return rc;
 }
 
+/* --- the case pane ------------------------------------------------------ */
+
+textlog *lab_case_text(session *s) {
+    const model *m = &s->model;
+    uint64_t cells = 0;
+    for (size_t j = 0; m->cohort && j < cohort_ncols(m->cohort); j++)
+        cells += cohort_col(m->cohort, j)->generation + 1;
+    int version = rules_version(m->rules);
+    if (s->case_key.valid && s->case_key.cohort == m->cohort && s->case_key.cells == cells &&
+        s->case_key.updates == m->updates && s->case_key.row == m->case_row &&
+        s->case_key.edition == s->edition && s->case_key.version == version)
+        return &s->case_text;
+    textlog_free(&s->case_text);
+    s->case_key.valid = 0;
+    if (textlog_init(&s->case_text, 400) != 0)
+        return NULL;
+    sink sk = textlog_sink(&s->case_text);
+    lab_write_explain(s, &sk);
+    lab_write_case(s, &sk);
+    textlog_flush(&s->case_text);
+    s->case_key.cohort = m->cohort;
+    s->case_key.cells = cells;
+    s->case_key.updates = m->updates;
+    s->case_key.row = m->case_row;
+    s->case_key.edition = s->edition;
+    s->case_key.version = version;
+    s->case_key.valid = 1;
+    return &s->case_text;
+}
+
 /* --- Lua ----------------------------------------------------------------- */
 
 /* lab.cohort() -> current cohort or nil.  Upvalue 1: the session. */

@@ -7,6 +7,7 @@
 #define TNMLAB_LAB_H
 
 #include "sink.h"
+#include "textlog.h"
 
 struct session;
 
@@ -16,6 +17,12 @@ void lab_write_case(struct session *s, sink *out);
 /* The full explanation of the active rule set for the current patient.
  * Returns 0, or 1 after writing why it could not. */
 int lab_write_explain(struct session *s, sink *out);
+
+/* The case pane's text: lab_write_explain then lab_write_case for the
+ * current patient, made again only when the cohort (or a cell of it), the
+ * outcome, the patient or the edition changed since the last call, so a
+ * redraw runs no Lua.  NULL when out of memory. */
+textlog *lab_case_text(struct session *s);
 
 /* Installs the global table `lab` in the session's Lua state:
  *   lab.cohort()                    the current cohort (or nil)

@@ -114,6 +114,7 @@ void session_close(session *s) {
     s->nshipped_files = 0;
     free(s->last_saved);
     s->last_saved = NULL;
+    textlog_free(&s->case_text);
     model_free(&s->model);
     if (s->L)
         lua_close(s->L);

@@ -63,6 +63,16 @@ typedef struct session {
      * that a file restoring itself, directly or in a cycle, is refused. */
     struct { dev_t dev; ino_t ino; } restoring[SESSION_MAX_NESTING];
     int nrestoring;
+    /* The case pane's text (lab_case_text), made when what it shows changed:
+     * the cohort or its cells, the outcome, the patient or the edition. */
+    textlog case_text;
+    struct {
+        const void *cohort;
+        uint64_t cells;
+        unsigned long updates;
+        size_t row;
+        int edition, version, valid;
+    } case_key;
 } session;
 
 /* Result of feeding one line to session_feed(). */

@@ -141,3 +141,12 @@ size_t textlog_wrap(const char *text, int width, size_t *starts, size_t max) {
     }
     return rows ? rows : 1;
 }
+
+static void sink_write_log(sink *sk, const char *data, size_t len) {
+    textlog_write(sk->ud, data, len, TL_NORMAL);
+}
+
+sink textlog_sink(textlog *t) {
+    sink sk = {sink_write_log, t};
+    return sk;
+}

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "sink.h"
+
 typedef enum { TL_NORMAL = 0, TL_INPUT, TL_ERROR, TL_NOTE } tl_style;
 
 typedef struct tl_line {
@@ -26,6 +28,8 @@ typedef struct textlog {
 
 /* Initialises an empty log keeping at most cap lines (cap >= 1). */
 int textlog_init(textlog *t, size_t cap);
+/* A sink that appends to t in the normal style (panes, the case text). */
+sink textlog_sink(textlog *t);
 void textlog_free(textlog *t);
 
 /* Appends bytes, control characters made visible (visible.h); each '\n'

@@ -103,11 +103,6 @@ void draw_status(ui *u) {
     put(w, 0, 0, line);
 }
 
-/* A sink that appends to a textlog, for the panes. */
-static void textlog_sink_write(sink *sk, const char *data, size_t len) {
-    textlog_write(sk->ud, data, len, TL_NORMAL);
-}
-
 /* Draws the lines of t inside the frame of w, from row y, clipped. */
 static int draw_lines(ui *u, WINDOW *w, int y, textlog *t) {
     int h = getmaxy(w) - 1;
@@ -155,14 +150,9 @@ static void draw_outcome(ui *u) {
 static void draw_case(ui *u) {
     WINDOW *w = u->win[PANE_PLOT];
     frame(u, w, "Case  (plot: back to the curves)");
-    textlog t;
-    if (textlog_init(&t, 400) != 0)
-        return;
-    sink sk = {textlog_sink_write, &t};
-    lab_write_explain(u->s, &sk);
-    lab_write_case(u->s, &sk);
-    draw_lines(u, w, 1, &t);
-    textlog_free(&t);
+    textlog *t = lab_case_text(u->s); /* made with the model, not by the draw */
+    if (t)
+        draw_lines(u, w, 1, t);
 }
 
 /* Curve data for the plot, kept alive while the grid is drawn. */
@@ -233,7 +223,7 @@ static void draw_lesson(ui *u) {
     textlog t;
     if (textlog_init(&t, 400) != 0)
         return;
-    sink sk = {textlog_sink_write, &t};
+    sink sk = textlog_sink(&t);
     lesson_write_step(u->s, &sk);
     textlog_flush(&t);
     /* Reflow each paragraph and wrap it at spaces: a teacher reads this
