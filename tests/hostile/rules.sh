@@ -152,6 +152,11 @@ cp "$R/include_link.lua" "$WORK/rules/main.lua"
 ln -s "$WORK/elsewhere/secret.lua" "$WORK/rules/outside.lua"
 refused "include through a symbolic link" "$WORK/rules/main.lua" "leads outside the rules folder"
 check_lacks "include through a symbolic link: no outside content quoted" "secret contents" "$ERR"
+cp "$R/staging_link.lua" "$WORK/rules/stage.lua"
+ln -s "$WORK/elsewhere/secret.lua" "$WORK/rules/outside_stage.lua"
+refused "staging module through a symbolic link" "$WORK/rules/stage.lua" \
+    "staging module 'outside_stage': $WORK/rules/outside_stage.lua leads outside its folder"
+check_lacks "staging module through a symbolic link: no outside content quoted" "contents" "$ERR"
 
 # --- params -----------------------------------------------------------------------------
 refused "NaN default" "$R/param_nan.lua" "finite number"
