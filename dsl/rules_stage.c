@@ -14,9 +14,11 @@
  * cohort, so expressions read them like any text field (==, in, within).
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* realpath */
 
 #include <dirent.h>
 #include <lauxlib.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +139,27 @@ static int try_dir(const char *dir, size_t dlen, const char *name, char *path,
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Does the file at path, with every symbolic link resolved, lie in the
+ * folder that holds the name path (resolved the same way)?  A module
+ * beside a rule file that is a link to a file elsewhere must not be run,
+ * nor quoted by a syntax error, as include() refuses such a link too. */
+static int stays_in_folder(const char *path)
+{
+    char dir[4200], rd[PATH_MAX], rp[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *sl = strrchr(dir, '/');
+    if (sl == dir)
+        sl[1] = '\0';
+    else if (sl)
+        *sl = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    if (realpath(path, rp) == NULL || realpath(dir, rd) == NULL)
+        return 0;
+    size_t n = strlen(rd);
+    return strncmp(rd, rp, n) == 0 && (rp[n] == '/' || (n == 1 && rd[0] == '/'));
+}
+
 enum { STAGE_READS_MAX = 32, STAGE_WHY_MAX = 64 };
 
 /* Reads the module table on top of the stack into s (fields, classify).
@@ -223,9 +246,17 @@ rstager *rules_stager_get(rules *r, const char *name, const char *rule_path,
     snprintf(up, sizeof up, "%.*s../staging", (int)dl, rule_path ? rule_path : "");
     if (r->staging_dir)
         found = try_dir(r->staging_dir, strlen(r->staging_dir), name, path, sizeof path);
-    if (!found && dl)
+    if (!found && dl) {
         found = try_dir(rule_path, dl, name, path, sizeof path) ||
                 try_dir(up, strlen(up), name, path, sizeof path);
+        /* the shipped staging folder is trusted; one beside a rule file
+         * holds only its own files */
+        if (found && !stays_in_folder(path)) {
+            snprintf(err, errlen, "staging module '%s': %s leads outside its folder (a "
+                     "symbolic link?)", name, path);
+            return NULL;
+        }
+    }
     if (!found) {
         snprintf(err, errlen, "staging module '%s' not found (looked in %s%s%.*s%s%s)",
                  name, r->staging_dir ? r->staging_dir : "",

@@ -122,6 +122,19 @@ int persist_save(session *s, const char *path, int closed, char *err, size_t err
     return rc;
 }
 
+/* Commands a session file never replays: they end tnmlab, start a program
+ * or write files, and a session file (someone else's, or one edited by
+ * hand) must not do that behind the user's back.  tnmlab never writes them
+ * into a session file.  Returns the command's name, or NULL. */
+static const char *not_replayed(const char *line) {
+    static const char *const refused[] = {"quit", "save", "export", "edit", NULL};
+    size_t len = strcspn(line, " \t");
+    for (int i = 0; refused[i]; i++)
+        if (strlen(refused[i]) == len && strncmp(line, refused[i], len) == 0)
+            return refused[i];
+    return NULL;
+}
+
 int persist_restore(session *s, const char *path, char *err, size_t errlen) {
     FILE *f = fopen(path, "r");
     if (f == NULL) {
@@ -163,6 +176,13 @@ int persist_restore(session *s, const char *path, char *err, size_t errlen) {
         const char *p = line + strspn(line, " \t");
         if (*p == '\0' || *p == '#')
             continue;
+        const char *no = not_replayed(p);
+        if (no) {
+            sink_printf(&s->err, "%s:%ld: '%s' is not replayed from a session file (type it "
+                                 "yourself); the rest goes on\n", path, lineno, no);
+            failed++;
+            continue;
+        }
         int rc = commands_dispatch(s, p);
         if (rc != 0) {
             sink_printf(&s->err, "%s:%ld: %s\n", path, lineno,

@@ -24,6 +24,7 @@ refused() {
 try row_mt "$R/row_metatable.lua" hostile_row_mt
 check_rc "row table metatable: evaluation completes" 0
 check_has "row table metatable: everyone passes" "selected	2000" "$OUT"
+check_rss "row table metatable: memory" "$LIMIT"
 
 refused "declaration metatables are never run" "$R/decl_metatable.lua" \
     "item 3 is not a param, criterion, derive or arm"
@@ -52,6 +53,7 @@ refused "xpcall handler that loops" "$R/xpcall_handler.lua" "rule 'xpcall_handle
 try xpcall_row "$R/xpcall_row.lua" hostile_xpcall_row
 check_rc "xpcall handler that loops in a criterion: stopped" 1
 check_has "xpcall handler that loops in a criterion: names it" "rule 'c' stopped" "$ERR"
+check_rss "xpcall handler that loops in a criterion: memory" "$LIMIT"
 refused "== on long strings in a loop" "$R/string_eq.lua" "rule 'string_eq.lua' stopped"
 refused "table.sort of a big table in a loop" "$R/sort_big.lua" "rule 'sort_big.lua' stopped"
 refused "table.concat in a loop" "$R/concat_loop.lua" "rule 'concat_loop.lua' stopped"
@@ -62,14 +64,17 @@ refused "include of a big file in a loop" "$WORK/inc/main.lua" "rule 'main.lua' 
 try include_late "$R/include_late.lua" hostile_include_late
 check_rc "include from a criterion: refused" 1
 check_has "include from a criterion: says when it works" "only while a rule file loads" "$ERR"
+check_rss "include from a criterion: memory" "$LIMIT"
 
 # What a staging module hands to C is bounded too.
 refused "staging module reading one field a million times" "$R/staged_reads.lua" \
     "a staging module reads at most 32"
 run_bounded 30 "$TNMLAB" -e "local c = cohort.demo()
     rules.load('$R/staged_why.lua')
-    print('lines', #rules.explain('hostile_why', c, 1))"
+    local items = rules.explain('hostile_why', c, 1).items
+    print('items', #items > 60, #items <= 70)"
 check_rc "a two-million-line explanation: cut" 0
+check_has "a two-million-line explanation: at most 64 lines of it are kept" "items	true	true" "$OUT"
 check_rss "a two-million-line explanation: memory" "$LIMIT"
 refused "60 copies of a 25 MB field name" "$R/reads_long.lua" "longer than 256 characters"
 mkfifo "$WORK/fifo.lua"
@@ -136,7 +141,9 @@ refused "replacing the vocabulary" "$R/vocabulary.lua" "assignment to global 'cr
 refused "replacing a library function" "$R/library.lua" "read-only"
 run_bounded 30 "$TNMLAB" -e "pcall(rules.load, '$R/vocabulary.lua')
     print(rules.eval('deruysscher2012', cohort.demo()).selected)"
+check_rc "a refused file leaves the shipped set: exit status" 0
 check_eq "a refused file leaves the shipped set as it was" "595" "$OUT"
+check_rss "a refused file leaves the shipped set: memory" "$LIMIT"
 
 # --- names and text ----------------------------------------------------------------
 refused "escape in a rule set name" "$R/name_escape.lua" "control character"
@@ -152,6 +159,11 @@ cp "$R/include_link.lua" "$WORK/rules/main.lua"
 ln -s "$WORK/elsewhere/secret.lua" "$WORK/rules/outside.lua"
 refused "include through a symbolic link" "$WORK/rules/main.lua" "leads outside the rules folder"
 check_lacks "include through a symbolic link: no outside content quoted" "secret contents" "$ERR"
+cp "$R/staging_link.lua" "$WORK/rules/stage.lua"
+ln -s "$WORK/elsewhere/secret.lua" "$WORK/rules/outside_stage.lua"
+refused "staging module through a symbolic link" "$WORK/rules/stage.lua" \
+    "staging module 'outside_stage': $WORK/rules/outside_stage.lua leads outside its folder"
+check_lacks "staging module through a symbolic link: no outside content quoted" "contents" "$ERR"
 
 # --- params -----------------------------------------------------------------------------
 refused "NaN default" "$R/param_nan.lua" "finite number"
@@ -161,5 +173,6 @@ refused "NaN bound" "$R/param_nan_bound.lua" "not NaN"
 run_bounded 30 "$TNMLAB" -e "rules.load('$R/param_big.lua') rules.set('hostile_big', 'k', 1e300)"
 check_rc "set an integer param to 1e300: refused" 1
 check_has "set an integer param to 1e300: says why" "whole number" "$ERR"
+check_rss "set an integer param to 1e300: memory" "$LIMIT"
 
 finish
