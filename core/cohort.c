@@ -192,7 +192,20 @@ void cohort_column_free(cohort_column *col)
     free(col->v.num); /* any member: same pointer */
     free(col->levels);
     level_hash_free(col->level_index);
+    if (col->aux_free)
+        col->aux_free(col->aux);
     free(col);
+}
+
+void cohort_column_set_aux(const cohort_column *ccol, void *aux, void (*aux_free)(void *))
+{
+    /* every column is made by cohort_add or cohort_attach from malloc'd,
+     * non-const memory: the const only says the data are not changed */
+    cohort_column *col = (cohort_column *)ccol;
+    if (col->aux_free)
+        col->aux_free(col->aux);
+    col->aux = aux;
+    col->aux_free = aux_free;
 }
 
 void cohort_free(cohort *c)

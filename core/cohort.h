@@ -40,6 +40,13 @@ typedef struct cohort_column {
     int32_t levels_cap;
     void *level_index;   /* private hash for interning */
     uint64_t generation; /* bumped on every change, for dependent caches */
+    /* One cache a higher layer derives from the column (the rule layer's
+     * parsed list levels): the column owns it and frees it with aux_free
+     * (called, when set, by cohort_column_free and by cohort_column_set_aux);
+     * its builder checks it against generation and nlevels before use, so
+     * it never outlives the column nor serves a changed one. */
+    void *aux;
+    void (*aux_free)(void *aux);
 } cohort_column;
 
 typedef struct cohort cohort;
@@ -141,6 +148,12 @@ size_t cohort_mask_to_index(const cohort_mask *m, uint32_t *idx);
 /* Indexes of the set rows in a new array (caller frees; *n gets the count).
  * NULL on ENOMEM, or when no row is set (then *n = 0). */
 uint32_t *cohort_mask_index(const cohort_mask *m, size_t *n);
+
+/* Replaces the column's derived cache (see aux above): frees the old one
+ * through its aux_free, then keeps aux and its free function (NULL, NULL
+ * drops the cache).  The cache is a private detail of one layer: a const
+ * column may carry it, as a const column's generation may be read. */
+void cohort_column_set_aux(const cohort_column *col, void *aux, void (*aux_free)(void *));
 
 /* Frees a column that belongs to no cohort (one being built); NULL is fine. */
 void cohort_column_free(cohort_column *col);

@@ -185,6 +185,139 @@ static void lists__m_sites__count_lesions_and_organs(void **state)
     cohort_free(c);
 }
 
+/* Cells a hand-made or hostile CSV may hold: every list function reads them
+ * the same way at every bind and after a text param changes. */
+enum { NH = 16 };
+static cohort *hostile_cohort(void)
+{
+    cohort *c = cohort_new(NH);
+    cohort_column *m = cohort_add(c, "m_sites", COHORT_STR);
+    static const char *const cells[NH] = {
+        "brain:1;brain:2", " none ", "   ", "bone:0;liver", "brain:inf",
+        "brain:1e0; x:0x2", ":3;brain", ";;none;brain; ;", "brain:-1", "brain:nan",
+        "brain:", NULL /* row 11: 70 sites, below */, "Brain:1", NULL,
+        "liver:2;brain:1;liver:1", "bone: 2 ;  bone :1"};
+    char many[1024] = "";
+    for (int i = 1; i <= 70; i++)
+        sprintf(many + strlen(many), "a%d;", i);
+    strcat(many, "a1;a70"); /* past 64 distinct sites a repeat counts again */
+    for (int i = 0; i < NH; i++)
+        set_str(m, (size_t)i, i == 11 ? many : cells[i]);
+    return c;
+}
+
+static void expect_num(env *e, const char *src, const double *want)
+{
+    double d[NH];
+    eval_str(e, src, d);
+    for (int i = 0; i < NH; i++)
+        if (!(d[i] == want[i] || (isnan(d[i]) && isnan(want[i]))))
+            fail_msg("%s, row %d: %g, not %g", src, i, d[i], want[i]);
+}
+
+static void lists__hostile_cells__read_alike_at_every_bind(void **state)
+{
+    (void)state;
+    env e = {hostile_cohort(), {0}, {NULL, NULL, "brain", NULL}};
+    const double N = NAN, I = INFINITY;
+    for (int pass = 0; pass < 2; pass++) { /* the second binds again */
+        expect_num(&e, "count(m_sites)",
+                   (double[NH]){2, 0, N, 2, 1, 2, 2, 1, N, N, N, 72, 1, N, 3, 2});
+        expect_num(&e, "lesions(m_sites)",
+                   (double[NH]){3, 0, N, 1, I, 3, 4, 1, N, N, N, 72, 1, N, 4, 3});
+        expect_num(&e, "organs(m_sites)",
+                   (double[NH]){1, 0, N, 1, 1, 2, 2, 1, N, N, N, 71, 1, N, 2, 1});
+        expect_num(&e, "lesions(m_sites, \"brain\")",
+                   (double[NH]){3, 0, N, 0, I, 1, 1, 1, N, N, N, 0, 0, N, 1, 0});
+        expect_num(&e, "lesions(m_sites, \"zzz\")",
+                   (double[NH]){0, 0, N, 0, 0, 0, 0, 0, N, N, N, 0, 0, N, 0, 0});
+        expect_num(&e, "organs_except(m_sites, {\"brain\", \"\"})",
+                   (double[NH]){0, 0, N, 1, 0, 1, 0, 0, N, N, N, 71, 1, N, 1, 1});
+        expect_num(&e, "lesions_except(m_sites, {\"brain\", \"brain\"})",
+                   (double[NH]){0, 0, N, 1, 0, 2, 3, 0, N, N, N, 72, 1, N, 3, 3});
+        expect_num(&e, "organs(m_sites, {\"bone\", \"a70\"})",
+                   (double[NH]){0, 0, N, 0, 0, 0, 0, 0, N, N, N, 1, 0, N, 0, 1});
+    }
+    /* one program, its key a text param that changes between evaluations */
+    char err[300];
+    expr *x = expr_parse("contains(m_sites, site)", err, sizeof err);
+    assert_non_null(x);
+    expr_prog *p = expr_bind(x, resolve, &e, err, sizeof err);
+    assert_non_null(p);
+    expr_ctx ctx = {e.params, e.pstr, NULL};
+    uint8_t r[NH];
+    assert_int_equal(expr_eval(p, &ctx, 0, NH, r), 0);
+    assert_memory_equal(r, ((uint8_t[NH]){T, F, U, F, T, T, T, T, U, U, U, F, F, U, T, F}), NH);
+    e.pstr[2] = "a70";
+    assert_int_equal(expr_eval(p, &ctx, 0, NH, r), 0);
+    assert_memory_equal(r, ((uint8_t[NH]){F, F, U, F, F, F, F, F, U, U, U, T, F, U, F, F}), NH);
+    e.pstr[2] = "";
+    assert_int_equal(expr_eval(p, &ctx, 0, NH, r), 0);
+    assert_memory_equal(r, ((uint8_t[NH]){F, F, U, F, F, F, T, F, U, U, U, F, F, U, F, F}), NH);
+    e.pstr[2] = NULL;
+    assert_int_equal(expr_eval(p, &ctx, 0, NH, r), 0);
+    assert_memory_equal(r, ((uint8_t[NH]){F, F, U, F, F, F, F, F, U, U, U, F, F, U, F, F}), NH);
+    expr_prog_free(p);
+    expr_free(x);
+    cohort_free(e.c);
+}
+
+/* The parsed cells of a list column are kept by the column: every bind
+ * reuses them, keys never add to them, and a changed, removed or replaced
+ * column is never read through them. */
+static void lists__parsed_cells__kept_by_column_until_it_changes(void **state)
+{
+    (void)state;
+    env e = {hostile_cohort(), {0}, {NULL, NULL, "brain", NULL}};
+    cohort_column *m = cohort_find(e.c, "m_sites");
+    assert_null(m->aux);
+    double d[NH];
+    uint8_t r[NH];
+    eval_str(&e, "lesions(m_sites)", d);
+    void *kept = m->aux;
+    assert_non_null(kept);
+    assert_non_null(m->aux_free);
+    for (int i = 0; i < 1000; i++) { /* a rule file's keys: looked up, not kept */
+        char src[64];
+        snprintf(src, sizeof src, "contains(m_sites, \"site%d\")", i);
+        eval_str(&e, src, r);
+        assert_int_equal(r[0], F);
+        assert_ptr_equal(m->aux, kept);
+    }
+    /* a bound program, then a new level in the column: read afresh */
+    char err[300];
+    expr *x = expr_parse("lesions(m_sites)", err, sizeof err);
+    expr_prog *p = expr_bind(x, resolve, &e, err, sizeof err);
+    assert_non_null(p);
+    expr_ctx ctx = {e.params, e.pstr, NULL};
+    set_str(m, 1, "liver:5;bone");
+    assert_int_equal(expr_eval(p, &ctx, 0, NH, d), 0);
+    assert_true(d[0] == 3 && d[1] == 6 && d[3] == 1);
+    /* codes changed, no new level (as a recode does): read afresh */
+    m->v.str[3] = m->v.str[0];
+    m->generation++;
+    assert_int_equal(expr_eval(p, &ctx, 0, NH, d), 0);
+    assert_true(d[3] == 3 && d[1] == 6);
+    expr_prog_free(p);
+    /* the column replaced by another of the same name */
+    assert_int_equal(cohort_remove(e.c, "m_sites"), 0);
+    m = cohort_add(e.c, "m_sites", COHORT_STR);
+    for (size_t i = 0; i < NH; i++)
+        set_str(m, i, i % 2 ? "bone:7" : "brain:1;liver:1");
+    assert_null(m->aux);
+    assert_int_equal(expr_eval(p = expr_bind(x, resolve, &e, err, sizeof err), &ctx, 0, NH, d), 0);
+    for (size_t i = 0; i < NH; i++)
+        assert_true(d[i] == (i % 2 ? 7 : 2));
+    assert_non_null(m->aux);
+    expr_prog_free(p);
+    expr_free(x);
+    /* a copy of the cohort starts without it; freeing frees it */
+    cohort *sub = cohort_select(e.c, (uint32_t[]){1, 2}, 2);
+    assert_null(cohort_find(sub, "m_sites")->aux);
+    cohort_free(sub);
+    cohort_free(e.c);
+}
+
 static void blocks__long_cohort__same_as_row_by_row(void **state)
 {
     (void)state;
@@ -405,6 +538,8 @@ int main(void)
         cmocka_unit_test(kleene__truth_table__matches_sql_three_valued_logic),
         cmocka_unit_test(compare__missing_number__is_unknown_not_false),
         cmocka_unit_test(lists__m_sites__count_lesions_and_organs),
+        cmocka_unit_test(lists__hostile_cells__read_alike_at_every_bind),
+        cmocka_unit_test(lists__parsed_cells__kept_by_column_until_it_changes),
         cmocka_unit_test(blocks__long_cohort__same_as_row_by_row),
         cmocka_unit_test(errors__bad_expressions__named_with_position),
         cmocka_unit_test(names__read_set__lists_fields_and_params),
