@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "survival_data.h"
+#include "rtable.h"
 #include "view.h"
 
 export_format export_format_of(const char *path) {
@@ -146,17 +147,33 @@ static void hr_compares(const model_endpoint *ep, char *buf, size_t n) {
 
 /* ---- the tables */
 
-static const char *const outcome_cols[] = {
-    "endpoint", "group", "n", "events", "median", "median_lower", "median_upper",
-    "surv_1y", "surv_1y_lower", "surv_1y_upper", "surv_2y", "surv_2y_lower",
-    "surv_2y_upper", "surv_3y", "surv_3y_lower", "surv_3y_upper", "rmst", "rmst_se",
-    "rmst_horizon", "logrank_chisq", "logrank_df", "logrank_p", "logrank_p_text", "hr",
-    "hr_lower", "hr_upper", "hr_compares", "followup_median", "n_dropped", NULL};
-
-static void outcome_csv(FILE *f, const model *m, const model_outcome *o) {
-    for (int i = 0; outcome_cols[i]; i++)
-        fprintf(f, "%s%s", i ? "," : "", outcome_cols[i]);
-    fputc('\n', f);
+/* The outcome's rows, one per endpoint and group, for machines. */
+int export_outcome_table(const model *m, const model_outcome *o, rtable *t) {
+    enum { NCOLS = 29 };
+    static const struct {
+        const char *name;
+        rtable_type type;
+        const char *unit;
+    } cols[NCOLS] = {
+        {"endpoint", RTABLE_TEXT, NULL},       {"group", RTABLE_TEXT, NULL},
+        {"n", RTABLE_COUNT, NULL},             {"events", RTABLE_COUNT, NULL},
+        {"median", RTABLE_NUM, "months"},      {"median_lower", RTABLE_NUM, "months"},
+        {"median_upper", RTABLE_NUM, "months"}, {"surv_1y", RTABLE_NUM, "proportion"},
+        {"surv_1y_lower", RTABLE_NUM, "proportion"}, {"surv_1y_upper", RTABLE_NUM, "proportion"},
+        {"surv_2y", RTABLE_NUM, "proportion"}, {"surv_2y_lower", RTABLE_NUM, "proportion"},
+        {"surv_2y_upper", RTABLE_NUM, "proportion"}, {"surv_3y", RTABLE_NUM, "proportion"},
+        {"surv_3y_lower", RTABLE_NUM, "proportion"}, {"surv_3y_upper", RTABLE_NUM, "proportion"},
+        {"rmst", RTABLE_NUM, "months"},        {"rmst_se", RTABLE_NUM, "months"},
+        {"rmst_horizon", RTABLE_NUM, "months"}, {"logrank_chisq", RTABLE_NUM, NULL},
+        {"logrank_df", RTABLE_COUNT, NULL},    {"logrank_p", RTABLE_NUM, NULL},
+        {"logrank_p_text", RTABLE_TEXT, NULL}, {"hr", RTABLE_NUM, NULL},
+        {"hr_lower", RTABLE_NUM, NULL},        {"hr_upper", RTABLE_NUM, NULL},
+        {"hr_compares", RTABLE_TEXT, NULL},    {"followup_median", RTABLE_NUM, "months"},
+        {"n_dropped", RTABLE_COUNT, NULL}};
+    if (rtable_init(t, NCOLS) != 0)
+        return -1;
+    for (size_t j = 0; j < NCOLS; j++)
+        rtable_col_set(t, j, cols[j].name, cols[j].type, cols[j].unit, cols[j].type == RTABLE_TEXT);
     for (int e = 0; e < MODEL_NENDPOINTS; e++) {
         const model_endpoint *ep = &o->ep[e];
         if (!ep->available)
@@ -166,48 +183,44 @@ static void outcome_csv(FILE *f, const model *m, const model_outcome *o) {
         hr_compares(ep, cmp, sizeof cmp);
         for (int g = 0; g < ep->ngroups; g++) {
             const model_group *gr = &ep->g[g];
-            fprintf(f, "%s,", ep->name);
-            export_csv_str(f, gr->label);
-            fprintf(f, ",%zu,%zu", gr->n, gr->events);
-            double v[] = {gr->median, gr->median_lower, gr->median_upper,
-                          gr->surv[0], gr->lower[0], gr->upper[0],
-                          gr->surv[1], gr->lower[1], gr->upper[1],
-                          gr->surv[2], gr->lower[2], gr->upper[2],
-                          gr->rmst, gr->rmst_se, m->horizon, ep->chisq};
-            for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
-                fputc(',', f);
-                num(f, EXPORT_CSV, v[k]);
-            }
-            fputc(',', f);
-            if (isnan(ep->chisq))
-                fputs("NA", f);
-            else
-                fprintf(f, "%d", ep->df);
-            fputc(',', f);
-            num(f, EXPORT_CSV, ep->p);
-            fprintf(f, ",%s,", isnan(ep->p) ? "NA" : ptxt);
-            num(f, EXPORT_CSV, ep->hr);
-            fputc(',', f);
-            num(f, EXPORT_CSV, ep->hr_lower);
-            fputc(',', f);
-            num(f, EXPORT_CSV, ep->hr_upper);
-            fputc(',', f);
-            export_csv_str(f, isnan(ep->hr) ? "NA" : cmp);
-            fputc(',', f);
-            num(f, EXPORT_CSV, ep->followup);
-            fprintf(f, ",%zu\n", ep->n_dropped);
+            size_t r = rtable_add_row(t);
+            double v[] = {NAN, NAN, (double)gr->n, (double)gr->events, gr->median,
+                          gr->median_lower, gr->median_upper, gr->surv[0], gr->lower[0],
+                          gr->upper[0], gr->surv[1], gr->lower[1], gr->upper[1], gr->surv[2],
+                          gr->lower[2], gr->upper[2], gr->rmst, gr->rmst_se, m->horizon,
+                          ep->chisq, isnan(ep->chisq) ? NAN : ep->df, ep->p, NAN, ep->hr,
+                          ep->hr_lower, ep->hr_upper, NAN, ep->followup,
+                          (double)ep->n_dropped};
+            for (size_t j = 0; j < NCOLS; j++)
+                rtable_set_num(t, r, j, v[j]);
+            rtable_set_text(t, r, 0, ep->name);
+            rtable_set_text(t, r, 1, gr->label);
+            rtable_set_text(t, r, 22, isnan(ep->p) ? NULL : ptxt);
+            rtable_set_text(t, r, 26, isnan(ep->hr) ? NULL : cmp);
         }
     }
+    return t->failed ? -1 : 0;
 }
 
-static void attrition_csv(FILE *f, const model_outcome *o) {
-    fputs("step,before,pass,fail,unknown,unknown_kept,after\n", f);
+/* The attrition, one row per step, for machines. */
+int export_attrition_table(const model_outcome *o, rtable *t) {
+    static const char *const names[] = {"step",    "before",       "pass", "fail",
+                                        "unknown", "unknown_kept", "after"};
+    if (rtable_init(t, 7) != 0)
+        return -1;
+    for (size_t j = 0; j < 7; j++)
+        rtable_col_set(t, j, names[j], j == 0 ? RTABLE_TEXT : j == 5 ? RTABLE_BOOL : RTABLE_COUNT,
+                      NULL, j == 0);
     for (size_t k = 0; k < o->nsteps; k++) {
         const rules_step *st = &o->steps[k];
-        export_csv_str(f, st->name);
-        fprintf(f, ",%zu,%zu,%zu,%zu,%s,%zu\n", st->before, st->pass, st->fail, st->unknown,
-                st->unknown_kept ? "TRUE" : "FALSE", st->after);
+        size_t r = rtable_add_row(t);
+        double v[] = {NAN, (double)st->before, (double)st->pass, (double)st->fail,
+                      (double)st->unknown, st->unknown_kept, (double)st->after};
+        for (size_t j = 1; j < 7; j++)
+            rtable_set_num(t, r, j, v[j]);
+        rtable_set_text(t, r, 0, st->name);
     }
+    return t->failed ? -1 : 0;
 }
 
 static void outcome_json(FILE *f, const model *m, const model_outcome *o) {
@@ -294,21 +307,6 @@ static void outcome_json(FILE *f, const model *m, const model_outcome *o) {
     fputs("\n    ]\n  }", f);
 }
 
-static void attrition_json(FILE *f, const model_outcome *o) {
-    fputs("\"attrition\": [", f);
-    for (size_t k = 0; k < o->nsteps; k++) {
-        const rules_step *st = &o->steps[k];
-        fputs(k ? ",\n    {\"step\": " : "\n    {\"step\": ", f);
-        export_json_str(f, st->name);
-        fprintf(f,
-                ", \"before\": %zu, \"pass\": %zu, \"fail\": %zu, \"unknown\": %zu, "
-                "\"unknown_kept\": %s, \"after\": %zu}",
-                st->before, st->pass, st->fail, st->unknown, st->unknown_kept ? "true" : "false",
-                st->after);
-    }
-    fputs("\n  ]", f);
-}
-
 static void outcome_md(FILE *f, const model *m, const model_outcome *o) {
     fprintf(f, "## Outcome: ");
     export_md_str(f, o->set);
@@ -318,25 +316,35 @@ static void outcome_md(FILE *f, const model *m, const model_outcome *o) {
             o->n ? 100.0 * (double)o->nselected / (double)o->n : 0.0,
             m->simulated ? "; outcomes follow the assigned arm (simulated)"
                          : "; observational: selection only");
-    fprintf(f, "| Endpoint | Group | N | Events | Median (95%% CI) | 1-year (95%% CI) | "
-               "2-year (95%% CI) | 3-year (95%% CI) | RMST %g mo |\n",
-            m->horizon);
-    fputs("|---|---|--:|--:|--:|--:|--:|--:|--:|\n", f);
-    for (int e = 0; e < MODEL_NENDPOINTS; e++) {
-        const model_endpoint *ep = &o->ep[e];
-        if (!ep->available)
-            continue;
-        for (int g = 0; g < ep->ngroups; g++) {
-            const model_group *gr = &ep->g[g];
-            char med[96], s[3][96], r[32];
-            fprintf(f, "| %s | ", ep->name);
-            export_md_str(f, gr->label);
-            fprintf(f, " | %zu | %zu | %s | %s | %s | %s | %s |\n", gr->n, gr->events,
-                    view_median_ci(gr, med, sizeof med), surv_text(gr, 0, s[0], sizeof s[0]),
-                    surv_text(gr, 1, s[1], sizeof s[1]), surv_text(gr, 2, s[2], sizeof s[2]),
-                    view_num(gr->rmst, 1, "NA", r, sizeof r));
+    rtable t;
+    if (rtable_init(&t, 9) == 0) {
+        static const char *const title[] = {"Endpoint",        "Group",           "N",
+                                            "Events",          "Median (95% CI)", "1-year (95% CI)",
+                                            "2-year (95% CI)", "3-year (95% CI)"};
+        for (size_t j = 0; j < 8; j++)
+            rtable_col_set(&t, j, title[j], j < 2 ? RTABLE_TEXT : RTABLE_COUNT, NULL, j < 2);
+        char rmst[32];
+        snprintf(rmst, sizeof rmst, "RMST %g mo", m->horizon);
+        rtable_col_set(&t, 8, rmst, RTABLE_TEXT, "months", 0);
+        for (int e = 0; e < MODEL_NENDPOINTS; e++) {
+            const model_endpoint *ep = &o->ep[e];
+            for (int g = 0; ep->available && g < ep->ngroups; g++) {
+                const model_group *gr = &ep->g[g];
+                char cell[96];
+                size_t r = rtable_add_row(&t);
+                rtable_set_text(&t, r, 0, ep->name);
+                rtable_set_text(&t, r, 1, gr->label);
+                rtable_set_num(&t, r, 2, (double)gr->n);
+                rtable_set_num(&t, r, 3, (double)gr->events);
+                rtable_set_text(&t, r, 4, view_median_ci(gr, cell, sizeof cell));
+                for (int k = 0; k < 3; k++)
+                    rtable_set_text(&t, r, 5 + (size_t)k, surv_text(gr, k, cell, sizeof cell));
+                rtable_set_text(&t, r, 8, view_num(gr->rmst, 1, "NA", cell, sizeof cell));
+            }
         }
+        rtable_write_md(f, &t);
     }
+    rtable_free(&t);
     fputc('\n', f);
     for (int e = 0; e < MODEL_NENDPOINTS; e++) {
         const model_endpoint *ep = &o->ep[e];
@@ -359,16 +367,42 @@ static void outcome_md(FILE *f, const model *m, const model_outcome *o) {
 }
 
 static void attrition_md(FILE *f, const model_outcome *o) {
-    fputs("\n## Attrition\n\n| Step | Before | Excluded | Unknown | After |\n"
-          "|---|--:|--:|--:|--:|\n",
-          f);
-    for (size_t k = 0; k < o->nsteps; k++) {
-        const rules_step *st = &o->steps[k];
-        fputs("| ", f);
-        export_md_str(f, st->name);
-        fprintf(f, " | %zu | %zu | %zu%s | %zu |\n", st->before, st->fail, st->unknown,
-                st->unknown && st->unknown_kept ? " (kept)" : "", st->after);
+    fputs("\n## Attrition\n\n", f);
+    rtable t;
+    if (rtable_init(&t, 5) == 0) {
+        static const char *const title[] = {"Step", "Before", "Excluded", "Unknown", "After"};
+        for (size_t j = 0; j < 5; j++)
+            rtable_col_set(&t, j, title[j], j ? RTABLE_COUNT : RTABLE_TEXT, NULL, j == 0);
+        for (size_t k = 0; k < o->nsteps; k++) {
+            const rules_step *st = &o->steps[k];
+            size_t r = rtable_add_row(&t);
+            rtable_set_text(&t, r, 0, st->name);
+            rtable_set_num(&t, r, 1, (double)st->before);
+            rtable_set_num(&t, r, 2, (double)st->fail);
+            if (st->unknown && st->unknown_kept)
+                rtable_set_textf(&t, r, 3, "%zu (kept)", st->unknown);
+            else
+                rtable_set_num(&t, r, 3, (double)st->unknown);
+            rtable_set_num(&t, r, 4, (double)st->after);
+        }
+        rtable_write_md(f, &t);
     }
+    rtable_free(&t);
+}
+
+/* The outcome's or the attrition's table for machines, in CSV or as a
+ * JSON array. */
+static int write_machine(FILE *f, export_format fmt, const model *m, const model_outcome *o,
+                         unsigned what, char *err, size_t errlen) {
+    rtable t;
+    int rc = what == EXPORT_T_OUTCOME ? export_outcome_table(m, o, &t)
+                                      : export_attrition_table(o, &t);
+    if (rc == 0)
+        rc = fmt == EXPORT_CSV ? rtable_write_csv(f, &t) : rtable_write_json(f, &t, "  ");
+    rtable_free(&t);
+    if (rc != 0)
+        snprintf(err, errlen, "out of memory");
+    return rc;
 }
 
 int export_table_write(FILE *f, export_format fmt, const model *m, unsigned what,
@@ -391,11 +425,7 @@ int export_table_write(FILE *f, export_format fmt, const model *m, unsigned what
         }
         if (p)
             export_provenance_write(f, EXPORT_CSV, p);
-        if (what == EXPORT_T_OUTCOME)
-            outcome_csv(f, m, o);
-        else
-            attrition_csv(f, o);
-        return 0;
+        return write_machine(f, EXPORT_CSV, m, o, what, err, errlen);
     case EXPORT_JSON:
         fputs("{\n  ", f);
         if (p) {
@@ -406,8 +436,10 @@ int export_table_write(FILE *f, export_format fmt, const model *m, unsigned what
             outcome_json(f, m, o);
         if (what == (EXPORT_T_OUTCOME | EXPORT_T_ATTRITION))
             fputs(",\n  ", f);
-        if (what & EXPORT_T_ATTRITION)
-            attrition_json(f, o);
+        if ((what & EXPORT_T_ATTRITION) &&
+            (fputs("\"attrition\": ", f), write_machine(f, EXPORT_JSON, m, o,
+                                                         EXPORT_T_ATTRITION, err, errlen)) != 0)
+            return -1;
         fputs("\n}\n", f);
         return 0;
     case EXPORT_MD:

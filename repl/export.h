@@ -28,6 +28,7 @@
 #include "atomic_file.h"
 #include "km.h"
 #include "model.h"
+#include "rtable.h"
 
 struct session;
 
@@ -132,6 +133,15 @@ void export_provenance_write(FILE *f, export_format fmt, const export_provenance
 /* ---- tables */
 
 enum { EXPORT_T_OUTCOME = 1, EXPORT_T_ATTRITION = 2 };
+
+/* The outcome o as a table for machines (rtable.h): one row per endpoint
+ * and group, columns as the CSV export names them (times in months,
+ * survival as a proportion).  0, or -1 on ENOMEM (t is still freed by
+ * rtable_free). */
+int export_outcome_table(const model *m, const model_outcome *o, rtable *t);
+/* The attrition of o, one row per step: before, pass, fail, unknown,
+ * unknown_kept, after. */
+int export_attrition_table(const model_outcome *o, rtable *t);
 
 /* Writes the model's current outcome (what & EXPORT_T_OUTCOME: one row per
  * endpoint and group: N, events, median and CI, 1/2/3-year survival and

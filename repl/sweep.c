@@ -2,6 +2,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "sweep.h"
 
+#include "view.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -382,170 +384,124 @@ int sweep_cell(const sweep_result *r, size_t i, int j, const char **name, double
     }
 }
 
-/* ---- the compact table (Markdown and text) */
+/* ---- the tables */
 
-enum { COMPACT_MAX = 4 + SWEEP_MAX_AXES + 12 };
+int sweep_table(const sweep_result *r, rtable *t) {
+    const char *name, *str;
+    double num;
+    int ncols = 0;
+    while (r->nrows && sweep_cell(r, 0, ncols, &name, &num, &str) >= 0)
+        ncols++;
+    if (rtable_init(t, (size_t)ncols) != 0)
+        return -1;
+    for (int j = 0; j < ncols; j++) {
+        int kind = sweep_cell(r, 0, j, &name, &num, &str);
+        rtable_col_set(t, (size_t)j, name, kind == 1 ? RTABLE_TEXT : RTABLE_NUM, NULL, kind == 1);
+    }
+    for (size_t i = 0; i < r->nrows; i++) {
+        size_t row = rtable_add_row(t);
+        for (int j = 0; j < ncols; j++) {
+            if (sweep_cell(r, i, j, &name, &num, &str) == 1)
+                rtable_set_text(t, row, (size_t)j, str);
+            else
+                rtable_set_num(t, row, (size_t)j, num);
+        }
+    }
+    return t->failed ? -1 : 0;
+}
 
-/* Cells of the compact table for row i (i == (size_t)-1: the header).
- * Returns the number of cells. */
-static int compact_cells(const sweep_result *r, size_t i, char cells[][64]) {
-    int n = 0;
+/* The compact table for people (Markdown and text): rounded medians, HRs
+ * and survival, one row per rule set and grid point. */
+static int compact_table(const sweep_result *r, rtable *t) {
     static const char *const eps[] = {"OS", "PFS"};
-    if (i == (size_t)-1) {
-        snprintf(cells[n++], 64, "rule set");
-        for (int a = 0; a < r->spec.naxes; a++)
-            snprintf(cells[n++], 64, "%s", r->spec.axis[a].name);
-        snprintf(cells[n++], 64, "selected");
-        for (int e = 0; e < MODEL_NENDPOINTS; e++) {
-            snprintf(cells[n++], 64, "%s group", eps[e]);
-            snprintf(cells[n++], 64, "%s median (95%% CI)", eps[e]);
-            snprintf(cells[n++], 64, "%s 1y/2y/3y %%", eps[e]);
-            snprintf(cells[n++], 64, "%s HR (95%% CI)", eps[e]);
-        }
-        return n;
-    }
-    const sweep_row *row = &r->rows[i];
-    snprintf(cells[n++], 64, "%s", row->set);
+    int ncols = 2 + r->spec.naxes + 4 * MODEL_NENDPOINTS;
+    if (rtable_init(t, (size_t)ncols) != 0)
+        return -1;
+    size_t j = 0;
+    rtable_col_set(t, j++, "rule set", RTABLE_TEXT, NULL, 1);
     for (int a = 0; a < r->spec.naxes; a++)
-        snprintf(cells[n++], 64, "%s", row->value[a]);
-    snprintf(cells[n++], 64, "%zu", row->nselected);
+        rtable_col_set(t, j++, r->spec.axis[a].name, RTABLE_TEXT, NULL, 0);
+    rtable_col_set(t, j++, "selected", RTABLE_COUNT, NULL, 0);
     for (int e = 0; e < MODEL_NENDPOINTS; e++) {
-        const sweep_ep *se = &row->ep[e];
-        if (!se->available) {
-            for (int k = 0; k < 4; k++)
-                snprintf(cells[n++], 64, "-");
-            continue;
+        char title[64];
+        static const char *const what[] = {"group", "median (95% CI)", "1y/2y/3y %",
+                                           "HR (95% CI)"};
+        for (int k = 0; k < 4; k++) {
+            snprintf(title, sizeof title, "%s %s", eps[e], what[k]);
+            rtable_col_set(t, j++, title, RTABLE_TEXT, k == 1 ? "months" : NULL, 0);
         }
-        snprintf(cells[n++], 64, "%.30s (n=%zu)", se->group, se->n);
-        char a[16], b[16], c[16];
-#define FX(x, buf) (isnan(x) ? "NR" : (snprintf(buf, sizeof buf, "%.1f", x), buf))
-        snprintf(cells[n++], 64, "%s (%s-%s)", FX(se->median, a), FX(se->median_lower, b),
-                 FX(se->median_upper, c));
-#undef FX
-#define PC(x, buf) (isnan(x) ? "NA" : (snprintf(buf, sizeof buf, "%.0f", 100 * (x)), buf))
-        snprintf(cells[n++], 64, "%s/%s/%s", PC(se->surv[0], a), PC(se->surv[1], b),
-                 PC(se->surv[2], c));
-#undef PC
-        if (isnan(se->hr))
-            snprintf(cells[n++], 64, "NA");
-        else
-            snprintf(cells[n++], 64, "%.2f (%.2f-%.2f)", se->hr, se->hr_lower, se->hr_upper);
     }
-    return n;
+    for (size_t i = 0; i < r->nrows; i++) {
+        const sweep_row *row = &r->rows[i];
+        size_t ri = rtable_add_row(t);
+        j = 0;
+        rtable_set_text(t, ri, j++, row->set);
+        for (int a = 0; a < r->spec.naxes; a++)
+            rtable_set_text(t, ri, j++, row->value[a]);
+        rtable_set_num(t, ri, j++, (double)row->nselected);
+        for (int e = 0; e < MODEL_NENDPOINTS; e++) {
+            const sweep_ep *se = &row->ep[e];
+            if (!se->available) {
+                for (int k = 0; k < 4; k++)
+                    rtable_set_text(t, ri, j++, "-");
+                continue;
+            }
+            char a[16], b[16], c[16];
+            rtable_set_textf(t, ri, j++, "%.30s (n=%zu)", se->group, se->n);
+            rtable_set_textf(t, ri, j++, "%s (%s-%s)", view_num(se->median, 1, "NR", a, sizeof a),
+                            view_num(se->median_lower, 1, "NR", b, sizeof b),
+                            view_num(se->median_upper, 1, "NR", c, sizeof c));
+            rtable_set_textf(t, ri, j++, "%s/%s/%s", view_num(100 * se->surv[0], 0, "NA", a, sizeof a),
+                            view_num(100 * se->surv[1], 0, "NA", b, sizeof b),
+                            view_num(100 * se->surv[2], 0, "NA", c, sizeof c));
+            if (isnan(se->hr))
+                rtable_set_text(t, ri, j++, "NA");
+            else
+                rtable_set_textf(t, ri, j++, "%.2f (%.2f-%.2f)", se->hr, se->hr_lower, se->hr_upper);
+        }
+    }
+    return t->failed ? -1 : 0;
 }
 
 int sweep_write(FILE *f, export_format fmt, const sweep_result *r, const export_provenance *p,
                 char *err, size_t errlen) {
-    const char *name, *str;
-    double num;
-    if (fmt == EXPORT_CSV) {
+    if (fmt != EXPORT_CSV && fmt != EXPORT_JSON && fmt != EXPORT_MD) {
+        snprintf(err, errlen, "sweeps are written as .csv, .md or .json");
+        return -1;
+    }
+    rtable t;
+    int rc = fmt == EXPORT_MD ? compact_table(r, &t) : sweep_table(r, &t);
+    if (rc == 0 && fmt == EXPORT_CSV) {
         if (p)
             export_provenance_write(f, EXPORT_CSV, p);
-        for (int j = 0; r->nrows && sweep_cell(r, 0, j, &name, &num, &str) >= 0; j++)
-            fprintf(f, "%s%s", j ? "," : "", name);
-        fputc('\n', f);
-        for (size_t i = 0; i < r->nrows; i++) {
-            int t;
-            for (int j = 0; (t = sweep_cell(r, i, j, &name, &num, &str)) >= 0; j++) {
-                if (j)
-                    fputc(',', f);
-                if (t == 1)
-                    export_csv_str(f, str);
-                else if (isnan(num))
-                    fputs("NA", f);
-                else
-                    fprintf(f, "%.12g", num);
-            }
-            fputc('\n', f);
-        }
-        return 0;
-    }
-    if (fmt == EXPORT_JSON) {
+        rc = rtable_write_csv(f, &t);
+    } else if (rc == 0 && fmt == EXPORT_JSON) {
         fputs("{\n  ", f);
         if (p) {
             export_provenance_write(f, EXPORT_JSON, p);
             fputs(",\n  ", f);
         }
-        fputs("\"time_unit\": \"months\",\n  \"rows\": [", f);
-        for (size_t i = 0; i < r->nrows; i++) {
-            fputs(i ? ",\n    {" : "\n    {", f);
-            int t;
-            for (int j = 0; (t = sweep_cell(r, i, j, &name, &num, &str)) >= 0; j++) {
-                fputs(j ? ", " : "", f);
-                export_json_str(f, name);
-                fputs(": ", f);
-                if (t == 1)
-                    export_json_str(f, str);
-                else if (isnan(num))
-                    fputs("null", f);
-                else
-                    fprintf(f, "%.12g", num);
-            }
-            fputs("}", f);
-        }
-        fputs("\n  ]\n}\n", f);
-        return 0;
-    }
-    if (fmt == EXPORT_MD) {
-        char cells[COMPACT_MAX][64];
+        fputs("\"time_unit\": \"months\",\n  \"rows\": ", f);
+        rc = rtable_write_json(f, &t, "  ");
+        fputs("\n}\n", f);
+    } else if (rc == 0) {
         fputs("## Sweep\n\n", f);
-        int n = compact_cells(r, (size_t)-1, cells);
-        for (int k = 0; k < n; k++)
-            fprintf(f, "| %s ", cells[k]);
-        fputs("|\n", f);
-        for (int k = 0; k < n; k++)
-            fputs(k == 0 ? "|---" : "|--:", f);
-        fputs("|\n", f);
-        for (size_t i = 0; i < r->nrows; i++) {
-            n = compact_cells(r, i, cells);
-            for (int k = 0; k < n; k++)
-                fprintf(f, "| %s ", cells[k]);
-            fputs("|\n", f);
-        }
+        rc = rtable_write_md(f, &t);
         fputs("\nMedians in months; 1y/2y/3y: Kaplan-Meier survival at 12, 24 and 36 months (%); "
               "HR: Cox (Efron ties), the group shown against the others; NR: not reached.\n",
               f);
         if (p)
             export_provenance_write(f, EXPORT_MD, p);
-        return 0;
     }
-    snprintf(err, errlen, "sweeps are written as .csv, .md or .json");
-    return -1;
+    rtable_free(&t);
+    if (rc != 0)
+        snprintf(err, errlen, "out of memory");
+    return rc;
 }
 
 char *sweep_text(const sweep_result *r) {
-    char (*cells)[COMPACT_MAX][64] = calloc(r->nrows + 1, sizeof *cells);
-    if (cells == NULL)
-        return NULL;
-    int n = compact_cells(r, (size_t)-1, cells[0]);
-    for (size_t i = 0; i < r->nrows; i++)
-        compact_cells(r, i, cells[i + 1]);
-    int width[COMPACT_MAX] = {0};
-    for (size_t i = 0; i <= r->nrows; i++)
-        for (int k = 0; k < n; k++) {
-            int w = (int)strlen(cells[i][k]);
-            if (w > width[k])
-                width[k] = w;
-        }
-    size_t line = 1;
-    for (int k = 0; k < n; k++)
-        line += (size_t)width[k] + 2;
-    char *out = malloc(line * (r->nrows + 1) + 1);
-    if (out == NULL) {
-        free(cells);
-        return NULL;
-    }
-    size_t used = 0;
-    for (size_t i = 0; i <= r->nrows; i++) {
-        size_t start = used;
-        for (int k = 0; k < n; k++) /* text left, numbers right */
-            used += (size_t)sprintf(out + used, k == 0 || (i == 0) ? "%-*s  " : "%*s  ",
-                                    width[k], cells[i][k]);
-        while (used > start && out[used - 1] == ' ')
-            used--;
-        out[used++] = '\n';
-    }
-    out[used] = '\0';
-    free(cells);
+    rtable t;
+    char *out = compact_table(r, &t) == 0 ? rtable_text(&t) : NULL;
+    rtable_free(&t);
     return out;
 }

@@ -84,6 +84,10 @@ void sweep_result_free(sweep_result *r);
 int sweep_cell(const sweep_result *r, size_t i, int j, const char **name, double *num,
                const char **str);
 
+/* The sweep's rows as a table for machines (rtable.h): the columns of
+ * sweep_cell.  0, or -1 on ENOMEM (free t with rtable_free either way). */
+int sweep_table(const sweep_result *r, rtable *t);
+
 /* Writes the sweep as CSV (flat columns), JSON ({"provenance", "rows"})
  * or Markdown (a compact table: medians with CI, 1/2/3-year survival, HR)
  * with the provenance p (may be NULL).  Returns 0, or -1 with err. */
