@@ -148,19 +148,49 @@ static int l_set_cohort(lua_State *L) {
     return 1;
 }
 
-/* lab.run(line) -> true | nil, "not a command" */
+/* A sink that passes everything on to the session's error sink and keeps
+ * the start of it, for lab.run's message. */
+typedef struct err_tee {
+    sink *to;
+    char text[2048];
+    size_t len;
+} err_tee;
+
+static void tee_write(sink *sk, const char *data, size_t len) {
+    err_tee *t = sk->ud;
+    sink_write(t->to, data, len);
+    size_t room = sizeof t->text - 1 - t->len;
+    size_t k = len < room ? len : room;
+    memcpy(t->text + t->len, data, k);
+    t->len += k;
+    t->text[t->len] = '\0';
+}
+
+/* lab.run(line) -> true | nil, message.  The message is the one the
+ * command wrote (also shown as usual), or "not a command: LINE". */
 static int l_run(lua_State *L) {
     session *s = lua_touserdata(L, lua_upvalueindex(1));
     const char *line = luaL_checkstring(L, 1);
+    err_tee tee = {&s->err, "", 0};
+    sink saved = s->err;
+    tee.to = &saved;
+    s->err = (sink){tee_write, &tee};
     int rc = commands_dispatch(s, line);
+    s->err = saved;
     if (rc < 0) {
         lua_pushnil(L);
         lua_pushfstring(L, "not a command: %s", line);
         return 2;
     }
     if (rc != 0) {
+        size_t n = tee.len;
+        while (n && (tee.text[n - 1] == '\n' || tee.text[n - 1] == ' '))
+            n--;
         lua_pushnil(L);
-        lua_pushstring(L, "command failed (see the message above)");
+        if (n)
+            lua_pushlstring(L, tee.text, n);
+        else
+            lua_pushfstring(L, "%s: failed", line);
         return 2;
     }
     lua_pushboolean(L, 1);

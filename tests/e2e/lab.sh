@@ -61,4 +61,10 @@ check_eq "compare: only A as R" "1" "$(printf '%s\n' "$out" | grep -cE '^  only 
 check_eq "compare: both as R" "1" "$(printf '%s\n' "$out" | grep -cE '^  both \(by_sex arms\) +33 +23  14.0 \(10.2-21.5\)')"
 check_eq "compare: only B as R" "1" "$(printf '%s\n' "$out" | grep -cE '^  only older +67 +56  8.8 \(6.8-10.1\)')"
 check_has "no test between overlapping selections" "No test between by_sex and older: they share 33 patients." "$out"
+# lab.run gives a script the command's own message, not a pointer to it.
+printf '%s\n' 'local ok, msg = lab.run("set nosuch 3")' 'print("R:", ok, msg)' \
+    'print("R2:", lab.run("bogus words"))' >"$WORK/run.lua"
+out=$("$TNMLAB" "$WORK/run.lua" 2>/dev/null)
+check_has "lab.run returns the message" "R:	nil	rule set 'deruysscher2012' has no param 'nosuch'" "$out"
+check_has "lab.run: not a command" "R2:	nil	not a command: bogus words" "$out"
 finish
