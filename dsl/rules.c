@@ -611,6 +611,13 @@ int rules_param_read(const rules_param_info *p, const char *text, double *v, cha
         snprintf(err, errlen, "%s wants a number, not '%s'", p->name, text);
         return -1;
     }
+    /* Beyond 2^53 a double holds no longer every whole number: 2^53 + 1
+     * would silently become 2^53. */
+    if (p->type == RULES_P_INTEGER && fabs(*v) >= RULES_INT_EXACT) {
+        snprintf(err, errlen, "%s wants a whole number below 2^53 in size, not '%s'", p->name,
+                 text);
+        return -1;
+    }
     return 0;
 }
 

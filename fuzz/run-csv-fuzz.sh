@@ -1,7 +1,8 @@
 #!/bin/sh
 # run-csv-fuzz.sh - build the CSV reader's libFuzzer target with clang and
 # run it for N seconds (default 60) from the fixtures and the hostile cohort
-# files (tests/hostile/csv) as seed corpus.
+# files (tests/hostile/csv, and the CSV cells of tests/hostile/session) as
+# seed corpus.
 #   fuzz/run-csv-fuzz.sh [SECONDS] [extra libFuzzer options...]
 # Exit status: 0 if nothing was found, else libFuzzer's (crash files in $OUT).
 set -eu
@@ -13,7 +14,8 @@ OUT=${OUT:-${TMPDIR:-/tmp}/tnmlab-csv-fuzz}
 mkdir -p "$OUT/corpus"
 # seeds: the fixtures and the hostile cohort files (either folder may be
 # empty or missing; a glob that matches nothing is skipped)
-for f in "$here"/tests/fixtures/csv/*.csv "$here"/tests/hostile/csv/*.csv; do
+for f in "$here"/tests/fixtures/csv/*.csv "$here"/tests/hostile/csv/*.csv \
+    "$here"/tests/hostile/session/*.csv; do
     if [ -f "$f" ]; then
         rel=${f#"$here"/} # tests/hostile/csv/x.csv -> tests-hostile-csv-x.csv
         cp "$f" "$OUT/corpus/$(printf '%s' "$rel" | tr / -)"

@@ -182,16 +182,20 @@ int autosave_recover(session *s) {
     int want = s->recover;
     s->recover = 0;
     persist_make_state_dir();
-    int owner = take_lock(s) != 0;
-    if (owner) {
+    /* Without the lock (another process holds it, or the lock file cannot
+     * be opened, e.g. it is a folder) this process writes its own file:
+     * two processes never share session.tnm. */
+    int lock = take_lock(s);
+    if (lock == 1) {
         persist_state_path("session.tnm", s->autosave_path, sizeof s->autosave_path);
     } else {
         char name[64], main_path[4096];
         snprintf(name, sizeof name, "session-%ld.tnm", (long)getpid());
         persist_state_path(name, s->autosave_path, sizeof s->autosave_path);
         persist_state_path("session.tnm", main_path, sizeof main_path);
-        sink_printf(&s->out, "Another tnmlab is using %s; this one autosaves to %s\n", main_path,
-                    s->autosave_path);
+        if (lock == 0)
+            sink_printf(&s->out, "Another tnmlab is using %s; this one autosaves to %s\n",
+                        main_path, s->autosave_path);
     }
     if (!s->autosave_path[0])
         return 0;
@@ -200,7 +204,7 @@ int autosave_recover(session *s) {
         autosave_save(s);
         return 0;
     }
-    int n = drop_failed_replays(s, c, find_candidates(owner, c));
+    int n = drop_failed_replays(s, c, find_candidates(lock != 0, c)); /* read: no harm */
     /* The newest wins; the others are kept aside, never replayed over it. */
     int newest = -1;
     for (int i = 0; i < n; i++)

@@ -516,6 +516,9 @@ static void param_read__words__same_for_every_front_end(void **state)
     assert_string_equal(err, "flag is true or false, not 'maybe'");
     assert_int_equal(rules_param_read(&n, "2", &v, err, sizeof err), 0);
     assert_true(v == 2);
+    /* 2^53 + 1 has no double of its own: refused, not rounded to 2^53 */
+    assert_int_equal(rules_param_read(&n, "9007199254740993", &v, err, sizeof err), -1);
+    assert_non_null(strstr(err, "below 2^53"));
     const char *bad[] = {"abc", "", "2x", "inf", "nan", "1e999"};
     for (int i = 0; i < 6; i++) {
         assert_int_equal(rules_param_read(&n, bad[i], &v, err, sizeof err), -1);

@@ -107,4 +107,20 @@ check_has "the restored session is now in session.tnm" 'set "max_lesions" "3"' \
     "$(cat "$state/session.tnm")"
 tmux_line 'quit'
 check_eq "and quits with 0" "0" "$(tmux_exit_rc)"
+
+# A lock that cannot be taken (session.lock is a folder): no process may
+# write session.tnm then, since another could be writing it too.
+tm kill-server 2>/dev/null
+rm -rf "$state/session.lock" "$state/session.tnm"
+mkdir "$state/session.lock"
+tmux_run 250 30 env XDG_STATE_HOME="$XDG_STATE_HOME" TERM=xterm "$TNMLAB" --plain --no-restore
+check_screen "starts without the lock" "tnmlab>"
+tmux_line 'set max_lesions 2'
+check_screen "and works" "tnmlab> set max_lesions 2"
+sleep 0.3
+if [ -e "$state/session.tnm" ]; then fail "without the lock it wrote session.tnm"; else pass; fi
+check_has "its own per-process file instead" 'set "max_lesions" "2"' \
+    "$(cat "$state"/session-[0-9]*.tnm 2>/dev/null)"
+tmux_line 'quit'
+check_eq "quits with 0" "0" "$(tmux_exit_rc)"
 finish
