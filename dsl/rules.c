@@ -658,10 +658,12 @@ int rules_set_param(rules *r, const char *set, const char *name, double value,
     } else if (value < p->min || value > p->max || !isfinite(value) ||
                (p->type == RULES_P_INTEGER &&
                 (value != floor(value) || fabs(value) > RULES_INT_EXACT))) {
+        /* an unbounded side reads as the largest whole number a double holds */
+        double lim = p->type == RULES_P_INTEGER ? RULES_INT_EXACT : INFINITY;
         snprintf(err, errlen, "%s:%d: param '%s' must be %s between %.10g and %.10g",
                  prog->path, p->line, name,
                  p->type == RULES_P_INTEGER ? "a whole number" : "a number",
-                 p->min, p->max);
+                 p->min < -lim ? -lim : p->min, p->max > lim ? lim : p->max);
         return -1;
     }
     rversion nv;
