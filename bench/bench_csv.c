@@ -21,44 +21,41 @@
 #include "csv.h"
 
 static uint64_t rng = 0x9E3779B97F4A7C15ULL;
-static uint64_t next(void)
-{
+static uint64_t next(void) {
     rng ^= rng << 13;
     rng ^= rng >> 7;
     rng ^= rng << 17;
     return rng;
 }
-static double unif(void) { return (double)(next() >> 11) / 9007199254740992.0; }
+static double unif(void) {
+    return (double)(next() >> 11) / 9007199254740992.0;
+}
 
-static double now(void)
-{
+static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int cmp(const void *a, const void *b)
-{
+static int cmp(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
-static long maxrss_kb(void)
-{
+static long maxrss_kb(void) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_maxrss;
 }
 
-static void generate(const char *path, long rows)
-{
+static void generate(const char *path, long rows) {
     FILE *f = fopen(path, "w");
     if (!f) {
         perror(path);
         exit(2);
     }
-    static const char *hist[] = {"adenocarcinoma", "squamous cell carcinoma", "large cell",
-                                 "NOS", "adenosquamous"};
+    static const char *hist[] = {"adenocarcinoma", "squamous cell carcinoma", "large cell", "NOS",
+                                 "adenosquamous"};
     static const char *stations[] = {"none", "4R;7", "10R", "2R;4R;7", "11L", "7"};
     fputs("id,age,sex,ecog,t_size_cm,histology,n_stations,m_lesions,os_time,os_event,"
           "pfs_time,smoker\n",
@@ -88,8 +85,7 @@ static void generate(const char *path, long rows)
     fclose(f);
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     long rows = argc > 1 ? atol(argv[1]) : 1000000;
     const char *path = argc > 2 ? argv[2] : "/tmp/tnmlab-bench-1m.csv";
     int with_r = !(argc > 3 && strcmp(argv[3], "--no-r") == 0);
@@ -132,10 +128,11 @@ int main(int argc, char **argv)
         return 0;
 
     char cmd[1024];
-    snprintf(cmd, sizeof cmd,
-             "Rscript -e 't <- sapply(1:3, function(i) system.time(read.csv(\"%s\"))[[\"elapsed\"]]); "
-             "cat(median(t), \"\\n\")'",
-             path);
+    snprintf(
+        cmd, sizeof cmd,
+        "Rscript -e 't <- sapply(1:3, function(i) system.time(read.csv(\"%s\"))[[\"elapsed\"]]); "
+        "cat(median(t), \"\\n\")'",
+        path);
     FILE *p = popen(cmd, "r");
     double rt = -1;
     if (!p || fscanf(p, "%lf", &rt) != 1)

@@ -13,8 +13,7 @@
 static double sum;
 static size_t fields, rows;
 
-static void on_field(void *s, size_t len, void *data)
-{
+static void on_field(void *s, size_t len, void *data) {
     (void)data;
     char buf[64];
     if (len && len < sizeof buf) {
@@ -28,15 +27,13 @@ static void on_field(void *s, size_t len, void *data)
     fields++;
 }
 
-static void on_row(int c, void *data)
-{
+static void on_row(int c, void *data) {
     (void)c;
     (void)data;
     rows++;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     const char *path = argc > 1 ? argv[1] : "/tmp/tnmlab-bench-1m.csv";
     double best = 1e9;
     for (int k = 0; k < 5; k++) {

@@ -29,7 +29,8 @@ static const char *rule_src =
     "  derive { \"lesions\", \"lesions(m_sites)\" },\n"
     "  criterion { \"stage_iv\", \"distant metastases\", \"lesions >= 1\" },\n"
     "  criterion { \"lesions\", \"1..max_lesions metastases\", \"lesions <= max_lesions\" },\n"
-    "  criterion { \"organs\", \"at most max_organs organs\", \"organs(m_sites) <= max_organs\" },\n"
+    "  criterion { \"organs\", \"at most max_organs organs\", \"organs(m_sites) <= max_organs\" "
+    "},\n"
     "  criterion { \"ecog\", \"ECOG <= max_ecog\", \"ecog <= max_ecog\" },\n"
     "  criterion { \"adult\", \"age >= min_age\", \"age >= min_age\" },\n"
     "  criterion { \"treatable\", \"all sites treatable, no effusion\",\n"
@@ -39,37 +40,32 @@ static const char *rule_src =
     "}\n";
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
-static uint64_t xr(void)
-{
+static uint64_t xr(void) {
     rng ^= rng << 13;
     rng ^= rng >> 7;
     rng ^= rng << 17;
     return rng;
 }
 
-static double now_ms(void)
-{
+static double now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static int cmp(const void *a, const void *b)
-{
+static int cmp(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
-static double median(double *v, int n)
-{
+static double median(double *v, int n) {
     qsort(v, (size_t)n, sizeof *v, cmp);
     return v[n / 2];
 }
 
-static cohort *make_cohort(size_t n)
-{
-    static const char *const sites[] = {"brain", "bone", "liver", "adrenal",
-                                        "lung_contralateral", "pleura", "distant_node"};
+static cohort *make_cohort(size_t n) {
+    static const char *const sites[] = {
+        "brain", "bone", "liver", "adrenal", "lung_contralateral", "pleura", "distant_node"};
     static const char *const hist[] = {"adeno", "squamous", "large_cell", "small_cell"};
     cohort *c = cohort_new(n);
     if (c == NULL)
@@ -102,8 +98,7 @@ static cohort *make_cohort(size_t n)
     return c;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     size_t n = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 1000000;
     char err[600];
     double t0 = now_ms();
@@ -158,11 +153,12 @@ int main(int argc, char **argv)
     printf("\n");
     double mf = median(full, REPS), mn = median(fresh, REPS), mi = median(inc, REPS);
     printf("full evaluation, 6 criteria (median of %d): %.1f ms  (%.1f ns/patient; "
-           "budget 150 ms)\n", REPS, mf, mf * 1e6 / (double)n);
+           "budget 150 ms)\n",
+           REPS, mf, mf * 1e6 / (double)n);
     printf("new evaluator incl. binding (median of %d): %.1f ms\n", REPS, mn);
     printf("one param change, incremental (median of %d): %.1f ms  (%.1f ns/patient; "
-           "%zu items recomputed; budget 30 ms)\n", REPS, mi, mi * 1e6 / (double)n,
-           recomputed);
+           "%zu items recomputed; budget 30 ms)\n",
+           REPS, mi, mi * 1e6 / (double)n, recomputed);
     rules_eval_free(ev);
     rules_free(r);
     cohort_free(c);

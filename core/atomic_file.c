@@ -85,4 +85,6 @@ int atomic_file_commit(atomic_file *x) {
     return 0;
 }
 
-void atomic_file_abort(atomic_file *x) { fail(x, x->error); }
+void atomic_file_abort(atomic_file *x) {
+    fail(x, x->error);
+}

@@ -41,8 +41,7 @@ typedef struct level_hash {
     size_t arena_bytes;
 } level_hash;
 
-static uint32_t hash_bytes(const char *s, size_t len)
-{
+static uint32_t hash_bytes(const char *s, size_t len) {
     /* FNV-1a, 64-bit, folded: short clinical strings, no adversary. */
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < len; i++) {
@@ -52,8 +51,7 @@ static uint32_t hash_bytes(const char *s, size_t len)
     return (uint32_t)(h ^ (h >> 32));
 }
 
-static char *arena_copy(level_hash *lh, const char *s, size_t len)
-{
+static char *arena_copy(level_hash *lh, const char *s, size_t len) {
     arena_block *b = lh->arena;
     if (!b || b->size - b->used < len + 1) {
         size_t size = len + 1 > 16384 ? len + 1 : 16384;
@@ -77,8 +75,7 @@ static char *arena_copy(level_hash *lh, const char *s, size_t len)
     return p;
 }
 
-static void level_hash_free(level_hash *lh)
-{
+static void level_hash_free(level_hash *lh) {
     if (!lh)
         return;
     arena_block *b = lh->arena;
@@ -91,8 +88,7 @@ static void level_hash_free(level_hash *lh)
     free(lh);
 }
 
-static int level_hash_grow(level_hash *lh)
-{
+static int level_hash_grow(level_hash *lh) {
     size_t old = lh->slots ? lh->mask + 1 : 0;
     size_t nslots = old ? old * 2 : 64;
     uint64_t *slots = calloc(nslots, sizeof *slots);
@@ -114,8 +110,7 @@ static int level_hash_grow(level_hash *lh)
     return 0;
 }
 
-int32_t cohort_intern(cohort_column *col, const char *s, size_t len)
-{
+int32_t cohort_intern(cohort_column *col, const char *s, size_t len) {
     level_hash *lh = col->level_index;
     if (!lh) {
         lh = calloc(1, sizeof *lh);
@@ -166,16 +161,14 @@ int32_t cohort_intern(cohort_column *col, const char *s, size_t len)
     return code;
 }
 
-const char *cohort_str(const cohort_column *col, size_t row)
-{
+const char *cohort_str(const cohort_column *col, size_t row) {
     int32_t code = col->v.str[row];
     return code < 0 ? NULL : col->levels[code];
 }
 
 /* ---- cohort ---- */
 
-cohort *cohort_new(size_t nrows)
-{
+cohort *cohort_new(size_t nrows) {
     if (nrows > UINT32_MAX)
         return NULL; /* row indexes are uint32_t */
     cohort *c = calloc(1, sizeof *c);
@@ -184,8 +177,7 @@ cohort *cohort_new(size_t nrows)
     return c;
 }
 
-void cohort_column_free(cohort_column *col)
-{
+void cohort_column_free(cohort_column *col) {
     if (!col)
         return;
     free(col->name);
@@ -197,8 +189,7 @@ void cohort_column_free(cohort_column *col)
     free(col);
 }
 
-void cohort_column_set_aux(const cohort_column *ccol, void *aux, void (*aux_free)(void *))
-{
+void cohort_column_set_aux(const cohort_column *ccol, void *aux, void (*aux_free)(void *)) {
     /* every column is made by cohort_add or cohort_attach from malloc'd,
      * non-const memory: the const only says the data are not changed */
     cohort_column *col = (cohort_column *)ccol;
@@ -208,8 +199,7 @@ void cohort_column_set_aux(const cohort_column *ccol, void *aux, void (*aux_free
     col->aux_free = aux_free;
 }
 
-void cohort_free(cohort *c)
-{
+void cohort_free(cohort *c) {
     if (!c)
         return;
     for (size_t i = 0; i < c->ncols; i++)
@@ -218,32 +208,36 @@ void cohort_free(cohort *c)
     free(c);
 }
 
-const cohort_origin *cohort_origin_of(const cohort *c) { return &c->origin; }
-void cohort_set_origin(cohort *c, const cohort_origin *o) { c->origin = *o; }
+const cohort_origin *cohort_origin_of(const cohort *c) {
+    return &c->origin;
+}
+void cohort_set_origin(cohort *c, const cohort_origin *o) {
+    c->origin = *o;
+}
 
-size_t cohort_nrows(const cohort *c) { return c->nrows; }
-size_t cohort_ncols(const cohort *c) { return c->ncols; }
+size_t cohort_nrows(const cohort *c) {
+    return c->nrows;
+}
+size_t cohort_ncols(const cohort *c) {
+    return c->ncols;
+}
 
-cohort_column *cohort_col(const cohort *c, size_t i)
-{
+cohort_column *cohort_col(const cohort *c, size_t i) {
     return i < c->ncols ? c->cols[i] : NULL;
 }
 
-cohort_column *cohort_find(const cohort *c, const char *name)
-{
+cohort_column *cohort_find(const cohort *c, const char *name) {
     for (size_t i = 0; i < c->ncols; i++)
         if (strcmp(c->cols[i]->name, name) == 0)
             return c->cols[i];
     return NULL;
 }
 
-static size_t type_size(cohort_type t)
-{
+static size_t type_size(cohort_type t) {
     return t == COHORT_NUM ? sizeof(double) : t == COHORT_STR ? sizeof(int32_t) : sizeof(int8_t);
 }
 
-cohort_column *cohort_add(cohort *c, const char *name, cohort_type type)
-{
+cohort_column *cohort_add(cohort *c, const char *name, cohort_type type) {
     if (cohort_find(c, name))
         return NULL;
     if (type != COHORT_NUM && type != COHORT_STR && type != COHORT_BOOL)
@@ -278,8 +272,7 @@ cohort_column *cohort_add(cohort *c, const char *name, cohort_type type)
     return col;
 }
 
-int cohort_attach(cohort *c, cohort_column *col)
-{
+int cohort_attach(cohort *c, cohort_column *col) {
     if (cohort_find(c, col->name))
         return -1;
     if (c->ncols == c->cap) {
@@ -294,8 +287,7 @@ int cohort_attach(cohort *c, cohort_column *col)
     return 0;
 }
 
-int cohort_attach_distinct(cohort *c, cohort_column *const *cols, size_t n)
-{
+int cohort_attach_distinct(cohort *c, cohort_column *const *cols, size_t n) {
     if (c->cap - c->ncols < n) {
         size_t cap = c->cap ? c->cap : 16;
         while (cap - c->ncols < n)
@@ -311,8 +303,7 @@ int cohort_attach_distinct(cohort *c, cohort_column *const *cols, size_t n)
     return 0;
 }
 
-int cohort_remove(cohort *c, const char *name)
-{
+int cohort_remove(cohort *c, const char *name) {
     for (size_t i = 0; i < c->ncols; i++) {
         if (strcmp(c->cols[i]->name, name) == 0) {
             cohort_column_free(c->cols[i]);
@@ -324,8 +315,7 @@ int cohort_remove(cohort *c, const char *name)
     return -1;
 }
 
-cohort *cohort_select(const cohort *c, const uint32_t *idx, size_t n)
-{
+cohort *cohort_select(const cohort *c, const uint32_t *idx, size_t n) {
     cohort *out = cohort_new(n);
     if (!out)
         return NULL;
@@ -357,8 +347,7 @@ fail:
 
 /* ---- accounting and text ---- */
 
-size_t cohort_missing(const cohort_column *col, size_t nrows)
-{
+size_t cohort_missing(const cohort_column *col, size_t nrows) {
     size_t miss = 0;
     if (col->type == COHORT_NUM) {
         for (size_t i = 0; i < nrows; i++)
@@ -373,18 +362,19 @@ size_t cohort_missing(const cohort_column *col, size_t nrows)
     return miss;
 }
 
-const char *cohort_type_name(cohort_type t)
-{
+const char *cohort_type_name(cohort_type t) {
     switch (t) {
-    case COHORT_NUM: return "number";
-    case COHORT_STR: return "string";
-    case COHORT_BOOL: return "bool";
+    case COHORT_NUM:
+        return "number";
+    case COHORT_STR:
+        return "string";
+    case COHORT_BOOL:
+        return "bool";
     }
     return "?";
 }
 
-size_t cohort_memory(const cohort *c)
-{
+size_t cohort_memory(const cohort *c) {
     size_t bytes = sizeof *c + c->cap * sizeof *c->cols;
     for (size_t j = 0; j < c->ncols; j++) {
         const cohort_column *col = c->cols[j];
@@ -400,10 +390,8 @@ size_t cohort_memory(const cohort *c)
     return bytes;
 }
 
-
 /* A number for display with the given significant digits; NA, Inf, -Inf. */
-static void fmt_num(char *buf, size_t len, double v, int digits)
-{
+static void fmt_num(char *buf, size_t len, double v, int digits) {
     if (isnan(v))
         snprintf(buf, len, "NA");
     else if (isinf(v))
@@ -413,8 +401,7 @@ static void fmt_num(char *buf, size_t len, double v, int digits)
 }
 
 /* Text of one cell for display; returns a pointer to buf or to the level. */
-static const char *cell_text(const cohort_column *col, size_t row, char *buf, size_t len)
-{
+static const char *cell_text(const cohort_column *col, size_t row, char *buf, size_t len) {
     switch (col->type) {
     case COHORT_NUM:
         fmt_num(buf, len, col->v.num[row], 7);
@@ -430,7 +417,11 @@ static const char *cell_text(const cohort_column *col, size_t row, char *buf, si
         for (; *p && o + 5 < len; p++) {
             unsigned char ch = (unsigned char)*p;
             if (ch < 32 || ch == 127)
-                o += (size_t)snprintf(buf + o, len - o, ch == '\n' ? "\\n" : ch == '\r' ? "\\r" : "\\x%02x", ch);
+                o += (size_t)snprintf(buf + o, len - o,
+                                      ch == '\n'   ? "\\n"
+                                      : ch == '\r' ? "\\r"
+                                                   : "\\x%02x",
+                                      ch);
             else
                 buf[o++] = (char)ch;
         }
@@ -448,8 +439,7 @@ static const char *cell_text(const cohort_column *col, size_t row, char *buf, si
     return "?";
 }
 
-char *cohort_summary_text(const cohort *c)
-{
+char *cohort_summary_text(const cohort *c) {
     tnm_text tb = {0};
     size_t w = 6;
     for (size_t j = 0; j < c->ncols; j++) {
@@ -461,11 +451,13 @@ char *cohort_summary_text(const cohort *c)
         w = 40;
     tnm_text_printf(&tb, "cohort: %zu rows x %zu columns\n", c->nrows, c->ncols);
     if (c->ncols)
-        tnm_text_printf(&tb, "  %-*s  %-6s  %7s  %s\n", (int)w, "column", "type", "missing", "values");
+        tnm_text_printf(&tb, "  %-*s  %-6s  %7s  %s\n", (int)w, "column", "type", "missing",
+                        "values");
     for (size_t j = 0; j < c->ncols; j++) {
         const cohort_column *col = c->cols[j];
         size_t miss = cohort_missing(col, c->nrows);
-        tnm_text_printf(&tb, "  %-*s  %-6s  %7zu  ", (int)w, col->name, cohort_type_name(col->type), miss);
+        tnm_text_printf(&tb, "  %-*s  %-6s  %7zu  ", (int)w, col->name, cohort_type_name(col->type),
+                        miss);
         if (col->type == COHORT_NUM) {
             double lo = INFINITY, hi = -INFINITY;
             for (size_t i = 0; i < c->nrows; i++) {
@@ -490,7 +482,8 @@ char *cohort_summary_text(const cohort *c)
                 int32_t code = 0;
                 one.v.str = &code;
                 for (; code < col->nlevels; code++)
-                    tnm_text_printf(&tb, "%s\"%.20s\"", code ? ", " : " ", cell_text(&one, 0, buf, sizeof buf));
+                    tnm_text_printf(&tb, "%s\"%.20s\"", code ? ", " : " ",
+                                    cell_text(&one, 0, buf, sizeof buf));
             }
         } else {
             size_t yes = 0;
@@ -503,8 +496,7 @@ char *cohort_summary_text(const cohort *c)
     return tnm_text_take(&tb);
 }
 
-char *cohort_format_rows(const cohort *c, size_t first, size_t n)
-{
+char *cohort_format_rows(const cohort *c, size_t first, size_t n) {
     tnm_text tb = {0};
     size_t last = first < c->nrows ? (n < c->nrows - first ? first + n : c->nrows) : first;
     size_t *w = calloc(c->ncols + 1, sizeof *w);
@@ -549,8 +541,7 @@ char *cohort_format_rows(const cohort *c, size_t first, size_t n)
 
 /* ---- masks ---- */
 
-cohort_mask *cohort_mask_new(size_t nrows, int fill)
-{
+cohort_mask *cohort_mask_new(size_t nrows, int fill) {
     cohort_mask *m = malloc(sizeof *m);
     size_t words = (nrows + 63) / 64;
     if (!m)
@@ -569,24 +560,21 @@ cohort_mask *cohort_mask_new(size_t nrows, int fill)
     return m;
 }
 
-void cohort_mask_free(cohort_mask *m)
-{
+void cohort_mask_free(cohort_mask *m) {
     if (!m)
         return;
     free(m->bits);
     free(m);
 }
 
-size_t cohort_mask_count(const cohort_mask *m)
-{
+size_t cohort_mask_count(const cohort_mask *m) {
     size_t n = 0;
     for (size_t w = 0; w < (m->nrows + 63) / 64; w++)
         n += (size_t)__builtin_popcountll(m->bits[w]);
     return n;
 }
 
-size_t cohort_mask_to_index(const cohort_mask *m, uint32_t *idx)
-{
+size_t cohort_mask_to_index(const cohort_mask *m, uint32_t *idx) {
     size_t n = 0;
     for (size_t w = 0; w < (m->nrows + 63) / 64; w++) {
         uint64_t bits = m->bits[w];
@@ -598,8 +586,7 @@ size_t cohort_mask_to_index(const cohort_mask *m, uint32_t *idx)
     return n;
 }
 
-uint32_t *cohort_mask_index(const cohort_mask *m, size_t *n)
-{
+uint32_t *cohort_mask_index(const cohort_mask *m, size_t *n) {
     *n = 0;
     size_t count = cohort_mask_count(m);
     if (!count)

@@ -128,16 +128,14 @@ typedef struct cohort_mask {
  * Caller frees with cohort_mask_free(); NULL on ENOMEM. */
 cohort_mask *cohort_mask_new(size_t nrows, int fill);
 void cohort_mask_free(cohort_mask *m);
-static inline void cohort_mask_set(cohort_mask *m, size_t i, int on)
-{
+static inline void cohort_mask_set(cohort_mask *m, size_t i, int on) {
     uint64_t bit = (uint64_t)1 << (i & 63);
     if (on)
         m->bits[i >> 6] |= bit;
     else
         m->bits[i >> 6] &= ~bit;
 }
-static inline int cohort_mask_get(const cohort_mask *m, size_t i)
-{
+static inline int cohort_mask_get(const cohort_mask *m, size_t i) {
     return (int)((m->bits[i >> 6] >> (i & 63)) & 1);
 }
 /* Number of rows set. */

@@ -34,7 +34,9 @@
 const char *const csv_default_na[] = {"", "NA", "NaN", "."};
 const size_t csv_default_nna = sizeof csv_default_na / sizeof csv_default_na[0];
 
-void csv_options_init(csv_options *o) { memset(o, 0, sizeof *o); }
+void csv_options_init(csv_options *o) {
+    memset(o, 0, sizeof *o);
+}
 
 /* ---- reader state ---- */
 
@@ -45,7 +47,7 @@ typedef struct colstate {
     cohort_column *col; /* being built; type follows kind */
     enum kind kind;
     enum forced forced;
-    int saw_empty;          /* an empty cell while K_EMPTY */
+    int saw_empty;         /* an empty cell while K_EMPTY */
     size_t first0, first2; /* F_STATUS: offset + 1 of the first 0 / 2 */
     size_t first_hexfrac;  /* offset + 1 of the first "0x1A.8"-like value */
 } colstate;
@@ -62,7 +64,7 @@ typedef struct reader {
     int empty_is_na;
     size_t ncols;
     colstate *cs;
-    size_t cap;   /* rows the arrays have room for */
+    size_t cap;    /* rows the arrays have room for */
     char *scratch; /* unescaped quoted field */
     size_t scratch_cap;
     char *err;
@@ -70,8 +72,7 @@ typedef struct reader {
     const char *hint; /* added to ragged-row messages */
 } reader;
 
-static size_t line_of(const reader *R, size_t off)
-{
+static size_t line_of(const reader *R, size_t off) {
     size_t line = 1;
     const char *p = R->buf, *end = R->buf + (off < R->len ? off : R->len);
     while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
@@ -86,8 +87,7 @@ static size_t line_of(const reader *R, size_t off)
 }
 
 /* Quotes a value for a message: at most 40 bytes, unprintables as \xNN. */
-static void quote_value(char *out, size_t outlen, const char *s, size_t len)
-{
+static void quote_value(char *out, size_t outlen, const char *s, size_t len) {
     size_t o = 0;
     for (size_t i = 0; i < len && o + 6 < outlen; i++) {
         unsigned char ch = (unsigned char)s[i];
@@ -104,10 +104,10 @@ static void quote_value(char *out, size_t outlen, const char *s, size_t len)
     out[o] = '\0';
 }
 
-static void field_err(reader *R, size_t off, size_t field, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
 static void field_err(reader *R, size_t off, size_t field, const char *fmt, ...)
-{
+    __attribute__((format(printf, 4, 5)));
+
+static void field_err(reader *R, size_t off, size_t field, const char *fmt, ...) {
     char msg[256];
     va_list ap;
     va_start(ap, fmt);
@@ -129,8 +129,7 @@ typedef struct field {
 
 /* Reads one field at *pos and moves past its separator or line end.
  * Returns END_SEP, END_EOL (line end or end of input), or END_ERR. */
-static int next_field(reader *R, size_t *pos, field *f, size_t fieldno)
-{
+static int next_field(reader *R, size_t *pos, field *f, size_t fieldno) {
     const char *buf = R->buf;
     size_t len = R->len, p = *pos;
     char sep = R->sep;
@@ -142,7 +141,8 @@ static int next_field(reader *R, size_t *pos, field *f, size_t fieldno)
         for (;;) {
             const char *hit = q < len ? memchr(buf + q, '"', len - q) : NULL;
             if (!hit) {
-                field_err(R, f->off, fieldno, "unterminated quoted field (its opening quote is here)");
+                field_err(R, f->off, fieldno,
+                          "unterminated quoted field (its opening quote is here)");
                 return END_ERR;
             }
             q = (size_t)(hit - buf);
@@ -194,8 +194,9 @@ static int next_field(reader *R, size_t *pos, field *f, size_t fieldno)
         }
         char shown[48];
         quote_value(shown, sizeof shown, buf + p, 1);
-        field_err(R, f->off, fieldno, "unexpected '%s' after a closing quote (expected '%c' or a line end)",
-                  shown, sep);
+        field_err(R, f->off, fieldno,
+                  "unexpected '%s' after a closing quote (expected '%c' or a line end)", shown,
+                  sep);
         return END_ERR;
     }
     size_t q = p;
@@ -220,8 +221,7 @@ static int next_field(reader *R, size_t *pos, field *f, size_t fieldno)
 }
 
 /* Skips blank lines; returns 0 at end of input. */
-static int skip_blank_lines(const reader *R, size_t *pos)
-{
+static int skip_blank_lines(const reader *R, size_t *pos) {
     size_t p = *pos;
     while (p < R->len && (R->buf[p] == '\n' || R->buf[p] == '\r'))
         p++;
@@ -231,8 +231,7 @@ static int skip_blank_lines(const reader *R, size_t *pos)
 
 /* ---- values ---- */
 
-static int is_na(const reader *R, const field *f)
-{
+static int is_na(const reader *R, const field *f) {
     if (f->len > R->na_maxlen)
         return 0;
     for (size_t k = 0; k < R->nna; k++)
@@ -242,21 +241,20 @@ static int is_na(const reader *R, const field *f)
 }
 
 /* R's logical words; returns 0/1, or -1 if s is not one. */
-static int parse_bool(const char *s, size_t len)
-{
+static int parse_bool(const char *s, size_t len) {
     switch (len) {
     case 1:
         return s[0] == 'T' ? 1 : s[0] == 'F' ? 0 : -1;
     case 4:
         return (!memcmp(s, "TRUE", 4) || !memcmp(s, "true", 4) || !memcmp(s, "True", 4)) ? 1 : -1;
     case 5:
-        return (!memcmp(s, "FALSE", 5) || !memcmp(s, "false", 5) || !memcmp(s, "False", 5)) ? 0 : -1;
+        return (!memcmp(s, "FALSE", 5) || !memcmp(s, "false", 5) || !memcmp(s, "False", 5)) ? 0
+                                                                                            : -1;
     }
     return -1;
 }
 
-static int alloc_data(reader *R, colstate *cs, cohort_type type, size_t filled)
-{
+static int alloc_data(reader *R, colstate *cs, cohort_type type, size_t filled) {
     cohort_column *col = cs->col;
     size_t n = R->cap ? R->cap : 1;
     size_t sz = type == COHORT_NUM ? sizeof(double) : type == COHORT_STR ? sizeof(int32_t) : 1;
@@ -276,8 +274,7 @@ static int alloc_data(reader *R, colstate *cs, cohort_type type, size_t filled)
     return 0;
 }
 
-static int intern_field(reader *R, colstate *cs, size_t row, const field *f, size_t fieldno)
-{
+static int intern_field(reader *R, colstate *cs, size_t row, const field *f, size_t fieldno) {
     int32_t code;
     if (is_na(R, f) || (f->len == 0 && R->empty_is_na))
         code = COHORT_NA;
@@ -290,8 +287,8 @@ static int intern_field(reader *R, colstate *cs, size_t row, const field *f, siz
     return 0;
 }
 
-static void expected_err(reader *R, const field *f, size_t fieldno, const char *what, const char *colname)
-{
+static void expected_err(reader *R, const field *f, size_t fieldno, const char *what,
+                         const char *colname) {
     char shown[200];
     quote_value(shown, sizeof shown, f->s, f->len);
     field_err(R, f->off, fieldno, "expected %s in column '%s', got '%s'", what, colname, shown);
@@ -299,8 +296,7 @@ static void expected_err(reader *R, const field *f, size_t fieldno, const char *
 
 /* The field at off is known only by its offset when a column is found to
  * be numeric at the end, so its text is found again here. */
-static void hexfrac_err(reader *R, size_t off, size_t fieldno, const char *colname)
-{
+static void hexfrac_err(reader *R, size_t off, size_t fieldno, const char *colname) {
     int quoted = off < R->len && R->buf[off] == '"';
     size_t p = off + (size_t)quoted, end = p;
     while (end < R->len && R->buf[end] != (quoted ? '"' : R->sep) && R->buf[end] != '\n' &&
@@ -315,8 +311,7 @@ static void hexfrac_err(reader *R, size_t off, size_t fieldno, const char *colna
 }
 
 /* Stores one field of row `row` in column j (fieldno = j + 1). */
-static int take_field(reader *R, colstate *cs, size_t row, const field *f, size_t fieldno)
-{
+static int take_field(reader *R, colstate *cs, size_t row, const field *f, size_t fieldno) {
     cohort_column *col = cs->col;
     double v;
     int b, r;
@@ -381,10 +376,17 @@ static int take_field(reader *R, colstate *cs, size_t row, const field *f, size_
         return 0;
     if (f->len == 0 || is_na(R, f)) {
         switch (cs->kind) {
-        case K_NUM: col->v.num[row] = NAN; break;
-        case K_BOOL: col->v.b[row] = COHORT_NA; break;
-        case K_STR: return intern_field(R, cs, row, f, fieldno);
-        default: cs->saw_empty |= f->len == 0; break;
+        case K_NUM:
+            col->v.num[row] = NAN;
+            break;
+        case K_BOOL:
+            col->v.b[row] = COHORT_NA;
+            break;
+        case K_STR:
+            return intern_field(R, cs, row, f, fieldno);
+        default:
+            cs->saw_empty |= f->len == 0;
+            break;
         }
         return 0;
     }
@@ -439,8 +441,7 @@ nomem:
 
 /* ---- header and options ---- */
 
-static char *dupn(const char *s, size_t n)
-{
+static char *dupn(const char *s, size_t n) {
     char *d = malloc(n + 1);
     if (d) {
         memcpy(d, s, n);
@@ -449,8 +450,7 @@ static char *dupn(const char *s, size_t n)
     return d;
 }
 
-static void free_names(char **names, size_t n)
-{
+static void free_names(char **names, size_t n) {
     if (!names)
         return;
     for (size_t i = 0; i < n; i++)
@@ -461,8 +461,7 @@ static void free_names(char **names, size_t n)
 /* Reads the header line at *pos into names (unique, as R's read.csv makes
  * them: "x", "x.1"; an empty name becomes "X").  Returns the count, or 0 on
  * error. */
-static size_t read_header(reader *R, size_t *pos, char ***out)
-{
+static size_t read_header(reader *R, size_t *pos, char ***out) {
     size_t n = 0, cap = 16;
     char **names = malloc(cap * sizeof *names);
     if (!names)
@@ -497,8 +496,7 @@ fail:
     return 0;
 }
 
-static size_t find_name(char **names, size_t n, const char *s)
-{
+static size_t find_name(char **names, size_t n, const char *s) {
     for (size_t i = 0; i < n; i++)
         if (strcmp(names[i], s) == 0)
             return i;
@@ -506,8 +504,7 @@ static size_t find_name(char **names, size_t n, const char *s)
 }
 
 /* Applies map, types and status to the header names.  Returns 0 or -1. */
-static int apply_options(reader *R, const csv_options *o, char **names, char **orig, size_t n)
-{
+static int apply_options(reader *R, const csv_options *o, char **names, char **orig, size_t n) {
     for (size_t k = 0; k < o->nmap; k++) {
         const char *to = o->map[k].key, *from = o->map[k].value;
         if (!to || !from || !*to) {
@@ -517,12 +514,13 @@ static int apply_options(reader *R, const csv_options *o, char **names, char **o
         size_t j = find_name(orig, n, from);
         if (j == (size_t)-1) {
             tnm_errf(R->err, R->errlen, "%s:1: map: no column '%s' in the header (wanted as '%s')",
-                    R->name, from, to);
+                     R->name, from, to);
             return -1;
         }
         if (strcmp(names[j], orig[j]) != 0) {
-            tnm_errf(R->err, R->errlen, "%s:1:%zu: map: column '%s' is mapped twice ('%s' and '%s')",
-                    R->name, j + 1, from, names[j], to);
+            tnm_errf(R->err, R->errlen,
+                     "%s:1:%zu: map: column '%s' is mapped twice ('%s' and '%s')", R->name, j + 1,
+                     from, names[j], to);
             return -1;
         }
         char *d = dupn(to, strlen(to));
@@ -542,8 +540,8 @@ static int apply_options(reader *R, const csv_options *o, char **names, char **o
     }
     if (dup) {
         tnm_errf(R->err, R->errlen,
-                "%s:1:%zu: map: column name '%s' would appear twice (columns %zu and %zu)",
-                R->name, dj + 1, names[di], di + 1, dj + 1);
+                 "%s:1:%zu: map: column name '%s' would appear twice (columns %zu and %zu)",
+                 R->name, dj + 1, names[di], di + 1, dj + 1);
         return -1;
     }
     /* types and status name columns after mapping, or by header name */
@@ -551,27 +549,33 @@ static int apply_options(reader *R, const csv_options *o, char **names, char **o
         const char *nm = k < o->ntypes ? o->types[k].name : o->status[k - o->ntypes];
         const char *what = k < o->ntypes ? "types" : "status";
         if (!nm) {
-            tnm_errf(R->err, R->errlen, "%s: %s entry %zu has no column name", R->name, what, k + 1);
+            tnm_errf(R->err, R->errlen, "%s: %s entry %zu has no column name", R->name, what,
+                     k + 1);
             return -1;
         }
         size_t j = find_name(names, n, nm);
         if (j == (size_t)-1)
             j = find_name(orig, n, nm);
         if (j == (size_t)-1) {
-            tnm_errf(R->err, R->errlen, "%s:1: %s: no column '%s' in the header", R->name, what, nm);
+            tnm_errf(R->err, R->errlen, "%s:1: %s: no column '%s' in the header", R->name, what,
+                     nm);
             return -1;
         }
         enum forced fo = F_STATUS;
         if (k < o->ntypes) {
             cohort_type t = o->types[k].type;
-            fo = t == COHORT_NUM ? F_NUM : t == COHORT_STR ? F_STR : t == COHORT_BOOL ? F_BOOL : F_NONE;
+            fo = t == COHORT_NUM    ? F_NUM
+                 : t == COHORT_STR  ? F_STR
+                 : t == COHORT_BOOL ? F_BOOL
+                                    : F_NONE;
             if (fo == F_NONE) {
                 tnm_errf(R->err, R->errlen, "%s: types: unknown type for column '%s'", R->name, nm);
                 return -1;
             }
         }
         if (R->cs[j].forced != F_NONE && R->cs[j].forced != fo) {
-            tnm_errf(R->err, R->errlen, "%s:1:%zu: column '%s' is given two types", R->name, j + 1, nm);
+            tnm_errf(R->err, R->errlen, "%s:1:%zu: column '%s' is given two types", R->name, j + 1,
+                     nm);
             return -1;
         }
         R->cs[j].forced = fo;
@@ -581,8 +585,7 @@ static int apply_options(reader *R, const csv_options *o, char **names, char **o
 
 /* ---- the reader ---- */
 
-static void free_reader_columns(reader *R)
-{
+static void free_reader_columns(reader *R) {
     if (!R->cs)
         return;
     for (size_t j = 0; j < R->ncols; j++)
@@ -592,8 +595,7 @@ static void free_reader_columns(reader *R)
 }
 
 /* Re-reads the pending (text after all) columns from the first data row. */
-static int reread_pending(reader *R, size_t data_start, size_t nrows)
-{
+static int reread_pending(reader *R, size_t data_start, size_t nrows) {
     size_t last = 0, any = 0;
     for (size_t j = 0; j < R->ncols; j++)
         if (R->cs[j].kind == K_PENDING) {
@@ -636,8 +638,7 @@ static int reread_pending(reader *R, size_t data_start, size_t nrows)
     return 0;
 }
 
-static cohort *read_all(reader *R, const csv_options *o)
-{
+static cohort *read_all(reader *R, const csv_options *o) {
     const char *buf = R->buf;
     size_t len = R->len, pos = 0;
     char **names = NULL, **orig = NULL;
@@ -647,7 +648,7 @@ static cohort *read_all(reader *R, const csv_options *o)
     const char *nul = memchr(buf, '\0', len);
     if (nul) {
         tnm_errf(R->err, R->errlen, "%s:%zu: NUL byte at offset %zu: not a text file", R->name,
-                line_of(R, (size_t)(nul - buf)), (size_t)(nul - buf));
+                 line_of(R, (size_t)(nul - buf)), (size_t)(nul - buf));
         return NULL;
     }
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
@@ -786,8 +787,7 @@ fail:
 }
 
 cohort *csv_read_buffer(const char *buf, size_t len, const char *name, const csv_options *o,
-                        char *err, size_t errlen)
-{
+                        char *err, size_t errlen) {
     csv_options defaults;
     if (!o) {
         csv_options_init(&defaults);
@@ -809,7 +809,7 @@ cohort *csv_read_buffer(const char *buf, size_t len, const char *name, const csv
     if (R.sep == '"' || R.sep == '\n' || R.sep == '\r' || R.decimal == R.sep ||
         (R.decimal != '.' && R.decimal != ',')) {
         tnm_errf(err, errlen, "%s: bad options: separator '%c' with decimal mark '%c'", R.name,
-                R.sep, R.decimal);
+                 R.sep, R.decimal);
         return NULL;
     }
     R.na_len = calloc(R.nna ? R.nna : 1, sizeof *R.na_len);
@@ -820,7 +820,8 @@ cohort *csv_read_buffer(const char *buf, size_t len, const char *name, const csv
     for (size_t k = 0; k < R.nna; k++) {
         size_t l = R.na[k] ? strlen(R.na[k]) : 0;
         if (!R.na[k]) {
-            tnm_errf(err, errlen, "%s: bad options: missing-value marker %zu is NULL", R.name, k + 1);
+            tnm_errf(err, errlen, "%s: bad options: missing-value marker %zu is NULL", R.name,
+                     k + 1);
             free(R.na_len);
             return NULL;
         }

@@ -94,25 +94,25 @@ void csv_options_init(csv_options *o);
  * Returns a new cohort the caller frees with cohort_free(), or NULL with a
  * message in err that starts with the name: bad input names file, line and
  * column; an unreadable file names the system error. */
-cohort *csv_read_file(const char *path, const char *name, const csv_options *o,
-                      char *err, size_t errlen);
+cohort *csv_read_file(const char *path, const char *name, const csv_options *o, char *err,
+                      size_t errlen);
 
 /* As csv_read_file on len bytes at buf (need not be NUL-terminated). */
-cohort *csv_read_buffer(const char *buf, size_t len, const char *name,
-                        const csv_options *o, char *err, size_t errlen);
+cohort *csv_read_buffer(const char *buf, size_t len, const char *name, const csv_options *o,
+                        char *err, size_t errlen);
 
 /* Writes c to f: header, then one line per row, LF line ends; strings and
  * names quoted as R's write.csv does, numbers in the shortest form that
  * reads back to the same double, booleans TRUE/FALSE, missing as o->na.
  * o may be NULL.  Returns 0, or -1 with err filled on an I/O error. */
-int csv_write_stream(const cohort *c, FILE *f, const csv_write_options *o,
-                     char *err, size_t errlen);
+int csv_write_stream(const cohort *c, FILE *f, const csv_write_options *o, char *err,
+                     size_t errlen);
 
 /* Writes c to path atomically (temporary file in the same folder, fsync,
  * rename): an existing file is replaced whole or not at all.
  * Returns 0, or -1 with err filled. */
-int csv_write_file(const cohort *c, const char *path, const csv_write_options *o,
-                   char *err, size_t errlen);
+int csv_write_file(const cohort *c, const char *path, const csv_write_options *o, char *err,
+                   size_t errlen);
 
 /* Parses s[0..len) as one number with the given decimal mark ('.' or ',');
  * surrounding spaces and tabs are allowed.  Plain decimals take a fast exact

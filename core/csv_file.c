@@ -146,8 +146,7 @@ cohort *csv_read_file(const char *path, const char *name, const csv_options *o, 
     return c;
 }
 
-int csv_env_max_bytes(uint64_t *out, char *err, size_t errlen)
-{
+int csv_env_max_bytes(uint64_t *out, char *err, size_t errlen) {
     *out = 0;
     const char *env = getenv("TNMLAB_CSV_MAX_BYTES");
     if (env == NULL || *env == '\0')

@@ -16,13 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const double pow10_exact[] = {
-    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 /* Runs strtod in the C locale whatever the process locale is. */
-static double strtod_c(const char *s, char **end)
-{
+static double strtod_c(const char *s, char **end) {
     locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
     locale_t old = c ? uselocale(c) : (locale_t)0;
     double v = strtod(s, end);
@@ -33,10 +32,11 @@ static double strtod_c(const char *s, char **end)
     return v;
 }
 
-static int is_blank(char ch) { return ch == ' ' || ch == '\t'; }
+static int is_blank(char ch) {
+    return ch == ' ' || ch == '\t';
+}
 
-static int word_ieq(const char *s, size_t len, const char *w)
-{
+static int word_ieq(const char *s, size_t len, const char *w) {
     size_t n = strlen(w);
     if (len != n)
         return 0;
@@ -51,8 +51,7 @@ static int word_ieq(const char *s, size_t len, const char *w)
 }
 
 /* The slow, exact way: a NUL-terminated copy through strtod. */
-static int parse_number_slow(const char *s, size_t len, char decimal, double *out)
-{
+static int parse_number_slow(const char *s, size_t len, char decimal, double *out) {
     while (len && is_blank(*s))
         s++, len--;
     while (len && is_blank(s[len - 1]))
@@ -108,8 +107,7 @@ static int parse_number_slow(const char *s, size_t len, char decimal, double *ou
  * significant digits: when the mantissa is below 2^53 and the power of ten
  * is exact (|e| <= 22), one IEEE multiply or divide is correctly rounded
  * (Clinger 1990), so the result is strtod's.  Anything else: slow path. */
-static int parse_number(const char *s, size_t len, char decimal, double *out)
-{
+static int parse_number(const char *s, size_t len, char decimal, double *out) {
     size_t i = 0;
     int neg = 0;
     if (i < len && (s[i] == '-' || s[i] == '+'))
@@ -175,13 +173,11 @@ slow:
     return parse_number_slow(s, len, decimal, out);
 }
 
-int csv_parse_number(const char *s, size_t len, char decimal, double *out)
-{
+int csv_parse_number(const char *s, size_t len, char decimal, double *out) {
     return parse_number(s, len, decimal ? decimal : '.', out);
 }
 
-size_t csv_format_number(double v, char decimal, char *buf)
-{
+size_t csv_format_number(double v, char decimal, char *buf) {
     int n;
     if (isnan(v))
         n = snprintf(buf, 32, "NA");
@@ -209,4 +205,3 @@ size_t csv_format_number(double v, char decimal, char *buf)
     }
     return n < 0 ? 0 : (size_t)n;
 }
-

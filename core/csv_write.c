@@ -16,8 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void put_quoted(FILE *f, const char *s)
-{
+static void put_quoted(FILE *f, const char *s) {
     putc('"', f);
     for (; *s; s++) {
         if (*s == '"')
@@ -27,8 +26,8 @@ static void put_quoted(FILE *f, const char *s)
     putc('"', f);
 }
 
-int csv_write_stream(const cohort *c, FILE *f, const csv_write_options *o, char *err, size_t errlen)
-{
+int csv_write_stream(const cohort *c, FILE *f, const csv_write_options *o, char *err,
+                     size_t errlen) {
     char sep = o && o->sep ? o->sep : ',';
     char decimal = o && o->decimal ? o->decimal : '.';
     const char *na = o && o->na ? o->na : "NA";
@@ -77,8 +76,7 @@ int csv_write_stream(const cohort *c, FILE *f, const csv_write_options *o, char 
 }
 
 int csv_write_file(const cohort *c, const char *path, const csv_write_options *o, char *err,
-                   size_t errlen)
-{
+                   size_t errlen) {
     atomic_file x;
     if (atomic_file_open(&x, path) != 0) {
         tnm_errf(err, errlen, "%s: cannot create: %s", path, strerror(x.error));

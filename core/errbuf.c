@@ -7,8 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-void tnm_errf(char *err, size_t errlen, const char *fmt, ...)
-{
+void tnm_errf(char *err, size_t errlen, const char *fmt, ...) {
     if (!err || !errlen)
         return;
     va_list ap;

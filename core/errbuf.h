@@ -12,7 +12,6 @@
 
 /* Formats the message into err (always NUL-terminated, cut to errlen);
  * does nothing when err is NULL or errlen is 0. */
-void tnm_errf(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void tnm_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -20,8 +20,8 @@ static const char *kind_of(mode_t m) {
                          : "not a regular file";
 }
 
-int file_open_regular(const char *path, const char *name, const char *wanted,
-                      const char *hint, struct stat *st, char *err, size_t errlen) {
+int file_open_regular(const char *path, const char *name, const char *wanted, const char *hint,
+                      struct stat *st, char *err, size_t errlen) {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         tnm_errf(err, errlen, "%s: cannot open: %s", name, strerror(errno));

@@ -18,7 +18,7 @@
  * closes it), or -1 with err filled, naming the file as `name`: "cannot
  * open", "cannot read", "is a directory, not <wanted>", or "is a FIFO (named
  * pipe), not a regular file<hint>" and the like for other kinds. */
-int file_open_regular(const char *path, const char *name, const char *wanted,
-                      const char *hint, struct stat *st, char *err, size_t errlen);
+int file_open_regular(const char *path, const char *name, const char *wanted, const char *hint,
+                      struct stat *st, char *err, size_t errlen);
 
 #endif

@@ -14,7 +14,11 @@
 extern volatile sig_atomic_t tnm_interrupt_flag;
 
 /* True once Ctrl-C was pressed since the last tnm_interrupt_clear(). */
-static inline int tnm_interrupted(void) { return tnm_interrupt_flag != 0; }
-static inline void tnm_interrupt_clear(void) { tnm_interrupt_flag = 0; }
+static inline int tnm_interrupted(void) {
+    return tnm_interrupt_flag != 0;
+}
+static inline void tnm_interrupt_clear(void) {
+    tnm_interrupt_flag = 0;
+}
 
 #endif

@@ -13,21 +13,28 @@
 #include "interrupt.h"
 #include "sim_internal.h"
 
-static int bad(char *err, size_t errlen, const char *field, const char *what)
-{
+static int bad(char *err, size_t errlen, const char *field, const char *what) {
     snprintf(err, errlen, "scenario: %s %s", field, what);
     return -1;
 }
 
-#define CHECK_PROB(x, name) \
-    do { if (!((x) >= 0 && (x) <= 1)) return bad(err, errlen, name, "must be in [0, 1]"); } while (0)
-#define CHECK_POS(x, name) \
-    do { if (!((x) > 0 && (x) < INFINITY)) return bad(err, errlen, name, "must be > 0"); } while (0)
-#define CHECK_FIN(x, name) \
-    do { if (!isfinite(x)) return bad(err, errlen, name, "must be a finite number"); } while (0)
+#define CHECK_PROB(x, name)                                                                        \
+    do {                                                                                           \
+        if (!((x) >= 0 && (x) <= 1))                                                               \
+            return bad(err, errlen, name, "must be in [0, 1]");                                    \
+    } while (0)
+#define CHECK_POS(x, name)                                                                         \
+    do {                                                                                           \
+        if (!((x) > 0 && (x) < INFINITY))                                                          \
+            return bad(err, errlen, name, "must be > 0");                                          \
+    } while (0)
+#define CHECK_FIN(x, name)                                                                         \
+    do {                                                                                           \
+        if (!isfinite(x))                                                                          \
+            return bad(err, errlen, name, "must be a finite number");                              \
+    } while (0)
 
-static int check_weights(const double *w, int n, const char *name, char *err, size_t errlen)
-{
+static int check_weights(const double *w, int n, const char *name, char *err, size_t errlen) {
     double tot = 0;
     for (int i = 0; i < n; i++) {
         if (!(w[i] >= 0 && w[i] < INFINITY))
@@ -39,8 +46,7 @@ static int check_weights(const double *w, int n, const char *name, char *err, si
     return 0;
 }
 
-int sim_params_check(const sim_params *p, char *err, size_t errlen)
-{
+int sim_params_check(const sim_params *p, char *err, size_t errlen) {
     CHECK_FIN(p->age_mean, "population.age.mean");
     CHECK_POS(p->age_sd, "population.age.sd");
     if (!(p->age_min < p->age_max && p->age_min >= 0))
@@ -91,10 +97,10 @@ int sim_params_check(const sim_params *p, char *err, size_t errlen)
         return bad(err, errlen, "model.landmark", "must be in (0, 60) months");
     for (int i = 0; i < SIM_NECOG; i++)
         CHECK_FIN(p->eff_ecog[i], "model.effects.ecog");
-    const double effs[] = {p->eff_age, p->eff_female, p->eff_squamous, p->eff_other_hist,
-                           p->eff_n23, p->eff_extra_organ, p->eff_extra_lesion,
-                           p->eff_brain, p->eff_liver, p->eff_bone, p->eff_effusion,
-                           p->cure_per_lesion, p->cure_per_ecog, p->cure_logit};
+    const double effs[] = {
+        p->eff_age,         p->eff_female,       p->eff_squamous,  p->eff_other_hist, p->eff_n23,
+        p->eff_extra_organ, p->eff_extra_lesion, p->eff_brain,     p->eff_liver,      p->eff_bone,
+        p->eff_effusion,    p->cure_per_lesion,  p->cure_per_ecog, p->cure_logit};
     for (size_t i = 0; i < sizeof effs / sizeof effs[0]; i++)
         CHECK_FIN(effs[i], "model.effects / model.cure");
     if (!(p->eff_lesion_cap >= 0 && p->eff_lesion_cap <= 1000))
@@ -140,8 +146,7 @@ int sim_params_check(const sim_params *p, char *err, size_t errlen)
     return 0;
 }
 
-int sim_era_find(const sim_params *p, const char *name)
-{
+int sim_era_find(const sim_params *p, const char *name) {
     if (name == NULL || *name == '\0')
         return p->default_era;
     for (int i = 0; i < p->neras; i++)
@@ -153,34 +158,72 @@ int sim_era_find(const sim_params *p, const char *name)
 /* ---- the cohort table ---- */
 
 enum {
-    C_ID, C_AGE, C_SEX, C_ECOG, C_HIST, C_SIDE, C_DRIVER, C_TSIZE, C_TINV, C_TNOD, C_NST, C_MSITES,
-    C_MLES, C_MORG, C_MCONTRA, C_MPLEURAL, C_MEFF, C_MTREAT, C_RESP,
+    C_ID,
+    C_AGE,
+    C_SEX,
+    C_ECOG,
+    C_HIST,
+    C_SIDE,
+    C_DRIVER,
+    C_TSIZE,
+    C_TINV,
+    C_TNOD,
+    C_NST,
+    C_MSITES,
+    C_MLES,
+    C_MORG,
+    C_MCONTRA,
+    C_MPLEURAL,
+    C_MEFF,
+    C_MTREAT,
+    C_RESP,
     C_POT, /* 8 potential-outcome columns: os_time os_event pfs_time pfs_event per arm */
-    C_ARM = C_POT + 8, C_OS_T, C_OS_E, C_PFS_T, C_PFS_E, C_NCOLS
+    C_ARM = C_POT + 8,
+    C_OS_T,
+    C_OS_E,
+    C_PFS_T,
+    C_PFS_E,
+    C_NCOLS
 };
 
 static const struct {
     const char *name;
     cohort_type type;
-} col_def[C_NCOLS] = {
-    {"id", COHORT_NUM}, {"age", COHORT_NUM}, {"sex", COHORT_STR}, {"ecog", COHORT_NUM},
-    {"histology", COHORT_STR}, {"side", COHORT_STR}, {"driver", COHORT_STR},
-    {"t_size_cm", COHORT_NUM}, {"t_invasion", COHORT_STR}, {"t_nodules", COHORT_STR},
-    {"n_stations", COHORT_STR},
-    {"m_sites", COHORT_STR}, {"m_lesions", COHORT_NUM}, {"m_organs", COHORT_NUM},
-    {"m_contralateral_nodule", COHORT_BOOL}, {"m_pleural", COHORT_BOOL},
-    {"m_pleural_effusion", COHORT_BOOL}, {"m_all_treatable", COHORT_BOOL},
-    {"induction_response", COHORT_STR},
-    {"os_time@radical", COHORT_NUM}, {"os_event@radical", COHORT_NUM},
-    {"pfs_time@radical", COHORT_NUM}, {"pfs_event@radical", COHORT_NUM},
-    {"os_time@systemic", COHORT_NUM}, {"os_event@systemic", COHORT_NUM},
-    {"pfs_time@systemic", COHORT_NUM}, {"pfs_event@systemic", COHORT_NUM},
-    {"arm", COHORT_STR}, {"os_time", COHORT_NUM}, {"os_event", COHORT_NUM},
-    {"pfs_time", COHORT_NUM}, {"pfs_event", COHORT_NUM}};
+} col_def[C_NCOLS] = {{"id", COHORT_NUM},
+                      {"age", COHORT_NUM},
+                      {"sex", COHORT_STR},
+                      {"ecog", COHORT_NUM},
+                      {"histology", COHORT_STR},
+                      {"side", COHORT_STR},
+                      {"driver", COHORT_STR},
+                      {"t_size_cm", COHORT_NUM},
+                      {"t_invasion", COHORT_STR},
+                      {"t_nodules", COHORT_STR},
+                      {"n_stations", COHORT_STR},
+                      {"m_sites", COHORT_STR},
+                      {"m_lesions", COHORT_NUM},
+                      {"m_organs", COHORT_NUM},
+                      {"m_contralateral_nodule", COHORT_BOOL},
+                      {"m_pleural", COHORT_BOOL},
+                      {"m_pleural_effusion", COHORT_BOOL},
+                      {"m_all_treatable", COHORT_BOOL},
+                      {"induction_response", COHORT_STR},
+                      {"os_time@radical", COHORT_NUM},
+                      {"os_event@radical", COHORT_NUM},
+                      {"pfs_time@radical", COHORT_NUM},
+                      {"pfs_event@radical", COHORT_NUM},
+                      {"os_time@systemic", COHORT_NUM},
+                      {"os_event@systemic", COHORT_NUM},
+                      {"pfs_time@systemic", COHORT_NUM},
+                      {"pfs_event@systemic", COHORT_NUM},
+                      {"arm", COHORT_STR},
+                      {"os_time", COHORT_NUM},
+                      {"os_event", COHORT_NUM},
+                      {"pfs_time", COHORT_NUM},
+                      {"pfs_event", COHORT_NUM}};
 
 /* Appends s to buf (cap >= 512 is enough for every list built here). */
-static size_t put(char *buf, size_t len, const char *s)
-{
+static size_t put(char *buf, size_t len, const char *s) {
     size_t k = strlen(s);
     memcpy(buf + len, s, k);
     return len + k;
@@ -188,8 +231,7 @@ static size_t put(char *buf, size_t len, const char *s)
 
 /* Joins the names of set bits with ';' ("none" when no bit is set).  At
  * most 25 names of at most 25 bytes: buf needs 700 bytes. */
-static size_t join_bits(char *buf, uint32_t bits, const char *const *names, int n)
-{
+static size_t join_bits(char *buf, uint32_t bits, const char *const *names, int n) {
     size_t len = 0;
     for (int i = 0; i < n; i++) {
         if (!(bits >> i & 1))
@@ -202,8 +244,7 @@ static size_t join_bits(char *buf, uint32_t bits, const char *const *names, int 
 }
 
 /* "brain:1;bone:2" ("none" when no lesion); at most 9 sites * 24 bytes. */
-static size_t format_sites(char *buf, const uint8_t *sites)
-{
+static size_t format_sites(char *buf, const uint8_t *sites) {
     size_t len = 0;
     for (int s = 0; s < SIM_NSITES; s++) {
         if (!sites[s])
@@ -222,8 +263,7 @@ static size_t format_sites(char *buf, const uint8_t *sites)
     return len ? len : put(buf, 0, "none");
 }
 
-static int intern_all(cohort_column *col, const char *const *names, int n, int32_t *codes)
-{
+static int intern_all(cohort_column *col, const char *const *names, int n, int32_t *codes) {
     for (int i = 0; i < n; i++)
         if ((codes[i] = cohort_intern(col, names[i], strlen(names[i]))) < 0)
             return -1;
@@ -231,8 +271,7 @@ static int intern_all(cohort_column *col, const char *const *names, int n, int32
 }
 
 int sim_generate(const sim_params *p, const char *era, size_t n, uint64_t seed, cohort **out,
-                 char *err, size_t errlen)
-{
+                 char *err, size_t errlen) {
     *out = NULL;
     if (sim_params_check(p, err, errlen) < 0)
         return -1;
@@ -309,7 +348,8 @@ int sim_generate(const sim_params *p, const char *era, size_t n, uint64_t seed, 
         col[C_MLES]->v.num[i] = pt.m_lesions;
         col[C_MORG]->v.num[i] = pt.m_organs;
         col[C_MCONTRA]->v.b[i] = pt.sites[SITE_LUNG_CONTRA] > 0;
-        col[C_MPLEURAL]->v.b[i] = pt.effusion || pt.sites[SITE_PLEURA] || pt.sites[SITE_PERICARDIUM];
+        col[C_MPLEURAL]->v.b[i] =
+            pt.effusion || pt.sites[SITE_PLEURA] || pt.sites[SITE_PERICARDIUM];
         col[C_MEFF]->v.b[i] = pt.effusion;
         col[C_MTREAT]->v.b[i] = pt.treatable;
         col[C_RESP]->v.str[i] = resp < 0 ? COHORT_NA : resp_c[resp];
@@ -344,8 +384,7 @@ interrupted:
 
 static const char *const endpoints[4] = {"os_time", "os_event", "pfs_time", "pfs_event"};
 
-int sim_apply_arms(cohort *c, const char *arm_col, char *err, size_t errlen)
-{
+int sim_apply_arms(cohort *c, const char *arm_col, char *err, size_t errlen) {
     cohort_column *arm = cohort_find(c, arm_col);
     if (!arm || arm->type != COHORT_STR) {
         snprintf(err, errlen, "assign arms: no string column '%s'", arm_col);
@@ -436,8 +475,7 @@ done:
 
 /* ---- fingerprint ---- */
 
-static uint64_t fnv(uint64_t h, const void *data, size_t len)
-{
+static uint64_t fnv(uint64_t h, const void *data, size_t len) {
     const unsigned char *s = data;
     for (size_t i = 0; i < len; i++) {
         h ^= s[i];
@@ -446,8 +484,7 @@ static uint64_t fnv(uint64_t h, const void *data, size_t len)
     return h;
 }
 
-uint64_t sim_cohort_hash(const cohort *c)
-{
+uint64_t sim_cohort_hash(const cohort *c) {
     uint64_t h = 1469598103934665603ULL;
     size_t n = cohort_nrows(c);
     for (size_t j = 0; j < cohort_ncols(c); j++) {

@@ -53,12 +53,21 @@
 #include "cohort.h"
 
 /* Category lists, in the order of the data dictionary (DESIGN.md). */
-enum { SIM_NSITES = 9 };        /* brain adrenal bone liver lung_contralateral
-                                   pleura pericardium distant_node other */
-enum { SIM_NINVASION = 16 };    /* t_invasion descriptors */
-enum { SIM_NSTATIONS = 25 };    /* IASLC stations 1R .. 14L */
-enum { SIM_NECOG = 5, SIM_NHIST = 3, SIM_NDRIVER = 3, SIM_NN = 4, SIM_NTREAT = 9,
-       SIM_NORGANS = 5, SIM_MAX_ERAS = 8 };
+enum {
+    SIM_NSITES = 9
+};                           /* brain adrenal bone liver lung_contralateral
+                                pleura pericardium distant_node other */
+enum { SIM_NINVASION = 16 }; /* t_invasion descriptors */
+enum { SIM_NSTATIONS = 25 }; /* IASLC stations 1R .. 14L */
+enum {
+    SIM_NECOG = 5,
+    SIM_NHIST = 3,
+    SIM_NDRIVER = 3,
+    SIM_NN = 4,
+    SIM_NTREAT = 9,
+    SIM_NORGANS = 5,
+    SIM_MAX_ERAS = 8
+};
 
 extern const char *const sim_site_names[SIM_NSITES];
 extern const char *const sim_invasion_names[SIM_NINVASION];
@@ -86,29 +95,29 @@ typedef struct sim_params {
     /* population: covariate distributions */
     double age_mean, age_sd, age_min, age_max; /* normal, truncated; whole years */
     double p_male;
-    double ecog_p[SIM_NECOG];     /* ECOG 0..4 */
+    double ecog_p[SIM_NECOG]; /* ECOG 0..4 */
     double hist_p[SIM_NHIST];
     double p_right;
     double driver_adeno[SIM_NDRIVER], driver_other[SIM_NDRIVER];
     double tsize_meanlog, tsize_sdlog, tsize_max; /* cm, lognormal, 0.1 cm */
-    double invasion_p[SIM_NINVASION]; /* each independently */
-    double n_p[SIM_NN];           /* N0..N3 */
-    double m_p[3];                /* M1a, M1b, M1c */
-    double m1a_effusion, m1a_pleural_nodules; /* rest: contralateral nodule(s) */
-    double m1a_max_nodules;       /* nodules 1..max */
-    double m1b_site_w[SIM_NSITES];  /* single extrathoracic lesion: site weights */
-    double m1c_organs_p[SIM_NORGANS]; /* 1..5 extrathoracic organ systems */
-    double m1c_site_w[SIM_NSITES];  /* organ weights (drawn without replacement) */
-    double m1c_extra_lesions;     /* mean extra lesions per organ (geometric) */
+    double invasion_p[SIM_NINVASION];             /* each independently */
+    double n_p[SIM_NN];                           /* N0..N3 */
+    double m_p[3];                                /* M1a, M1b, M1c */
+    double m1a_effusion, m1a_pleural_nodules;     /* rest: contralateral nodule(s) */
+    double m1a_max_nodules;                       /* nodules 1..max */
+    double m1b_site_w[SIM_NSITES];                /* single extrathoracic lesion: site weights */
+    double m1c_organs_p[SIM_NORGANS];             /* 1..5 extrathoracic organ systems */
+    double m1c_site_w[SIM_NSITES];                /* organ weights (drawn without replacement) */
+    double m1c_extra_lesions;                     /* mean extra lesions per organ (geometric) */
     double m1c_max_per_organ;
-    double m1c_intrathoracic;     /* P(also an M1a component) */
-    double treat_p[SIM_NTREAT];   /* P(all treatable) by total lesions 1..8, >8 */
+    double m1c_intrathoracic;         /* P(also an M1a component) */
+    double treat_p[SIM_NTREAT];       /* P(all treatable) by total lesions 1..8, >8 */
     double treat_liver, treat_pleura; /* factors when liver / pleural nodules */
-    double p_response;            /* P(response | progression-free at landmark) */
+    double p_response;                /* P(response | progression-free at landmark) */
     /* model */
-    double landmark;              /* months of induction therapy common to both arms */
-    double eff_ecog[SIM_NECOG];   /* log hazard ratios */
-    double eff_age;               /* per year over 65 */
+    double landmark;            /* months of induction therapy common to both arms */
+    double eff_ecog[SIM_NECOG]; /* log hazard ratios */
+    double eff_age;             /* per year over 65 */
     double eff_female, eff_squamous, eff_other_hist, eff_n23;
     double eff_extra_organ, eff_extra_lesion, eff_lesion_cap;
     double eff_brain, eff_liver, eff_bone, eff_effusion;
@@ -118,8 +127,8 @@ typedef struct sim_params {
     /* fitted (tools/fit_sim) */
     double prog_scale, prog_shape, pps_scale, pps_shape;
     double cure_logit, radical_hr, radical_shape;
-    double pps_ttp;      /* post-progression death hazard x (ttp / 12 months)^-pps_ttp */
-    double pps_ttp_min;  /* ... with ttp taken as at least this many months */
+    double pps_ttp;         /* post-progression death hazard x (ttp / 12 months)^-pps_ttp */
+    double pps_ttp_min;     /* ... with ttp taken as at least this many months */
     double prog_lp, pps_lp; /* weight of the prognostic index lp on progression and on
                                death after progression (1 = the full log hazard ratios) */
     /* eras */

@@ -17,16 +17,12 @@
 
 /* ---- trial selections (to be replaced by scripts/selection rule sets) ---- */
 
-int sim_sel_deruysscher(const sim_patient *pt)
-{
-    return pt->lesions >= 1 && pt->lesions <= 4 && !pt->effusion && pt->treatable &&
-           pt->ecog <= 2;
+int sim_sel_deruysscher(const sim_patient *pt) {
+    return pt->lesions >= 1 && pt->lesions <= 4 && !pt->effusion && pt->treatable && pt->ecog <= 2;
 }
 
-int sim_sel_gomez_baseline(const sim_patient *pt)
-{
-    return pt->lesions >= 1 && pt->lesions <= 3 && !pt->effusion && pt->treatable &&
-           pt->ecog <= 2;
+int sim_sel_gomez_baseline(const sim_patient *pt) {
+    return pt->lesions >= 1 && pt->lesions <= 3 && !pt->effusion && pt->treatable && pt->ecog <= 2;
 }
 
 /* ---- a small Kaplan-Meier ---- */
@@ -35,15 +31,13 @@ typedef struct te {
     double t, e;
 } te;
 
-static int cmp_te(const void *a, const void *b)
-{
+static int cmp_te(const void *a, const void *b) {
     double x = ((const te *)a)->t, y = ((const te *)b)->t;
     return (x > y) - (x < y);
 }
 
-int sim_km_figures(const double *time, const double *event, size_t n, const double *at,
-                   size_t nt, double *median, double *surv_at)
-{
+int sim_km_figures(const double *time, const double *event, size_t n, const double *at, size_t nt,
+                   double *median, double *surv_at) {
     te *d = malloc((n ? n : 1) * sizeof *d);
     if (!d)
         return -1;
@@ -98,8 +92,7 @@ typedef struct vec {
     size_t n, cap;
 } vec;
 
-static int vec_push(vec *v, double t, double e)
-{
+static int vec_push(vec *v, double t, double e) {
     if (v->n == v->cap) {
         size_t cap = v->cap ? v->cap * 2 : 1024;
         double *nt = realloc(v->t, cap * sizeof *nt);
@@ -117,25 +110,38 @@ static int vec_push(vec *v, double t, double e)
     return 0;
 }
 
-static void vec_free(vec *v)
-{
+static void vec_free(vec *v) {
     free(v->t);
     free(v->e);
 }
 
 /* Pools the calibration draws from. */
-enum { DR_OS, DR_PFS, DR_SYS_OS, DR_SYS_PFS, NS_OS, NS_PFS, GO_R_PFS, GO_R_OS, GO_S_PFS,
-       GO_S_OS, M1A, M1B, M1C, ALL_OS, ALL_PFS, NPOOL };
+enum {
+    DR_OS,
+    DR_PFS,
+    DR_SYS_OS,
+    DR_SYS_PFS,
+    NS_OS,
+    NS_PFS,
+    GO_R_PFS,
+    GO_R_OS,
+    GO_S_PFS,
+    GO_S_OS,
+    M1A,
+    M1B,
+    M1C,
+    ALL_OS,
+    ALL_PFS,
+    NPOOL
+};
 
-static int push_obs(vec *os, vec *pfs, const sim_obs *o, double shift)
-{
+static int push_obs(vec *os, vec *pfs, const sim_obs *o, double shift) {
     return vec_push(os, o->os_time - shift, o->os_event) ||
            vec_push(pfs, o->pfs_time - shift, o->pfs_event);
 }
 
 static int draw_pools(const sim_params *p, size_t n, uint64_t seed, vec *pool,
-                      sim_calib_report *rep)
-{
+                      sim_calib_report *rep) {
     int edr = sim_era_find(p, "deruysscher2012"), ego = sim_era_find(p, "gomez2016");
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     if (!r)
@@ -159,8 +165,7 @@ static int draw_pools(const sim_params *p, size_t n, uint64_t seed, vec *pool,
             rep->pop_dr++;
             sim_latent_times(p, &p->eras[edr], &pt, &lt);
             sim_observe(&pt, &lt, SIM_SYSTEMIC, &o[SIM_SYSTEMIC]);
-            rc |= vec_push(&pool[M1A + pt.mcat], o[SIM_SYSTEMIC].os_time,
-                           o[SIM_SYSTEMIC].os_event);
+            rc |= vec_push(&pool[M1A + pt.mcat], o[SIM_SYSTEMIC].os_time, o[SIM_SYSTEMIC].os_event);
             rc |= push_obs(&pool[ALL_OS], &pool[ALL_PFS], &o[SIM_SYSTEMIC], 0);
             if (sim_sel_deruysscher(&pt)) {
                 sim_observe(&pt, &lt, SIM_RADICAL, &o[SIM_RADICAL]);
@@ -211,14 +216,12 @@ static const struct {
 enum { NFIG = sizeof figdef / sizeof figdef[0] };
 
 /* Trial sizes: De Ruysscher 39 evaluable; Gomez 25 LCT + 24 maintenance. */
-static size_t trial_size(int pool)
-{
+static size_t trial_size(int pool) {
     return pool <= DR_PFS ? 39 : (pool == GO_R_PFS || pool == GO_R_OS) ? 25 : 24;
 }
 
 /* Median or survival (percent) of a pool's sample. */
-static int figure(const double *t, const double *e, size_t n, double at, double *out)
-{
+static int figure(const double *t, const double *e, size_t n, double at, double *out) {
     double med, s;
     if (sim_km_figures(t, e, n, &at, 1, &med, &s) < 0)
         return -1;
@@ -226,15 +229,13 @@ static int figure(const double *t, const double *e, size_t n, double at, double 
     return 0;
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
+static int cmp_dbl(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
 /* Quantile (type 7) of sorted v[0..n-1]. */
-static double quantile(const double *v, size_t n, double q)
-{
+static double quantile(const double *v, size_t n, double q) {
     double h = (double)(n - 1) * q;
     size_t lo = (size_t)floor(h);
     if (lo + 1 >= n)
@@ -244,8 +245,7 @@ static double quantile(const double *v, size_t n, double q)
     return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
 }
 
-static int run_trials(const vec *pool, int ntrials, uint64_t seed, sim_calib_report *rep)
-{
+static int run_trials(const vec *pool, int ntrials, uint64_t seed, sim_calib_report *rep) {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     double *vals = malloc((size_t)ntrials * NFIG * sizeof *vals);
     double *bt = malloc(64 * sizeof *bt), *be = malloc(64 * sizeof *be);
@@ -261,7 +261,9 @@ static int run_trials(const vec *pool, int ntrials, uint64_t seed, sim_calib_rep
             for (size_t i = 0; i < trial_size(arms[a][0]); i++)
                 idx[a][i] = gsl_rng_uniform_int(r, pool[arms[a][0]].n);
         for (int f = 0; f < NFIG; f++) {
-            int pl = figdef[f].pool, a = pl <= DR_PFS ? 0 : (pl == GO_R_PFS || pl == GO_R_OS) ? 1 : 2;
+            int pl = figdef[f].pool, a = pl <= DR_PFS                        ? 0
+                                         : (pl == GO_R_PFS || pl == GO_R_OS) ? 1
+                                                                             : 2;
             size_t m = trial_size(pl);
             for (size_t i = 0; i < m; i++) {
                 bt[i] = pool[pl].t[idx[a][i]];
@@ -278,8 +280,8 @@ static int run_trials(const vec *pool, int ntrials, uint64_t seed, sim_calib_rep
         qsort(v, (size_t)ntrials, sizeof *v, cmp_dbl);
         rep->fig[f].lo = quantile(v, (size_t)ntrials, 0.025);
         rep->fig[f].hi = quantile(v, (size_t)ntrials, 0.975);
-        rep->fig[f].in_range = rep->fig[f].lo <= rep->fig[f].paper &&
-                               rep->fig[f].paper <= rep->fig[f].hi;
+        rep->fig[f].in_range =
+            rep->fig[f].lo <= rep->fig[f].paper && rep->fig[f].paper <= rep->fig[f].hi;
     }
     rc = 0;
 out:
@@ -291,13 +293,13 @@ out:
 }
 
 int sim_calibrate(const sim_params *p, size_t n_selected, uint64_t seed, int ntrials,
-                  sim_calib_report *out, char *err, size_t errlen)
-{
+                  sim_calib_report *out, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     if (sim_params_check(p, err, errlen) < 0)
         return -1;
     if (sim_era_find(p, "deruysscher2012") < 0 || sim_era_find(p, "gomez2016") < 0) {
-        snprintf(err, errlen, "calibrate: the scenario needs the eras deruysscher2012 and gomez2016");
+        snprintf(err, errlen,
+                 "calibrate: the scenario needs the eras deruysscher2012 and gomez2016");
         return -1;
     }
     if (n_selected < 100 || n_selected > 10000000 || ntrials < 0 || ntrials > 100000) {
@@ -341,8 +343,8 @@ int sim_calibrate(const sim_params *p, size_t n_selected, uint64_t seed, int ntr
                            &sv) < 0)
             goto nomem;
         s->os_2y = 100 * sv;
-        if (sim_km_figures(pool[gpool[g][1]].t, pool[gpool[g][1]].e, s->n, &at, 1,
-                           &s->pfs_median, &sv) < 0)
+        if (sim_km_figures(pool[gpool[g][1]].t, pool[gpool[g][1]].e, s->n, &at, 1, &s->pfs_median,
+                           &sv) < 0)
             goto nomem;
         s->pfs_2y = 100 * sv;
     }
@@ -377,8 +379,7 @@ done:
 
 /* ---- the text report ---- */
 
-static void fmt_val(char *buf, size_t len, double v, int is_median)
-{
+static void fmt_val(char *buf, size_t len, double v, int is_median) {
     if (isnan(v))
         snprintf(buf, len, "-");
     else if (isinf(v))
@@ -387,28 +388,29 @@ static void fmt_val(char *buf, size_t len, double v, int is_median)
         snprintf(buf, len, is_median ? "%.1f" : "%.1f%%", v);
 }
 
-char *sim_calib_format(const sim_calib_report *r)
-{
+char *sim_calib_format(const sim_calib_report *r) {
     tnm_text b = {0};
-    tnm_text_printf(&b,
-              "Calibration: %zu selected patients per trial (from %zu and %zu simulated), "
-              "%d resampled trials of the papers' sizes.\n"
-              "Months; 1 year = 12 months.  tol: allowed |simulated - paper|; range: 2.5-97.5%% "
-              "of the resampled trials (NR = median not reached).\n",
-              r->n_selected, r->pop_dr, r->pop_gomez, r->ntrials);
+    tnm_text_printf(
+        &b,
+        "Calibration: %zu selected patients per trial (from %zu and %zu simulated), "
+        "%d resampled trials of the papers' sizes.\n"
+        "Months; 1 year = 12 months.  tol: allowed |simulated - paper|; range: 2.5-97.5%% "
+        "of the resampled trials (NR = median not reached).\n",
+        r->n_selected, r->pop_dr, r->pop_gomez, r->ntrials);
     const char *last = "";
     int allok = 1;
     for (int f = 0; f < r->nfig; f++) {
         const sim_calib_fig *g = &r->fig[f];
         if (strcmp(g->trial, last) != 0) {
             if (f == 0)
-                tnm_text_printf(&b, "\nDe Ruysscher 2012: De Ruysscher selection, radical arm, from "
-                              "diagnosis (trial n = 39)\n");
+                tnm_text_printf(&b,
+                                "\nDe Ruysscher 2012: De Ruysscher selection, radical arm, from "
+                                "diagnosis (trial n = 39)\n");
             else
                 tnm_text_printf(&b, "\nGomez 2016/2019: Gomez selection, from randomisation at the "
-                              "landmark (trial n = 25 LCT + 24 maintenance)\n");
+                                    "landmark (trial n = 25 LCT + 24 maintenance)\n");
             tnm_text_printf(&b, "  %-26s %8s %10s %6s  %-18s\n", "figure", "paper", "simulated",
-                      "tol", "trial range");
+                            "tol", "trial range");
             last = g->trial;
         }
         char pv[24], sv[24], lo[24], hi[24], range[64];
@@ -421,41 +423,42 @@ char *sim_calib_format(const sim_calib_report *r)
         else
             snprintf(range, sizeof range, "(not run)");
         tnm_text_printf(&b, "  %-26s %8s %10s %6.1f%s %-18s\n", g->label, pv, sv, g->tol,
-                  g->ok ? "  " : " !", range);
+                        g->ok ? "  " : " !", range);
         allok &= g->ok && g->in_range;
     }
-    tnm_text_printf(&b, "\n%s\n", allok ? "All figures within tolerance and inside the trial ranges."
-                                   : "Some figures are off (marked ! or MISS).");
-    tnm_text_printf(&b,
-              "\nSelection vs treatment, De Ruysscher selection (a property of this model, not "
-              "of the trials:\nDe Ruysscher was single-arm; each patient's outcome under both "
-              "arms exists only in the simulation)\n");
+    tnm_text_printf(&b, "\n%s\n",
+                    allok ? "All figures within tolerance and inside the trial ranges."
+                          : "Some figures are off (marked ! or MISS).");
+    tnm_text_printf(
+        &b, "\nSelection vs treatment, De Ruysscher selection (a property of this model, not "
+            "of the trials:\nDe Ruysscher was single-arm; each patient's outcome under both "
+            "arms exists only in the simulation)\n");
     tnm_text_printf(&b, "  %-28s %8s %10s %7s %11s %7s\n", "group", "n", "OS median", "OS 2y",
-              "PFS median", "PFS 2y");
+                    "PFS median", "PFS 2y");
     for (int g = 0; g < 3; g++) {
         const sim_calib_group *s = &r->split[g];
         char om[24], pm[24];
         fmt_val(om, sizeof om, s->os_median, 1);
         fmt_val(pm, sizeof pm, s->pfs_median, 1);
         tnm_text_printf(&b, "  %-28s %8zu %10s %6.1f%% %11s %6.1f%%\n", s->name, s->n, om, s->os_2y,
-                  pm, s->pfs_2y);
+                        pm, s->pfs_2y);
     }
     const sim_calib_group *sr = &r->split[0], *ss = &r->split[1], *ns = &r->split[2];
     tnm_text_printf(&b,
-              "  selection (selected vs not, both systemic):  OS median %+.1f months, "
-              "OS 2y %+.1f points\n"
-              "  treatment (radical vs systemic, selected):   OS median %+.1f months, "
-              "OS 2y %+.1f points\n",
-              ss->os_median - ns->os_median, ss->os_2y - ns->os_2y,
-              sr->os_median - ss->os_median, sr->os_2y - ss->os_2y);
+                    "  selection (selected vs not, both systemic):  OS median %+.1f months, "
+                    "OS 2y %+.1f points\n"
+                    "  treatment (radical vs systemic, selected):   OS median %+.1f months, "
+                    "OS 2y %+.1f points\n",
+                    ss->os_median - ns->os_median, ss->os_2y - ns->os_2y,
+                    sr->os_median - ss->os_median, sr->os_2y - ss->os_2y);
     tnm_text_printf(&b,
-              "\nPopulation check, whole population, systemic arm, OS median by M category\n"
-              "(Eberhardt 2015 IASLC database, mixed treatments; loosely fitted, not "
-              "asserted):\n"
-              "  M1a %.1f (paper 11.4)   M1b %.1f (paper 11.4)   M1c %.1f (paper 6.3)\n"
-              "  all M categories: OS median %.1f, PFS median %.1f (platinum-doublet trials: "
-              "about 8 and 4-5)\n",
-              r->m_median[0], r->m_median[1], r->m_median[2], r->all_os_median,
-              r->all_pfs_median);
+                    "\nPopulation check, whole population, systemic arm, OS median by M category\n"
+                    "(Eberhardt 2015 IASLC database, mixed treatments; loosely fitted, not "
+                    "asserted):\n"
+                    "  M1a %.1f (paper 11.4)   M1b %.1f (paper 11.4)   M1c %.1f (paper 6.3)\n"
+                    "  all M categories: OS median %.1f, PFS median %.1f (platinum-doublet trials: "
+                    "about 8 and 4-5)\n",
+                    r->m_median[0], r->m_median[1], r->m_median[2], r->all_os_median,
+                    r->all_pfs_median);
     return tnm_text_take(&b);
 }

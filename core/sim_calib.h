@@ -38,21 +38,21 @@ enum { SIM_CALIB_MAXFIG = 16 };
 
 /* One published figure and the simulation's. */
 typedef struct sim_calib_fig {
-    const char *trial;   /* "De Ruysscher 2012 (radical)", ... (static text) */
-    const char *label;   /* "OS median", "OS 1-year", ... (static text) */
-    int is_median;       /* months when set, else survival in percent */
+    const char *trial; /* "De Ruysscher 2012 (radical)", ... (static text) */
+    const char *label; /* "OS median", "OS 1-year", ... (static text) */
+    int is_median;     /* months when set, else survival in percent */
     double paper;
-    double sim;          /* at n selected patients; NaN = not reached */
-    double tol;          /* allowed |sim - paper| */
-    double lo, hi;       /* 2.5% and 97.5% over trial-size simulations (INFINITY: not reached) */
-    int ok;              /* |sim - paper| <= tol */
-    int in_range;        /* lo <= paper <= hi (1 when no trials were run) */
+    double sim;    /* at n selected patients; NaN = not reached */
+    double tol;    /* allowed |sim - paper| */
+    double lo, hi; /* 2.5% and 97.5% over trial-size simulations (INFINITY: not reached) */
+    int ok;        /* |sim - paper| <= tol */
+    int in_range;  /* lo <= paper <= hi (1 when no trials were run) */
 } sim_calib_fig;
 
 /* One group of the selection-vs-treatment split (era deruysscher2012,
  * De Ruysscher selection, time from diagnosis). */
 typedef struct sim_calib_group {
-    const char *name;    /* static text */
+    const char *name; /* static text */
     size_t n;
     double os_median, os_2y, pfs_median, pfs_2y; /* months, percent */
 } sim_calib_group;
@@ -84,7 +84,7 @@ char *sim_calib_format(const sim_calib_report *r);
  * skipped): the median as print.survfit (NaN when not reached) and survival
  * at the nt times at[] as summary(extend = TRUE), into surv_at[].  Returns 0,
  * or -1 on ENOMEM. */
-int sim_km_figures(const double *time, const double *event, size_t n, const double *at,
-                   size_t nt, double *median, double *surv_at);
+int sim_km_figures(const double *time, const double *event, size_t n, const double *at, size_t nt,
+                   double *median, double *surv_at);
 
 #endif

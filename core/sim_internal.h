@@ -24,21 +24,30 @@ enum { SIM_RADICAL = 0, SIM_SYSTEMIC = 1, SIM_NARMS = 2 };
 extern const char *const sim_arm_names[SIM_NARMS];
 
 /* Site indexes into sim_site_names. */
-enum { SITE_BRAIN, SITE_ADRENAL, SITE_BONE, SITE_LIVER, SITE_LUNG_CONTRA, SITE_PLEURA,
-       SITE_PERICARDIUM, SITE_DISTANT_NODE, SITE_OTHER };
+enum {
+    SITE_BRAIN,
+    SITE_ADRENAL,
+    SITE_BONE,
+    SITE_LIVER,
+    SITE_LUNG_CONTRA,
+    SITE_PLEURA,
+    SITE_PERICARDIUM,
+    SITE_DISTANT_NODE,
+    SITE_OTHER
+};
 
 typedef struct sim_patient {
     double age, tsize;
-    double lp;                /* prognostic index without the era's driver term */
-    double censor;            /* min(administrative, loss to follow-up), months */
+    double lp;     /* prognostic index without the era's driver term */
+    double censor; /* min(administrative, loss to follow-up), months */
     double u_prog, u_cure, u_pps, u_bg, u_cross, u_resp;
-    uint32_t stations;        /* bit i: sim_station_names[i] */
-    uint16_t invasion;        /* bit i: sim_invasion_names[i] */
-    uint8_t sites[SIM_NSITES]; /* lesions per site */
+    uint32_t stations;                        /* bit i: sim_station_names[i] */
+    uint16_t invasion;                        /* bit i: sim_invasion_names[i] */
+    uint8_t sites[SIM_NSITES];                /* lesions per site */
     int8_t female, ecog, hist, right, driver; /* driver -1 = none */
-    int8_t nstage, mcat;      /* N0..3; 0 M1a, 1 M1b, 2 M1c */
+    int8_t nstage, mcat;                      /* N0..3; 0 M1a, 1 M1b, 2 M1c */
     int8_t effusion, treatable;
-    int16_t lesions;          /* all lesions in sites[] */
+    int16_t lesions;             /* all lesions in sites[] */
     int16_t m_lesions, m_organs; /* extrathoracic lesions and organ systems */
 } sim_patient;
 

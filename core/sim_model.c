@@ -15,15 +15,26 @@
 
 const char *const sim_arm_names[SIM_NARMS] = {"radical", "systemic"};
 const char *const sim_site_names[SIM_NSITES] = {
-    "brain", "adrenal", "bone", "liver", "lung_contralateral",
+    "brain",  "adrenal",     "bone",         "liver", "lung_contralateral",
     "pleura", "pericardium", "distant_node", "other"};
-const char *const sim_invasion_names[SIM_NINVASION] = {
-    "main_bronchus", "visceral_pleura", "atelectasis_hilar", "chest_wall",
-    "parietal_pleura", "phrenic_nerve", "parietal_pericardium", "diaphragm",
-    "mediastinum", "heart", "great_vessels", "trachea",
-    "recurrent_laryngeal_nerve", "esophagus", "vertebral_body", "carina"};
+const char *const sim_invasion_names[SIM_NINVASION] = {"main_bronchus",
+                                                       "visceral_pleura",
+                                                       "atelectasis_hilar",
+                                                       "chest_wall",
+                                                       "parietal_pleura",
+                                                       "phrenic_nerve",
+                                                       "parietal_pericardium",
+                                                       "diaphragm",
+                                                       "mediastinum",
+                                                       "heart",
+                                                       "great_vessels",
+                                                       "trachea",
+                                                       "recurrent_laryngeal_nerve",
+                                                       "esophagus",
+                                                       "vertebral_body",
+                                                       "carina"};
 const char *const sim_station_names[SIM_NSTATIONS] = {
-    "1R", "1L", "2R", "2L", "3a", "3p", "4R", "4L", "5", "6", "7", "8R", "8L",
+    "1R", "1L", "2R",  "2L",  "3a",  "3p",  "4R",  "4L",  "5",   "6",   "7",   "8R", "8L",
     "9R", "9L", "10R", "10L", "11R", "11L", "12R", "12L", "13R", "13L", "14R", "14L"};
 const char *const sim_hist_names[SIM_NHIST] = {"adenocarcinoma", "squamous", "other"};
 const char *const sim_driver_names[SIM_NDRIVER] = {"EGFR", "ALK", "KRAS"};
@@ -31,14 +42,14 @@ const char *const sim_driver_names[SIM_NDRIVER] = {"EGFR", "ALK", "KRAS"};
 /* Station indexes by side of the primary: N1 (hilar/intrapulmonary), N2
  * (ipsilateral mediastinal, subcarinal), N3 (contralateral, supraclavicular). */
 static const int8_t st_n1[2][5] = {{16, 18, 20, 22, 24}, {15, 17, 19, 21, 23}}; /* L, R */
-static const int8_t st_n2[2][9] = {{3, 4, 5, 7, 8, 9, 10, 12, 14}, {2, 4, 5, 6, 10, 11, 13, -1, -1}};
+static const int8_t st_n2[2][9] = {{3, 4, 5, 7, 8, 9, 10, 12, 14},
+                                   {2, 4, 5, 6, 10, 11, 13, -1, -1}};
 static const int8_t st_n2_len[2] = {9, 7};
 static const int8_t st_n3[2][5] = {{2, 6, 15, 0, 1}, {3, 7, 16, 0, 1}};
 
 static const double DAYS_PER_MONTH = 30.4375; /* 365.25 / 12 */
 
-double sim_round_days(double months)
-{
+double sim_round_days(double months) {
     if (!(months < INFINITY))
         return months;
     double d = ceil(months * DAYS_PER_MONTH);
@@ -47,14 +58,12 @@ double sim_round_days(double months)
     return d / DAYS_PER_MONTH;
 }
 
-static double unif(gsl_rng *r)
-{
+static double unif(gsl_rng *r) {
     return gsl_rng_uniform_pos(r);
 }
 
 /* Index drawn from weights w[0..n-1] (need not sum to 1). */
-static int categorical(const double *w, int n, double u)
-{
+static int categorical(const double *w, int n, double u) {
     double tot = 0;
     for (int i = 0; i < n; i++)
         tot += w[i];
@@ -68,8 +77,7 @@ static int categorical(const double *w, int n, double u)
 }
 
 /* Sets k distinct stations of list[0..m-1] (partial Fisher-Yates, k draws). */
-static uint32_t pick_stations(gsl_rng *r, const int8_t *list, int m, int k)
-{
+static uint32_t pick_stations(gsl_rng *r, const int8_t *list, int m, int k) {
     int8_t tmp[16];
     for (int i = 0; i < m; i++)
         tmp[i] = list[i];
@@ -86,13 +94,11 @@ static uint32_t pick_stations(gsl_rng *r, const int8_t *list, int m, int k)
     return bits;
 }
 
-static int is_extrathoracic(int s)
-{
+static int is_extrathoracic(int s) {
     return s != SITE_LUNG_CONTRA && s != SITE_PLEURA && s != SITE_PERICARDIUM;
 }
 
-static void draw_nodes(const sim_params *p, gsl_rng *r, sim_patient *pt)
-{
+static void draw_nodes(const sim_params *p, gsl_rng *r, sim_patient *pt) {
     int side = pt->right;
     pt->nstage = (int8_t)categorical(p->n_p, SIM_NN, unif(r));
     pt->stations = 0;
@@ -105,8 +111,7 @@ static void draw_nodes(const sim_params *p, gsl_rng *r, sim_patient *pt)
         pt->stations |= pick_stations(r, st_n3[side], 5, 1 + (unif(r) < 0.35));
 }
 
-static void draw_metastases(const sim_params *p, gsl_rng *r, sim_patient *pt)
-{
+static void draw_metastases(const sim_params *p, gsl_rng *r, sim_patient *pt) {
     for (int s = 0; s < SIM_NSITES; s++)
         pt->sites[s] = 0;
     pt->effusion = 0;
@@ -167,14 +172,12 @@ static void draw_metastases(const sim_params *p, gsl_rng *r, sim_patient *pt)
     pt->treatable = unif(r) < pt_treat;
 }
 
-void sim_prepare(const sim_params *p, sim_prep *prep)
-{
+void sim_prepare(const sim_params *p, sim_prep *prep) {
     prep->age_lo = gsl_cdf_gaussian_P(p->age_min - p->age_mean, p->age_sd);
     prep->age_hi = gsl_cdf_gaussian_P(p->age_max - p->age_mean, p->age_sd);
 }
 
-void sim_draw(const sim_params *p, const sim_prep *prep, gsl_rng *r, sim_patient *pt)
-{
+void sim_draw(const sim_params *p, const sim_prep *prep, gsl_rng *r, sim_patient *pt) {
     /* age: normal truncated to [min, max] by inverse CDF, whole years */
     double lo = prep->age_lo, hi = prep->age_hi;
     double a = p->age_mean + gsl_cdf_gaussian_Pinv(lo + unif(r) * (hi - lo), p->age_sd);
@@ -239,20 +242,17 @@ void sim_draw(const sim_params *p, const sim_prep *prep, gsl_rng *r, sim_patient
     pt->censor = admin < ltfu ? admin : ltfu;
 }
 
-static double logistic(double x)
-{
+static double logistic(double x) {
     return 1.0 / (1.0 + exp(-x));
 }
 
 /* Time after progression until death. */
-static double pps_time(const sim_params *p, double lp, double u)
-{
+static double pps_time(const sim_params *p, double lp, double u) {
     return p->pps_scale * pow(-log(u) / exp(lp), 1.0 / p->pps_shape);
 }
 
 void sim_latent_times(const sim_params *p, const sim_era *e, const sim_patient *pt,
-                      sim_latent *out)
-{
+                      sim_latent *out) {
     const double L = p->landmark;
     int target = pt->driver == 0 || pt->driver == 1; /* EGFR, ALK */
     double lp = p->prog_lp * pt->lp + (target ? log(e->driver_prog_hr) : 0);
@@ -309,8 +309,7 @@ void sim_latent_times(const sim_params *p, const sim_era *e, const sim_patient *
     }
 }
 
-void sim_observe(const sim_patient *pt, const sim_latent *lt, int arm, sim_obs *out)
-{
+void sim_observe(const sim_patient *pt, const sim_latent *lt, int arm, sim_obs *out) {
     if (isnan(lt->death[arm])) {
         out->os_time = out->pfs_time = NAN;
         out->os_event = out->pfs_event = -1;
@@ -326,8 +325,7 @@ void sim_observe(const sim_patient *pt, const sim_latent *lt, int arm, sim_obs *
     out->pfs_time = pf <= c ? pf : c;
 }
 
-int sim_response(const sim_params *p, const sim_patient *pt, const sim_latent *lt)
-{
+int sim_response(const sim_params *p, const sim_patient *pt, const sim_latent *lt) {
     const double L = p->landmark;
     double c = sim_round_days(pt->censor);
     double t = sim_round_days(lt->prog[SIM_SYSTEMIC]);
@@ -338,8 +336,7 @@ int sim_response(const sim_params *p, const sim_patient *pt, const sim_latent *l
         return -1;
     /* Later progression, likelier response: logistic in log time to
      * progression after the landmark, p_response at 12 months. */
-    double lt12 = lt->prog[SIM_SYSTEMIC] < INFINITY
-                      ? log((lt->prog[SIM_SYSTEMIC] - L) / 12.0) : 50;
+    double lt12 = lt->prog[SIM_SYSTEMIC] < INFINITY ? log((lt->prog[SIM_SYSTEMIC] - L) / 12.0) : 50;
     double pr = p->p_response;
     double x = log(pr / (1 - pr)) + lt12;
     return pt->u_resp < logistic(x) ? 2 : 1;

@@ -446,7 +446,10 @@ int surv_format_pval(const double *p, size_t n, int digits, char *out, size_t st
         if (v < eps)
             continue;
         int expo = isinf(v) ? 0 : (int)floor(log10(v > 0 ? v : 1e-50));
-        snprintf(dst, stride, "%s", isinf(v) ? "Inf" : expo >= -3 ? fb + 32 * jf++ : sb + 32 * js++);
+        snprintf(dst, stride, "%s",
+                 isinf(v)     ? "Inf"
+                 : expo >= -3 ? fb + 32 * jf++
+                              : sb + 32 * js++);
         if (strlen(dst) > nc)
             nc = strlen(dst);
     }

@@ -23,23 +23,48 @@
 /* ---------------------------------------------------------------- lexer */
 
 enum tok {
-    T_EOF, T_NUM, T_STR, T_NAME, T_AND, T_OR, T_NOT, T_IN, T_TRUE, T_FALSE,
-    T_UNKNOWN, T_LP, T_RP, T_LB, T_RB, T_COMMA, T_PLUS, T_MINUS, T_STAR, T_SLASH,
-    T_PCT, T_LT, T_LE, T_GT, T_GE, T_EQ, T_NE, T_BAD
+    T_EOF,
+    T_NUM,
+    T_STR,
+    T_NAME,
+    T_AND,
+    T_OR,
+    T_NOT,
+    T_IN,
+    T_TRUE,
+    T_FALSE,
+    T_UNKNOWN,
+    T_LP,
+    T_RP,
+    T_LB,
+    T_RB,
+    T_COMMA,
+    T_PLUS,
+    T_MINUS,
+    T_STAR,
+    T_SLASH,
+    T_PCT,
+    T_LT,
+    T_LE,
+    T_GT,
+    T_GE,
+    T_EQ,
+    T_NE,
+    T_BAD
 };
 
 typedef struct parser {
     const char *src;
-    size_t p;        /* scan position */
-    enum tok tok;    /* current token */
-    size_t tpos;     /* its offset */
+    size_t p;     /* scan position */
+    enum tok tok; /* current token */
+    size_t tpos;  /* its offset */
     double num;
-    char *str;       /* T_STR / T_NAME text (owned until taken) */
+    char *str; /* T_STR / T_NAME text (owned until taken) */
     char *err;
     size_t errlen;
     int failed;
-    int depth;       /* nesting of parentheses, sets, calls and unary ops */
-    size_t nodes;    /* nodes made so far */
+    int depth;    /* nesting of parentheses, sets, calls and unary ops */
+    size_t nodes; /* nodes made so far */
     expr *e;
 } parser;
 
@@ -47,13 +72,11 @@ typedef struct parser {
  * over the tree) far from the C stack's end, and a rule file's expression
  * trees small beside the sandbox's memory cap: each bound node holds a
  * block of EXPR_BLOCK values. */
-enum { EXPR_MAX_LEN = 1 << 20, EXPR_MAX_NODES = 4096, EXPR_MAX_DEPTH = 100,
-       EXPR_MAX_HEIGHT = 256 };
+enum { EXPR_MAX_LEN = 1 << 20, EXPR_MAX_NODES = 4096, EXPR_MAX_DEPTH = 100, EXPR_MAX_HEIGHT = 256 };
 
 static void perr(parser *ps, size_t pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static void perr(parser *ps, size_t pos, const char *fmt, ...)
-{
+static void perr(parser *ps, size_t pos, const char *fmt, ...) {
     if (ps->failed)
         return;
     ps->failed = 1;
@@ -66,8 +89,7 @@ static void perr(parser *ps, size_t pos, const char *fmt, ...)
     va_end(ap);
 }
 
-static char *xstrndup(const char *s, size_t n)
-{
+static char *xstrndup(const char *s, size_t n) {
     char *d = malloc(n + 1);
     if (d) {
         memcpy(d, s, n);
@@ -76,8 +98,7 @@ static char *xstrndup(const char *s, size_t n)
     return d;
 }
 
-static void next(parser *ps)
-{
+static void next(parser *ps) {
     const char *s = ps->src;
     free(ps->str);
     ps->str = NULL;
@@ -95,8 +116,8 @@ static void next(parser *ps)
         ps->p = (size_t)(end - s);
         ps->tok = T_NUM;
         if (!isfinite(ps->num)) { /* 1e999: no comparison with it means anything */
-            perr(ps, p, "number %.*s is out of range", (int)(end - (s + p) > 40 ? 40 : end - (s + p)),
-                 s + p);
+            perr(ps, p, "number %.*s is out of range",
+                 (int)(end - (s + p) > 40 ? 40 : end - (s + p)), s + p);
             ps->tok = T_BAD;
         }
         return;
@@ -108,10 +129,11 @@ static void next(parser *ps)
             q++;
         ps->p = q;
         size_t n = q - p;
-        static const struct { const char *w; enum tok t; } kw[] = {
-            {"and", T_AND}, {"or", T_OR}, {"not", T_NOT}, {"in", T_IN},
-            {"true", T_TRUE}, {"false", T_FALSE}, {"unknown", T_UNKNOWN},
-            {"nil", T_UNKNOWN}};
+        static const struct {
+            const char *w;
+            enum tok t;
+        } kw[] = {{"and", T_AND},   {"or", T_OR},       {"not", T_NOT},         {"in", T_IN},
+                  {"true", T_TRUE}, {"false", T_FALSE}, {"unknown", T_UNKNOWN}, {"nil", T_UNKNOWN}};
         for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
             if (strlen(kw[i].w) == n && memcmp(kw[i].w, s + p, n) == 0) {
                 ps->tok = kw[i].t;
@@ -138,25 +160,66 @@ static void next(parser *ps)
     ps->p = p + 1;
     char d = s[p + 1];
     switch (c) {
-    case '(': ps->tok = T_LP; return;
-    case ')': ps->tok = T_RP; return;
-    case '{': ps->tok = T_LB; return;
-    case '}': ps->tok = T_RB; return;
-    case ',': ps->tok = T_COMMA; return;
-    case '+': ps->tok = T_PLUS; return;
-    case '-': ps->tok = T_MINUS; return;
-    case '*': ps->tok = T_STAR; return;
-    case '/': ps->tok = T_SLASH; return;
-    case '%': ps->tok = T_PCT; return;
-    case '<': if (d == '=') { ps->p++; ps->tok = T_LE; } else ps->tok = T_LT; return;
-    case '>': if (d == '=') { ps->p++; ps->tok = T_GE; } else ps->tok = T_GT; return;
+    case '(':
+        ps->tok = T_LP;
+        return;
+    case ')':
+        ps->tok = T_RP;
+        return;
+    case '{':
+        ps->tok = T_LB;
+        return;
+    case '}':
+        ps->tok = T_RB;
+        return;
+    case ',':
+        ps->tok = T_COMMA;
+        return;
+    case '+':
+        ps->tok = T_PLUS;
+        return;
+    case '-':
+        ps->tok = T_MINUS;
+        return;
+    case '*':
+        ps->tok = T_STAR;
+        return;
+    case '/':
+        ps->tok = T_SLASH;
+        return;
+    case '%':
+        ps->tok = T_PCT;
+        return;
+    case '<':
+        if (d == '=') {
+            ps->p++;
+            ps->tok = T_LE;
+        } else
+            ps->tok = T_LT;
+        return;
+    case '>':
+        if (d == '=') {
+            ps->p++;
+            ps->tok = T_GE;
+        } else
+            ps->tok = T_GT;
+        return;
     case '=':
-        if (d == '=') { ps->p++; ps->tok = T_EQ; return; }
+        if (d == '=') {
+            ps->p++;
+            ps->tok = T_EQ;
+            return;
+        }
         perr(ps, p, "use == to compare");
         ps->tok = T_BAD;
         return;
-    case '~': case '!':
-        if (d == '=') { ps->p++; ps->tok = T_NE; return; }
+    case '~':
+    case '!':
+        if (d == '=') {
+            ps->p++;
+            ps->tok = T_NE;
+            return;
+        }
         break;
     default:
         break;
@@ -167,11 +230,12 @@ static void next(parser *ps)
 
 /* --------------------------------------------------------------- parser */
 
-static node *mk(parser *ps, int op, size_t pos)
-{
+static node *mk(parser *ps, int op, size_t pos) {
     if (++ps->nodes > EXPR_MAX_NODES) {
-        perr(ps, pos, "expression too large (more than %d terms); split it into "
-                      "derives or criteria", EXPR_MAX_NODES);
+        perr(ps, pos,
+             "expression too large (more than %d terms); split it into "
+             "derives or criteria",
+             EXPR_MAX_NODES);
         return NULL;
     }
     node *n = calloc(1, sizeof *n);
@@ -184,8 +248,7 @@ static node *mk(parser *ps, int op, size_t pos)
     return n;
 }
 
-void node_free(node *n)
-{
+void node_free(node *n) {
     if (n == NULL)
         return;
     node_free(n->a);
@@ -199,8 +262,7 @@ void node_free(node *n)
     free(n);
 }
 
-static int add_arg(parser *ps, node *n, node *arg)
-{
+static int add_arg(parser *ps, node *n, node *arg) {
     node **na = realloc(n->args, (size_t)(n->nargs + 1) * sizeof *na);
     if (na == NULL) {
         node_free(arg);
@@ -212,8 +274,7 @@ static int add_arg(parser *ps, node *n, node *arg)
     return 0;
 }
 
-static void note_name(parser *ps, const char *name)
-{
+static void note_name(parser *ps, const char *name) {
     expr *e = ps->e;
     for (size_t i = 0; i < e->nnames; i++)
         if (strcmp(e->names[i], name) == 0)
@@ -236,8 +297,7 @@ static node *p_expr(parser *ps);
 /* Sets n's height from its children's; fails past EXPR_MAX_HEIGHT (a sum
  * of hundreds of terms is a left spine as tall as it is long).  Returns n,
  * or NULL after freeing it. */
-static node *grown(parser *ps, node *n)
-{
+static node *grown(parser *ps, node *n) {
     int h = 0;
     if (n->a && n->a->height > h)
         h = n->a->height;
@@ -248,8 +308,9 @@ static node *grown(parser *ps, node *n)
             h = n->args[i]->height;
     n->height = h + 1;
     if (n->height > EXPR_MAX_HEIGHT) {
-        perr(ps, (size_t)n->pos, "expression nested too deeply (more than %d levels "
-                                 "of operators); split it into derives",
+        perr(ps, (size_t)n->pos,
+             "expression nested too deeply (more than %d levels "
+             "of operators); split it into derives",
              EXPR_MAX_HEIGHT);
         node_free(n);
         return NULL;
@@ -259,27 +320,50 @@ static node *grown(parser *ps, node *n)
 
 /* Enters a nesting level (a parenthesis, set, call or unary operator);
  * 0, or -1 past EXPR_MAX_DEPTH. */
-static int enter(parser *ps)
-{
+static int enter(parser *ps) {
     if (++ps->depth > EXPR_MAX_DEPTH) {
-        perr(ps, ps->tpos, "expression nested too deeply (more than %d levels of "
-                           "parentheses, sets, calls or 'not')", EXPR_MAX_DEPTH);
+        perr(ps, ps->tpos,
+             "expression nested too deeply (more than %d levels of "
+             "parentheses, sets, calls or 'not')",
+             EXPR_MAX_DEPTH);
         return -1;
     }
     return 0;
 }
 
-static const char *tokname(enum tok t)
-{
-    static const char *const names[] = {
-        "end of expression", "number", "text", "name", "and", "or", "not", "in",
-        "true", "false", "unknown", "(", ")", "{", "}", ",", "+", "-", "*", "/", "%",
-        "<", "<=", ">", ">=", "==", "~=", "?"};
+static const char *tokname(enum tok t) {
+    static const char *const names[] = {"end of expression",
+                                        "number",
+                                        "text",
+                                        "name",
+                                        "and",
+                                        "or",
+                                        "not",
+                                        "in",
+                                        "true",
+                                        "false",
+                                        "unknown",
+                                        "(",
+                                        ")",
+                                        "{",
+                                        "}",
+                                        ",",
+                                        "+",
+                                        "-",
+                                        "*",
+                                        "/",
+                                        "%",
+                                        "<",
+                                        "<=",
+                                        ">",
+                                        ">=",
+                                        "==",
+                                        "~=",
+                                        "?"};
     return names[t];
 }
 
-static node *p_set(parser *ps)
-{
+static node *p_set(parser *ps) {
     if (enter(ps) != 0)
         return NULL;
     node *n = mk(ps, OP_SET, ps->tpos);
@@ -302,8 +386,7 @@ static node *p_set(parser *ps)
     return grown(ps, n);
 }
 
-static node *p_primary(parser *ps)
-{
+static node *p_primary(parser *ps) {
     size_t pos = ps->tpos;
     node *n = NULL;
     switch (ps->tok) {
@@ -382,8 +465,7 @@ static node *p_primary(parser *ps)
     }
 }
 
-static node *p_unary(parser *ps)
-{
+static node *p_unary(parser *ps) {
     if (ps->tok == T_NOT || ps->tok == T_MINUS) {
         if (enter(ps) != 0)
             return NULL;
@@ -400,14 +482,15 @@ static node *p_unary(parser *ps)
 }
 
 /* Binary levels, lowest first; Lua's precedence. */
-static node *p_level(parser *ps, int level)
-{
-    static const struct { enum tok t; int op; int level; } bin[] = {
-        {T_OR, OP_OR, 0}, {T_AND, OP_AND, 1},
-        {T_LT, OP_LT, 2}, {T_LE, OP_LE, 2}, {T_GT, OP_GT, 2}, {T_GE, OP_GE, 2},
-        {T_EQ, OP_EQ, 2}, {T_NE, OP_NE, 2}, {T_IN, OP_IN, 2},
-        {T_PLUS, OP_ADD, 3}, {T_MINUS, OP_SUB, 3},
-        {T_STAR, OP_MUL, 4}, {T_SLASH, OP_DIV, 4}, {T_PCT, OP_MOD, 4}};
+static node *p_level(parser *ps, int level) {
+    static const struct {
+        enum tok t;
+        int op;
+        int level;
+    } bin[] = {{T_OR, OP_OR, 0},     {T_AND, OP_AND, 1},  {T_LT, OP_LT, 2},     {T_LE, OP_LE, 2},
+               {T_GT, OP_GT, 2},     {T_GE, OP_GE, 2},    {T_EQ, OP_EQ, 2},     {T_NE, OP_NE, 2},
+               {T_IN, OP_IN, 2},     {T_PLUS, OP_ADD, 3}, {T_MINUS, OP_SUB, 3}, {T_STAR, OP_MUL, 4},
+               {T_SLASH, OP_DIV, 4}, {T_PCT, OP_MOD, 4}};
     if (level > 4)
         return p_unary(ps);
     node *l = p_level(ps, level + 1);
@@ -444,10 +527,11 @@ static node *p_level(parser *ps, int level)
     }
 }
 
-static node *p_expr(parser *ps) { return p_level(ps, 0); }
+static node *p_expr(parser *ps) {
+    return p_level(ps, 0);
+}
 
-expr *expr_parse(const char *src, char *err, size_t errlen)
-{
+expr *expr_parse(const char *src, char *err, size_t errlen) {
     parser ps = {.src = src, .err = err, .errlen = errlen};
     expr *e = calloc(1, sizeof *e);
     if (e == NULL || (e->src = xstrndup(src, strlen(src))) == NULL) {
@@ -477,8 +561,7 @@ expr *expr_parse(const char *src, char *err, size_t errlen)
     return e;
 }
 
-void expr_free(expr *e)
-{
+void expr_free(expr *e) {
     if (e == NULL)
         return;
     node_free(e->root);
@@ -489,7 +572,15 @@ void expr_free(expr *e)
     free(e);
 }
 
-const char *expr_source(const expr *e) { return e->src; }
-size_t expr_nnodes(const expr *e) { return e->nnodes; }
-size_t expr_nnames(const expr *e) { return e->nnames; }
-const char *expr_name(const expr *e, size_t i) { return i < e->nnames ? e->names[i] : NULL; }
+const char *expr_source(const expr *e) {
+    return e->src;
+}
+size_t expr_nnodes(const expr *e) {
+    return e->nnodes;
+}
+size_t expr_nnames(const expr *e) {
+    return e->nnames;
+}
+const char *expr_name(const expr *e, size_t i) {
+    return i < e->nnames ? e->names[i] : NULL;
+}

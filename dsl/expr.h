@@ -71,8 +71,8 @@ typedef struct expr_ref {
     expr_type type;
     int index;
     const cohort_column *col;
-    size_t nrows;  /* COLUMN: rows of its cohort; 0 (unknown) turns off
-                      reading a 0/1 number column as a condition */
+    size_t nrows; /* COLUMN: rows of its cohort; 0 (unknown) turns off
+                     reading a 0/1 number column as a condition */
 } expr_ref;
 
 /* Resolves a name; returns 0 and fills out, or -1 if the name is unknown. */
@@ -80,9 +80,9 @@ typedef int (*expr_resolve_fn)(void *ud, const char *name, expr_ref *out);
 
 /* Values that may change between evaluations without rebinding. */
 typedef struct expr_ctx {
-    const double *params;          /* number params; booleans as 0/1 */
-    const char *const *param_str;  /* text params' current values */
-    const void *const *derived;    /* double* (NUM) or uint8_t* (BOOL) */
+    const double *params;         /* number params; booleans as 0/1 */
+    const char *const *param_str; /* text params' current values */
+    const void *const *derived;   /* double* (NUM) or uint8_t* (BOOL) */
 } expr_ctx;
 
 typedef struct expr expr;           /* parsed, immutable, shareable */
@@ -113,29 +113,26 @@ const char *expr_name(const expr *e, size_t i);
  * wherever a condition is needed inside any expression ("and", "not", ...).
  * A value other than 0/1 appearing later reads as unknown.  Anything else
  * binds as expr_bind does: the caller checks the type. */
-expr_prog *expr_bind_condition(const expr *e, expr_resolve_fn resolve, void *ud,
-                               char *err, size_t errlen);
+expr_prog *expr_bind_condition(const expr *e, expr_resolve_fn resolve, void *ud, char *err,
+                               size_t errlen);
 
 /* Binds e to columns/params/derived through resolve.  Caller owns the
  * result (expr_prog_free); it points into the cohort's columns, so it must
  * be rebound after a column is removed.  NULL with err filled on a type
  * error ("at 5: 'sex' is text; compare it with ==, ~= or in") or ENOMEM. */
-expr_prog *expr_bind(const expr *e, expr_resolve_fn resolve, void *ud,
-                     char *err, size_t errlen);
+expr_prog *expr_bind(const expr *e, expr_resolve_fn resolve, void *ud, char *err, size_t errlen);
 void expr_prog_free(expr_prog *p);
 expr_type expr_prog_type(const expr_prog *p);
 
 /* Evaluates rows [start, start + n) into out: double[n] for a NUM program,
  * uint8_t[n] for a BOOL one.  Returns 0, or -1 on ENOMEM (a lookup table
  * for a text column could not be built). */
-int expr_eval(expr_prog *p, const expr_ctx *ctx, size_t start, size_t n,
-              void *out);
+int expr_eval(expr_prog *p, const expr_ctx *ctx, size_t start, size_t n, void *out);
 
 /* Writes the values the expression reads at row, "ecog = 2, max_ecog = 1",
  * into buf (always NUL-terminated): fields, params and derived columns by
  * name, each once; a field the cohort lacks shows as "missing (not in this
  * cohort)".  Returns the length it wanted (like snprintf). */
-size_t expr_describe_row(expr_prog *p, const expr_ctx *ctx, size_t row,
-                         char *buf, size_t len);
+size_t expr_describe_row(expr_prog *p, const expr_ctx *ctx, size_t row, char *buf, size_t len);
 
 #endif

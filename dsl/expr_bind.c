@@ -20,7 +20,7 @@
 typedef struct binder {
     expr_resolve_fn resolve;
     void *ud;
-    size_t nrows;   /* rows of the columns met so far, for the 0/1 check */
+    size_t nrows; /* rows of the columns met so far, for the 0/1 check */
     char *err;
     size_t errlen;
     int failed;
@@ -28,8 +28,7 @@ typedef struct binder {
 
 static void berr(binder *b, const node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static void berr(binder *b, const node *n, const char *fmt, ...)
-{
+static void berr(binder *b, const node *n, const char *fmt, ...) {
     if (b->failed)
         return;
     b->failed = 1;
@@ -42,8 +41,7 @@ static void berr(binder *b, const node *n, const char *fmt, ...)
     va_end(ap);
 }
 
-static node *bnew(binder *b, const node *src, int op, expr_type type)
-{
+static node *bnew(binder *b, const node *src, int op, expr_type type) {
     node *n = calloc(1, sizeof *n);
     if (n)
         n->buf = malloc(EXPR_BLOCK * sizeof(double));
@@ -65,8 +63,7 @@ static node *bnew(binder *b, const node *src, int op, expr_type type)
     return n;
 }
 
-static node *kbool(binder *b, const node *src, int v)
-{
+static node *kbool(binder *b, const node *src, int v) {
     node *n = bnew(b, src, B_KBOOL, EXPR_T_BOOL);
     if (n) {
         n->scalar = 1;
@@ -75,8 +72,7 @@ static node *kbool(binder *b, const node *src, int v)
     return n;
 }
 
-static node *knum(binder *b, const node *src, double v)
-{
+static node *knum(binder *b, const node *src, double v) {
     node *n = bnew(b, src, B_KNUM, EXPR_T_NUM);
     if (n) {
         n->scalar = 1;
@@ -85,18 +81,20 @@ static node *knum(binder *b, const node *src, double v)
     return n;
 }
 
-static const char *tname(expr_type t)
-{
+static const char *tname(expr_type t) {
     switch (t) {
-    case EXPR_T_NUM: return "a number";
-    case EXPR_T_BOOL: return "a condition";
-    case EXPR_T_STR: return "text";
-    default: return "missing";
+    case EXPR_T_NUM:
+        return "a number";
+    case EXPR_T_BOOL:
+        return "a condition";
+    case EXPR_T_STR:
+        return "text";
+    default:
+        return "missing";
     }
 }
 
-static const char *what(const node *n)
-{
+static const char *what(const node *n) {
     return n->str ? n->str : "this";
 }
 
@@ -104,8 +102,7 @@ static node *bind(binder *b, const node *s);
 
 /* Does col hold nothing but 0, 1 and missing?  Such a column is a boolean
  * stored as numbers (a CSV with m_all_treatable = 0/1). */
-static int only_01(const cohort_column *col, size_t nrows)
-{
+static int only_01(const cohort_column *col, size_t nrows) {
     const double *x = col->v.num;
     for (size_t i = 0; i < nrows; i++)
         if (!(x[i] == 0 || x[i] == 1 || x[i] != x[i]))
@@ -115,10 +112,8 @@ static int only_01(const cohort_column *col, size_t nrows)
 
 /* n read as a condition where one is needed: a number column of only
  * 0/1/missing becomes one (takes n over); anything else is returned as is. */
-static node *as_cond(binder *b, const node *s, node *n)
-{
-    if (n->type != EXPR_T_NUM || n->op != B_NUMCOL || b->nrows == 0 ||
-        !only_01(n->col, b->nrows))
+static node *as_cond(binder *b, const node *s, node *n) {
+    if (n->type != EXPR_T_NUM || n->op != B_NUMCOL || b->nrows == 0 || !only_01(n->col, b->nrows))
         return n;
     node *w = bnew(b, s, B_NUM01, EXPR_T_BOOL);
     if (w == NULL) {
@@ -130,8 +125,7 @@ static node *as_cond(binder *b, const node *s, node *n)
 }
 
 /* Binds s and requires type want; a missing field becomes a constant. */
-static node *bind_as(binder *b, const node *s, expr_type want, const char *role)
-{
+static node *bind_as(binder *b, const node *s, expr_type want, const char *role) {
     node *n = bind(b, s);
     if (n == NULL)
         return NULL;
@@ -146,11 +140,13 @@ static node *bind_as(binder *b, const node *s, expr_type want, const char *role)
         return NULL;
     if (n->type != want) {
         if (n->type == EXPR_T_STR && n->op == B_STRCOL)
-            berr(b, s, "'%s' is text; %s needs %s (compare text with ==, ~= or in)",
-                 what(n), role, tname(want));
+            berr(b, s, "'%s' is text; %s needs %s (compare text with ==, ~= or in)", what(n), role,
+                 tname(want));
         else if (want == EXPR_T_BOOL && n->type == EXPR_T_NUM)
-            berr(b, s, "%s needs a condition, but '%s' is a number (write e.g. "
-                       "%s > 0)", role, what(n), what(n));
+            berr(b, s,
+                 "%s needs a condition, but '%s' is a number (write e.g. "
+                 "%s > 0)",
+                 role, what(n), what(n));
         else
             berr(b, s, "%s needs %s, not %s", role, tname(want), tname(n->type));
         node_free(n);
@@ -159,12 +155,13 @@ static node *bind_as(binder *b, const node *s, expr_type want, const char *role)
     return n;
 }
 
-static node *bind_name(binder *b, const node *s)
-{
+static node *bind_name(binder *b, const node *s) {
     expr_ref r = {0};
     if (b->resolve(b->ud, s->str, &r) != 0) {
-        berr(b, s, "unknown name '%s' (not a field of the data dictionary, "
-                   "a param or a derived column)", s->str);
+        berr(b, s,
+             "unknown name '%s' (not a field of the data dictionary, "
+             "a param or a derived column)",
+             s->str);
         return NULL;
     }
     node *n = NULL;
@@ -182,8 +179,11 @@ static node *bind_name(binder *b, const node *s)
             n->col = r.col;
         return n;
     case EXPR_REF_PARAM:
-        n = bnew(b, s, r.type == EXPR_T_NUM ? B_NUMPAR
-                       : r.type == EXPR_T_BOOL ? B_BOOLPAR : B_STRPAR, r.type);
+        n = bnew(b, s,
+                 r.type == EXPR_T_NUM    ? B_NUMPAR
+                 : r.type == EXPR_T_BOOL ? B_BOOLPAR
+                                         : B_STRPAR,
+                 r.type);
         if (n) {
             n->scalar = 1;
             n->index = r.index;
@@ -202,8 +202,7 @@ static node *bind_name(binder *b, const node *s)
 }
 
 /* A text key for a lookup: a literal or a text param. */
-static int add_key(binder *b, node *lut, const node *s)
-{
+static int add_key(binder *b, node *lut, const node *s) {
     node *k = bind(b, s);
     if (k == NULL)
         return -1;
@@ -226,8 +225,7 @@ static int add_key(binder *b, node *lut, const node *s)
 }
 
 /* Keys from "x" or {"x", "y"}. */
-static int add_keys(binder *b, node *lut, const node *s)
-{
+static int add_keys(binder *b, node *lut, const node *s) {
     if (s->op != OP_SET)
         return add_key(b, lut, s);
     for (int i = 0; i < s->nargs; i++)
@@ -237,8 +235,7 @@ static int add_keys(binder *b, node *lut, const node *s)
 }
 
 /* A lookup node over text column col (already bound, takes ownership). */
-static node *mk_lut(binder *b, const node *s, node *col, int kind, expr_type t)
-{
+static node *mk_lut(binder *b, const node *s, node *col, int kind, expr_type t) {
     node *n = bnew(b, s, t == EXPR_T_NUM ? B_LUTN : B_LUTB, t);
     if (n == NULL) {
         node_free(col);
@@ -249,13 +246,15 @@ static node *mk_lut(binder *b, const node *s, node *col, int kind, expr_type t)
     return n;
 }
 
-static node *bind_call(binder *b, const node *s)
-{
-    static const struct { const char *name; int kind; int minargs, maxargs; } lists[] = {
-        {"count", L_COUNT, 1, 1}, {"contains", L_CONTAINS, 2, 2},
-        {"lesions", L_LESIONS, 1, 2}, {"lesions_except", L_LESIONS_EX, 2, 2},
-        {"organs", L_ORGANS, 1, 2}, {"organs_except", L_ORGANS_EX, 2, 2},
-        {"within", L_WITHIN, 2, 2}};
+static node *bind_call(binder *b, const node *s) {
+    static const struct {
+        const char *name;
+        int kind;
+        int minargs, maxargs;
+    } lists[] = {{"count", L_COUNT, 1, 1},     {"contains", L_CONTAINS, 2, 2},
+                 {"lesions", L_LESIONS, 1, 2}, {"lesions_except", L_LESIONS_EX, 2, 2},
+                 {"organs", L_ORGANS, 1, 2},   {"organs_except", L_ORGANS_EX, 2, 2},
+                 {"within", L_WITHIN, 2, 2}};
     const char *f = s->str;
     int known = strcmp(f, "known") == 0, missing = strcmp(f, "missing") == 0;
     if (known || missing) {
@@ -283,8 +282,10 @@ static node *bind_call(binder *b, const node *s)
         n->scalar = a->scalar;
         return n;
     }
-    int mm = strcmp(f, "min") == 0 ? B_MIN : strcmp(f, "max") == 0 ? B_MAX
-           : strcmp(f, "abs") == 0 ? B_ABS : -1;
+    int mm = strcmp(f, "min") == 0   ? B_MIN
+             : strcmp(f, "max") == 0 ? B_MAX
+             : strcmp(f, "abs") == 0 ? B_ABS
+                                     : -1;
     if (mm >= 0) {
         int want = mm == B_ABS ? 1 : 2;
         if (s->nargs != want) {
@@ -313,8 +314,8 @@ static node *bind_call(binder *b, const node *s)
                  lists[i].maxargs > 1 ? "s" : "");
             return NULL;
         }
-        expr_type t = lists[i].kind == L_CONTAINS || lists[i].kind == L_WITHIN
-                    ? EXPR_T_BOOL : EXPR_T_NUM;
+        expr_type t =
+            lists[i].kind == L_CONTAINS || lists[i].kind == L_WITHIN ? EXPR_T_BOOL : EXPR_T_NUM;
         node *col = bind(b, s->args[0]);
         if (col == NULL)
             return NULL;
@@ -337,16 +338,18 @@ static node *bind_call(binder *b, const node *s)
         }
         return n;
     }
-    berr(b, s, "unknown function '%s' (known: known missing min max abs count "
-               "contains lesions lesions_except organs organs_except within)", f);
+    berr(b, s,
+         "unknown function '%s' (known: known missing min max abs count "
+         "contains lesions lesions_except organs organs_except within)",
+         f);
     return NULL;
 }
 
-static node *bind_eq(binder *b, const node *s)
-{
+static node *bind_eq(binder *b, const node *s) {
     if (s->a->op == OP_UNKNOWN || s->b->op == OP_UNKNOWN) {
-        berr(b, s, "comparing with unknown is always unknown; write missing(x) "
-                   "or known(x)");
+        berr(b, s,
+             "comparing with unknown is always unknown; write missing(x) "
+             "or known(x)");
         return NULL;
     }
     node *l = bind(b, s->a), *r = l ? bind(b, s->b) : NULL;
@@ -369,8 +372,8 @@ static node *bind_eq(binder *b, const node *s)
         return kbool(b, s, EXPR_UNKNOWN);
     }
     if (l->type != r->type) {
-        berr(b, s, "cannot compare %s ('%s') with %s ('%s')", tname(l->type),
-             what(l), tname(r->type), what(r));
+        berr(b, s, "cannot compare %s ('%s') with %s ('%s')", tname(l->type), what(l),
+             tname(r->type), what(r));
         node_free(l);
         node_free(r);
         return NULL;
@@ -422,8 +425,7 @@ static node *bind_eq(binder *b, const node *s)
     return n;
 }
 
-static node *bind_in(binder *b, const node *s)
-{
+static node *bind_in(binder *b, const node *s) {
     node *l = bind(b, s->a);
     if (l == NULL)
         return NULL;
@@ -472,8 +474,7 @@ static node *bind_in(binder *b, const node *s)
     return n;
 }
 
-static node *bind(binder *b, const node *s)
-{
+static node *bind(binder *b, const node *s) {
     node *n = NULL;
     switch (s->op) {
     case OP_NUM:
@@ -507,14 +508,40 @@ static node *bind(binder *b, const node *s)
     expr_type want, out;
     const char *role;
     switch (s->op) {
-    case OP_NEG: op = B_NEG; want = out = EXPR_T_NUM; role = "'-'"; break;
-    case OP_NOT: op = B_NOT; want = out = EXPR_T_BOOL; role = "'not'"; break;
-    case OP_AND: op = B_AND; want = out = EXPR_T_BOOL; role = "'and'"; break;
-    case OP_OR: op = B_OR; want = out = EXPR_T_BOOL; role = "'or'"; break;
-    case OP_LT: case OP_LE: case OP_GT: case OP_GE:
-        op = B_CMPN; want = EXPR_T_NUM; out = EXPR_T_BOOL; role = "comparing"; break;
+    case OP_NEG:
+        op = B_NEG;
+        want = out = EXPR_T_NUM;
+        role = "'-'";
+        break;
+    case OP_NOT:
+        op = B_NOT;
+        want = out = EXPR_T_BOOL;
+        role = "'not'";
+        break;
+    case OP_AND:
+        op = B_AND;
+        want = out = EXPR_T_BOOL;
+        role = "'and'";
+        break;
+    case OP_OR:
+        op = B_OR;
+        want = out = EXPR_T_BOOL;
+        role = "'or'";
+        break;
+    case OP_LT:
+    case OP_LE:
+    case OP_GT:
+    case OP_GE:
+        op = B_CMPN;
+        want = EXPR_T_NUM;
+        out = EXPR_T_BOOL;
+        role = "comparing";
+        break;
     default:
-        op = B_ARITH; want = out = EXPR_T_NUM; role = "arithmetic"; break;
+        op = B_ARITH;
+        want = out = EXPR_T_NUM;
+        role = "arithmetic";
+        break;
     }
     node *l = bind_as(b, s->a, want, role);
     node *r = (l && s->b) ? bind_as(b, s->b, want, role) : NULL;
@@ -530,9 +557,8 @@ static node *bind(binder *b, const node *s)
     return n;
 }
 
-static expr_prog *bind_root(const expr *e, expr_resolve_fn resolve, void *ud,
-                            int cond, char *err, size_t errlen)
-{
+static expr_prog *bind_root(const expr *e, expr_resolve_fn resolve, void *ud, int cond, char *err,
+                            size_t errlen) {
     binder b = {resolve, ud, 0, err, errlen, 0};
     expr_prog *p = calloc(1, sizeof *p);
     if (p == NULL) {
@@ -547,8 +573,9 @@ static expr_prog *bind_root(const expr *e, expr_resolve_fn resolve, void *ud,
         p->root = kbool(&b, e->root, EXPR_UNKNOWN);
     }
     if (p->root && p->root->type == EXPR_T_STR) {
-        berr(&b, e->root, "the expression is text; a rule needs a condition or "
-                          "a number");
+        berr(&b, e->root,
+             "the expression is text; a rule needs a condition or "
+             "a number");
         node_free(p->root);
         p->root = NULL;
     }
@@ -560,24 +587,22 @@ static expr_prog *bind_root(const expr *e, expr_resolve_fn resolve, void *ud,
     return p;
 }
 
-void expr_prog_free(expr_prog *p)
-{
+void expr_prog_free(expr_prog *p) {
     if (p == NULL)
         return;
     node_free(p->root);
     free(p);
 }
 
-expr_prog *expr_bind(const expr *e, expr_resolve_fn resolve, void *ud,
-                     char *err, size_t errlen)
-{
+expr_prog *expr_bind(const expr *e, expr_resolve_fn resolve, void *ud, char *err, size_t errlen) {
     return bind_root(e, resolve, ud, 0, err, errlen);
 }
 
-expr_prog *expr_bind_condition(const expr *e, expr_resolve_fn resolve, void *ud,
-                               char *err, size_t errlen)
-{
+expr_prog *expr_bind_condition(const expr *e, expr_resolve_fn resolve, void *ud, char *err,
+                               size_t errlen) {
     return bind_root(e, resolve, ud, 1, err, errlen);
 }
 
-expr_type expr_prog_type(const expr_prog *p) { return p->type; }
+expr_type expr_prog_type(const expr_prog *p) {
+    return p->type;
+}

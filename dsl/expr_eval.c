@@ -17,8 +17,7 @@
 #include "expr_list.h"
 
 /* Makes every lookup table of the tree current.  0, or -1 on ENOMEM. */
-static int prep(node *n, const expr_ctx *c)
-{
+static int prep(node *n, const expr_ctx *c) {
     if (n == NULL)
         return 0;
     if (prep(n->a, c) || prep(n->b, c))
@@ -27,8 +26,8 @@ static int prep(node *n, const expr_ctx *c)
         if (prep(n->args[i], c))
             return -1;
     if ((n->op == B_LUTN || n->op == B_LUTB) &&
-        (n->lut_n != n->a->col->nlevels || n->lut_gen != n->a->col->generation ||
-         n->lut_params || n->lut == NULL))
+        (n->lut_n != n->a->col->nlevels || n->lut_gen != n->a->col->generation || n->lut_params ||
+         n->lut == NULL))
         return expr_build_lut(n, c);
     return 0;
 }
@@ -36,92 +35,103 @@ static int prep(node *n, const expr_ctx *c)
 /* ------------------------------------------------------------- evaluation */
 
 /* Applies E (reading a and b) over len rows, broadcasting scalar operands. */
-#define BIN(TO, TA, TB, E)                                                    \
-    do {                                                                      \
-        const TA *xa_ = ev(n->a, c, s, len);                                  \
-        const TB *xb_ = ev(n->b, c, s, len);                                  \
-        TO *o_ = n->buf;                                                      \
-        if (n->scalar) {                                                      \
-            TA a = xa_[0];                                                    \
-            TB b = xb_[0];                                                    \
-            o_[0] = (E);                                                      \
-        } else if (n->a->scalar) {                                            \
-            TA a = xa_[0];                                                    \
-            for (size_t i = 0; i < len; i++) {                                \
-                TB b = xb_[i];                                                \
-                o_[i] = (E);                                                  \
-            }                                                                 \
-        } else if (n->b->scalar) {                                            \
-            TB b = xb_[0];                                                    \
-            for (size_t i = 0; i < len; i++) {                                \
-                TA a = xa_[i];                                                \
-                o_[i] = (E);                                                  \
-            }                                                                 \
-        } else {                                                              \
-            for (size_t i = 0; i < len; i++) {                                \
-                TA a = xa_[i];                                                \
-                TB b = xb_[i];                                                \
-                o_[i] = (E);                                                  \
-            }                                                                 \
-        }                                                                     \
-        return o_;                                                            \
+#define BIN(TO, TA, TB, E)                                                                         \
+    do {                                                                                           \
+        const TA *xa_ = ev(n->a, c, s, len);                                                       \
+        const TB *xb_ = ev(n->b, c, s, len);                                                       \
+        TO *o_ = n->buf;                                                                           \
+        if (n->scalar) {                                                                           \
+            TA a = xa_[0];                                                                         \
+            TB b = xb_[0];                                                                         \
+            o_[0] = (E);                                                                           \
+        } else if (n->a->scalar) {                                                                 \
+            TA a = xa_[0];                                                                         \
+            for (size_t i = 0; i < len; i++) {                                                     \
+                TB b = xb_[i];                                                                     \
+                o_[i] = (E);                                                                       \
+            }                                                                                      \
+        } else if (n->b->scalar) {                                                                 \
+            TB b = xb_[0];                                                                         \
+            for (size_t i = 0; i < len; i++) {                                                     \
+                TA a = xa_[i];                                                                     \
+                o_[i] = (E);                                                                       \
+            }                                                                                      \
+        } else {                                                                                   \
+            for (size_t i = 0; i < len; i++) {                                                     \
+                TA a = xa_[i];                                                                     \
+                TB b = xb_[i];                                                                     \
+                o_[i] = (E);                                                                       \
+            }                                                                                      \
+        }                                                                                          \
+        return o_;                                                                                 \
     } while (0)
 
-#define UN(TO, TA, E)                                                         \
-    do {                                                                      \
-        const TA *xa_ = ev(n->a, c, s, len);                                  \
-        TO *o_ = n->buf;                                                      \
-        size_t m_ = n->scalar ? 1 : len;                                      \
-        for (size_t i = 0; i < m_; i++) {                                     \
-            TA a = xa_[i];                                                    \
-            o_[i] = (E);                                                      \
-        }                                                                     \
-        return o_;                                                            \
+#define UN(TO, TA, E)                                                                              \
+    do {                                                                                           \
+        const TA *xa_ = ev(n->a, c, s, len);                                                       \
+        TO *o_ = n->buf;                                                                           \
+        size_t m_ = n->scalar ? 1 : len;                                                           \
+        for (size_t i = 0; i < m_; i++) {                                                          \
+            TA a = xa_[i];                                                                         \
+            o_[i] = (E);                                                                           \
+        }                                                                                          \
+        return o_;                                                                                 \
     } while (0)
 
 #define NA2(a, b) ((a) != (a) || (b) != (b))
 /* Unknown when either side is NaN, else true/false: written without a
  * branch (an ordered comparison with NaN is false; != is true, hence the
  * mask), so that the loop over a block compiles to straight code. */
-#define CMP(E) (uint8_t)(2 * ((unsigned)(E) & ~(unsigned)((a != a) | (b != b))) + \
-                         (unsigned)((a != a) | (b != b)))
+#define CMP(E)                                                                                     \
+    (uint8_t)(2 * ((unsigned)(E) & ~(unsigned)((a != a) | (b != b))) +                             \
+              (unsigned)((a != a) | (b != b)))
 
 static const void *ev(node *n, const expr_ctx *c, size_t s, size_t len);
 
-static const void *ev_arith(node *n, const expr_ctx *c, size_t s, size_t len)
-{
+static const void *ev_arith(node *n, const expr_ctx *c, size_t s, size_t len) {
     switch (n->sub) {
-    case OP_ADD: BIN(double, double, double, a + b);
-    case OP_SUB: BIN(double, double, double, a - b);
-    case OP_MUL: BIN(double, double, double, a * b);
-    case OP_DIV: BIN(double, double, double, b == 0 ? NAN : a / b);
-    default: BIN(double, double, double, b == 0 ? NAN : a - floor(a / b) * b);
+    case OP_ADD:
+        BIN(double, double, double, a + b);
+    case OP_SUB:
+        BIN(double, double, double, a - b);
+    case OP_MUL:
+        BIN(double, double, double, a *b);
+    case OP_DIV:
+        BIN(double, double, double, b == 0 ? NAN : a / b);
+    default:
+        BIN(double, double, double, b == 0 ? NAN : a - floor(a / b) * b);
     }
 }
 
-static const void *ev_cmp(node *n, const expr_ctx *c, size_t s, size_t len)
-{
+static const void *ev_cmp(node *n, const expr_ctx *c, size_t s, size_t len) {
     if (n->op == B_CMPB) {
         if (n->sub == OP_EQ)
             BIN(uint8_t, uint8_t, uint8_t,
                 (uint8_t)(a == EXPR_UNKNOWN || b == EXPR_UNKNOWN ? EXPR_UNKNOWN
-                          : a == b ? EXPR_TRUE : EXPR_FALSE));
+                          : a == b                               ? EXPR_TRUE
+                                                                 : EXPR_FALSE));
         BIN(uint8_t, uint8_t, uint8_t,
             (uint8_t)(a == EXPR_UNKNOWN || b == EXPR_UNKNOWN ? EXPR_UNKNOWN
-                      : a != b ? EXPR_TRUE : EXPR_FALSE));
+                      : a != b                               ? EXPR_TRUE
+                                                             : EXPR_FALSE));
     }
     switch (n->sub) {
-    case OP_LT: BIN(uint8_t, double, double, CMP(a < b));
-    case OP_LE: BIN(uint8_t, double, double, CMP(a <= b));
-    case OP_GT: BIN(uint8_t, double, double, CMP(a > b));
-    case OP_GE: BIN(uint8_t, double, double, CMP(a >= b));
-    case OP_EQ: BIN(uint8_t, double, double, CMP(a == b));
-    default: BIN(uint8_t, double, double, CMP(a != b));
+    case OP_LT:
+        BIN(uint8_t, double, double, CMP(a < b));
+    case OP_LE:
+        BIN(uint8_t, double, double, CMP(a <= b));
+    case OP_GT:
+        BIN(uint8_t, double, double, CMP(a > b));
+    case OP_GE:
+        BIN(uint8_t, double, double, CMP(a >= b));
+    case OP_EQ:
+        BIN(uint8_t, double, double, CMP(a == b));
+    default:
+        BIN(uint8_t, double, double, CMP(a != b));
     }
 }
 
-static const void *ev_inn(node *n, const expr_ctx *c, size_t s, size_t len)
-{
+static const void *ev_inn(node *n, const expr_ctx *c, size_t s, size_t len) {
     double keys[64];
     int nk = n->nargs < 64 ? n->nargs : 64;
     for (int k = 0; k < nk; k++)
@@ -140,8 +150,7 @@ static const void *ev_inn(node *n, const expr_ctx *c, size_t s, size_t len)
     return o;
 }
 
-static const void *ev(node *n, const expr_ctx *c, size_t s, size_t len)
-{
+static const void *ev(node *n, const expr_ctx *c, size_t s, size_t len) {
     switch (n->op) {
     case B_NUMCOL:
         return n->col->v.num + s;
@@ -181,8 +190,9 @@ static const void *ev(node *n, const expr_ctx *c, size_t s, size_t len)
     case B_SCMP: {
         const char *x = expr_str_of(n->a, c), *y = expr_str_of(n->b, c);
         int eq = x && y && strcmp(x, y) == 0;
-        ((uint8_t *)n->buf)[0] = !x || !y ? EXPR_UNKNOWN
-                                : eq == (n->sub == OP_EQ) ? EXPR_TRUE : EXPR_FALSE;
+        ((uint8_t *)n->buf)[0] = !x || !y                  ? EXPR_UNKNOWN
+                                 : eq == (n->sub == OP_EQ) ? EXPR_TRUE
+                                                           : EXPR_FALSE;
         return n->buf;
     }
     case B_NOT:
@@ -225,8 +235,9 @@ static const void *ev(node *n, const expr_ctx *c, size_t s, size_t len)
         const int32_t *code = n->a->col->v.str + s;
         const uint8_t *lut = n->lut;
         uint32_t nl = (uint32_t)n->lut_n;
-        uint8_t na = n->sub == L_KNOWN ? EXPR_FALSE
-                   : n->sub == L_MISSING ? EXPR_TRUE : EXPR_UNKNOWN;
+        uint8_t na = n->sub == L_KNOWN     ? EXPR_FALSE
+                     : n->sub == L_MISSING ? EXPR_TRUE
+                                           : EXPR_UNKNOWN;
         uint8_t *o = n->buf;
         for (size_t i = 0; i < len; i++) {
             uint32_t k = (uint32_t)code[i];
@@ -239,8 +250,7 @@ static const void *ev(node *n, const expr_ctx *c, size_t s, size_t len)
     }
 }
 
-int expr_eval(expr_prog *p, const expr_ctx *ctx, size_t start, size_t n, void *out)
-{
+int expr_eval(expr_prog *p, const expr_ctx *ctx, size_t start, size_t n, void *out) {
     if (prep(p->root, ctx) != 0)
         return -1;
     size_t esz = p->type == EXPR_T_NUM ? sizeof(double) : 1;
@@ -268,35 +278,31 @@ typedef struct outbuf {
     int nseen;
 } outbuf;
 
-static void put(outbuf *o, const char *name, const char *val)
-{
+static void put(outbuf *o, const char *name, const char *val) {
     for (int i = 0; i < o->nseen; i++)
         if (strcmp(o->seen[i], name) == 0)
             return;
     if (o->nseen < 64)
         o->seen[o->nseen++] = name;
     int k = snprintf(o->buf + (o->used < o->len ? o->used : o->len),
-                     o->used < o->len ? o->len - o->used : 0, "%s%s = %s",
-                     o->used ? ", " : "", name, val);
+                     o->used < o->len ? o->len - o->used : 0, "%s%s = %s", o->used ? ", " : "",
+                     name, val);
     if (k > 0)
         o->used += (size_t)k;
 }
 
-static void fmt_num(char *v, size_t n, double x)
-{
+static void fmt_num(char *v, size_t n, double x) {
     if (x != x)
         snprintf(v, n, "missing");
     else
         snprintf(v, n, "%.10g", x);
 }
 
-static const char *tri_name(int t)
-{
+static const char *tri_name(int t) {
     return t == EXPR_TRUE ? "true" : t == EXPR_FALSE ? "false" : "missing";
 }
 
-static void describe(const node *n, const expr_ctx *c, size_t row, outbuf *o)
-{
+static void describe(const node *n, const expr_ctx *c, size_t row, outbuf *o) {
     if (n == NULL)
         return;
     char v[256];
@@ -351,9 +357,7 @@ static void describe(const node *n, const expr_ctx *c, size_t row, outbuf *o)
         describe(n->args[i], c, row, o);
 }
 
-size_t expr_describe_row(expr_prog *p, const expr_ctx *ctx, size_t row,
-                         char *buf, size_t len)
-{
+size_t expr_describe_row(expr_prog *p, const expr_ctx *ctx, size_t row, char *buf, size_t len) {
     outbuf o = {.buf = buf, .len = len};
     if (len)
         buf[0] = '\0';

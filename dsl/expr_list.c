@@ -21,10 +21,11 @@
 
 /* ------------------------------------------------------ lookup tables */
 
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+static int is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
-static void trim(const char **s, size_t *n)
-{
+static void trim(const char **s, size_t *n) {
     while (*n && is_space((*s)[0])) {
         (*s)++;
         (*n)--;
@@ -33,25 +34,22 @@ static void trim(const char **s, size_t *n)
         (*n)--;
 }
 
-static int key_match(const char *s, size_t n, const char *const *keys, int nkeys)
-{
+static int key_match(const char *s, size_t n, const char *const *keys, int nkeys) {
     for (int i = 0; i < nkeys; i++)
         if (keys[i] && strlen(keys[i]) == n && memcmp(keys[i], s, n) == 0)
             return 1;
     return 0;
 }
 
-static int is_none(const char *s, size_t n)
-{
-    return n == 4 && (memcmp(s, "none", 4) == 0 || memcmp(s, "None", 4) == 0 ||
-                      memcmp(s, "NONE", 4) == 0);
+static int is_none(const char *s, size_t n) {
+    return n == 4 &&
+           (memcmp(s, "none", 4) == 0 || memcmp(s, "None", 4) == 0 || memcmp(s, "NONE", 4) == 0);
 }
 
 /* Does code s (n bytes) lie within the broader code k: k itself, or k
  * followed by sub-letters and sub-digits only (IVA in IV, IA2 in IA, M1c1
  * in M1, T1mi in T1, N2b in N2; but IIIA not in II, IV not in I)? */
-static int within_one(const char *s, size_t n, const char *k)
-{
+static int within_one(const char *s, size_t n, const char *k) {
     size_t kl = strlen(k);
     if (kl == 0 || kl > n || memcmp(s, k, kl) != 0)
         return 0;
@@ -67,8 +65,7 @@ static int within_one(const char *s, size_t n, const char *k)
     return 1;
 }
 
-static int within_any(const char *s, size_t n, const char *const *keys, int nkeys)
-{
+static int within_any(const char *s, size_t n, const char *const *keys, int nkeys) {
     for (int i = 0; i < nkeys; i++)
         if (keys[i] && within_one(s, n, keys[i]))
             return 1;
@@ -78,9 +75,7 @@ static int within_any(const char *s, size_t n, const char *const *keys, int nkey
 /* One item of a list cell ("brain:2", trimmed, not empty, not none): its
  * site (trimmed) and its count (1 when absent).  Returns 0, or -1 when the
  * count is not one ('brain:?', 'brain:-1'): the whole cell is unknown. */
-static int list_item(const char *item, size_t il, const char **site, size_t *sl,
-                     double *cnt)
-{
+static int list_item(const char *item, size_t il, const char **site, size_t *sl, double *cnt) {
     const char *colon = memchr(item, ':', il);
     *sl = colon ? (size_t)(colon - item) : il;
     *site = item;
@@ -108,9 +103,7 @@ static int list_item(const char *item, size_t il, const char **site, size_t *sl,
  * is no item.  Returns 0, or -1 when a count is not one (item may have been
  * called for the items before it). */
 static int list_items(const char *s, size_t n,
-                      void (*item)(void *ud, const char *site, size_t sl, double cnt),
-                      void *ud)
-{
+                      void (*item)(void *ud, const char *site, size_t sl, double cnt), void *ud) {
     if (is_none(s, n))
         return 0;
     const char *p = s, *end = s + n;
@@ -147,15 +140,13 @@ typedef struct list_acc {
     int nseen;
 } list_acc;
 
-static void acc_item(void *ud, const char *site, size_t sl, double cnt)
-{
+static void acc_item(void *ud, const char *site, size_t sl, double cnt) {
     list_acc *a = ud;
     a->count++;
     int match = key_match(site, sl, a->keys, a->nkeys);
     if (match)
         a->contains = 1;
-    int sel = (a->kind == L_LESIONS || a->kind == L_ORGANS) ? (a->nkeys == 0 || match)
-                                                            : !match;
+    int sel = (a->kind == L_LESIONS || a->kind == L_ORGANS) ? (a->nkeys == 0 || match) : !match;
     if (!sel)
         return;
     a->lesions += cnt;
@@ -174,28 +165,28 @@ static void acc_item(void *ud, const char *site, size_t sl, double cnt)
     }
 }
 
-static double list_result(int kind, double count, int contains, double lesions,
-                          double organs)
-{
+static double list_result(int kind, double count, int contains, double lesions, double organs) {
     switch (kind) {
-    case L_COUNT: return count;
-    case L_CONTAINS: return contains;
-    case L_LESIONS: case L_LESIONS_EX: return lesions;
-    default: return organs;
+    case L_COUNT:
+        return count;
+    case L_CONTAINS:
+        return contains;
+    case L_LESIONS:
+    case L_LESIONS_EX:
+        return lesions;
+    default:
+        return organs;
     }
 }
 
-static int is_list_kind(int kind)
-{
-    return kind == L_COUNT || kind == L_CONTAINS || kind == L_LESIONS ||
-           kind == L_LESIONS_EX || kind == L_ORGANS || kind == L_ORGANS_EX;
+static int is_list_kind(int kind) {
+    return kind == L_COUNT || kind == L_CONTAINS || kind == L_LESIONS || kind == L_LESIONS_EX ||
+           kind == L_ORGANS || kind == L_ORGANS_EX;
 }
 
 /* The value of one distinct text value for a lookup of the given kind.
  * Returns 0 with *v set, or -1 when the value means "unknown". */
-static int lut_value(int kind, const char *lvl, const char *const *keys, int nkeys,
-                     double *v)
-{
+static int lut_value(int kind, const char *lvl, const char *const *keys, int nkeys, double *v) {
     const char *s = lvl;
     size_t n = strlen(s);
     trim(&s, &n);
@@ -236,23 +227,28 @@ static int lut_value(int kind, const char *lvl, const char *const *keys, int nke
  * Built on first use by expr_eval, which is not to run on two threads over
  * one column at once (it never does: evaluation is single-threaded). */
 typedef struct list_index {
-    uint64_t gen;          /* the column's generation it was built at */
+    uint64_t gen; /* the column's generation it was built at */
     int32_t nlevels;
-    char point[8];         /* LC_NUMERIC's decimal point it was parsed with */
-    uint8_t *bad;          /* per level: 1 = unknown (blank, or a bad count) */
-    uint32_t *first;       /* per level + 1: items [first[k], first[k + 1]) */
-    struct list_item { uint32_t site; double cnt; } *item;
+    char point[8];   /* LC_NUMERIC's decimal point it was parsed with */
+    uint8_t *bad;    /* per level: 1 = unknown (blank, or a bad count) */
+    uint32_t *first; /* per level + 1: items [first[k], first[k + 1]) */
+    struct list_item {
+        uint32_t site;
+        double cnt;
+    } * item;
     uint32_t nitems, capitems;
     /* distinct sites in first-seen order, text pointing into the levels */
-    struct list_site { const char *s; uint32_t len, hash; } *site;
+    struct list_site {
+        const char *s;
+        uint32_t len, hash;
+    } * site;
     uint32_t nsites, capsites;
-    uint32_t *slot;        /* open addressing: site number + 1, 0 = free */
+    uint32_t *slot; /* open addressing: site number + 1, 0 = free */
     uint32_t smask;
-    int failed;            /* out of memory while building */
+    int failed; /* out of memory while building */
 } list_index;
 
-static void list_index_free(void *p)
-{
+static void list_index_free(void *p) {
     list_index *x = p;
     if (x == NULL)
         return;
@@ -264,8 +260,7 @@ static void list_index_free(void *p)
     free(x);
 }
 
-static uint32_t site_hash(const char *s, size_t n)
-{
+static uint32_t site_hash(const char *s, size_t n) {
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < n; i++)
         h = (h ^ (uint8_t)s[i]) * 16777619u;
@@ -273,8 +268,7 @@ static uint32_t site_hash(const char *s, size_t n)
 }
 
 /* The number of site s (n bytes), or UINT32_MAX if no level has it. */
-static uint32_t site_find(const list_index *x, const char *s, size_t n, uint32_t h)
-{
+static uint32_t site_find(const list_index *x, const char *s, size_t n, uint32_t h) {
     for (uint32_t i = h & x->smask;; i = (i + 1) & x->smask) {
         uint32_t e = x->slot[i];
         if (e == 0)
@@ -288,8 +282,7 @@ static uint32_t site_find(const list_index *x, const char *s, size_t n, uint32_t
 
 /* p (room for *cap elements of esz bytes) with room for need; NULL on
  * ENOMEM, p then unchanged. */
-static void *grow(void *p, uint32_t *cap, uint32_t need, size_t esz)
-{
+static void *grow(void *p, uint32_t *cap, uint32_t need, size_t esz) {
     if (need <= *cap)
         return p;
     uint32_t c = *cap ? *cap : 64;
@@ -304,8 +297,7 @@ static void *grow(void *p, uint32_t *cap, uint32_t need, size_t esz)
     return q;
 }
 
-static int site_add(list_index *x, const char *s, size_t n, uint32_t *id)
-{
+static int site_add(list_index *x, const char *s, size_t n, uint32_t *id) {
     uint32_t h = site_hash(s, n);
     uint32_t e = site_find(x, s, n, h);
     if (e != UINT32_MAX) {
@@ -343,8 +335,7 @@ static int site_add(list_index *x, const char *s, size_t n, uint32_t *id)
     return 0;
 }
 
-static void index_item(void *ud, const char *site, size_t sl, double cnt)
-{
+static void index_item(void *ud, const char *site, size_t sl, double cnt) {
     list_index *x = ud;
     uint32_t id;
     struct list_item *item = NULL;
@@ -357,15 +348,13 @@ static void index_item(void *ud, const char *site, size_t sl, double cnt)
     x->item[x->nitems++] = (struct list_item){id, cnt};
 }
 
-static void decimal_point(char out[8])
-{
+static void decimal_point(char out[8]) {
     const char *dp = localeconv()->decimal_point;
     memset(out, 0, 8);
     strncpy(out, dp ? dp : "", 7);
 }
 
-static list_index *list_index_build(const cohort_column *col)
-{
+static list_index *list_index_build(const cohort_column *col) {
     int32_t nl = col->nlevels;
     list_index *x = calloc(1, sizeof *x);
     if (x == NULL)
@@ -401,8 +390,7 @@ static list_index *list_index_build(const cohort_column *col)
 
 /* The column's index, built or rebuilt when missing or stale; NULL on
  * ENOMEM (the caller then parses each level itself, to the same values). */
-static const list_index *list_index_of(const cohort_column *col)
-{
+static const list_index *list_index_of(const cohort_column *col) {
     char point[8];
     decimal_point(point);
     if (col->aux_free == list_index_free) {
@@ -420,9 +408,8 @@ static const list_index *list_index_of(const cohort_column *col)
 
 /* Fills lut (double or, esz == 1, byte codes) for a list kind from the
  * column's index, as lut_value would level by level.  0, or -1 on ENOMEM. */
-static int lut_from_index(const list_index *x, int kind, const char *const *keys,
-                          int nkeys, void *lut, size_t esz)
-{
+static int lut_from_index(const list_index *x, int kind, const char *const *keys, int nkeys,
+                          void *lut, size_t esz) {
     uint8_t *want = calloc((size_t)x->nsites + 1, 1);
     uint32_t *stamp = calloc((size_t)x->nsites + 1, sizeof *stamp);
     if (want == NULL || stamp == NULL) {
@@ -478,15 +465,13 @@ static int lut_from_index(const list_index *x, int kind, const char *const *keys
     return 0;
 }
 
-const char *expr_str_of(const node *k, const expr_ctx *c)
-{
+const char *expr_str_of(const node *k, const expr_ctx *c) {
     if (k->op == B_STRPAR)
         return c->param_str ? c->param_str[k->index] : NULL;
     return k->str;
 }
 
-int expr_build_lut(node *n, const expr_ctx *c)
-{
+int expr_build_lut(node *n, const expr_ctx *c) {
     const cohort_column *col = n->a->col;
     int32_t nl = col->nlevels;
     size_t esz = n->op == B_LUTN ? sizeof(double) : 1;
@@ -517,4 +502,3 @@ int expr_build_lut(node *n, const expr_ctx *c)
     n->lut_gen = col->generation;
     return 0;
 }
-

@@ -18,51 +18,95 @@ enum { EXPR_BLOCK = 1024 };
 
 enum expr_op {
     /* parsed */
-    OP_NUM, OP_STR, OP_BOOL, OP_NAME, OP_SET, OP_CALL,
+    OP_NUM,
+    OP_STR,
+    OP_BOOL,
+    OP_NAME,
+    OP_SET,
+    OP_CALL,
     OP_UNKNOWN, /* the literal unknown (or nil) */
-    OP_NEG, OP_NOT, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD,
-    OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE, OP_AND, OP_OR, OP_IN,
+    OP_NEG,
+    OP_NOT,
+    OP_ADD,
+    OP_SUB,
+    OP_MUL,
+    OP_DIV,
+    OP_MOD,
+    OP_LT,
+    OP_LE,
+    OP_GT,
+    OP_GE,
+    OP_EQ,
+    OP_NE,
+    OP_AND,
+    OP_OR,
+    OP_IN,
     /* bound */
-    B_NUMCOL, B_BOOLCOL, B_STRCOL, B_NUMPAR, B_BOOLPAR, B_STRPAR,
-    B_NUMDER, B_BOOLDER, B_KNUM, B_KBOOL, B_KSTR,
-    B_ARITH,  /* sub: OP_ADD..OP_MOD */
+    B_NUMCOL,
+    B_BOOLCOL,
+    B_STRCOL,
+    B_NUMPAR,
+    B_BOOLPAR,
+    B_STRPAR,
+    B_NUMDER,
+    B_BOOLDER,
+    B_KNUM,
+    B_KBOOL,
+    B_KSTR,
+    B_ARITH, /* sub: OP_ADD..OP_MOD */
     B_NEG,
-    B_CMPN,   /* sub: OP_LT..OP_NE, numbers */
-    B_CMPB,   /* sub: OP_EQ/OP_NE, conditions */
-    B_SCMP,   /* sub: OP_EQ/OP_NE, two scalar texts */
-    B_NOT, B_AND, B_OR,
-    B_INN,    /* number in {numbers} */
-    B_KNOWNN, B_KNOWNB, /* sub: 1 known(), 0 missing() */
-    B_MIN, B_MAX, B_ABS,
-    B_LUTN, B_LUTB, /* text column through a per-level table; sub: L_* */
-    B_NUM01   /* a number column holding only 0/1/missing read as a condition */
+    B_CMPN, /* sub: OP_LT..OP_NE, numbers */
+    B_CMPB, /* sub: OP_EQ/OP_NE, conditions */
+    B_SCMP, /* sub: OP_EQ/OP_NE, two scalar texts */
+    B_NOT,
+    B_AND,
+    B_OR,
+    B_INN, /* number in {numbers} */
+    B_KNOWNN,
+    B_KNOWNB, /* sub: 1 known(), 0 missing() */
+    B_MIN,
+    B_MAX,
+    B_ABS,
+    B_LUTN,
+    B_LUTB, /* text column through a per-level table; sub: L_* */
+    B_NUM01 /* a number column holding only 0/1/missing read as a condition */
 };
 
 /* What a lookup table computes for each distinct value of a text column. */
 enum expr_lut {
-    L_EQ, L_NE, L_IN, L_KNOWN, L_MISSING, L_COUNT, L_CONTAINS,
-    L_LESIONS, L_LESIONS_EX, L_ORGANS, L_ORGANS_EX, L_WITHIN
+    L_EQ,
+    L_NE,
+    L_IN,
+    L_KNOWN,
+    L_MISSING,
+    L_COUNT,
+    L_CONTAINS,
+    L_LESIONS,
+    L_LESIONS_EX,
+    L_ORGANS,
+    L_ORGANS_EX,
+    L_WITHIN
 };
 
 typedef struct node {
-    int op, sub, pos;             /* pos: offset in the source */
-    int height;                   /* 1 + the tallest child's (parser limit) */
+    int op, sub, pos; /* pos: offset in the source */
+    int height;       /* 1 + the tallest child's (parser limit) */
     struct node *a, *b;
-    struct node **args;           /* call arguments, set items, LUT keys */
+    struct node **args; /* call arguments, set items, LUT keys */
     int nargs;
-    double num;                   /* OP_NUM / OP_BOOL */
-    char *str;                    /* OP_STR text, OP_NAME/OP_CALL name */
+    double num; /* OP_NUM / OP_BOOL */
+    char *str;  /* OP_STR text, OP_NAME/OP_CALL name */
     /* bound */
     expr_type type;
-    int scalar;                   /* same value for every row: buf[0] */
-    int index;                    /* param / derived slot */
+    int scalar; /* same value for every row: buf[0] */
+    int index;  /* param / derived slot */
     const cohort_column *col;
-    void *buf;                    /* EXPR_BLOCK doubles (or bytes) */
-    void *lut;                    /* per level: double or uint8_t */
-    int32_t lut_n;                /* levels covered; -1 = not built */
+    void *buf;     /* EXPR_BLOCK doubles (or bytes) */
+    void *lut;     /* per level: double or uint8_t */
+    int32_t lut_n; /* levels covered; -1 = not built */
     uint64_t lut_gen;
-    int lut_params;               /* keys read text params: rebuild each run */
-    int absent;                   /* constant standing for a field the cohort lacks */
+    int lut_params; /* keys read text params: rebuild each run */
+    int absent;     /* constant standing for a field the cohort lacks */
 } node;
 
 struct expr {

@@ -6,8 +6,7 @@
 
 #include <math.h>
 
-int lcell_push(lua_State *L, const cohort_column *col, size_t i)
-{
+int lcell_push(lua_State *L, const cohort_column *col, size_t i) {
     switch (col->type) {
     case COHORT_NUM: {
         double v = col->v.num[i];
@@ -35,4 +34,3 @@ int lcell_push(lua_State *L, const cohort_column *col, size_t i)
     lua_pushnil(L);
     return 0;
 }
-

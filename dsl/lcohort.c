@@ -39,14 +39,12 @@ typedef struct row_ref {
     size_t row;
 } row_ref;
 
-cohort *lcohort_test(lua_State *L, int idx)
-{
+cohort *lcohort_test(lua_State *L, int idx) {
     cohort_box *b = luaL_testudata(L, idx, COHORT_MT);
     return b ? b->c : NULL;
 }
 
-cohort *lcohort_check(lua_State *L, int idx)
-{
+cohort *lcohort_check(lua_State *L, int idx) {
     cohort_box *b = luaL_checkudata(L, idx, COHORT_MT);
     if (!b->c)
         luaL_argerror(L, idx, "cohort is closed");
@@ -55,8 +53,7 @@ cohort *lcohort_check(lua_State *L, int idx)
 
 /* [] -> [box] with c = NULL: made before the work, so nothing leaks if
  * Lua runs out of memory after the cohort exists. */
-static cohort_box *new_box(lua_State *L)
-{
+static cohort_box *new_box(lua_State *L) {
     cohort_box *b = lua_newuserdatauv(L, sizeof *b, 0);
     b->c = NULL;
     luaL_setmetatable(L, COHORT_MT);
@@ -64,15 +61,13 @@ static cohort_box *new_box(lua_State *L)
 }
 
 /* [lightuserdata c] -> [box] (run protected by lcohort_push) */
-static int push_protected(lua_State *L)
-{
+static int push_protected(lua_State *L) {
     cohort *c = lua_touserdata(L, 1);
     new_box(L)->c = c;
     return 1;
 }
 
-void lcohort_push(lua_State *L, cohort *c)
-{
+void lcohort_push(lua_State *L, cohort *c) {
     lua_pushcfunction(L, push_protected);
     lua_pushlightuserdata(L, c);
     if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
@@ -82,8 +77,7 @@ void lcohort_push(lua_State *L, cohort *c)
 }
 
 /* Pushes malloc'd text without its final newline and frees it.  [] -> [s] */
-static void push_text(lua_State *L, char *s)
-{
+static void push_text(lua_State *L, char *s) {
     if (!s)
         luaL_error(L, "not enough memory");
     size_t len = strlen(s);
@@ -96,8 +90,7 @@ static void push_text(lua_State *L, char *s)
 /* ---- cohort methods ---- */
 
 /* __gc: [c] -> [] */
-static int c_gc(lua_State *L)
-{
+static int c_gc(lua_State *L) {
     cohort_box *b = luaL_checkudata(L, 1, COHORT_MT);
     cohort_free(b->c);
     b->c = NULL;
@@ -105,15 +98,13 @@ static int c_gc(lua_State *L)
 }
 
 /* __len: [c] -> [rows] */
-static int c_len(lua_State *L)
-{
+static int c_len(lua_State *L) {
     lua_pushinteger(L, (lua_Integer)cohort_nrows(lcohort_check(L, 1)));
     return 1;
 }
 
 /* __tostring: [c] -> [summary text] */
-static int c_tostring(lua_State *L)
-{
+static int c_tostring(lua_State *L) {
     cohort_box *b = luaL_checkudata(L, 1, COHORT_MT);
     if (!b->c) {
         lua_pushliteral(L, "cohort (closed)");
@@ -124,8 +115,7 @@ static int c_tostring(lua_State *L)
 }
 
 /* c:columns(): [c] -> [{name, ...}] */
-static int c_columns(lua_State *L)
-{
+static int c_columns(lua_State *L) {
     cohort *c = lcohort_check(L, 1);
     size_t n = cohort_ncols(c);
     lua_createtable(L, (int)n, 0);
@@ -137,8 +127,7 @@ static int c_columns(lua_State *L)
 }
 
 /* c:column(name): [c, name] -> [view] or [nil] */
-static int c_column(lua_State *L)
-{
+static int c_column(lua_State *L) {
     cohort *c = lcohort_check(L, 1);
     const char *name = luaL_checkstring(L, 2);
     for (size_t j = 0; j < cohort_ncols(c); j++) {
@@ -160,8 +149,7 @@ static int c_column(lua_State *L)
 
 /* A column view's column, found again if another binding removed or added
  * columns since the view was made; raises an error if it is gone. */
-static cohort_column *view_column(lua_State *L, column_view *v)
-{
+static cohort_column *view_column(lua_State *L, column_view *v) {
     if (cohort_col(v->c, v->pos) == v->col)
         return v->col;
     for (size_t j = 0; j < cohort_ncols(v->c); j++)
@@ -174,8 +162,7 @@ static cohort_column *view_column(lua_State *L, column_view *v)
 }
 
 /* view[i]: [view, i] -> [value or nil] */
-static int v_index(lua_State *L)
-{
+static int v_index(lua_State *L) {
     column_view *v = luaL_checkudata(L, 1, COLUMN_MT);
     cohort_column *col = view_column(L, v);
     int isint;
@@ -189,34 +176,31 @@ static int v_index(lua_State *L)
 }
 
 /* __newindex: always an error, the view is read-only */
-static int v_newindex(lua_State *L)
-{
+static int v_newindex(lua_State *L) {
     luaL_checkudata(L, 1, COLUMN_MT);
     return luaL_error(L, "column view is read-only (use a derived column to change values)");
 }
 
 /* #view: [view] -> [rows] */
-static int v_len(lua_State *L)
-{
+static int v_len(lua_State *L) {
     column_view *v = luaL_checkudata(L, 1, COLUMN_MT);
     lua_pushinteger(L, (lua_Integer)cohort_nrows(v->c));
     return 1;
 }
 
 /* tostring(view): [view] -> ["column 'age' (number, 228 rows, 0 missing)"] */
-static int v_tostring(lua_State *L)
-{
+static int v_tostring(lua_State *L) {
     column_view *v = luaL_checkudata(L, 1, COLUMN_MT);
     cohort_column *col = view_column(L, v);
     size_t n = cohort_nrows(v->c);
-    lua_pushfstring(L, "column '%s' (%s, %I rows, %I missing)", col->name, cohort_type_name(col->type),
-                    (lua_Integer)n, (lua_Integer)cohort_missing(col, n));
+    lua_pushfstring(L, "column '%s' (%s, %I rows, %I missing)", col->name,
+                    cohort_type_name(col->type), (lua_Integer)n,
+                    (lua_Integer)cohort_missing(col, n));
     return 1;
 }
 
 /* row.name inside c:filter: [row, name] -> [value or nil] */
-static int r_index(lua_State *L)
-{
+static int r_index(lua_State *L) {
     row_ref *r = luaL_checkudata(L, 1, ROW_MT);
     const char *name = luaL_checkstring(L, 2);
     cohort_column *col = cohort_find(r->c, name);
@@ -226,16 +210,14 @@ static int r_index(lua_State *L)
     return 1;
 }
 
-static int r_newindex(lua_State *L)
-{
+static int r_newindex(lua_State *L) {
     luaL_checkudata(L, 1, ROW_MT);
     return luaL_error(L, "a row of a cohort is read-only");
 }
 
 /* c:filter(fn): fn(row, i) for each row; rows where it returns a true value
  * make a new cohort.  [c, fn] -> [cohort] */
-static int c_filter(lua_State *L)
-{
+static int c_filter(lua_State *L) {
     cohort *c = lcohort_check(L, 1);
     luaL_checktype(L, 2, LUA_TFUNCTION);
     size_t n = cohort_nrows(c);
@@ -274,8 +256,7 @@ static int c_filter(lua_State *L)
 }
 
 /* __close of the filter's mask guard: frees the mask.  [guard, err] -> [] */
-static int mask_close(lua_State *L)
-{
+static int mask_close(lua_State *L) {
     cohort_mask **g = lua_touserdata(L, 1);
     if (g && *g) {
         cohort_mask_free(*g);
@@ -285,8 +266,7 @@ static int mask_close(lua_State *L)
 }
 
 /* c:head([n = 6]): [c, n] -> [text of the first n rows] */
-static int c_head(lua_State *L)
-{
+static int c_head(lua_State *L) {
     cohort *c = lcohort_check(L, 1);
     lua_Integer n = luaL_optinteger(L, 2, 6);
     luaL_argcheck(L, n >= 0, 2, "must not be negative");
@@ -295,16 +275,14 @@ static int c_head(lua_State *L)
 }
 
 /* __tostring of a summary table: upvalue 1 is the text.  [t] -> [text] */
-static int summary_tostring(lua_State *L)
-{
+static int summary_tostring(lua_State *L) {
     lua_pushvalue(L, lua_upvalueindex(1));
     return 1;
 }
 
 /* c:summary(): [c] -> [{rows =, ncols =, columns = {{name =, type =, missing =}, ...}}]
  * columns is also keyed by name; tostring() of the result is the summary. */
-static int c_summary(lua_State *L)
-{
+static int c_summary(lua_State *L) {
     cohort *c = lcohort_check(L, 1);
     size_t n = cohort_nrows(c), k = cohort_ncols(c);
     lua_createtable(L, 0, 3);
@@ -343,8 +321,7 @@ static int c_summary(lua_State *L)
 /* ---- options ---- */
 
 /* A single-byte option value from a one-character string field. */
-static char opt_char(lua_State *L, int t, const char *key, char dflt)
-{
+static char opt_char(lua_State *L, int t, const char *key, char dflt) {
     char ch = dflt;
     if (lua_getfield(L, t, key) != LUA_TNIL) {
         size_t len = 0;
@@ -360,8 +337,7 @@ static char opt_char(lua_State *L, int t, const char *key, char dflt)
 /* The size limit: option max_bytes (a positive integer) of the options
  * table at t (0 = none), else csv_env_max_bytes.  Stack unchanged; raises a
  * Lua error on a bad value. */
-static uint64_t opt_max_bytes(lua_State *L, int t)
-{
+static uint64_t opt_max_bytes(lua_State *L, int t) {
     uint64_t n = 0;
     if (t && lua_getfield(L, t, "max_bytes") != LUA_TNIL) {
         int ok = 0;
@@ -380,15 +356,13 @@ static uint64_t opt_max_bytes(lua_State *L, int t)
 }
 
 /* Scratch memory that Lua collects, so an error cannot leak it.  [] -> [ud] */
-static void *scratch(lua_State *L, size_t n, size_t size)
-{
+static void *scratch(lua_State *L, size_t n, size_t size) {
     return lua_newuserdatauv(L, (n ? n : 1) * size, 0);
 }
 
 /* The strings of an array field (or a single string); they stay valid while
  * the options table is on the stack.  Pushes one scratch userdata. */
-static const char **opt_strings(lua_State *L, int t, const char *key, size_t *n)
-{
+static const char **opt_strings(lua_State *L, int t, const char *key, size_t *n) {
     *n = 0;
     int ty = lua_getfield(L, t, key);
     if (ty == LUA_TNIL) {
@@ -419,8 +393,7 @@ static const char **opt_strings(lua_State *L, int t, const char *key, size_t *n)
 }
 
 /* The pairs of a table field {key = "value"}.  Pushes one scratch userdata. */
-static csv_pair *opt_pairs(lua_State *L, int t, const char *key, size_t *n)
-{
+static csv_pair *opt_pairs(lua_State *L, int t, const char *key, size_t *n) {
     *n = 0;
     if (lua_getfield(L, t, key) == LUA_TNIL) {
         return NULL; /* the nil is the slot */
@@ -447,8 +420,7 @@ static csv_pair *opt_pairs(lua_State *L, int t, const char *key, size_t *n)
     return v;
 }
 
-static void check_keys(lua_State *L, int t, const char *fn, const char *const *known)
-{
+static void check_keys(lua_State *L, int t, const char *fn, const char *const *known) {
     lua_pushnil(L);
     while (lua_next(L, t)) {
         lua_pop(L, 1);
@@ -467,8 +439,7 @@ static void check_keys(lua_State *L, int t, const char *fn, const char *const *k
  * opts: map = {name = "header"}, na = {...}, sep = ";", decimal = ",",
  * types = {col = "number"|"string"|"bool"}, status = {"col", ...},
  * max_bytes = N (the size limit; default $TNMLAB_CSV_MAX_BYTES or 4 GiB). */
-static int l_read_csv(lua_State *L)
-{
+static int l_read_csv(lua_State *L) {
     const char *path = luaL_checkstring(L, 1);
     csv_options o;
     csv_options_init(&o);
@@ -495,8 +466,10 @@ static int l_read_csv(lua_State *L)
             else if (!strcmp(t, "bool"))
                 ts[i].type = COHORT_BOOL;
             else
-                return luaL_error(L, "read_csv: type of '%s' must be \"number\", \"string\" or \"bool\", not '%s'",
-                                  tp[i].key, t);
+                return luaL_error(
+                    L,
+                    "read_csv: type of '%s' must be \"number\", \"string\" or \"bool\", not '%s'",
+                    tp[i].key, t);
         }
         o.types = ts;
         o.ntypes = ntypes;
@@ -513,8 +486,7 @@ static int l_read_csv(lua_State *L)
 }
 
 /* c:write_csv(path [, {sep =, decimal =, na =}]): [c, path, opts] -> [true] */
-static int c_write_csv(lua_State *L)
-{
+static int c_write_csv(lua_State *L) {
     cohort *c = lcohort_check(L, 1);
     const char *path = luaL_checkstring(L, 2);
     csv_write_options o = {0, 0, NULL};
@@ -529,7 +501,8 @@ static int c_write_csv(lua_State *L)
         if (o.decimal && o.decimal != '.' && o.decimal != ',')
             return luaL_error(L, "write_csv: decimal must be \".\" or \",\"");
         if ((o.sep ? o.sep : ',') == (o.decimal ? o.decimal : '.'))
-            return luaL_error(L, "write_csv: decimal mark and separator are both '%c'", o.sep ? o.sep : ',');
+            return luaL_error(L, "write_csv: decimal mark and separator are both '%c'",
+                              o.sep ? o.sep : ',');
     }
     char err[512];
     if (csv_write_file(c, path, &o, err, sizeof err) != 0) {
@@ -540,10 +513,13 @@ static int c_write_csv(lua_State *L)
     return 1;
 }
 
-static const luaL_Reg cohort_methods[] = {
-    {"columns", c_columns},     {"column", c_column}, {"filter", c_filter},
-    {"write_csv", c_write_csv}, {"head", c_head},     {"summary", c_summary},
-    {NULL, NULL}};
+static const luaL_Reg cohort_methods[] = {{"columns", c_columns},
+                                          {"column", c_column},
+                                          {"filter", c_filter},
+                                          {"write_csv", c_write_csv},
+                                          {"head", c_head},
+                                          {"summary", c_summary},
+                                          {NULL, NULL}};
 
 static const luaL_Reg cohort_meta[] = {
     {"__gc", c_gc}, {"__len", c_len}, {"__tostring", c_tostring}, {NULL, NULL}};
@@ -558,8 +534,7 @@ static const luaL_Reg row_meta[] = {{"__index", r_index}, {"__newindex", r_newin
 
 static const luaL_Reg cohort_lib[] = {{"read_csv", l_read_csv}, {NULL, NULL}};
 
-int dsl_open_cohort(lua_State *L)
-{
+int dsl_open_cohort(lua_State *L) {
     luaL_newmetatable(L, COHORT_MT);
     luaL_setfuncs(L, cohort_meta, 0);
     luaL_newlib(L, cohort_methods);

@@ -19,32 +19,28 @@
 #define CACHE "tnmlab.rules.cache"
 #define INSTANCE "tnmlab.rules.instance" /* registry: this state's engine */
 
-rules *dsl_rules_engine(lua_State *L)
-{
+rules *dsl_rules_engine(lua_State *L) {
     lua_getfield(L, LUA_REGISTRYINDEX, INSTANCE);
     rules **u = luaL_testudata(L, -1, ENGINE);
     lua_pop(L, 1);
     return u ? *u : NULL;
 }
 
-static rules *engine(lua_State *L)
-{
+static rules *engine(lua_State *L) {
     rules *r = dsl_rules_engine(L);
     if (r == NULL)
         luaL_error(L, "rules: engine closed");
     return r;
 }
 
-static int engine_gc(lua_State *L)
-{
+static int engine_gc(lua_State *L) {
     rules **u = luaL_checkudata(L, 1, ENGINE);
     rules_free(*u);
     *u = NULL;
     return 0;
 }
 
-static int eval_gc(lua_State *L)
-{
+static int eval_gc(lua_State *L) {
     rules_eval **u = luaL_checkudata(L, 1, EVAL);
     rules_eval_free(*u);
     *u = NULL;
@@ -53,8 +49,7 @@ static int eval_gc(lua_State *L)
 
 /* The up-to-date evaluation of set (arg 1) on the cohort (arg 2).
  * Stack: unchanged. */
-static rules_eval *evaluation(lua_State *L)
-{
+static rules_eval *evaluation(lua_State *L) {
     const char *set = luaL_checkstring(L, 1);
     cohort *c = lcohort_check(L, 2);
     rules *r = engine(L);
@@ -94,16 +89,14 @@ static rules_eval *evaluation(lua_State *L)
     return *u;
 }
 
-static int check(lua_State *L, int rc, const char *err)
-{
+static int check(lua_State *L, int rc, const char *err) {
     if (rc != 0)
         return luaL_error(L, "%s", err);
     return 0;
 }
 
 /* rules.load(path) -> version */
-static int l_load(lua_State *L)
-{
+static int l_load(lua_State *L) {
     char err[600];
     check(L, rules_load(engine(L), luaL_checkstring(L, 1), err, sizeof err), err);
     lua_pushinteger(L, rules_version(engine(L)));
@@ -111,8 +104,7 @@ static int l_load(lua_State *L)
 }
 
 /* rules.list() -> {names} */
-static int l_list(lua_State *L)
-{
+static int l_list(lua_State *L) {
     rules *r = engine(L);
     lua_newtable(L);
     for (size_t i = 0; i < rules_nsets(r); i++) {
@@ -122,8 +114,7 @@ static int l_list(lua_State *L)
     return 1;
 }
 
-static void push_pvalue(lua_State *L, const rules_param_info *p)
-{
+static void push_pvalue(lua_State *L, const rules_param_info *p) {
     if (p->type == RULES_P_TEXT)
         lua_pushstring(L, p->text);
     else if (p->type == RULES_P_BOOLEAN)
@@ -135,8 +126,7 @@ static void push_pvalue(lua_State *L, const rules_param_info *p)
 }
 
 /* rules.params(set) -> {{name=, value=, ...}} */
-static int l_params(lua_State *L)
-{
+static int l_params(lua_State *L) {
     rules *r = engine(L);
     const char *set = luaL_checkstring(L, 1);
     static const char *const tn[] = {"", "number", "integer", "boolean", "text"};
@@ -175,8 +165,7 @@ static int l_params(lua_State *L)
 }
 
 /* rules.get(set, name) -> value */
-static int l_get(lua_State *L)
-{
+static int l_get(lua_State *L) {
     rules *r = engine(L);
     const char *set = luaL_checkstring(L, 1), *name = luaL_checkstring(L, 2);
     rules_param_info p;
@@ -189,14 +178,14 @@ static int l_get(lua_State *L)
 }
 
 /* rules.set(set, name, value) -> version */
-static int l_set(lua_State *L)
-{
+static int l_set(lua_State *L) {
     rules *r = engine(L);
     char err[600];
     const char *set = luaL_checkstring(L, 1), *name = luaL_checkstring(L, 2);
     luaL_checkany(L, 3);
-    double v = lua_isboolean(L, 3) ? lua_toboolean(L, 3)
-             : lua_type(L, 3) == LUA_TNUMBER ? lua_tonumber(L, 3) : NAN;
+    double v = lua_isboolean(L, 3)             ? lua_toboolean(L, 3)
+               : lua_type(L, 3) == LUA_TNUMBER ? lua_tonumber(L, 3)
+                                               : NAN;
     const char *text = lua_type(L, 3) == LUA_TSTRING ? lua_tostring(L, 3) : NULL;
     check(L, rules_set_param(r, set, name, v, text, err, sizeof err), err);
     lua_pushinteger(L, rules_version(r));
@@ -204,8 +193,7 @@ static int l_set(lua_State *L)
 }
 
 /* rules.warnings(set) -> {text} */
-static int l_warnings(lua_State *L)
-{
+static int l_warnings(lua_State *L) {
     rules *r = engine(L);
     const char *set = luaL_checkstring(L, 1), *w;
     lua_newtable(L);
@@ -217,8 +205,7 @@ static int l_warnings(lua_State *L)
 }
 
 /* rules.eval(set, c) -> {n=, selected=, version=, landmark=} */
-static int l_eval(lua_State *L)
-{
+static int l_eval(lua_State *L) {
     rules_eval *ev = evaluation(L);
     lua_createtable(L, 0, 4);
     lua_pushinteger(L, (lua_Integer)cohort_nrows(lcohort_check(L, 2)));
@@ -236,8 +223,7 @@ static int l_eval(lua_State *L)
 }
 
 /* rules.selected(set, c) -> {bool per row} */
-static int l_selected(lua_State *L)
-{
+static int l_selected(lua_State *L) {
     rules_eval *ev = evaluation(L);
     size_t n = cohort_nrows(lcohort_check(L, 2));
     const uint8_t *s = rules_eval_selected(ev);
@@ -250,8 +236,7 @@ static int l_selected(lua_State *L)
 }
 
 /* rules.arms(set, c) -> {arm name or false per row} */
-static int l_arms(lua_State *L)
-{
+static int l_arms(lua_State *L) {
     rules_eval *ev = evaluation(L);
     size_t n = cohort_nrows(lcohort_check(L, 2));
     const int16_t *a = rules_eval_arms(ev);
@@ -266,21 +251,18 @@ static int l_arms(lua_State *L)
     return 1;
 }
 
-static void setint(lua_State *L, const char *k, size_t v)
-{
+static void setint(lua_State *L, const char *k, size_t v) {
     lua_pushinteger(L, (lua_Integer)v);
     lua_setfield(L, -2, k);
 }
 
-static void setstr(lua_State *L, const char *k, const char *v)
-{
+static void setstr(lua_State *L, const char *k, const char *v) {
     lua_pushstring(L, v);
     lua_setfield(L, -2, k);
 }
 
 /* rules.attrition(set, c) -> {{name=, reason=, before=, ...}} */
-static int l_attrition(lua_State *L)
-{
+static int l_attrition(lua_State *L) {
     rules_eval *ev = evaluation(L);
     rules_step st[256];
     size_t n = rules_eval_attrition(ev, st, 256);
@@ -301,21 +283,21 @@ static int l_attrition(lua_State *L)
     return 1;
 }
 
-static const char *result_name(int r)
-{
-    return r == EXPR_TRUE ? "pass" : r == EXPR_FALSE ? "fail"
-         : r == EXPR_UNKNOWN ? "unknown" : "value";
+static const char *result_name(int r) {
+    return r == EXPR_TRUE      ? "pass"
+           : r == EXPR_FALSE   ? "fail"
+           : r == EXPR_UNKNOWN ? "unknown"
+                               : "value";
 }
 
 /* rules.explain(set, c, row) -> {selected=, arm=, items={...}} */
-static int l_explain(lua_State *L)
-{
+static int l_explain(lua_State *L) {
     rules_eval *ev = evaluation(L);
     lua_Integer row = luaL_checkinteger(L, 3);
     char err[600];
     rules_trace t;
-    check(L, rules_explain(ev, row >= 1 ? (size_t)(row - 1) : (size_t)-1, &t, err,
-                           sizeof err), err);
+    check(L, rules_explain(ev, row >= 1 ? (size_t)(row - 1) : (size_t)-1, &t, err, sizeof err),
+          err);
     lua_createtable(L, 0, 3);
     lua_pushboolean(L, t.selected);
     lua_setfield(L, -2, "selected");
@@ -326,9 +308,13 @@ static int l_explain(lua_State *L)
         const rules_trace_item *it = &t.items[i];
         char kind[2] = {it->kind, 0};
         lua_createtable(L, 0, 6);
-        setstr(L, "kind", it->kind == 'c' ? "criterion" : it->kind == 'd' ? "derive"
-                        : it->kind == 'a' ? "arm" : kind[0] == 's' ? "selection"
-                        : kind[0] == 'w' ? "why" : kind);
+        setstr(L, "kind",
+               it->kind == 'c'   ? "criterion"
+               : it->kind == 'd' ? "derive"
+               : it->kind == 'a' ? "arm"
+               : kind[0] == 's'  ? "selection"
+               : kind[0] == 'w'  ? "why"
+                                 : kind);
         setstr(L, "name", it->name);
         setstr(L, "reason", it->reason);
         setstr(L, "where", it->where);
@@ -342,16 +328,14 @@ static int l_explain(lua_State *L)
 }
 
 /* rules.undo() / rules.redo() -> version or nil */
-static int l_undo(lua_State *L)
-{
+static int l_undo(lua_State *L) {
     if (rules_undo(engine(L)) != 0)
         return 0;
     lua_pushinteger(L, rules_version(engine(L)));
     return 1;
 }
 
-static int l_redo(lua_State *L)
-{
+static int l_redo(lua_State *L) {
     if (rules_redo(engine(L)) != 0)
         return 0;
     lua_pushinteger(L, rules_version(engine(L)));
@@ -359,8 +343,7 @@ static int l_redo(lua_State *L)
 }
 
 /* rules.version() -> version, label */
-static int l_version(lua_State *L)
-{
+static int l_version(lua_State *L) {
     rules *r = engine(L);
     lua_pushinteger(L, rules_version(r));
     lua_pushstring(L, rules_version_label(r, rules_version(r)));
@@ -368,8 +351,7 @@ static int l_version(lua_State *L)
 }
 
 /* rules.diff(set, c [, va [, vb]]) -> {gained=, lost=, ...} */
-static int l_diff(lua_State *L)
-{
+static int l_diff(lua_State *L) {
     rules *r = engine(L);
     const char *set = luaL_checkstring(L, 1);
     cohort *c = lcohort_check(L, 2);
@@ -412,14 +394,12 @@ static int l_diff(lua_State *L)
 }
 
 static const luaL_Reg funcs[] = {
-    {"load", l_load}, {"list", l_list}, {"params", l_params}, {"get", l_get},
-    {"set", l_set}, {"warnings", l_warnings}, {"eval", l_eval},
-    {"selected", l_selected}, {"arms", l_arms}, {"attrition", l_attrition},
-    {"explain", l_explain}, {"undo", l_undo}, {"redo", l_redo},
-    {"version", l_version}, {"diff", l_diff}, {NULL, NULL}};
+    {"load", l_load}, {"list", l_list},           {"params", l_params},   {"get", l_get},
+    {"set", l_set},   {"warnings", l_warnings},   {"eval", l_eval},       {"selected", l_selected},
+    {"arms", l_arms}, {"attrition", l_attrition}, {"explain", l_explain}, {"undo", l_undo},
+    {"redo", l_redo}, {"version", l_version},     {"diff", l_diff},       {NULL, NULL}};
 
-int dsl_open_rules(lua_State *L)
-{
+int dsl_open_rules(lua_State *L) {
     if (dsl_rules_engine(L) == NULL) {
         rules **u = lua_newuserdatauv(L, sizeof *u, 0);
         *u = NULL;

@@ -105,8 +105,7 @@ static const struct {
 
 /* Pushes the value at a dotted path below the table at idx (nil when a
  * step is missing or not a table).  Stack: [] -> [value] */
-static void push_path(lua_State *L, int idx, const char *path)
-{
+static void push_path(lua_State *L, int idx, const char *path) {
     idx = lua_absindex(L, idx);
     lua_pushvalue(L, idx);
     const char *p = path;
@@ -125,17 +124,14 @@ static void push_path(lua_State *L, int idx, const char *path)
     }
 }
 
-static int field_error(lua_State *L, const char *path, const char *want, char *err,
-                       size_t errlen)
-{
+static int field_error(lua_State *L, const char *path, const char *want, char *err, size_t errlen) {
     snprintf(err, errlen, "scenario field %s: %s expected, got %s", path, want,
              luaL_typename(L, -1));
     lua_pop(L, 1);
     return -1;
 }
 
-static int read_number(lua_State *L, const char *path, double *dst, char *err, size_t errlen)
-{
+static int read_number(lua_State *L, const char *path, double *dst, char *err, size_t errlen) {
     int isnum;
     double v = lua_tonumberx(L, -1, &isnum);
     if (!isnum || lua_type(L, -1) != LUA_TNUMBER)
@@ -145,8 +141,7 @@ static int read_number(lua_State *L, const char *path, double *dst, char *err, s
     return 0;
 }
 
-static int read_era(lua_State *L, int i, sim_era *e, char *err, size_t errlen)
-{
+static int read_era(lua_State *L, int i, sim_era *e, char *err, size_t errlen) {
     static const struct {
         const char *key;
         size_t off;
@@ -177,8 +172,7 @@ static int read_era(lua_State *L, int i, sim_era *e, char *err, size_t errlen)
     return 0;
 }
 
-int lsim_read_params(lua_State *L, int idx, sim_params *p, char *err, size_t errlen)
-{
+int lsim_read_params(lua_State *L, int idx, sim_params *p, char *err, size_t errlen) {
     idx = lua_absindex(L, idx);
     memset(p, 0, sizeof *p);
     if (!lua_istable(L, idx)) {
@@ -281,8 +275,7 @@ int lsim_read_params(lua_State *L, int idx, sim_params *p, char *err, size_t err
     return sim_params_check(p, err, errlen);
 }
 
-int lsim_load_file(lua_State *L, const char *path, sim_params *p, char *err, size_t errlen)
-{
+int lsim_load_file(lua_State *L, const char *path, sim_params *p, char *err, size_t errlen) {
     int top = lua_gettop(L);
     if (luaL_loadfilex(L, path, "t") != LUA_OK) {
         snprintf(err, errlen, "%s", lua_tostring(L, -1));
@@ -310,11 +303,10 @@ int lsim_load_file(lua_State *L, const char *path, sim_params *p, char *err, siz
     return rc;
 }
 
-int lsim_load_scenario(lua_State *L, const char *name, sim_params *p, char *err, size_t errlen)
-{
-    if (*name == '\0' || strlen(name) > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyz"
-                                                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
-                                                     strlen(name)) {
+int lsim_load_scenario(lua_State *L, const char *name, sim_params *p, char *err, size_t errlen) {
+    if (*name == '\0' || strlen(name) > 64 ||
+        strspn(name, "abcdefghijklmnopqrstuvwxyz"
+                     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(name)) {
         snprintf(err, errlen, "bad scenario name '%.64s' (letters, digits, _ and - only)", name);
         return -1;
     }
@@ -333,7 +325,6 @@ int lsim_load_scenario(lua_State *L, const char *name, sim_params *p, char *err,
 
 /* ---- Lua functions ---- */
 
-
 typedef struct sim_job {
     const char *name, *era;
     long long n, seed;
@@ -344,8 +335,7 @@ typedef struct sim_job {
 
 /* The work of lsim_simulate, inside its protected call: scenario, then
  * cohort, then its origin.  [job] -> [] */
-static int run_job(lua_State *L)
-{
+static int run_job(lua_State *L) {
     sim_job *j = lua_touserdata(L, 1);
     sim_params *p = lua_newuserdatauv(L, sizeof *p, 0); /* big: keep it off the C stack */
     if (j->n < 1 || j->n > INT32_MAX) {
@@ -365,8 +355,7 @@ static int run_job(lua_State *L)
 }
 
 int lsim_simulate(lua_State *L, const char *name, long long n, long long seed, const char *era,
-                  cohort **out, char *err, size_t errlen)
-{
+                  cohort **out, char *err, size_t errlen) {
     sim_job j = {name, era, n, seed, NULL, err, errlen};
     err[0] = '\0';
     lua_pushcfunction(L, run_job);
@@ -382,8 +371,7 @@ int lsim_simulate(lua_State *L, const char *name, long long n, long long seed, c
 
 /* Simulates and pushes a cohort.  [] -> [cohort] */
 static int push_simulated(lua_State *L, const char *name, lua_Integer n, lua_Integer seed,
-                          const char *era)
-{
+                          const char *era) {
     cohort *c;
     char err[1024];
     if (lsim_simulate(L, name, n, seed, era, &c, err, sizeof err) < 0)
@@ -393,8 +381,7 @@ static int push_simulated(lua_State *L, const char *name, lua_Integer n, lua_Int
 }
 
 /* cohort.simulate(name [, {n =, seed =, era =}])  [name, opts] -> [cohort] */
-static int l_simulate(lua_State *L)
-{
+static int l_simulate(lua_State *L) {
     const char *name = luaL_checkstring(L, 1);
     if (!lua_isnoneornil(L, 2))
         luaL_checktype(L, 2, LUA_TTABLE);
@@ -405,13 +392,11 @@ static int l_simulate(lua_State *L)
 }
 
 /* cohort.demo()  [] -> [cohort]: the bundled demo cohort */
-static int l_demo(lua_State *L)
-{
+static int l_demo(lua_State *L) {
     return push_simulated(L, "stage_iv", 2000, 1, NULL);
 }
 
-static void set_num(lua_State *L, const char *k, double v)
-{
+static void set_num(lua_State *L, const char *k, double v) {
     if (isnan(v))
         lua_pushnil(L);
     else
@@ -421,8 +406,7 @@ static void set_num(lua_State *L, const char *k, double v)
 
 /* cohort.calibrate([{scenario =, n =, seed =, trials =}])
  * [opts] -> [text, {figures = {...}, split = {...}}] */
-static int l_calibrate(lua_State *L)
-{
+static int l_calibrate(lua_State *L) {
     if (!lua_isnoneornil(L, 1))
         luaL_checktype(L, 1, LUA_TTABLE);
     const char *name = lopt_str(L, 1, "scenario", "stage_iv");
@@ -483,8 +467,7 @@ static int l_calibrate(lua_State *L)
 }
 
 /* cohort.apply_arms(c [, column])  [c, col] -> [c] */
-static int l_apply_arms(lua_State *L)
-{
+static int l_apply_arms(lua_State *L) {
     cohort *c = lcohort_check(L, 1);
     const char *col = luaL_optstring(L, 2, "arm");
     char err[512];
@@ -500,8 +483,7 @@ static const luaL_Reg sim_funcs[] = {{"simulate", l_simulate},
                                      {"apply_arms", l_apply_arms},
                                      {NULL, NULL}};
 
-int dsl_open_sim(lua_State *L)
-{
+int dsl_open_sim(lua_State *L) {
     lua_getglobal(L, "cohort");
     if (!lua_istable(L, -1)) {
         lua_pop(L, 1);

@@ -35,8 +35,7 @@ int lsim_load_file(lua_State *L, const char *path, sim_params *p, char *err, siz
 /* Loads scenario `name` from the folder in the global TNMLAB_SCRIPTS
  * (scenarios/<name>.lua; name of [A-Za-z0-9_-] only).  Returns 0, or -1 with
  * err filled.  Stack: unchanged. */
-int lsim_load_scenario(lua_State *L, const char *name, sim_params *p, char *err,
-                       size_t errlen);
+int lsim_load_scenario(lua_State *L, const char *name, sim_params *p, char *err, size_t errlen);
 
 /* Simulates n patients of scenario `name` (see lsim_load_scenario) with
  * seed and era (NULL = the scenario's default) into *out, and records the

@@ -154,8 +154,7 @@ static int do_km(lua_State *L, int reverse) {
     const char *unit = lopt_str(L, opt, "unit", "months");
     if (strcmp(unit, "months") != 0 && strcmp(unit, "days") != 0)
         luaL_error(L, "%s: unit must be \"months\" or \"days\"", fn);
-    double horizon =
-        lopt_num(L, opt, "horizon", strcmp(unit, "days") == 0 ? 36 * MONTH_DAYS : 36);
+    double horizon = lopt_num(L, opt, "horizon", strcmp(unit, "days") == 0 ? 36 * MONTH_DAYS : 36);
     if (!(horizon >= 0) || isinf(horizon))
         luaL_error(L, "%s: horizon must be a number >= 0", fn);
     km_options ko = {conf_type_of(L, ct), level, reverse};

@@ -346,8 +346,7 @@ int setup_subset(lua_State *L, int opt, const cohort *c, const char *fn, surv_in
 }
 
 /* Pushes x, or nil for NaN (R's NA).  Stack: [] -> [value]. */
-void push_num(lua_State *L, double x)
-{
+void push_num(lua_State *L, double x) {
     /* integral values as Lua integers, as the cohort binding reads cells */
     if (isnan(x))
         lua_pushnil(L);

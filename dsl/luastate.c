@@ -15,9 +15,11 @@
 #include "lsurvival.h"
 
 /* Bindings every trusted state gets, in load order. */
-static const luaL_Reg bindings[] = {
-    {"cohort", dsl_open_cohort}, {"survival", dsl_open_survival},
-    {"rules", dsl_open_rules}, {"simulate", dsl_open_sim}, {NULL, NULL}};
+static const luaL_Reg bindings[] = {{"cohort", dsl_open_cohort},
+                                    {"survival", dsl_open_survival},
+                                    {"rules", dsl_open_rules},
+                                    {"simulate", dsl_open_sim},
+                                    {NULL, NULL}};
 
 /* Message handler: add a traceback to string errors; keep other objects
  * with a __tostring, describe the rest.  [msg] -> [msg'] */
@@ -70,8 +72,8 @@ size_t dsl_errmsg_firstline(const char *msg) {
 static int l_include(lua_State *L) {
     const char *name = luaL_checkstring(L, 1);
     for (const char *p = name; *p; p++)
-        if (!(*p == '_' || *p == '-' || (*p >= 'a' && *p <= 'z') ||
-              (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+        if (!(*p == '_' || *p == '-' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9')))
             return luaL_error(L, "include: bad module name '%s'", name);
     const char *dir = lua_tostring(L, lua_upvalueindex(1));
     lua_pushfstring(L, "%s/%s.lua", dir, name);
@@ -81,8 +83,8 @@ static int l_include(lua_State *L) {
     return 1;
 }
 
-int dsl_load_module(lua_State *L, const char *scripts_dir, const char *rel_path,
-                    const char *name, char *err, size_t errlen) {
+int dsl_load_module(lua_State *L, const char *scripts_dir, const char *rel_path, const char *name,
+                    char *err, size_t errlen) {
     char path[4096], dir[4096];
     snprintf(path, sizeof path, "%s/%s", scripts_dir, rel_path);
     snprintf(dir, sizeof dir, "%s", path);
@@ -128,8 +130,9 @@ lua_State *dsl_state_new(const char *scripts_dir, char *err, size_t errlen) {
         }
     }
     /* The staging editions are globals of every state, as in DESIGN.md. */
-    static const struct { const char *rel, *name; } modules[] = {
-        {"staging/tnm8.lua", "tnm8"}, {"staging/tnm9.lua", "tnm9"}};
+    static const struct {
+        const char *rel, *name;
+    } modules[] = {{"staging/tnm8.lua", "tnm8"}, {"staging/tnm9.lua", "tnm9"}};
     for (size_t i = 0; scripts_dir && i < sizeof modules / sizeof modules[0]; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", scripts_dir, modules[i].rel);

@@ -30,8 +30,8 @@ const char *dsl_errmsg(lua_State *L);
 
 /* Loads a staging/selection module file into the state as global `name`
  * (the file returns a table).  Returns 0, or -1 with err filled. */
-int dsl_load_module(lua_State *L, const char *scripts_dir, const char *rel_path,
-                    const char *name, char *err, size_t errlen);
+int dsl_load_module(lua_State *L, const char *scripts_dir, const char *rel_path, const char *name,
+                    char *err, size_t errlen);
 
 /* Strips the traceback from a message produced by dsl_pcall: returns the
  * length of its first line. */

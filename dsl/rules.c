@@ -19,16 +19,41 @@
 #include "rules_int.h"
 #include "text.h"
 
-const char *const rules_dictionary[] = {
-    "id", "age", "sex", "ecog", "histology", "side", "driver", "t_size_cm",
-    "t_insitu", "t_mia", "t_superficial", "t_invasion", "t_nodules",
-    "n_stations", "m_sites", "m_pleural_effusion", "m_all_treatable",
-    "m_lesions", "m_organs", "m_contralateral_nodule", "m_pleural", "t", "n",
-    "m", "stage", "edition", "induction_response", "arm", "os_time",
-    "os_event", "pfs_time", "pfs_event", NULL};
+const char *const rules_dictionary[] = {"id",
+                                        "age",
+                                        "sex",
+                                        "ecog",
+                                        "histology",
+                                        "side",
+                                        "driver",
+                                        "t_size_cm",
+                                        "t_insitu",
+                                        "t_mia",
+                                        "t_superficial",
+                                        "t_invasion",
+                                        "t_nodules",
+                                        "n_stations",
+                                        "m_sites",
+                                        "m_pleural_effusion",
+                                        "m_all_treatable",
+                                        "m_lesions",
+                                        "m_organs",
+                                        "m_contralateral_nodule",
+                                        "m_pleural",
+                                        "t",
+                                        "n",
+                                        "m",
+                                        "stage",
+                                        "edition",
+                                        "induction_response",
+                                        "arm",
+                                        "os_time",
+                                        "os_event",
+                                        "pfs_time",
+                                        "pfs_event",
+                                        NULL};
 
-int rules_known_field(const char *name)
-{
+int rules_known_field(const char *name) {
     for (int i = 0; rules_dictionary[i]; i++)
         if (strcmp(rules_dictionary[i], name) == 0)
             return 1;
@@ -39,8 +64,7 @@ int rules_known_field(const char *name)
 
 #define DECLS_KEY "tnmlab.rules.decls"
 
-static int caller_line(lua_State *L)
-{
+static int caller_line(lua_State *L) {
     lua_Debug ar;
     if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar))
         return ar.currentline;
@@ -49,8 +73,7 @@ static int caller_line(lua_State *L)
 
 /* param{...}, criterion{...}, derive{...}, arm{...}: tag the table with its
  * kind and the line it was written on.  Stack: [t] -> [t]. */
-static int tag(lua_State *L, const char *kind)
-{
+static int tag(lua_State *L, const char *kind) {
     if (!lua_istable(L, 1))
         return luaL_error(L, "%s needs a table: %s { \"name\", ... }", kind, kind);
     lua_settop(L, 1);
@@ -63,15 +86,22 @@ static int tag(lua_State *L, const char *kind)
     return 1;
 }
 
-static int voc_param(lua_State *L) { return tag(L, "param"); }
-static int voc_criterion(lua_State *L) { return tag(L, "criterion"); }
-static int voc_derive(lua_State *L) { return tag(L, "derive"); }
-static int voc_arm(lua_State *L) { return tag(L, "arm"); }
+static int voc_param(lua_State *L) {
+    return tag(L, "param");
+}
+static int voc_criterion(lua_State *L) {
+    return tag(L, "criterion");
+}
+static int voc_derive(lua_State *L) {
+    return tag(L, "derive");
+}
+static int voc_arm(lua_State *L) {
+    return tag(L, "arm");
+}
 
 /* The function ruleset "name" returns.  Upvalues: name, line.
  * Stack: [def] -> []. */
-static int voc_ruleset_body(lua_State *L)
-{
+static int voc_ruleset_body(lua_State *L) {
     if (!lua_istable(L, 1))
         return luaL_error(L, "ruleset \"%s\" needs a table: ruleset \"%s\" { ... }",
                           lua_tostring(L, lua_upvalueindex(1)),
@@ -90,8 +120,7 @@ static int voc_ruleset_body(lua_State *L)
 }
 
 /* ruleset "name" -> function(def).  Stack: [name] -> [f]. */
-static int voc_ruleset(lua_State *L)
-{
+static int voc_ruleset(lua_State *L) {
     if (lua_type(L, 1) != LUA_TSTRING)
         return luaL_error(L, "ruleset needs a name: ruleset \"name\" { ... }");
     lua_settop(L, 1);
@@ -102,15 +131,13 @@ static int voc_ruleset(lua_State *L)
 
 /* ----------------------------------------------------------- programs */
 
-static void free_strv(char **v, int n)
-{
+static void free_strv(char **v, int n) {
     for (int i = 0; i < n; i++)
         free(v[i]);
     free(v);
 }
 
-static void set_free(sandbox *sb, rset *s)
-{
+static void set_free(sandbox *sb, rset *s) {
     for (int i = 0; i < s->np; i++) {
         rparam *p = &s->params[i];
         free(p->name);
@@ -153,10 +180,11 @@ static void set_free(sandbox *sb, rset *s)
     free(s->landmark_time);
 }
 
-void rules_prog_ref(rprog *p) { p->refs++; }
+void rules_prog_ref(rprog *p) {
+    p->refs++;
+}
 
-void rules_prog_unref(rprog *p)
-{
+void rules_prog_unref(rprog *p) {
     if (p == NULL || --p->refs > 0)
         return;
     for (int i = 0; i < p->nsets; i++)
@@ -174,8 +202,7 @@ int rules_convert(rules *r, rprog *p, char *err, size_t errlen);
 
 /* ------------------------------------------------------------ versions */
 
-static void version_clear(rversion *v)
-{
+static void version_clear(rversion *v) {
     for (int i = 0; i < v->nprogs; i++) {
         const rprog *p = v->progs[i];
         int np = 0;
@@ -192,8 +219,7 @@ static void version_clear(rversion *v)
     memset(v, 0, sizeof *v);
 }
 
-static int prog_nparams(const rprog *p)
-{
+static int prog_nparams(const rprog *p) {
     int np = 0;
     for (int s = 0; s < p->nsets; s++)
         np += p->sets[s].np;
@@ -201,8 +227,7 @@ static int prog_nparams(const rprog *p)
 }
 
 /* Copies src into dst, taking new references.  0 or -1 on ENOMEM. */
-static int version_copy(rversion *dst, const rversion *src)
-{
+static int version_copy(rversion *dst, const rversion *src) {
     memset(dst, 0, sizeof *dst);
     int n = src->nprogs;
     dst->progs = calloc((size_t)n + 1, sizeof *dst->progs);
@@ -231,8 +256,7 @@ fail:
 }
 
 /* Forgets the oldest version; numbers of the others stay. */
-static void drop_oldest(rules *r)
-{
+static void drop_oldest(rules *r) {
     version_clear(&r->v[0]);
     memmove(r->v, r->v + 1, (size_t)(r->nv - 1) * sizeof *r->v);
     r->nv--;
@@ -241,8 +265,7 @@ static void drop_oldest(rules *r)
 }
 
 /* Makes v (taken over) the current version, dropping the redo tail. */
-static int version_push(rules *r, rversion *v)
-{
+static int version_push(rules *r, rversion *v) {
     while (r->nv > r->cur)
         version_clear(&r->v[--r->nv]);
     if (r->nv == r->cap) {
@@ -268,8 +291,7 @@ static int version_push(rules *r, rversion *v)
 /* Before a load: old versions go while the rule files' memory is past half
  * the cap, so that reloading a large file again and again keeps working
  * (the current version always stays). */
-static void trim_history(rules *r)
-{
+static void trim_history(rules *r) {
     sandbox *sb = r->sb;
     while (r->cur > 1 && sandbox_mem_used(sb) > sandbox_mem_cap(sb) / 2) {
         drop_oldest(r);
@@ -277,15 +299,12 @@ static void trim_history(rules *r)
     }
 }
 
-const rversion *rules_version_at(const rules *r, int v)
-{
+const rversion *rules_version_at(const rules *r, int v) {
     int i = v - r->base;
     return i >= 1 && i <= r->nv ? &r->v[i - 1] : NULL;
 }
 
-const rset *rules_find_set(const rules *r, int v, const char *name, int *prog,
-                           int *poff)
-{
+const rset *rules_find_set(const rules *r, int v, const char *name, int *prog, int *poff) {
     const rversion *ver = rules_version_at(r, v);
     if (ver == NULL || name == NULL)
         return NULL;
@@ -306,12 +325,13 @@ const rset *rules_find_set(const rules *r, int v, const char *name, int *prog,
     return NULL;
 }
 
-sandbox *rules_sandbox(rules *r) { return r->sb; }
+sandbox *rules_sandbox(rules *r) {
+    return r->sb;
+}
 
 /* ------------------------------------------------------------- public */
 
-rules *rules_new(size_t mem_cap, long budget, char *err, size_t errlen)
-{
+rules *rules_new(size_t mem_cap, long budget, char *err, size_t errlen) {
     rules *r = calloc(1, sizeof *r);
     if (r == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -323,9 +343,14 @@ rules *rules_new(size_t mem_cap, long budget, char *err, size_t errlen)
     }
     if (budget > 0)
         sandbox_set_run_budget(r->sb, budget * 10);
-    static const struct { const char *name; lua_CFunction fn; } voc[] = {
-        {"param", voc_param}, {"criterion", voc_criterion},
-        {"derive", voc_derive}, {"arm", voc_arm}, {"ruleset", voc_ruleset}};
+    static const struct {
+        const char *name;
+        lua_CFunction fn;
+    } voc[] = {{"param", voc_param},
+               {"criterion", voc_criterion},
+               {"derive", voc_derive},
+               {"arm", voc_arm},
+               {"ruleset", voc_ruleset}};
     lua_State *L = sandbox_state(r->sb);
     for (size_t i = 0; i < sizeof voc / sizeof voc[0]; i++) {
         lua_pushcfunction(L, voc[i].fn);
@@ -334,8 +359,7 @@ rules *rules_new(size_t mem_cap, long budget, char *err, size_t errlen)
     return r;
 }
 
-void rules_free(rules *r)
-{
+void rules_free(rules *r) {
     if (r == NULL)
         return;
     for (int i = 0; i < r->nv; i++)
@@ -349,17 +373,15 @@ void rules_free(rules *r)
 
 /* Loads the staging modules the program's staging derives name, so that a
  * missing or broken module is a load error naming the derive. */
-static int load_stagers(rules *r, rprog *p, char *err, size_t errlen)
-{
+static int load_stagers(rules *r, rprog *p, char *err, size_t errlen) {
     for (int s = 0; s < p->nsets; s++)
         for (int j = 0; j < p->sets[s].nd; j++) {
             rderive *d = &p->sets[s].der[j];
             for (int m = 0; m < d->nmods; m++) {
                 char e[700];
-                if ((d->stagers[m] = rules_stager_get(r, d->mods[m], p->path, e,
-                                                      sizeof e)) == NULL) {
-                    snprintf(err, errlen, "%s:%d: derive '%s': %s", p->path, d->line,
-                             d->name, e);
+                if ((d->stagers[m] = rules_stager_get(r, d->mods[m], p->path, e, sizeof e)) ==
+                    NULL) {
+                    snprintf(err, errlen, "%s:%d: derive '%s': %s", p->path, d->line, d->name, e);
                     return -1;
                 }
             }
@@ -369,8 +391,7 @@ static int load_stagers(rules *r, rprog *p, char *err, size_t errlen)
 
 /* Runs the chunk on top of the sandbox stack, converts its declarations and
  * makes the new version. */
-static int load_chunk(rules *r, const char *path, char *err, size_t errlen)
-{
+static int load_chunk(rules *r, const char *path, char *err, size_t errlen) {
     lua_State *L = sandbox_state(r->sb);
     trim_history(r);
     lua_newtable(L);
@@ -419,9 +440,10 @@ static int load_chunk(rules *r, const char *path, char *err, size_t errlen)
         for (int a = 0; a < nv.progs[i]->nsets; a++)
             for (int b = 0; b < p->nsets; b++)
                 if (strcmp(nv.progs[i]->sets[a].name, p->sets[b].name) == 0) {
-                    snprintf(err, errlen, "%s:%d: rule set '%s' is already defined "
-                             "by %s", path, p->sets[b].line, p->sets[b].name,
-                             nv.progs[i]->path);
+                    snprintf(err, errlen,
+                             "%s:%d: rule set '%s' is already defined "
+                             "by %s",
+                             path, p->sets[b].line, p->sets[b].name, nv.progs[i]->path);
                     version_clear(&nv);
                     rules_prog_unref(p);
                     return -1;
@@ -436,15 +458,16 @@ static int load_chunk(rules *r, const char *path, char *err, size_t errlen)
     for (int s = 0; s < p->nsets; s++) {
         const rset *set = &p->sets[s];
         int op, ooff;
-        const rset *old = slot >= 0 ? rules_find_set(r, rules_version(r), set->name, &op, &ooff) : NULL;
+        const rset *old =
+            slot >= 0 ? rules_find_set(r, rules_version(r), set->name, &op, &ooff) : NULL;
         for (int j = 0; j < set->np; j++, k++) {
             const rparam *pp = &set->params[j];
             vals[k].num = pp->def;
             const char *text = pp->text_def;
             for (int oj = 0; old && oj < old->np; oj++) {
                 const rparam *o = &old->params[oj];
-                if (strcmp(o->name, pp->name) == 0 && o->type == pp->type &&
-                    o->def == pp->def && o->min == pp->min && o->max == pp->max &&
+                if (strcmp(o->name, pp->name) == 0 && o->type == pp->type && o->def == pp->def &&
+                    o->min == pp->min && o->max == pp->max &&
                     (o->text_def == NULL) == (pp->text_def == NULL) &&
                     (o->text_def == NULL || strcmp(o->text_def, pp->text_def) == 0)) {
                     vals[k].num = r->v[r->cur - 1].vals[op][ooff + oj].num;
@@ -496,16 +519,13 @@ oom:
     return -1;
 }
 
-int rules_load(rules *r, const char *path, char *err, size_t errlen)
-{
+int rules_load(rules *r, const char *path, char *err, size_t errlen) {
     if (sandbox_loadfile(r->sb, path, err, errlen) != 0)
         return -1;
     return load_chunk(r, path, err, errlen);
 }
 
-int rules_load_string(rules *r, const char *src, const char *chunkname,
-                      char *err, size_t errlen)
-{
+int rules_load_string(rules *r, const char *src, const char *chunkname, char *err, size_t errlen) {
     char name[512];
     snprintf(name, sizeof name, "=%s", chunkname);
     if (sandbox_loadstring(r->sb, src, strlen(src), name, err, errlen) != 0)
@@ -513,8 +533,7 @@ int rules_load_string(rules *r, const char *src, const char *chunkname,
     return load_chunk(r, chunkname, err, errlen);
 }
 
-size_t rules_nsets(const rules *r)
-{
+size_t rules_nsets(const rules *r) {
     if (r->cur == 0)
         return 0;
     size_t n = 0;
@@ -524,18 +543,15 @@ size_t rules_nsets(const rules *r)
     return n;
 }
 
-size_t rules_nfiles(const rules *r)
-{
+size_t rules_nfiles(const rules *r) {
     return r->cur ? (size_t)r->v[r->cur - 1].nprogs : 0;
 }
 
-const char *rules_file(const rules *r, size_t i)
-{
+const char *rules_file(const rules *r, size_t i) {
     return i < rules_nfiles(r) ? r->v[r->cur - 1].progs[i]->path : NULL;
 }
 
-const char *rules_set_name(const rules *r, size_t i)
-{
+const char *rules_set_name(const rules *r, size_t i) {
     if (r->cur == 0)
         return NULL;
     const rversion *v = &r->v[r->cur - 1];
@@ -547,26 +563,22 @@ const char *rules_set_name(const rules *r, size_t i)
     return NULL;
 }
 
-const char *rules_set_doc(const rules *r, const char *set)
-{
+const char *rules_set_doc(const rules *r, const char *set) {
     const rset *s = rules_find_set(r, rules_version(r), set, NULL, NULL);
     return s ? s->doc : NULL;
 }
 
-const char *rules_set_warning(const rules *r, const char *set, size_t i)
-{
+const char *rules_set_warning(const rules *r, const char *set, size_t i) {
     const rset *s = rules_find_set(r, rules_version(r), set, NULL, NULL);
     return s && i < (size_t)s->nw ? s->warnings[i] : NULL;
 }
 
-size_t rules_nparams(const rules *r, const char *set)
-{
+size_t rules_nparams(const rules *r, const char *set) {
     const rset *s = rules_find_set(r, rules_version(r), set, NULL, NULL);
     return s ? (size_t)s->np : 0;
 }
 
-int rules_param(const rules *r, const char *set, size_t i, rules_param_info *out)
-{
+int rules_param(const rules *r, const char *set, size_t i, rules_param_info *out) {
     int pi, off;
     const rset *s = rules_find_set(r, rules_version(r), set, &pi, &off);
     if (s == NULL || i >= (size_t)s->np)
@@ -574,15 +586,14 @@ int rules_param(const rules *r, const char *set, size_t i, rules_param_info *out
     const rparam *p = &s->params[i];
     const rval *v = &r->v[r->cur - 1].vals[pi][off + (int)i];
     const rprog *prog = r->v[r->cur - 1].progs[pi];
-    *out = (rules_param_info){p->name, p->doc, p->type, v->num, p->def, p->min,
-                              p->max, v->text, p->text_def,
-                              (const char *const *)p->choices, p->nchoices,
-                              prog->path, p->line};
+    *out = (rules_param_info){
+        p->name,     p->doc,     p->type, v->num,      p->def,
+        p->min,      p->max,     v->text, p->text_def, (const char *const *)p->choices,
+        p->nchoices, prog->path, p->line};
     return 0;
 }
 
-static void fmt_value(char *buf, size_t n, const rparam *p, double num, const char *text)
-{
+static void fmt_value(char *buf, size_t n, const rparam *p, double num, const char *text) {
     if (p->type == RULES_P_TEXT)
         snprintf(buf, n, "\"%s\"", text ? text : "");
     else if (p->type == RULES_P_BOOLEAN)
@@ -592,8 +603,7 @@ static void fmt_value(char *buf, size_t n, const rparam *p, double num, const ch
 }
 
 int rules_param_read(const rules_param_info *p, const char *text, double *v, char *err,
-                     size_t errlen)
-{
+                     size_t errlen) {
     if (p->type == RULES_P_BOOLEAN) {
         static const char *const yes[] = {"true", "yes", "1"}, *const no[] = {"false", "no", "0"};
         for (int i = 0; i < 3; i++)
@@ -621,9 +631,8 @@ int rules_param_read(const rules_param_info *p, const char *text, double *v, cha
     return 0;
 }
 
-int rules_set_param(rules *r, const char *set, const char *name, double value,
-                    const char *text, char *err, size_t errlen)
-{
+int rules_set_param(rules *r, const char *set, const char *name, double value, const char *text,
+                    char *err, size_t errlen) {
     int pi, off;
     const rset *s = rules_find_set(r, rules_version(r), set, &pi, &off);
     if (s == NULL) {
@@ -645,13 +654,13 @@ int rules_set_param(rules *r, const char *set, const char *name, double value,
         for (int c = 0; text && c < p->nchoices; c++)
             ok |= strcmp(p->choices[c], text) == 0;
         if (!ok) {
-            snprintf(err, errlen, "%s:%d: param '%s' is text%s", prog->path, p->line,
-                     name, p->nchoices ? " and must be one of its choices" : "");
+            snprintf(err, errlen, "%s:%d: param '%s' is text%s", prog->path, p->line, name,
+                     p->nchoices ? " and must be one of its choices" : "");
             return -1;
         }
     } else if (text != NULL || value != value) {
-        snprintf(err, errlen, "%s:%d: param '%s' needs a %s", prog->path, p->line,
-                 name, p->type == RULES_P_BOOLEAN ? "boolean" : "number");
+        snprintf(err, errlen, "%s:%d: param '%s' needs a %s", prog->path, p->line, name,
+                 p->type == RULES_P_BOOLEAN ? "boolean" : "number");
         return -1;
     } else if (p->type == RULES_P_BOOLEAN) {
         value = value != 0;
@@ -660,9 +669,8 @@ int rules_set_param(rules *r, const char *set, const char *name, double value,
                 (value != floor(value) || fabs(value) > RULES_INT_EXACT))) {
         /* an unbounded side reads as the largest whole number a double holds */
         double lim = p->type == RULES_P_INTEGER ? RULES_INT_EXACT : INFINITY;
-        snprintf(err, errlen, "%s:%d: param '%s' must be %s between %.10g and %.10g",
-                 prog->path, p->line, name,
-                 p->type == RULES_P_INTEGER ? "a whole number" : "a number",
+        snprintf(err, errlen, "%s:%d: param '%s' must be %s between %.10g and %.10g", prog->path,
+                 p->line, name, p->type == RULES_P_INTEGER ? "a whole number" : "a number",
                  p->min < -lim ? -lim : p->min, p->max > lim ? lim : p->max);
         return -1;
     }
@@ -684,8 +692,7 @@ int rules_set_param(rules *r, const char *set, const char *name, double value,
         v->num = value;
     }
     fmt_value(after, sizeof after, p, v->num, v->text);
-    snprintf(nv.label, sizeof nv.label, "%.60s.%.60s %.40s -> %.40s", set, name, before,
-             after);
+    snprintf(nv.label, sizeof nv.label, "%.60s.%.60s %.40s -> %.40s", set, name, before, after);
     if (version_push(r, &nv) != 0)
         goto oom;
     return 0;
@@ -694,8 +701,7 @@ oom:
     return -1;
 }
 
-int rules_set_staging_dir(rules *r, const char *dir)
-{
+int rules_set_staging_dir(rules *r, const char *dir) {
     char *d = NULL;
     if (dir && *dir && (d = tnm_strdup(dir)) == NULL)
         return -1;
@@ -704,27 +710,30 @@ int rules_set_staging_dir(rules *r, const char *dir)
     return 0;
 }
 
-unsigned long rules_staging_calls(const rules *r) { return r->stage_calls; }
+unsigned long rules_staging_calls(const rules *r) {
+    return r->stage_calls;
+}
 
-int rules_version(const rules *r) { return r->cur ? r->base + r->cur : 0; }
-int rules_nversions(const rules *r) { return r->base + r->nv; }
+int rules_version(const rules *r) {
+    return r->cur ? r->base + r->cur : 0;
+}
+int rules_nversions(const rules *r) {
+    return r->base + r->nv;
+}
 
-const char *rules_version_label(const rules *r, int version)
-{
+const char *rules_version_label(const rules *r, int version) {
     const rversion *v = rules_version_at(r, version);
     return v ? v->label : NULL;
 }
 
-int rules_undo(rules *r)
-{
+int rules_undo(rules *r) {
     if (r->cur <= 1)
         return -1;
     r->cur--;
     return 0;
 }
 
-int rules_redo(rules *r)
-{
+int rules_redo(rules *r) {
     if (r->cur >= r->nv)
         return -1;
     r->cur++;

@@ -73,15 +73,18 @@ typedef struct rules rules;
 typedef struct rules_eval rules_eval;
 
 typedef enum rules_ptype {
-    RULES_P_NUMBER = 1, RULES_P_INTEGER, RULES_P_BOOLEAN, RULES_P_TEXT
+    RULES_P_NUMBER = 1,
+    RULES_P_INTEGER,
+    RULES_P_BOOLEAN,
+    RULES_P_TEXT
 } rules_ptype;
 
 typedef struct rules_param_info {
     const char *name, *doc;
     rules_ptype type;
-    double value, def, min, max;  /* numbers, integers, booleans (0/1) */
-    const char *text, *text_def;  /* RULES_P_TEXT */
-    const char *const *choices;   /* RULES_P_TEXT: allowed values, or NULL */
+    double value, def, min, max; /* numbers, integers, booleans (0/1) */
+    const char *text, *text_def; /* RULES_P_TEXT */
+    const char *const *choices;  /* RULES_P_TEXT: allowed values, or NULL */
     int nchoices;
     const char *file;
     int line;
@@ -90,39 +93,42 @@ typedef struct rules_param_info {
 /* One step of attrition, in rule-set order. */
 typedef struct rules_step {
     const char *name, *reason;
-    size_t before;   /* patients still in before the step */
+    size_t before;              /* patients still in before the step */
     size_t pass, fail, unknown; /* among them */
-    size_t after;    /* still in after it (pass, plus unknown if included) */
+    size_t after;               /* still in after it (pass, plus unknown if included) */
     int unknown_kept;
 } rules_step;
 
 /* One line of an explanation. */
 typedef struct rules_trace_item {
-    char kind;            /* 'c' criterion, 'd' derived, 'a' arm, 's' summary,
-                             'w' a line of a staging derive's why (in reason),
-                             after its 'd' item */
+    char kind; /* 'c' criterion, 'd' derived, 'a' arm, 's' summary,
+                  'w' a line of a staging derive's why (in reason),
+                  after its 'd' item */
     char name[64];
     char reason[160];
-    char where[96];       /* file:line */
-    int result;           /* EXPR_* for criteria and arms; -1 for derived */
-    char values[512];     /* "ecog = 2, max_ecog = 1" */
+    char where[96];   /* file:line */
+    int result;       /* EXPR_* for criteria and arms; -1 for derived */
+    char values[512]; /* "ecog = 2, max_ecog = 1" */
 } rules_trace_item;
 
 typedef struct rules_trace {
     rules_trace_item *items;
     size_t n;
-    int selected;         /* 1 or 0 */
-    char arm[64];         /* "" when no arm decided */
+    int selected; /* 1 or 0 */
+    char arm[64]; /* "" when no arm decided */
 } rules_trace;
 
 typedef struct rules_diff {
-    size_t n;             /* rows compared */
-    size_t gained, lost;  /* excluded->selected, selected->excluded */
+    size_t n;            /* rows compared */
+    size_t gained, lost; /* excluded->selected, selected->excluded */
     size_t arm_changed;
-    uint32_t *rows;       /* rows whose selection or arm changed (owned) */
+    uint32_t *rows; /* rows whose selection or arm changed (owned) */
     size_t nrows;
     /* arm transitions "from -> to" with counts (owned) */
-    struct rules_arm_move { char from[64], to[64]; size_t count; } *moves;
+    struct rules_arm_move {
+        char from[64], to[64];
+        size_t count;
+    } * moves;
     size_t nmoves;
     /* staging derives present in both versions: patients whose derived
      * stage changed ("unstaged" when undecidable), and the counts per
@@ -148,8 +154,7 @@ void rules_free(rules *r);
 int rules_load(rules *r, const char *path, char *err, size_t errlen);
 
 /* Loads rules from a string (chunkname names it in messages), as rules_load. */
-int rules_load_string(rules *r, const char *src, const char *chunkname,
-                      char *err, size_t errlen);
+int rules_load_string(rules *r, const char *src, const char *chunkname, char *err, size_t errlen);
 
 /* Sets the folder staging modules are looked for in first (NULL: none).
  * 0, or -1 on ENOMEM.  Applies to the loads that follow. */
@@ -178,8 +183,8 @@ int rules_param(const rules *r, const char *set, size_t i, rules_param_info *out
 /* Sets a param (number/integer/boolean: value; text: text) and makes a new
  * version.  -1 with err filled if the set/param is unknown or the value out
  * of range or of the wrong type; nothing changes then. */
-int rules_set_param(rules *r, const char *set, const char *name, double value,
-                    const char *text, char *err, size_t errlen);
+int rules_set_param(rules *r, const char *set, const char *name, double value, const char *text,
+                    char *err, size_t errlen);
 
 /* Reads text as a value of a number, integer or boolean param p, as every
  * front end takes one (`set`, `sweep`, lessons): a boolean is true, false,
@@ -204,8 +209,7 @@ int rules_redo(rules *r);
  * current version.  c must outlive it; the caller owns the result
  * (rules_eval_free).  Nothing is computed until rules_eval_run.  NULL with
  * err filled if the set does not exist or on ENOMEM. */
-rules_eval *rules_eval_new(rules *r, const char *set, const cohort *c,
-                           char *err, size_t errlen);
+rules_eval *rules_eval_new(rules *r, const char *set, const cohort *c, char *err, size_t errlen);
 void rules_eval_free(rules_eval *ev);
 
 /* Pins the evaluation to version v (0: follow the current one again). */
@@ -241,15 +245,14 @@ double rules_eval_landmark(const rules_eval *ev);
  * reason and the values it saw, the selection and the arm.  Fills *out
  * (free with rules_trace_free).  -1 with err filled (row out of range, not
  * yet run, a Lua criterion failed). */
-int rules_explain(rules_eval *ev, size_t row, rules_trace *out, char *err,
-                  size_t errlen);
+int rules_explain(rules_eval *ev, size_t row, rules_trace *out, char *err, size_t errlen);
 void rules_trace_free(rules_trace *t);
 
 /* Compares rule set `set` on c at versions va and vb (0 = current):
  * patients whose selection or arm changed, counts per direction.  Fills
  * *out (free with rules_diff_free).  -1 with err filled. */
-int rules_diff_versions(rules *r, const char *set, const cohort *c, int va,
-                        int vb, rules_diff *out, char *err, size_t errlen);
+int rules_diff_versions(rules *r, const char *set, const cohort *c, int va, int vb, rules_diff *out,
+                        char *err, size_t errlen);
 void rules_diff_free(rules_diff *d);
 
 /* The data dictionary: every field name rules, staging

@@ -13,8 +13,7 @@
 
 #include "rules_eval_int.h"
 
-static void dep_free(dep *d)
-{
+static void dep_free(dep *d) {
     free(d->params);
     free(d->ders);
     free(d->cols);
@@ -22,8 +21,7 @@ static void dep_free(dep *d)
     memset(d, 0, sizeof *d);
 }
 
-void unbind(rules_eval *ev)
-{
+void unbind(rules_eval *ev) {
     for (int k = 0; k < ev->nc; k++) {
         expr_prog_free(ev->cp[k]);
         dep_free(&ev->cdep[k]);
@@ -44,12 +42,25 @@ void unbind(rules_eval *ev)
     }
     for (int i = 0; i < ev->np; i++)
         free(ev->pt[i]);
-    free(ev->cp); free(ev->dp); free(ev->ap);
-    free(ev->cdep); free(ev->ddep); free(ev->adep);
-    free(ev->cres); free(ev->ares); free(ev->dbuf);
-    free(ev->selected); free(ev->arm); free(ev->steps);
-    free(ev->pv); free(ev->pt); free((void *)ev->ctx.param_str);
-    free(ev->pchanged); free(ev->cdirty); free(ev->ddirty); free(ev->adirty);
+    free(ev->cp);
+    free(ev->dp);
+    free(ev->ap);
+    free(ev->cdep);
+    free(ev->ddep);
+    free(ev->adep);
+    free(ev->cres);
+    free(ev->ares);
+    free(ev->dbuf);
+    free(ev->selected);
+    free(ev->arm);
+    free(ev->steps);
+    free(ev->pv);
+    free(ev->pt);
+    free((void *)ev->ctx.param_str);
+    free(ev->pchanged);
+    free(ev->cdirty);
+    free(ev->ddirty);
+    free(ev->adirty);
     free(ev->colsnap);
     if (ev->prog)
         rules_prog_unref(ev->prog);
@@ -72,13 +83,12 @@ void unbind(rules_eval *ev)
 typedef struct resolver {
     rules_eval *ev;
     dep *d;
-    int nder;       /* derived columns visible (those declared before) */
-    int arm;        /* arms also see `eligible` */
+    int nder; /* derived columns visible (those declared before) */
+    int arm;  /* arms also see `eligible` */
     int failed;
 } resolver;
 
-static int add_col(dep *d, const cohort_column *col)
-{
+static int add_col(dep *d, const cohort_column *col) {
     for (int i = 0; i < d->ncols; i++)
         if (d->cols[i] == col)
             return 0;
@@ -99,8 +109,7 @@ static int add_col(dep *d, const cohort_column *col)
     return 0;
 }
 
-static int resolve(void *ud, const char *name, expr_ref *out)
-{
+static int resolve(void *ud, const char *name, expr_ref *out) {
     resolver *rs = ud;
     rules_eval *ev = rs->ev;
     const rset *set = ev->set;
@@ -109,8 +118,9 @@ static int resolve(void *ud, const char *name, expr_ref *out)
             rs->d->params[i] = 1;
             out->kind = EXPR_REF_PARAM;
             out->index = i;
-            out->type = set->params[i].type == RULES_P_TEXT ? EXPR_T_STR
-                      : set->params[i].type == RULES_P_BOOLEAN ? EXPR_T_BOOL : EXPR_T_NUM;
+            out->type = set->params[i].type == RULES_P_TEXT      ? EXPR_T_STR
+                        : set->params[i].type == RULES_P_BOOLEAN ? EXPR_T_BOOL
+                                                                 : EXPR_T_NUM;
             return 0;
         }
     for (int j = rs->nder - 1; j >= 0; j--) {
@@ -157,17 +167,14 @@ static int resolve(void *ud, const char *name, expr_ref *out)
     return -1;
 }
 
-static int dep_init(dep *d, int np, int nd)
-{
+static int dep_init(dep *d, int np, int nd) {
     d->params = calloc((size_t)np + 1, 1);
     d->ders = calloc((size_t)nd + 1, 1);
     return d->params && d->ders ? 0 : -1;
 }
 
-static int bind_one(rules_eval *ev, const expr *e, dep *d, int nder, int arm,
-                    expr_prog **out, const char *kind, const char *name, int line,
-                    char *err, size_t errlen)
-{
+static int bind_one(rules_eval *ev, const expr *e, dep *d, int nder, int arm, expr_prog **out,
+                    const char *kind, const char *name, int line, char *err, size_t errlen) {
     resolver rs = {ev, d, nder, arm, 0};
     char e2[300];
     /* the bound tree is C memory a rule file decides: it counts against
@@ -175,9 +182,10 @@ static int bind_one(rules_eval *ev, const expr *e, dep *d, int nder, int arm,
     size_t bytes = expr_nnodes(e) * (size_t)EXPR_BOUND_BYTES;
     sandbox *sb = rules_sandbox(ev->r);
     if (sandbox_charge(sb, bytes) != 0) {
-        snprintf(err, errlen, "%s:%d: %s '%s': the rule set's expressions need more "
-                 "than the memory cap of %zu MB", ev->prog->path, line, kind, name,
-                 sandbox_mem_cap(sb) >> 20);
+        snprintf(err, errlen,
+                 "%s:%d: %s '%s': the rule set's expressions need more "
+                 "than the memory cap of %zu MB",
+                 ev->prog->path, line, kind, name, sandbox_mem_cap(sb) >> 20);
         return -1;
     }
     ev->charged += bytes;
@@ -185,14 +193,15 @@ static int bind_one(rules_eval *ev, const expr *e, dep *d, int nder, int arm,
     *out = cond ? expr_bind_condition(e, resolve, &rs, e2, sizeof e2)
                 : expr_bind(e, resolve, &rs, e2, sizeof e2);
     if (*out == NULL || rs.failed) {
-        snprintf(err, errlen, "%s:%d: %s '%s': in \"%s\": %s", ev->prog->path, line,
-                 kind, name, expr_source(e), rs.failed ? "out of memory" : e2);
+        snprintf(err, errlen, "%s:%d: %s '%s': in \"%s\": %s", ev->prog->path, line, kind, name,
+                 expr_source(e), rs.failed ? "out of memory" : e2);
         return -1;
     }
     if (cond && expr_prog_type(*out) != EXPR_T_BOOL) {
-        snprintf(err, errlen, "%s:%d: %s '%s': \"%s\" is a number; a %s needs a "
-                 "condition (e.g. x > 0)", ev->prog->path, line, kind, name,
-                 expr_source(e), kind);
+        snprintf(err, errlen,
+                 "%s:%d: %s '%s': \"%s\" is a number; a %s needs a "
+                 "condition (e.g. x > 0)",
+                 ev->prog->path, line, kind, name, expr_source(e), kind);
         return -1;
     }
     return 0;
@@ -200,9 +209,7 @@ static int bind_one(rules_eval *ev, const expr *e, dep *d, int nder, int arm,
 
 #define ALLOC(p, n) (((p) = calloc((size_t)(n) + 1, sizeof *(p))) == NULL)
 
-int bind_all(rules_eval *ev, rprog *prog, const rset *set, char *err,
-             size_t errlen)
-{
+int bind_all(rules_eval *ev, rprog *prog, const rset *set, char *err, size_t errlen) {
     unbind(ev);
     ev->prog = prog;
     rules_prog_ref(prog);
@@ -216,11 +223,10 @@ int bind_all(rules_eval *ev, rprog *prog, const rset *set, char *err,
         ALLOC(ev->cdep, ev->nc) || ALLOC(ev->ddep, ev->nd) || ALLOC(ev->adep, ev->na) ||
         ALLOC(ev->cres, ev->nc) || ALLOC(ev->ares, ev->na) || ALLOC(ev->dbuf, ev->nd + 1) ||
         ALLOC(ev->steps, ev->nc) || ALLOC(ev->pv, ev->np) || ALLOC(ev->pt, ev->np) ||
-        ALLOC(ev->pchanged, ev->np) || ALLOC(ev->cdirty, ev->nc) ||
-        ALLOC(ev->ddirty, ev->nd) || ALLOC(ev->adirty, ev->na) || ALLOC(ev->dst, ev->nd) ||
+        ALLOC(ev->pchanged, ev->np) || ALLOC(ev->cdirty, ev->nc) || ALLOC(ev->ddirty, ev->nd) ||
+        ALLOC(ev->adirty, ev->na) || ALLOC(ev->dst, ev->nd) ||
         (ev->ctx.param_str = calloc((size_t)ev->np + 1, sizeof(char *))) == NULL ||
-        (ev->selected = malloc(n)) == NULL ||
-        (ev->arm = malloc(n * sizeof *ev->arm)) == NULL)
+        (ev->selected = malloc(n)) == NULL || (ev->arm = malloc(n * sizeof *ev->arm)) == NULL)
         goto oom;
     ev->ncolsnap = cohort_ncols(ev->c);
     if (ALLOC(ev->colsnap, ev->ncolsnap))
@@ -245,8 +251,8 @@ int bind_all(rules_eval *ev, rprog *prog, const rset *set, char *err,
                     goto oom;
             continue;
         }
-        if (bind_one(ev, set->der[j].e, &ev->ddep[j], j, 0, &ev->dp[j], "derive",
-                     set->der[j].name, set->der[j].line, err, errlen) != 0)
+        if (bind_one(ev, set->der[j].e, &ev->ddep[j], j, 0, &ev->dp[j], "derive", set->der[j].name,
+                     set->der[j].line, err, errlen) != 0)
             return -1;
         size_t esz = expr_prog_type(ev->dp[j]) == EXPR_T_NUM ? sizeof(double) : 1;
         if ((ev->dbuf[j] = malloc(n * esz)) == NULL)
@@ -254,20 +260,18 @@ int bind_all(rules_eval *ev, rprog *prog, const rset *set, char *err,
     }
     for (int k = 0; k < ev->nc; k++) {
         const rcrit *c = &set->crit[k];
-        if (dep_init(&ev->cdep[k], ev->np, ev->nd) != 0 ||
-            (ev->cres[k] = malloc(n)) == NULL)
+        if (dep_init(&ev->cdep[k], ev->np, ev->nd) != 0 || (ev->cres[k] = malloc(n)) == NULL)
             goto oom;
         if (c->e) {
-            if (bind_one(ev, c->e, &ev->cdep[k], ev->nd, 0, &ev->cp[k], "criterion",
-                         c->name, c->line, err, errlen) != 0)
+            if (bind_one(ev, c->e, &ev->cdep[k], ev->nd, 0, &ev->cp[k], "criterion", c->name,
+                         c->line, err, errlen) != 0)
                 return -1;
             continue;
         }
         /* a Lua criterion reads every param and the fields it names (or all) */
         ev->cdep[k].all_params = 1;
         for (int f = 0; f < (c->reads ? c->nreads : (int)ev->ncolsnap); f++) {
-            const cohort_column *col = c->reads ? cohort_find(ev->c, c->reads[f])
-                                                : ev->colsnap[f];
+            const cohort_column *col = c->reads ? cohort_find(ev->c, c->reads[f]) : ev->colsnap[f];
             if (col && add_col(&ev->cdep[k], col) != 0)
                 goto oom;
         }

@@ -32,12 +32,10 @@ typedef struct conv {
 
 static int fail(lua_State *L, const conv *cv, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static int fail(lua_State *L, const conv *cv, const char *fmt, ...)
-{
+static int fail(lua_State *L, const conv *cv, const char *fmt, ...) {
     char msg[600], head[300];
     if (cv->name)
-        snprintf(head, sizeof head, "%s:%d: %s '%s': ", cv->path, cv->line, cv->kind,
-                 cv->name);
+        snprintf(head, sizeof head, "%s:%d: %s '%s': ", cv->path, cv->line, cv->kind, cv->name);
     else
         snprintf(head, sizeof head, "%s:%d: %s: ", cv->path, cv->line, cv->kind);
     va_list ap;
@@ -48,8 +46,7 @@ static int fail(lua_State *L, const conv *cv, const char *fmt, ...)
     return lua_error(L);
 }
 
-static char *copy(lua_State *L, const char *s)
-{
+static char *copy(lua_State *L, const char *s) {
     size_t n = strlen(s) + 1;
     char *d = malloc(n);
     if (d == NULL)
@@ -58,8 +55,7 @@ static char *copy(lua_State *L, const char *s)
 }
 
 /* Pushes t[pos] if not nil, else t[key].  Returns the type pushed. */
-static int field(lua_State *L, int t, int pos, const char *key)
-{
+static int field(lua_State *L, int t, int pos, const char *key) {
     if (pos > 0) {
         if (lua_rawgeti(L, t, pos) != LUA_TNIL)
             return lua_type(L, -1);
@@ -70,8 +66,7 @@ static int field(lua_State *L, int t, int pos, const char *key)
 }
 
 /* A copy of the text at t[pos] / t.key, or NULL when absent. */
-static char *get_text(lua_State *L, const conv *cv, int t, int pos, const char *key)
-{
+static char *get_text(lua_State *L, const conv *cv, int t, int pos, const char *key) {
     int ty = field(L, t, pos, key);
     char *s = NULL;
     if (ty == LUA_TSTRING)
@@ -82,10 +77,9 @@ static char *get_text(lua_State *L, const conv *cv, int t, int pos, const char *
     return s;
 }
 
-static int is_ident(const char *s)
-{
-    static const char *const kw[] = {"and", "or", "not", "in", "true", "false",
-                                     "unknown", "nil", NULL};
+static int is_ident(const char *s) {
+    static const char *const kw[] = {"and",   "or",      "not", "in", "true",
+                                     "false", "unknown", "nil", NULL};
     if (!s || !(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
         return 0;
     for (const char *q = s; *q; q++)
@@ -105,16 +99,25 @@ static int is_ident(const char *s)
  * most 64 + 12 * 8 + 4 * 16 + 16 = 240 bytes a patient, about 230 MB at a
  * million patients (under 4x the default sandbox cap), whatever the rule
  * file does. */
-enum { NAME_MAX_LEN = 40, COLUMN_MAX_LEN = 256, DOC_MAX_LEN = 4096,
-       MAX_SETS = 64, MAX_ITEMS = 256, MAX_CRITERIA = 64, MAX_DERIVES = 16,
-       MAX_STAGING = 4, MAX_ARMS = 16, MAX_CHOICES = 64, MAX_READS = 64 };
+enum {
+    NAME_MAX_LEN = 40,
+    COLUMN_MAX_LEN = 256,
+    DOC_MAX_LEN = 4096,
+    MAX_SETS = 64,
+    MAX_ITEMS = 256,
+    MAX_CRITERIA = 64,
+    MAX_DERIVES = 16,
+    MAX_STAGING = 4,
+    MAX_ARMS = 16,
+    MAX_CHOICES = 64,
+    MAX_READS = 64
+};
 
 /* Refuses text with control characters (a terminal escape in a name or a
  * doc would reach the screen) or longer than max; a doc may hold line
  * breaks and tabs.  `what` names the field for the message. */
-static void check_text(lua_State *L, const conv *cv, const char *what, const char *t,
-                       size_t max, int multiline)
-{
+static void check_text(lua_State *L, const conv *cv, const char *what, const char *t, size_t max,
+                       int multiline) {
     if (t == NULL)
         return;
     size_t n = strlen(t);
@@ -124,22 +127,20 @@ static void check_text(lua_State *L, const conv *cv, const char *what, const cha
         const unsigned char *u = (const unsigned char *)t + i;
         unsigned char c = u[0];
         if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f)
-            fail(L, cv, "%s holds a control character (byte 0x%02x at %zu)", what, c,
-                 i + 1);
+            fail(L, cv, "%s holds a control character (byte 0x%02x at %zu)", what, c, i + 1);
         /* C1 controls (U+0080-U+009F) and the bidirectional overrides and
          * isolates (U+202A-U+202E, U+2066-U+2069), which reorder what a
          * reader sees */
         if ((c == 0xc2 && i + 1 < n && u[1] >= 0x80 && u[1] <= 0x9f) ||
             (c == 0xe2 && i + 2 < n && u[1] == 0x80 && u[2] >= 0xaa && u[2] <= 0xae) ||
             (c == 0xe2 && i + 2 < n && u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9))
-            fail(L, cv, "%s holds a control or text-direction character (at byte %zu)",
-                 what, i + 1);
+            fail(L, cv, "%s holds a control or text-direction character (at byte %zu)", what,
+                 i + 1);
     }
 }
 
 /* Names of rule sets, params, criteria, derives and arms. */
-static void check_name(lua_State *L, const conv *cv, const char *name)
-{
+static void check_name(lua_State *L, const conv *cv, const char *name) {
     check_text(L, cv, "the name", name, NAME_MAX_LEN, 0);
 }
 
@@ -148,8 +149,7 @@ static void check_name(lua_State *L, const conv *cv, const char *name)
  * `item` names one for messages.  Each copy is stored before the next Lua
  * call, so a half-read list is freed with the program. */
 static void read_text_list(lua_State *L, const conv *cv, const char *key, const char *item,
-                           int max_items, size_t max_len, char ***out, int *n)
-{
+                           int max_items, size_t max_len, char ***out, int *n) {
     lua_Unsigned len = lua_rawlen(L, -1);
     if (len > (lua_Unsigned)max_items)
         fail(L, cv, "%s lists more than %d items", key, max_items);
@@ -166,19 +166,18 @@ static void read_text_list(lua_State *L, const conv *cv, const char *key, const 
 
 /* Counts the bytes the parsed tree of e takes against the sandbox's cap
  * (binding it to a cohort is counted again, in rules_eval.c). */
-static void charge_expr(lua_State *L, const conv *cv, const expr *e)
-{
+static void charge_expr(lua_State *L, const conv *cv, const expr *e) {
     size_t bytes = expr_nnodes(e) * (size_t)EXPR_PARSED_BYTES;
     if (sandbox_charge(cv->sb, bytes) != 0)
-        fail(L, cv, "the rule file's expressions need more than the memory cap of "
-                    "%zu MB", sandbox_mem_cap(cv->sb) >> 20);
+        fail(L, cv,
+             "the rule file's expressions need more than the memory cap of "
+             "%zu MB",
+             sandbox_mem_cap(cv->sb) >> 20);
     cv->p->charged += bytes;
 }
 
 /* Refuses keys of t outside `allowed` (positional keys up to npos). */
-static void check_keys(lua_State *L, const conv *cv, int t, int npos,
-                       const char *const *allowed)
-{
+static void check_keys(lua_State *L, const conv *cv, int t, int npos, const char *const *allowed) {
     lua_pushnil(L);
     while (lua_next(L, t)) {
         lua_pop(L, 1);
@@ -197,8 +196,7 @@ static void check_keys(lua_State *L, const conv *cv, int t, int npos,
     }
 }
 
-static expr *compile(lua_State *L, const conv *cv, const char *src)
-{
+static expr *compile(lua_State *L, const conv *cv, const char *src) {
     char e[300];
     expr *x = expr_parse(src, e, sizeof e);
     if (x == NULL)
@@ -206,8 +204,7 @@ static expr *compile(lua_State *L, const conv *cv, const char *src)
     return x;
 }
 
-static double num_field(lua_State *L, const conv *cv, int t, const char *key, double def)
-{
+static double num_field(lua_State *L, const conv *cv, int t, const char *key, double def) {
     int ty = field(L, t, 0, key);
     double v = def;
     if (ty == LUA_TNUMBER)
@@ -218,10 +215,9 @@ static double num_field(lua_State *L, const conv *cv, int t, const char *key, do
     return v;
 }
 
-static void read_param(lua_State *L, conv *cv, rset *set, int t)
-{
-    static const char *const keys[] = {"name", "default", "min", "max", "doc",
-                                       "type", "choices", NULL};
+static void read_param(lua_State *L, conv *cv, rset *set, int t) {
+    static const char *const keys[] = {"name", "default", "min",     "max",
+                                       "doc",  "type",    "choices", NULL};
     rparam *pp = &set->params[set->np++];
     cv->kind = "param";
     pp->line = cv->line;
@@ -251,10 +247,11 @@ static void read_param(lua_State *L, conv *cv, rset *set, int t)
         fail(L, cv, "needs a default value (a number, true/false or text)");
     }
     if (type) {
-        int want = strcmp(type, "number") == 0 ? RULES_P_NUMBER
-                 : strcmp(type, "integer") == 0 ? RULES_P_INTEGER
-                 : strcmp(type, "boolean") == 0 ? RULES_P_BOOLEAN
-                 : strcmp(type, "text") == 0 ? RULES_P_TEXT : 0;
+        int want = strcmp(type, "number") == 0    ? RULES_P_NUMBER
+                   : strcmp(type, "integer") == 0 ? RULES_P_INTEGER
+                   : strcmp(type, "boolean") == 0 ? RULES_P_BOOLEAN
+                   : strcmp(type, "text") == 0    ? RULES_P_TEXT
+                                                  : 0;
         int fits = want == (int)pp->type ||
                    (want == RULES_P_NUMBER && pp->type == RULES_P_INTEGER) ||
                    (want == RULES_P_INTEGER && pp->type == RULES_P_NUMBER &&
@@ -289,12 +286,15 @@ static void read_param(lua_State *L, conv *cv, rset *set, int t)
     }
     if (pp->type == RULES_P_INTEGER) {
         if (fabs(pp->def) > RULES_INT_EXACT)
-            fail(L, cv, "the default %.17g is beyond the exactly representable "
-                        "integers (+-2^53)", pp->def);
+            fail(L, cv,
+                 "the default %.17g is beyond the exactly representable "
+                 "integers (+-2^53)",
+                 pp->def);
         if ((isfinite(pp->min) && pp->min < -RULES_INT_EXACT) ||
             (isfinite(pp->max) && pp->max > RULES_INT_EXACT))
-            fail(L, cv, "min and max of an integer param must lie within +-2^53 "
-                        "(or be -math.huge/math.huge)");
+            fail(L, cv,
+                 "min and max of an integer param must lie within +-2^53 "
+                 "(or be -math.huge/math.huge)");
     }
     if (pp->type != RULES_P_TEXT && (pp->def < pp->min || pp->def > pp->max))
         fail(L, cv, "default %.10g is outside min..max", pp->def);
@@ -307,8 +307,7 @@ static void read_param(lua_State *L, conv *cv, rset *set, int t)
     lua_pop(L, 1);
 }
 
-static int unknown_policy(lua_State *L, const conv *cv, int t, int def)
-{
+static int unknown_policy(lua_State *L, const conv *cv, int t, int def) {
     char *u = get_text(L, cv, t, 0, "unknown");
     int keep = def;
     if (u) {
@@ -321,10 +320,8 @@ static int unknown_policy(lua_State *L, const conv *cv, int t, int def)
     return keep;
 }
 
-static void read_criterion(lua_State *L, conv *cv, rset *set, int t)
-{
-    static const char *const keys[] = {"name", "reason", "expr", "unknown", "reads",
-                                       "doc", NULL};
+static void read_criterion(lua_State *L, conv *cv, rset *set, int t) {
+    static const char *const keys[] = {"name", "reason", "expr", "unknown", "reads", "doc", NULL};
     rcrit *c = &set->crit[set->nc++];
     c->fn_ref = LUA_NOREF;
     cv->kind = "criterion";
@@ -333,8 +330,9 @@ static void read_criterion(lua_State *L, conv *cv, rset *set, int t)
     cv->name = c->name;
     check_name(L, cv, c->name);
     if (!is_ident(c->name))
-        fail(L, cv, "needs a name: criterion { \"ecog\", \"ECOG <= max_ecog\", "
-                    "\"ecog <= max_ecog\" }");
+        fail(L, cv,
+             "needs a name: criterion { \"ecog\", \"ECOG <= max_ecog\", "
+             "\"ecog <= max_ecog\" }");
     check_keys(L, cv, t, 3, keys);
     for (int i = 0; i < set->nc - 1; i++)
         if (strcmp(set->crit[i].name, c->name) == 0)
@@ -356,8 +354,8 @@ static void read_criterion(lua_State *L, conv *cv, rset *set, int t)
         c->reason = copy(L, c->e ? expr_source(c->e) : c->name);
     int rt = field(L, t, 0, "reads");
     if (rt == LUA_TTABLE)
-        read_text_list(L, cv, "reads", "a field in reads", MAX_READS, COLUMN_MAX_LEN,
-                       &c->reads, &c->nreads);
+        read_text_list(L, cv, "reads", "a field in reads", MAX_READS, COLUMN_MAX_LEN, &c->reads,
+                       &c->nreads);
     else if (rt != LUA_TNIL)
         fail(L, cv, "reads must be a list of field names");
     lua_pop(L, 1);
@@ -365,8 +363,7 @@ static void read_criterion(lua_State *L, conv *cv, rset *set, int t)
 
 /* Is name taken by a derive (or one of a staging derive's columns) among
  * the first nd of set? */
-static int derive_named(const rset *set, int nd, const char *name)
-{
+static int derive_named(const rset *set, int nd, const char *name) {
     for (int i = 0; i < nd; i++) {
         if (strcmp(set->der[i].name, name) == 0)
             return 1;
@@ -380,22 +377,21 @@ static int derive_named(const rset *set, int nd, const char *name)
 /* derive { "stage", staging = "tnm8" | "<text param>" }: the group column
  * is named as the derive; T, N and M are t, n, m for a derive named
  * "stage", else <name>_t, <name>_n, <name>_m. */
-static void read_staging(lua_State *L, conv *cv, rset *set, rderive *d, int t)
-{
+static void read_staging(lua_State *L, conv *cv, rset *set, rderive *d, int t) {
     d->staging = get_text(L, cv, t, 0, "staging");
     d->stage_param = -1;
     if (field(L, t, 2, "expr") != LUA_TNIL)
         fail(L, cv, "has both an expression and staging; give one");
     lua_pop(L, 1);
     if (!is_ident(d->staging))
-        fail(L, cv, "staging names a staging module (\"tnm8\") or a text param "
-                    "whose choices name modules");
+        fail(L, cv,
+             "staging names a staging module (\"tnm8\") or a text param "
+             "whose choices name modules");
     int stage = strcmp(d->name, "stage") == 0;
     static const char *const sfx[3] = {"t", "n", "m"};
     for (int k = 0; k < 3; k++) {
         char nm[200];
-        snprintf(nm, sizeof nm, stage ? "%s" : "%.150s_%s", stage ? sfx[k] : d->name,
-                 sfx[k]);
+        snprintf(nm, sizeof nm, stage ? "%s" : "%.150s_%s", stage ? sfx[k] : d->name, sfx[k]);
         d->out[k] = copy(L, nm);
         if (derive_named(set, set->nd - 1, nm))
             fail(L, cv, "its column '%s' is already derived", nm);
@@ -408,8 +404,7 @@ static void read_staging(lua_State *L, conv *cv, rset *set, rderive *d, int t)
 
 /* After the whole set is read: a staging derive that names a param takes
  * that param's choices as its modules. */
-static void resolve_staging(lua_State *L, conv *cv, rset *set)
-{
+static void resolve_staging(lua_State *L, conv *cv, rset *set) {
     for (int j = 0; j < set->nd; j++) {
         rderive *d = &set->der[j];
         if (d->staging == NULL)
@@ -423,16 +418,18 @@ static void resolve_staging(lua_State *L, conv *cv, rset *set)
         if (d->stage_param >= 0) {
             const rparam *p = &set->params[d->stage_param];
             if (p->type != RULES_P_TEXT || p->nchoices == 0)
-                fail(L, cv, "staging param '%s' must be text with choices naming the "
-                            "modules: param { \"%s\", \"tnm8\", choices = "
-                            "{\"tnm8\", \"tnm9\"} }", p->name, p->name);
+                fail(L, cv,
+                     "staging param '%s' must be text with choices naming the "
+                     "modules: param { \"%s\", \"tnm8\", choices = "
+                     "{\"tnm8\", \"tnm9\"} }",
+                     p->name, p->name);
             d->mods = calloc((size_t)p->nchoices + 1, sizeof *d->mods);
             if (d->mods == NULL)
                 luaL_error(L, "out of memory");
             for (int c = 0; c < p->nchoices; c++) {
                 if (!is_ident(p->choices[c]))
-                    fail(L, cv, "choice '%s' of param '%s' is not a module name",
-                         p->choices[c], p->name);
+                    fail(L, cv, "choice '%s' of param '%s' is not a module name", p->choices[c],
+                         p->name);
                 d->mods[d->nmods++] = copy(L, p->choices[c]);
             }
         } else {
@@ -447,8 +444,7 @@ static void resolve_staging(lua_State *L, conv *cv, rset *set)
     }
 }
 
-static void read_derive(lua_State *L, conv *cv, rset *set, int t)
-{
+static void read_derive(lua_State *L, conv *cv, rset *set, int t) {
     static const char *const keys[] = {"name", "expr", "doc", "staging", NULL};
     rderive *d = &set->der[set->nd++];
     cv->kind = "derive";
@@ -473,8 +469,7 @@ static void read_derive(lua_State *L, conv *cv, rset *set, int t)
         for (int i = 0; i < set->nd - 1; i++)
             nst += set->der[i].staging != NULL;
         if (nst >= MAX_STAGING)
-            fail(L, cv, "more than %d staging derives in rule set '%s'", MAX_STAGING,
-                 set->name);
+            fail(L, cv, "more than %d staging derives in rule set '%s'", MAX_STAGING, set->name);
         read_staging(L, cv, set, d, t);
         return;
     }
@@ -493,8 +488,7 @@ static void read_derive(lua_State *L, conv *cv, rset *set, int t)
     charge_expr(L, cv, d->e);
 }
 
-static void read_arm(lua_State *L, conv *cv, rset *set, int t)
-{
+static void read_arm(lua_State *L, conv *cv, rset *set, int t) {
     static const char *const keys[] = {"name", "when", "doc", NULL};
     rarm *a = &set->arms[set->na++];
     cv->kind = "arm";
@@ -524,8 +518,7 @@ static void read_arm(lua_State *L, conv *cv, rset *set, int t)
     }
 }
 
-static void add_warning(lua_State *L, rset *set, const char *msg)
-{
+static void add_warning(lua_State *L, rset *set, const char *msg) {
     char **w = realloc(set->warnings, (size_t)(set->nw + 1) * sizeof *w);
     if (w == NULL)
         luaL_error(L, "out of memory");
@@ -534,8 +527,7 @@ static void add_warning(lua_State *L, rset *set, const char *msg)
     set->nw++;
 }
 
-static int reads_name(const rset *set, const char *name)
-{
+static int reads_name(const rset *set, const char *name) {
     for (int i = 0; i < set->nc; i++) {
         const rcrit *c = &set->crit[i];
         for (size_t k = 0; c->e && k < expr_nnames(c->e); k++)
@@ -557,8 +549,7 @@ static int reads_name(const rset *set, const char *name)
 }
 
 /* The landmark: an implicit first criterion and a param of the same name. */
-static void add_landmark(lua_State *L, conv *cv, rset *set)
-{
+static void add_landmark(lua_State *L, conv *cv, rset *set) {
     cv->kind = "landmark";
     cv->name = set->name;
     for (int i = 0; i < set->np; i++)
@@ -584,14 +575,12 @@ static void add_landmark(lua_State *L, conv *cv, rset *set)
     snprintf(src, sizeof src, "%s >= landmark", set->landmark_time);
     c->e = compile(L, cv, src);
     charge_expr(L, cv, c->e);
-    snprintf(src, sizeof src, "followed up to the landmark (%s >= landmark)",
-             set->landmark_time);
+    snprintf(src, sizeof src, "followed up to the landmark (%s >= landmark)", set->landmark_time);
     c->reason = copy(L, src);
 }
 
 /* Reads one ruleset declaration at stack index d ({name, line, def}). */
-static void read_set(lua_State *L, conv *cv, rset *set, int d)
-{
+static void read_set(lua_State *L, conv *cv, rset *set, int d) {
     static const char *const keys[] = {"doc", "unknown", "landmark", "post_baseline", NULL};
     lua_getfield(L, d, "line");
     set->line = cv->line = (int)lua_tointeger(L, -1);
@@ -629,8 +618,8 @@ static void read_set(lua_State *L, conv *cv, rset *set, int d)
 
     lua_Unsigned nitems = lua_rawlen(L, t);
     if (nitems > MAX_ITEMS)
-        fail(L, cv, "declares %llu items; a rule set holds at most %d", 
-             (unsigned long long)nitems, MAX_ITEMS);
+        fail(L, cv, "declares %llu items; a rule set holds at most %d", (unsigned long long)nitems,
+             MAX_ITEMS);
     int n = (int)nitems;
     set->params = calloc((size_t)n + 2, sizeof *set->params);
     set->crit = calloc((size_t)n + 2, sizeof *set->crit);
@@ -661,8 +650,12 @@ static void read_set(lua_State *L, conv *cv, rset *set, int d)
             (strcmp(kind, "derive") == 0 && set->nd >= MAX_DERIVES) ||
             (strcmp(kind, "arm") == 0 && set->na >= MAX_ARMS))
             fail(L, cv, "more than %d %s in rule set '%s'",
-                 kind[0] == 'c' ? MAX_CRITERIA : kind[0] == 'd' ? MAX_DERIVES : MAX_ARMS,
-                 kind[0] == 'c' ? "criteria" : kind[0] == 'd' ? "derives" : "arms",
+                 kind[0] == 'c'   ? MAX_CRITERIA
+                 : kind[0] == 'd' ? MAX_DERIVES
+                                  : MAX_ARMS,
+                 kind[0] == 'c'   ? "criteria"
+                 : kind[0] == 'd' ? "derives"
+                                  : "arms",
                  set->name);
         if (strcmp(kind, "param") == 0)
             read_param(L, cv, set, it);
@@ -692,9 +685,11 @@ static void read_set(lua_State *L, conv *cv, rset *set, int d)
             f = lua_tostring(L, -1);
         if (f && reads_name(set, f)) {
             char w[400];
-            snprintf(w, sizeof w, "rule set '%s' reads post-baseline field '%s' "
+            snprintf(w, sizeof w,
+                     "rule set '%s' reads post-baseline field '%s' "
                      "but declares no landmark: outcomes counted from baseline "
-                     "carry immortal-time bias", set->name, f);
+                     "carry immortal-time bias",
+                     set->name, f);
             add_warning(L, set, w);
         }
         if (i >= nb)
@@ -704,16 +699,15 @@ static void read_set(lua_State *L, conv *cv, rset *set, int d)
 }
 
 /* Stack: [conv*, decls] -> []. */
-static int convert_fn(lua_State *L)
-{
+static int convert_fn(lua_State *L) {
     conv *cv = lua_touserdata(L, 1);
     lua_Unsigned nsets = lua_rawlen(L, 2);
     if (nsets > MAX_SETS) {
         cv->kind = "rules";
         cv->name = NULL;
         cv->line = 1;
-        fail(L, cv, "declares %llu rule sets; a file holds at most %d",
-             (unsigned long long)nsets, MAX_SETS);
+        fail(L, cv, "declares %llu rule sets; a file holds at most %d", (unsigned long long)nsets,
+             MAX_SETS);
     }
     int n = (int)nsets;
     if (n == 0) {
@@ -737,8 +731,7 @@ static int convert_fn(lua_State *L)
     return 0;
 }
 
-int rules_convert(rules *r, rprog *p, char *err, size_t errlen)
-{
+int rules_convert(rules *r, rprog *p, char *err, size_t errlen) {
     lua_State *L = sandbox_state(rules_sandbox(r));
     conv cv = {p, rules_sandbox(r), p->path, "rules", NULL, 0};
     lua_pushcfunction(L, convert_fn);

@@ -15,8 +15,7 @@
 #include "rules_eval_int.h"
 
 static int add_move_to(struct rules_arm_move **moves, size_t *nmoves, const char *from,
-                       const char *to)
-{
+                       const char *to) {
     for (size_t i = 0; i < *nmoves; i++)
         if (strcmp((*moves)[i].from, from) == 0 && strcmp((*moves)[i].to, to) == 0) {
             (*moves)[i].count++;
@@ -33,14 +32,12 @@ static int add_move_to(struct rules_arm_move **moves, size_t *nmoves, const char
     return 0;
 }
 
-static int add_move(rules_diff *d, const char *from, const char *to)
-{
+static int add_move(rules_diff *d, const char *from, const char *to) {
     return add_move_to(&d->moves, &d->nmoves, from, to);
 }
 
 /* The staging derive of b's set named as a's derive ja, or -1. */
-static int same_staging(const rules_eval *a, int ja, const rules_eval *b)
-{
+static int same_staging(const rules_eval *a, int ja, const rules_eval *b) {
     if (a->dst[ja] == NULL)
         return -1;
     for (int j = 0; j < b->nd; j++)
@@ -51,8 +48,7 @@ static int same_staging(const rules_eval *a, int ja, const rules_eval *b)
 
 /* Did a staging group change at row i?  Counts it in out when so. */
 static int stage_moved(const rules_eval *a, const rules_eval *b, size_t i, rules_diff *out,
-                       int *oom)
-{
+                       int *oom) {
     int moved = 0;
     for (int ja = 0; ja < a->nd; ja++) {
         int jb = same_staging(a, ja, b);
@@ -77,9 +73,8 @@ static int stage_moved(const rules_eval *a, const rules_eval *b, size_t i, rules
     return moved;
 }
 
-int rules_diff_versions(rules *r, const char *set, const cohort *c, int va, int vb,
-                        rules_diff *out, char *err, size_t errlen)
-{
+int rules_diff_versions(rules *r, const char *set, const cohort *c, int va, int vb, rules_diff *out,
+                        char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     int cur = rules_version(r);
     va = va ? va : cur;
@@ -141,8 +136,7 @@ done:
     return rc;
 }
 
-void rules_diff_free(rules_diff *d)
-{
+void rules_diff_free(rules_diff *d) {
     free(d->rows);
     free(d->moves);
     free(d->stage_moves);

@@ -27,8 +27,7 @@
 
 /* ------------------------------------------------------------- running */
 
-static int cols_changed(const rules_eval *ev)
-{
+static int cols_changed(const rules_eval *ev) {
     if (cohort_ncols(ev->c) != ev->ncolsnap || cohort_nrows(ev->c) != ev->n)
         return 1;
     for (size_t i = 0; i < ev->ncolsnap; i++)
@@ -37,8 +36,7 @@ static int cols_changed(const rules_eval *ev)
     return 0;
 }
 
-static int dirty(const rules_eval *ev, const dep *d)
-{
+static int dirty(const rules_eval *ev, const dep *d) {
     for (int i = 0; i < ev->np; i++)
         if (ev->pchanged[i] && (d->params[i] || d->all_params))
             return 1;
@@ -51,8 +49,7 @@ static int dirty(const rules_eval *ev, const dep *d)
     return 0;
 }
 
-static void seen(dep *d)
-{
+static void seen(dep *d) {
     for (int i = 0; i < d->ncols; i++)
         d->gens[i] = d->cols[i]->generation;
 }
@@ -60,9 +57,7 @@ static void seen(dep *d)
 /* Runs a Lua criterion for rows [from, to): fn(p, P) per patient, where p
  * holds the fields it reads and P the params.  true/false/nil give
  * pass/fail/unknown. */
-static int eval_fn(rules_eval *ev, int k, size_t from, size_t to, char *err,
-                   size_t errlen)
-{
+static int eval_fn(rules_eval *ev, int k, size_t from, size_t to, char *err, size_t errlen) {
     const rcrit *c = &ev->set->crit[k];
     sandbox *sb = rules_sandbox(ev->r);
     lua_State *L = sandbox_state(sb);
@@ -96,21 +91,23 @@ static int eval_fn(rules_eval *ev, int k, size_t from, size_t to, char *err,
         lua_pushvalue(L, top + 2);
         char e[400];
         if (sandbox_pcall(sb, 2, 1, what, e, sizeof e) != 0) {
-            snprintf(err, errlen, "%s:%d: criterion '%s' (row %zu): %s", ev->prog->path,
-                     c->line, c->name, row + 1, e);
+            snprintf(err, errlen, "%s:%d: criterion '%s' (row %zu): %s", ev->prog->path, c->line,
+                     c->name, row + 1, e);
             lua_settop(L, top);
             return -1;
         }
         int t = lua_type(L, -1);
         if (t != LUA_TBOOLEAN && t != LUA_TNIL) {
-            snprintf(err, errlen, "%s:%d: criterion '%s' returned %s; it must return "
-                     "true, false or nil (unknown)", ev->prog->path, c->line, c->name,
-                     lua_typename(L, t));
+            snprintf(err, errlen,
+                     "%s:%d: criterion '%s' returned %s; it must return "
+                     "true, false or nil (unknown)",
+                     ev->prog->path, c->line, c->name, lua_typename(L, t));
             lua_settop(L, top);
             return -1;
         }
-        ev->cres[k][row] = t == LUA_TNIL ? EXPR_UNKNOWN
-                         : lua_toboolean(L, -1) ? EXPR_TRUE : EXPR_FALSE;
+        ev->cres[k][row] = t == LUA_TNIL          ? EXPR_UNKNOWN
+                           : lua_toboolean(L, -1) ? EXPR_TRUE
+                                                  : EXPR_FALSE;
         lua_pop(L, 1);
     }
     lua_settop(L, top);
@@ -124,20 +121,17 @@ static int eval_fn(rules_eval *ev, int k, size_t from, size_t to, char *err,
  * the baseline x86-64 has no popcount instruction). */
 #define LOW_BITS 0x0101010101010101ull
 
-static inline size_t count8(uint64_t v)
-{
+static inline size_t count8(uint64_t v) {
     return (size_t)((v * LOW_BITS) >> 56);
 }
 
-static inline uint64_t load8(const uint8_t *p)
-{
+static inline uint64_t load8(const uint8_t *p) {
     uint64_t v;
     memcpy(&v, p, sizeof v);
     return v;
 }
 
-static void combine(rules_eval *ev)
-{
+static void combine(rules_eval *ev) {
     int nc = ev->nc;
     size_t before[nc + 1], pass[nc + 1], unk[nc + 1];
     memset(before, 0, sizeof before);
@@ -198,8 +192,7 @@ static void combine(rules_eval *ev)
 
 /* Arms: the first arm whose condition is true; an unknown condition before
  * that leaves the arm undecided (-1). */
-static void assign_arms(rules_eval *ev)
-{
+static void assign_arms(rules_eval *ev) {
     /* arm by arm over eight rows at a time (no branch per row): a row takes
      * arm a when its condition is true and no earlier condition was other
      * than false; arm numbers fit a byte (a rule set has at most 16) */
@@ -236,8 +229,7 @@ static void assign_arms(rules_eval *ev)
 }
 
 /* Brings staging derive j up to date with the module its param names. */
-static int run_staging(rules_eval *ev, int j, char *err, size_t errlen)
-{
+static int run_staging(rules_eval *ev, int j, char *err, size_t errlen) {
     const rderive *d = &ev->set->der[j];
     int mod = 0;
     if (d->stage_param >= 0) {
@@ -247,9 +239,10 @@ static int run_staging(rules_eval *ev, int j, char *err, size_t errlen)
             if (strcmp(d->mods[m], want) == 0)
                 mod = m;
         if (mod < 0) {
-            snprintf(err, errlen, "%s:%d: derive '%s': '%s' is not one of the staging "
-                     "modules of param '%s'", ev->prog->path, d->line, d->name,
-                     want ? want : "", d->staging);
+            snprintf(err, errlen,
+                     "%s:%d: derive '%s': '%s' is not one of the staging "
+                     "modules of param '%s'",
+                     ev->prog->path, d->line, d->name, want ? want : "", d->staging);
             return -1;
         }
     }
@@ -260,8 +253,7 @@ static int eval_run(rules_eval *ev, int full, char *err, size_t errlen);
 
 /* One evaluation is one metered run of the sandbox: the instruction budget
  * covers every row of every Lua criterion and staging call together. */
-int rules_eval_run(rules_eval *ev, int full, char *err, size_t errlen)
-{
+int rules_eval_run(rules_eval *ev, int full, char *err, size_t errlen) {
     sandbox *sb = rules_sandbox(ev->r);
     sandbox_run_begin(sb);
     int rc = eval_run(ev, full, err, errlen);
@@ -269,8 +261,7 @@ int rules_eval_run(rules_eval *ev, int full, char *err, size_t errlen)
     return rc;
 }
 
-static int eval_run(rules_eval *ev, int full, char *err, size_t errlen)
-{
+static int eval_run(rules_eval *ev, int full, char *err, size_t errlen) {
     rules *r = ev->r;
     int v = ev->pin ? ev->pin : rules_version(r);
     int pi, off;
@@ -282,8 +273,8 @@ static int eval_run(rules_eval *ev, int full, char *err, size_t errlen)
     const rversion *ver = rules_version_at(r, v);
     rprog *prog = ver->progs[pi];
     const rval *vals = ver->vals[pi] + off;
-    int all = full || !ev->bound || !ev->valid || prog != ev->prog || set != ev->set ||
-              cols_changed(ev);
+    int all =
+        full || !ev->bound || !ev->valid || prog != ev->prog || set != ev->set || cols_changed(ev);
     if (all && (prog != ev->prog || set != ev->set || !ev->bound || cols_changed(ev) || full)) {
         if (bind_all(ev, prog, set, err, errlen) != 0) {
             unbind(ev);
@@ -293,9 +284,8 @@ static int eval_run(rules_eval *ev, int full, char *err, size_t errlen)
     ev->valid = 0;
     for (int i = 0; i < ev->np; i++) {
         const char *t = vals[i].text;
-        int same = vals[i].num == ev->pv[i] &&
-                   ((t == NULL && ev->pt[i] == NULL) ||
-                    (t && ev->pt[i] && strcmp(t, ev->pt[i]) == 0));
+        int same = vals[i].num == ev->pv[i] && ((t == NULL && ev->pt[i] == NULL) ||
+                                                (t && ev->pt[i] && strcmp(t, ev->pt[i]) == 0));
         ev->pchanged[i] = (uint8_t)(all || !same);
         if (!same) {
             ev->pv[i] = vals[i].num;
@@ -362,9 +352,7 @@ oom:
 
 /* ---------------------------------------------------------- public API */
 
-rules_eval *rules_eval_new(rules *r, const char *set, const cohort *c, char *err,
-                           size_t errlen)
-{
+rules_eval *rules_eval_new(rules *r, const char *set, const cohort *c, char *err, size_t errlen) {
     if (rules_find_set(r, rules_version(r), set, NULL, NULL) == NULL) {
         snprintf(err, errlen, "no rule set '%s'", set ? set : "");
         return NULL;
@@ -381,8 +369,7 @@ rules_eval *rules_eval_new(rules *r, const char *set, const cohort *c, char *err
     return ev;
 }
 
-void rules_eval_free(rules_eval *ev)
-{
+void rules_eval_free(rules_eval *ev) {
     if (ev == NULL)
         return;
     unbind(ev);
@@ -390,36 +377,43 @@ void rules_eval_free(rules_eval *ev)
     free(ev);
 }
 
-void rules_eval_pin(rules_eval *ev, int version) { ev->pin = version; }
-size_t rules_eval_recomputed(const rules_eval *ev) { return ev->recomputed; }
-size_t rules_eval_ncriteria(const rules_eval *ev) { return ev->valid ? (size_t)ev->nc : 0; }
+void rules_eval_pin(rules_eval *ev, int version) {
+    ev->pin = version;
+}
+size_t rules_eval_recomputed(const rules_eval *ev) {
+    return ev->recomputed;
+}
+size_t rules_eval_ncriteria(const rules_eval *ev) {
+    return ev->valid ? (size_t)ev->nc : 0;
+}
 
-const char *rules_eval_criterion_name(const rules_eval *ev, size_t k)
-{
+const char *rules_eval_criterion_name(const rules_eval *ev, size_t k) {
     return ev->valid && k < (size_t)ev->nc ? ev->set->crit[k].name : NULL;
 }
 
-const uint8_t *rules_eval_criterion(const rules_eval *ev, size_t k)
-{
+const uint8_t *rules_eval_criterion(const rules_eval *ev, size_t k) {
     return ev->valid && k < (size_t)ev->nc ? ev->cres[k] : NULL;
 }
 
-const uint8_t *rules_eval_selected(const rules_eval *ev)
-{
+const uint8_t *rules_eval_selected(const rules_eval *ev) {
     return ev->valid ? ev->selected : NULL;
 }
 
-size_t rules_eval_nselected(const rules_eval *ev) { return ev->valid ? ev->nsel : 0; }
-const int16_t *rules_eval_arms(const rules_eval *ev) { return ev->valid ? ev->arm : NULL; }
-size_t rules_eval_narms(const rules_eval *ev) { return ev->valid ? (size_t)ev->na : 0; }
+size_t rules_eval_nselected(const rules_eval *ev) {
+    return ev->valid ? ev->nsel : 0;
+}
+const int16_t *rules_eval_arms(const rules_eval *ev) {
+    return ev->valid ? ev->arm : NULL;
+}
+size_t rules_eval_narms(const rules_eval *ev) {
+    return ev->valid ? (size_t)ev->na : 0;
+}
 
-const char *rules_eval_arm_name(const rules_eval *ev, size_t a)
-{
+const char *rules_eval_arm_name(const rules_eval *ev, size_t a) {
     return ev->valid && a < (size_t)ev->na ? ev->set->arms[a].name : NULL;
 }
 
-size_t rules_eval_attrition(const rules_eval *ev, rules_step *out, size_t max)
-{
+size_t rules_eval_attrition(const rules_eval *ev, rules_step *out, size_t max) {
     if (!ev->valid)
         return 0;
     for (size_t k = 0; k < (size_t)ev->nc && k < max; k++)
@@ -427,8 +421,7 @@ size_t rules_eval_attrition(const rules_eval *ev, rules_step *out, size_t max)
     return (size_t)ev->nc;
 }
 
-double rules_eval_landmark(const rules_eval *ev)
-{
+double rules_eval_landmark(const rules_eval *ev) {
     if (!ev->valid || ev->set->landmark != ev->set->landmark)
         return NAN;
     for (int i = 0; i < ev->np; i++)

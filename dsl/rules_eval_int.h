@@ -18,10 +18,10 @@
 #include "rules_int.h"
 
 typedef struct dep {
-    uint8_t *params;               /* [np]: read? */
-    uint8_t *ders;                 /* [nd] */
+    uint8_t *params; /* [np]: read? */
+    uint8_t *ders;   /* [nd] */
     const cohort_column **cols;
-    uint64_t *gens;                /* generation seen when last computed */
+    uint64_t *gens; /* generation seen when last computed */
     int ncols, colcap;
     int all_params, eligible;
 } dep;
@@ -32,7 +32,7 @@ struct rules_eval {
     const cohort *c;
     size_t n;
     int pin;
-    size_t charged;    /* bound trees counted against the sandbox cap */
+    size_t charged; /* bound trees counted against the sandbox cap */
     /* bound state: valid while prog/set and the cohort's columns are the same */
     int bound, valid;
     rprog *prog;
@@ -43,12 +43,12 @@ struct rules_eval {
     expr_prog **cp, **dp, **ap;
     dep *cdep, *ddep, *adep;
     uint8_t **cres, **ares;
-    void **dbuf;                   /* nd + 1: the last is `eligible` */
-    rstage_eval **dst;             /* nd: staging derives' state, else NULL */
+    void **dbuf;       /* nd + 1: the last is `eligible` */
+    rstage_eval **dst; /* nd: staging derives' state, else NULL */
     uint8_t *selected;
     int16_t *arm;
     rules_step *steps;
-    double *pv;                    /* param values last used */
+    double *pv; /* param values last used */
     char **pt;
     expr_ctx ctx;
     uint8_t *pchanged, *cdirty, *ddirty, *adirty;
@@ -63,7 +63,6 @@ struct rules_eval {
 void unbind(rules_eval *ev);
 /* Binds every derive, criterion and arm of set (from prog) to ev's cohort
  * and allocates their result arrays.  0, or -1 with err filled. */
-int bind_all(rules_eval *ev, rprog *prog, const rset *set, char *err,
-             size_t errlen);
+int bind_all(rules_eval *ev, rprog *prog, const rset *set, char *err, size_t errlen);
 
 #endif

@@ -14,9 +14,8 @@
 
 #include "rules_eval_int.h"
 
-static rules_trace_item *trace_add(rules_trace *t, char kind, const char *name,
-                                   const char *reason, const char *path, int line)
-{
+static rules_trace_item *trace_add(rules_trace *t, char kind, const char *name, const char *reason,
+                                   const char *path, int line) {
     rules_trace_item *it = realloc(t->items, (t->n + 1) * sizeof *it);
     if (it == NULL)
         return NULL;
@@ -32,8 +31,7 @@ static rules_trace_item *trace_add(rules_trace *t, char kind, const char *name,
     return it;
 }
 
-static void fn_values(const rules_eval *ev, int k, size_t row, char *buf, size_t len)
-{
+static void fn_values(const rules_eval *ev, int k, size_t row, char *buf, size_t len) {
     const dep *d = &ev->cdep[k];
     size_t used = 0;
     buf[0] = '\0';
@@ -44,24 +42,23 @@ static void fn_values(const rules_eval *ev, int k, size_t row, char *buf, size_t
             snprintf(v, sizeof v, col->v.num[row] == col->v.num[row] ? "%.10g" : "missing",
                      col->v.num[row]);
         else if (col->type == COHORT_BOOL)
-            snprintf(v, sizeof v, "%s", col->v.b[row] < 0 ? "missing"
-                                        : col->v.b[row] ? "true" : "false");
+            snprintf(v, sizeof v, "%s",
+                     col->v.b[row] < 0 ? "missing"
+                     : col->v.b[row]   ? "true"
+                                       : "false");
         else if (cohort_str(col, row))
             snprintf(v, sizeof v, "\"%s\"", cohort_str(col, row));
         else
             snprintf(v, sizeof v, "missing");
-        int w = snprintf(buf + used, len - used, "%s%s = %s", used ? ", " : "",
-                         col->name, v);
+        int w = snprintf(buf + used, len - used, "%s%s = %s", used ? ", " : "", col->name, v);
         if (w > 0)
             used += (size_t)w;
     }
 }
 
-static void col_value(const cohort_column *col, size_t row, char *v, size_t n)
-{
+static void col_value(const cohort_column *col, size_t row, char *v, size_t n) {
     if (col->type == COHORT_NUM)
-        snprintf(v, n, col->v.num[row] == col->v.num[row] ? "%.10g" : "missing",
-                 col->v.num[row]);
+        snprintf(v, n, col->v.num[row] == col->v.num[row] ? "%.10g" : "missing", col->v.num[row]);
     else if (col->type == COHORT_BOOL)
         snprintf(v, n, "%s", col->v.b[row] < 0 ? "missing" : col->v.b[row] ? "true" : "false");
     else if (cohort_str(col, row))
@@ -77,8 +74,7 @@ typedef struct why_ctx {
     int failed;
 } why_ctx;
 
-static void why_line(void *ud, const char *text)
-{
+static void why_line(void *ud, const char *text) {
     why_ctx *w = ud;
     if (!w->failed && trace_add(w->t, 'w', w->d->name, text, w->path, w->d->line) == NULL)
         w->failed = 1;
@@ -87,8 +83,7 @@ static void why_line(void *ud, const char *text)
 /* The staging derive j at row: its four values and the fields classify
  * read in the last item of t, then the module's why lines. */
 static int explain_staging(rules_eval *ev, int j, size_t row, rules_trace *t, char *err,
-                           size_t errlen)
-{
+                           size_t errlen) {
     const rderive *d = &ev->set->der[j];
     rstage_eval *se = ev->dst[j];
     rules_trace_item *it = &t->items[t->n - 1];
@@ -116,8 +111,7 @@ static int explain_staging(rules_eval *ev, int j, size_t row, rules_trace *t, ch
     }
     if (used < sizeof it->values && mod >= 0)
         snprintf(it->values + used, sizeof it->values - used, "%s%s)",
-                 rstage_eval_ninputs(se) ? "; staged with " : " (staged with ",
-                 d->mods[mod]);
+                 rstage_eval_ninputs(se) ? "; staged with " : " (staged with ", d->mods[mod]);
     why_ctx w = {t, d, ev->prog->path, 0};
     if (rstage_eval_why(se, ev->r, row, why_line, &w, err, errlen) != 0)
         return -1;
@@ -128,9 +122,7 @@ static int explain_staging(rules_eval *ev, int j, size_t row, rules_trace *t, ch
     return 0;
 }
 
-int rules_explain(rules_eval *ev, size_t row, rules_trace *out, char *err,
-                  size_t errlen)
-{
+int rules_explain(rules_eval *ev, size_t row, rules_trace *out, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     if (!ev->valid) {
         snprintf(err, errlen, "rule set '%s' has not been evaluated", ev->setname);
@@ -144,8 +136,8 @@ int rules_explain(rules_eval *ev, size_t row, rules_trace *out, char *err,
     const char *path = ev->prog->path;
     rules_trace_item *it;
     for (int j = 0; j < ev->nd; j++) {
-        if ((it = trace_add(out, 'd', set->der[j].name, set->der[j].doc, path,
-                            set->der[j].line)) == NULL)
+        if ((it = trace_add(out, 'd', set->der[j].name, set->der[j].doc, path, set->der[j].line)) ==
+            NULL)
             goto oom;
         if (ev->dst[j]) {
             if (explain_staging(ev, j, row, out, err, errlen) != 0) {
@@ -160,14 +152,15 @@ int rules_explain(rules_eval *ev, size_t row, rules_trace *out, char *err,
             snprintf(v, sizeof v, x == x ? "%.10g" : "missing", x);
         } else {
             uint8_t x = ((const uint8_t *)ev->dbuf[j])[row];
-            snprintf(v, sizeof v, "%s", x == EXPR_TRUE ? "true"
-                                        : x == EXPR_FALSE ? "false" : "missing");
+            snprintf(v, sizeof v, "%s",
+                     x == EXPR_TRUE    ? "true"
+                     : x == EXPR_FALSE ? "false"
+                                       : "missing");
             it->result = x;
         }
         char seen_[400];
         expr_describe_row(ev->dp[j], &ev->ctx, row, seen_, sizeof seen_);
-        snprintf(it->values, sizeof it->values, "%s = %s (from %s)", set->der[j].name,
-                 v, seen_);
+        snprintf(it->values, sizeof it->values, "%s = %s (from %s)", set->der[j].name, v, seen_);
     }
     int excluded_at = -1;
     for (int k = 0; k < ev->nc; k++) {
@@ -179,8 +172,7 @@ int rules_explain(rules_eval *ev, size_t row, rules_trace *out, char *err,
             expr_describe_row(ev->cp[k], &ev->ctx, row, it->values, sizeof it->values);
         else
             fn_values(ev, k, row, it->values, sizeof it->values);
-        int passes = it->result == EXPR_TRUE ||
-                     (it->result == EXPR_UNKNOWN && c->unknown_keep);
+        int passes = it->result == EXPR_TRUE || (it->result == EXPR_UNKNOWN && c->unknown_keep);
         if (!passes && excluded_at < 0)
             excluded_at = k;
     }
@@ -190,8 +182,8 @@ int rules_explain(rules_eval *ev, size_t row, rules_trace *out, char *err,
         goto oom;
     it->result = out->selected ? EXPR_TRUE : EXPR_FALSE;
     if (excluded_at >= 0)
-        snprintf(it->reason, sizeof it->reason, "excluded at step %d, '%s': %s",
-                 excluded_at + 1, set->crit[excluded_at].name,
+        snprintf(it->reason, sizeof it->reason, "excluded at step %d, '%s': %s", excluded_at + 1,
+                 set->crit[excluded_at].name,
                  ev->cres[excluded_at][row] == EXPR_UNKNOWN ? "unknown (data missing)"
                                                             : "criterion not met");
     else
@@ -215,8 +207,7 @@ oom:
     return -1;
 }
 
-void rules_trace_free(rules_trace *t)
-{
+void rules_trace_free(rules_trace *t) {
     free(t->items);
     memset(t, 0, sizeof *t);
 }

@@ -25,11 +25,11 @@ typedef struct rparam {
 
 typedef struct rcrit {
     char *name, *reason;
-    expr *e;           /* NULL for a Lua function criterion */
-    int fn_ref;        /* registry ref in the sandbox, or LUA_NOREF */
-    char **reads;      /* Lua criterion: the fields it reads (NULL: all) */
+    expr *e;      /* NULL for a Lua function criterion */
+    int fn_ref;   /* registry ref in the sandbox, or LUA_NOREF */
+    char **reads; /* Lua criterion: the fields it reads (NULL: all) */
     int nreads;
-    int unknown_keep;  /* unknown counts as pass */
+    int unknown_keep; /* unknown counts as pass */
     int line;
 } rcrit;
 
@@ -37,12 +37,12 @@ typedef struct rstager rstager; /* a loaded staging module (rules_stage.c) */
 
 typedef struct rderive {
     char *name, *doc;
-    expr *e;           /* NULL for a staging derive */
+    expr *e; /* NULL for a staging derive */
     int line;
     /* staging derive: T, N, M and the stage group from a staging module */
-    char *staging;     /* as written: a module name or a text param */
-    int stage_param;   /* index of that param in the set, or -1 */
-    char **mods;       /* module names: the one given, or the param's choices */
+    char *staging;   /* as written: a module name or a text param */
+    int stage_param; /* index of that param in the set, or -1 */
+    char **mods;     /* module names: the one given, or the param's choices */
     int nmods;
     rstager **stagers; /* loaded modules, parallel to mods (engine-owned) */
     char *out[4];      /* names of the derived t, n, m and group columns */
@@ -50,7 +50,7 @@ typedef struct rderive {
 
 typedef struct rarm {
     char *name, *doc;
-    expr *when;        /* NULL: everybody still without an arm */
+    expr *when; /* NULL: everybody still without an arm */
     int line;
 } rarm;
 
@@ -58,7 +58,7 @@ typedef struct rset {
     char *name, *doc;
     int line;
     int unknown_keep;
-    double landmark;   /* NaN: none */
+    double landmark; /* NaN: none */
     char *landmark_time;
     rparam *params;
     int np;
@@ -74,8 +74,8 @@ typedef struct rset {
 
 typedef struct rprog {
     int refs;
-    size_t charged;    /* bytes counted against the sandbox's cap for it */
-    char *path;        /* as given to rules_load, or the chunk name */
+    size_t charged; /* bytes counted against the sandbox's cap for it */
+    char *path;     /* as given to rules_load, or the chunk name */
     rset *sets;
     int nsets;
     rules *owner;
@@ -92,14 +92,14 @@ typedef struct rval {
 
 typedef struct rversion {
     rprog **progs;
-    rval **vals;       /* vals[i][j]: prog i, j-th param over its sets in order */
+    rval **vals; /* vals[i][j]: prog i, j-th param over its sets in order */
     int nprogs;
     char label[256];
 } rversion;
 
 struct rules {
     sandbox *sb;
-    rversion *v;       /* v[0..nv): history; cur is 1-based (0 = none) */
+    rversion *v; /* v[0..nv): history; cur is 1-based (0 = none) */
     int nv, cap, cur;
     int base;          /* versions dropped from the front: version k is v[k - base - 1] */
     int decls_ref;     /* registry ref of the declaration list during a load */
@@ -118,8 +118,7 @@ const rversion *rules_version_at(const rules *r, int v);
 
 /* Finds set `name` in version v (1-based); fills prog index, set, and the
  * offset of its first param in vals[prog].  NULL if absent. */
-const rset *rules_find_set(const rules *r, int v, const char *name,
-                           int *prog, int *poff);
+const rset *rules_find_set(const rules *r, int v, const char *name, int *prog, int *poff);
 sandbox *rules_sandbox(rules *r);
 void rules_prog_ref(rprog *p);
 void rules_prog_unref(rprog *p);
@@ -130,8 +129,8 @@ void rules_prog_unref(rprog *p);
  * rule file at rule_path: looked for in r's staging folder, the rule file's
  * folder and its ../staging.  The module must return a table with a
  * classify function.  Returns it (owned by r), or NULL with err filled. */
-rstager *rules_stager_get(rules *r, const char *name, const char *rule_path,
-                          char *err, size_t errlen);
+rstager *rules_stager_get(rules *r, const char *name, const char *rule_path, char *err,
+                          size_t errlen);
 void rules_stagers_free(rules *r);
 
 /* The staging of one derive over one cohort inside an evaluation: rows
@@ -150,14 +149,12 @@ const cohort_column *rstage_eval_input(const rstage_eval *se, int i);
 /* Brings the output columns up to date for module mod (index into
  * d->mods): regroups rows when an input column changed, classifies the
  * combinations not yet known.  0, or -1 with err filled. */
-int rstage_eval_run(rstage_eval *se, rules *r, int mod, const char *path,
-                    char *err, size_t errlen);
+int rstage_eval_run(rstage_eval *se, rules *r, int mod, const char *path, char *err, size_t errlen);
 /* Module index shown in the output columns, -1 before the first run. */
 int rstage_eval_module(const rstage_eval *se);
 /* Runs classify for one row again and calls line() with each line of its
  * `why`.  0, or -1 with err filled. */
-int rstage_eval_why(rstage_eval *se, rules *r, size_t row,
-                    void (*line)(void *ud, const char *text), void *ud,
-                    char *err, size_t errlen);
+int rstage_eval_why(rstage_eval *se, rules *r, size_t row, void (*line)(void *ud, const char *text),
+                    void *ud, char *err, size_t errlen);
 
 #endif

@@ -33,10 +33,25 @@ enum { MEMO_MAX = 1 << 20 }; /* combinations remembered per module */
 
 /* Fields tnmX.classify reads (tnm_common.lua), unless the module lists its
  * own as `reads`. */
-static const char *const default_reads[] = {
-    "t_size_cm", "t_insitu", "t_mia", "t_superficial", "t_invasion", "t_nodules",
-    "n_stations", "side", "m_sites", "m_pleural_effusion", "m_lesions", "m_organs",
-    "m_contralateral_nodule", "m_pleural", "edition", "t", "n", "m", NULL};
+static const char *const default_reads[] = {"t_size_cm",
+                                            "t_insitu",
+                                            "t_mia",
+                                            "t_superficial",
+                                            "t_invasion",
+                                            "t_nodules",
+                                            "n_stations",
+                                            "side",
+                                            "m_sites",
+                                            "m_pleural_effusion",
+                                            "m_lesions",
+                                            "m_organs",
+                                            "m_contralateral_nodule",
+                                            "m_pleural",
+                                            "edition",
+                                            "t",
+                                            "n",
+                                            "m",
+                                            NULL};
 
 typedef struct memo_entry {
     uint64_t hash;
@@ -47,26 +62,24 @@ typedef struct memo_entry {
 
 struct rstager {
     char *name, *path;
-    uint64_t sig;        /* of the module's folder, to notice edits */
-    int fn_ref;          /* classify, in the sandbox registry */
+    uint64_t sig; /* of the module's folder, to notice edits */
+    int fn_ref;   /* classify, in the sandbox registry */
     char **fields;
     int nfields;
-    memo_entry *memo;    /* open addressing, cap a power of two */
+    memo_entry *memo; /* open addressing, cap a power of two */
     size_t mcap, mn;
-    char **pool;         /* distinct result strings */
+    char **pool; /* distinct result strings */
     int npool;
 };
 
 /* ------------------------------------------------------------ modules */
 
-static uint64_t mix(uint64_t h, uint64_t v)
-{
+static uint64_t mix(uint64_t h, uint64_t v) {
     h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
     return h * 0xFF51AFD7ED558CCDull;
 }
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
+static uint64_t hash_bytes(const char *s, size_t n) {
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++)
         h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
@@ -75,8 +88,7 @@ static uint64_t hash_bytes(const char *s, size_t n)
 
 /* Names, sizes and times of the .lua files of dir: a module and what it
  * includes live there, so an edit to any of them changes this. */
-static uint64_t folder_sig(const char *dir)
-{
+static uint64_t folder_sig(const char *dir) {
     uint64_t h = 7;
     DIR *d = opendir(dir);
     if (d == NULL)
@@ -93,15 +105,14 @@ static uint64_t folder_sig(const char *dir)
             continue;
         /* order of readdir varies: combine commutatively */
         h += mix(hash_bytes(e->d_name, n),
-                 mix((uint64_t)st.st_size, (uint64_t)st.st_mtim.tv_sec * 1000000000ull +
-                                               (uint64_t)st.st_mtim.tv_nsec));
+                 mix((uint64_t)st.st_size,
+                     (uint64_t)st.st_mtim.tv_sec * 1000000000ull + (uint64_t)st.st_mtim.tv_nsec));
     }
     closedir(d);
     return h;
 }
 
-static void stager_free(lua_State *L, rstager *s)
-{
+static void stager_free(lua_State *L, rstager *s) {
     if (s == NULL)
         return;
     for (size_t i = 0; i < s->mcap; i++)
@@ -120,8 +131,7 @@ static void stager_free(lua_State *L, rstager *s)
     free(s);
 }
 
-void rules_stagers_free(rules *r)
-{
+void rules_stagers_free(rules *r) {
     for (int i = 0; i < r->nstagers; i++)
         stager_free(sandbox_state(r->sb), r->stagers[i]);
     free(r->stagers);
@@ -130,11 +140,9 @@ void rules_stagers_free(rules *r)
 }
 
 /* Is there a file dir/name.lua?  Fills path. */
-static int try_dir(const char *dir, size_t dlen, const char *name, char *path,
-                   size_t plen)
-{
-    snprintf(path, plen, "%.*s%s%s.lua", (int)dlen, dir,
-             dlen && dir[dlen - 1] != '/' ? "/" : "", name);
+static int try_dir(const char *dir, size_t dlen, const char *name, char *path, size_t plen) {
+    snprintf(path, plen, "%.*s%s%s.lua", (int)dlen, dir, dlen && dir[dlen - 1] != '/' ? "/" : "",
+             name);
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
@@ -143,8 +151,7 @@ static int try_dir(const char *dir, size_t dlen, const char *name, char *path,
  * folder that holds the name path (resolved the same way)?  A module
  * beside a rule file that is a link to a file elsewhere must not be run,
  * nor quoted by a syntax error, as include() refuses such a link too. */
-static int stays_in_folder(const char *path)
-{
+static int stays_in_folder(const char *path) {
     char dir[4200], rd[PATH_MAX], rp[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", path);
     char *sl = strrchr(dir, '/');
@@ -164,8 +171,7 @@ enum { STAGE_READS_MAX = 32, STAGE_WHY_MAX = 64 };
 
 /* Reads the module table on top of the stack into s (fields, classify).
  * Stack: [mod] -> []. */
-static int read_module(lua_State *L, rstager *s, char *err, size_t errlen)
-{
+static int read_module(lua_State *L, rstager *s, char *err, size_t errlen) {
     if (!lua_istable(L, -1)) {
         snprintf(err, errlen, "%s: a staging module must return a table", s->path);
         lua_pop(L, 1);
@@ -186,8 +192,10 @@ static int read_module(lua_State *L, rstager *s, char *err, size_t errlen)
         /* fields of the data dictionary, each once: a handful */
         lua_Unsigned nr = lua_rawlen(L, -1);
         if (nr > STAGE_READS_MAX) {
-            snprintf(err, errlen, "%s: reads lists %llu fields; a staging module reads "
-                     "at most %d", s->path, (unsigned long long)nr, STAGE_READS_MAX);
+            snprintf(err, errlen,
+                     "%s: reads lists %llu fields; a staging module reads "
+                     "at most %d",
+                     s->path, (unsigned long long)nr, STAGE_READS_MAX);
             lua_pop(L, 2);
             return -1;
         }
@@ -209,8 +217,10 @@ static int read_module(lua_State *L, rstager *s, char *err, size_t errlen)
             lua_rawgeti(L, -1, i + 1);
             f = lua_tostring(L, -1);
             if (f == NULL || !rules_known_field(f)) {
-                snprintf(err, errlen, "%s: reads: '%.40s' is not a field of the data "
-                         "dictionary", s->path, f ? f : "?");
+                snprintf(err, errlen,
+                         "%s: reads: '%.40s' is not a field of the data "
+                         "dictionary",
+                         s->path, f ? f : "?");
                 lua_pop(L, 3);
                 return -1;
             }
@@ -235,9 +245,8 @@ static int read_module(lua_State *L, rstager *s, char *err, size_t errlen)
     return 0;
 }
 
-rstager *rules_stager_get(rules *r, const char *name, const char *rule_path,
-                          char *err, size_t errlen)
-{
+rstager *rules_stager_get(rules *r, const char *name, const char *rule_path, char *err,
+                          size_t errlen) {
     char path[4200];
     int found = 0;
     const char *slash = rule_path ? strrchr(rule_path, '/') : NULL;
@@ -252,19 +261,22 @@ rstager *rules_stager_get(rules *r, const char *name, const char *rule_path,
         /* the shipped staging folder is trusted; one beside a rule file
          * holds only its own files */
         if (found && !stays_in_folder(path)) {
-            snprintf(err, errlen, "staging module '%s': %s leads outside its folder (a "
-                     "symbolic link?)", name, path);
+            snprintf(err, errlen,
+                     "staging module '%s': %s leads outside its folder (a "
+                     "symbolic link?)",
+                     name, path);
             return NULL;
         }
     }
     if (!found) {
-        snprintf(err, errlen, "staging module '%s' not found (looked in %s%s%.*s%s%s)",
-                 name, r->staging_dir ? r->staging_dir : "",
-                 r->staging_dir && dl ? ", " : "", (int)dl, dl ? rule_path : "",
-                 dl ? " and " : "", dl ? up : "");
+        snprintf(err, errlen, "staging module '%s' not found (looked in %s%s%.*s%s%s)", name,
+                 r->staging_dir ? r->staging_dir : "", r->staging_dir && dl ? ", " : "", (int)dl,
+                 dl ? rule_path : "", dl ? " and " : "", dl ? up : "");
         if (!r->staging_dir && !dl)
-            snprintf(err, errlen, "staging module '%s' not found: no staging folder "
-                     "set (rules_set_staging_dir)", name);
+            snprintf(err, errlen,
+                     "staging module '%s' not found: no staging folder "
+                     "set (rules_set_staging_dir)",
+                     name);
         return NULL;
     }
     char dir[4200];
@@ -316,9 +328,7 @@ enum { STAGE_CODE_MAX = 32, STAGE_POOL_MAX = 256 };
 /* The module's one copy of code v (NULL stays NULL), added if new.  NULL
  * with err filled (when err is not NULL) if v is no short code, the pool is
  * full, or on ENOMEM. */
-static const char *pooled(rstager *s, const char *v, const char *part, char *err,
-                          size_t errlen)
-{
+static const char *pooled(rstager *s, const char *v, const char *part, char *err, size_t errlen) {
     if (v == NULL)
         return NULL;
     for (int i = 0; i < s->npool; i++)
@@ -330,14 +340,18 @@ static const char *pooled(rstager *s, const char *v, const char *part, char *err
         ctrl |= (unsigned char)v[i] < 0x20 || v[i] == 0x7f;
     if (n > STAGE_CODE_MAX || ctrl) {
         if (err)
-            snprintf(err, errlen, "%s.classify: '%s' must be a short code (at most %d "
-                     "characters, no control characters)", s->name, part, STAGE_CODE_MAX);
+            snprintf(err, errlen,
+                     "%s.classify: '%s' must be a short code (at most %d "
+                     "characters, no control characters)",
+                     s->name, part, STAGE_CODE_MAX);
         return NULL;
     }
     if (s->npool >= STAGE_POOL_MAX) {
         if (err)
-            snprintf(err, errlen, "%s.classify: more than %d distinct codes for t, n, m "
-                     "and stage together", s->name, STAGE_POOL_MAX);
+            snprintf(err, errlen,
+                     "%s.classify: more than %d distinct codes for t, n, m "
+                     "and stage together",
+                     s->name, STAGE_POOL_MAX);
         return NULL;
     }
     char **np = realloc(s->pool, (size_t)(s->npool + 1) * sizeof *np);
@@ -352,8 +366,7 @@ static const char *pooled(rstager *s, const char *v, const char *part, char *err
     return s->pool[s->npool++];
 }
 
-static memo_entry *memo_find(rstager *s, const char *key, size_t klen, uint64_t h)
-{
+static memo_entry *memo_find(rstager *s, const char *key, size_t klen, uint64_t h) {
     if (s->mcap == 0)
         return NULL;
     for (size_t i = h & (s->mcap - 1);; i = (i + 1) & (s->mcap - 1)) {
@@ -365,8 +378,7 @@ static memo_entry *memo_find(rstager *s, const char *key, size_t klen, uint64_t 
     }
 }
 
-static void memo_clear(rstager *s)
-{
+static void memo_clear(rstager *s) {
     for (size_t i = 0; i < s->mcap; i++)
         free(s->memo[i].key);
     memset(s->memo, 0, s->mcap * sizeof *s->memo);
@@ -375,8 +387,7 @@ static void memo_clear(rstager *s)
 
 /* Remembers out for key; forgetting is harmless, so ENOMEM is ignored. */
 static void memo_put(rstager *s, const char *key, size_t klen, uint64_t h,
-                     const char *const out[4])
-{
+                     const char *const out[4]) {
     if (s->mn >= MEMO_MAX)
         memo_clear(s);
     if ((s->mn + 1) * 2 > s->mcap) {
@@ -416,31 +427,30 @@ static void memo_put(rstager *s, const char *key, size_t klen, uint64_t h,
 
 typedef struct mod_result {
     int done;
-    int32_t *codes;      /* [ncombo * 4]: codes in the output columns */
+    int32_t *codes; /* [ncombo * 4]: codes in the output columns */
 } mod_result;
 
 struct rstage_eval {
     const rderive *d;
     const cohort *c;
     size_t n;
-    cohort *out;         /* private: the four output columns */
+    cohort *out; /* private: the four output columns */
     cohort_column *col[4];
     /* inputs: the module's fields present in the cohort (by module) */
     const cohort_column **in; /* [nmods][maxfields], NULL where absent */
     int maxfields;
-    const cohort_column **uin;  /* distinct inputs over all modules */
+    const cohort_column **uin; /* distinct inputs over all modules */
     uint64_t *ugen;
     int nuin;
     int grouped;
-    uint32_t *combo;     /* row -> combination */
-    uint32_t *rep;       /* combination -> a row that has it */
+    uint32_t *combo; /* row -> combination */
+    uint32_t *rep;   /* combination -> a row that has it */
     size_t ncombo;
-    mod_result *res;     /* [nmods] */
-    int shown;           /* module in the output columns, -1 none */
+    mod_result *res; /* [nmods] */
+    int shown;       /* module in the output columns, -1 none */
 };
 
-static void results_drop(rstage_eval *se)
-{
+static void results_drop(rstage_eval *se) {
     for (int m = 0; m < se->d->nmods; m++) {
         free(se->res[m].codes);
         se->res[m].codes = NULL;
@@ -449,8 +459,7 @@ static void results_drop(rstage_eval *se)
     se->shown = -1;
 }
 
-void rstage_eval_free(rstage_eval *se)
-{
+void rstage_eval_free(rstage_eval *se) {
     if (se == NULL)
         return;
     if (se->res)
@@ -465,8 +474,7 @@ void rstage_eval_free(rstage_eval *se)
     free(se);
 }
 
-rstage_eval *rstage_eval_new(const rderive *d, const cohort *c)
-{
+rstage_eval *rstage_eval_new(const rderive *d, const cohort *c) {
     rstage_eval *se = calloc(1, sizeof *se);
     if (se == NULL)
         return NULL;
@@ -509,15 +517,22 @@ fail:
     return NULL;
 }
 
-const cohort_column *rstage_eval_col(const rstage_eval *se, int k) { return se->col[k]; }
-int rstage_eval_ninputs(const rstage_eval *se) { return se->nuin; }
-const cohort_column *rstage_eval_input(const rstage_eval *se, int i) { return se->uin[i]; }
-int rstage_eval_module(const rstage_eval *se) { return se->shown; }
+const cohort_column *rstage_eval_col(const rstage_eval *se, int k) {
+    return se->col[k];
+}
+int rstage_eval_ninputs(const rstage_eval *se) {
+    return se->nuin;
+}
+const cohort_column *rstage_eval_input(const rstage_eval *se, int i) {
+    return se->uin[i];
+}
+int rstage_eval_module(const rstage_eval *se) {
+    return se->shown;
+}
 
 /* The raw value of col at row as 64 bits: codes, booleans, number bits
  * (every NaN alike). */
-static uint64_t cell_bits(const cohort_column *col, size_t row)
-{
+static uint64_t cell_bits(const cohort_column *col, size_t row) {
     switch (col->type) {
     case COHORT_NUM: {
         double x = col->v.num[row];
@@ -537,8 +552,7 @@ static uint64_t cell_bits(const cohort_column *col, size_t row)
 }
 
 /* Groups rows by their values in the input columns. */
-static int group_rows(rstage_eval *se)
-{
+static int group_rows(rstage_eval *se) {
     size_t n = se->n;
     free(se->combo);
     free(se->rep);
@@ -585,8 +599,7 @@ static int group_rows(rstage_eval *se)
 
 /* Appends to buf the memo key of row for module m: every field the module
  * reads, tagged, by value (so it means the same for any cohort). */
-static size_t row_key(const rstage_eval *se, int m, size_t row, char *buf, size_t cap)
-{
+static size_t row_key(const rstage_eval *se, int m, size_t row, char *buf, size_t cap) {
     const rstager *s = se->d->stagers[m];
     size_t k = 0;
     for (int f = 0; f < s->nfields; f++) {
@@ -623,8 +636,7 @@ static size_t row_key(const rstage_eval *se, int m, size_t row, char *buf, size_
 
 /* Pushes the record of row for module m: the fields it reads that are
  * present and not missing.  Stack: [] -> [record]. */
-static void push_record(lua_State *L, const rstage_eval *se, int m, size_t row)
-{
+static void push_record(lua_State *L, const rstage_eval *se, int m, size_t row) {
     const rstager *s = se->d->stagers[m];
     lua_createtable(L, 0, s->nfields);
     for (int f = 0; f < s->nfields; f++) {
@@ -639,9 +651,8 @@ static void push_record(lua_State *L, const rstage_eval *se, int m, size_t row)
 }
 
 /* Calls classify on row; leaves the result table.  Stack: [] -> [res]. */
-static int classify(rstage_eval *se, rules *r, int m, size_t row, const char *path,
-                    char *err, size_t errlen)
-{
+static int classify(rstage_eval *se, rules *r, int m, size_t row, const char *path, char *err,
+                    size_t errlen) {
     rstager *s = se->d->stagers[m];
     lua_State *L = sandbox_state(r->sb);
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->fn_ref);
@@ -650,13 +661,13 @@ static int classify(rstage_eval *se, rules *r, int m, size_t row, const char *pa
     snprintf(what, sizeof what, "%s.classify", s->name);
     r->stage_calls++;
     if (sandbox_pcall(r->sb, 1, 1, what, e, sizeof e) != 0) {
-        snprintf(err, errlen, "%s:%d: derive '%s': %s.classify (row %zu): %s", path,
-                 se->d->line, se->d->name, s->name, row + 1, e);
+        snprintf(err, errlen, "%s:%d: derive '%s': %s.classify (row %zu): %s", path, se->d->line,
+                 se->d->name, s->name, row + 1, e);
         return -1;
     }
     if (!lua_istable(L, -1)) {
-        snprintf(err, errlen, "%s:%d: derive '%s': %s.classify returned %s, not a table",
-                 path, se->d->line, se->d->name, s->name, luaL_typename(L, -1));
+        snprintf(err, errlen, "%s:%d: derive '%s': %s.classify returned %s, not a table", path,
+                 se->d->line, se->d->name, s->name, luaL_typename(L, -1));
         lua_pop(L, 1);
         return -1;
     }
@@ -665,8 +676,7 @@ static int classify(rstage_eval *se, rules *r, int m, size_t row, const char *pa
 
 /* Classifies every combination for module m. */
 static int classify_all(rstage_eval *se, rules *r, int m, const char *path, char *err,
-                        size_t errlen)
-{
+                        size_t errlen) {
     static const char *const part[4] = {"t", "n", "m", "stage"};
     rstager *s = se->d->stagers[m];
     lua_State *L = sandbox_state(r->sb);
@@ -731,8 +741,7 @@ static int classify_all(rstage_eval *se, rules *r, int m, const char *path, char
 }
 
 int rstage_eval_run(rstage_eval *se, rules *r, int mod, const char *path, char *err,
-                    size_t errlen)
-{
+                    size_t errlen) {
     int regroup = !se->grouped;
     for (int u = 0; u < se->nuin && !regroup; u++)
         regroup = se->ugen[u] != se->uin[u]->generation;
@@ -769,10 +778,8 @@ int rstage_eval_run(rstage_eval *se, rules *r, int mod, const char *path, char *
     return 0;
 }
 
-int rstage_eval_why(rstage_eval *se, rules *r, size_t row,
-                    void (*line)(void *ud, const char *text), void *ud, char *err,
-                    size_t errlen)
-{
+int rstage_eval_why(rstage_eval *se, rules *r, size_t row, void (*line)(void *ud, const char *text),
+                    void *ud, char *err, size_t errlen) {
     if (se->shown < 0 || row >= se->n)
         return 0;
     lua_State *L = sandbox_state(r->sb);

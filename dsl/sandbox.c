@@ -32,13 +32,12 @@
 #include "interrupt.h"
 
 enum {
-    HOOK_STEP = 1000,          /* instructions between hook calls */
-    MAX_RULE_FILE = 8u << 20,  /* bytes; a rule file larger than this is refused */
+    HOOK_STEP = 1000,         /* instructions between hook calls */
+    MAX_RULE_FILE = 8u << 20, /* bytes; a rule file larger than this is refused */
     MAX_INCLUDE_DEPTH = 16
 };
 
-static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
+static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     sandbox *sb = ud;
     if (ptr == NULL)
         osize = 0; /* osize then encodes the object type */
@@ -60,19 +59,18 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return p;
 }
 
-sandbox *sb_of(lua_State *L)
-{
+sandbox *sb_of(lua_State *L) {
     return *(sandbox **)lua_getextraspace(L);
 }
 
 /* Raises "rule 'x' stopped: ..." at the position of the running Lua code
  * (level 0 in a hook, 1 in a C function it called). */
-static int budget_error(lua_State *L, sandbox *sb, int level)
-{
+static int budget_error(lua_State *L, sandbox *sb, int level) {
     sb->budget_hit = 1;
     luaL_where(L, level);
-    lua_pushfstring(L, "rule '%s' stopped: more than %d million instructions%s "
-                       "(an endless loop, or too slow for this cohort?)",
+    lua_pushfstring(L,
+                    "rule '%s' stopped: more than %d million instructions%s "
+                    "(an endless loop, or too slow for this cohort?)",
                     sb->what ? sb->what : "?", (int)(sb->budget / 1000000),
                     sb->in_run ? " in one evaluation of the rule set" : "");
     lua_concat(L, 2);
@@ -80,8 +78,7 @@ static int budget_error(lua_State *L, sandbox *sb, int level)
 }
 
 /* Raises "rule 'x' interrupted" when Ctrl-C was pressed. */
-static void check_interrupt(lua_State *L, sandbox *sb, int level)
-{
+static void check_interrupt(lua_State *L, sandbox *sb, int level) {
     if (tnm_interrupted()) {
         sb->interrupted = 1;
         luaL_where(L, level);
@@ -91,8 +88,7 @@ static void check_interrupt(lua_State *L, sandbox *sb, int level)
     }
 }
 
-double now_ns(void)
-{
+double now_ns(void) {
     /* The thread's CPU time, not the wall clock: time the machine gave to
      * other processes is not the rule's work, and on a loaded machine it
      * would charge a rule for being descheduled. */
@@ -108,11 +104,10 @@ double now_ns(void)
  * so ordinary rule code is limited by its instruction count alone and the
  * budget stays the same from run to run. */
 #define NS_PER_INSTRUCTION 20.0
-#define SLOW_CALL_NS 1e6                   /* a library call this long is charged */
-#define SLOW_STEP_NS (1000.0 * HOOK_STEP)  /* a hook interval this long is charged */
+#define SLOW_CALL_NS 1e6                  /* a library call this long is charged */
+#define SLOW_STEP_NS (1000.0 * HOOK_STEP) /* a hook interval this long is charged */
 
-static void sb_hook(lua_State *L, lua_Debug *ar)
-{
+static void sb_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     sandbox *sb = sb_of(L);
     double now = now_ns(), elapsed = now - sb->mark;
@@ -129,8 +124,7 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
 /* Charges cost instructions' worth of work done in C (a library function
  * that loops without running Lua code) to the budget, raising the budget
  * error before the work starts when it would not fit. */
-void sb_charge(lua_State *L, double cost)
-{
+void sb_charge(lua_State *L, double cost) {
     sandbox *sb = sb_of(L);
     if (cost > (double)(sb->budget - sb->steps))
         budget_error(L, sb, 1);
@@ -141,8 +135,7 @@ void sb_charge(lua_State *L, double cost)
  * (which the hook then does not count again), and Ctrl-C is looked at (the
  * hook may be a thousand such calls away).  A quick one is left to the
  * hook, which sees the time of many of them together. */
-void charge_time(lua_State *L, double dt)
-{
+void charge_time(lua_State *L, double dt) {
     sandbox *sb = sb_of(L);
     if (dt > SLOW_CALL_NS) {
         sb->mark += dt;
@@ -151,14 +144,11 @@ void charge_time(lua_State *L, double dt)
     }
 }
 
-int limit_hit(const sandbox *sb)
-{
+int limit_hit(const sandbox *sb) {
     return sb->budget_hit || sb->mem_hit || sb->interrupted;
 }
 
-static int read_file(const char *path, char **out, size_t *len, char *err,
-                     size_t errlen)
-{
+static int read_file(const char *path, char **out, size_t *len, char *err, size_t errlen) {
     struct stat st;
     int fd = file_open_regular(path, path, "a rule file", NULL, &st, err, errlen);
     if (fd < 0)
@@ -176,8 +166,7 @@ static int read_file(const char *path, char **out, size_t *len, char *err,
         if (n < cap)
             break;
         if (cap >= MAX_RULE_FILE) {
-            snprintf(err, errlen, "%s: file larger than %u bytes", path,
-                     (unsigned)MAX_RULE_FILE);
+            snprintf(err, errlen, "%s: file larger than %u bytes", path, (unsigned)MAX_RULE_FILE);
             free(buf);
             fclose(f);
             return -1;
@@ -202,8 +191,7 @@ static int read_file(const char *path, char **out, size_t *len, char *err,
 
 /* Loads text as a chunk with the environment as its _ENV.
  * Stack: [] -> [f] (returns LUA_OK) or [msg]. */
-static int load_text(sandbox *sb, const char *src, size_t len, const char *name)
-{
+static int load_text(sandbox *sb, const char *src, size_t len, const char *name) {
     lua_State *L = sb->L;
     int old = sb->enforce;
     sb->enforce = 1;
@@ -218,8 +206,7 @@ static int load_text(sandbox *sb, const char *src, size_t len, const char *name)
 
 /* Does path, with every symbolic link resolved, lie in dir (resolved the
  * same way)?  A missing file counts as inside: opening it gives the error. */
-static int inside_folder(const char *dir, const char *path)
-{
+static int inside_folder(const char *dir, const char *path) {
     char rd[PATH_MAX], rp[PATH_MAX];
     if (realpath(path, rp) == NULL)
         return errno == ENOENT;
@@ -231,27 +218,28 @@ static int inside_folder(const char *dir, const char *path)
 
 /* include(name): runs another rule file of the same folder in the sandbox
  * and returns what it returns.  Stack: [name] -> [results...]. */
-int sb_include(lua_State *L)
-{
+int sb_include(lua_State *L) {
     sandbox *sb = sb_of(L);
     size_t n;
     const char *name = luaL_checklstring(L, 1, &n);
-    if (n == 0 || name[0] == '.' || strchr(name, '/') || strchr(name, '\\') ||
-        strstr(name, ".."))
-        return luaL_error(L, "include: '%s' is not a file name of the rules "
-                             "folder", name);
+    if (n == 0 || name[0] == '.' || strchr(name, '/') || strchr(name, '\\') || strstr(name, ".."))
+        return luaL_error(L,
+                          "include: '%s' is not a file name of the rules "
+                          "folder",
+                          name);
     if (!sb->loading)
         return luaL_error(L, "include: only while a rule file loads (at its top "
                              "level), not from a criterion or classify");
     if (sb->include_depth >= MAX_INCLUDE_DEPTH)
-        return luaL_error(L, "include: nested more than %d deep (a cycle?)",
-                          MAX_INCLUDE_DEPTH);
+        return luaL_error(L, "include: nested more than %d deep (a cycle?)", MAX_INCLUDE_DEPTH);
     int has_ext = n > 4 && strcmp(name + n - 4, ".lua") == 0;
     char path[4200];
     snprintf(path, sizeof path, "%s%s%s", sb->basedir, name, has_ext ? "" : ".lua");
     if (!inside_folder(sb->basedir, path))
-        return luaL_error(L, "include: '%s' leads outside the rules folder (a "
-                             "symbolic link?)", name);
+        return luaL_error(L,
+                          "include: '%s' leads outside the rules folder (a "
+                          "symbolic link?)",
+                          name);
     char err[512], *src;
     size_t len;
     double t0 = now_ns();
@@ -271,8 +259,7 @@ int sb_include(lua_State *L)
     return lua_gettop(L) - base + 1;
 }
 
-sandbox *sandbox_new(size_t mem_cap, long budget, char *err, size_t errlen)
-{
+sandbox *sandbox_new(size_t mem_cap, long budget, char *err, size_t errlen) {
     sandbox *sb = calloc(1, sizeof *sb);
     if (sb == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -292,19 +279,19 @@ sandbox *sandbox_new(size_t mem_cap, long budget, char *err, size_t errlen)
     return sb;
 }
 
-void sandbox_free(sandbox *sb)
-{
+void sandbox_free(sandbox *sb) {
     if (sb == NULL)
         return;
     lua_close(sb->L);
     free(sb);
 }
 
-lua_State *sandbox_state(sandbox *sb) { return sb->L; }
+lua_State *sandbox_state(sandbox *sb) {
+    return sb->L;
+}
 
-int sandbox_loadstring(sandbox *sb, const char *src, size_t len,
-                       const char *chunkname, char *err, size_t errlen)
-{
+int sandbox_loadstring(sandbox *sb, const char *src, size_t len, const char *chunkname, char *err,
+                       size_t errlen) {
     if (load_text(sb, src, len, chunkname) != LUA_OK) {
         const char *m = lua_tostring(sb->L, -1);
         snprintf(err, errlen, "%s", m ? m : "load error");
@@ -314,8 +301,7 @@ int sandbox_loadstring(sandbox *sb, const char *src, size_t len,
     return 0;
 }
 
-int sandbox_loadfile(sandbox *sb, const char *path, char *err, size_t errlen)
-{
+int sandbox_loadfile(sandbox *sb, const char *path, char *err, size_t errlen) {
     char *src;
     size_t len;
     if (read_file(path, &src, &len, err, errlen) != 0)
@@ -333,9 +319,7 @@ int sandbox_loadfile(sandbox *sb, const char *path, char *err, size_t errlen)
     return r;
 }
 
-int sandbox_dofile(sandbox *sb, const char *path, const char *what, char *err,
-                   size_t errlen)
-{
+int sandbox_dofile(sandbox *sb, const char *path, const char *what, char *err, size_t errlen) {
     char saved[sizeof sb->basedir];
     memcpy(saved, sb->basedir, sizeof saved);
     int st = sandbox_loadfile(sb, path, err, errlen);
@@ -347,9 +331,8 @@ int sandbox_dofile(sandbox *sb, const char *path, const char *what, char *err,
     return st;
 }
 
-int sandbox_pcall(sandbox *sb, int nargs, int nresults, const char *what,
-                  char *err, size_t errlen)
-{
+int sandbox_pcall(sandbox *sb, int nargs, int nresults, const char *what, char *err,
+                  size_t errlen) {
     lua_State *L = sb->L;
     if (!sb->in_run) {
         sb->steps = 0;
@@ -367,52 +350,51 @@ int sandbox_pcall(sandbox *sb, int nargs, int nresults, const char *what,
         return 0;
     const char *m = lua_tostring(L, -1);
     if (sb->mem_hit && (st == LUA_ERRMEM || (m && strstr(m, "not enough memory"))))
-        snprintf(err, errlen, "rule '%s' stopped: memory cap of %zu MB exceeded",
-                 what ? what : "?", sb->cap >> 20);
+        snprintf(err, errlen, "rule '%s' stopped: memory cap of %zu MB exceeded", what ? what : "?",
+                 sb->cap >> 20);
     else if (m != NULL)
         snprintf(err, errlen, "%s", m);
     else
-        snprintf(err, errlen, "rule '%s': error object is a %s value",
-                 what ? what : "?", luaL_typename(L, -1));
+        snprintf(err, errlen, "rule '%s': error object is a %s value", what ? what : "?",
+                 luaL_typename(L, -1));
     lua_pop(L, 1);
     /* a limit error may leave much garbage: give it back now */
     lua_gc(L, LUA_GCCOLLECT);
     return -1;
 }
 
-size_t sandbox_mem_used(const sandbox *sb) { return sb->used; }
-size_t sandbox_mem_peak(const sandbox *sb) { return sb->peak; }
+size_t sandbox_mem_used(const sandbox *sb) {
+    return sb->used;
+}
+size_t sandbox_mem_peak(const sandbox *sb) {
+    return sb->peak;
+}
 
-void sandbox_set_limits(sandbox *sb, size_t mem_cap, long budget)
-{
+void sandbox_set_limits(sandbox *sb, size_t mem_cap, long budget) {
     if (mem_cap)
         sb->cap = mem_cap;
     if (budget > 0)
         sb->call_budget = sb->budget = budget;
 }
 
-void sandbox_set_run_budget(sandbox *sb, long budget)
-{
+void sandbox_set_run_budget(sandbox *sb, long budget) {
     if (budget > 0)
         sb->run_budget = budget;
 }
 
-void sandbox_run_begin(sandbox *sb)
-{
+void sandbox_run_begin(sandbox *sb) {
     sb->in_run = 1;
     sb->steps = 0;
     sb->budget_hit = sb->mem_hit = sb->interrupted = 0;
     sb->budget = sb->run_budget;
 }
 
-void sandbox_run_end(sandbox *sb)
-{
+void sandbox_run_end(sandbox *sb) {
     sb->in_run = 0;
     sb->budget = sb->call_budget;
 }
 
-int sandbox_charge(sandbox *sb, size_t bytes)
-{
+int sandbox_charge(sandbox *sb, size_t bytes) {
     if (bytes > sb->cap || sb->used > sb->cap - bytes)
         return -1;
     sb->used += bytes;
@@ -422,18 +404,18 @@ int sandbox_charge(sandbox *sb, size_t bytes)
     return 0;
 }
 
-void sandbox_release(sandbox *sb, size_t bytes)
-{
+void sandbox_release(sandbox *sb, size_t bytes) {
     if (bytes > sb->charged)
         bytes = sb->charged;
     sb->charged -= bytes;
     sb->used -= bytes;
 }
 
-size_t sandbox_mem_cap(const sandbox *sb) { return sb->cap; }
+size_t sandbox_mem_cap(const sandbox *sb) {
+    return sb->cap;
+}
 
-int sandbox_set_loading(sandbox *sb, int on)
-{
+int sandbox_set_loading(sandbox *sb, int on) {
     int was = sb->loading;
     sb->loading = on;
     return was;

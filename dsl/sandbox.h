@@ -38,7 +38,7 @@
 typedef struct sandbox sandbox;
 
 enum {
-    SANDBOX_DEFAULT_MEM = 64u << 20,        /* bytes */
+    SANDBOX_DEFAULT_MEM = 64u << 20,           /* bytes */
     SANDBOX_DEFAULT_BUDGET = 50 * 1000 * 1000, /* VM instructions per call */
     /* VM instructions for one metered run (one evaluation of a rule set
      * over a cohort, every row together): a few seconds of Lua */
@@ -73,15 +73,14 @@ int sandbox_loadfile(sandbox *sb, const char *path, char *err, size_t errlen);
 
 /* Loads a text chunk (mode "t") named chunkname with the sandbox environment
  * and pushes the function.  Returns 0, or -1 with err filled. */
-int sandbox_loadstring(sandbox *sb, const char *src, size_t len,
-                       const char *chunkname, char *err, size_t errlen);
+int sandbox_loadstring(sandbox *sb, const char *src, size_t len, const char *chunkname, char *err,
+                       size_t errlen);
 
 /* Loads and runs the rule file at path as a module (its include() looks in
  * the file's own folder; the folder of the last loaded rule file is kept
  * for the others) under the limits, naming it `what` in messages.
  * Stack: [] -> [what the file returns] (returns 0) or [] (-1, err filled). */
-int sandbox_dofile(sandbox *sb, const char *path, const char *what, char *err,
-                   size_t errlen);
+int sandbox_dofile(sandbox *sb, const char *path, const char *what, char *err, size_t errlen);
 
 /* Calls the function below nargs arguments like lua_pcall, under the
  * instruction budget and memory cap.  `what` names what runs (a rule, a
@@ -89,8 +88,7 @@ int sandbox_dofile(sandbox *sb, const char *path, const char *what, char *err,
  * "rule 'x': memory cap exceeded ...".  Stack: [f, args] -> [results] on
  * success (returns 0) or [] with err filled (returns -1).  The error text
  * starts with "file:line:" when Lua knows where it happened. */
-int sandbox_pcall(sandbox *sb, int nargs, int nresults, const char *what,
-                  char *err, size_t errlen);
+int sandbox_pcall(sandbox *sb, int nargs, int nresults, const char *what, char *err, size_t errlen);
 
 /* Marks whether a rule file's top level is running (include() works only
  * then: the folder it reads from is that file's).  Returns the old mark. */

@@ -18,8 +18,7 @@
 
 /* pcall(f, ...) that cannot swallow a limit error.
  * Stack: [f, args...] -> [true, results...] or [false, msg]. */
-static int sb_pcall_fn(lua_State *L)
-{
+static int sb_pcall_fn(lua_State *L) {
     luaL_checkany(L, 1);
     int st = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
     if (st != LUA_OK) {
@@ -38,8 +37,7 @@ static int sb_pcall_fn(lua_State *L)
  * for the rule's own errors only.  A limit error is raised from inside the
  * count hook, where Lua runs no hooks: a rule handler run then would be
  * neither metered nor interruptible.  Stack: [msg] -> [msg']. */
-static int sb_handler(lua_State *L)
-{
+static int sb_handler(lua_State *L) {
     if (limit_hit(sb_of(L)))
         return 1;
     lua_settop(L, 1);
@@ -50,8 +48,7 @@ static int sb_handler(lua_State *L)
 }
 
 /* xpcall(f, handler, ...) likewise.  Stack: [f, h, args...] -> as pcall. */
-static int sb_xpcall_fn(lua_State *L)
-{
+static int sb_xpcall_fn(lua_State *L) {
     int n = lua_gettop(L);
     luaL_checktype(L, 2, LUA_TFUNCTION);
     lua_pushvalue(L, 2);
@@ -75,8 +72,7 @@ static int sb_xpcall_fn(lua_State *L)
 
 /* Raises msg at the position of the Lua code that triggered a metamethod
  * (level 2: level 1 is the metamethod itself). */
-static int error_at_caller(lua_State *L, const char *msg, int key)
-{
+static int error_at_caller(lua_State *L, const char *msg, int key) {
     luaL_where(L, 1); /* level 1: the rule code that touched the name */
     lua_pushfstring(L, msg, lua_type(L, key) == LUA_TSTRING ? lua_tostring(L, key) : "?");
     lua_concat(L, 2);
@@ -84,25 +80,21 @@ static int error_at_caller(lua_State *L, const char *msg, int key)
 }
 
 /* __index / __newindex of the environment: unknown globals are errors. */
-static int env_index(lua_State *L)
-{
+static int env_index(lua_State *L) {
     return error_at_caller(L, "unknown name '%s' (not available in rule files)", 2);
 }
 
-static int env_newindex(lua_State *L)
-{
+static int env_newindex(lua_State *L) {
     return error_at_caller(L, "assignment to global '%s' (use 'local' in rule files)", 2);
 }
 
-static int ro_newindex(lua_State *L)
-{
+static int ro_newindex(lua_State *L) {
     return error_at_caller(L, "cannot set '%s': library tables are read-only in rule files", 2);
 }
 
 /* Iterator over the real table (upvalue 1) that never hands it out.
  * Stack: [proxy, key] -> [key, value] or [nil]. */
-static int ro_next(lua_State *L)
-{
+static int ro_next(lua_State *L) {
     lua_settop(L, 2);
     if (lua_next(L, lua_upvalueindex(1)) == 0) {
         lua_pushnil(L);
@@ -112,8 +104,7 @@ static int ro_next(lua_State *L)
 }
 
 /* __pairs of a read-only proxy.  Stack: [proxy] -> [iter, proxy, nil]. */
-static int ro_pairs(lua_State *L)
-{
+static int ro_pairs(lua_State *L) {
     lua_getmetatable(L, 1);
     lua_getfield(L, -1, "__index");
     lua_pushcclosure(L, ro_next, 1);
@@ -124,10 +115,9 @@ static int ro_pairs(lua_State *L)
 
 /* Replaces the table on top with a read-only proxy of it.
  * Stack: [t] -> [proxy]. */
-static void push_readonly(lua_State *L)
-{
-    lua_newtable(L);               /* t proxy */
-    lua_createtable(L, 0, 4);      /* t proxy mt */
+static void push_readonly(lua_State *L) {
+    lua_newtable(L);          /* t proxy */
+    lua_createtable(L, 0, 4); /* t proxy mt */
     lua_pushvalue(L, -3);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, ro_newindex);
@@ -136,7 +126,7 @@ static void push_readonly(lua_State *L)
     lua_setfield(L, -2, "__pairs");
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
-    lua_setmetatable(L, -2);       /* t proxy */
+    lua_setmetatable(L, -2); /* t proxy */
     lua_remove(L, -2);
 }
 
@@ -157,8 +147,7 @@ enum { PATTERN_MAX_LEN = 1024 };
 
 /* Worst-case steps of matching pattern p (plen bytes) against a subject of
  * len bytes, as the bound above says. */
-static double pattern_cost(const char *p, size_t plen, size_t len, int can_anchor)
-{
+static double pattern_cost(const char *p, size_t plen, size_t len, int can_anchor) {
     double n = (double)len + 1, cost = 1;
     size_t i = 0;
     if (can_anchor && plen > 0 && p[0] == '^')
@@ -169,12 +158,12 @@ static double pattern_cost(const char *p, size_t plen, size_t len, int can_ancho
         char c = p[i++];
         if (c == '%' && i < plen) {
             char d = p[i++];
-            if (d == 'b') {          /* %bxy scans to the matching y */
+            if (d == 'b') { /* %bxy scans to the matching y */
                 i += 2;
                 cost *= n;
                 continue;
             }
-            if (d == 'f') {          /* %f[set]: a frontier, one step */
+            if (d == 'f') { /* %f[set]: a frontier, one step */
                 if (i < plen && p[i] == '[') {
                     i++;
                     if (i < plen && p[i] == '^')
@@ -217,28 +206,26 @@ static double pattern_cost(const char *p, size_t plen, size_t len, int can_ancho
 
 /* The guard shared by the wrappers: arg 1 subject, arg 2 pattern; plain
  * (string.find's 4th argument) compares bytes only, at most len * plen. */
-static double pattern_check(lua_State *L, const char *fname, int can_anchor, int plain)
-{
+static double pattern_check(lua_State *L, const char *fname, int can_anchor, int plain) {
     size_t len, plen;
     luaL_checklstring(L, 1, &len);
     const char *p = luaL_checklstring(L, 2, &plen);
-    double cost = plain ? ((double)len + 1) * ((double)plen + 1)
-                        : pattern_cost(p, plen, len, can_anchor);
+    double cost =
+        plain ? ((double)len + 1) * ((double)plen + 1) : pattern_cost(p, plen, len, can_anchor);
     if (!plain && plen > PATTERN_MAX_LEN)
-        luaL_error(L, "string.%s: pattern longer than %d characters", fname,
-                   (int)PATTERN_MAX_LEN);
+        luaL_error(L, "string.%s: pattern longer than %d characters", fname, (int)PATTERN_MAX_LEN);
     if (cost > PATTERN_BUDGET)
-        luaL_error(L, "string.%s: pattern '%s' on a text of %d characters could "
-                      "take too long (a rule must not use patterns that "
-                      "backtrack this much); use a simpler pattern or a shorter text",
+        luaL_error(L,
+                   "string.%s: pattern '%s' on a text of %d characters could "
+                   "take too long (a rule must not use patterns that "
+                   "backtrack this much); use a simpler pattern or a shorter text",
                    fname, plen > 40 ? "(long)" : p, (int)(len > 2000000000 ? 2000000000 : len));
     return cost;
 }
 
 /* Calls the library function a wrapper stands for (its upvalue 1) with
  * the wrapper's arguments.  Stack: [args...] -> [results...]. */
-static int call_original(lua_State *L)
-{
+static int call_original(lua_State *L) {
     int n = lua_gettop(L);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
@@ -250,8 +237,7 @@ static int call_original(lua_State *L)
  * its time when that was long (table.sort of a big table, table.concat,
  * s:upper() of a long text), unless it called rule code back (a sort's
  * comparator), which the hook counts.  Upvalue 1: the original. */
-static int sb_timed(lua_State *L)
-{
+static int sb_timed(lua_State *L) {
     int callback = 0;
     for (int i = 1; i <= lua_gettop(L) && !callback; i++)
         callback = lua_type(L, i) == LUA_TFUNCTION;
@@ -265,8 +251,7 @@ static int sb_timed(lua_State *L)
 /* string.find/match/gmatch/gsub checked by pattern_check, then the original
  * (upvalue 1) called with the same arguments.  Upvalue 2: the name.
  * Stack: [args...] -> [results of the original]. */
-static int guarded_pattern_fn(lua_State *L)
-{
+static int guarded_pattern_fn(lua_State *L) {
     const char *name = lua_tostring(L, lua_upvalueindex(2));
     int find = strcmp(name, "find") == 0;
     size_t plen;
@@ -288,8 +273,7 @@ static int guarded_pattern_fn(lua_State *L)
  * the collector decides, also outside any metered call (while C builds a
  * table, or when the state closes), where neither the budget nor Ctrl-C
  * could stop it.  Upvalue 1: the original.  Stack: [t, mt] -> [t]. */
-static int sb_setmetatable(lua_State *L)
-{
+static int sb_setmetatable(lua_State *L) {
     if (lua_type(L, 2) == LUA_TTABLE) {
         lua_pushliteral(L, "__gc");
         if (lua_rawget(L, 2) != LUA_TNIL)
@@ -305,8 +289,7 @@ static int sb_setmetatable(lua_State *L)
  * count hook never sees, so n counts against the budget (and an empty
  * result comes back at once: rep("", 1e15) is "").  Upvalue 1: the
  * original.  Stack: [s, n, sep] -> [result]. */
-static int sb_rep(lua_State *L)
-{
+static int sb_rep(lua_State *L) {
     size_t l, lsep = 0;
     luaL_checklstring(L, 1, &l);
     lua_Integer n = luaL_checkinteger(L, 2);
@@ -324,8 +307,7 @@ static int sb_rep(lua_State *L)
 
 /* table.move(a1, f, e, t [, a2]): a C loop of e - f + 1 steps, charged to
  * the budget before it starts.  Upvalue 1: the original. */
-static int sb_move(lua_State *L)
-{
+static int sb_move(lua_State *L) {
     lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
     if (e >= f)
         sb_charge(L, (double)e - (double)f + 1);
@@ -334,8 +316,7 @@ static int sb_move(lua_State *L)
 
 /* Replaces lib[name] (lib on top of the stack) with fn closed over the
  * original (and the name as upvalue 2). */
-static void wrap(lua_State *L, const char *name, lua_CFunction fn)
-{
+static void wrap(lua_State *L, const char *name, lua_CFunction fn) {
     lua_getfield(L, -1, name);
     lua_pushstring(L, name);
     lua_pushcclosure(L, fn, 2);
@@ -345,8 +326,7 @@ static void wrap(lua_State *L, const char *name, lua_CFunction fn)
 /* Gives the table below the top a protected metatable whose __index is the
  * value on top (the base table, or env_index) and whose __newindex refuses
  * every assignment.  Stack: [t, index] -> [t]. */
-static void set_guard(lua_State *L)
-{
+static void set_guard(lua_State *L) {
     lua_createtable(L, 0, 3);
     lua_insert(L, -2);
     lua_setfield(L, -2, "__index");
@@ -359,8 +339,7 @@ static void set_guard(lua_State *L)
 
 /* Wraps every function of library `name` that is not wrapped yet (a C
  * function, not a closure) in sb_timed. */
-static void wrap_rest(lua_State *L, const char *name)
-{
+static void wrap_rest(lua_State *L, const char *name) {
     lua_getglobal(L, name);
     lua_pushnil(L);
     while (lua_next(L, -2)) {
@@ -385,9 +364,8 @@ static void wrap_rest(lua_State *L, const char *name)
 }
 
 static const char *const base_allowed[] = {
-    "assert", "error", "ipairs", "next", "pairs", "select", "tonumber",
-    "tostring", "type", "getmetatable", "rawequal", "rawlen",
-    "rawget", "_VERSION", NULL};
+    "assert", "error",        "ipairs",   "next",   "pairs",  "select",   "tonumber", "tostring",
+    "type",   "getmetatable", "rawequal", "rawlen", "rawget", "_VERSION", NULL};
 static const char *const libs_allowed[] = {"string", "table", "math", "utf8", NULL};
 
 /* Builds the state.  Runs unprotected only on a fresh state with the cap off.
@@ -397,8 +375,7 @@ static const char *const libs_allowed[] = {"string", "table", "math", "utf8", NU
  * through to the base and whose writes are refused, so one rule file can
  * neither replace the vocabulary (criterion, ruleset, ...) nor a library
  * function for the files loaded after it. */
-int build(sandbox *sb)
-{
+int build(sandbox *sb) {
     lua_State *L = sb->L;
     luaL_requiref(L, "_G", luaopen_base, 1);
     luaL_requiref(L, "string", luaopen_string, 1);
@@ -459,16 +436,14 @@ int build(sandbox *sb)
     return 0;
 }
 
-void sandbox_push_env(sandbox *sb)
-{
+void sandbox_push_env(sandbox *sb) {
     lua_State *L = sb->L;
     lua_newtable(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, sb->base_ref); /* reads fall through */
     set_guard(L);
 }
 
-void sandbox_define(sandbox *sb, const char *name)
-{
+void sandbox_define(sandbox *sb, const char *name) {
     lua_State *L = sb->L;
     lua_rawgeti(L, LUA_REGISTRYINDEX, sb->base_ref);
     lua_insert(L, -2);

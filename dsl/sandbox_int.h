@@ -25,11 +25,11 @@ struct sandbox {
     int in_run;             /* 1 between sandbox_run_begin and _end */
     size_t charged;         /* bytes C holds on behalf of rule files (in used) */
     int budget_hit, mem_hit, interrupted;
-    const char *what;       /* name of what runs now, for messages */
-    char basedir[4096];     /* folder of the last file loaded, for include() */
+    const char *what;   /* name of what runs now, for messages */
+    char basedir[4096]; /* folder of the last file loaded, for include() */
     int include_depth;
-    int loading;            /* a file's top level runs: include() allowed */
-    int base_ref;           /* registry ref of the table of allowed names */
+    int loading;  /* a file's top level runs: include() allowed */
+    int base_ref; /* registry ref of the table of allowed names */
 };
 
 /* ---- metering and loading (sandbox.c) */

@@ -19,8 +19,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void same_table(const cohort *a, const cohort *b)
-{
+static void same_table(const cohort *a, const cohort *b) {
     if (cohort_nrows(a) != cohort_nrows(b) || cohort_ncols(a) != cohort_ncols(b))
         abort();
     for (size_t j = 0; j < cohort_ncols(a); j++) {
@@ -46,8 +45,7 @@ static void same_table(const cohort *a, const cohort *b)
     }
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 1)
         return 0;
     unsigned flags = data[0];

@@ -26,27 +26,25 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void set_str(cohort_column *col, size_t row, const char *s)
-{
+static void set_str(cohort_column *col, size_t row, const char *s) {
     col->v.str[row] = s ? cohort_intern(col, s, strlen(s)) : COHORT_NA;
 }
 
-static cohort *fixed_cohort(void)
-{
+static cohort *fixed_cohort(void) {
     enum { N = 8 };
     static const double ecog[N] = {0, 1, 2, NAN, 0, 1, 4, 0};
     static const double size[N] = {2.5, 6.2, 0.8, NAN, 3.0, 12, 4.5, 2.5};
     static const double age[N] = {60, 71, 45, 80, NAN, 55, 66, 60};
     static const double treat01[N] = {1, 0, 1, NAN, 1, 0, 1, 1};
-    static const char *const sites[N] = {"brain:1", "bone:2;liver:1", "none", NULL,
-                                         "adrenal:1", "pleura:1", "brain:?", "brain:1"};
-    static const char *const stations[N] = {"4R", "none", "7;10L", NULL, "1R", "2L;4L",
-                                            "11R", "4R"};
+    static const char *const sites[N] = {"brain:1",   "bone:2;liver:1", "none",    NULL,
+                                         "adrenal:1", "pleura:1",       "brain:?", "brain:1"};
+    static const char *const stations[N] = {"4R", "none",  "7;10L", NULL,
+                                            "1R", "2L;4L", "11R",   "4R"};
     static const char *const side[N] = {"R", "L", "R", NULL, "L", "R", "R", "R"};
-    static const char *const none[N] = {"none", "none", "none", NULL, "chest_wall", "none",
-                                        "none", "none"};
-    static const char *const sex[N] = {"male", "female", "female", NULL, "male", "male",
-                                       "female", "male"};
+    static const char *const none[N] = {"none",       "none", "none", NULL,
+                                        "chest_wall", "none", "none", "none"};
+    static const char *const sex[N] = {"male", "female", "female", NULL,
+                                       "male", "male",   "female", "male"};
     static const int8_t eff[N] = {0, 0, 1, -1, 0, 1, 0, 0};
     cohort *c = cohort_new(N);
     if (c == NULL)
@@ -82,8 +80,7 @@ static cohort *fixed_cohort(void)
     return c;
 }
 
-static void exercise(rules *r, const cohort *c, const char *set)
-{
+static void exercise(rules *r, const cohort *c, const char *set) {
     char err[600];
     rules_eval *ev = rules_eval_new(r, set, c, err, sizeof err);
     if (ev == NULL)
@@ -106,8 +103,8 @@ static void exercise(rules *r, const cohort *c, const char *set)
         char name[128];
         snprintf(name, sizeof name, "%s", p.name);
         if (p.type == RULES_P_TEXT)
-            rules_set_param(r, set, name, 0, p.nchoices ? p.choices[p.nchoices - 1] : "x",
-                            err, sizeof err);
+            rules_set_param(r, set, name, 0, p.nchoices ? p.choices[p.nchoices - 1] : "x", err,
+                            sizeof err);
         else
             rules_set_param(r, set, name, isfinite(p.max) ? p.max : p.value + 1, NULL, err,
                             sizeof err);
@@ -121,8 +118,7 @@ static void exercise(rules *r, const cohort *c, const char *set)
     rules_eval_free(ev);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static cohort *c;
     if (c == NULL)
         c = fixed_cohort();

@@ -62,8 +62,7 @@ static int unfinished(const char *path) {
 
 static void add_candidate(candidate *c, int *n, const char *path) {
     struct stat st;
-    if (*n == MAX_CANDIDATES || stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
-        !unfinished(path))
+    if (*n == MAX_CANDIDATES || stat(path, &st) != 0 || !S_ISREG(st.st_mode) || !unfinished(path))
         return;
     snprintf(c[*n].path, sizeof c[*n].path, "%s", path);
     c[*n].mtime = st.st_mtim;
@@ -88,8 +87,7 @@ static int find_candidates(int owner, candidate *c) {
     while ((e = readdir(d)) != NULL) {
         long pid;
         int end = 0;
-        if (sscanf(e->d_name, "session-%ld.tnm%n", &pid, &end) != 1 ||
-            e->d_name[end] != '\0')
+        if (sscanf(e->d_name, "session-%ld.tnm%n", &pid, &end) != 1 || e->d_name[end] != '\0')
             continue;
         if (pid != (long)getpid() && alive(pid))
             continue;
@@ -158,7 +156,8 @@ static int drop_failed_replays(session *s, candidate *c, int n) {
         unlink(marker);
         sink_printf(&s->err,
                     "The last start did not finish restoring its session (it crashed or hung); "
-                    "starting clean.  The session file is kept as %s\n", aside);
+                    "starting clean.  The session file is kept as %s\n",
+                    aside);
     }
     return kept;
 }
@@ -220,8 +219,9 @@ int autosave_recover(session *s) {
         if (want)
             sink_printf(&s->out, "An older unfinished session is kept as %s\n", aside);
         else
-            sink_printf(&s->out, "The last session did not end cleanly; not restored (%s).  It "
-                                 "is kept as %s (restore FILE replays it)\n",
+            sink_printf(&s->out,
+                        "The last session did not end cleanly; not restored (%s).  It "
+                        "is kept as %s (restore FILE replays it)\n",
                         s->opts && s->opts->no_restore ? "--no-restore"
                                                        : "--cohort or --rules given",
                         aside);
@@ -254,8 +254,10 @@ void autosave_save(session *s) {
     char err[512];
     if (persist_write(s->autosave_path, text, strlen(text), err, sizeof err) != 0) {
         if (!s->save_failed)
-            sink_printf(&s->err, "autosave: %s; this session is not autosaved until that is "
-                                 "fixed (save FILE writes it elsewhere)\n", err);
+            sink_printf(&s->err,
+                        "autosave: %s; this session is not autosaved until that is "
+                        "fixed (save FILE writes it elsewhere)\n",
+                        err);
         s->save_failed = 1;
         free(text);
         return;

@@ -53,9 +53,9 @@ int compare_cmd(session *s, int argc, char **argv) {
         both += sa && sb;
     }
     sink_printf(&s->out, "%s vs %s on %s (%zu patients):\n", argv[1], argv[2], m->cohort_name, n);
-    sink_printf(&s->out, "  selected by %s: %zu; by %s: %zu; by both: %zu; only %s: %zu; only %s: %zu\n",
-                argv[1], only_a + both, argv[2], only_b + both, both, argv[1], only_a, argv[2],
-                only_b);
+    sink_printf(
+        &s->out, "  selected by %s: %zu; by %s: %zu; by both: %zu; only %s: %zu; only %s: %zu\n",
+        argv[1], only_a + both, argv[2], only_b + both, both, argv[1], only_a, argv[2], only_b);
     mask = malloc(n + 1);
     if (mask == NULL)
         goto done;
@@ -64,16 +64,19 @@ int compare_cmd(session *s, int argc, char **argv) {
     if (lw > 60)
         lw = 60;
     for (int e = 0; e < MODEL_NENDPOINTS; e++) {
-        sink_printf(&s->out, "  %-*s %5s %5s  %-17s %5s %5s %5s\n", lw, e == MODEL_OS ? "OS" : "PFS",
-                    "N", "evts", "median (95% CI)", "1y", "2y", "3y");
+        sink_printf(&s->out, "  %-*s %5s %5s  %-17s %5s %5s %5s\n", lw,
+                    e == MODEL_OS ? "OS" : "PFS", "N", "evts", "median (95% CI)", "1y", "2y", "3y");
         /* Each selection under its own rules; the parts under the rules
          * that select them (the overlap under A's). */
         struct {
             int which; /* 0: A, 1: B */
             int part;  /* 0: all selected, 1: only this one, 2: both */
             const char *prefix, *suffix;
-        } rows[] = {{0, 0, "", ""}, {1, 0, "", ""}, {0, 1, "only ", ""},
-                    {0, 2, "both (", " arms)"}, {1, 1, "only ", ""}};
+        } rows[] = {{0, 0, "", ""},
+                    {1, 0, "", ""},
+                    {0, 1, "only ", ""},
+                    {0, 2, "both (", " arms)"},
+                    {1, 1, "only ", ""}};
         for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
             int w = rows[r].which;
             for (size_t i = 0; i < n; i++) {
@@ -172,12 +175,15 @@ int split_cmd(session *s, int argc, char **argv) {
                 group_line(s, &g[k], 26);
         sink_printf(&s->out, "  treatment (the same %zu patients, %s vs %s): median %+.1f months\n",
                     g[0].n, treat, ctrl, g[0].median - g[1].median);
-        sink_printf(&s->out, "  selection (%s, selected for %s vs not selected): median %+.1f months\n",
+        sink_printf(&s->out,
+                    "  selection (%s, selected for %s vs not selected): median %+.1f months\n",
                     ctrl, treat, g[1].median - g[3].median);
     }
     if (nkept)
-        sink_printf(&s->out, "  %zu selected patients are kept on %s by the rules (e.g. sites not all "
-                             "treatable); they are in neither comparison.\n", nkept, ctrl);
+        sink_printf(&s->out,
+                    "  %zu selected patients are kept on %s by the rules (e.g. sites not all "
+                    "treatable); they are in neither comparison.\n",
+                    nkept, ctrl);
     sink_printf(&s->out, "  Each simulated patient has an outcome under each arm, so the split is "
                          "a property of the simulation model, not of the trials.\n");
     free(treated);

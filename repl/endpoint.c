@@ -16,27 +16,26 @@ enum { EV_MISSING = 2 };
 struct endpoint_data {
     char tcol[64], ecol[64]; /* column names (without @ARM) */
     size_t npatients;
-    int narms;                                   /* slots; 1 for a real cohort */
+    int narms;                                      /* slots; 1 for a real cohort */
     char arm[ENDPOINT_MAX_ARMS][ENDPOINT_ARM_NAME]; /* "" for a real cohort */
-    size_t n;                                    /* timed entries */
-    double *time;                                /* months, ascending, near-ties merged */
+    size_t n;                                       /* timed entries */
+    double *time;                                   /* months, ascending, near-ties merged */
     uint32_t *patient;
     uint8_t *code;
-    uint64_t *untimed_bits;                      /* no time: a bit per patient and slot */
+    uint64_t *untimed_bits; /* no time: a bit per patient and slot */
     /* The picked entries, kept between computations (npatients each: a
      * patient counts once, under the one arm assigned or chosen). */
     double *p_time, *p_event;
     int32_t *p_group, *p_key;
     uint32_t *ident;
-    uint8_t *pbyte; /* the choice packed per patient */
+    uint8_t *pbyte;  /* the choice packed per patient */
     uint64_t *pbits; /* or one bit per patient and arm */
 };
 
 /* Event values as R's Surv() reads them (surv_event_coded12): 0/1,
  * FALSE/TRUE, or 1/2 where 2 is the event.  Writes 0, 1 or EV_MISSING per
  * row; a value that is no event code is refused, naming its row. */
-static int read_events(const cohort_column *col, size_t n, uint8_t *out, char *err,
-                       size_t errlen) {
+static int read_events(const cohort_column *col, size_t n, uint8_t *out, char *err, size_t errlen) {
     if (col->type == COHORT_BOOL) {
         for (size_t i = 0; i < n; i++)
             out[i] = col->v.b[i] < 0 ? EV_MISSING : col->v.b[i] != 0;
@@ -56,9 +55,9 @@ static int read_events(const cohort_column *col, size_t n, uint8_t *out, char *e
         } else if (v == off || v == off + 1) {
             out[i] = v == off + 1;
         } else {
-            snprintf(err, errlen, "event column '%s', row %zu: %g is not %s", col->name, i + 1,
-                     v, coded12 ? "1/2 (the largest value is 2: coded 1 = censored, 2 = event)"
-                                : "0/1 (or 1/2)");
+            snprintf(err, errlen, "event column '%s', row %zu: %g is not %s", col->name, i + 1, v,
+                     coded12 ? "1/2 (the largest value is 2: coded 1 = censored, 2 = event)"
+                             : "0/1 (or 1/2)");
             return -1;
         }
     }
@@ -69,8 +68,8 @@ static int read_events(const cohort_column *col, size_t n, uint8_t *out, char *e
  * row is the cohort's (the statistics see times in sorted order and could
  * only name a position).  NaN is missing (dropped, as R does); Inf reads
  * as a number, as in R, but is no survival time. */
-static int read_times(const cohort_column *col, size_t n, double to_months, double *out,
-                      char *err, size_t errlen) {
+static int read_times(const cohort_column *col, size_t n, double to_months, double *out, char *err,
+                      size_t errlen) {
     if (col->type != COHORT_NUM) {
         snprintf(err, errlen, "time column '%s' is not numeric", col->name);
         return -1;
@@ -201,8 +200,7 @@ endpoint_data *endpoint_data_new(const cohort *c, const char *time_col, const ch
         d->ident = malloc(n * sizeof(uint32_t) + 1);
         d->pbyte = malloc(n + 1);
         d->pbits = malloc((size_t)d->narms * ((n + 63) / 64 + 1) * sizeof(uint64_t));
-        rc = d->p_time && d->p_event && d->p_group && d->p_key && d->ident &&
-                     d->pbyte && d->pbits
+        rc = d->p_time && d->p_event && d->p_group && d->p_key && d->ident && d->pbyte && d->pbits
                  ? 0
                  : -2;
     }
@@ -295,8 +293,8 @@ int endpoint_select(endpoint_data *d, const endpoint_choice *ch, endpoint_pick *
             while (s < d->narms && strcmp(d->arm[s], ch->arm_name[a]) != 0)
                 s++;
             if (s == d->narms) {
-                snprintf(err, errlen, "no potential outcomes %s@%s/%s@%s", d->tcol,
-                         ch->arm_name[a], d->ecol, ch->arm_name[a]);
+                snprintf(err, errlen, "no potential outcomes %s@%s/%s@%s", d->tcol, ch->arm_name[a],
+                         d->ecol, ch->arm_name[a]);
                 return -1;
             }
             slot_arm[s] = (int16_t)a;
@@ -361,8 +359,8 @@ int endpoint_select(endpoint_data *d, const endpoint_choice *ch, endpoint_pick *
         w = pick_pass(d, PICK_BITS, NULL, bits, words, slot_want, L, &out->before_landmark);
         for (int s = 0; s < d->narms; s++) /* assigned, but no time under the arm */
             for (size_t j = 0; j < words; j++)
-                out->untimed += (size_t)__builtin_popcountll(bits[(size_t)s * words + j] &
-                                                             d->untimed_bits[(size_t)s * words + j]);
+                out->untimed += (size_t)__builtin_popcountll(
+                    bits[(size_t)s * words + j] & d->untimed_bits[(size_t)s * words + j]);
     } else {
         uint8_t *pb = d->pbyte;
         if (by_arm) {
@@ -394,8 +392,12 @@ int endpoint_select(endpoint_data *d, const endpoint_choice *ch, endpoint_pick *
     out->order = (surv_order){.nrows = w, .n = w, .idx = d->ident, .time = d->p_time};
     out->keys = (surv_keys){.n = w, .key = d->p_key};
     out->keys1 = (surv_keys){.n = w, .key = d->p_key, .pooled = 1};
-    out->in = (surv_input){.nrows = w, .time = d->p_time, .order = &out->order,
-                           .event_num = d->p_event, .group = d->p_group, .ngroups = ngroups,
+    out->in = (surv_input){.nrows = w,
+                           .time = d->p_time,
+                           .order = &out->order,
+                           .event_num = d->p_event,
+                           .group = d->p_group,
+                           .ngroups = ngroups,
                            .keys = &out->keys};
     out->pooled = out->in;
     out->pooled.group = NULL;

@@ -86,7 +86,7 @@ int endpoint_pick_columns(endpoint_pick *pk);
 /* Picks the entries for choice.  0, or -1 with err: an arm in arm_name or
  * only_arm with no potential outcomes in the cohort ("no potential outcomes
  * os_time@X/os_event@X"), or a bad choice. */
-int endpoint_select(endpoint_data *d, const endpoint_choice *choice, endpoint_pick *out,
-                    char *err, size_t errlen);
+int endpoint_select(endpoint_data *d, const endpoint_choice *choice, endpoint_pick *out, char *err,
+                    size_t errlen);
 
 #endif

@@ -92,12 +92,24 @@ void export_json_str(FILE *f, const char *s) {
 void export_xml_str(FILE *f, const char *s) {
     for (; *s; s++) {
         switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '-': fputs(s[1] == '-' ? "-&#45;" : "-", f); s += s[1] == '-'; break;
-        default: fputc(*s, f);
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '-':
+            fputs(s[1] == '-' ? "-&#45;" : "-", f);
+            s += s[1] == '-';
+            break;
+        default:
+            fputc(*s, f);
         }
     }
 }
@@ -154,22 +166,35 @@ int export_outcome_table(const model *m, const model_outcome *o, rtable *t) {
         const char *name;
         rtable_type type;
         const char *unit;
-    } cols[NCOLS] = {
-        {"endpoint", RTABLE_TEXT, NULL},       {"group", RTABLE_TEXT, NULL},
-        {"n", RTABLE_COUNT, NULL},             {"events", RTABLE_COUNT, NULL},
-        {"median", RTABLE_NUM, "months"},      {"median_lower", RTABLE_NUM, "months"},
-        {"median_upper", RTABLE_NUM, "months"}, {"surv_1y", RTABLE_NUM, "proportion"},
-        {"surv_1y_lower", RTABLE_NUM, "proportion"}, {"surv_1y_upper", RTABLE_NUM, "proportion"},
-        {"surv_2y", RTABLE_NUM, "proportion"}, {"surv_2y_lower", RTABLE_NUM, "proportion"},
-        {"surv_2y_upper", RTABLE_NUM, "proportion"}, {"surv_3y", RTABLE_NUM, "proportion"},
-        {"surv_3y_lower", RTABLE_NUM, "proportion"}, {"surv_3y_upper", RTABLE_NUM, "proportion"},
-        {"rmst", RTABLE_NUM, "months"},        {"rmst_se", RTABLE_NUM, "months"},
-        {"rmst_horizon", RTABLE_NUM, "months"}, {"logrank_chisq", RTABLE_NUM, NULL},
-        {"logrank_df", RTABLE_COUNT, NULL},    {"logrank_p", RTABLE_NUM, NULL},
-        {"logrank_p_text", RTABLE_TEXT, NULL}, {"hr", RTABLE_NUM, NULL},
-        {"hr_lower", RTABLE_NUM, NULL},        {"hr_upper", RTABLE_NUM, NULL},
-        {"hr_compares", RTABLE_TEXT, NULL},    {"followup_median", RTABLE_NUM, "months"},
-        {"n_dropped", RTABLE_COUNT, NULL}};
+    } cols[NCOLS] = {{"endpoint", RTABLE_TEXT, NULL},
+                     {"group", RTABLE_TEXT, NULL},
+                     {"n", RTABLE_COUNT, NULL},
+                     {"events", RTABLE_COUNT, NULL},
+                     {"median", RTABLE_NUM, "months"},
+                     {"median_lower", RTABLE_NUM, "months"},
+                     {"median_upper", RTABLE_NUM, "months"},
+                     {"surv_1y", RTABLE_NUM, "proportion"},
+                     {"surv_1y_lower", RTABLE_NUM, "proportion"},
+                     {"surv_1y_upper", RTABLE_NUM, "proportion"},
+                     {"surv_2y", RTABLE_NUM, "proportion"},
+                     {"surv_2y_lower", RTABLE_NUM, "proportion"},
+                     {"surv_2y_upper", RTABLE_NUM, "proportion"},
+                     {"surv_3y", RTABLE_NUM, "proportion"},
+                     {"surv_3y_lower", RTABLE_NUM, "proportion"},
+                     {"surv_3y_upper", RTABLE_NUM, "proportion"},
+                     {"rmst", RTABLE_NUM, "months"},
+                     {"rmst_se", RTABLE_NUM, "months"},
+                     {"rmst_horizon", RTABLE_NUM, "months"},
+                     {"logrank_chisq", RTABLE_NUM, NULL},
+                     {"logrank_df", RTABLE_COUNT, NULL},
+                     {"logrank_p", RTABLE_NUM, NULL},
+                     {"logrank_p_text", RTABLE_TEXT, NULL},
+                     {"hr", RTABLE_NUM, NULL},
+                     {"hr_lower", RTABLE_NUM, NULL},
+                     {"hr_upper", RTABLE_NUM, NULL},
+                     {"hr_compares", RTABLE_TEXT, NULL},
+                     {"followup_median", RTABLE_NUM, "months"},
+                     {"n_dropped", RTABLE_COUNT, NULL}};
     if (rtable_init(t, NCOLS) != 0)
         return -1;
     for (size_t j = 0; j < NCOLS; j++)
@@ -184,12 +209,34 @@ int export_outcome_table(const model *m, const model_outcome *o, rtable *t) {
         for (int g = 0; g < ep->ngroups; g++) {
             const model_group *gr = &ep->g[g];
             size_t r = rtable_add_row(t);
-            double v[] = {NAN, NAN, (double)gr->n, (double)gr->events, gr->median,
-                          gr->median_lower, gr->median_upper, gr->surv[0], gr->lower[0],
-                          gr->upper[0], gr->surv[1], gr->lower[1], gr->upper[1], gr->surv[2],
-                          gr->lower[2], gr->upper[2], gr->rmst, gr->rmst_se, m->horizon,
-                          ep->chisq, isnan(ep->chisq) ? NAN : ep->df, ep->p, NAN, ep->hr,
-                          ep->hr_lower, ep->hr_upper, NAN, ep->followup,
+            double v[] = {NAN,
+                          NAN,
+                          (double)gr->n,
+                          (double)gr->events,
+                          gr->median,
+                          gr->median_lower,
+                          gr->median_upper,
+                          gr->surv[0],
+                          gr->lower[0],
+                          gr->upper[0],
+                          gr->surv[1],
+                          gr->lower[1],
+                          gr->upper[1],
+                          gr->surv[2],
+                          gr->lower[2],
+                          gr->upper[2],
+                          gr->rmst,
+                          gr->rmst_se,
+                          m->horizon,
+                          ep->chisq,
+                          isnan(ep->chisq) ? NAN : ep->df,
+                          ep->p,
+                          NAN,
+                          ep->hr,
+                          ep->hr_lower,
+                          ep->hr_upper,
+                          NAN,
+                          ep->followup,
                           (double)ep->n_dropped};
             for (size_t j = 0; j < NCOLS; j++)
                 rtable_set_num(t, r, j, v[j]);
@@ -209,13 +256,21 @@ int export_attrition_table(const model_outcome *o, rtable *t) {
     if (rtable_init(t, 7) != 0)
         return -1;
     for (size_t j = 0; j < 7; j++)
-        rtable_col_set(t, j, names[j], j == 0 ? RTABLE_TEXT : j == 5 ? RTABLE_BOOL : RTABLE_COUNT,
-                      NULL, j == 0);
+        rtable_col_set(t, j, names[j],
+                       j == 0   ? RTABLE_TEXT
+                       : j == 5 ? RTABLE_BOOL
+                                : RTABLE_COUNT,
+                       NULL, j == 0);
     for (size_t k = 0; k < o->nsteps; k++) {
         const rules_step *st = &o->steps[k];
         size_t r = rtable_add_row(t);
-        double v[] = {NAN, (double)st->before, (double)st->pass, (double)st->fail,
-                      (double)st->unknown, st->unknown_kept, (double)st->after};
+        double v[] = {NAN,
+                      (double)st->before,
+                      (double)st->pass,
+                      (double)st->fail,
+                      (double)st->unknown,
+                      st->unknown_kept,
+                      (double)st->after};
         for (size_t j = 1; j < 7; j++)
             rtable_set_num(t, r, j, v[j]);
         rtable_set_text(t, r, 0, st->name);
@@ -226,8 +281,8 @@ int export_attrition_table(const model_outcome *o, rtable *t) {
 static void outcome_json(FILE *f, const model *m, const model_outcome *o) {
     fprintf(f, "\"outcome\": {\n    \"rule_set\": ");
     export_json_str(f, o->set);
-    fprintf(f, ",\n    \"rules_version\": %d,\n    \"n\": %zu,\n    \"selected\": %zu,\n", o->version,
-            o->n, o->nselected);
+    fprintf(f, ",\n    \"rules_version\": %d,\n    \"n\": %zu,\n    \"selected\": %zu,\n",
+            o->version, o->n, o->nselected);
     fprintf(f, "    \"observational\": %s,\n    \"time_unit\": \"months\",\n    \"horizon\": ",
             m->simulated ? "false" : "true");
     num(f, EXPORT_JSON, m->horizon);
@@ -362,8 +417,9 @@ static void outcome_md(FILE *f, const model *m, const model_outcome *o) {
             fprintf(f, "; median follow-up %.1f months", ep->followup);
         fputs("\n", f);
     }
-    fprintf(f, "\nTimes in months (1 year = 12 months = 365.25 days); survival by Kaplan-Meier "
-               "with log-transformed 95%% CI (as R's survfit); HR from a Cox model (Efron ties).\n");
+    fprintf(f,
+            "\nTimes in months (1 year = 12 months = 365.25 days); survival by Kaplan-Meier "
+            "with log-transformed 95%% CI (as R's survfit); HR from a Cox model (Efron ties).\n");
 }
 
 static void attrition_md(FILE *f, const model_outcome *o) {
@@ -395,8 +451,8 @@ static void attrition_md(FILE *f, const model_outcome *o) {
 static int write_machine(FILE *f, export_format fmt, const model *m, const model_outcome *o,
                          unsigned what, char *err, size_t errlen) {
     rtable t;
-    int rc = what == EXPORT_T_OUTCOME ? export_outcome_table(m, o, &t)
-                                      : export_attrition_table(o, &t);
+    int rc =
+        what == EXPORT_T_OUTCOME ? export_outcome_table(m, o, &t) : export_attrition_table(o, &t);
     if (rc == 0)
         rc = fmt == EXPORT_CSV ? rtable_write_csv(f, &t) : rtable_write_json(f, &t, "  ");
     rtable_free(&t);
@@ -437,8 +493,8 @@ int export_table_write(FILE *f, export_format fmt, const model *m, unsigned what
         if (what == (EXPORT_T_OUTCOME | EXPORT_T_ATTRITION))
             fputs(",\n  ", f);
         if ((what & EXPORT_T_ATTRITION) &&
-            (fputs("\"attrition\": ", f), write_machine(f, EXPORT_JSON, m, o,
-                                                         EXPORT_T_ATTRITION, err, errlen)) != 0)
+            (fputs("\"attrition\": ", f),
+             write_machine(f, EXPORT_JSON, m, o, EXPORT_T_ATTRITION, err, errlen)) != 0)
             return -1;
         fputs("\n}\n", f);
         return 0;

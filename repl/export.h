@@ -91,8 +91,8 @@ typedef struct export_provenance {
     export_param params[EXPORT_MAX_PARAMS];
     int nfiles;
     export_rulefile files[EXPORT_MAX_FILES];
-    char rules_sha256[65];  /* of all the files' text, in load order */
-    char cohort[256];       /* its name */
+    char rules_sha256[65]; /* of all the files' text, in load order */
+    char cohort[256];      /* its name */
     size_t cohort_rows;
     char cohort_sha256[65]; /* of the cohort's columns and values */
     char time_unit[16];     /* of the cohort's time columns */
@@ -156,23 +156,23 @@ int export_table_write(FILE *f, export_format fmt, const model *m, unsigned what
 /* ---- plots */
 
 typedef struct export_curve {
-    const km_curve *km; /* borrowed */
-    const char *label;  /* legend: "radical (n = 560)" */
-    int dim;            /* the previous version: grey and dashed */
+    const km_curve *km;      /* borrowed */
+    const char *label;       /* legend: "radical (n = 560)" */
+    int dim;                 /* the previous version: grey and dashed */
     const char *short_label; /* number-at-risk row, at most 13 characters
                                 shown; NULL: label */
 } export_curve;
 
 typedef struct export_plot {
     const export_curve *curves;
-    int ncurves;         /* 1..8 */
-    const char *title;   /* NULL: none */
-    const char *ylabel;  /* "Overall survival (%)" */
-    const char *unit;    /* time unit for the x axis label, "months" */
-    double tmax;         /* right end of the x axis; 0: the last time */
-    double tick;         /* x tick spacing; 0: 3, 6, 12 or 24 by the range */
-    int ci;              /* draw the confidence bands */
-    const char *note;    /* a line printed inside the plot (log-rank p, HR) */
+    int ncurves;        /* 1..8 */
+    const char *title;  /* NULL: none */
+    const char *ylabel; /* "Overall survival (%)" */
+    const char *unit;   /* time unit for the x axis label, "months" */
+    double tmax;        /* right end of the x axis; 0: the last time */
+    double tick;        /* x tick spacing; 0: 3, 6, 12 or 24 by the range */
+    int ci;             /* draw the confidence bands */
+    const char *note;   /* a line printed inside the plot (log-rank p, HR) */
 } export_plot;
 
 /* Writes the plot as a standalone SVG 1.1 document: step curves with

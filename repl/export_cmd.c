@@ -82,8 +82,9 @@ int export_cmd(session *s, int argc, char **argv) {
 
 /* ---- Lua */
 
-session *sess(lua_State *L) { return lua_touserdata(L, lua_upvalueindex(1)); }
-
+session *sess(lua_State *L) {
+    return lua_touserdata(L, lua_upvalueindex(1));
+}
 
 void export_open(session *s) {
     static const luaL_Reg fns[] = {{"export_plot", l_export_plot},

@@ -26,7 +26,6 @@ int what_of(const char *w, unsigned *what);
 /* The session: upvalue 1 of every lab.* function registered by export_open. */
 session *sess(lua_State *L);
 
-
 /* ---- export_plot_table.c */
 
 typedef struct plot_req {

@@ -36,7 +36,8 @@ int do_export_plot(session *s, const char *path, const plot_req *rq, char *err, 
         return -1;
     char e2[1024];
     export_provenance p;
-    if (model_update(&s->model, e2, sizeof e2) != 0 || export_provenance_fill(&p, &s->model, e2, sizeof e2) != 0 ||
+    if (model_update(&s->model, e2, sizeof e2) != 0 ||
+        export_provenance_fill(&p, &s->model, e2, sizeof e2) != 0 ||
         export_svg_model(x.f, &s->model, rq->endpoint, rq->ci, rq->before, rq->title, &p, e2,
                          sizeof e2) != 0) {
         atomic_file_abort(&x);
@@ -63,7 +64,8 @@ int do_export_table(session *s, const char *path, unsigned what, char *err, size
         return -1;
     char e2[1024];
     export_provenance p;
-    if (model_update(&s->model, e2, sizeof e2) != 0 || export_provenance_fill(&p, &s->model, e2, sizeof e2) != 0 ||
+    if (model_update(&s->model, e2, sizeof e2) != 0 ||
+        export_provenance_fill(&p, &s->model, e2, sizeof e2) != 0 ||
         export_table_write(x.f, fmt, &s->model, what, &p, e2, sizeof e2) != 0) {
         atomic_file_abort(&x);
         snprintf(err, errlen, "export table: %s", e2);
@@ -145,8 +147,8 @@ static fit_copy *copy_fit(lua_State *L, int fi) {
         c->n_event = (uint32_t *)(mem + 6 * n);
         c->n_censor = (uint32_t *)(mem + 7 * n);
         mem += 8 * n;
-        const char *names[] = {"time", "surv", "std_err", "lower", "upper",
-                               "n_risk", "n_event", "n_censor"};
+        const char *names[] = {"time",  "surv",   "std_err", "lower",
+                               "upper", "n_risk", "n_event", "n_censor"};
         double *dst[5] = {c->time, c->surv, c->std_err, c->lower, c->upper};
         uint32_t *cnt[3] = {c->n_risk, c->n_event, c->n_censor};
         for (int k = 0; k < 8; k++) {
@@ -159,8 +161,9 @@ static fit_copy *copy_fit(lua_State *L, int fi) {
                 else
                     /* a count from a user's table: NaN or negative is 0, past
                      * UINT32_MAX it saturates (no out-of-range cast) */
-                    cnt[k - 5][j] = !(v > 0) ? 0 : v >= (double)UINT32_MAX ? UINT32_MAX
-                                                                            : (uint32_t)v;
+                    cnt[k - 5][j] = !(v > 0)                  ? 0
+                                    : v >= (double)UINT32_MAX ? UINT32_MAX
+                                                              : (uint32_t)v;
             }
             lua_pop(L, 1);
         }
@@ -259,7 +262,8 @@ int l_export_table(lua_State *L) {
     const char *w = lopt_str(L, t, "what", NULL);
     unsigned what = 0;
     if (w && what_of(w, &what) != 0)
-        return luaL_error(L, "export_table: what is \"outcome\", \"attrition\" or \"all\", not \"%s\"", w);
+        return luaL_error(
+            L, "export_table: what is \"outcome\", \"attrition\" or \"all\", not \"%s\"", w);
     char err[1200];
     if (do_export_table(s, path, what, err, sizeof err) != 0)
         return luaL_error(L, "%s", err);

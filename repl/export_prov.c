@@ -22,16 +22,14 @@ typedef struct sha256 {
 } sha256;
 
 static const uint32_t K[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-    0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-    0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-    0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-    0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-    0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-    0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-    0xc67178f2};
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
@@ -48,7 +46,8 @@ static void sha_block(sha256 *s, const unsigned char *p) {
     uint32_t a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3], e = s->h[4], f = s->h[5],
              g = s->h[6], h = s->h[7];
     for (int i = 0; i < 64; i++) {
-        uint32_t t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
+        uint32_t t1 =
+            h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
         uint32_t t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
         h = g;
         g = f;
@@ -269,14 +268,19 @@ int export_provenance_fill(export_provenance *p, const model *m, char *err, size
 /* One "key: value" pair in fmt's way. */
 static void kv(FILE *f, export_format fmt, const char *key, const char *value) {
     switch (fmt) {
-    case EXPORT_CSV: fprintf(f, "# %s: %s\n", key, value); break;
-    case EXPORT_MD: fprintf(f, "| %s | %s |\n", key, value); break;
+    case EXPORT_CSV:
+        fprintf(f, "# %s: %s\n", key, value);
+        break;
+    case EXPORT_MD:
+        fprintf(f, "| %s | %s |\n", key, value);
+        break;
     case EXPORT_SVG:
         fprintf(f, "%s: ", key);
         export_xml_str(f, value);
         fputc('\n', f);
         break;
-    default: break;
+    default:
+        break;
     }
 }
 
@@ -390,8 +394,12 @@ static void write_json(FILE *f, const export_provenance *p) {
 
 void export_provenance_write(FILE *f, export_format fmt, const export_provenance *p) {
     switch (fmt) {
-    case EXPORT_CSV: write_lines(f, fmt, p); break;
-    case EXPORT_JSON: write_json(f, p); break;
+    case EXPORT_CSV:
+        write_lines(f, fmt, p);
+        break;
+    case EXPORT_JSON:
+        write_json(f, p);
+        break;
     case EXPORT_MD:
         fputs("\n---\n\n**Provenance**\n\n| | |\n|---|---|\n", f);
         write_lines(f, fmt, p);
@@ -403,6 +411,7 @@ void export_provenance_write(FILE *f, export_format fmt, const export_provenance
         write_lines(f, fmt, p);
         fputs("</metadata>\n", f);
         break;
-    default: break;
+    default:
+        break;
     }
 }

@@ -30,7 +30,9 @@ typedef struct frame {
 } frame;
 
 /* t / tmax first: times near DBL_MAX must not overflow to an inf coordinate */
-static double X(const frame *fr, double t) { return fr->x0 + (fr->x1 - fr->x0) * (t / fr->tmax); }
+static double X(const frame *fr, double t) {
+    return fr->x0 + (fr->x1 - fr->x0) * (t / fr->tmax);
+}
 static double Y(const frame *fr, double s) {
     if (s < 0)
         s = 0;
@@ -63,7 +65,9 @@ static void tick_label(char *buf, size_t n, double v) {
         snprintf(buf, n, "%g", v);
 }
 
-static double curve_end(const km_curve *c) { return c->ntime ? c->time[c->ntime - 1] : 0; }
+static double curve_end(const km_curve *c) {
+    return c->ntime ? c->time[c->ntime - 1] : 0;
+}
 
 /* The step path of s over times, from (0, 1) to the last time (or tmax).
  * Steps closer than a fifth of a pixel share one vertical move. */
@@ -117,8 +121,8 @@ static void band(FILE *f, const frame *fr, const km_curve *c, const char *colour
             fprintf(f, "H%.2fV%.2f", X(fr, c->time[k]), Y(fr, c->lower[k - 1]));
         if (i == 0)
             fprintf(f, "H%.2fV%.2f", X(fr, c->time[0]), Y(fr, 1));
-        fprintf(f, "H%.2fZ\" fill=\"%s\" fill-opacity=\"0.18\" stroke=\"none\"/>\n",
-                X(fr, tstart), colour);
+        fprintf(f, "H%.2fZ\" fill=\"%s\" fill-opacity=\"0.18\" stroke=\"none\"/>\n", X(fr, tstart),
+                colour);
         i = j;
     }
 }
@@ -188,9 +192,10 @@ int export_svg_write(FILE *f, const export_plot *plot, const export_provenance *
     int nticks = (int)floor(fr.tmax / fr.tick + 1e-9) + 1;
     int H = TOP + PH + 104 + 40 + ROW * nc + 16;
 
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-               "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" "
-               "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"%s\">\n",
+    fprintf(f,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" "
+            "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"%s\">\n",
             W, H, W, H, font);
     fputs("<title>", f);
     export_xml_str(f, plot->title ? plot->title : "Kaplan-Meier plot");
@@ -204,8 +209,8 @@ int export_svg_write(FILE *f, const export_plot *plot, const export_provenance *
         double fs = 24, room = W - 40, need = 0.58 * fs * (double)strlen(plot->title);
         if (need > room)
             fs = fs * room / need < 14 ? 14 : fs * room / need;
-        fprintf(f, "<text x=\"20\" y=\"%d\" font-size=\"%.1f\" font-weight=\"bold\">",
-                TOP - 40, fs);
+        fprintf(f, "<text x=\"20\" y=\"%d\" font-size=\"%.1f\" font-weight=\"bold\">", TOP - 40,
+                fs);
         export_xml_str(f, plot->title);
         fputs("</text>\n", f);
     }
@@ -214,46 +219,55 @@ int export_svg_write(FILE *f, const export_plot *plot, const export_provenance *
     for (int k = 0; k <= 5; k++) {
         double y = Y(&fr, k / 5.0);
         if (k > 0)
-            fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#E6E6E6\" "
-                       "stroke-width=\"1\"/>\n",
+            fprintf(f,
+                    "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#E6E6E6\" "
+                    "stroke-width=\"1\"/>\n",
                     fr.x0, y, fr.x1, y);
-        fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#000\" "
-                   "stroke-width=\"1.5\"/>\n",
+        fprintf(f,
+                "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#000\" "
+                "stroke-width=\"1.5\"/>\n",
                 fr.x0 - 8, y, fr.x0, y);
         fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"18\" text-anchor=\"end\">%d</text>\n",
                 fr.x0 - 14, y + 6, 20 * k);
     }
-    fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#000\" "
-               "stroke-width=\"1.5\"/>\n",
+    fprintf(f,
+            "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#000\" "
+            "stroke-width=\"1.5\"/>\n",
             fr.x0, fr.y0, fr.x0, fr.y1);
-    fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#000\" "
-               "stroke-width=\"1.5\"/>\n",
+    fprintf(f,
+            "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#000\" "
+            "stroke-width=\"1.5\"/>\n",
             fr.x0, fr.y1, fr.x1, fr.y1);
     for (int k = 0; k < nticks; k++) {
         double t = k * fr.tick, x = X(&fr, t);
         char lab[32];
         tick_label(lab, sizeof lab, t);
-        fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#000\" "
-                   "stroke-width=\"1.5\"/>\n",
+        fprintf(f,
+                "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#000\" "
+                "stroke-width=\"1.5\"/>\n",
                 x, fr.y1, x, fr.y1 + 8);
-        fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"18\" text-anchor=\"middle\">%s</text>\n",
+        fprintf(f,
+                "<text x=\"%.2f\" y=\"%.2f\" font-size=\"18\" text-anchor=\"middle\">%s</text>\n",
                 x, fr.y1 + 30, lab);
     }
     fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"20\" text-anchor=\"middle\">Time (",
             (fr.x0 + fr.x1) / 2, fr.y1 + 62);
     export_xml_str(f, plot->unit ? plot->unit : "months");
     fputs(")</text>\n", f);
-    fprintf(f, "<text transform=\"translate(%d %.2f) rotate(-90)\" font-size=\"20\" "
-               "text-anchor=\"middle\">",
+    fprintf(f,
+            "<text transform=\"translate(%d %.2f) rotate(-90)\" font-size=\"20\" "
+            "text-anchor=\"middle\">",
             LEFT - 70, (fr.y0 + fr.y1) / 2);
     export_xml_str(f, plot->ylabel ? plot->ylabel : "Survival (%)");
     fputs("</text>\n</g>\n", f);
 
     /* curves: the previous version first, so that the current one is on top */
-    fprintf(f, "<clipPath id=\"area\"><rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
-               "height=\"%.2f\"/></clipPath>\n",
+    fprintf(f,
+            "<clipPath id=\"area\"><rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
+            "height=\"%.2f\"/></clipPath>\n",
             fr.x0 - 2, fr.y0 - 10, fr.x1 - fr.x0 + 4, fr.y1 - fr.y0 + 20);
-    fputs("<g id=\"curves\" clip-path=\"url(#area)\" fill=\"none\" stroke-linejoin=\"miter\">\n", f);
+    fputs("<g id=\"curves\" clip-path=\"url(#area)\" fill=\"none\" stroke-linejoin=\"miter\">\n",
+          f);
     const char *colour[8];
     for (int c = 0, k = 0; c < nc; c++)
         colour[c] = plot->curves[c].dim ? dim_colour : palette[k++];
@@ -286,14 +300,16 @@ int export_svg_write(FILE *f, const export_plot *plot, const export_provenance *
     }
     double lx = fr.x1 - lw - 90, ly = fr.y0 + 12;
     int lines = nc + (plot->note ? 1 : 0);
-    fprintf(f, "<g id=\"legend\" font-size=\"18\">\n<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
-               "height=\"%d\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"none\"/>\n",
+    fprintf(f,
+            "<g id=\"legend\" font-size=\"18\">\n<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
+            "height=\"%d\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"none\"/>\n",
             lx - 10, ly - 4, lw + 90, 28 * lines + 8);
     for (int c = 0; c < nc; c++) {
         const export_curve *cu = &plot->curves[c];
         double y = ly + 14 + 28 * c;
-        fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" "
-                   "stroke-width=\"3\"%s/>\n",
+        fprintf(f,
+                "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" "
+                "stroke-width=\"3\"%s/>\n",
                 lx, y, lx + 44, y, colour[c], cu->dim ? " stroke-dasharray=\"9 6\"" : "");
         fprintf(f, "<text x=\"%.2f\" y=\"%.2f\">", lx + 56, y + 6);
         export_xml_str(f, cu->label ? cu->label : "");
@@ -308,14 +324,16 @@ int export_svg_write(FILE *f, const export_plot *plot, const export_provenance *
 
     /* number at risk */
     double ry = fr.y1 + 104;
-    fprintf(f, "<g id=\"at-risk\" font-size=\"18\">\n<text x=\"20\" y=\"%.2f\" "
-               "font-weight=\"bold\">Number at risk</text>\n",
+    fprintf(f,
+            "<g id=\"at-risk\" font-size=\"18\">\n<text x=\"20\" y=\"%.2f\" "
+            "font-weight=\"bold\">Number at risk</text>\n",
             ry);
     for (int c = 0; c < nc; c++) {
         const export_curve *cu = &plot->curves[c];
         double y = ry + 34 + ROW * c;
-        fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" text-anchor=\"end\" fill=\"%s\" "
-                   "font-weight=\"bold\">",
+        fprintf(f,
+                "<text x=\"%.2f\" y=\"%.2f\" text-anchor=\"end\" fill=\"%s\" "
+                "font-weight=\"bold\">",
                 fr.x0 - 40, y, colour[c]);
         const char *sl = cu->short_label ? cu->short_label : cu->label ? cu->label : "";
         char lab[40];
@@ -330,7 +348,8 @@ int export_svg_write(FILE *f, const export_plot *plot, const export_provenance *
             km_point pt;
             km_at(cu->km, &t, 1, 1, &pt);
             double nr = t > curve_end(cu->km) ? 0 : pt.n_risk;
-            fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" text-anchor=\"middle\" fill=\"%s\">%.0f</text>\n",
+            fprintf(f,
+                    "<text x=\"%.2f\" y=\"%.2f\" text-anchor=\"middle\" fill=\"%s\">%.0f</text>\n",
                     X(&fr, t), y, colour[c], nr);
         }
     }
@@ -392,14 +411,14 @@ int export_svg_model(FILE *f, const model *m, int endpoint, int ci, int before, 
         title = tbuf;
     }
     double tmax = 0;
-    export_plot plot = {
-        .curves = cv,
-        .ncurves = nc,
-        .title = title,
-        .ylabel = endpoint == MODEL_OS ? "Overall survival (%)" : "Progression-free survival (%)",
-        .unit = isnan(o->landmark) ? "months" : "months from the landmark",
-        .tmax = tmax,
-        .ci = ci,
-        .note = note[0] ? note : NULL};
+    export_plot plot = {.curves = cv,
+                        .ncurves = nc,
+                        .title = title,
+                        .ylabel = endpoint == MODEL_OS ? "Overall survival (%)"
+                                                       : "Progression-free survival (%)",
+                        .unit = isnan(o->landmark) ? "months" : "months from the landmark",
+                        .tmax = tmax,
+                        .ci = ci,
+                        .note = note[0] ? note : NULL};
     return export_svg_write(f, &plot, p, err, errlen);
 }

@@ -30,8 +30,12 @@ static void value_text(lua_State *L, int idx, const char *param, char *buf, size
         else
             snprintf(buf, n, "%.15g", lua_tonumber(L, idx));
         break;
-    case LUA_TBOOLEAN: snprintf(buf, n, "%s", lua_toboolean(L, idx) ? "true" : "false"); break;
-    case LUA_TSTRING: snprintf(buf, n, "%s", lua_tostring(L, idx)); break;
+    case LUA_TBOOLEAN:
+        snprintf(buf, n, "%s", lua_toboolean(L, idx) ? "true" : "false");
+        break;
+    case LUA_TSTRING:
+        snprintf(buf, n, "%s", lua_tostring(L, idx));
+        break;
     default:
         luaL_error(L, "sweep: grid.%s holds a %s; values are numbers, booleans or text", param,
                    luaL_typename(L, idx));
@@ -162,11 +166,11 @@ int l_sweep(lua_State *L) {
                                      "%s%s", i ? "," : "", spec->set[i]);
         used = (size_t)snprintf(p.note, sizeof p.note, "sweep over");
         for (int a = 0; a < spec->naxes && used < sizeof p.note; a++) {
-            used += (size_t)snprintf(p.note + used, sizeof p.note - used, " %s=",
-                                     spec->axis[a].name);
+            used +=
+                (size_t)snprintf(p.note + used, sizeof p.note - used, " %s=", spec->axis[a].name);
             for (int v = 0; v < spec->axis[a].nvalues && used < sizeof p.note; v++)
-                used += (size_t)snprintf(p.note + used, sizeof p.note - used, "%s%s",
-                                         v ? "," : "", spec->axis[a].value[v]);
+                used += (size_t)snprintf(p.note + used, sizeof p.note - used, "%s%s", v ? "," : "",
+                                         spec->axis[a].value[v]);
         }
         if (used < sizeof p.note)
             snprintf(p.note + used, sizeof p.note - used,
@@ -174,7 +178,7 @@ int l_sweep(lua_State *L) {
                      "session's rules are unchanged");
         if (spec->nsets > 1 || strcmp(spec->set[0], s->model.set) != 0) {
             p.nparams = 0; /* the active set's params would mislead */
-        } else { /* the swept params vary by row: keep only the fixed ones */
+        } else {           /* the swept params vary by row: keep only the fixed ones */
             int k = 0;
             for (int i = 0; i < p.nparams; i++) {
                 int swept = 0;

@@ -47,8 +47,8 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen) {
     return p;
 }
 
-int histfile_append(const char *path, const char *const *entries, size_t n, size_t max,
-                    char *err, size_t errlen) {
+int histfile_append(const char *path, const char *const *entries, size_t n, size_t max, char *err,
+                    size_t errlen) {
     /* The folder is the lock: flock on a directory works on Linux, and it
      * leaves no lock file beside the history. */
     char dir[4096];

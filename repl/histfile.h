@@ -15,7 +15,7 @@
 /* Appends entries[0..n-1] to the history file at path, keeping its last
  * max lines.  Returns 0, or -1 with err filled (the file is then as it
  * was, and no temporary file is left). */
-int histfile_append(const char *path, const char *const *entries, size_t n, size_t max,
-                    char *err, size_t errlen);
+int histfile_append(const char *path, const char *const *entries, size_t n, size_t max, char *err,
+                    size_t errlen);
 
 #endif

@@ -207,8 +207,10 @@ static int l_now(lua_State *L) {
 }
 
 void lab_open(session *s) {
-    static const luaL_Reg fns[] = {{"cohort", l_cohort}, {"set_cohort", l_set_cohort},
-                                   {"run", l_run},       {"now", l_now},
+    static const luaL_Reg fns[] = {{"cohort", l_cohort},
+                                   {"set_cohort", l_set_cohort},
+                                   {"run", l_run},
+                                   {"now", l_now},
                                    {NULL, NULL}};
     lua_newtable(s->L);
     lua_pushlightuserdata(s->L, s);

@@ -12,7 +12,15 @@ typedef struct rect {
     int y, x, h, w;
 } rect;
 
-typedef enum { PANE_STATUS, PANE_RULES, PANE_OUTCOME, PANE_PLOT, PANE_LOG, PANE_INPUT, PANE_COUNT } pane_id;
+typedef enum {
+    PANE_STATUS,
+    PANE_RULES,
+    PANE_OUTCOME,
+    PANE_PLOT,
+    PANE_LOG,
+    PANE_INPUT,
+    PANE_COUNT
+} pane_id;
 
 typedef struct layout {
     rect pane[PANE_COUNT];

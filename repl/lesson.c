@@ -57,8 +57,9 @@ static int show_step(session *s, int k) {
     lua_State *L = s->L;
     int n = nsteps(s);
     if (k < 1 || k > n) {
-        sink_printf(&s->out, k > n ? "That was the last step (lesson stop to end, lesson prev to go back).\n"
-                                   : "This is the first step.\n");
+        sink_printf(&s->out,
+                    k > n ? "That was the last step (lesson stop to end, lesson prev to go back).\n"
+                          : "This is the first step.\n");
         return 0;
     }
     s->lesson_step = k;

@@ -117,7 +117,9 @@ void lineedit_save(session *s) {
     autosave_save(s); /* rules.set in Lua changes the state too */
 }
 
-const char *lineedit_prompt(feed_status st) { return st == FEED_MORE ? PROMPT_MORE : PROMPT; }
+const char *lineedit_prompt(feed_status st) {
+    return st == FEED_MORE ? PROMPT_MORE : PROMPT;
+}
 
 static void on_line(char *line) {
     session *s = rl_ctx.s;

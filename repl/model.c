@@ -14,7 +14,7 @@
 #include "endpoint.h"
 
 /* The outcome's arm names are handed to the endpoint as they are. */
-_Static_assert(sizeof ((model_outcome *)0)->arm_name[0] == ENDPOINT_ARM_NAME,
+_Static_assert(sizeof((model_outcome *)0)->arm_name[0] == ENDPOINT_ARM_NAME,
                "model_outcome.arm_name rows are ENDPOINT_ARM_NAME bytes");
 #include "logrank.h"
 
@@ -75,8 +75,8 @@ typedef struct build_job {
 
 static void *build_endpoint(void *p) {
     build_job *j = p;
-    j->m->ep[j->e] = endpoint_data_new(j->m->cohort, ep_time[j->e], ep_event[j->e],
-                                       j->m->simulated, j->m->to_months, j->err, sizeof j->err);
+    j->m->ep[j->e] = endpoint_data_new(j->m->cohort, ep_time[j->e], ep_event[j->e], j->m->simulated,
+                                       j->m->to_months, j->err, sizeof j->err);
     return NULL;
 }
 
@@ -309,8 +309,8 @@ int model_reset_param(model *m, const char *name, char *err, size_t errlen) {
         done = 1;
         int same = info.type == RULES_P_TEXT ? strcmp(info.text, info.text_def) == 0
                                              : info.value == info.def;
-        if (!same && rules_set_param(m->rules, m->set, info.name, info.def, info.text_def, err,
-                                     errlen) != 0)
+        if (!same &&
+            rules_set_param(m->rules, m->set, info.name, info.def, info.text_def, err, errlen) != 0)
             return -1;
     }
     if (!done && name) {
@@ -360,7 +360,8 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
     double L = o->landmark;
     char err[180];
     if (m->simulated && o->narms == 0) {
-        snprintf(ep->message, sizeof ep->message, "no arm assigned: a simulated patient's "
+        snprintf(ep->message, sizeof ep->message,
+                 "no arm assigned: a simulated patient's "
                  "outcome is that of an arm (add arm { \"radical\", when = \"eligible\" }, "
                  "arm { \"systemic\" })");
         return;
@@ -370,8 +371,7 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
             snprintf(ep->message, sizeof ep->message, "no potential outcomes %s@ARM/%s@ARM",
                      ep_time[e], ep_event[e]);
         else
-            snprintf(ep->message, sizeof ep->message, "no %s/%s columns", ep_time[e],
-                     ep_event[e]);
+            snprintf(ep->message, sizeof ep->message, "no %s/%s columns", ep_time[e], ep_event[e]);
         return;
     }
     endpoint_choice ch = {.landmark = L, .ngroups = ngroups};
@@ -407,7 +407,9 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
     ep->ngroups = ngroups;
     for (int g = 0; g < ngroups; g++) {
         snprintf(ep->g[g].label, sizeof ep->g[g].label, "%s",
-                 m->simulated ? o->arm_name[g] : g == 0 ? "selected" : "not selected");
+                 m->simulated ? o->arm_name[g]
+                 : g == 0     ? "selected"
+                              : "not selected");
         fill_group(m, &ep->fit->strata[g], L, &ep->g[g]);
     }
     if (!isnan(L))
@@ -599,8 +601,10 @@ int model_update(model *m, char *err, size_t errlen) {
         if (tnm_interrupted() && m->cur.valid && !shows_current(m)) {
             roll_back(m);
             size_t k = strlen(err);
-            snprintf(err + k, errlen - k, "; stopped: the rules are back at %s version %d, "
-                     "as shown (redo tries the change again)", m->cur.set, m->cur.version);
+            snprintf(err + k, errlen - k,
+                     "; stopped: the rules are back at %s version %d, "
+                     "as shown (redo tries the change again)",
+                     m->cur.set, m->cur.version);
         }
         return -1;
     }
@@ -640,8 +644,8 @@ int model_group_outcome(model *m, int e, rules_eval *ev, const uint8_t *mask, co
     out->rmst = out->rmst_se = NAN;
     if (m->ep[e] == NULL) {
         if (m->simulated)
-            snprintf(err, errlen, "no potential outcomes %s@ARM/%s@ARM in this cohort",
-                     ep_time[e], ep_event[e]);
+            snprintf(err, errlen, "no potential outcomes %s@ARM/%s@ARM in this cohort", ep_time[e],
+                     ep_event[e]);
         else
             snprintf(err, errlen, "no %s/%s columns", ep_time[e], ep_event[e]);
         return -1;

@@ -35,30 +35,30 @@ extern const double model_times[MODEL_NTIMES];
 typedef struct model_group {
     char label[64];
     size_t n, events;
-    double median, median_lower, median_upper;               /* months; NaN: not reached */
+    double median, median_lower, median_upper; /* months; NaN: not reached */
     double surv[MODEL_NTIMES], lower[MODEL_NTIMES], upper[MODEL_NTIMES]; /* NaN: beyond follow-up */
     double rmst, rmst_se; /* restricted mean up to the horizon, months */
 } model_group;
 
 typedef struct model_endpoint {
-    const char *name; /* "OS" or "PFS" */
-    int available;    /* the cohort has its columns and some rows to use */
+    const char *name;  /* "OS" or "PFS" */
+    int available;     /* the cohort has its columns and some rows to use */
     char message[200]; /* why it is not available, or a note */
     int ngroups;
     model_group g[MODEL_MAX_GROUPS];
-    double chisq, p;  /* log-rank across the groups; NaN with fewer than 2 */
+    double chisq, p; /* log-rank across the groups; NaN with fewer than 2 */
     int df;
     double hr, hr_lower, hr_upper; /* Cox, first group vs the others (2 groups only) */
-    int hr_skipped;   /* not computed: a large cohort and no one asked */
-    double followup;  /* median follow-up by reverse Kaplan-Meier, months */
-    size_t n_dropped; /* rows with missing time/event, or before the landmark */
-    km_fit *fit;      /* the curves, owned; times in months from the landmark */
+    int hr_skipped;                /* not computed: a large cohort and no one asked */
+    double followup;               /* median follow-up by reverse Kaplan-Meier, months */
+    size_t n_dropped;              /* rows with missing time/event, or before the landmark */
+    km_fit *fit;                   /* the curves, owned; times in months from the landmark */
 } model_endpoint;
 
 typedef struct model_outcome {
     int valid;
-    int version;        /* rules version it belongs to */
-    char set[64];       /* rule set it belongs to */
+    int version;  /* rules version it belongs to */
+    char set[64]; /* rule set it belongs to */
     size_t n, nselected;
     size_t narms;
     char arm_name[MODEL_MAX_GROUPS][48];
@@ -66,27 +66,27 @@ typedef struct model_outcome {
     size_t nsteps;
     rules_step *steps; /* owned copy; names point into the engine, see below */
     char (*step_name)[64];
-    double landmark;   /* months, NaN when none */
+    double landmark; /* months, NaN when none */
     model_endpoint ep[MODEL_NENDPOINTS];
     char warning[512]; /* rule-set warnings and impossible assignments */
 } model_outcome;
 
 typedef struct model {
-    cohort *cohort;          /* borrowed: the session keeps it alive */
+    cohort *cohort; /* borrowed: the session keeps it alive */
     char cohort_name[256];
     int simulated;
-    double to_months;        /* time column unit -> months */
-    char time_unit[16];      /* "months" or "days" */
-    rules *rules;            /* the engine; owned when owns_rules */
+    double to_months;   /* time column unit -> months */
+    char time_unit[16]; /* "months" or "days" */
+    rules *rules;       /* the engine; owned when owns_rules */
     int owns_rules;
     char set[64];            /* active rule set, "" when none */
     rules_eval *ev;          /* owned; NULL without cohort or set */
     model_outcome cur, prev; /* prev: before the last change */
     double horizon;          /* RMST horizon, months (36) */
     size_t case_row;
-    int focus;               /* endpoint shown first: MODEL_OS or MODEL_PFS */
-    int want_hr;             /* compute the hazard ratio whatever the size */
-    unsigned long updates;   /* bumped each time the outcome is recomputed */
+    int focus;             /* endpoint shown first: MODEL_OS or MODEL_PFS */
+    int want_hr;           /* compute the hazard ratio whatever the size */
+    unsigned long updates; /* bumped each time the outcome is recomputed */
     /* Per cohort: each endpoint's entries sorted by time once (NULL when
      * the cohort lacks its columns); see endpoint.h. */
     struct endpoint_data *ep[MODEL_NENDPOINTS];
@@ -107,8 +107,8 @@ int model_set_cohort(model *m, cohort *c, const char *name, const char *time_uni
                      size_t errlen);
 
 /* Loads a rule file into the engine (sandboxed).  The first rule set the
- * file adds becomes active (or the first of all when none is active).  -1 with err ("file:line: ...") and the
- * previous rules kept. */
+ * file adds becomes active (or the first of all when none is active).  -1 with err ("file:line:
+ * ...") and the previous rules kept. */
 int model_load_rules(model *m, const char *path, char *err, size_t errlen);
 
 /* Makes rule set name active.  -1 with err if there is no such set. */

@@ -130,12 +130,11 @@ int options_parse(int argc, char **argv, tnm_options *o, char *err, size_t errle
 
 size_t options_help(char *buf, size_t n) {
     size_t used = 0;
-#define ADD(...)                                                                       \
-    do {                                                                               \
-        int k_ = snprintf(used < n ? buf + used : NULL, used < n ? n - used : 0,      \
-                          __VA_ARGS__);                                                \
-        if (k_ > 0)                                                                    \
-            used += (size_t)k_;                                                        \
+#define ADD(...)                                                                                   \
+    do {                                                                                           \
+        int k_ = snprintf(used < n ? buf + used : NULL, used < n ? n - used : 0, __VA_ARGS__);     \
+        if (k_ > 0)                                                                                \
+            used += (size_t)k_;                                                                    \
     } while (0)
     ADD("usage: tnmlab [OPTIONS] [SCRIPT.lua [ARGS...]]\n\n"
         "Without a script: interactive (full screen on a terminal, a line REPL\n"

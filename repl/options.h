@@ -10,26 +10,26 @@
 enum { OPTIONS_MAX_CHUNKS = 64 };
 
 typedef struct tnm_options {
-    int plain;               /* --plain: line REPL even on a terminal */
-    int interactive;         /* -i: stay interactive after -e / a script */
-    int help, version;       /* --help, --version */
-    int no_restore;          /* --no-restore: never replay the autosave at start */
-    const char *cohort;      /* --cohort FILE.csv */
-    const char *rules;       /* --rules FILE.lua (sandboxed) */
-    long seed;               /* --seed N */
+    int plain;          /* --plain: line REPL even on a terminal */
+    int interactive;    /* -i: stay interactive after -e / a script */
+    int help, version;  /* --help, --version */
+    int no_restore;     /* --no-restore: never replay the autosave at start */
+    const char *cohort; /* --cohort FILE.csv */
+    const char *rules;  /* --rules FILE.lua (sandboxed) */
+    long seed;          /* --seed N */
     int has_seed;
     const char *chunks[OPTIONS_MAX_CHUNKS]; /* -e CHUNK, in order */
     int nchunks;
-    const char *script;      /* SCRIPT.lua: batch mode */
-    int script_index;        /* argv index of the script; its args follow */
+    const char *script; /* SCRIPT.lua: batch mode */
+    int script_index;   /* argv index of the script; its args follow */
 } tnm_options;
 
 /* One row per option: the parser, --help and the man page read this table. */
 typedef struct tnm_option_spec {
-    const char *lng;   /* long name without dashes */
-    char shrt;         /* short letter or 0 */
-    const char *arg;   /* argument name, NULL for a flag */
-    const char *help;  /* one line */
+    const char *lng;  /* long name without dashes */
+    char shrt;        /* short letter or 0 */
+    const char *arg;  /* argument name, NULL for a flag */
+    const char *help; /* one line */
 } tnm_option_spec;
 
 extern const tnm_option_spec options_table[];

@@ -149,8 +149,10 @@ int persist_restore(session *s, const char *path, char *err, size_t errlen) {
     }
     for (int i = 0; i < s->nrestoring; i++)
         if (s->restoring[i].dev == st.st_dev && s->restoring[i].ino == st.st_ino) {
-            snprintf(err, errlen, "%s restores itself (directly or through another session "
-                                  "file); not replayed again", path);
+            snprintf(err, errlen,
+                     "%s restores itself (directly or through another session "
+                     "file); not replayed again",
+                     path);
             fclose(f);
             return -1;
         }
@@ -178,8 +180,10 @@ int persist_restore(session *s, const char *path, char *err, size_t errlen) {
             continue;
         const char *no = not_replayed(p);
         if (no) {
-            sink_printf(&s->err, "%s:%ld: '%s' is not replayed from a session file (type it "
-                                 "yourself); the rest goes on\n", path, lineno, no);
+            sink_printf(&s->err,
+                        "%s:%ld: '%s' is not replayed from a session file (type it "
+                        "yourself); the rest goes on\n",
+                        path, lineno, no);
             failed++;
             continue;
         }

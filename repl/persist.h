@@ -8,8 +8,8 @@
  * edit it.  Every name and value is written as one double-quoted word
  * (commands_quote), so a rule-set name, path or text param holding a
  * quote or a newline cannot end the line and start a command of its own;
- * files from before that, with bare words, read as they always did.  Files are written atomically (temporary file, fsync, rename).
- * The autosave that uses these files is autosave.c's.
+ * files from before that, with bare words, read as they always did.  Files are written atomically
+ * (temporary file, fsync, rename). The autosave that uses these files is autosave.c's.
  */
 #ifndef TNMLAB_PERSIST_H
 #define TNMLAB_PERSIST_H

@@ -20,14 +20,16 @@ int plot_nticks(const plot_spec *spec) {
 
 typedef struct canvas {
     plot_grid *g;
-    int x0, y0;   /* top-left cell of the drawing area */
-    int pw, ph;   /* drawing area in cells */
-    int sx, sy;   /* dots per cell: 2x4 braille, 1x1 ASCII */
+    int x0, y0;    /* top-left cell of the drawing area */
+    int pw, ph;    /* drawing area in cells */
+    int sx, sy;    /* dots per cell: 2x4 braille, 1x1 ASCII */
     uint8_t *dots; /* braille bits per drawing cell */
     int ascii;
 } canvas;
 
-static plot_cell *cell(plot_grid *g, int x, int y) { return &g->cells[(size_t)y * g->w + x]; }
+static plot_cell *cell(plot_grid *g, int x, int y) {
+    return &g->cells[(size_t)y * g->w + x];
+}
 
 static void put_text(plot_grid *g, int x, int y, const char *s) {
     for (; *s && x < g->w; s++, x++)
@@ -158,7 +160,7 @@ int plot_render(const plot_spec *spec, int w, int h, plot_grid *out) {
     if (label_w > 10)
         label_w = 10;
     int ph = h - 1 - 2 - nrisk; /* legend, axis + tick labels, at-risk rows */
-    if (ph < 4) { /* a small window: the curves matter more than the table */
+    if (ph < 4) {               /* a small window: the curves matter more than the table */
         nrisk = 0;
         ph = h - 3;
     }
@@ -170,8 +172,8 @@ int plot_render(const plot_spec *spec, int w, int h, plot_grid *out) {
         g.cells[i].ch = ' ';
         g.cells[i].curve = -1;
     }
-    canvas cv = {&g, margin + 1, 1, w - margin - 1, ph, spec->ascii ? 1 : 2,
-                 spec->ascii ? 1 : 4, NULL, spec->ascii};
+    canvas cv = {&g,   margin + 1, 1, w - margin - 1, ph, spec->ascii ? 1 : 2, spec->ascii ? 1 : 4,
+                 NULL, spec->ascii};
     cv.dots = calloc((size_t)cv.pw * cv.ph, 1);
     if (cv.dots == NULL) {
         free(g.cells);

@@ -13,24 +13,24 @@
 enum { PLOT_MAX_CURVES = 8, PLOT_MAX_TICKS = 1000 };
 
 typedef struct plot_curve {
-    const char *label;    /* legend text, e.g. "selected" */
-    const double *time;   /* event times, ascending (n of them) */
-    const double *surv;   /* survival just after each time */
+    const char *label;  /* legend text, e.g. "selected" */
+    const double *time; /* event times, ascending (n of them) */
+    const double *surv; /* survival just after each time */
     size_t n;
     const double *censor; /* censoring times (ncensor), for tick marks */
     size_t ncensor;
     /* number at risk at each x tick, or NULL; nticks values */
     const int *at_risk;
-    int dim;              /* the previous version's curve, drawn dimmed */
+    int dim; /* the previous version's curve, drawn dimmed */
 } plot_curve;
 
 typedef struct plot_spec {
     const plot_curve *curves;
     int ncurves;
-    double tmax;          /* right end of the time axis (> 0) */
-    double tick;          /* spacing of x ticks, e.g. 12 (months) */
-    const char *unit;     /* "months" or "days" */
-    int ascii;            /* 1: ASCII fallback instead of braille */
+    double tmax;      /* right end of the time axis (> 0) */
+    double tick;      /* spacing of x ticks, e.g. 12 (months) */
+    const char *unit; /* "months" or "days" */
+    int ascii;        /* 1: ASCII fallback instead of braille */
 } plot_spec;
 
 /* One cell of the output: a Unicode code point and the curve that owns it

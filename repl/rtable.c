@@ -34,7 +34,7 @@ void rtable_free(rtable *t) {
 }
 
 void rtable_col_set(rtable *t, size_t j, const char *name, rtable_type type, const char *unit,
-                   int left) {
+                    int left) {
     if (j >= t->ncols)
         return;
     rtable_col *c = &t->cols[j];

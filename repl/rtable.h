@@ -29,7 +29,7 @@ typedef enum {
 } rtable_type;
 
 typedef struct rtable_col {
-    char *name;       /* CSV header and JSON key, or a people's table's title; owned */
+    char *name; /* CSV header and JSON key, or a people's table's title; owned */
     rtable_type type;
     const char *unit; /* "months", "proportion", ...; NULL when none (static text) */
     int left;         /* Markdown and text: aligned left (else right) */
@@ -53,7 +53,7 @@ int rtable_init(rtable *t, size_t ncols);
 void rtable_free(rtable *t);
 /* Names column j (the name is copied). */
 void rtable_col_set(rtable *t, size_t j, const char *name, rtable_type type, const char *unit,
-                   int left);
+                    int left);
 /* Adds a row of missing cells and returns its index (on ENOMEM t->failed
  * is set and later writes to that row are ignored). */
 size_t rtable_add_row(rtable *t);

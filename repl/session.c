@@ -211,8 +211,7 @@ static void print_results(session *s, int base) {
         report(s);
 }
 
-int session_run_chunk(session *s, const char *chunk, size_t len, const char *chunkname,
-                      int print) {
+int session_run_chunk(session *s, const char *chunk, size_t len, const char *chunkname, int print) {
     lua_State *L = s->L;
     int base = lua_gettop(L);
     int status = LUA_ERRSYNTAX;
@@ -278,10 +277,10 @@ static int incomplete(lua_State *L, int status) {
 /* "word arg..." where word is a plain name that is not a Lua keyword: the
  * user probably meant a command. */
 static int looks_like_command(const char *line) {
-    static const char *const keywords[] = {"and", "break", "do", "else", "elseif", "end",
-                                           "false", "for", "function", "goto", "if", "in",
-                                           "local", "nil", "not", "or", "repeat", "return",
-                                           "then", "true", "until", "while", NULL};
+    static const char *const keywords[] = {
+        "and",      "break",  "do",   "else", "elseif", "end",   "false", "for",
+        "function", "goto",   "if",   "in",   "local",  "nil",   "not",   "or",
+        "repeat",   "return", "then", "true", "until",  "while", NULL};
     size_t w = 0;
     while (line[w] == '_' || isalnum((unsigned char)line[w]))
         w++;
@@ -293,8 +292,8 @@ static int looks_like_command(const char *line) {
     const char *rest = line + w;
     while (*rest == ' ' || *rest == '\t')
         rest++;
-    return *rest && *rest != '=' && *rest != '(' && *rest != '.' && *rest != ':' &&
-           *rest != '[' && *rest != '"' && *rest != '\'' && *rest != '{';
+    return *rest && *rest != '=' && *rest != '(' && *rest != '.' && *rest != ':' && *rest != '[' &&
+           *rest != '"' && *rest != '\'' && *rest != '{';
 }
 
 feed_status session_feed(session *s, char **pending, const char *line) {
@@ -354,8 +353,10 @@ feed_status session_feed(session *s, char **pending, const char *line) {
         int undefined = lua_isnil(L, -1);
         lua_pop(L, 1);
         if (undefined) {
-            sink_printf(&s->err, "'%s' is neither a command (help lists them) nor a defined Lua "
-                                 "name\n", p);
+            sink_printf(&s->err,
+                        "'%s' is neither a command (help lists them) nor a defined Lua "
+                        "name\n",
+                        p);
             free(*pending);
             *pending = NULL;
             return FEED_ERROR;

@@ -42,26 +42,29 @@ typedef struct session {
     char cohort_cmd[4096];   /* the command that recreates the cohort, "" if none */
     char *rule_files[64];    /* rule files loaded by `load rules`, absolute paths */
     int nrule_files;
-    int autosave;            /* keep $XDG_STATE_HOME/tnmlab/session.tnm up to date */
-    int recover;             /* restore a session that did not end cleanly, then clear */
+    int autosave;             /* keep $XDG_STATE_HOME/tnmlab/session.tnm up to date */
+    int recover;              /* restore a session that did not end cleanly, then clear */
     char autosave_path[4096]; /* this process's session file (autosave.c), "" before */
-    int autosave_lock;       /* fd holding the lock on session.tnm, -1 when not ours */
-    int save_failed;         /* the last autosave failed, and that was reported */
-    int history_failed;      /* the last history write failed, and that was reported */
-    int history_unsaved;     /* history entries added since the last history write */
-    int defer_save;          /* the front end autosaves after drawing, not on accept */
-    char *last_saved;        /* text of the last autosave, to skip identical writes */
-    char *shipped_files[64]; /* rule files loaded at start-up (not saved) */
+    int autosave_lock;        /* fd holding the lock on session.tnm, -1 when not ours */
+    int save_failed;          /* the last autosave failed, and that was reported */
+    int history_failed;       /* the last history write failed, and that was reported */
+    int history_unsaved;      /* history entries added since the last history write */
+    int defer_save;           /* the front end autosaves after drawing, not on accept */
+    char *last_saved;         /* text of the last autosave, to skip identical writes */
+    char *shipped_files[64];  /* rule files loaded at start-up (not saved) */
     int nshipped_files;
     /* Set by the full screen: suspend (resume = 0) before running another
      * program on the terminal, resume (1) after it. */
     void (*suspend)(struct session *s, int resume);
-    int lesson_ref;          /* registry ref of the running lesson, LUA_NOREF if none */
-    int lesson_step;         /* 1-based step shown last */
+    int lesson_ref;  /* registry ref of the running lesson, LUA_NOREF if none */
+    int lesson_step; /* 1-based step shown last */
     char lesson_name[64];
     /* Session files being replayed, outermost first (device and inode), so
      * that a file restoring itself, directly or in a cycle, is refused. */
-    struct { dev_t dev; ino_t ino; } restoring[SESSION_MAX_NESTING];
+    struct {
+        dev_t dev;
+        ino_t ino;
+    } restoring[SESSION_MAX_NESTING];
     int nrestoring;
     /* The case pane's text (lab_case_text), made when what it shows changed:
      * the cohort or its cells, the outcome, the patient or the edition. */

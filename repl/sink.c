@@ -35,7 +35,9 @@ void sink_write(sink *s, const char *data, size_t len) {
     free(safe);
 }
 
-void sink_puts(sink *s, const char *str) { sink_write(s, str, strlen(str)); }
+void sink_puts(sink *s, const char *str) {
+    sink_write(s, str, strlen(str));
+}
 
 void sink_vprintf(sink *s, const char *fmt, va_list ap) {
     char small[512];

@@ -53,8 +53,7 @@ static int check_value(const char *set, const rules_param_info *p, const char *v
         return 0;
     if (v < p->min || v > p->max || (p->type == RULES_P_INTEGER && v != floor(v))) {
         snprintf(err, errlen, "sweep: %s.%s must be %s between %g and %g, not %s", set, p->name,
-                 p->type == RULES_P_INTEGER ? "a whole number" : "a number", p->min, p->max,
-                 value);
+                 p->type == RULES_P_INTEGER ? "a whole number" : "a number", p->min, p->max, value);
         return -1;
     }
     return 0;
@@ -181,8 +180,7 @@ static void fill_row(const model *w, sweep_row *row) {
         se->hr_upper = ep->hr_upper;
         se->p = ep->p;
         if (ep->ngroups == 2)
-            snprintf(se->compares, sizeof se->compares, "%s vs %s", ep->g[0].label,
-                     ep->g[1].label);
+            snprintf(se->compares, sizeof se->compares, "%s vs %s", ep->g[0].label, ep->g[1].label);
     }
 }
 
@@ -218,15 +216,16 @@ int sweep_run(const model *m, sweep_spec *spec, sweep_result *out, char *err, si
         }
     for (int s = 0; s < spec->nsets && rc == 0; s++) {
         if (!has_set(w.rules, spec->set[s])) {
-            snprintf(err, errlen,
-                     "sweep: rule set '%s' is not in the rule files on disk any more", spec->set[s]);
+            snprintf(err, errlen, "sweep: rule set '%s' is not in the rule files on disk any more",
+                     spec->set[s]);
             rc = -1;
         } else if (copy_params(m->rules, &w, spec->set[s], e2, sizeof e2) != 0) {
             snprintf(err, errlen, "sweep: %s", e2);
             rc = -1;
         }
     }
-    if (rc == 0 && model_set_cohort(&w, m->cohort, m->cohort_name, m->time_unit, e2, sizeof e2) != 0) {
+    if (rc == 0 &&
+        model_set_cohort(&w, m->cohort, m->cohort_name, m->time_unit, e2, sizeof e2) != 0) {
         snprintf(err, errlen, "sweep: %s", e2);
         rc = -1;
     }
@@ -310,21 +309,36 @@ void sweep_result_free(sweep_result *r) {
 /* ---- the flat columns */
 
 enum { EP_COLS = 20 };
-static const char *const ep_cols[EP_COLS] = {
-    "group", "n", "events", "median", "median_lower", "median_upper", "surv_1y",
-    "surv_1y_lower", "surv_1y_upper", "surv_2y", "surv_2y_lower", "surv_2y_upper", "surv_3y",
-    "surv_3y_lower", "surv_3y_upper", "hr", "hr_lower", "hr_upper", "hr_compares", "logrank_p"};
-static const char *const os_names[EP_COLS] = {
-    "os_group", "os_n", "os_events", "os_median", "os_median_lower", "os_median_upper",
-    "os_surv_1y", "os_surv_1y_lower", "os_surv_1y_upper", "os_surv_2y", "os_surv_2y_lower",
-    "os_surv_2y_upper", "os_surv_3y", "os_surv_3y_lower", "os_surv_3y_upper", "os_hr",
-    "os_hr_lower", "os_hr_upper", "os_hr_compares", "os_logrank_p"};
-static const char *const pfs_names[EP_COLS] = {
-    "pfs_group", "pfs_n", "pfs_events", "pfs_median", "pfs_median_lower", "pfs_median_upper",
-    "pfs_surv_1y", "pfs_surv_1y_lower", "pfs_surv_1y_upper", "pfs_surv_2y",
-    "pfs_surv_2y_lower", "pfs_surv_2y_upper", "pfs_surv_3y", "pfs_surv_3y_lower",
-    "pfs_surv_3y_upper", "pfs_hr", "pfs_hr_lower", "pfs_hr_upper", "pfs_hr_compares",
-    "pfs_logrank_p"};
+static const char *const ep_cols[EP_COLS] = {"group",         "n",
+                                             "events",        "median",
+                                             "median_lower",  "median_upper",
+                                             "surv_1y",       "surv_1y_lower",
+                                             "surv_1y_upper", "surv_2y",
+                                             "surv_2y_lower", "surv_2y_upper",
+                                             "surv_3y",       "surv_3y_lower",
+                                             "surv_3y_upper", "hr",
+                                             "hr_lower",      "hr_upper",
+                                             "hr_compares",   "logrank_p"};
+static const char *const os_names[EP_COLS] = {"os_group",         "os_n",
+                                              "os_events",        "os_median",
+                                              "os_median_lower",  "os_median_upper",
+                                              "os_surv_1y",       "os_surv_1y_lower",
+                                              "os_surv_1y_upper", "os_surv_2y",
+                                              "os_surv_2y_lower", "os_surv_2y_upper",
+                                              "os_surv_3y",       "os_surv_3y_lower",
+                                              "os_surv_3y_upper", "os_hr",
+                                              "os_hr_lower",      "os_hr_upper",
+                                              "os_hr_compares",   "os_logrank_p"};
+static const char *const pfs_names[EP_COLS] = {"pfs_group",         "pfs_n",
+                                               "pfs_events",        "pfs_median",
+                                               "pfs_median_lower",  "pfs_median_upper",
+                                               "pfs_surv_1y",       "pfs_surv_1y_lower",
+                                               "pfs_surv_1y_upper", "pfs_surv_2y",
+                                               "pfs_surv_2y_lower", "pfs_surv_2y_upper",
+                                               "pfs_surv_3y",       "pfs_surv_3y_lower",
+                                               "pfs_surv_3y_upper", "pfs_hr",
+                                               "pfs_hr_lower",      "pfs_hr_upper",
+                                               "pfs_hr_compares",   "pfs_logrank_p"};
 
 int sweep_cell(const sweep_result *r, size_t i, int j, const char **name, double *num,
                const char **str) {
@@ -365,17 +379,39 @@ int sweep_cell(const sweep_result *r, size_t i, int j, const char **name, double
     *name = e == MODEL_OS ? os_names[k] : pfs_names[k];
     (void)ep_cols;
     switch (k) {
-    case 0: *str = se->available ? se->group : ""; return 1;
-    case 1: *num = se->available ? (double)se->n : NAN; return 0;
-    case 2: *num = se->available ? (double)se->events : NAN; return 0;
-    case 3: *num = se->median; return 0;
-    case 4: *num = se->median_lower; return 0;
-    case 5: *num = se->median_upper; return 0;
-    case 15: *num = se->hr; return 0;
-    case 16: *num = se->hr_lower; return 0;
-    case 17: *num = se->hr_upper; return 0;
-    case 18: *str = isnan(se->hr) ? "" : se->compares; return 1;
-    case 19: *num = se->p; return 0;
+    case 0:
+        *str = se->available ? se->group : "";
+        return 1;
+    case 1:
+        *num = se->available ? (double)se->n : NAN;
+        return 0;
+    case 2:
+        *num = se->available ? (double)se->events : NAN;
+        return 0;
+    case 3:
+        *num = se->median;
+        return 0;
+    case 4:
+        *num = se->median_lower;
+        return 0;
+    case 5:
+        *num = se->median_upper;
+        return 0;
+    case 15:
+        *num = se->hr;
+        return 0;
+    case 16:
+        *num = se->hr_lower;
+        return 0;
+    case 17:
+        *num = se->hr_upper;
+        return 0;
+    case 18:
+        *str = isnan(se->hr) ? "" : se->compares;
+        return 1;
+    case 19:
+        *num = se->p;
+        return 0;
     default: {
         int t = (k - 6) / 3, w = (k - 6) % 3;
         *num = w == 0 ? se->surv[t] : w == 1 ? se->lower[t] : se->upper[t];
@@ -424,8 +460,7 @@ static int compact_table(const sweep_result *r, rtable *t) {
     rtable_col_set(t, j++, "selected", RTABLE_COUNT, NULL, 0);
     for (int e = 0; e < MODEL_NENDPOINTS; e++) {
         char title[64];
-        static const char *const what[] = {"group", "median (95% CI)", "1y/2y/3y %",
-                                           "HR (95% CI)"};
+        static const char *const what[] = {"group", "median (95% CI)", "1y/2y/3y %", "HR (95% CI)"};
         for (int k = 0; k < 4; k++) {
             snprintf(title, sizeof title, "%s %s", eps[e], what[k]);
             rtable_col_set(t, j++, title, RTABLE_TEXT, k == 1 ? "months" : NULL, 0);
@@ -449,15 +484,17 @@ static int compact_table(const sweep_result *r, rtable *t) {
             char a[16], b[16], c[16];
             rtable_set_textf(t, ri, j++, "%.30s (n=%zu)", se->group, se->n);
             rtable_set_textf(t, ri, j++, "%s (%s-%s)", view_num(se->median, 1, "NR", a, sizeof a),
-                            view_num(se->median_lower, 1, "NR", b, sizeof b),
-                            view_num(se->median_upper, 1, "NR", c, sizeof c));
-            rtable_set_textf(t, ri, j++, "%s/%s/%s", view_num(100 * se->surv[0], 0, "NA", a, sizeof a),
-                            view_num(100 * se->surv[1], 0, "NA", b, sizeof b),
-                            view_num(100 * se->surv[2], 0, "NA", c, sizeof c));
+                             view_num(se->median_lower, 1, "NR", b, sizeof b),
+                             view_num(se->median_upper, 1, "NR", c, sizeof c));
+            rtable_set_textf(t, ri, j++, "%s/%s/%s",
+                             view_num(100 * se->surv[0], 0, "NA", a, sizeof a),
+                             view_num(100 * se->surv[1], 0, "NA", b, sizeof b),
+                             view_num(100 * se->surv[2], 0, "NA", c, sizeof c));
             if (isnan(se->hr))
                 rtable_set_text(t, ri, j++, "NA");
             else
-                rtable_set_textf(t, ri, j++, "%.2f (%.2f-%.2f)", se->hr, se->hr_lower, se->hr_upper);
+                rtable_set_textf(t, ri, j++, "%.2f (%.2f-%.2f)", se->hr, se->hr_lower,
+                                 se->hr_upper);
         }
     }
     return t->failed ? -1 : 0;

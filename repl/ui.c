@@ -150,9 +150,13 @@ static int rl_getc_hook(FILE *f) {
     return active->key;
 }
 
-static int rl_avail_hook(void) { return active->key_avail; }
+static int rl_avail_hook(void) {
+    return active->key_avail;
+}
 
-static void rl_noop_prep(int meta) { (void)meta; }
+static void rl_noop_prep(int meta) {
+    (void)meta;
+}
 static void rl_noop_deprep(void) {}
 
 static void feed_byte(ui *u, int c) {
@@ -179,7 +183,8 @@ static void on_line(char *line) {
         return;
     }
     double t0 = now_ms();
-    textlog_write(&u->log, rl_display_prompt ? rl_display_prompt : "", strlen(rl_display_prompt ? rl_display_prompt : ""), TL_INPUT);
+    textlog_write(&u->log, rl_display_prompt ? rl_display_prompt : "",
+                  strlen(rl_display_prompt ? rl_display_prompt : ""), TL_INPUT);
     textlog_write(&u->log, line, strlen(line), TL_INPUT);
     textlog_write(&u->log, "\n", 1, TL_INPUT);
     u->log.scroll = 0;
@@ -226,16 +231,26 @@ static void show_matches(char **matches, int n, int maxlen) {
  * sequences a terminal would send. */
 static const char *key_sequence(int key) {
     switch (key) {
-    case KEY_LEFT: return "\033[D";
-    case KEY_RIGHT: return "\033[C";
-    case KEY_UP: return "\033[A";
-    case KEY_DOWN: return "\033[B";
-    case KEY_HOME: return "\033[H";
-    case KEY_END: return "\033[F";
-    case KEY_DC: return "\033[3~";
-    case KEY_BACKSPACE: return "\177";
-    case KEY_ENTER: return "\r";
-    default: return NULL;
+    case KEY_LEFT:
+        return "\033[D";
+    case KEY_RIGHT:
+        return "\033[C";
+    case KEY_UP:
+        return "\033[A";
+    case KEY_DOWN:
+        return "\033[B";
+    case KEY_HOME:
+        return "\033[H";
+    case KEY_END:
+        return "\033[F";
+    case KEY_DC:
+        return "\033[3~";
+    case KEY_BACKSPACE:
+        return "\177";
+    case KEY_ENTER:
+        return "\r";
+    default:
+        return NULL;
     }
 }
 
@@ -418,10 +433,12 @@ int ui_run(session *s) {
     rl_completion_display_matches_hook = show_matches;
     lineedit_history_load(s);
 
-    textlog_write(&u.log, "tnmlab " PACKAGE_VERSION " (" LUA_RELEASE
-                          "): type help for commands, Lua for anything else.\n", 
+    textlog_write(&u.log,
+                  "tnmlab " PACKAGE_VERSION " (" LUA_RELEASE
+                  "): type help for commands, Lua for anything else.\n",
                   strlen("tnmlab " PACKAGE_VERSION " (" LUA_RELEASE
-                         "): type help for commands, Lua for anything else.\n"), TL_NOTE);
+                         "): type help for commands, Lua for anything else.\n"),
+                  TL_NOTE);
     autosave_recover(s);
     drain_capture(&u);
     relayout(&u);

@@ -27,16 +27,16 @@ typedef struct ui {
     int small; /* the screen is below the minimum size */
     WINDOW *win[PANE_COUNT];
     textlog log;
-    char *pending;   /* unfinished multi-line chunk */
-    int key;         /* the byte readline reads next */
+    char *pending; /* unfinished multi-line chunk */
+    int key;       /* the byte readline reads next */
     int key_avail;
     int done;
-    int capture_fd;  /* stdout and stderr while the screen is up */
+    int capture_fd; /* stdout and stderr while the screen is up */
     int saved_fd1, saved_fd2;
     FILE *tty;
     SCREEN *screen;
     int colors;
-    int utf8; /* the locale can show braille and box drawing */
+    int utf8;       /* the locale can show braille and box drawing */
     double last_ms; /* Enter to finished redraw for the last line, -1 before any */
     int big_log;    /* F2: the transcript fills the screen */
 } ui;

@@ -303,7 +303,8 @@ static void draw_plot(ui *u) {
                            : "");
     frame(u, w, title);
     if (!m->cur.valid || !ep->available || ep->fit == NULL) {
-        put(w, 1, 2, m->cur.valid ? ep->message : "Curves appear once a cohort and a rule set are active.");
+        put(w, 1, 2,
+            m->cur.valid ? ep->message : "Curves appear once a cohort and a rule set are active.");
         return;
     }
     plot_curve curves[PLOT_MAX_CURVES];
@@ -321,7 +322,8 @@ static void draw_plot(ui *u) {
     if (sp.tmax > 120)
         sp.tmax = 120;
     sp.tick = sp.tmax > 72 ? 24 : 12;
-    int have_prev = m->prev.valid && pp->available && pp->fit && strcmp(m->prev.set, m->cur.set) == 0;
+    int have_prev =
+        m->prev.valid && pp->available && pp->fit && strcmp(m->prev.set, m->cur.set) == 0;
     for (int pass = 0; pass < 2; pass++) {
         const model_endpoint *src = pass ? pp : ep;
         if (pass && !have_prev)
@@ -329,8 +331,8 @@ static void draw_plot(ui *u) {
         for (int g = 0; g < src->ngroups && sp.ncurves < PLOT_MAX_CURVES; g++) {
             if (src->fit->strata[g].n == 0)
                 continue;
-            if (curve_from(&src->fit->strata[g], &sp, src->g[g].label, pass,
-                           &curves[sp.ncurves], &data[sp.ncurves]) == 0)
+            if (curve_from(&src->fit->strata[g], &sp, src->g[g].label, pass, &curves[sp.ncurves],
+                           &data[sp.ncurves]) == 0)
                 sp.ncurves++;
         }
     }
@@ -414,7 +416,8 @@ static void draw_small(void) {
 void draw_all(ui *u) {
     char err[512];
     if (model_update(&u->s->model, err, sizeof err) != 0)
-        textlog_write(&u->log, err, strlen(err), TL_ERROR), textlog_write(&u->log, "\n", 1, TL_ERROR);
+        textlog_write(&u->log, err, strlen(err), TL_ERROR),
+            textlog_write(&u->log, "\n", 1, TL_ERROR);
     if (u->small) {
         draw_small();
         return;

@@ -167,8 +167,8 @@ static void endpoint_lines(const model *m, int e, textlog *out, int compact, int
     const model_endpoint *pp = &m->prev.ep[e];
     /* Changes only against the same rule set with the same time origin:
      * another rule set, or a landmark, makes the figures incomparable. */
-    int same_origin = isnan(m->prev.landmark) ? isnan(m->cur.landmark)
-                                              : m->prev.landmark == m->cur.landmark;
+    int same_origin =
+        isnan(m->prev.landmark) ? isnan(m->cur.landmark) : m->prev.landmark == m->cur.landmark;
     int have_prev = m->prev.valid && pp->available && pp->ngroups == ep->ngroups &&
                     strcmp(m->prev.set, m->cur.set) == 0 && same_origin;
     if (!ep->available) {
@@ -177,14 +177,14 @@ static void endpoint_lines(const model *m, int e, textlog *out, int compact, int
         return;
     }
     if (compact)
-        line(out, TL_INPUT, "%-8s%5s %-16s%4s%4s%4s", ep->name, "N", "median (95% CI)", "1y",
-             "2y", "3y");
+        line(out, TL_INPUT, "%-8s%5s %-16s%4s%4s%4s", ep->name, "N", "median (95% CI)", "1y", "2y",
+             "3y");
     else if (wide)
-        line(out, TL_INPUT, "%-4s %-12s %6s %6s  %-17s %-17s %-17s %s", ep->name, "", "N",
-             "events", "median (95% CI)", "1y % (95% CI)", "2y %", "3y %");
+        line(out, TL_INPUT, "%-4s %-12s %6s %6s  %-17s %-17s %-17s %s", ep->name, "", "N", "events",
+             "median (95% CI)", "1y % (95% CI)", "2y %", "3y %");
     else
-        line(out, TL_INPUT, "%-4s %-12s %6s %6s  %-17s %6s %6s %6s", ep->name, "", "N",
-             "events", "median (95% CI)", "1y", "2y", "3y");
+        line(out, TL_INPUT, "%-4s %-12s %6s %6s  %-17s %6s %6s %6s", ep->name, "", "N", "events",
+             "median (95% CI)", "1y", "2y", "3y");
     for (int g = 0; g < ep->ngroups; g++) {
         const model_group *gr = &ep->g[g];
         char ci[96], s[MODEL_NTIMES][24];
@@ -227,8 +227,8 @@ static void endpoint_lines(const model *m, int e, textlog *out, int compact, int
                 line(out, TL_NOTE, "     %-12s %6s %6s  %-17s %-17s %-17s %s", "  change", dn, "",
                      dm, ds[0], ds[1], ds[2]);
             else
-                line(out, TL_NOTE, "     %-12s %6s %6s  %-17s %6s %6s %6s", "  change", dn, "",
-                     dm, ds[0], ds[1], ds[2]);
+                line(out, TL_NOTE, "     %-12s %6s %6s  %-17s %6s %6s %6s", "  change", dn, "", dm,
+                     ds[0], ds[1], ds[2]);
         }
     }
     char pbuf[32] = "", hr[96] = "", fu[32];
@@ -244,8 +244,8 @@ static void endpoint_lines(const model *m, int e, textlog *out, int compact, int
         line(out, TL_NORMAL, "p %s%s%s  f/u %s", pbuf[0] == '<' ? "" : "= ", pbuf[0] ? pbuf : "NA",
              hr, fu);
     else
-        line(out, TL_NORMAL, "     log-rank p %s%s%s   follow-up %s mo",
-             pbuf[0] == '<' ? "" : "= ", pbuf[0] ? pbuf : "NA", hr, fu);
+        line(out, TL_NORMAL, "     log-rank p %s%s%s   follow-up %s mo", pbuf[0] == '<' ? "" : "= ",
+             pbuf[0] ? pbuf : "NA", hr, fu);
     if (ep->n_dropped)
         line(out, TL_NOTE, "     %zu patients without %s time/event%s left out", ep->n_dropped,
              ep->name, isnan(m->cur.landmark) ? "" : " or before the landmark");

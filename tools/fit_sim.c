@@ -58,15 +58,26 @@
 #include "sim_internal.h"
 
 enum { NPAR = 17 };
-static const char *const par_names[NPAR] = {
-    "prog_scale", "prog_shape", "pps_scale", "pps_shape", "cure_logit", "radical_hr",
-    "dr_radical_pps_hr", "gomez_prog_mult", "gomez_pps_mult", "gomez_cure_shift",
-    "gomez_radical_pps_hr", "radical_shape", "gomez_maintenance_hr", "pps_ttp", "prog_lp",
-    "pps_lp", "pps_ttp_min"};
+static const char *const par_names[NPAR] = {"prog_scale",
+                                            "prog_shape",
+                                            "pps_scale",
+                                            "pps_shape",
+                                            "cure_logit",
+                                            "radical_hr",
+                                            "dr_radical_pps_hr",
+                                            "gomez_prog_mult",
+                                            "gomez_pps_mult",
+                                            "gomez_cure_shift",
+                                            "gomez_radical_pps_hr",
+                                            "radical_shape",
+                                            "gomez_maintenance_hr",
+                                            "pps_ttp",
+                                            "prog_lp",
+                                            "pps_lp",
+                                            "pps_ttp_min"};
 /* theta is on the log scale except these (logits, logit shifts, the
  * exponent pps_ttp, the weights prog_lp and pps_lp) */
-static int is_linear(int i)
-{
+static int is_linear(int i) {
     return i == 4 || i == 9 || (i >= 13 && i <= 15);
 }
 
@@ -81,8 +92,7 @@ typedef struct fit_data {
 } fit_data;
 
 /* theta (log scale except cure_logit) -> params */
-static void set_params(fit_data *d, const double *th)
-{
+static void set_params(fit_data *d, const double *th) {
     d->p.prog_scale = exp(th[0]);
     d->p.prog_shape = exp(th[1]);
     d->p.pps_scale = exp(th[2]);
@@ -102,8 +112,7 @@ static void set_params(fit_data *d, const double *th)
     d->p.pps_ttp_min = exp(th[16]);
 }
 
-static void get_theta(const fit_data *d, double *th)
-{
+static void get_theta(const fit_data *d, double *th) {
     th[0] = log(d->p.prog_scale);
     th[1] = log(d->p.prog_shape);
     th[2] = log(d->p.pps_scale);
@@ -124,8 +133,7 @@ static void get_theta(const fit_data *d, double *th)
 }
 
 /* k-th smallest of v[0..n-1] (quickselect; reorders v). */
-static double kth(double *v, size_t n, size_t k)
-{
+static double kth(double *v, size_t n, size_t k) {
     size_t lo = 0, hi = n - 1;
     while (lo < hi) {
         double piv = v[lo + (hi - lo) / 2];
@@ -156,8 +164,7 @@ static double kth(double *v, size_t n, size_t k)
 }
 
 /* Median of v[0..n-1] (reorders v). */
-static double median(double *v, size_t n)
-{
+static double median(double *v, size_t n) {
     if (n == 0)
         return NAN;
     double hi = kth(v, n, n / 2);
@@ -170,8 +177,7 @@ static double median(double *v, size_t n)
     return (lo + hi) / 2;
 }
 
-static double pct_above(const double *v, size_t n, double t)
-{
+static double pct_above(const double *v, size_t n, double t) {
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         k += v[i] > t;
@@ -182,23 +188,22 @@ enum { NTARGET = 19, NEXTRA = 3 };
 static struct {
     const char *name;
     double paper, scale;
-} target[NTARGET] = {
-    {"DR OS median", 13.5, 0.5},  {"DR OS 1y %", 56.4, 1},     {"DR OS 2y %", 23.3, 1},
-    {"DR OS 3y %", 17.5, 1},      {"DR PFS median", 12.1, 0.5}, {"DR PFS 1y %", 51.3, 1},
-    {"DR PFS 2y %", 13.6, 1},     {"DR PFS 3y %", 13.6, 1},
-    {"GO PFS median LCT", 14.2, 1}, {"GO PFS median MT/O", 4.4, 1},
-    {"GO OS median LCT", 41.2, 1},  {"GO OS median MT/O", 17.0, 1},
-    {"IASLC M1a OS median", 11.4, 3}, {"IASLC M1b OS median", 11.4, 3},
-    {"IASLC M1c OS median", 6.3, 3},
-    {"GO PPS median LCT", 37.6, 10}, {"GO PPS median MT/O", 9.4, 10},
-    {"all-comers OS median", 8.5, 3}, {"all-comers PFS median", 4.5, 3}};
+} target[NTARGET] = {{"DR OS median", 13.5, 0.5},      {"DR OS 1y %", 56.4, 1},
+                     {"DR OS 2y %", 23.3, 1},          {"DR OS 3y %", 17.5, 1},
+                     {"DR PFS median", 12.1, 0.5},     {"DR PFS 1y %", 51.3, 1},
+                     {"DR PFS 2y %", 13.6, 1},         {"DR PFS 3y %", 13.6, 1},
+                     {"GO PFS median LCT", 14.2, 1},   {"GO PFS median MT/O", 4.4, 1},
+                     {"GO OS median LCT", 41.2, 1},    {"GO OS median MT/O", 17.0, 1},
+                     {"IASLC M1a OS median", 11.4, 3}, {"IASLC M1b OS median", 11.4, 3},
+                     {"IASLC M1c OS median", 6.3, 3},  {"GO PPS median LCT", 37.6, 10},
+                     {"GO PPS median MT/O", 9.4, 10},  {"all-comers OS median", 8.5, 3},
+                     {"all-comers PFS median", 4.5, 3}};
 
 /* The De Ruysscher-selected patients' systemic arm (fig[NTARGET..]): OS
  * median, 2- and 3-year OS.  Not data: the fit only keeps radical therapy
  * from looking worse than systemic therapy alone in these patients (see
  * objective()). */
-static void figures(fit_data *d, double *fig)
-{
+static void figures(fit_data *d, double *fig) {
     double *os = d->buf[0], *pfs = d->buf[1], *a = d->buf[2], *b = d->buf[3];
     sim_latent lt;
     for (size_t i = 0; i < d->ndr; i++) {
@@ -272,8 +277,7 @@ static void figures(fit_data *d, double *fig)
 
 static double bound_prog_shape = 0.8, bound_pps_shape = 0.5, bound_lp = 0.4;
 
-static double objective(const gsl_vector *x, void *arg)
-{
+static double objective(const gsl_vector *x, void *arg) {
     fit_data *d = arg;
     double th[NPAR], fig[NTARGET + NEXTRA];
     for (int i = 0; i < NPAR; i++)
@@ -282,15 +286,15 @@ static double objective(const gsl_vector *x, void *arg)
      * optimiser trades the anchors for shapes no oncologist would accept
      * (progression hazards falling from diagnosis, radical therapy that
      * only reshapes relapse times, a Gomez era without cures). */
-    if (th[1] < log(bound_prog_shape) || th[1] > log(3) ||   /* prog_shape */
+    if (th[1] < log(bound_prog_shape) || th[1] > log(3) ||  /* prog_shape */
         th[3] < log(bound_pps_shape) || th[3] > log(1.5) || /* pps_shape */
-        th[11] < log(1.0) || th[11] > log(5) || /* radical_shape */
+        th[11] < log(1.0) || th[11] > log(5) ||             /* radical_shape */
         th[5] > log(1.0) || th[6] > log(3.0) || th[10] > log(1.5) || fabs(th[4]) > 8 ||
-        th[9] < -1 || th[9] > 3 || /* gomez_cure_shift */
+        th[9] < -1 || th[9] > 3 ||              /* gomez_cure_shift */
         th[12] < log(0.5) || th[12] > log(4) || /* gomez_maintenance_hr */
-        th[13] < 0 || th[13] > 2 || /* pps_ttp */
+        th[13] < 0 || th[13] > 2 ||             /* pps_ttp */
         th[14] < bound_lp || th[14] > 1 || th[15] < bound_lp || th[15] > 1 || /* prog_lp, pps_lp */
-        th[16] < log(1) || th[16] > log(12)) /* pps_ttp_min */
+        th[16] < log(1) || th[16] > log(12))                                  /* pps_ttp_min */
         return 1e9;
     set_params(d, th);
     figures(d, fig);
@@ -311,8 +315,7 @@ static double objective(const gsl_vector *x, void *arg)
     return s;
 }
 
-static void report(fit_data *d)
-{
+static void report(fit_data *d) {
     double fig[NTARGET + NEXTRA];
     figures(d, fig);
     for (int i = 0; i < NTARGET; i++)
@@ -321,8 +324,7 @@ static void report(fit_data *d)
            fig[NTARGET + 1], fig[NTARGET + 2]);
 }
 
-static int write_fit(const char *path, const fit_data *d, double obj)
-{
+static int write_fit(const char *path, const fit_data *d, double obj) {
     FILE *f = fopen(path, "r");
     if (!f) {
         perror(path);
@@ -382,8 +384,7 @@ static int write_fit(const char *path, const fit_data *d, double obj)
     return 0;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     const char *path = "scripts/scenarios/stage_iv.lua";
     size_t nfit = 100000;
     int iter = 2000, write = 0, rounds = 8;
@@ -473,8 +474,7 @@ int main(int argc, char **argv)
             d.go[d.ngo++] = pt;
     }
     gsl_rng_free(r);
-    printf("population sample %zu, De Ruysscher %zu, Gomez candidates %zu\n", d.npop, d.ndr,
-           d.ngo);
+    printf("population sample %zu, De Ruysscher %zu, Gomez candidates %zu\n", d.npop, d.ndr, d.ngo);
 
     double th[NPAR];
     get_theta(&d, th);
@@ -486,8 +486,8 @@ int main(int argc, char **argv)
     gsl_multimin_function fn = {objective, NPAR, &d};
     printf("start: objective %.4g\n", objective(x, &d));
     report(&d);
-    gsl_multimin_fminimizer *m = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2,
-                                                                NPAR);
+    gsl_multimin_fminimizer *m =
+        gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, NPAR);
     /* Nelder-Mead stalls on this kinked objective: restart the simplex
      * around the best point until a restart no longer helps. */
     int it = 0;

@@ -33,7 +33,9 @@ void lab_write_case(session *s, sink *out) {
             view_num(c->v.num[row], 6, "(unknown)", val, sizeof val);
         else if (c->type == COHORT_BOOL)
             snprintf(val, sizeof val, "%s",
-                     c->v.b[row] < 0 ? "(unknown)" : c->v.b[row] ? "true" : "false");
+                     c->v.b[row] < 0 ? "(unknown)"
+                     : c->v.b[row]   ? "true"
+                                     : "false");
         else
             snprintf(val, sizeof val, "%s", cohort_str(c, row) ? cohort_str(c, row) : "(unknown)");
         if (c->type == COHORT_NUM && strchr(val, '.')) { /* trim trailing zeros */
@@ -110,4 +112,3 @@ int cmd_prev(session *s, int argc, char **argv) {
         s->model.case_row--;
     return show_case(s);
 }
-

@@ -18,7 +18,9 @@
 #include "session.h"
 
 /* Every rule file this session loaded: shipped ones, then the user's. */
-static int nfiles(session *s) { return s->nshipped_files + s->nrule_files; }
+static int nfiles(session *s) {
+    return s->nshipped_files + s->nrule_files;
+}
 static const char *file_at(session *s, int i) {
     return i < s->nshipped_files ? s->shipped_files[i] : s->rule_files[i - s->nshipped_files];
 }
@@ -113,4 +115,3 @@ int cmd_edit(session *s, int argc, char **argv) {
     free(file);
     return session_refresh(s) || rc != 0;
 }
-

@@ -65,8 +65,8 @@ static void write_staging(session *s, const cohort *c, size_t row, sink *out) {
         snprintf(val[i], sizeof val[i], "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "?");
         lua_pop(L, 1);
     }
-    sink_printf(out, "  staging (TNM %d): %s %s %s -> stage %s\n", s->edition == 9 ? 9 : 8,
-                val[0], val[1], val[2], val[3]);
+    sink_printf(out, "  staging (TNM %d): %s %s %s -> stage %s\n", s->edition == 9 ? 9 : 8, val[0],
+                val[1], val[2], val[3]);
     lua_getfield(L, -1, "why");
     if (lua_istable(L, -1)) {
         lua_Integer n = luaL_len(L, -1);
@@ -81,8 +81,8 @@ static void write_staging(session *s, const cohort *c, size_t row, sink *out) {
 }
 
 /* The rule trace of row of the cohort evaluated by ev. */
-static int write_trace(session *s, rules_eval *ev, size_t row, sink *out, int *selected,
-                       char *arm, size_t armlen) {
+static int write_trace(session *s, rules_eval *ev, size_t row, sink *out, int *selected, char *arm,
+                       size_t armlen) {
     rules_trace tr;
     char err[512];
     if (rules_explain(ev, row, &tr, err, sizeof err) != 0) {
@@ -154,8 +154,10 @@ static int apply_whatif(session *s, cohort *one, const char *assign) {
     int is_bool = !strcmp(val, "true") || !strcmp(val, "false");
     if (col == NULL) { /* a field the cohort lacks: add it */
         if (!rules_known_field(name))
-            sink_printf(&s->err, "whatif: '%s' is not a data-dictionary field; no rule reads it "
-                                 "unless a rule file names it\n", name);
+            sink_printf(&s->err,
+                        "whatif: '%s' is not a data-dictionary field; no rule reads it "
+                        "unless a rule file names it\n",
+                        name);
         col = cohort_add(one, name, is_num ? COHORT_NUM : is_bool ? COHORT_BOOL : COHORT_STR);
     }
     if (col == NULL) {
@@ -215,13 +217,14 @@ int cmd_whatif(session *s, int argc, char **argv) {
                 char arm_now[64] = "", arm_was[64] = "";
                 const int16_t *arms = rules_eval_arms(was);
                 if (arms[row] >= 0)
-                    snprintf(arm_was, sizeof arm_was, "%s", rules_eval_arm_name(was, (size_t)arms[row]));
+                    snprintf(arm_was, sizeof arm_was, "%s",
+                             rules_eval_arm_name(was, (size_t)arms[row]));
                 rc = write_trace(s, ev, 0, &s->out, &sel_now, arm_now, sizeof arm_now);
                 if (rc == 0)
                     sink_printf(&s->out, "  compared with the record: %s -> %s, arm %s -> %s\n",
                                 sel_was ? "selected" : "not selected",
-                                sel_now ? "selected" : "not selected", arm_was[0] ? arm_was : "none",
-                                arm_now[0] ? arm_now : "none");
+                                sel_now ? "selected" : "not selected",
+                                arm_was[0] ? arm_was : "none", arm_now[0] ? arm_now : "none");
             }
             rules_eval_free(ev);
         }
@@ -248,4 +251,3 @@ int cmd_explain(session *s, int argc, char **argv) {
     s->pane_case = PANE_SHOWS_CASE;
     return lab_write_explain(s, &s->out);
 }
-

@@ -35,8 +35,10 @@ static void report_missing_fields(session *s) {
             n++;
         }
     if (n)
-        sink_printf(&s->out, "not in this cohort (criteria reading them are unknown; map a column "
-                             "with field=column): %s\n", list);
+        sink_printf(&s->out,
+                    "not in this cohort (criteria reading them are unknown; map a column "
+                    "with field=column): %s\n",
+                    list);
 }
 
 /* The `load cohort` line that recreates the cohort, with an absolute path,

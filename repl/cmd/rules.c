@@ -99,4 +99,3 @@ int cmd_redo(session *s, int argc, char **argv) {
     (void)argv;
     return argc != 1 ? cmd_usage(s, "redo") : move_version(s, 1);
 }
-

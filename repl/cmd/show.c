@@ -83,7 +83,8 @@ int cmd_diff(session *s, int argc, char **argv) {
         sink_printf(&s->err, "diff: %s\n", err);
         return 1;
     }
-    sink_printf(&s->out, "version %d -> %d: %zu newly selected, %zu no longer selected, %zu changed arm\n",
+    sink_printf(&s->out,
+                "version %d -> %d: %zu newly selected, %zu no longer selected, %zu changed arm\n",
                 m->prev.version, m->cur.version, d.gained, d.lost, d.arm_changed);
     for (size_t i = 0; i < d.nmoves; i++)
         sink_printf(&s->out, "  %-12s -> %-12s %zu\n", d.moves[i].from, d.moves[i].to,
@@ -91,11 +92,11 @@ int cmd_diff(session *s, int argc, char **argv) {
     size_t show = d.nrows < 20 ? d.nrows : 20;
     for (size_t i = 0; i < show; i++) {
         char id[64];
-        sink_printf(&s->out, "%s%s", i ? " " : "  patients: ", cmd_row_id(m, d.rows[i], id, sizeof id));
+        sink_printf(&s->out, "%s%s",
+                    i ? " " : "  patients: ", cmd_row_id(m, d.rows[i], id, sizeof id));
     }
     if (show)
         sink_printf(&s->out, "%s\n", d.nrows > show ? " ..." : "");
     rules_diff_free(&d);
     return 0;
 }
-

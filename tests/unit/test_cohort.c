@@ -12,8 +12,7 @@
 
 #include "cohort.h"
 
-static void add__new_columns__filled_with_missing(void **state)
-{
+static void add__new_columns__filled_with_missing(void **state) {
     (void)state;
     cohort *c = cohort_new(3);
     assert_non_null(c);
@@ -39,8 +38,7 @@ static void add__new_columns__filled_with_missing(void **state)
     cohort_free(c);
 }
 
-static void add__duplicate_name__refused(void **state)
-{
+static void add__duplicate_name__refused(void **state) {
     (void)state;
     cohort *c = cohort_new(1);
     assert_non_null(cohort_add(c, "id", COHORT_STR));
@@ -49,8 +47,7 @@ static void add__duplicate_name__refused(void **state)
     cohort_free(c);
 }
 
-static void remove__middle_column__others_keep_order(void **state)
-{
+static void remove__middle_column__others_keep_order(void **state) {
     (void)state;
     cohort *c = cohort_new(2);
     cohort_add(c, "a", COHORT_NUM);
@@ -64,8 +61,7 @@ static void remove__middle_column__others_keep_order(void **state)
     cohort_free(c);
 }
 
-static void intern__same_text__same_code_first_seen_order(void **state)
-{
+static void intern__same_text__same_code_first_seen_order(void **state) {
     (void)state;
     cohort *c = cohort_new(4);
     cohort_column *s = cohort_add(c, "histology", COHORT_STR);
@@ -84,8 +80,7 @@ static void intern__same_text__same_code_first_seen_order(void **state)
 }
 
 /* 200,000 distinct ids survive several table growths and stay findable. */
-static void intern__many_levels__all_found_again(void **state)
-{
+static void intern__many_levels__all_found_again(void **state) {
     (void)state;
     enum { N = 200000 };
     cohort *c = cohort_new(N);
@@ -108,8 +103,7 @@ static void intern__many_levels__all_found_again(void **state)
     cohort_free(c);
 }
 
-static cohort *small_cohort(void)
-{
+static cohort *small_cohort(void) {
     cohort *c = cohort_new(5);
     cohort_column *age = cohort_add(c, "age", COHORT_NUM);
     cohort_column *sex = cohort_add(c, "sex", COHORT_STR);
@@ -125,8 +119,7 @@ static cohort *small_cohort(void)
     return c;
 }
 
-static void select__index_vector__rows_and_levels_copied(void **state)
-{
+static void select__index_vector__rows_and_levels_copied(void **state) {
     (void)state;
     cohort *c = small_cohort();
     const uint32_t idx[3] = {4, 1, 2};
@@ -151,8 +144,7 @@ static void select__index_vector__rows_and_levels_copied(void **state)
     cohort_free(c);
 }
 
-static void mask__set_bits__count_and_index(void **state)
-{
+static void mask__set_bits__count_and_index(void **state) {
     (void)state;
     cohort_mask *m = cohort_mask_new(130, 0);
     assert_int_equal(cohort_mask_count(m), 0);
@@ -178,8 +170,7 @@ static void mask__set_bits__count_and_index(void **state)
     cohort_mask_free(m);
 }
 
-static void summary__small_cohort__rows_types_missing(void **state)
-{
+static void summary__small_cohort__rows_types_missing(void **state) {
     (void)state;
     cohort *c = small_cohort();
     char *s = cohort_summary_text(c);
@@ -204,8 +195,7 @@ static void summary__small_cohort__rows_types_missing(void **state)
     cohort_free(c);
 }
 
-static void format_rows__first_rows__missing_as_NA(void **state)
-{
+static void format_rows__first_rows__missing_as_NA(void **state) {
     (void)state;
     cohort *c = small_cohort();
     char *s = cohort_format_rows(c, 0, 3);
@@ -225,8 +215,7 @@ static void format_rows__first_rows__missing_as_NA(void **state)
     cohort_free(c);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(add__new_columns__filled_with_missing),
         cmocka_unit_test(add__duplicate_name__refused),

@@ -26,8 +26,7 @@
 static char errbuf[1024];
 
 /* $top_srcdir/rel, or ./rel when run by hand from the source tree. */
-static const char *src_path(const char *rel)
-{
+static const char *src_path(const char *rel) {
     static char buf[4][4096];
     static int k;
     const char *top = getenv("top_srcdir");
@@ -36,8 +35,7 @@ static const char *src_path(const char *rel)
     return p;
 }
 
-static cohort *load(const char *rel, const csv_options *o)
-{
+static cohort *load(const char *rel, const csv_options *o) {
     cohort *c = csv_read_file(src_path(rel), rel, o, errbuf, sizeof errbuf);
     if (!c)
         fail_msg("%s", errbuf);
@@ -45,8 +43,7 @@ static cohort *load(const char *rel, const csv_options *o)
 }
 
 /* Loads rel expecting failure; returns the message. */
-static const char *load_fails(const char *rel, const csv_options *o)
-{
+static const char *load_fails(const char *rel, const csv_options *o) {
     cohort *c = csv_read_file(src_path(rel), rel, o, errbuf, sizeof errbuf);
     if (c) {
         cohort_free(c);
@@ -55,30 +52,26 @@ static const char *load_fails(const char *rel, const csv_options *o)
     return errbuf;
 }
 
-static void assert_contains(const char *s, const char *part)
-{
+static void assert_contains(const char *s, const char *part) {
     if (!strstr(s, part))
         fail_msg("'%s' not found in '%s'", part, s);
 }
 
-static double num(const cohort *c, const char *col, size_t row)
-{
+static double num(const cohort *c, const char *col, size_t row) {
     cohort_column *k = cohort_find(c, col);
     assert_non_null(k);
     assert_int_equal(k->type, COHORT_NUM);
     return k->v.num[row];
 }
 
-static const char *str(const cohort *c, const char *col, size_t row)
-{
+static const char *str(const cohort *c, const char *col, size_t row) {
     cohort_column *k = cohort_find(c, col);
     assert_non_null(k);
     assert_int_equal(k->type, COHORT_STR);
     return cohort_str(k, row);
 }
 
-static size_t missing(const cohort *c, const char *col)
-{
+static size_t missing(const cohort *c, const char *col) {
     cohort_column *k = cohort_find(c, col);
     if (!k)
         fail_msg("no column %s", col);
@@ -87,13 +80,12 @@ static size_t missing(const cohort *c, const char *col)
 
 /* ---- real data ---- */
 
-static void read__ncctg_lung__228x10_cells_and_missing_as_R(void **state)
-{
+static void read__ncctg_lung__228x10_cells_and_missing_as_R(void **state) {
     (void)state;
     cohort *c = load("data/ncctg_lung.csv", NULL);
     assert_int_equal(cohort_nrows(c), 228);
     assert_int_equal(cohort_ncols(c), 10);
-    static const char *names[] = {"inst", "time", "status", "age", "sex",
+    static const char *names[] = {"inst",    "time",     "status",    "age",      "sex",
                                   "ph.ecog", "ph.karno", "pat.karno", "meal.cal", "wt.loss"};
     /* R: colSums(is.na(read.csv("ncctg_lung.csv"))) */
     static const size_t miss[] = {1, 0, 0, 0, 0, 1, 1, 3, 47, 14};
@@ -120,8 +112,7 @@ static void read__ncctg_lung__228x10_cells_and_missing_as_R(void **state)
     cohort_free(c);
 }
 
-static void read__ncctg_status_option__R_coding_becomes_0_1(void **state)
-{
+static void read__ncctg_status_option__R_coding_becomes_0_1(void **state) {
     (void)state;
     csv_options o;
     csv_options_init(&o);
@@ -147,8 +138,7 @@ static void read__ncctg_status_option__R_coding_becomes_0_1(void **state)
     cohort_free(c);
 }
 
-static void read__tcga__1026x25_types_and_missing_as_R(void **state)
-{
+static void read__tcga__1026x25_types_and_missing_as_R(void **state) {
     (void)state;
     cohort *c = load("data/tcga_luad_lusc_clinical.csv", NULL);
     assert_int_equal(cohort_nrows(c), 1026);
@@ -214,8 +204,7 @@ static void read__tcga__1026x25_types_and_missing_as_R(void **state)
     cohort_free(c);
 }
 
-static void read__lung1__422x10_or_skip(void **state)
-{
+static void read__lung1__422x10_or_skip(void **state) {
     (void)state;
     const char *rel = "../shared/data/lung1_clinical_v1.csv";
     if (access(src_path(rel), R_OK) != 0) {
@@ -249,8 +238,7 @@ static void read__lung1__422x10_or_skip(void **state)
 
 /* ---- fixtures: the RFC 4180 corners ---- */
 
-static void read__basic__types_inferred_none_is_not_missing(void **state)
-{
+static void read__basic__types_inferred_none_is_not_missing(void **state) {
     (void)state;
     cohort *c = load("tests/fixtures/csv/basic.csv", NULL);
     assert_int_equal(cohort_nrows(c), 4);
@@ -258,8 +246,8 @@ static void read__basic__types_inferred_none_is_not_missing(void **state)
     assert_int_equal(cohort_find(c, "smoker")->type, COHORT_BOOL);
     assert_int_equal(cohort_find(c, "sex")->type, COHORT_STR);
     assert_true(num(c, "age", 3) == 58.5);
-    assert_true(isnan(num(c, "age", 2)));    /* NA */
-    assert_true(isnan(num(c, "ecog", 3)));   /* empty */
+    assert_true(isnan(num(c, "age", 2)));  /* NA */
+    assert_true(isnan(num(c, "ecog", 3))); /* empty */
     assert_int_equal(cohort_find(c, "smoker")->v.b[1], 0);
     assert_int_equal(cohort_find(c, "smoker")->v.b[2], COHORT_NA);
     /* `none` = known empty list; an empty cell = unknown */
@@ -269,11 +257,10 @@ static void read__basic__types_inferred_none_is_not_missing(void **state)
     cohort_free(c);
 }
 
-static void read__quoted_crlf_bom__fields_kept_exactly(void **state)
-{
+static void read__quoted_crlf_bom__fields_kept_exactly(void **state) {
     (void)state;
     cohort *c = load("tests/fixtures/csv/quoted.csv", NULL);
-    assert_int_equal(cohort_nrows(c), 4); /* the blank CRLF line is skipped */
+    assert_int_equal(cohort_nrows(c), 4);              /* the blank CRLF line is skipped */
     assert_string_equal(cohort_col(c, 0)->name, "id"); /* no BOM in the name */
     assert_string_equal(str(c, "note", 1), "with, comma");
     assert_string_equal(str(c, "note", 2), "say \"hi\"");
@@ -283,8 +270,7 @@ static void read__quoted_crlf_bom__fields_kept_exactly(void **state)
     cohort_free(c);
 }
 
-static void read__semicolon_decimal_comma__with_options(void **state)
-{
+static void read__semicolon_decimal_comma__with_options(void **state) {
     (void)state;
     csv_options o;
     csv_options_init(&o);
@@ -302,13 +288,23 @@ static void read__semicolon_decimal_comma__with_options(void **state)
     cohort_free(c);
 }
 
-static void read__numbers__equal_strtod_to_the_bit(void **state)
-{
+static void read__numbers__equal_strtod_to_the_bit(void **state) {
     (void)state;
     cohort *c = load("tests/fixtures/csv/numbers.csv", NULL);
-    static const char *lit[] = {"0.1", "1e308", "1.7976931348623157e308", "5e-324", "-0",
-                                "123456789012345678901234567890", "0.30000000000000004",
-                                "42", "+7", ".5", "5.", "Inf", "-inf", "0x1A"};
+    static const char *lit[] = {"0.1",
+                                "1e308",
+                                "1.7976931348623157e308",
+                                "5e-324",
+                                "-0",
+                                "123456789012345678901234567890",
+                                "0.30000000000000004",
+                                "42",
+                                "+7",
+                                ".5",
+                                "5.",
+                                "Inf",
+                                "-inf",
+                                "0x1A"};
     assert_int_equal(cohort_nrows(c), sizeof lit / sizeof lit[0]);
     for (size_t i = 0; i < sizeof lit / sizeof lit[0]; i++) {
         double want = strtod(lit[i], NULL), got = num(c, "n", i);
@@ -319,8 +315,7 @@ static void read__numbers__equal_strtod_to_the_bit(void **state)
 }
 
 /* Random decimals of every shape: the fast path and strtod agree bit for bit. */
-static void parse_number__random_decimals__equal_strtod(void **state)
-{
+static void parse_number__random_decimals__equal_strtod(void **state) {
     (void)state;
     uint64_t x = 88172645463325252ULL;
     char s[64];
@@ -360,8 +355,7 @@ static void parse_number__random_decimals__equal_strtod(void **state)
  * values are R 4.2's: print(read.csv("tests/hostile/csv/numbers_r.csv")$x)
  * gives Inf -Inf Inf -Inf Inf -Inf Inf NaN NaN NaN 26 -26 8 0 NA 3 (NaN and
  * NA are both missing here: a number column holds NaN for missing). */
-static void read__r_number_words_overflow_hex__as_r(void **state)
-{
+static void read__r_number_words_overflow_hex__as_r(void **state) {
     (void)state;
     cohort *c = load("tests/hostile/csv/numbers_r.csv", NULL);
     static const double want[] = {INFINITY, -INFINITY, INFINITY, -INFINITY, INFINITY, -INFINITY,
@@ -385,8 +379,7 @@ static void read__r_number_words_overflow_hex__as_r(void **state)
 /* "0x1A.8": C reads 26.5, R 424 (it drops the point: R 4.2,
  * read.csv("tests/hostile/csv/hexfrac.csv")$x is 2.5 424).  Refused at
  * load with its position, unless the column is text anyway. */
-static void read__hex_fraction__refused_with_position(void **state)
-{
+static void read__hex_fraction__refused_with_position(void **state) {
     (void)state;
     assert_contains(load_fails("tests/hostile/csv/hexfrac.csv", NULL),
                     "tests/hostile/csv/hexfrac.csv:3:2: '0x1A.8' in column 'x' is a hexadecimal "
@@ -405,8 +398,7 @@ static void read__hex_fraction__refused_with_position(void **state)
 }
 
 /* The process locale must not matter: de_DE writes 1,5 for 1.5. */
-static void parse_number__german_locale__still_reads_points(void **state)
-{
+static void parse_number__german_locale__still_reads_points(void **state) {
     (void)state;
     if (!setlocale(LC_NUMERIC, "de_DE.UTF-8") && !setlocale(LC_NUMERIC, "de_DE.utf8")) {
         print_message("skipped: no de_DE locale installed\n");
@@ -423,8 +415,7 @@ static void parse_number__german_locale__still_reads_points(void **state)
     setlocale(LC_NUMERIC, "C");
 }
 
-static void read__late_text__column_becomes_string_levels_first_seen(void **state)
-{
+static void read__late_text__column_becomes_string_levels_first_seen(void **state) {
     (void)state;
     cohort *c = load("tests/fixtures/csv/late_text.csv", NULL);
     assert_int_equal(cohort_nrows(c), 51);
@@ -441,8 +432,7 @@ static void read__late_text__column_becomes_string_levels_first_seen(void **stat
     cohort_free(c);
 }
 
-static void read__blank_lines_cr_only_dup_names_header_only(void **state)
-{
+static void read__blank_lines_cr_only_dup_names_header_only(void **state) {
     (void)state;
     cohort *c = load("tests/fixtures/csv/blank_lines.csv", NULL);
     assert_int_equal(cohort_nrows(c), 2);
@@ -465,8 +455,7 @@ static void read__blank_lines_cr_only_dup_names_header_only(void **state)
 /* Repeated and empty names are renamed as R's read.csv does; the expected
  * names are R 4.2's: names(read.csv(text = "a,a,a.1,a,,\n1,2,3,4,5,6"))
  * and names(read.csv(text = "a,a,a.1,a,,,X,X.1,a.1\n1,2,3,4,5,6,7,8,9")). */
-static void read__repeated_names__renamed_as_r_make_unique(void **state)
-{
+static void read__repeated_names__renamed_as_r_make_unique(void **state) {
     (void)state;
     static const char data[] = "a,a,a.1,a,,\n1,2,3,4,5,6\n";
     cohort *c = csv_read_buffer(data, sizeof data - 1, "dup.csv", NULL, errbuf, sizeof errbuf);
@@ -481,7 +470,8 @@ static void read__repeated_names__renamed_as_r_make_unique(void **state)
     static const char data2[] = "a,a,a.1,a,,,X,X.1,a.1\n1,2,3,4,5,6,7,8,9\n";
     c = csv_read_buffer(data2, sizeof data2 - 1, "dup2.csv", NULL, errbuf, sizeof errbuf);
     assert_non_null(c);
-    static const char *const want2[] = {"a", "a.2", "a.1", "a.3", "X.2", "X.3", "X", "X.1", "a.1.1"};
+    static const char *const want2[] = {"a",   "a.2", "a.1", "a.3",  "X.2",
+                                        "X.3", "X",   "X.1", "a.1.1"};
     assert_int_equal(cohort_ncols(c), 9);
     for (size_t j = 0; j < 9; j++)
         assert_string_equal(cohort_col(c, j)->name, want2[j]);
@@ -489,8 +479,7 @@ static void read__repeated_names__renamed_as_r_make_unique(void **state)
     cohort_free(c);
 }
 
-static void read__status12__2_becomes_event_bool_column(void **state)
-{
+static void read__status12__2_becomes_event_bool_column(void **state) {
     (void)state;
     csv_options o;
     csv_options_init(&o);
@@ -508,8 +497,7 @@ static void read__status12__2_becomes_event_bool_column(void **state)
     assert_contains(msg, "mixes");
 }
 
-static void read__types_option__forced_string_bool_and_number(void **state)
-{
+static void read__types_option__forced_string_bool_and_number(void **state) {
     (void)state;
     csv_options o;
     csv_options_init(&o);
@@ -526,12 +514,11 @@ static void read__types_option__forced_string_bool_and_number(void **state)
     o.types = num_age;
     o.ntypes = 1;
     const char *msg = load_fails("tests/fixtures/csv/badnumber.csv", &o);
-    assert_string_equal(msg,
-                        "tests/fixtures/csv/badnumber.csv:3:2: expected a number in column 'age', got 'abc'");
+    assert_string_equal(
+        msg, "tests/fixtures/csv/badnumber.csv:3:2: expected a number in column 'age', got 'abc'");
 }
 
-static void read__na_option__replaces_default_markers(void **state)
-{
+static void read__na_option__replaces_default_markers(void **state) {
     (void)state;
     csv_options o;
     csv_options_init(&o);
@@ -547,8 +534,7 @@ static void read__na_option__replaces_default_markers(void **state)
 
 /* ---- bad input ---- */
 
-static void read__bad_input__file_line_field_in_message(void **state)
-{
+static void read__bad_input__file_line_field_in_message(void **state) {
     (void)state;
     assert_contains(load_fails("tests/fixtures/csv/ragged_short.csv", NULL),
                     "ragged_short.csv:3:2: row has 2 fields, the header has 3");
@@ -580,8 +566,7 @@ static void read__bad_input__file_line_field_in_message(void **state)
     assert_contains(load_fails("tests/fixtures/csv/basic.csv", &o), "types: no column 'weight'");
 }
 
-static void read_buffer__nul_byte__refused_with_position(void **state)
-{
+static void read_buffer__nul_byte__refused_with_position(void **state) {
     (void)state;
     static const char data[] = "a,b\n1,2\n3,\0\n";
     cohort *c = csv_read_buffer(data, sizeof data - 1, "bin.csv", NULL, errbuf, sizeof errbuf);
@@ -591,8 +576,7 @@ static void read_buffer__nul_byte__refused_with_position(void **state)
 
 /* ---- writer ---- */
 
-static void assert_same_table(const cohort *a, const cohort *b)
-{
+static void assert_same_table(const cohort *a, const cohort *b) {
     assert_int_equal(cohort_nrows(a), cohort_nrows(b));
     assert_int_equal(cohort_ncols(a), cohort_ncols(b));
     for (size_t j = 0; j < cohort_ncols(a); j++) {
@@ -622,8 +606,7 @@ static void assert_same_table(const cohort *a, const cohort *b)
     }
 }
 
-static void roundtrip(const char *rel, const csv_options *o, const csv_write_options *w)
-{
+static void roundtrip(const char *rel, const csv_options *o, const csv_write_options *w) {
     cohort *a = load(rel, o);
     char path[] = "/tmp/tnmlab-csv-XXXXXX";
     int fd = mkstemp(path);
@@ -639,8 +622,7 @@ static void roundtrip(const char *rel, const csv_options *o, const csv_write_opt
     cohort_free(b);
 }
 
-static void write__read_write_read__same_table(void **state)
-{
+static void write__read_write_read__same_table(void **state) {
     (void)state;
     roundtrip("data/ncctg_lung.csv", NULL, NULL);
     roundtrip("data/tcga_luad_lusc_clinical.csv", NULL, NULL);
@@ -655,8 +637,7 @@ static void write__read_write_read__same_table(void **state)
     roundtrip("tests/fixtures/csv/semicolon.csv", &o, &w);
 }
 
-static void write__numbers__shortest_text_that_reads_back(void **state)
-{
+static void write__numbers__shortest_text_that_reads_back(void **state) {
     (void)state;
     char buf[32];
     csv_format_number(0.1, '.', buf);
@@ -675,8 +656,7 @@ static void write__numbers__shortest_text_that_reads_back(void **state)
     assert_string_equal(buf, "2,5");
 }
 
-static void write__unwritable_path__error_and_old_file_kept(void **state)
-{
+static void write__unwritable_path__error_and_old_file_kept(void **state) {
     (void)state;
     cohort *c = load("tests/fixtures/csv/basic.csv", NULL);
     assert_int_equal(csv_write_file(c, "/nonexistent-dir/x.csv", NULL, errbuf, sizeof errbuf), -1);
@@ -684,8 +664,7 @@ static void write__unwritable_path__error_and_old_file_kept(void **state)
     cohort_free(c);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(read__ncctg_lung__228x10_cells_and_missing_as_R),
         cmocka_unit_test(read__ncctg_status_option__R_coding_becomes_0_1),

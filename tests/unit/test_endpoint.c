@@ -136,10 +136,12 @@ static void by_arm__random_assignment__as_observed_outcomes(void **state) {
             mask[i] = arm[i] >= 0 && !isnan(t[i]) && (isnan(L) || t[i] >= L);
             early += arm[i] >= 0 && !isnan(t[i]) && !isnan(L) && t[i] < L;
         }
-        surv_input plain = {.nrows = n, .time = t, .event_num = ev, .group = grp,
-                            .ngroups = 2, .mask = mask};
-        endpoint_choice ch = {.arm = arm, .arm_name = (const char(*)[ENDPOINT_ARM_NAME])names,
-                              .narms = 2, .landmark = L};
+        surv_input plain = {
+            .nrows = n, .time = t, .event_num = ev, .group = grp, .ngroups = 2, .mask = mask};
+        endpoint_choice ch = {.arm = arm,
+                              .arm_name = (const char(*)[ENDPOINT_ARM_NAME])names,
+                              .narms = 2,
+                              .landmark = L};
         endpoint_pick pk;
         assert_int_equal(endpoint_select(d, &ch, &pk, err, sizeof err), 0);
         assert_int_equal(pk.untimed, untimed);
@@ -199,7 +201,8 @@ static void real_cohort__groups__as_plain_fit(void **state) {
     (void)state;
     size_t n = 2000;
     cohort *c = cohort_new(n);
-    cohort_column *t = cohort_add(c, "os_time", COHORT_NUM), *e = cohort_add(c, "os_event", COHORT_BOOL);
+    cohort_column *t = cohort_add(c, "os_time", COHORT_NUM),
+                  *e = cohort_add(c, "os_event", COHORT_BOOL);
     int32_t *grp = malloc(n * sizeof *grp);
     double *tm = malloc(n * sizeof *tm), *ev = malloc(n * sizeof *ev);
     for (size_t i = 0; i < n; i++) {
@@ -248,8 +251,10 @@ static void bad_columns__named_with_row(void **state) {
     /* an arm of the rules with no columns */
     int16_t arm[4] = {0, 0, 0, 0};
     char names[1][ENDPOINT_ARM_NAME] = {"surgery"};
-    endpoint_choice ch = {.arm = arm, .arm_name = (const char(*)[ENDPOINT_ARM_NAME])names,
-                          .narms = 1, .landmark = NAN};
+    endpoint_choice ch = {.arm = arm,
+                          .arm_name = (const char(*)[ENDPOINT_ARM_NAME])names,
+                          .narms = 1,
+                          .landmark = NAN};
     endpoint_pick pk;
     assert_int_equal(endpoint_select(d, &ch, &pk, err, sizeof err), -1);
     assert_string_equal(err, "no potential outcomes os_time@surgery/os_event@surgery");

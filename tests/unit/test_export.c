@@ -88,14 +88,12 @@ static int table(FILE *f, fixture *fx, void *arg) {
     export_provenance p;
     char err[512];
     assert_int_equal(export_provenance_fill(&p, &fx->m, err, sizeof err), 0);
-    return export_table_write(f, (export_format)a[0], &fx->m, (unsigned)a[1], &p, err,
-                              sizeof err);
+    return export_table_write(f, (export_format)a[0], &fx->m, (unsigned)a[1], &p, err, sizeof err);
 }
 
 /* The CSV cell of column name in the first data line starting with
  * prefix (after the "#" lines and the header). */
-static double csv_num(const char *text, const char *prefix, const char *name, char *str,
-                      size_t n) {
+static double csv_num(const char *text, const char *prefix, const char *name, char *str, size_t n) {
     const char *h = text;
     while (*h == '#')
         h = strchr(h, '\n') + 1;
@@ -219,7 +217,8 @@ static void table_md__ncctg__rounded_rows_and_footer(void **state) {
     int a[2] = {EXPORT_MD, EXPORT_T_OUTCOME | EXPORT_T_ATTRITION};
     char *t = capture(table, *state, a);
     /* 426 (348-550) days = 14.0 (11.4-18.1) months; 1 year 52.6% (42.1-65.8). */
-    assert_non_null(strstr(t, "| OS | selected | 90 | 53 | 14.0 (11.4-18.1) | 52.6% (42.1-65.8) |"));
+    assert_non_null(
+        strstr(t, "| OS | selected | 90 | 53 | 14.0 (11.4-18.1) | 52.6% (42.1-65.8) |"));
     assert_non_null(strstr(t, "| OS | not selected | 138 | 112 | 8.9 (7.0-10.2) |"));
     assert_non_null(strstr(t, "- OS: log-rank p = 0.001311; HR 0.59 (95% CI 0.42-0.82)"));
     assert_non_null(strstr(t, "| sex | 228 | 138 | 0 | 90 |"));

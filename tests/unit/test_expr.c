@@ -25,8 +25,7 @@ typedef struct env {
     const char *pstr[4];
 } env;
 
-static int resolve(void *ud, const char *name, expr_ref *out)
-{
+static int resolve(void *ud, const char *name, expr_ref *out) {
     env *e = ud;
     static const char *const pnames[] = {"max_ecog", "flag", "site", "zero"};
     static const expr_type ptypes[] = {EXPR_T_NUM, EXPR_T_BOOL, EXPR_T_STR, EXPR_T_NUM};
@@ -52,14 +51,12 @@ static int resolve(void *ud, const char *name, expr_ref *out)
     return -1;
 }
 
-static void set_str(cohort_column *col, size_t row, const char *s)
-{
+static void set_str(cohort_column *col, size_t row, const char *s) {
     col->v.str[row] = s ? cohort_intern(col, s, strlen(s)) : COHORT_NA;
 }
 
 /* 9 rows: a, b run over every pair of {false, unknown, true}. */
-static cohort *truth_cohort(void)
-{
+static cohort *truth_cohort(void) {
     cohort *c = cohort_new(9);
     cohort_column *a = cohort_add(c, "a", COHORT_BOOL);
     cohort_column *b = cohort_add(c, "b", COHORT_BOOL);
@@ -71,8 +68,7 @@ static cohort *truth_cohort(void)
     return c;
 }
 
-static void eval_str(env *e, const char *src, void *out)
-{
+static void eval_str(env *e, const char *src, void *out) {
     char err[300];
     expr *x = expr_parse(src, err, sizeof err);
     if (x == NULL)
@@ -86,8 +82,7 @@ static void eval_str(env *e, const char *src, void *out)
     expr_free(x);
 }
 
-static void kleene__truth_table__matches_sql_three_valued_logic(void **state)
-{
+static void kleene__truth_table__matches_sql_three_valued_logic(void **state) {
     (void)state;
     env e = {truth_cohort(), {0}, {0}};
     uint8_t r[9];
@@ -110,8 +105,7 @@ static void kleene__truth_table__matches_sql_three_valued_logic(void **state)
     cohort_free(e.c);
 }
 
-static void compare__missing_number__is_unknown_not_false(void **state)
-{
+static void compare__missing_number__is_unknown_not_false(void **state) {
     (void)state;
     cohort *c = cohort_new(4);
     cohort_column *ecog = cohort_add(c, "ecog", COHORT_NUM);
@@ -142,18 +136,17 @@ static void compare__missing_number__is_unknown_not_false(void **state)
     cohort_free(c);
 }
 
-static void lists__m_sites__count_lesions_and_organs(void **state)
-{
+static void lists__m_sites__count_lesions_and_organs(void **state) {
     (void)state;
     cohort *c = cohort_new(6);
     cohort_column *m = cohort_add(c, "m_sites", COHORT_STR);
     cohort_column *sex = cohort_add(c, "sex", COHORT_STR);
     set_str(m, 0, "brain:1;bone:2");
-    set_str(m, 1, "none");          /* known: no metastasis */
-    set_str(m, 2, NULL);            /* unknown */
-    set_str(m, 3, "adrenal");       /* count defaults to 1 */
+    set_str(m, 1, "none");    /* known: no metastasis */
+    set_str(m, 2, NULL);      /* unknown */
+    set_str(m, 3, "adrenal"); /* count defaults to 1 */
     set_str(m, 4, "bone:3; bone:1 ;liver:1");
-    set_str(m, 5, "brain:x");       /* not a count: unknown */
+    set_str(m, 5, "brain:x"); /* not a count: unknown */
     set_str(sex, 0, "male");
     set_str(sex, 1, "female");
     set_str(sex, 3, "female");
@@ -188,15 +181,25 @@ static void lists__m_sites__count_lesions_and_organs(void **state)
 /* Cells a hand-made or hostile CSV may hold: every list function reads them
  * the same way at every bind and after a text param changes. */
 enum { NH = 16 };
-static cohort *hostile_cohort(void)
-{
+static cohort *hostile_cohort(void) {
     cohort *c = cohort_new(NH);
     cohort_column *m = cohort_add(c, "m_sites", COHORT_STR);
-    static const char *const cells[NH] = {
-        "brain:1;brain:2", " none ", "   ", "bone:0;liver", "brain:inf",
-        "brain:1e0; x:0x2", ":3;brain", ";;none;brain; ;", "brain:-1", "brain:nan",
-        "brain:", NULL /* row 11: 70 sites, below */, "Brain:1", NULL,
-        "liver:2;brain:1;liver:1", "bone: 2 ;  bone :1"};
+    static const char *const cells[NH] = {"brain:1;brain:2",
+                                          " none ",
+                                          "   ",
+                                          "bone:0;liver",
+                                          "brain:inf",
+                                          "brain:1e0; x:0x2",
+                                          ":3;brain",
+                                          ";;none;brain; ;",
+                                          "brain:-1",
+                                          "brain:nan",
+                                          "brain:",
+                                          NULL /* row 11: 70 sites, below */,
+                                          "Brain:1",
+                                          NULL,
+                                          "liver:2;brain:1;liver:1",
+                                          "bone: 2 ;  bone :1"};
     char many[1024] = "";
     for (int i = 1; i <= 70; i++)
         sprintf(many + strlen(many), "a%d;", i);
@@ -206,8 +209,7 @@ static cohort *hostile_cohort(void)
     return c;
 }
 
-static void expect_num(env *e, const char *src, const double *want)
-{
+static void expect_num(env *e, const char *src, const double *want) {
     double d[NH];
     eval_str(e, src, d);
     for (int i = 0; i < NH; i++)
@@ -215,8 +217,7 @@ static void expect_num(env *e, const char *src, const double *want)
             fail_msg("%s, row %d: %g, not %g", src, i, d[i], want[i]);
 }
 
-static void lists__hostile_cells__read_alike_at_every_bind(void **state)
-{
+static void lists__hostile_cells__read_alike_at_every_bind(void **state) {
     (void)state;
     env e = {hostile_cohort(), {0}, {NULL, NULL, "brain", NULL}};
     const double N = NAN, I = INFINITY;
@@ -265,8 +266,7 @@ static void lists__hostile_cells__read_alike_at_every_bind(void **state)
 /* The parsed cells of a list column are kept by the column: every bind
  * reuses them, keys never add to them, and a changed, removed or replaced
  * column is never read through them. */
-static void lists__parsed_cells__kept_by_column_until_it_changes(void **state)
-{
+static void lists__parsed_cells__kept_by_column_until_it_changes(void **state) {
     (void)state;
     env e = {hostile_cohort(), {0}, {NULL, NULL, "brain", NULL}};
     cohort_column *m = cohort_find(e.c, "m_sites");
@@ -318,8 +318,7 @@ static void lists__parsed_cells__kept_by_column_until_it_changes(void **state)
     cohort_free(e.c);
 }
 
-static void blocks__long_cohort__same_as_row_by_row(void **state)
-{
+static void blocks__long_cohort__same_as_row_by_row(void **state) {
     (void)state;
     size_t n = 5000; /* several blocks and a ragged end */
     cohort *c = cohort_new(n);
@@ -338,8 +337,7 @@ static void blocks__long_cohort__same_as_row_by_row(void **state)
     cohort_free(c);
 }
 
-static void check_error(env *e, const char *src, const char *needle)
-{
+static void check_error(env *e, const char *src, const char *needle) {
     char err[300] = "";
     expr *x = expr_parse(src, err, sizeof err);
     expr_prog *p = x ? expr_bind(x, resolve, e, err, sizeof err) : NULL;
@@ -350,8 +348,7 @@ static void check_error(env *e, const char *src, const char *needle)
     expr_free(x);
 }
 
-static void errors__bad_expressions__named_with_position(void **state)
-{
+static void errors__bad_expressions__named_with_position(void **state) {
     (void)state;
     cohort *c = cohort_new(1);
     cohort_add(c, "ecog", COHORT_NUM)->v.num[0] = 3; /* not a 0/1 column */
@@ -378,15 +375,14 @@ static void errors__bad_expressions__named_with_position(void **state)
 /* unknown (and nil) is the third truth value: with a = F, U, T,
  * and: F U U (false and unknown = false), or: U U T, not unknown = unknown;
  * where a number is wanted it is a missing number. */
-static void unknown__literal__kleene_truth_table(void **state)
-{
+static void unknown__literal__kleene_truth_table(void **state) {
     (void)state;
     env e = {truth_cohort(), {2, 1, 0, 0}, {0}};
     uint8_t r[9];
     /* rows 0, 3, 6: a = F, U, T (b = F) */
-    static const char *const srcs[] = {"a and unknown", "a or unknown", "not unknown",
-                                       "unknown", "a and nil", "known(unknown)",
-                                       "missing(nil)", "max_ecog <= unknown"};
+    static const char *const srcs[] = {"a and unknown", "a or unknown",       "not unknown",
+                                       "unknown",       "a and nil",          "known(unknown)",
+                                       "missing(nil)",  "max_ecog <= unknown"};
     static const uint8_t want[][3] = {{F, U, U}, {U, U, T}, {U, U, U}, {U, U, U},
                                       {F, U, U}, {F, F, F}, {T, T, T}, {U, U, U}};
     for (size_t k = 0; k < sizeof srcs / sizeof srcs[0]; k++) {
@@ -403,8 +399,7 @@ static void unknown__literal__kleene_truth_table(void **state)
 
 /* A boolean stored as 0/1 numbers (a CSV column) is a condition where one
  * is needed; a number column with other values is not. */
-static void bool01__number_column__reads_as_condition(void **state)
-{
+static void bool01__number_column__reads_as_condition(void **state) {
     (void)state;
     cohort *c = cohort_new(3);
     cohort_column *t = cohort_add(c, "m_all_treatable", COHORT_NUM);
@@ -448,8 +443,7 @@ static void bool01__number_column__reads_as_condition(void **state)
 
 /* within(): a code lies within a broader group (DOMAIN.md: IVA and IVB are
  * stage IV; IA1-IA3 are IA, and IA is I; M1c1 is M1c). */
-static void within__stage_groups__broader_group_contains_its_members(void **state)
-{
+static void within__stage_groups__broader_group_contains_its_members(void **state) {
     (void)state;
     cohort *c = cohort_new(7);
     cohort_column *s = cohort_add(c, "m_sites", COHORT_STR);
@@ -469,12 +463,11 @@ static void within__stage_groups__broader_group_contains_its_members(void **stat
     cohort_free(c);
 }
 
-static void names__read_set__lists_fields_and_params(void **state)
-{
+static void names__read_set__lists_fields_and_params(void **state) {
     (void)state;
     char err[200];
-    expr *x = expr_parse("ecog <= max_ecog and lesions(m_sites) <= 4 and ecog >= 0",
-                         err, sizeof err);
+    expr *x =
+        expr_parse("ecog <= max_ecog and lesions(m_sites) <= 4 and ecog >= 0", err, sizeof err);
     assert_non_null(x);
     assert_int_equal(expr_nnames(x), 3);
     assert_string_equal(expr_name(x, 0), "ecog");
@@ -485,8 +478,7 @@ static void names__read_set__lists_fields_and_params(void **state)
 
 /* Deep or huge expressions are refused with a message, never a stack
  * overflow in the recursive parser, binder or evaluator. */
-static char *repeat(const char *a, size_t n, const char *mid, const char *b)
-{
+static char *repeat(const char *a, size_t n, const char *mid, const char *b) {
     size_t la = strlen(a), lm = strlen(mid), lb = strlen(b);
     char *s = malloc(n * (la + lb) + lm + 1), *p = s;
     for (size_t i = 0; i < n; i++, p += la)
@@ -499,10 +491,13 @@ static char *repeat(const char *a, size_t n, const char *mid, const char *b)
     return s;
 }
 
-static void parse__beyond_limits__refused(void **state)
-{
+static void parse__beyond_limits__refused(void **state) {
     (void)state;
-    static const struct { const char *a, *mid, *b; size_t n; const char *msg; } cases[] = {
+    static const struct {
+        const char *a, *mid, *b;
+        size_t n;
+        const char *msg;
+    } cases[] = {
         {"(", "x", ")", 100000, "nested too deeply"},
         {"not ", "true", "", 100000, "nested too deeply"},
         {"-", "1", "", 100000, "nested too deeply"},
@@ -532,8 +527,7 @@ static void parse__beyond_limits__refused(void **state)
     free(in);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(kleene__truth_table__matches_sql_three_valued_logic),
         cmocka_unit_test(compare__missing_number__is_unknown_not_false),

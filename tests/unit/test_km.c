@@ -368,10 +368,10 @@ static void followup__lung_reverse_km__matches_r(void **state) {
  * and through an order and keys built for the strata read as one. */
 static void median__edge_cases_pooled__equals_fitted_curve(void **state) {
     (void)state;
-    static const char *const names[] = {"all_censored", "missing", "near_ties", "no_events_stratum",
-                                        "one_censored", "one_patient", "plateau_end",
-                                        "plateau_long", "plateau_mid", "three_groups", "ties",
-                                        "to_zero", "zero_times"};
+    static const char *const names[] = {
+        "all_censored", "missing",     "near_ties",    "no_events_stratum", "one_censored",
+        "one_patient",  "plateau_end", "plateau_long", "plateau_mid",       "three_groups",
+        "ties",         "to_zero",     "zero_times"};
     int checked = 0;
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         edge *e = edge_load(names[i]);

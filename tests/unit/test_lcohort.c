@@ -14,8 +14,7 @@
 
 #include "lcohort.h"
 
-static lua_State *new_state(void)
-{
+static lua_State *new_state(void) {
     lua_State *L = luaL_newstate();
     assert_non_null(L);
     luaL_openlibs(L);
@@ -28,14 +27,12 @@ static lua_State *new_state(void)
 }
 
 /* Runs chunk; fails the test with Lua's message if it raises an error. */
-static void run(lua_State *L, const char *chunk)
-{
+static void run(lua_State *L, const char *chunk) {
     if (luaL_loadstring(L, chunk) != LUA_OK || lua_pcall(L, 0, 0, 0) != LUA_OK)
         fail_msg("%s", lua_tostring(L, -1));
 }
 
-static void read_csv__ncctg__length_columns_and_view(void **state)
-{
+static void read_csv__ncctg__length_columns_and_view(void **state) {
     (void)state;
     lua_State *L = new_state();
     run(L, "c = cohort.read_csv(TOP .. '/data/ncctg_lung.csv')\n"
@@ -55,8 +52,7 @@ static void read_csv__ncctg__length_columns_and_view(void **state)
     lua_close(L);
 }
 
-static void read_csv__map_and_status__renamed_and_recoded(void **state)
-{
+static void read_csv__map_and_status__renamed_and_recoded(void **state) {
     (void)state;
     lua_State *L = new_state();
     run(L, "local c = cohort.read_csv(TOP .. '/data/ncctg_lung.csv',\n"
@@ -68,8 +64,7 @@ static void read_csv__map_and_status__renamed_and_recoded(void **state)
     lua_close(L);
 }
 
-static void filter__sex_female__90_rows_as_R(void **state)
-{
+static void filter__sex_female__90_rows_as_R(void **state) {
     (void)state;
     lua_State *L = new_state();
     run(L, "local c = cohort.read_csv(TOP .. '/data/ncctg_lung.csv')\n"
@@ -85,8 +80,7 @@ static void filter__sex_female__90_rows_as_R(void **state)
     lua_close(L);
 }
 
-static void summary_head__text_and_table(void **state)
-{
+static void summary_head__text_and_table(void **state) {
     (void)state;
     lua_State *L = new_state();
     run(L, "local c = cohort.read_csv(TOP .. '/data/ncctg_lung.csv')\n"
@@ -103,8 +97,7 @@ static void summary_head__text_and_table(void **state)
     lua_close(L);
 }
 
-static void write_csv__roundtrip__same_values(void **state)
-{
+static void write_csv__roundtrip__same_values(void **state) {
     (void)state;
     lua_State *L = new_state();
     run(L, "local c = cohort.read_csv(TOP .. '/data/tcga_luad_lusc_clinical.csv')\n"
@@ -121,35 +114,38 @@ static void write_csv__roundtrip__same_values(void **state)
 }
 
 /* A failed load raises file:line:column and leaves the loaded cohort intact. */
-static void read_csv__bad_file__error_names_place_old_cohort_kept(void **state)
-{
+static void read_csv__bad_file__error_names_place_old_cohort_kept(void **state) {
     (void)state;
     lua_State *L = new_state();
-    run(L, "c = cohort.read_csv(TOP .. '/data/ncctg_lung.csv')\n"
-           "local ok, err = pcall(function()\n"
-           "  c = cohort.read_csv(TOP .. '/tests/fixtures/csv/badnumber.csv', {types = {age = 'number'}})\n"
-           "end)\n"
-           "assert(not ok)\n"
-           "assert(err:find(\"badnumber.csv:3:2: expected a number in column 'age', got 'abc'\", 1, true), err)\n"
-           "assert(#c == 228 and c:column('time')[1] == 306)\n"
-           "ok, err = pcall(cohort.read_csv, TOP .. '/tests/fixtures/csv/ragged_short.csv')\n"
-           "assert(not ok and err:find('ragged_short.csv:3:2:', 1, true), err)\n"
-           "ok, err = pcall(cohort.read_csv, 'no/such.csv')\n"
-           "assert(not ok and err:find('no/such.csv: cannot open', 1, true), err)\n"
-           "ok, err = pcall(cohort.read_csv, TOP .. '/data/ncctg_lung.csv', {mapp = {}})\n"
-           "assert(not ok and err:find(\"unknown option 'mapp'\"), err)\n"
-           "ok, err = pcall(cohort.read_csv, TOP .. '/data/ncctg_lung.csv', {map = {age = 'age_at_dx'}})\n"
-           "assert(not ok and err:find(\"no column 'age_at_dx'\"), err)\n"
-           "ok, err = pcall(cohort.read_csv, TOP .. '/data/ncctg_lung.csv', {types = {age = 'int'}})\n"
-           "assert(not ok and err:find('must be \"number\"'), err)\n");
+    run(L,
+        "c = cohort.read_csv(TOP .. '/data/ncctg_lung.csv')\n"
+        "local ok, err = pcall(function()\n"
+        "  c = cohort.read_csv(TOP .. '/tests/fixtures/csv/badnumber.csv', {types = {age = "
+        "'number'}})\n"
+        "end)\n"
+        "assert(not ok)\n"
+        "assert(err:find(\"badnumber.csv:3:2: expected a number in column 'age', got 'abc'\", 1, "
+        "true), err)\n"
+        "assert(#c == 228 and c:column('time')[1] == 306)\n"
+        "ok, err = pcall(cohort.read_csv, TOP .. '/tests/fixtures/csv/ragged_short.csv')\n"
+        "assert(not ok and err:find('ragged_short.csv:3:2:', 1, true), err)\n"
+        "ok, err = pcall(cohort.read_csv, 'no/such.csv')\n"
+        "assert(not ok and err:find('no/such.csv: cannot open', 1, true), err)\n"
+        "ok, err = pcall(cohort.read_csv, TOP .. '/data/ncctg_lung.csv', {mapp = {}})\n"
+        "assert(not ok and err:find(\"unknown option 'mapp'\"), err)\n"
+        "ok, err = pcall(cohort.read_csv, TOP .. '/data/ncctg_lung.csv', {map = {age = "
+        "'age_at_dx'}})\n"
+        "assert(not ok and err:find(\"no column 'age_at_dx'\"), err)\n"
+        "ok, err = pcall(cohort.read_csv, TOP .. '/data/ncctg_lung.csv', {types = {age = 'int'}})\n"
+        "assert(not ok and err:find('must be \"number\"'), err)\n");
     lua_close(L);
 }
 
-static void read_csv__options__sep_decimal_na_types(void **state)
-{
+static void read_csv__options__sep_decimal_na_types(void **state) {
     (void)state;
     lua_State *L = new_state();
-    run(L, "local c = cohort.read_csv(TOP .. '/tests/fixtures/csv/semicolon.csv', {sep = ';', decimal = ','})\n"
+    run(L, "local c = cohort.read_csv(TOP .. '/tests/fixtures/csv/semicolon.csv', {sep = ';', "
+           "decimal = ','})\n"
            "assert(c:column('size')[1] == 1.25 and c:column('age')[2] == nil)\n"
            "local b = cohort.read_csv(TOP .. '/tests/fixtures/csv/basic.csv',\n"
            "  {types = {ecog = 'string'}, na = {'NA'}})\n"
@@ -160,8 +156,7 @@ static void read_csv__options__sep_decimal_na_types(void **state)
 }
 
 /* Other bindings receive cohorts through lcohort_check / lcohort_push. */
-static void push_check__c_side__same_pointer_and_type_errors(void **state)
-{
+static void push_check__c_side__same_pointer_and_type_errors(void **state) {
     (void)state;
     lua_State *L = new_state();
     cohort *c = cohort_new(7);
@@ -177,8 +172,7 @@ static void push_check__c_side__same_pointer_and_type_errors(void **state)
     lua_close(L); /* __gc frees c: no leak under ASan */
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(read_csv__ncctg__length_columns_and_view),
         cmocka_unit_test(read_csv__map_and_status__renamed_and_recoded),

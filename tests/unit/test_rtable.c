@@ -41,8 +41,9 @@ static char *render(int fmt, const rtable *t) {
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     assert_non_null(f);
-    int rc = fmt == 0 ? rtable_write_csv(f, t) : fmt == 1 ? rtable_write_json(f, t, "")
-                                                         : rtable_write_md(f, t);
+    int rc = fmt == 0   ? rtable_write_csv(f, t)
+             : fmt == 1 ? rtable_write_json(f, t, "")
+                        : rtable_write_md(f, t);
     assert_int_equal(rc, 0);
     fclose(f);
     return buf;
@@ -65,8 +66,9 @@ static void json__null_and_booleans(void **state) {
     rtable t;
     build(&t);
     char *s = render(1, &t);
-    assert_string_equal(s, "[\n  {\"step\": \"ecog\", \"n\": 228, \"hr\": 0.588002818564, \"kept\": true},"
-                           "\n  {\"step\": \"a, \\\"b\\\" | c\", \"n\": 12, \"hr\": null, \"kept\": null}\n]");
+    assert_string_equal(
+        s, "[\n  {\"step\": \"ecog\", \"n\": 228, \"hr\": 0.588002818564, \"kept\": true},"
+           "\n  {\"step\": \"a, \\\"b\\\" | c\", \"n\": 12, \"hr\": null, \"kept\": null}\n]");
     free(s);
     rtable_free(&t);
 }

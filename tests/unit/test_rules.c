@@ -23,22 +23,21 @@
 
 enum { F = EXPR_FALSE, U = EXPR_UNKNOWN, T = EXPR_TRUE };
 
-static void set_str(cohort_column *col, size_t row, const char *s)
-{
+static void set_str(cohort_column *col, size_t row, const char *s) {
     col->v.str[row] = s ? cohort_intern(col, s, strlen(s)) : COHORT_NA;
 }
 
 static const char *hand_rules =
-    "ruleset \"hand\" {\n"                                                   /* 1 */
+    "ruleset \"hand\" {\n" /* 1 */
     "  doc = \"a small rule set whose counts are worked out by hand\",\n"
     "  param { \"max_ecog\", 1, min = 0, max = 4, doc = \"highest ECOG\" },\n"
     "  param { \"max_lesions\", 4, min = 1, max = 20 },\n"
-    "  derive { \"lesions\", \"lesions(m_sites)\" },\n"                      /* 5 */
+    "  derive { \"lesions\", \"lesions(m_sites)\" },\n" /* 5 */
     "  criterion { \"stage_iv\", \"distant metastases\", \"lesions >= 1\" },\n"
     "  criterion { \"few\", \"at most max_lesions metastases\", \"lesions <= max_lesions\" },\n"
     "  criterion { \"ecog\", \"ECOG <= max_ecog\", \"ecog <= max_ecog\" },\n"
     "  criterion { \"treatable\", \"every site treatable\", \"m_all_treatable\" },\n"
-    "  arm { \"radical\", when = \"eligible\" },\n"                         /* 10 */
+    "  arm { \"radical\", when = \"eligible\" },\n" /* 10 */
     "  arm { \"systemic\" },\n"
     "}\n";
 
@@ -63,13 +62,13 @@ static const char *hand_rules =
  * Selected: rows 1, 2, 10 -> arm radical; everyone else systemic.
  * With max_lesions = 3, row 10 (4 lesions) fails `few`: 2 selected, and the
  * diff shows one patient lost, radical -> systemic. */
-static cohort *hand_cohort(void)
-{
+static cohort *hand_cohort(void) {
     static const double ecog[10] = {0, 1, 2, NAN, 0, 0, 1, 0, 1, 0};
-    static const char *const sites[10] = {"brain:1", "bone:2;liver:1", "brain:1",
-                                          "adrenal:1", "none", NULL, "bone:5",
-                                          "brain:1;bone:1", "lung_contralateral:1",
-                                          "brain:2;adrenal:2"};
+    static const char *const sites[10] = {
+        "brain:1",          "bone:2;liver:1", "brain:1",
+        "adrenal:1",        "none",           NULL,
+        "bone:5",           "brain:1;bone:1", "lung_contralateral:1",
+        "brain:2;adrenal:2"};
     static const int8_t treat[10] = {1, 1, 1, 1, 1, 1, 1, -1, 0, 1};
     cohort *c = cohort_new(10);
     cohort_column *e = cohort_add(c, "ecog", COHORT_NUM);
@@ -83,8 +82,7 @@ static cohort *hand_cohort(void)
     return c;
 }
 
-static rules *load(const char *src, const char *name)
-{
+static rules *load(const char *src, const char *name) {
     char err[600];
     rules *r = rules_new(0, 0, err, sizeof err);
     assert_non_null(r);
@@ -93,8 +91,7 @@ static rules *load(const char *src, const char *name)
     return r;
 }
 
-static void attrition__hand_cohort__counts_worked_out_by_hand(void **state)
-{
+static void attrition__hand_cohort__counts_worked_out_by_hand(void **state) {
     (void)state;
     char err[600];
     cohort *c = hand_cohort();
@@ -106,8 +103,10 @@ static void attrition__hand_cohort__counts_worked_out_by_hand(void **state)
     rules_step st[8];
     assert_int_equal(rules_eval_attrition(ev, st, 8), 4);
     static const size_t want[4][5] = {/* before pass fail unknown after */
-                                      {10, 8, 1, 1, 8}, {8, 7, 1, 0, 7},
-                                      {7, 5, 1, 1, 5}, {5, 3, 1, 1, 3}};
+                                      {10, 8, 1, 1, 8},
+                                      {8, 7, 1, 0, 7},
+                                      {7, 5, 1, 1, 5},
+                                      {5, 3, 1, 1, 3}};
     for (int k = 0; k < 4; k++) {
         assert_int_equal(st[k].before, want[k][0]);
         assert_int_equal(st[k].pass, want[k][1]);
@@ -169,8 +168,7 @@ static void attrition__hand_cohort__counts_worked_out_by_hand(void **state)
     cohort_free(c);
 }
 
-static void explain__one_patient__criteria_values_and_arm(void **state)
-{
+static void explain__one_patient__criteria_values_and_arm(void **state) {
     (void)state;
     char err[600];
     cohort *c = hand_cohort();
@@ -211,8 +209,7 @@ static void explain__one_patient__criteria_values_and_arm(void **state)
 /* ---- incremental == from scratch */
 
 static uint64_t rng = 88172645463325252ull;
-static uint64_t xr(void)
-{
+static uint64_t xr(void) {
     rng ^= rng << 13;
     rng ^= rng >> 7;
     rng ^= rng << 17;
@@ -236,14 +233,14 @@ static const char *random_rules =
     "  criterion { \"lesions\", \"few lesions\", \"few and les >= 1\" },\n"
     "  criterion { \"organs\", \"few organs\", \"organs(m_sites) <= max_organs\" },\n"
     "  criterion { \"treat\", \"treatable\", \"m_all_treatable or not need_treatable\" },\n"
-    "  criterion { \"site\", \"site\", \"not contains(m_sites, site) or sex == \\\"female\\\"\" },\n"
+    "  criterion { \"site\", \"site\", \"not contains(m_sites, site) or sex == \\\"female\\\"\" "
+    "},\n"
     "  arm { \"radical\", when = \"eligible and ecog <= 1\" },\n"
     "  arm { \"sbrt\", when = \"eligible\" },\n"
     "  arm { \"systemic\", when = \"known(ecog)\" },\n"
     "}\n";
 
-static cohort *random_cohort(size_t n)
-{
+static cohort *random_cohort(size_t n) {
     static const char *const sites[] = {"brain", "bone", "liver", "adrenal", "pleura"};
     cohort *c = cohort_new(n);
     cohort_column *age = cohort_add(c, "age", COHORT_NUM);
@@ -261,8 +258,8 @@ static cohort *random_cohort(size_t n)
         } else {
             for (int j = 0; j < k; j++) {
                 size_t l = strlen(buf);
-                snprintf(buf + l, sizeof buf - l, "%s%s:%d", j ? ";" : "",
-                         sites[xr() % 5], (int)(1 + xr() % 3));
+                snprintf(buf + l, sizeof buf - l, "%s%s:%d", j ? ";" : "", sites[xr() % 5],
+                         (int)(1 + xr() % 3));
             }
             set_str(m, i, k ? buf : "none");
         }
@@ -272,8 +269,7 @@ static cohort *random_cohort(size_t n)
     return c;
 }
 
-static void same_results(rules_eval *a, rules_eval *b, size_t n)
-{
+static void same_results(rules_eval *a, rules_eval *b, size_t n) {
     assert_int_equal(rules_eval_ncriteria(a), rules_eval_ncriteria(b));
     for (size_t k = 0; k < rules_eval_ncriteria(a); k++)
         assert_memory_equal(rules_eval_criterion(a, k), rules_eval_criterion(b, k), n);
@@ -290,8 +286,7 @@ static void same_results(rules_eval *a, rules_eval *b, size_t n)
     }
 }
 
-static void incremental__random_edits__same_as_from_scratch(void **state)
-{
+static void incremental__random_edits__same_as_from_scratch(void **state) {
     (void)state;
     char err[600];
     size_t n = 3001;
@@ -309,11 +304,12 @@ static void incremental__random_edits__same_as_from_scratch(void **state)
             assert_int_equal(rules_param(r, "rand", i, &pi), 0);
             static const char *const choice[] = {"brain", "bone", "liver"};
             double v = pi.type == RULES_P_BOOLEAN ? (double)(xr() % 2)
-                     : pi.type == RULES_P_TEXT ? 0
-                     : pi.min + (double)(xr() % (uint64_t)(pi.max - pi.min + 1));
-            int rc = rules_set_param(r, "rand", pi.name, v,
-                                     pi.type == RULES_P_TEXT ? choice[xr() % 3] : NULL,
-                                     err, sizeof err);
+                       : pi.type == RULES_P_TEXT
+                           ? 0
+                           : pi.min + (double)(xr() % (uint64_t)(pi.max - pi.min + 1));
+            int rc =
+                rules_set_param(r, "rand", pi.name, v,
+                                pi.type == RULES_P_TEXT ? choice[xr() % 3] : NULL, err, sizeof err);
             if (rc != 0)
                 fail_msg("%s", err);
         } else if (what == 6) {
@@ -351,8 +347,7 @@ static void incremental__random_edits__same_as_from_scratch(void **state)
 
 /* ---- loading */
 
-static void load_error(const char *src, const char *needle)
-{
+static void load_error(const char *src, const char *needle) {
     char err[600] = "";
     rules *r = load(hand_rules, "hand.lua");
     int v = rules_version(r);
@@ -365,8 +360,7 @@ static void load_error(const char *src, const char *needle)
     rules_free(r);
 }
 
-static void load__errors__name_file_line_and_rule(void **state)
-{
+static void load__errors__name_file_line_and_rule(void **state) {
     (void)state;
     load_error("ruleset \"x\" {\n criterion { \"a\", resaon = \"r\", \"ecog > 1\" } }",
                "bad.lua:2: criterion 'a': unknown field 'resaon'");
@@ -374,7 +368,8 @@ static void load__errors__name_file_line_and_rule(void **state)
                "bad.lua:3: criterion 'a': in \"ecog >\": at 7:");
     load_error("ruleset \"x\" { param { \"age\", 3 } }", "name of a patient field");
     load_error("ruleset \"x\" { param { \"k\", 30, min = 1, max = 20 } }", "outside min..max");
-    load_error("ruleset \"x\" {\n criterion { \"a\", \"r\" } }", "bad.lua:2: criterion 'a': needs a condition");
+    load_error("ruleset \"x\" {\n criterion { \"a\", \"r\" } }",
+               "bad.lua:2: criterion 'a': needs a condition");
     load_error("ruleset \"x\" { 42 }", "item 1 is not a param");
     load_error("ruleset \"x\" {", "bad.lua:1:");
     load_error("local x = 1", "no rule set declared");
@@ -383,13 +378,12 @@ static void load__errors__name_file_line_and_rule(void **state)
     load_error("os.exit(1)", "unknown name 'os'");
 }
 
-static void bind__type_error__named_at_evaluation(void **state)
-{
+static void bind__type_error__named_at_evaluation(void **state) {
     (void)state;
     char err[600];
     cohort *c = hand_cohort();
-    rules *r = load("ruleset \"t\" {\n criterion { \"s\", \"r\", \"lesions(m_sites)\" } }",
-                    "t.lua");
+    rules *r =
+        load("ruleset \"t\" {\n criterion { \"s\", \"r\", \"lesions(m_sites)\" } }", "t.lua");
     rules_eval *ev = rules_eval_new(r, "t", c, err, sizeof err);
     assert_int_equal(rules_eval_run(ev, 0, err, sizeof err), -1);
     assert_non_null(strstr(err, "t.lua:2: criterion 's'"));
@@ -399,8 +393,7 @@ static void bind__type_error__named_at_evaluation(void **state)
     cohort_free(c);
 }
 
-static void landmark__post_baseline_field__warning_or_first_step(void **state)
-{
+static void landmark__post_baseline_field__warning_or_first_step(void **state) {
     (void)state;
     char err[600];
     rules *r = load("ruleset \"gomez\" {\n"
@@ -442,18 +435,18 @@ static void landmark__post_baseline_field__warning_or_first_step(void **state)
     cohort_free(c);
 }
 
-static void lua_criterion__per_patient__works_and_budget_names_it(void **state)
-{
+static void lua_criterion__per_patient__works_and_budget_names_it(void **state) {
     (void)state;
     char err[600];
     cohort *c = hand_cohort();
-    rules *r = load("ruleset \"f\" {\n param { \"limit\", 1 },\n"
-                    " criterion { \"odd\", \"a rule no expression says\",\n"
-                    "   function(p, P) if p.ecog == nil then return nil end\n"
-                    "     return p.ecog <= P.limit end, reads = {\"ecog\"} } }\n"
-                    "ruleset \"loop\" {\n"
-                    " criterion { \"spin\", \"never ends\", function(p) while true do end end } }\n",
-                    "f.lua");
+    rules *r =
+        load("ruleset \"f\" {\n param { \"limit\", 1 },\n"
+             " criterion { \"odd\", \"a rule no expression says\",\n"
+             "   function(p, P) if p.ecog == nil then return nil end\n"
+             "     return p.ecog <= P.limit end, reads = {\"ecog\"} } }\n"
+             "ruleset \"loop\" {\n"
+             " criterion { \"spin\", \"never ends\", function(p) while true do end end } }\n",
+             "f.lua");
     rules_eval *ev = rules_eval_new(r, "f", c, err, sizeof err);
     if (rules_eval_run(ev, 0, err, sizeof err) != 0)
         fail_msg("%s", err);
@@ -474,8 +467,7 @@ static void lua_criterion__per_patient__works_and_budget_names_it(void **state)
 
 /* A Lua criterion sees a whole number as the record shows it (2, as R and
  * `case` print it, not 2.0) and a missing value as nil. */
-static void lua_criterion__whole_number__integer_as_case_shows(void **state)
-{
+static void lua_criterion__whole_number__integer_as_case_shows(void **state) {
     (void)state;
     char err[600];
     cohort *c = hand_cohort();
@@ -498,8 +490,7 @@ static void lua_criterion__whole_number__integer_as_case_shows(void **state)
 
 /* `set` and `sweep` read a param's text the same way: yes/no/1/0 for a
  * boolean, a finite number otherwise, and name the param when they cannot. */
-static void param_read__words__same_for_every_front_end(void **state)
-{
+static void param_read__words__same_for_every_front_end(void **state) {
     (void)state;
     char err[200];
     double v = -1;
@@ -526,8 +517,7 @@ static void param_read__words__same_for_every_front_end(void **state)
     }
 }
 
-static void load__include_file__same_folder(void **state)
-{
+static void load__include_file__same_folder(void **state) {
     (void)state;
     const char *top = getenv("top_srcdir");
     char path[1024], err[600];
@@ -549,8 +539,7 @@ static void load__include_file__same_folder(void **state)
     rules_free(r);
 }
 
-static void binding__lua_api__load_eval_attrition_explain_undo(void **state)
-{
+static void binding__lua_api__load_eval_attrition_explain_undo(void **state) {
     (void)state;
     lua_State *L = luaL_newstate();
     luaL_openlibs(L);
@@ -562,25 +551,24 @@ static void binding__lua_api__load_eval_attrition_explain_undo(void **state)
     lua_setglobal(L, "c");
     lua_pushstring(L, hand_rules);
     lua_setglobal(L, "src");
-    const char *chunk =
-        "local path = os.tmpname()\n"
-        "local f = assert(io.open(path, 'w')) f:write(src) f:close()\n"
-        "assert(rules.load(path) == 1)\n"
-        "assert(rules.list()[1] == 'hand')\n"
-        "assert(rules.eval('hand', c).selected == 3)\n"
-        "local a = rules.attrition('hand', c)\n"
-        "assert(#a == 4 and a[3].unknown == 1 and a[4].after == 3)\n"
-        "assert(rules.set('hand', 'max_lesions', 3) == 2)\n"
-        "assert(rules.get('hand', 'max_lesions') == 3)\n"
-        "assert(rules.eval('hand', c).selected == 2)\n"
-        "local d = rules.diff('hand', c)\n"
-        "assert(d.lost == 1 and d.rows[1] == 10 and d.moves[1].to == 'systemic')\n"
-        "local e = rules.explain('hand', c, 4)\n"
-        "assert(e.arm == 'systemic' and not e.selected)\n"
-        "assert(rules.undo() == 1 and rules.eval('hand', c).selected == 3)\n"
-        "assert(rules.arms('hand', c)[1] == 'radical')\n"
-        "assert(not pcall(rules.set, 'hand', 'max_lesions', 99))\n"
-        "os.remove(path)\n";
+    const char *chunk = "local path = os.tmpname()\n"
+                        "local f = assert(io.open(path, 'w')) f:write(src) f:close()\n"
+                        "assert(rules.load(path) == 1)\n"
+                        "assert(rules.list()[1] == 'hand')\n"
+                        "assert(rules.eval('hand', c).selected == 3)\n"
+                        "local a = rules.attrition('hand', c)\n"
+                        "assert(#a == 4 and a[3].unknown == 1 and a[4].after == 3)\n"
+                        "assert(rules.set('hand', 'max_lesions', 3) == 2)\n"
+                        "assert(rules.get('hand', 'max_lesions') == 3)\n"
+                        "assert(rules.eval('hand', c).selected == 2)\n"
+                        "local d = rules.diff('hand', c)\n"
+                        "assert(d.lost == 1 and d.rows[1] == 10 and d.moves[1].to == 'systemic')\n"
+                        "local e = rules.explain('hand', c, 4)\n"
+                        "assert(e.arm == 'systemic' and not e.selected)\n"
+                        "assert(rules.undo() == 1 and rules.eval('hand', c).selected == 3)\n"
+                        "assert(rules.arms('hand', c)[1] == 'radical')\n"
+                        "assert(not pcall(rules.set, 'hand', 'max_lesions', 99))\n"
+                        "os.remove(path)\n";
     if (luaL_dostring(L, chunk) != LUA_OK)
         fail_msg("%s", lua_tostring(L, -1));
     lua_close(L);
@@ -589,8 +577,7 @@ static void binding__lua_api__load_eval_attrition_explain_undo(void **state)
 /* The hand cohort with m_all_treatable stored as 0/1 numbers, as a CSV
  * gives it: the same attrition as with a boolean column (the counts worked
  * out by hand above), not a bind error. */
-static void bool01__numeric_treatable__same_attrition_as_boolean(void **state)
-{
+static void bool01__numeric_treatable__same_attrition_as_boolean(void **state) {
     (void)state;
     char err[600];
     cohort *c = hand_cohort();
@@ -619,8 +606,7 @@ static void bool01__numeric_treatable__same_attrition_as_boolean(void **state)
 
 /* unknown = "include" per criterion, and the unknown literal in a rule:
  * "ecog <= max_ecog or unknown" never fails a patient, it leaves unknown. */
-static void unknown_literal__in_a_criterion__kleene(void **state)
-{
+static void unknown_literal__in_a_criterion__kleene(void **state) {
     (void)state;
     char err[600];
     cohort *c = hand_cohort();
@@ -628,7 +614,8 @@ static void unknown_literal__in_a_criterion__kleene(void **state)
                     "  param { \"max_ecog\", 1 },\n"
                     "  criterion { \"ecog\", \"ECOG <= max_ecog, else undecided\",\n"
                     "              \"ecog <= max_ecog or unknown\" },\n"
-                    "}\n", "u.lua");
+                    "}\n",
+                    "u.lua");
     rules_eval *ev = rules_eval_new(r, "u", c, err, sizeof err);
     if (rules_eval_run(ev, 0, err, sizeof err) != 0)
         fail_msg("%s", err);
@@ -641,8 +628,7 @@ static void unknown_literal__in_a_criterion__kleene(void **state)
     cohort_free(c);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(attrition__hand_cohort__counts_worked_out_by_hand),
         cmocka_unit_test(explain__one_patient__criteria_values_and_arm),

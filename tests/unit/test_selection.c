@@ -37,8 +37,7 @@ enum { NPAT = 28 };
 
 /* ------------------------------------------------------------ fixtures */
 
-static char *path_join(const char *env, const char *fallback, const char *rel)
-{
+static char *path_join(const char *env, const char *fallback, const char *rel) {
     const char *base = getenv(env);
     if (base == NULL || !*base)
         base = fallback;
@@ -49,8 +48,7 @@ static char *path_join(const char *env, const char *fallback, const char *rel)
     return p;
 }
 
-static cohort *read_fixture(const char *name)
-{
+static cohort *read_fixture(const char *name) {
     char rel[256];
     snprintf(rel, sizeof rel, "tests/fixtures/selection/%s", name);
     char *path = path_join("top_srcdir", ".", rel);
@@ -64,15 +62,13 @@ static cohort *read_fixture(const char *name)
     return c;
 }
 
-static char *rule_file(const char *set)
-{
+static char *rule_file(const char *set) {
     char rel[128];
     snprintf(rel, sizeof rel, "selection/%s.lua", set);
     return path_join("TNMLAB_SCRIPTS", "scripts", rel);
 }
 
-static rules *load_set(const char *set)
-{
+static rules *load_set(const char *set) {
     char err[512] = "";
     rules *r = rules_new(0, 0, err, sizeof err);
     assert_non_null(r);
@@ -83,8 +79,7 @@ static rules *load_set(const char *set)
     return r;
 }
 
-static rules_eval *eval_set(rules *r, const char *set, const cohort *c)
-{
+static rules_eval *eval_set(rules *r, const char *set, const cohort *c) {
     char err[512] = "";
     rules_eval *ev = rules_eval_new(r, set, c, err, sizeof err);
     if (ev == NULL)
@@ -94,16 +89,14 @@ static rules_eval *eval_set(rules *r, const char *set, const cohort *c)
     return ev;
 }
 
-static const char *str_at(const cohort *c, const char *col, size_t row)
-{
+static const char *str_at(const cohort *c, const char *col, size_t row) {
     const cohort_column *k = cohort_find(c, col);
     assert_non_null(k);
     assert_int_equal(k->type, COHORT_STR);
     return cohort_str(k, row);
 }
 
-static size_t row_of(const cohort *c, const char *id)
-{
+static size_t row_of(const cohort *c, const char *id) {
     for (size_t i = 0; i < cohort_nrows(c); i++)
         if (strcmp(str_at(c, "id", i), id) == 0)
             return i;
@@ -111,8 +104,7 @@ static size_t row_of(const cohort *c, const char *id)
     return 0;
 }
 
-static const char *arm_of(const rules_eval *ev, size_t row)
-{
+static const char *arm_of(const rules_eval *ev, size_t row) {
     int16_t a = rules_eval_arms(ev)[row];
     return a < 0 ? "(none)" : rules_eval_arm_name(ev, (size_t)a);
 }
@@ -126,65 +118,77 @@ typedef struct step {
 
 typedef struct hand_set {
     const char *name;
-    double landmark;         /* NaN: none */
+    double landmark; /* NaN: none */
     size_t nsteps;
     step steps[8];
     size_t selected, radical;
-    const char *author;      /* must appear in the doc */
+    const char *author; /* must appear in the doc */
 } hand_set;
 
 /* DR: nsclc loses P26 (unknown); stage_iv P22 (M0), P21 (unknown);
  * no_pleural P10, P11, P27 (unknown); lesions P04 (5), P05 (6); ecog P14,
  * P20 (unknown); treatable P12, P23 (unknown).  16 left, all treatable. */
-static const hand_set dr = {
-    "deruysscher2012", NAN, 6,
-    {{"nsclc", 28, 27, 0, 1},
-     {"stage_iv", 27, 25, 1, 1},
-     {"no_pleural", 25, 22, 2, 1},
-     {"lesions", 22, 20, 2, 0},
-     {"ecog", 20, 18, 1, 1},
-     {"treatable", 18, 16, 1, 1}},
-    16, 16, "De Ruysscher"};
+static const hand_set dr = {"deruysscher2012",
+                            NAN,
+                            6,
+                            {{"nsclc", 28, 27, 0, 1},
+                             {"stage_iv", 27, 25, 1, 1},
+                             {"no_pleural", 25, 22, 2, 1},
+                             {"lesions", 22, 20, 2, 0},
+                             {"ecog", 20, 18, 1, 1},
+                             {"treatable", 18, 16, 1, 1}},
+                            16,
+                            16,
+                            "De Ruysscher"};
 
 /* Gomez: landmark loses P18 (died at 2 months); stage_iv P22, P21;
  * no_pleural P10, P11, P27; lesions P03, P04, P05, P06, P08, P28 (4+);
  * ecog P14, P20; no_progression P17, P24 (unknown).  12 left; P12 and P23
  * are not (known to be) treatable: 10 radical. */
-static const hand_set gomez = {
-    "gomez2016", 3, 6,
-    {{"landmark", 28, 27, 1, 0},
-     {"stage_iv", 27, 25, 1, 1},
-     {"no_pleural", 25, 22, 2, 1},
-     {"lesions", 22, 16, 6, 0},
-     {"ecog", 16, 14, 1, 1},
-     {"no_progression", 14, 12, 1, 1}},
-    12, 10, "Gomez"};
+static const hand_set gomez = {"gomez2016",
+                               3,
+                               6,
+                               {{"landmark", 28, 27, 1, 0},
+                                {"stage_iv", 27, 25, 1, 1},
+                                {"no_pleural", 25, 22, 2, 1},
+                                {"lesions", 22, 16, 6, 0},
+                                {"ecog", 16, 14, 1, 1},
+                                {"no_progression", 14, 12, 1, 1}},
+                               12,
+                               10,
+                               "Gomez"};
 
 /* Iyengar: landmark P18; stage_iv P22, P21; no_pleural P10, P11, P27;
  * sites P05 (6); ecog P14, P20; no_target P15 (EGFR), P16 (ALK), P25
  * (unknown); induction P17, P24.  14 left, 12 radical. */
-static const hand_set iyengar = {
-    "iyengar2018", 3, 7,
-    {{"landmark", 28, 27, 1, 0},
-     {"stage_iv", 27, 25, 1, 1},
-     {"no_pleural", 25, 22, 2, 1},
-     {"sites", 22, 21, 1, 0},
-     {"ecog", 21, 19, 1, 1},
-     {"no_target", 19, 16, 2, 1},
-     {"induction", 16, 14, 1, 1}},
-    14, 12, "Iyengar"};
+static const hand_set iyengar = {"iyengar2018",
+                                 3,
+                                 7,
+                                 {{"landmark", 28, 27, 1, 0},
+                                  {"stage_iv", 27, 25, 1, 1},
+                                  {"no_pleural", 25, 22, 2, 1},
+                                  {"sites", 22, 21, 1, 0},
+                                  {"ecog", 21, 19, 1, 1},
+                                  {"no_target", 19, 16, 2, 1},
+                                  {"induction", 16, 14, 1, 1}},
+                                 14,
+                                 12,
+                                 "Iyengar"};
 
 /* EORTC: stage_iv P22, P21; no_pleural P10, P11, P27; lesions P05 (6);
  * organs P06 (4 organs); ecog: no limit at max_ecog 4, P20's missing ECOG
  * passes.  21 left, 19 radical. */
-static const hand_set eortc = {
-    "eortc2019", NAN, 5,
-    {{"stage_iv", 28, 26, 1, 1},
-     {"no_pleural", 26, 23, 2, 1},
-     {"lesions", 23, 22, 1, 0},
-     {"organs", 22, 21, 1, 0},
-     {"ecog", 21, 21, 0, 0}},
-    21, 19, "EORTC"};
+static const hand_set eortc = {"eortc2019",
+                               NAN,
+                               5,
+                               {{"stage_iv", 28, 26, 1, 1},
+                                {"no_pleural", 26, 23, 2, 1},
+                                {"lesions", 23, 22, 1, 0},
+                                {"organs", 22, 21, 1, 0},
+                                {"ecog", 21, 21, 0, 0}},
+                               21,
+                               19,
+                               "EORTC"};
 
 /* ---------------------------------------------------------------- tests */
 
@@ -192,8 +196,7 @@ typedef struct world {
     cohort *c, *x; /* the hand cohort, the expected table */
 } world;
 
-static int setup(void **state)
-{
+static int setup(void **state) {
     world *w = calloc(1, sizeof *w);
     w->c = read_fixture("hand_cohort.csv");
     w->x = read_fixture("expected.csv");
@@ -201,8 +204,7 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
+static int teardown(void **state) {
     world *w = *state;
     cohort_free(w->c);
     cohort_free(w->x);
@@ -211,8 +213,7 @@ static int teardown(void **state)
 }
 
 /* Every patient: selected, arm, and the criterion that let them go. */
-static void check_patients(const world *w, const hand_set *h, const rules_eval *ev)
-{
+static void check_patients(const world *w, const hand_set *h, const rules_eval *ev) {
     const cohort *x = w->x;
     const cohort_column *sel = cohort_find(x, "selected");
     assert_non_null(sel);
@@ -228,12 +229,12 @@ static void check_patients(const world *w, const hand_set *h, const rules_eval *
         size_t row = row_of(w->c, id);
         int want = sel->v.b[i] == 1;
         if ((got[row] == EXPR_TRUE) != want)
-            fail_msg("%s %s: selected %d, expected %d (%s)", h->name, id,
-                     got[row] == EXPR_TRUE, want, str_at(x, "why", i));
+            fail_msg("%s %s: selected %d, expected %d (%s)", h->name, id, got[row] == EXPR_TRUE,
+                     want, str_at(x, "why", i));
         const char *arm = arm_of(ev, row);
         if (strcmp(arm, str_at(x, "arm", i)) != 0)
-            fail_msg("%s %s: arm %s, expected %s (%s)", h->name, id, arm,
-                     str_at(x, "arm", i), str_at(x, "why", i));
+            fail_msg("%s %s: arm %s, expected %s (%s)", h->name, id, arm, str_at(x, "arm", i),
+                     str_at(x, "why", i));
         /* the first criterion not passed, and how */
         char exit[96] = "";
         for (size_t k = 0; k < nc; k++) {
@@ -252,8 +253,7 @@ static void check_patients(const world *w, const hand_set *h, const rules_eval *
     assert_int_equal(seen, NPAT);
 }
 
-static void check_set(void **state, const hand_set *h)
-{
+static void check_set(void **state, const hand_set *h) {
     world *w = *state;
     assert_int_equal(cohort_nrows(w->c), NPAT);
     rules *r = load_set(h->name);
@@ -281,12 +281,12 @@ static void check_set(void **state, const hand_set *h)
     for (size_t k = 0; k < n; k++) {
         const step *e = &h->steps[k];
         if (strcmp(st[k].name, e->name) != 0 || st[k].before != e->before ||
-            st[k].pass != e->pass || st[k].fail != e->fail ||
-            st[k].unknown != e->unknown || st[k].after != e->pass)
+            st[k].pass != e->pass || st[k].fail != e->fail || st[k].unknown != e->unknown ||
+            st[k].after != e->pass)
             fail_msg("%s step %zu: got %s before %zu pass %zu fail %zu unknown %zu "
-                     "after %zu; expected %s %zu %zu %zu %zu", h->name, k, st[k].name,
-                     st[k].before, st[k].pass, st[k].fail, st[k].unknown, st[k].after,
-                     e->name, e->before, e->pass, e->fail, e->unknown);
+                     "after %zu; expected %s %zu %zu %zu %zu",
+                     h->name, k, st[k].name, st[k].before, st[k].pass, st[k].fail, st[k].unknown,
+                     st[k].after, e->name, e->before, e->pass, e->fail, e->unknown);
         assert_false(st[k].unknown_kept);
     }
     assert_int_equal(rules_eval_nselected(ev), h->selected);
@@ -308,16 +308,23 @@ static void check_set(void **state, const hand_set *h)
     rules_free(r);
 }
 
-static void test_deruysscher(void **state) { check_set(state, &dr); }
-static void test_gomez(void **state) { check_set(state, &gomez); }
-static void test_iyengar(void **state) { check_set(state, &iyengar); }
-static void test_eortc(void **state) { check_set(state, &eortc); }
+static void test_deruysscher(void **state) {
+    check_set(state, &dr);
+}
+static void test_gomez(void **state) {
+    check_set(state, &gomez);
+}
+static void test_iyengar(void **state) {
+    check_set(state, &iyengar);
+}
+static void test_eortc(void **state) {
+    check_set(state, &eortc);
+}
 
 /* Changing one param flips exactly the patients worked out by hand, and the
  * version diff says the same. */
 static void flip(void **state, const char *set, const char *param, double value,
-                 const char *const *ids, size_t nids, int gained, const char *to_arm)
-{
+                 const char *const *ids, size_t nids, int gained, const char *to_arm) {
     world *w = *state;
     rules *r = load_set(set);
     rules_eval *ev = eval_set(r, set, w->c);
@@ -363,16 +370,14 @@ static void flip(void **state, const char *set, const char *param, double value,
 /* De Ruysscher with max_lesions 3: the four patients with exactly four
  * metastases leave (P03 bone 2 + liver 2, P06 four organs, P08 contralateral
  * lung 2 + adrenal 2, P28 brain 4), from radical to systemic. */
-static void test_flip_deruysscher_max_lesions(void **state)
-{
+static void test_flip_deruysscher_max_lesions(void **state) {
     static const char *const ids[] = {"P03", "P06", "P08", "P28"};
     flip(state, "deruysscher2012", "max_lesions", 3, ids, 4, 0, "systemic");
 }
 
 /* EORTC with max_organs 2: the two patients with metastases in exactly three
  * organs leave (P04, P09: the mediastinal nodes of P09 are still no organ). */
-static void test_flip_eortc_max_organs(void **state)
-{
+static void test_flip_eortc_max_organs(void **state) {
     static const char *const ids[] = {"P04", "P09"};
     flip(state, "eortc2019", "max_organs", 2, ids, 2, 0, "systemic");
 }
@@ -380,26 +385,22 @@ static void test_flip_eortc_max_organs(void **state)
 /* Gomez without the disease-control requirement: the progressing patient
  * (P17) and the one with no recorded response (P24) come in, treatable, so
  * radical; P18 stays out (before the landmark). */
-static void test_flip_gomez_disease_control(void **state)
-{
+static void test_flip_gomez_disease_control(void **state) {
     static const char *const ids[] = {"P17", "P24"};
     flip(state, "gomez2016", "need_disease_control", 0, ids, 2, 1, "radical");
 }
 
 /* Iyengar with max_sites 4: P04 (5 sites) leaves. */
-static void test_flip_iyengar_max_sites(void **state)
-{
+static void test_flip_iyengar_max_sites(void **state) {
     static const char *const ids[] = {"P04"};
     flip(state, "iyengar2018", "max_sites", 4, ids, 1, 0, "systemic");
 }
 
 /* All four files load side by side into one engine (the REPL switches
  * between them): names do not clash, each keeps its own params. */
-static void test_all_together(void **state)
-{
+static void test_all_together(void **state) {
     (void)state;
-    static const char *const sets[] = {"deruysscher2012", "gomez2016", "iyengar2018",
-                                       "eortc2019"};
+    static const char *const sets[] = {"deruysscher2012", "gomez2016", "iyengar2018", "eortc2019"};
     char err[512] = "";
     rules *r = rules_new(0, 0, err, sizeof err);
     assert_non_null(r);
@@ -423,8 +424,7 @@ static void test_all_together(void **state)
     rules_free(r);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deruysscher),
         cmocka_unit_test(test_gomez),

@@ -35,15 +35,13 @@
 
 static char scripts[2048], fixtures[2048];
 
-static void paths(void)
-{
+static void paths(void) {
     const char *s = getenv("TNMLAB_SCRIPTS"), *t = getenv("top_srcdir");
     snprintf(scripts, sizeof scripts, "%s", s ? s : "scripts");
     snprintf(fixtures, sizeof fixtures, "%s/tests/fixtures/sim", t ? t : ".");
 }
 
-static lua_State *new_state(void)
-{
+static lua_State *new_state(void) {
     lua_State *L = luaL_newstate();
     luaL_openlibs(L);
     lua_pushstring(L, scripts);
@@ -55,8 +53,7 @@ static lua_State *new_state(void)
     return L;
 }
 
-static sim_params *load(const char *which)
-{
+static sim_params *load(const char *which) {
     static sim_params p;
     char err[1024], path[4096];
     if (strcmp(which, "golden") == 0)
@@ -72,8 +69,7 @@ static sim_params *load(const char *which)
     return &p;
 }
 
-static cohort *simulate(const sim_params *p, size_t n, uint64_t seed, const char *era)
-{
+static cohort *simulate(const sim_params *p, size_t n, uint64_t seed, const char *era) {
     cohort *c = NULL;
     char err[512];
     int rc = sim_generate(p, era, n, seed, &c, err, sizeof err);
@@ -83,16 +79,14 @@ static cohort *simulate(const sim_params *p, size_t n, uint64_t seed, const char
     return c;
 }
 
-static const double *num(const cohort *c, const char *name)
-{
+static const double *num(const cohort *c, const char *name) {
     cohort_column *col = cohort_find(c, name);
     assert_non_null(col);
     assert_int_equal(col->type, COHORT_NUM);
     return col->v.num;
 }
 
-static void generate__same_seed__golden_hash_twice(void **state)
-{
+static void generate__same_seed__golden_hash_twice(void **state) {
     (void)state;
     sim_params *p = load("golden");
     cohort *a = simulate(p, 2000, 1, NULL), *b = simulate(p, 2000, 1, NULL);
@@ -107,8 +101,7 @@ static void generate__same_seed__golden_hash_twice(void **state)
     cohort_free(c);
 }
 
-static void generate__smaller_n__is_prefix_of_larger(void **state)
-{
+static void generate__smaller_n__is_prefix_of_larger(void **state) {
     (void)state;
     sim_params *p = load("stage_iv");
     cohort *a = simulate(p, 300, 7, NULL), *b = simulate(p, 1000, 7, NULL);
@@ -129,8 +122,7 @@ static void generate__smaller_n__is_prefix_of_larger(void **state)
     cohort_free(b);
 }
 
-static void generate__every_patient__pfs_not_after_os_and_untreatable_nan(void **state)
-{
+static void generate__every_patient__pfs_not_after_os_and_untreatable_nan(void **state) {
     (void)state;
     sim_params *p = load("stage_iv");
     const size_t n = 50000;
@@ -178,8 +170,7 @@ static void generate__every_patient__pfs_not_after_os_and_untreatable_nan(void *
     }
 }
 
-static void generate__covariates__plausible_ranges(void **state)
-{
+static void generate__covariates__plausible_ranges(void **state) {
     (void)state;
     sim_params *p = load("stage_iv");
     const size_t n = 20000;
@@ -204,8 +195,7 @@ static void generate__covariates__plausible_ranges(void **state)
     cohort_free(c);
 }
 
-static void apply_arms__untreatable_radical__refused_and_unchanged(void **state)
-{
+static void apply_arms__untreatable_radical__refused_and_unchanged(void **state) {
     (void)state;
     sim_params *p = load("stage_iv");
     cohort *c = simulate(p, 500, 9, NULL);
@@ -230,15 +220,13 @@ static void apply_arms__untreatable_radical__refused_and_unchanged(void **state)
     cohort_free(c);
 }
 
-static void lua__simulate_and_demo__cohorts(void **state)
-{
+static void lua__simulate_and_demo__cohorts(void **state) {
     (void)state;
     lua_State *L = new_state();
-    const char *chunk =
-        "local c = cohort.simulate('stage_iv', {n = 123, seed = 4})\n"
-        "local d = cohort.demo()\n"
-        "local g = cohort.simulate('stage_iv', {n = 10, era = 'gomez2016'})\n"
-        "return #c, #d, #g, c:column('os_time@radical') ~= nil";
+    const char *chunk = "local c = cohort.simulate('stage_iv', {n = 123, seed = 4})\n"
+                        "local d = cohort.demo()\n"
+                        "local g = cohort.simulate('stage_iv', {n = 10, era = 'gomez2016'})\n"
+                        "return #c, #d, #g, c:column('os_time@radical') ~= nil";
     assert_int_equal(luaL_dostring(L, chunk), LUA_OK);
     assert_int_equal(lua_tointeger(L, 1), 123);
     assert_int_equal(lua_tointeger(L, 2), 2000);
@@ -258,8 +246,7 @@ static void lua__simulate_and_demo__cohorts(void **state)
     lua_close(L);
 }
 
-static void lua__scenario_typo__error_names_field(void **state)
-{
+static void lua__scenario_typo__error_names_field(void **state) {
     (void)state;
     lua_State *L = new_state();
     char path[4096], err[1024];
@@ -289,8 +276,7 @@ static void lua__scenario_typo__error_names_field(void **state)
 
 /* The private Kaplan-Meier against R's survfit on a saved data set:
  * tests/fixtures/sim/km_check.R wrote km_check.txt from km_data.csv. */
-static void km__saved_data__agrees_with_r(void **state)
-{
+static void km__saved_data__agrees_with_r(void **state) {
     (void)state;
     char path[4096];
     snprintf(path, sizeof path, "%s/km_data.csv", fixtures);
@@ -328,8 +314,7 @@ static void km__saved_data__agrees_with_r(void **state)
 
 /* Bytes the C library's malloc has handed out and not got back (glibc's
  * mallinfo2; -1 where unknown, and the leak checks below are skipped). */
-static long long heap_in_use(void)
-{
+static long long heap_in_use(void) {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
     struct mallinfo2 m = mallinfo2();
     return (long long)(m.uordblks + m.hblkhd); /* heap and mmap()ed blocks */
@@ -346,8 +331,7 @@ static long long heap_in_use(void)
 /* Ctrl-C (the interrupt flag) stops a simulation: an "interrupted" error,
  * no cohort handed over, nothing left allocated; the caller's old cohort is
  * untouched, and once the flag is cleared simulation works again. */
-static void generate__interrupt_flag__error_nothing_handed_over(void **state)
-{
+static void generate__interrupt_flag__error_nothing_handed_over(void **state) {
     (void)state;
     sim_params *p = load("stage_iv");
     cohort *old = simulate(p, 200, 11, NULL);
@@ -404,8 +388,7 @@ static void generate__interrupt_flag__error_nothing_handed_over(void **state)
 /* Issue 7: at n = 100,000 selected patients every figure within 1.5 points
  * (survival) or 0.7 months (medians; Gomez 1.5 months) of the paper, and
  * the paper's figures inside the 95% range of 1,000 trial-size simulations. */
-static void calibrate__100000_selected__reproduces_papers(void **state)
-{
+static void calibrate__100000_selected__reproduces_papers(void **state) {
     (void)state;
     sim_params *p = load("stage_iv");
     static sim_calib_report r;
@@ -429,8 +412,7 @@ static void calibrate__100000_selected__reproduces_papers(void **state)
     assert_true(r.split[0].os_median > r.split[1].os_median);
 }
 
-int main(void)
-{
+int main(void) {
     paths();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(generate__same_seed__golden_hash_twice),

@@ -40,37 +40,35 @@ enum { F = EXPR_FALSE, U = EXPR_UNKNOWN, T = EXPR_TRUE, NROWS = 10 };
  * M1b/M1c: any T, any N -> IVA/IVB.  8th -> 9th: rows 2, 3, 4 and 7 move
  * (IIB->IIA, IIIA->IIB, IIIB->IIIA, IIIA->IIIB). */
 static const double size[NROWS] = {2.5, 0.8, 1.5, 6.2, 2.5, 3.5, 4.5, 2.5, NAN, 2.5};
-static const char *const stations[NROWS] = {"none", "10R", "4R", "4R", "4R", "none",
-                                            "4R;7", "4L", "none", "none"};
+static const char *const stations[NROWS] = {"none", "10R",  "4R", "4R",   "4R",
+                                            "none", "4R;7", "4L", "none", "none"};
 static const char *const sides[NROWS] = {"R", "R", "R", "R", "R", "L", "R", "R", "R", "R"};
-static const char *const sites[NROWS] = {"none", "none", "none", "none", "brain:1",
+static const char *const sites[NROWS] = {"none",           "none", "none", "none",    "brain:1",
                                          "brain:2;bone:1", "none", "none", "brain:1", "none"};
 static const char *const want8[NROWS][4] = {
-    {"IA3", "T1c", "N0", "M0"}, {"IIB", "T1a", "N1", "M0"}, {"IIIA", "T1b", "N2", "M0"},
-    {"IIIB", "T3", "N2", "M0"}, {"IVA", "T1c", "N2", "M1b"}, {"IVB", "T2a", "N0", "M1c"},
+    {"IA3", "T1c", "N0", "M0"},  {"IIB", "T1a", "N1", "M0"},  {"IIIA", "T1b", "N2", "M0"},
+    {"IIIB", "T3", "N2", "M0"},  {"IVA", "T1c", "N2", "M1b"}, {"IVB", "T2a", "N0", "M1c"},
     {"IIIA", "T2b", "N2", "M0"}, {"IIIB", "T1c", "N3", "M0"}, {"IVA", NULL, "N0", "M1b"},
     {"IA3", "T1c", "N0", "M0"}};
-static const char *const want9[NROWS] = {"IA3", "IIA", "IIB", "IIIA", "IVA",
-                                         "IVB", "IIIB", "IIIB", "IVA", "IA3"};
+static const char *const want9[NROWS] = {"IA3", "IIA",  "IIB",  "IIIA", "IVA",
+                                         "IVB", "IIIB", "IIIB", "IVA",  "IA3"};
 
 static const char *rule_src =
-    "ruleset \"staged\" {\n"                                                    /* 1 */
+    "ruleset \"staged\" {\n" /* 1 */
     "  param { \"tnm\", \"tnm8\", choices = {\"tnm8\", \"tnm9\"} },\n"
     "  param { \"max_ecog\", 1, min = 0, max = 4 },\n"
-    "  derive { \"stage\", staging = \"tnm\" },\n"                              /* 4 */
+    "  derive { \"stage\", staging = \"tnm\" },\n" /* 4 */
     "  criterion { \"stage_iv\", \"stage IV\", [[within(stage, \"IV\")]] },\n"
     "  criterion { \"ecog\", \"ECOG <= max_ecog\", \"ecog <= max_ecog\" },\n"
     "  arm { \"radical\", when = [[eligible and m == \"M1b\"]] },\n"
     "  arm { \"systemic\" },\n"
     "}\n";
 
-static void set_str(cohort_column *col, size_t row, const char *s)
-{
+static void set_str(cohort_column *col, size_t row, const char *s) {
     col->v.str[row] = s ? cohort_intern(col, s, strlen(s)) : COHORT_NA;
 }
 
-static cohort *grid_cohort(void)
-{
+static cohort *grid_cohort(void) {
     cohort *c = cohort_new(NROWS);
     cohort_column *z = cohort_add(c, "t_size_cm", COHORT_NUM);
     cohort_column *inv = cohort_add(c, "t_invasion", COHORT_STR);
@@ -91,8 +89,7 @@ static cohort *grid_cohort(void)
     return c;
 }
 
-static rules *engine(const char *src)
-{
+static rules *engine(const char *src) {
     char err[700];
     rules *r = rules_new(0, 0, err, sizeof err);
     assert_non_null(r);
@@ -105,16 +102,14 @@ static rules *engine(const char *src)
     return r;
 }
 
-static void run(rules_eval *ev)
-{
+static void run(rules_eval *ev) {
     char err[700];
     if (rules_eval_run(ev, 0, err, sizeof err) != 0)
         fail_msg("%s", err);
 }
 
 /* The 'd' item of the staging derive must start with the four values. */
-static void check_row(rules_eval *ev, size_t row, const char *const want[4])
-{
+static void check_row(rules_eval *ev, size_t row, const char *const want[4]) {
     char err[700], head[200];
     rules_trace tr;
     if (rules_explain(ev, row, &tr, err, sizeof err) != 0)
@@ -123,15 +118,14 @@ static void check_row(rules_eval *ev, size_t row, const char *const want[4])
     assert_int_equal(tr.items[0].kind, 'd');
     char t[16];
     snprintf(t, sizeof t, want[1] ? "\"%s\"" : "unknown", want[1]);
-    snprintf(head, sizeof head, "stage = \"%s\", t = %s, n = \"%s\", m = \"%s\"", want[0],
-             t, want[2], want[3]);
+    snprintf(head, sizeof head, "stage = \"%s\", t = %s, n = \"%s\", m = \"%s\"", want[0], t,
+             want[2], want[3]);
     if (strncmp(tr.items[0].values, head, strlen(head)) != 0)
         fail_msg("row %zu: '%s', want '%s...'", row + 1, tr.items[0].values, head);
     rules_trace_free(&tr);
 }
 
-static void derive__grid_records__stages_of_the_domain_tables(void **state)
-{
+static void derive__grid_records__stages_of_the_domain_tables(void **state) {
     (void)state;
     char err[700];
     cohort *c = grid_cohort();
@@ -157,8 +151,7 @@ static void derive__grid_records__stages_of_the_domain_tables(void **state)
     cohort_free(c);
 }
 
-static void explain__staged_row__shows_the_grid_row_that_gave_it(void **state)
-{
+static void explain__staged_row__shows_the_grid_row_that_gave_it(void **state) {
     (void)state;
     char err[700];
     cohort *c = grid_cohort();
@@ -187,8 +180,7 @@ static void explain__staged_row__shows_the_grid_row_that_gave_it(void **state)
     cohort_free(c);
 }
 
-static void cache__unrelated_param_and_edition_back__no_lua_runs(void **state)
-{
+static void cache__unrelated_param_and_edition_back__no_lua_runs(void **state) {
     (void)state;
     char err[700];
     cohort *c = grid_cohort();
@@ -231,16 +223,14 @@ static void cache__unrelated_param_and_edition_back__no_lua_runs(void **state)
     cohort_free(c);
 }
 
-static size_t move_count(const rules_diff *d, const char *from, const char *to)
-{
+static size_t move_count(const rules_diff *d, const char *from, const char *to) {
     for (size_t i = 0; i < d->nstage_moves; i++)
         if (strcmp(d->stage_moves[i].from, from) == 0 && strcmp(d->stage_moves[i].to, to) == 0)
             return d->stage_moves[i].count;
     return 0;
 }
 
-static void diff__edition_switch__stage_moves_per_direction(void **state)
-{
+static void diff__edition_switch__stage_moves_per_direction(void **state) {
     (void)state;
     char err[700];
     cohort *c = grid_cohort();
@@ -284,30 +274,40 @@ static void diff__edition_switch__stage_moves_per_direction(void **state)
     cohort_free(c);
 }
 
-static void load__staging_errors__name_the_derive(void **state)
-{
+static void load__staging_errors__name_the_derive(void **state) {
     (void)state;
     char err[700];
     rules *r = engine(NULL);
-    assert_int_equal(rules_load_string(r, "ruleset \"x\" {\n"
-                                          "  derive { \"stage\", staging = \"tnm7\" },\n"
-                                          "}\n", "x.lua", err, sizeof err), -1);
+    assert_int_equal(rules_load_string(r,
+                                       "ruleset \"x\" {\n"
+                                       "  derive { \"stage\", staging = \"tnm7\" },\n"
+                                       "}\n",
+                                       "x.lua", err, sizeof err),
+                     -1);
     assert_non_null(strstr(err, "x.lua:2: derive 'stage': staging module 'tnm7' not found"));
-    assert_int_equal(rules_load_string(r, "ruleset \"x\" {\n"
-                                          "  param { \"ed\", \"tnm8\" },\n"
-                                          "  derive { \"stage\", staging = \"ed\" },\n"
-                                          "}\n", "x.lua", err, sizeof err), -1);
+    assert_int_equal(rules_load_string(r,
+                                       "ruleset \"x\" {\n"
+                                       "  param { \"ed\", \"tnm8\" },\n"
+                                       "  derive { \"stage\", staging = \"ed\" },\n"
+                                       "}\n",
+                                       "x.lua", err, sizeof err),
+                     -1);
     assert_non_null(strstr(err, "x.lua:3: derive 'stage': staging param 'ed' must be "
                                 "text with choices"));
-    assert_int_equal(rules_load_string(r, "ruleset \"x\" {\n"
-                                          "  derive { \"stage\", \"1\", staging = \"tnm8\" },\n"
-                                          "}\n", "x.lua", err, sizeof err), -1);
+    assert_int_equal(rules_load_string(r,
+                                       "ruleset \"x\" {\n"
+                                       "  derive { \"stage\", \"1\", staging = \"tnm8\" },\n"
+                                       "}\n",
+                                       "x.lua", err, sizeof err),
+                     -1);
     assert_non_null(strstr(err, "both an expression and staging"));
     /* another name: s9 with s9_t, s9_n, s9_m */
-    if (rules_load_string(r, "ruleset \"y\" {\n"
-                             "  derive { \"s9\", staging = \"tnm9\" },\n"
-                             "  criterion { \"n2b\", \"N2b\", [[s9_n == \"N2b\"]] },\n"
-                             "}\n", "y.lua", err, sizeof err) != 0)
+    if (rules_load_string(r,
+                          "ruleset \"y\" {\n"
+                          "  derive { \"s9\", staging = \"tnm9\" },\n"
+                          "  criterion { \"n2b\", \"N2b\", [[s9_n == \"N2b\"]] },\n"
+                          "}\n",
+                          "y.lua", err, sizeof err) != 0)
         fail_msg("%s", err);
     cohort *c = grid_cohort();
     rules_eval *ev = rules_eval_new(r, "y", c, err, sizeof err);
@@ -321,8 +321,7 @@ static void load__staging_errors__name_the_derive(void **state)
     rules_free(r);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(derive__grid_records__stages_of_the_domain_tables),
         cmocka_unit_test(explain__staged_row__shows_the_grid_row_that_gave_it),

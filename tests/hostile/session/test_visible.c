@@ -36,7 +36,8 @@ static void escape__newline_tab_and_utf8__kept(void **state) {
 
 static void escape__c1_control_in_utf8__shown_as_u(void **state) {
     (void)state;
-    char *out = esc("x\xc2\x9b" "31my");
+    char *out = esc("x\xc2\x9b"
+                    "31my");
     assert_string_equal(out, "x\\u009b31my");
     free(out);
 }
