@@ -6,18 +6,27 @@
 
 #include <math.h>
 
+int lcell_push_num(lua_State *L, double v) {
+    if (isnan(v)) {
+        lua_pushnil(L);
+        return 0;
+    }
+    if (v == floor(v) && fabs(v) < 9007199254740992.0 && !(v == 0 && signbit(v)))
+        lua_pushinteger(L, (lua_Integer)v);
+    else
+        lua_pushnumber(L, v);
+    return 1;
+}
+
+void lcell_set_num(lua_State *L, const char *key, double v) {
+    lcell_push_num(L, v);
+    lua_setfield(L, -2, key);
+}
+
 int lcell_push(lua_State *L, const cohort_column *col, size_t i) {
     switch (col->type) {
-    case COHORT_NUM: {
-        double v = col->v.num[i];
-        if (isnan(v))
-            break;
-        if (v == floor(v) && fabs(v) < 9007199254740992.0 && !(v == 0 && signbit(v)))
-            lua_pushinteger(L, (lua_Integer)v);
-        else
-            lua_pushnumber(L, v);
-        return 1;
-    }
+    case COHORT_NUM:
+        return lcell_push_num(L, col->v.num[i]);
     case COHORT_STR: {
         const char *s = cohort_str(col, i);
         if (s == NULL)

@@ -16,5 +16,10 @@
  * float, text as a string, a boolean as a boolean.  A missing value pushes
  * nil and returns 0; otherwise returns 1.  Stack: [] -> [v]. */
 int lcell_push(lua_State *L, const cohort_column *col, size_t row);
+/* The same for a number the C code computed (a median, a count): NaN (R's
+ * NA) as nil and 0 returned.  Stack: [] -> [v]. */
+int lcell_push_num(lua_State *L, double v);
+/* t[key] = v, as lcell_push_num, on the table at the top of the stack. */
+void lcell_set_num(lua_State *L, const char *key, double v);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lcell.h"
 #include "lcohort.h"
 #include "lopt.h"
 #include "luastate.h"
@@ -396,14 +397,6 @@ static int l_demo(lua_State *L) {
     return push_simulated(L, "stage_iv", 2000, 1, NULL);
 }
 
-static void set_num(lua_State *L, const char *k, double v) {
-    if (isnan(v))
-        lua_pushnil(L);
-    else
-        lua_pushnumber(L, v);
-    lua_setfield(L, -2, k);
-}
-
 /* cohort.calibrate([{scenario =, n =, seed =, trials =}])
  * [opts] -> [text, {figures = {...}, split = {...}}] */
 static int l_calibrate(lua_State *L) {
@@ -436,11 +429,11 @@ static int l_calibrate(lua_State *L) {
         lua_setfield(L, -2, "trial");
         lua_pushstring(L, g->label);
         lua_setfield(L, -2, "label");
-        set_num(L, "paper", g->paper);
-        set_num(L, "simulated", g->sim);
-        set_num(L, "tol", g->tol);
-        set_num(L, "lower", g->lo);
-        set_num(L, "upper", g->hi);
+        lcell_set_num(L, "paper", g->paper);
+        lcell_set_num(L, "simulated", g->sim);
+        lcell_set_num(L, "tol", g->tol);
+        lcell_set_num(L, "lower", g->lo);
+        lcell_set_num(L, "upper", g->hi);
         lua_pushboolean(L, g->ok);
         lua_setfield(L, -2, "ok");
         lua_pushboolean(L, g->in_range);
@@ -456,10 +449,10 @@ static int l_calibrate(lua_State *L) {
         lua_setfield(L, -2, "group");
         lua_pushinteger(L, (lua_Integer)s->n);
         lua_setfield(L, -2, "n");
-        set_num(L, "os_median", s->os_median);
-        set_num(L, "os_2y", s->os_2y);
-        set_num(L, "pfs_median", s->pfs_median);
-        set_num(L, "pfs_2y", s->pfs_2y);
+        lcell_set_num(L, "os_median", s->os_median);
+        lcell_set_num(L, "os_2y", s->os_2y);
+        lcell_set_num(L, "pfs_median", s->pfs_median);
+        lcell_set_num(L, "pfs_2y", s->pfs_2y);
         lua_seti(L, -2, g + 1);
     }
     lua_setfield(L, -2, "split");

@@ -80,13 +80,13 @@ static int fit_at(lua_State *L) {
         for (lua_Integer j = 0; j < nt; j++) {
             const km_point *p = &pt[j];
             lua_createtable(L, 0, 6);
-            set_num(L, "time", p->time);
-            set_num(L, "n_risk", p->n_risk);
+            lcell_set_num(L, "time", p->time);
+            lcell_set_num(L, "n_risk", p->n_risk);
             if (p->in_range) {
-                set_num(L, "surv", p->surv);
-                set_num(L, "lower", p->lower);
-                set_num(L, "upper", p->upper);
-                set_num(L, "std_err", p->std_err);
+                lcell_set_num(L, "surv", p->surv);
+                lcell_set_num(L, "lower", p->lower);
+                lcell_set_num(L, "upper", p->upper);
+                lcell_set_num(L, "std_err", p->std_err);
             }
             lua_rawseti(L, -2, j + 1);
         }
@@ -115,7 +115,7 @@ static int fit_curve(lua_State *L) {
                        : k == 5 ? c->std_err[j]
                        : k == 6 ? c->lower[j]
                                 : c->upper[j];
-            push_num(L, v);
+            lcell_push_num(L, v);
             lua_rawseti(L, -2, (lua_Integer)j + 1);
         }
         lua_setfield(L, -2, names[k]);
@@ -179,27 +179,27 @@ static int do_km(lua_State *L, int reverse) {
         lua_createtable(L, 0, 10);
         lua_pushstring(L, names ? names[b->keep[k]] : "all");
         lua_setfield(L, -2, "name");
-        set_num(L, "n", (double)cv->n);
-        set_num(L, "events", (double)cv->events);
-        set_num(L, "median", cv->median);
-        set_num(L, "median_lower", cv->median_lower);
-        set_num(L, "median_upper", cv->median_upper);
+        lcell_set_num(L, "n", (double)cv->n);
+        lcell_set_num(L, "events", (double)cv->events);
+        lcell_set_num(L, "median", cv->median);
+        lcell_set_num(L, "median_lower", cv->median_lower);
+        lcell_set_num(L, "median_upper", cv->median_upper);
         if (!reverse) {
             double rm, se;
             km_rmean(cv, horizon, &rm, &se);
-            set_num(L, "rmean", rm);
-            set_num(L, "rmean_se", se);
-            set_num(L, "rmean_tau", horizon);
+            lcell_set_num(L, "rmean", rm);
+            lcell_set_num(L, "rmean_se", se);
+            lcell_set_num(L, "rmean_tau", horizon);
         }
         lua_rawseti(L, -2, k + 1);
     }
     lua_setfield(L, -2, "strata");
-    set_num(L, "n_missing", (double)b->fit->n_missing);
-    set_num(L, "n", (double)b->fit->n_used);
+    lcell_set_num(L, "n_missing", (double)b->fit->n_missing);
+    lcell_set_num(L, "n", (double)b->fit->n_used);
     lua_pushstring(L, ct);
     lua_setfield(L, -2, "conf_type");
-    set_num(L, "conf_level", level);
-    set_num(L, "horizon", horizon);
+    lcell_set_num(L, "conf_level", level);
+    lcell_set_num(L, "horizon", horizon);
     lua_pushstring(L, unit);
     lua_setfield(L, -2, "unit");
     if (by) {
@@ -252,14 +252,14 @@ static int s_logrank(lua_State *L) {
     if (logrank_compute(&in, &r, err, sizeof err) < 0)
         luaL_error(L, "%s", err);
     lua_createtable(L, 0, 10);
-    set_num(L, "chisq", r->chisq);
+    lcell_set_num(L, "chisq", r->chisq);
     lua_pushinteger(L, r->df);
     lua_setfield(L, -2, "df");
-    set_num(L, "p", r->p);
+    lcell_set_num(L, "p", r->p);
     char pt[32];
     lua_pushstring(L, surv_format_p(r->p, 3, pt, sizeof pt));
     lua_setfield(L, -2, "p_text");
-    set_num(L, "n_missing", (double)r->n_missing);
+    lcell_set_num(L, "n_missing", (double)r->n_missing);
     const char *tabs[] = {"names", "n", "observed", "expected"};
     for (int t = 0; t < 4; t++) {
         lua_newtable(L);
@@ -274,9 +274,9 @@ static int s_logrank(lua_State *L) {
                 continue;
             }
             double v = t == 1 ? r->n[g] : t == 2 ? r->observed[g] : r->expected[g];
-            push_num(L, v);
+            lcell_push_num(L, v);
             lua_rawseti(L, -2, pos);
-            push_num(L, v);
+            lcell_push_num(L, v);
             lua_setfield(L, -2, names[g]);
         }
         lua_setfield(L, -2, tabs[t]);
@@ -369,13 +369,13 @@ static int s_cox(lua_State *L) {
         for (size_t j = 0; j < r->p; j++) {
             const double *src[] = {r->coef, r->se, r->hr, r->lower, r->upper, r->p_value, r->z};
             double v = src[t][j];
-            push_num(L, v);
+            lcell_push_num(L, v);
             lua_rawseti(L, -2, (lua_Integer)j + 1);
-            push_num(L, v);
+            lcell_push_num(L, v);
             lua_setfield(L, -2, r->names[j]);
             const char *term = b->cov[r->term[j]].name;
             if (per_term[r->term[j]] == 1 && strcmp(term, r->names[j]) != 0) {
-                push_num(L, v);
+                lcell_push_num(L, v);
                 lua_setfield(L, -2, term);
             }
         }
@@ -400,11 +400,11 @@ static int s_cox(lua_State *L) {
         free(txt);
     }
     lua_setfield(L, -2, "p_text");
-    set_num(L, "n", (double)r->n);
-    set_num(L, "nevent", (double)r->nevent);
-    set_num(L, "n_missing", (double)r->n_missing);
-    set_num(L, "loglik", r->loglik);
-    set_num(L, "loglik0", r->loglik0);
+    lcell_set_num(L, "n", (double)r->n);
+    lcell_set_num(L, "nevent", (double)r->nevent);
+    lcell_set_num(L, "n_missing", (double)r->n_missing);
+    lcell_set_num(L, "loglik", r->loglik);
+    lcell_set_num(L, "loglik0", r->loglik0);
     lua_pushinteger(L, r->iter);
     lua_setfield(L, -2, "iter");
     lua_pushboolean(L, r->converged);

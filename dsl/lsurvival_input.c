@@ -6,7 +6,7 @@
  * event coding and the stratum codes of a `by` column are kept in a cache
  * userdata per cohort and column, in a registry table with weak keys (the
  * cohort userdata), and rebuilt when the column's generation, data or
- * length changes.  Also the option readers and push_num/set_num.  The
+ * length changes.  The
  * survival.* functions themselves are lsurvival.c's.
  */
 #include "lsurvival_int.h"
@@ -343,20 +343,4 @@ int setup_subset(lua_State *L, int opt, const cohort *c, const char *fn, surv_in
     }
     in->mask = m;
     return 1;
-}
-
-/* Pushes x, or nil for NaN (R's NA).  Stack: [] -> [value]. */
-void push_num(lua_State *L, double x) {
-    /* integral values as Lua integers, as the cohort binding reads cells */
-    if (isnan(x))
-        lua_pushnil(L);
-    else if (x == floor(x) && fabs(x) < 9007199254740992.0)
-        lua_pushinteger(L, (lua_Integer)x);
-    else
-        lua_pushnumber(L, x);
-}
-
-void set_num(lua_State *L, const char *k, double x) {
-    push_num(L, x);
-    lua_setfield(L, -2, k);
 }

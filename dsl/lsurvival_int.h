@@ -13,6 +13,7 @@
 #include <lua.h>
 
 #include "cohort.h"
+#include "lcell.h"
 #include "lopt.h"
 #include "survival_data.h"
 
@@ -36,9 +37,5 @@ void setup_keys(lua_State *L, int ci, const cohort *c, const char *fn, const cha
 /* Sets in's mask from opts.subset, left on the stack as a userdata (1), or
  * does nothing (0). */
 int setup_subset(lua_State *L, int opt, const cohort *c, const char *fn, surv_input *in);
-/* Pushes NaN as nil (R's NA), an integral value as an integer. */
-void push_num(lua_State *L, double x);
-/* t[k] = x (as push_num) for the table t on top. */
-void set_num(lua_State *L, const char *k, double x);
 
 #endif
