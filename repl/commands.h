@@ -21,6 +21,15 @@ typedef struct cmd_entry {
     /* Runs the command; argv[0] is the name.  Returns 0, or 1 on error
      * (after writing the message to the session's error sink). */
     int (*fn)(struct session *s, int argc, char **argv);
+    /* What each argument is, for completion (complete.c): kinds separated
+     * by spaces, one per position, the last repeated when it ends in '*':
+     *   param   a param of the active rule set    set       a rule set
+     *   field=  a column of the cohort, with '='   command   a command
+     *   lesson  a lesson, or next/prev/again/stop  scenario  a scenario
+     *   file    a file name (readline's)           -         nothing
+     *   {a|b}   one of these words; kinds joined by '+' offer both.
+     * NULL: no argument is completed. */
+    const char *args;
 } cmd_entry;
 
 extern const cmd_entry commands_table[];

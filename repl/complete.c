@@ -128,6 +128,68 @@ static void add_lessons(session *s, list *l, const char *text) {
     add_script_names(s, l, text, "lessons");
 }
 
+/* Adds the candidates of one kind ("param", "{a|b}", ...: commands.h). */
+static void add_kind(session *s, list *l, const char *kind, size_t len, const char *text) {
+    char k[128];
+    snprintf(k, sizeof k, "%.*s", (int)(len < sizeof k ? len : sizeof k - 1), kind);
+    if (k[0] == '{') { /* {a|b|c} */
+        char *p = k + 1;
+        while (*p && *p != '}') {
+            size_t n = strcspn(p, "|}");
+            char w[64];
+            snprintf(w, sizeof w, "%.*s", (int)n, p);
+            add(l, "", w, text);
+            p += n + (p[n] == '|');
+        }
+    } else if (!strcmp(k, "param")) {
+        add_params(s, l, text);
+    } else if (!strcmp(k, "set")) {
+        add_sets(s, l, text);
+    } else if (!strcmp(k, "field=")) {
+        add_columns(s, l, text, "=");
+    } else if (!strcmp(k, "lesson")) {
+        add_lessons(s, l, text);
+    } else if (!strcmp(k, "scenario")) {
+        add_script_names(s, l, text, "scenarios");
+    } else if (!strcmp(k, "command")) {
+        for (const cmd_entry *c = commands_table; c->name; c++)
+            add(l, "", c->name, text);
+    }
+}
+
+/* The candidates for argument arg (0-based) of a command whose argument
+ * kinds are args; -1 where readline's file names are wanted. */
+static int complete_kind(session *s, list *l, const char *args, int arg, const char *text) {
+    if (args == NULL || arg < 0)
+        return l->n;
+    const char *kind[CMD_MAX_ARGS];
+    size_t klen[CMD_MAX_ARGS];
+    int nk = 0;
+    for (const char *p = args; *p && nk < CMD_MAX_ARGS; nk++) {
+        klen[nk] = strcspn(p, " ");
+        kind[nk] = p;
+        p += klen[nk] + (p[klen[nk]] == ' ');
+    }
+    if (nk == 0)
+        return l->n;
+    int repeats = kind[nk - 1][klen[nk - 1] - 1] == '*';
+    if (arg >= nk && !repeats)
+        return l->n;
+    int k = arg < nk ? arg : nk - 1;
+    const char *p = kind[k];
+    size_t len = klen[k] - (size_t)(k == nk - 1 && repeats);
+    if (len == 4 && !strncmp(p, "file", 4))
+        return -1;
+    for (const char *q = p; q < p + len;) { /* kinds joined by '+' */
+        size_t n = strcspn(q, "+");
+        if (n > (size_t)(p + len - q))
+            n = (size_t)(p + len - q);
+        add_kind(s, l, q, n, text);
+        q += n + 1;
+    }
+    return l->n;
+}
+
 int complete_candidates(session *s, const char *before, const char *text, char **out, int max) {
     list l = {out, 0, max};
     char words[4][64] = {{0}};
@@ -152,48 +214,7 @@ int complete_candidates(session *s, const char *before, const char *text, char *
         add_lua(s, &l, text);
         return l.n;
     }
-    if (!strcmp(cmd, "set") || !strcmp(cmd, "reset")) {
-        if (nw == 1)
-            add_params(s, &l, text);
-    } else if (!strcmp(cmd, "use") || !strcmp(cmd, "edit") || !strcmp(cmd, "compare")) {
-        add_sets(s, &l, text);
-    } else if (!strcmp(cmd, "whatif")) {
-        add_columns(s, &l, text, "=");
-    } else if (!strcmp(cmd, "lesson")) {
-        add_lessons(s, &l, text);
-    } else if (!strcmp(cmd, "help")) {
-        for (const cmd_entry *c = commands_table; c->name; c++)
-            add(&l, "", c->name, text);
-    } else if (!strcmp(cmd, "load")) {
-        static const char *const what[] = {"cohort", "rules", NULL};
-        if (nw == 1)
-            add_words(&l, text, what);
-        else if (nw >= 3 && !strcmp(words[1], "cohort")) {
-            static const char *const units[] = {"months", "days", NULL};
-            add_words(&l, text, units);
-            add_columns(s, &l, text, "=");
-        } else
-            return -1;
-    } else if (!strcmp(cmd, "plot")) {
-        static const char *const ep[] = {"os", "pfs", NULL};
-        add_words(&l, text, ep);
-    } else if (!strcmp(cmd, "edition")) {
-        static const char *const ed[] = {"8", "9", NULL};
-        add_words(&l, text, ed);
-    } else if (!strcmp(cmd, "show")) {
-        static const char *const v[] = {"rules", "attrition", "outcome", NULL};
-        add_words(&l, text, v);
-    } else if (!strcmp(cmd, "simulate")) {
-        if (nw == 1)
-            add_script_names(s, &l, text, "scenarios");
-    } else if (!strcmp(cmd, "save") || !strcmp(cmd, "restore") || !strcmp(cmd, "export")) {
-        if (!strcmp(cmd, "export") && nw == 1) {
-            static const char *const what[] = {"plot", "table", NULL};
-            add_words(&l, text, what);
-        } else
-            return -1;
-    }
-    return l.n;
+    return complete_kind(s, &l, commands_find(cmd)->args, nw - 1, text);
 }
 
 /* --- readline ------------------------------------------------------------- */
