@@ -19,11 +19,33 @@
 #define CACHE "tnmlab.rules.cache"
 #define INSTANCE "tnmlab.rules.instance" /* registry: this state's engine */
 
-rules *dsl_rules_engine(lua_State *L) {
+/* The engine box: the engine, and whether the state owns it. */
+typedef struct engine_box {
+    rules *r;
+    int borrowed; /* made by the C program (dsl_rules_use): not freed here */
+} engine_box;
+
+static engine_box *box_of(lua_State *L) {
     lua_getfield(L, LUA_REGISTRYINDEX, INSTANCE);
-    rules **u = luaL_testudata(L, -1, ENGINE);
+    engine_box *u = luaL_testudata(L, -1, ENGINE);
     lua_pop(L, 1);
-    return u ? *u : NULL;
+    return u;
+}
+
+rules *dsl_rules_engine(lua_State *L) {
+    engine_box *u = box_of(L);
+    return u ? u->r : NULL;
+}
+
+int dsl_rules_use(lua_State *L, rules *r) {
+    engine_box *u = box_of(L);
+    if (u == NULL)
+        return -1;
+    if (!u->borrowed)
+        rules_free(u->r);
+    u->r = r;
+    u->borrowed = 1;
+    return 0;
 }
 
 static rules *engine(lua_State *L) {
@@ -34,9 +56,10 @@ static rules *engine(lua_State *L) {
 }
 
 static int engine_gc(lua_State *L) {
-    rules **u = luaL_checkudata(L, 1, ENGINE);
-    rules_free(*u);
-    *u = NULL;
+    engine_box *u = luaL_checkudata(L, 1, ENGINE);
+    if (!u->borrowed)
+        rules_free(u->r);
+    u->r = NULL;
     return 0;
 }
 
@@ -401,20 +424,21 @@ static const luaL_Reg funcs[] = {
 
 int dsl_open_rules(lua_State *L) {
     if (dsl_rules_engine(L) == NULL) {
-        rules **u = lua_newuserdatauv(L, sizeof *u, 0);
-        *u = NULL;
+        engine_box *u = lua_newuserdatauv(L, sizeof *u, 0);
+        u->r = NULL;
+        u->borrowed = 0;
         if (luaL_newmetatable(L, ENGINE)) {
             lua_pushcfunction(L, engine_gc);
             lua_setfield(L, -2, "__gc");
         }
         lua_setmetatable(L, -2);
         char err[300];
-        if ((*u = rules_new(0, 0, err, sizeof err)) == NULL)
+        if ((u->r = rules_new(0, 0, err, sizeof err)) == NULL)
             return luaL_error(L, "rules: %s", err);
         /* staging modules: TNMLAB_SCRIPTS/staging when the state has one */
         if (lua_getglobal(L, "TNMLAB_SCRIPTS") == LUA_TSTRING && *lua_tostring(L, -1)) {
             lua_pushfstring(L, "%s/staging", lua_tostring(L, -1));
-            if (rules_set_staging_dir(*u, lua_tostring(L, -1)) != 0)
+            if (rules_set_staging_dir(u->r, lua_tostring(L, -1)) != 0)
                 return luaL_error(L, "rules: out of memory");
             lua_pop(L, 1);
         }

@@ -40,8 +40,13 @@
  * Usable as a lua_CFunction.  Stack: [] -> [rules table]. */
 int dsl_open_rules(lua_State *L);
 
-/* The engine of this state (created by dsl_open_rules), or NULL; owned by
- * the state, valid until lua_close.  For the REPL and UI to use directly. */
+/* The engine of this state (created by dsl_open_rules, or given by
+ * dsl_rules_use), or NULL; valid until lua_close.  For the REPL and UI to use directly. */
 rules *dsl_rules_engine(lua_State *L);
+
+/* Makes r, which the caller made and frees after lua_close, this state's
+ * engine (the one dsl_open_rules made is freed): the C program owns its
+ * rule engine and `rules.*` works on it.  0, or -1 before dsl_open_rules. */
+int dsl_rules_use(lua_State *L, rules *r);
 
 #endif

@@ -96,9 +96,20 @@ int session_init(session *s, const tnm_options *opts, sink out, sink err, char *
     s->lesson_ref = LUA_NOREF;
     s->autosave_lock = -1;
     s->edition = 8;
-    if (model_init(&s->model, dsl_rules_engine(s->L), err_buf, errlen) != 0) {
+    /* The session owns its rule engine and lends it to the Lua state, so
+     * that rules.* in scripts and the commands work on the same rules. */
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/staging", s->scripts_dir);
+    s->engine = rules_new(0, 0, err_buf, errlen);
+    if (s->engine == NULL || rules_set_staging_dir(s->engine, dir) != 0 ||
+        dsl_rules_use(s->L, s->engine) != 0 ||
+        model_init(&s->model, s->engine, err_buf, errlen) != 0) {
+        if (s->engine)
+            snprintf(err_buf, errlen, "out of memory");
         lua_close(s->L);
         s->L = NULL;
+        rules_free(s->engine);
+        s->engine = NULL;
         return -1;
     }
     lab_open(s);
@@ -119,6 +130,8 @@ void session_close(session *s) {
     if (s->L)
         lua_close(s->L);
     s->L = NULL;
+    rules_free(s->engine); /* after the state: its evaluations use it */
+    s->engine = NULL;
 }
 
 int session_set_cohort(session *s, int idx, const char *name, const char *time_unit) {

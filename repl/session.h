@@ -34,6 +34,7 @@ typedef struct session {
     char history_path[4096]; /* readline history, "" when none */
     int quit;                /* set by `quit` and Ctrl-D */
     model model;             /* cohort, rules, outcome */
+    rules *engine;           /* the rule engine, owned; lent to L and model */
     int cohort_ref;          /* registry ref keeping the model's cohort alive */
     int print_views;         /* line mode: print the outcome after a change */
     int pane_case;           /* full screen, lower right: PANE_SHOWS_PLOT/CASE/LESSON */
