@@ -11,15 +11,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rtable.h"
 #include "session.h"
 #include "view.h"
 
-static void group_line(session *s, const model_group *g, int lw) {
+/* The groups of one endpoint as a table for people: label, N, events,
+ * median with CI, survival at 1, 2 and 3 years. */
+static int group_table(rtable *t, const char *endpoint) {
+    static const char *const title[] = {"N", "evts", "median (95% CI)", "1y", "2y", "3y"};
+    if (rtable_init(t, 7) != 0)
+        return -1;
+    rtable_col_set(t, 0, endpoint, RTABLE_TEXT, NULL, 1);
+    for (size_t j = 0; j < 6; j++)
+        rtable_col_set(t, j + 1, title[j], j < 2 ? RTABLE_COUNT : RTABLE_TEXT,
+                       j == 2  ? "months"
+                       : j > 2 ? "percent"
+                               : NULL,
+                       j == 2);
+    return 0;
+}
+
+static void group_row(rtable *t, const model_group *g) {
     char ci[96], sv[MODEL_NTIMES][24];
     view_group_cells(g, 1, ci, sizeof ci, sv);
-    /* 78 columns with the longest shipped labels: a class reads it at 80. */
-    sink_printf(&s->out, "  %-*.*s %5zu %5zu  %-17s %5s %5s %5s\n", lw, lw, g->label, g->n,
-                g->events, ci, sv[0], sv[1], sv[2]);
+    size_t r = rtable_add_row(t);
+    rtable_set_text(t, r, 0, g->label);
+    rtable_set_num(t, r, 1, (double)g->n);
+    rtable_set_num(t, r, 2, (double)g->events);
+    rtable_set_text(t, r, 3, ci);
+    for (int k = 0; k < MODEL_NTIMES; k++)
+        rtable_set_text(t, r, 4 + (size_t)k, sv[k]);
+}
+
+/* Prints t indented by two spaces, and frees it. */
+static void print_table(session *s, rtable *t) {
+    char *text = rtable_text(t);
+    for (char *line = text; line && *line;) {
+        size_t n = strcspn(line, "\n");
+        sink_printf(&s->out, "  %.*s\n", (int)n, line);
+        line += n + (line[n] == '\n');
+    }
+    free(text);
+    rtable_free(t);
 }
 
 int compare_cmd(session *s, int argc, char **argv) {
@@ -59,13 +92,10 @@ int compare_cmd(session *s, int argc, char **argv) {
     mask = malloc(n + 1);
     if (mask == NULL)
         goto done;
-    size_t la = strlen(argv[1]), lb = strlen(argv[2]);
-    int lw = (int)((la > lb ? la : lb) + 12); /* "both (A arms)" */
-    if (lw > 60)
-        lw = 60;
     for (int e = 0; e < MODEL_NENDPOINTS; e++) {
-        sink_printf(&s->out, "  %-*s %5s %5s  %-17s %5s %5s %5s\n", lw,
-                    e == MODEL_OS ? "OS" : "PFS", "N", "evts", "median (95% CI)", "1y", "2y", "3y");
+        rtable t;
+        if (group_table(&t, e == MODEL_OS ? "OS" : "PFS") != 0)
+            goto done;
         /* Each selection under its own rules; the parts under the rules
          * that select them (the overlap under A's). */
         struct {
@@ -91,8 +121,9 @@ int compare_cmd(session *s, int argc, char **argv) {
                 sink_printf(&s->out, "  %s: %s\n", label, err);
                 break;
             }
-            group_line(s, &g, lw);
+            group_row(&t, &g);
         }
+        print_table(s, &t);
     }
     sink_printf(&s->out, "  No test between %s and %s: they share %zu patients.\n", argv[1],
                 argv[2], both);
@@ -168,11 +199,15 @@ int split_cmd(session *s, int argc, char **argv) {
             rc = 1;
             break;
         }
-        sink_printf(&s->out, "  %-26s %5s %5s  %-17s %5s %5s %5s\n", e == MODEL_OS ? "OS" : "PFS",
-                    "N", "evts", "median (95% CI)", "1y", "2y", "3y");
+        rtable t;
+        if (group_table(&t, e == MODEL_OS ? "OS" : "PFS") != 0) {
+            rc = 1;
+            break;
+        }
         for (int k = 0; k < 4; k++)
             if (k != 2 || nkept)
-                group_line(s, &g[k], 26);
+                group_row(&t, &g[k]);
+        print_table(s, &t);
         sink_printf(&s->out, "  treatment (the same %zu patients, %s vs %s): median %+.1f months\n",
                     g[0].n, treat, ctrl, g[0].median - g[1].median);
         sink_printf(&s->out,

@@ -220,12 +220,12 @@ char *rtable_text(const rtable *t) {
         }
     }
     tnm_text out = {0};
-    for (size_t i = 0; i <= t->nrows; i++) { /* i == 0: the header, left-aligned */
+    for (size_t i = 0; i <= t->nrows; i++) { /* i == 0: the header */
         size_t start = out.len;
         for (size_t j = 0; j < t->ncols; j++) {
             const char *s = i == 0 ? t->cols[j].name : people(t, i - 1, j, buf, sizeof buf);
             int w = (int)width[j];
-            tnm_text_printf(&out, i == 0 || t->cols[j].left ? "%-*s  " : "%*s  ", w, s);
+            tnm_text_printf(&out, t->cols[j].left ? "%-*s  " : "%*s  ", w, s);
         }
         while (out.len > start && out.s && out.s[out.len - 1] == ' ')
             out.s[--out.len] = '\0';

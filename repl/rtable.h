@@ -10,7 +10,7 @@
  *             12 significant digits (R's read.csv reads it back)
  *   JSON      an array of objects, one per row; missing null
  *   Markdown  a pipe table (text columns left, numbers right)
- *   text      aligned columns for the terminal (same alignment)
+ *   text      aligned columns for the terminal (same alignment, titles too)
  * A new statistic is a new column of the builder; a new format is a new
  * renderer here.  Tables for people (Markdown, text) are usually built as
  * text cells already rounded ("14.0 (11.4-18.1)") by their builder.

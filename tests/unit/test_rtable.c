@@ -83,7 +83,7 @@ static void md_and_text__escaped_and_aligned(void **state) {
                            "| a, \"b\" \\| c | 12 | NA | NA |\n");
     free(s);
     s = rtable_text(&t);
-    assert_string_equal(s, "step        n    hr              kept\n"
+    assert_string_equal(s, "step          n              hr  kept\n"
                            "ecog        228  0.588002818564   yes\n"
                            "a, \"b\" | c   12              NA    NA\n");
     free(s);
