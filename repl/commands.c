@@ -10,6 +10,7 @@
 #include "cmd/cmd.h"
 #include "compare.h"
 #include "export.h"
+#include "keys.h"
 #include "lab.h"
 #include "lesson.h"
 #include "persist.h"
@@ -25,7 +26,8 @@ static int cmd_quit(session *s, int argc, char **argv) {
 }
 
 const cmd_entry commands_table[] = {
-    {"help", "[COMMAND]", "list the commands, or show one", cmd_help, "command"},
+    {"help", "[COMMAND | keys]", "list the commands, or show one, or the keys", cmd_help,
+     "command+{keys}"},
     {"load", "cohort FILE.csv [months|days] [field=column...] | rules FILE.lua",
      "load a cohort (mapping its columns to the data dictionary) or a rule file", cmd_load,
      "{cohort|rules} file {months|days}+field=*"},
@@ -73,6 +75,12 @@ const cmd_entry commands_table[] = {
     {NULL, NULL, NULL, NULL, NULL}};
 
 static int cmd_help(session *s, int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "keys") == 0) {
+        sink_puts(&s->out, "Keys in the full screen:\n");
+        for (const key_entry *k = ui_keys; k->key; k++)
+            sink_printf(&s->out, "  %-12s %s\n", k->key, k->help);
+        return 0;
+    }
     if (argc > 1) {
         const cmd_entry *c = commands_find(argv[1]);
         if (c == NULL) {
@@ -82,7 +90,8 @@ static int cmd_help(session *s, int argc, char **argv) {
         sink_printf(&s->out, "%s %s\n  %s\n", c->name, c->usage, c->help);
         return 0;
     }
-    sink_puts(&s->out, "Commands (anything else is Lua; help COMMAND for one):\n");
+    sink_puts(&s->out,
+              "Commands (anything else is Lua; help COMMAND for one, help keys for the keys):\n");
     for (const cmd_entry *c = commands_table; c->name; c++) {
         /* A long usage gets a line of its own rather than being cut. */
         char left[256];

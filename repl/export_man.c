@@ -13,6 +13,7 @@
 #include <lauxlib.h>
 
 #include "commands.h"
+#include "keys.h"
 #include "options.h"
 
 /* ---- the manual page, from the same tables as --help and `help` */
@@ -87,6 +88,14 @@ int l_manpage(lua_State *L) {
         }
         luaL_addstring(&b, "\n");
         roff(&b, c->help);
+        luaL_addstring(&b, ".\n");
+    }
+    luaL_addstring(&b, ".SH KEYS\nIn the full screen (readline's other keys work as usual):\n");
+    for (const key_entry *k = ui_keys; k->key; k++) {
+        luaL_addstring(&b, ".TP\n\\fB");
+        roff(&b, k->key);
+        luaL_addstring(&b, "\\fR\n");
+        roff(&b, k->help);
         luaL_addstring(&b, ".\n");
     }
     roff(&b,

@@ -268,6 +268,7 @@ static void clear_line(ui *u) {
     draw_all(u);
 }
 
+/* The keys people read about are listed in keys.c (man page, help). */
 static void handle_key(ui *u, int kind, wint_t ch) {
     if (kind == KEY_CODE_YES) {
         if (ch == KEY_RESIZE) {
