@@ -7,7 +7,7 @@
  * cells, a unique id per row) to /tmp, loads it 5 times and reports the
  * median, the cohort's own memory in bytes per row per 10 columns, the
  * peak-RSS growth of the first load, and R's read.csv on the same file.
- * Budget (DESIGN.md): load <= 1 s, memory <= 150 bytes/row/10 columns.
+ * Budget (README.md, Benchmarks): load <= 1 s, memory <= 150 bytes/row/10 columns.
  */
 #define _POSIX_C_SOURCE 200809L
 

@@ -6,7 +6,7 @@
  * Builds the cohort directly through the cohort API, loads a 6-criterion
  * rule set, and reports medians of: a full evaluation from scratch, and one
  * param change re-evaluated incrementally (criteria + attrition + arms).
- * Budgets (DESIGN.md): full <= 150 ms, param change <= 30 ms at 1M.
+ * Budgets (README.md, Benchmarks): full <= 150 ms, param change <= 30 ms at 1M.
  */
 #define _POSIX_C_SOURCE 199309L
 #include <math.h>

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  *   TNMLAB_SCRIPTS=scripts ./bench/bench_sim [N]     (N = 1000000)
- * Prints the median wall time of 5 runs; the budget (DESIGN.md) is 2 s.
+ * Prints the median wall time of 5 runs; the budget (README.md, Benchmarks) is 2 s.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <lauxlib.h>

@@ -52,7 +52,7 @@
 
 #include "cohort.h"
 
-/* Category lists, in the order of the data dictionary (DESIGN.md). */
+/* Category lists, in the order of the data dictionary (doc/data-dictionary.md). */
 enum {
     SIM_NSITES = 9
 };                           /* brain adrenal bone liver lung_contralateral

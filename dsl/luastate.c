@@ -129,7 +129,7 @@ lua_State *dsl_state_new(const char *scripts_dir, char *err, size_t errlen) {
             return NULL;
         }
     }
-    /* The staging editions are globals of every state, as in DESIGN.md. */
+    /* The staging editions are globals of every state (doc/contract.md#lua-api). */
     static const struct {
         const char *rel, *name;
     } modules[] = {{"staging/tnm8.lua", "tnm8"}, {"staging/tnm9.lua", "tnm9"}};

@@ -19,7 +19,7 @@
 
 int rules_convert(rules *r, rprog *p, char *err, size_t errlen);
 
-/* Fields whose value is known only after baseline (DESIGN.md, landmarks). */
+/* Fields whose value is known only after baseline (doc/data-dictionary.md#landmarks). */
 static const char *const post_baseline[] = {"induction_response", NULL};
 
 typedef struct conv {

@@ -1,7 +1,7 @@
 /* main.c - tnmlab: the only place that decides to exit.
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Modes (DESIGN.md, public contract):
+ * Modes (doc/contract.md#command-line):
  *   tnmlab                 interactive on the bundled demo
  *   tnmlab --plain         line REPL even on a terminal
  *   tnmlab SCRIPT [ARGS]   batch: exit 0, 1 on a script error, 2 on usage

@@ -3,8 +3,10 @@
 -- The teacher types `lesson selection_bias`, talks over each step, then
 -- `lesson next`.  Each step runs its commands on a simulated stage IV
 -- cohort, so the class sees the selected N, the medians and the curves
--- change.  Figures quoted are from DOMAIN.md (De Ruysscher 2012; Gomez
--- 2016/2019; Iyengar 2018; EORTC consensus 2019).
+-- change.  Figures quoted are the published ones as doc/domain.md gives
+-- them (De Ruysscher 2012; Gomez 2016/2019; Iyengar 2018; EORTC consensus
+-- 2019: sections #oligo-deruysscher-2012, #oligo-gomez-2016,
+-- #oligo-iyengar-2018, #oligo-eortc-2019).
 return {
   title = "Selection bias in oligometastatic NSCLC",
   steps = {

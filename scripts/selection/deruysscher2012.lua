@@ -1,6 +1,6 @@
 -- deruysscher2012.lua: synchronous oligometastatic NSCLC as De Ruysscher et al.
 -- selected it (J Thorac Oncol 2012;7:1547-55, NCT01282450). Facts as in
--- DOMAIN.md, "Oligometastatic definitions".
+-- doc/domain.md#oligo-deruysscher-2012.
 --
 -- The trial: single-arm prospective phase II, 40 enrolled, 39 evaluable.
 -- Pathologically proven stage IV NSCLC with fewer than 5 metastases at
@@ -43,7 +43,7 @@ ruleset "deruysscher2012" {
           doc = "most metastases at diagnosis (the trial: fewer than 5)" },
   param { "max_ecog", 2, min = 0, max = 4, type = "integer",
           doc = "highest ECOG/WHO performance status admitted; 4 = no limit. "
-             .. "DOMAIN.md does not give the trial's limit: 2 is the limit the "
+             .. "doc/domain.md does not give the trial's limit: 2 is the limit the "
              .. "simulator's calibration assumes for this trial (core/sim_calib.h) "
              .. "and the usual one for radical chemoradiotherapy; check the "
              .. "paper's methods before relying on it" },

@@ -1,6 +1,6 @@
 -- eortc2019.lua: synchronous oligometastatic NSCLC as the EORTC lung cancer
 -- group consensus defined it (Dingemans et al., J Thorac Oncol 2019). Facts
--- as in DOMAIN.md, "Oligometastatic definitions".
+-- as in doc/domain.md#oligo-eortc-2019.
 --
 -- The definition: at most 5 metastases in at most 3 organs, synchronous
 -- (found at diagnosis), staged with FDG-PET/CT and brain imaging. It defines

@@ -1,6 +1,6 @@
 -- gomez2016.lua: oligometastatic NSCLC as Gomez et al. selected it for local
 -- consolidative therapy (Lancet Oncol 2016;17:1672-82; update J Clin Oncol
--- 2019;37:1558-65). Facts as in DOMAIN.md, "Oligometastatic definitions".
+-- 2019;37:1558-65). Facts as in doc/domain.md#oligo-gomez-2016.
 --
 -- The trial: randomised phase II, 49 patients. Three or fewer metastatic
 -- lesions counted AFTER first-line systemic therapy (>= 4 cycles of a
@@ -53,7 +53,7 @@ ruleset "gomez2016" {
           doc = "most metastatic lesions after first-line therapy (the trial: 3)" },
   param { "max_ecog", 2, min = 0, max = 4, type = "integer",
           doc = "highest ECOG performance status admitted; 4 = no limit. "
-             .. "DOMAIN.md does not give the trial's limit: 2 is the limit the "
+             .. "doc/domain.md does not give the trial's limit: 2 is the limit the "
              .. "simulator's calibration assumes for this trial (core/sim_calib.h); "
              .. "check the paper before relying on it" },
   param { "need_disease_control", true,

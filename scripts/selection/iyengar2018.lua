@@ -1,6 +1,6 @@
 -- iyengar2018.lua: limited metastatic NSCLC as Iyengar et al. selected it
--- for consolidative SABR (JAMA Oncol 2018;4:e173501). Facts as in DOMAIN.md,
--- "Oligometastatic definitions".
+-- for consolidative SABR (JAMA Oncol 2018;4:e173501). Facts as in
+-- doc/domain.md#oligo-iyengar-2018.
 --
 -- The trial: randomised phase II, 29 patients. At most 5 metastatic sites
 -- (6 with the primary), no EGFR/ALK target, response or stable disease after
@@ -20,8 +20,10 @@
 --   * pleural or pericardial disease and a malignant effusion exclude.
 --   * WHEN: at diagnosis (m_sites); a count after induction is not in the
 --     data dictionary (see gomez2016.lua for why this errs on the safe side).
---   * DOMAIN.md gives no intracranial/extracranial distinction for this
---     trial, so brain lesions count like any other.
+--   * doc/domain.md#oligo-iyengar-2018 notes that the trial counted
+--     extracranial disease but not how it handled brain metastases, so
+--     brain lesions count like any other here (the trial's limit of 3
+--     metastases in the liver or in the lung is not modelled).
 --
 -- Landmark: induction_response is known only after induction (about 3
 -- months), so outcomes are counted from a 3-month landmark.
@@ -49,7 +51,7 @@ ruleset "iyengar2018" {
              .. "i.e. 6 with the primary)" },
   param { "max_ecog", 2, min = 0, max = 4, type = "integer",
           doc = "highest ECOG performance status admitted; 4 = no limit. "
-             .. "DOMAIN.md does not give the trial's limit: 2 is a documented, "
+             .. "doc/domain.md does not give the trial's limit: 2 is a documented, "
              .. "conservative default; check the paper before relying on it" },
   param { "need_disease_control", true,
           doc = "require response or stable disease after induction (the "

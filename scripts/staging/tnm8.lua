@@ -1,5 +1,6 @@
 -- tnm8.lua: TNM 8th edition, lung (IASLC; Goldstraw et al., J Thorac Oncol
--- 2016;11:39-51). Facts as in DOMAIN.md.
+-- 2016;11:39-51). Facts as in doc/domain.md, TNM 8th edition (#tnm-8-t,
+-- #tnm-8-n, #tnm-8-m, #tnm-8-stages).
 --
 --   tnm8.stage("T2a", "N2", "M0")   --> "IIIA"
 --   tnm8.stage("T2", "N0", "M0")    --> nil, "T2 N0 M0: IB or IIA, tumour size needed"

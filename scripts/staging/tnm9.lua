@@ -1,5 +1,6 @@
 -- tnm9.lua: TNM 9th edition, lung (IASLC; Rami-Porta et al., J Thorac Oncol
--- 2024; in force from 2025). Facts as in DOMAIN.md.
+-- 2024; in force from 2025). Facts as in doc/domain.md, TNM 9th edition
+-- (#tnm-9, #tnm-9-stages).
 --
 -- The T descriptors are those of the 8th edition. New: N2a (one N2 station
 -- involved) and N2b (several N2 stations); M1c1 (multiple extrathoracic

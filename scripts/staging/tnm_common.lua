@@ -1,7 +1,9 @@
 -- tnm_common.lua: what the 8th and 9th editions of the lung TNM share.
 --
--- Sources: DOMAIN.md (IASLC 8th edition, Goldstraw et al., J Thorac Oncol
--- 2016;11:39-51; 9th edition, Rami-Porta et al., J Thorac Oncol 2024).
+-- Sources: IASLC 8th edition, Goldstraw et al., J Thorac Oncol
+-- 2016;11:39-51; 9th edition, Rami-Porta et al., J Thorac Oncol 2024; the
+-- facts as doc/domain.md restates them (#tnm-8-t, #tnm-8-n, #tnm-8-m,
+-- #tnm-9, #incomplete-codes).
 -- The T descriptors are the same in both editions; the editions differ in
 -- their stage grids and in two sub-letters of the 9th (N2a/N2b, M1c1/M1c2).
 --

@@ -7,7 +7,8 @@
 -- vocabulary, the finest: an 8th N2 is N2a or N2b, an M1c is M1c1 or M1c2;
 -- the 8th edition folds them back).
 --
--- What changed (DOMAIN.md; Goldstraw et al. 2007 and 2016; Mountain 1997):
+-- What changed (doc/domain.md#older-editions; Goldstraw et al. 2007 and 2016;
+-- Mountain 1997):
 --   7th -> 8th: size cut-offs at 1, 2, 3, 4, 5 and 7 cm (the 7th cut at 2, 3,
 --     5 and 7 cm; > 7 cm was T3, now T4); main bronchus < 2 cm from the
 --     carina and total atelectasis were T3, now T2; diaphragm was T3, now T4;

@@ -1,4 +1,5 @@
-# cli.sh - the command line of DESIGN.md's public contract, run on the real binary.
+# cli.sh - the command line of the public contract (doc/contract.md#command-line),
+# run on the real binary.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 
 check_eq "-e prints the Lua version" "Lua 5.4" "$("$TNMLAB" -e 'print(_VERSION)')"

@@ -1,7 +1,7 @@
 -- test_restage.lua: recorded categories read in the edition they were
 -- recorded in (scripts/staging/tnm_legacy.lua through tnm8/tnm9.classify).
--- Expected values worked out by hand from DOMAIN.md ("Codes recorded under an
--- older edition do not mean the same thing") and the old editions' T
+-- Expected values worked out by hand from doc/domain.md#older-editions
+-- ("Codes recorded under older editions") and the old editions' T
 -- definitions (7th: Goldstraw 2007; 6th: Mountain 1997).
 local here = (debug.getinfo(1, "S").source:match("^@(.*[/\\])")) or "./"
 local T = dofile(here .. "testlib.lua")

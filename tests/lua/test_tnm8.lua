@@ -1,11 +1,14 @@
--- test_tnm8.lua: TNM 8th edition (scripts/staging/tnm8.lua) against DOMAIN.md.
+-- test_tnm8.lua: TNM 8th edition (scripts/staging/tnm8.lua) against the
+-- published edition (Goldstraw 2016) as doc/domain.md restates it (sections
+-- #tnm-8-t, #tnm-8-n, #tnm-8-m, #tnm-8-stages).
 local here = (debug.getinfo(1, "S").source:match("^@(.*[/\\])")) or "./"
 local T = dofile(here .. "testlib.lua")
 local tnm8 = T.edition("tnm8")
 
--- The grid as DOMAIN.md prints it, copied here by hand and parsed below,
--- independently of the table in tnm8.lua (a typo in one is caught).
-local DOMAIN_GRID = [[
+-- The published grid as doc/domain.md#tnm-8-stages prints it, copied here by
+-- hand and parsed below, independently of the table in tnm8.lua (a typo in
+-- one is caught).
+local DOC_GRID = [[
 | T \ N | N0 | N1 | N2 | N3 |
 |---|---|---|---|---|
 | T1mi | IA1 | | | |
@@ -37,9 +40,9 @@ local function parse_grid(text)
   return rows, cols, order
 end
 
-local grid, ncols, trows = parse_grid(DOMAIN_GRID)
-T.eq(#trows, 8, "rows in the DOMAIN grid")
-T.eq(#ncols, 4, "columns in the DOMAIN grid")
+local grid, ncols, trows = parse_grid(DOC_GRID)
+T.eq(#trows, 8, "rows in the published grid")
+T.eq(#ncols, 4, "columns in the published grid")
 
 -- every T x N x M cell
 for _, t in ipairs(trows) do
@@ -166,7 +169,7 @@ do
   T.eq(r.stage, nil, "non-numeric size")
 end
 
--- each invasion structure (DOMAIN.md), with a 2 cm tumour
+-- each invasion structure (doc/domain.md#tnm-8-t), with a 2 cm tumour
 local INVASION = {
   main_bronchus = "T2a", visceral_pleura = "T2a", atelectasis_hilar = "T2a",
   chest_wall = "T3", parietal_pleura = "T3", phrenic_nerve = "T3", parietal_pericardium = "T3",
@@ -178,7 +181,7 @@ for k, want in pairs(INVASION) do
   n_inv = n_inv + 1
   T.eq(T_of({ t_size_cm = 2, t_invasion = k }), want, "invasion " .. k)
 end
-T.eq(n_inv, 16, "invasion structures listed in DOMAIN.md")
+T.eq(n_inv, 16, "invasion structures listed in doc/domain.md")
 T.eq(T_of({ t_size_cm = 2, t_invasion = "superior_sulcus" }), "T3", "superior sulcus = chest wall")
 T.eq(T_of({ t_size_cm = 4.5, t_invasion = "visceral_pleura" }), "T2b", "T2 feature, 4.5 cm: T2b")
 T.eq(T_of({ t_size_cm = 4, t_invasion = "visceral_pleura" }), "T2a", "T2 feature, 4 cm: T2a")

@@ -1,7 +1,7 @@
 /* test_csv.c - the CSV reader and writer against real files and fixtures.
  *
  * Expected figures come from outside the code: row/column counts from
- * ../shared/data/README.md, cells looked up in the raw files with awk,
+ * data/README.md, cells looked up in the raw files with awk,
  * missing counts from R (read.csv(..., na.strings = c("", "NA", "NaN", "."));
  * colSums(is.na(d))), numbers from the C library's strtod.
  */

@@ -441,8 +441,8 @@ static void bool01__number_column__reads_as_condition(void **state) {
     cohort_free(c);
 }
 
-/* within(): a code lies within a broader group (DOMAIN.md: IVA and IVB are
- * stage IV; IA1-IA3 are IA, and IA is I; M1c1 is M1c). */
+/* within(): a code lies within a broader group (doc/domain.md#stage-names: IVA
+ * and IVB are stage IV; IA1-IA3 are IA, and IA is I; M1c1 is M1c). */
 static void within__stage_groups__broader_group_contains_its_members(void **state) {
     (void)state;
     cohort *c = cohort_new(7);

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Every expected number comes from R: tests/fixtures/r/lung_reference.tsv and
- * lung_km_by_sex_R.csv (../shared/reference, made by lung_reference.R) and
+ * lung_km_by_sex_R.csv (both made by lung_reference.R) and
  * edge_reference.tsv (made by edge_reference.R in the same directory).
  */
 #include <math.h>

@@ -1,4 +1,4 @@
-/* test_lsurvival.c - the `survival` Lua API (DESIGN.md public contract).
+/* test_lsurvival.c - the `survival` Lua API (doc/contract.md#lua-api).
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Figures compared with R's output in tests/fixtures/r (lung_reference.tsv

@@ -1,4 +1,4 @@
-/* test_options.c - the command line as DESIGN.md's public contract states it. */
+/* test_options.c - the command line as doc/contract.md#command-line states it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

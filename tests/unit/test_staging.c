@@ -3,8 +3,9 @@
  *
  * Part of tnmlab.  SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The expected stages are read off the grids of DOMAIN.md (IASLC 8th
- * edition, Goldstraw 2016; 9th edition, Rami-Porta 2024), one record per
+ * The expected stages are read off the published grids (IASLC 8th edition,
+ * Goldstraw 2016; 9th edition, Rami-Porta 2024) as doc/domain.md#tnm-8-stages
+ * and #tnm-9-stages give them, one record per
  * grid cell chosen, with t_invasion and t_nodules "none" so that T is the
  * size band alone.
  */
