@@ -125,6 +125,14 @@ static inline size_t count8(uint64_t v) {
     return (size_t)((v * LOW_BITS) >> 56);
 }
 
+/* The sum of a word's bytes, each up to 255 (in 16-bit lanes, no carry). */
+static inline size_t lanes_sum(uint64_t v) {
+    const uint64_t m = 0x00ff00ff00ff00ffull;
+    v = (v & m) + ((v >> 8) & m);
+    return (size_t)((v * 0x0001000100010001ull) >> 48);
+}
+_Static_assert(EXPR_BLOCK / 8 <= 255, "combine counts a block's rows in byte lanes");
+
 static inline uint64_t load8(const uint8_t *p) {
     uint64_t v;
     memcpy(&v, p, sizeof v);
@@ -151,16 +159,18 @@ static void combine(rules_eval *ev, size_t from, size_t to, row_counts *rc) {
             const uint8_t *x = ev->cres[k] + s;
             uint8_t keep = (uint8_t)ev->set->crit[k].unknown_keep;
             uint64_t keep8 = keep ? LOW_BITS : 0;
-            size_t b = 0, p = 0, u = 0;
+            /* per byte lane: at most EXPR_BLOCK / 8 rows, no carry */
+            uint64_t b8 = 0, p8 = 0, u8 = 0;
             for (size_t i = 0; i < len8; i += 8) {
                 uint64_t a = load8(alive + i), r = load8(x + i);
                 uint64_t isp = (r >> 1) & LOW_BITS, isu = r & ~(r >> 1) & LOW_BITS;
-                b += count8(a);
-                p += count8(a & isp);
-                u += count8(a & isu);
+                b8 += a;
+                p8 += a & isp;
+                u8 += a & isu;
                 a &= isp | (isu & keep8);
                 memcpy(alive + i, &a, sizeof a);
             }
+            size_t b = lanes_sum(b8), p = lanes_sum(p8), u = lanes_sum(u8);
             for (size_t i = len8; i < len; i++) {
                 uint8_t a = alive[i], r = x[i];
                 uint8_t isp = r == EXPR_TRUE, isu = r == EXPR_UNKNOWN;
