@@ -129,6 +129,14 @@ expr_type expr_prog_type(const expr_prog *p);
  * for a text column could not be built). */
 int expr_eval(expr_prog *p, const expr_ctx *ctx, size_t start, size_t n, void *out);
 
+/* expr_eval in two steps, for two threads over one program: expr_prepare
+ * (once, on one thread: it brings lookup tables up to date; 0, or -1 on
+ * ENOMEM), then expr_eval_part on rows [start, start + n) with part 0 or 1:
+ * two calls with different parts may run at the same time on different
+ * rows (each writes its own half of the program's scratch). */
+int expr_prepare(expr_prog *p, const expr_ctx *ctx);
+void expr_eval_part(expr_prog *p, const expr_ctx *ctx, size_t start, size_t n, void *out, int part);
+
 /* Writes the values the expression reads at row, "ecog = 2, max_ecog = 1",
  * into buf (always NUL-terminated): fields, params and derived columns by
  * name, each once; a field the cohort lacks shows as "missing (not in this

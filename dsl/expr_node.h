@@ -14,7 +14,9 @@
 
 #include "expr.h"
 
-enum { EXPR_BLOCK = 1024 };
+/* A node's scratch: EXPR_BLOCK values, two parts of EXPR_PART rows (one
+ * per thread evaluating, see expr_eval_part). */
+enum { EXPR_BLOCK = 1024, EXPR_PART = EXPR_BLOCK / 2 };
 
 enum expr_op {
     /* parsed */

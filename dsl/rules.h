@@ -234,6 +234,8 @@ const uint8_t *rules_eval_selected(const rules_eval *ev);
 size_t rules_eval_nselected(const rules_eval *ev);
 /* Per row the arm index, -1 when no arm applies or it is undecidable. */
 const int16_t *rules_eval_arms(const rules_eval *ev);
+/* Rows assigned arm a (counted with the arms). */
+size_t rules_eval_arm_count(const rules_eval *ev, size_t a);
 size_t rules_eval_narms(const rules_eval *ev);
 const char *rules_eval_arm_name(const rules_eval *ev, size_t a);
 /* Attrition: the number of steps; fills out[0..min(n,max)). */

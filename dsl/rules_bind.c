@@ -54,6 +54,7 @@ void unbind(rules_eval *ev) {
     free(ev->selected);
     free(ev->arm);
     free(ev->steps);
+    free(ev->arm_n);
     free(ev->pv);
     free(ev->pt);
     free((void *)ev->ctx.param_str);
@@ -222,9 +223,9 @@ int bind_all(rules_eval *ev, rprog *prog, const rset *set, char *err, size_t err
     if (ALLOC(ev->cp, ev->nc) || ALLOC(ev->dp, ev->nd) || ALLOC(ev->ap, ev->na) ||
         ALLOC(ev->cdep, ev->nc) || ALLOC(ev->ddep, ev->nd) || ALLOC(ev->adep, ev->na) ||
         ALLOC(ev->cres, ev->nc) || ALLOC(ev->ares, ev->na) || ALLOC(ev->dbuf, ev->nd + 1) ||
-        ALLOC(ev->steps, ev->nc) || ALLOC(ev->pv, ev->np) || ALLOC(ev->pt, ev->np) ||
-        ALLOC(ev->pchanged, ev->np) || ALLOC(ev->cdirty, ev->nc) || ALLOC(ev->ddirty, ev->nd) ||
-        ALLOC(ev->adirty, ev->na) || ALLOC(ev->dst, ev->nd) ||
+        ALLOC(ev->steps, ev->nc) || ALLOC(ev->arm_n, ev->na) || ALLOC(ev->pv, ev->np) ||
+        ALLOC(ev->pt, ev->np) || ALLOC(ev->pchanged, ev->np) || ALLOC(ev->cdirty, ev->nc) ||
+        ALLOC(ev->ddirty, ev->nd) || ALLOC(ev->adirty, ev->na) || ALLOC(ev->dst, ev->nd) ||
         (ev->ctx.param_str = calloc((size_t)ev->np + 1, sizeof(char *))) == NULL ||
         (ev->selected = malloc(n)) == NULL || (ev->arm = malloc(n * sizeof *ev->arm)) == NULL)
         goto oom;

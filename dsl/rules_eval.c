@@ -16,6 +16,7 @@
  */
 #include <lauxlib.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +115,6 @@ static int eval_fn(rules_eval *ev, int k, size_t from, size_t to, char *err, siz
     return 0;
 }
 
-/* Selection and attrition from the criterion arrays, a block at a time. */
 /* Eight rows at a time: each byte of a word is one row's alive flag (0/1)
  * or result (EXPR_FALSE 0, EXPR_UNKNOWN 1, EXPR_TRUE 2).  count8 adds up
  * the bytes of a word that holds 0/1 bytes (a multiply, not a popcount:
@@ -125,38 +125,52 @@ static inline size_t count8(uint64_t v) {
     return (size_t)((v * LOW_BITS) >> 56);
 }
 
+/* The sum of a word's bytes, each up to 255 (in 16-bit lanes, no carry). */
+static inline size_t lanes_sum(uint64_t v) {
+    const uint64_t m = 0x00ff00ff00ff00ffull;
+    v = (v & m) + ((v >> 8) & m);
+    return (size_t)((v * 0x0001000100010001ull) >> 48);
+}
+_Static_assert(EXPR_BLOCK / 8 <= 255, "combine counts a block's rows in byte lanes");
+
 static inline uint64_t load8(const uint8_t *p) {
     uint64_t v;
     memcpy(&v, p, sizeof v);
     return v;
 }
 
-static void combine(rules_eval *ev) {
+/* What one range of rows counts: per criterion the rows before it, passing
+ * and unknown; the rows selected; per arm the rows assigned. */
+typedef struct row_counts {
+    size_t *before, *pass, *unk, *arm_n;
+    size_t nsel;
+} row_counts;
+
+/* Selection and attrition of rows [from, to) from the criterion arrays. */
+static void combine(rules_eval *ev, size_t from, size_t to, row_counts *rc) {
     int nc = ev->nc;
-    size_t before[nc + 1], pass[nc + 1], unk[nc + 1];
-    memset(before, 0, sizeof before);
-    memset(pass, 0, sizeof pass);
-    memset(unk, 0, sizeof unk);
     uint8_t alive[EXPR_BLOCK];
     size_t nsel = 0;
-    for (size_t s = 0; s < ev->n; s += EXPR_BLOCK) {
-        size_t len = ev->n - s < EXPR_BLOCK ? ev->n - s : EXPR_BLOCK;
+    for (size_t s = from; s < to; s += EXPR_BLOCK) {
+        size_t len = to - s < EXPR_BLOCK ? to - s : EXPR_BLOCK;
         size_t len8 = len & ~(size_t)7;
         memset(alive, 1, len);
         for (int k = 0; k < nc; k++) {
             const uint8_t *x = ev->cres[k] + s;
             uint8_t keep = (uint8_t)ev->set->crit[k].unknown_keep;
             uint64_t keep8 = keep ? LOW_BITS : 0;
-            size_t b = 0, p = 0, u = 0;
+            /* per byte lane: at most EXPR_BLOCK / 8 rows, no carry */
+            uint64_t b8 = 0, p8 = 0, u8 = 0;
             for (size_t i = 0; i < len8; i += 8) {
                 uint64_t a = load8(alive + i), r = load8(x + i);
                 uint64_t isp = (r >> 1) & LOW_BITS, isu = r & ~(r >> 1) & LOW_BITS;
-                b += count8(a);
-                p += count8(a & isp);
-                u += count8(a & isu);
+                b8 += a;
+                p8 += a & isp;
+                u8 += a & isu;
                 a &= isp | (isu & keep8);
                 memcpy(alive + i, &a, sizeof a);
             }
+            size_t b = lanes_sum(b8), p = lanes_sum(p8), u = lanes_sum(u8);
             for (size_t i = len8; i < len; i++) {
                 uint8_t a = alive[i], r = x[i];
                 uint8_t isp = r == EXPR_TRUE, isu = r == EXPR_UNKNOWN;
@@ -165,9 +179,9 @@ static void combine(rules_eval *ev) {
                 u += a & isu;
                 alive[i] = a & (isp | (isu & keep));
             }
-            before[k] += b;
-            pass[k] += p;
-            unk[k] += u;
+            rc->before[k] += b;
+            rc->pass[k] += p;
+            rc->unk[k] += u;
         }
         uint8_t *sel = ev->selected + s;
         for (size_t i = 0; i < len; i++) {
@@ -175,42 +189,48 @@ static void combine(rules_eval *ev) {
             nsel += alive[i];
         }
     }
-    for (int k = 0; k < nc; k++) {
+    rc->nsel += nsel; /* counted apart: sel may alias rc for all the compiler knows */
+}
+
+/* The attrition steps from the counts of all rows. */
+static void set_steps(rules_eval *ev, const row_counts *rc) {
+    for (int k = 0; k < ev->nc; k++) {
         const rcrit *c = &ev->set->crit[k];
         rules_step *st = &ev->steps[k];
         st->name = c->name;
         st->reason = c->reason;
-        st->before = before[k];
-        st->pass = pass[k];
-        st->unknown = unk[k];
-        st->fail = before[k] - pass[k] - unk[k];
+        st->before = rc->before[k];
+        st->pass = rc->pass[k];
+        st->unknown = rc->unk[k];
+        st->fail = rc->before[k] - rc->pass[k] - rc->unk[k];
         st->unknown_kept = c->unknown_keep;
-        st->after = pass[k] + (c->unknown_keep ? unk[k] : 0);
+        st->after = rc->pass[k] + (c->unknown_keep ? rc->unk[k] : 0);
     }
-    ev->nsel = nsel;
+    ev->nsel = rc->nsel;
 }
 
-/* Arms: the first arm whose condition is true; an unknown condition before
- * that leaves the arm undecided (-1). */
-static void assign_arms(rules_eval *ev) {
+/* Arms of rows [from, to): the first arm whose condition is true; an
+ * unknown condition before that leaves the arm undecided (-1). */
+static void assign_arms(rules_eval *ev, size_t from, size_t to, row_counts *rc) {
     /* arm by arm over eight rows at a time (no branch per row): a row takes
      * arm a when its condition is true and no earlier condition was other
      * than false; arm numbers fit a byte (a rule set has at most 16) */
-    size_t n = ev->n;
     int16_t *arm = ev->arm;
     uint8_t open[EXPR_BLOCK], pick[EXPR_BLOCK]; /* open: every earlier condition false */
-    for (size_t s = 0; s < n; s += EXPR_BLOCK) {
-        size_t len = n - s < EXPR_BLOCK ? n - s : EXPR_BLOCK;
+    for (size_t s = from; s < to; s += EXPR_BLOCK) {
+        size_t len = to - s < EXPR_BLOCK ? to - s : EXPR_BLOCK;
         size_t len8 = len & ~(size_t)7;
         memset(open, 1, len);
         memset(pick, 0xff, len);
         for (int a = 0; a < ev->na; a++) {
             const uint8_t *r = ev->ap[a] ? ev->ares[a] + s : NULL;
             uint64_t a8 = (uint64_t)a * LOW_BITS;
+            size_t took = 0;
             for (size_t i = 0; i < len8; i += 8) {
                 uint64_t o = load8(open + i), v = r ? load8(r + i) : 2 * LOW_BITS;
                 uint64_t ist = (v >> 1) & LOW_BITS, isf = ~(v | (v >> 1)) & LOW_BITS;
                 uint64_t take = (o & ist) * 0xff, pk = load8(pick + i);
+                took += count8(o & ist);
                 pk = (pk & ~take) | (a8 & take);
                 o &= isf;
                 memcpy(pick + i, &pk, sizeof pk);
@@ -218,14 +238,82 @@ static void assign_arms(rules_eval *ev) {
             }
             for (size_t i = len8; i < len; i++) {
                 uint8_t v = r ? r[i] : EXPR_TRUE;
-                if (open[i] && v == EXPR_TRUE)
+                if (open[i] && v == EXPR_TRUE) {
                     pick[i] = (uint8_t)a;
+                    took++;
+                }
                 open[i] &= v == EXPR_FALSE;
             }
+            rc->arm_n[a] += took;
         }
         for (size_t i = 0; i < len; i++)
             arm[s + i] = (int16_t)(int8_t)pick[i];
     }
+}
+
+/* Rows [from, to) as part `part` of the run: the dirty criteria that are
+ * expressions (the Lua ones have run), selection and attrition, then the
+ * dirty arm conditions (they may read `eligible`, the selection of the
+ * same rows) and the arms.  Only row by row work: two parts of the rows
+ * can run on two threads at once. */
+typedef struct rows_job {
+    rules_eval *ev;
+    size_t from, to;
+    int part, crit;
+    row_counts rc;
+} rows_job;
+
+static void *run_rows(void *p) {
+    rows_job *j = p;
+    rules_eval *ev = j->ev;
+    size_t len = j->to - j->from;
+    for (int k = 0; k < ev->nc && j->crit; k++)
+        if (ev->cdirty[k] && ev->cp[k])
+            expr_eval_part(ev->cp[k], &ev->ctx, j->from, len, ev->cres[k] + j->from, j->part);
+    if (j->crit)
+        combine(ev, j->from, j->to, &j->rc);
+    for (int a = 0; a < ev->na; a++)
+        if (ev->adirty[a])
+            expr_eval_part(ev->ap[a], &ev->ctx, j->from, len, ev->ares[a] + j->from, j->part);
+    assign_arms(ev, j->from, j->to, &j->rc);
+    return NULL;
+}
+
+/* Below this many rows one thread does all (a thread costs more than it
+ * saves), as for the endpoints (repl/model.c). */
+enum { ROWS_THREADED = 50000 };
+
+/* The row by row part of a run, over two halves of the rows on two threads
+ * for a large cohort; the counts of the halves are summed.  crit: the
+ * criteria changed (selection and attrition are redone).  0, or -1 on
+ * ENOMEM. */
+static int run_all_rows(rules_eval *ev, int crit) {
+    size_t nc = (size_t)ev->nc, na = (size_t)ev->na, per = 3 * nc + na;
+    size_t *cnt = calloc(2 * per + 1, sizeof *cnt);
+    if (cnt == NULL)
+        return -1;
+    size_t n = ev->n, half = n >= ROWS_THREADED ? n / 2 / EXPR_BLOCK * EXPR_BLOCK : n;
+    rows_job job[2];
+    for (int h = 0; h < 2; h++) {
+        size_t *c = cnt + (size_t)h * per;
+        job[h] = (rows_job){ev, h ? half : 0, h ? n : half,
+                            h,  crit,         {c, c + nc, c + 2 * nc, c + 3 * nc, 0}};
+    }
+    pthread_t th;
+    int threaded = half < n && pthread_create(&th, NULL, run_rows, &job[1]) == 0;
+    run_rows(&job[0]);
+    if (threaded)
+        pthread_join(th, NULL);
+    else if (half < n)
+        run_rows(&job[1]);
+    for (size_t i = 0; i < per; i++)
+        cnt[i] += cnt[per + i];
+    job[0].rc.nsel += job[1].rc.nsel;
+    if (crit)
+        set_steps(ev, &job[0].rc);
+    memcpy(ev->arm_n, job[0].rc.arm_n, na * sizeof *ev->arm_n);
+    free(cnt);
+    return 0;
 }
 
 /* Brings staging derive j up to date with the module its param names. */
@@ -319,30 +407,30 @@ static int eval_run(rules_eval *ev, int full, char *err, size_t errlen) {
         if (!ev->cdirty[k])
             continue;
         any = 1;
+        /* a Lua criterion runs now, an expression in the row pass below */
         if (ev->cp[k] == NULL) {
             if (eval_fn(ev, k, 0, n, err, errlen) != 0)
                 return -1;
-        } else if (expr_eval(ev->cp[k], &ev->ctx, 0, n, ev->cres[k]) != 0) {
+        } else if (expr_prepare(ev->cp[k], &ev->ctx) != 0) {
             goto oom;
         }
         seen(&ev->cdep[k]);
         ev->recomputed++;
     }
-    if (any)
-        combine(ev);
     int arms = all || any;
     for (int a = 0; a < ev->na; a++) {
         int dd = all || dirty(ev, &ev->adep[a]) || (ev->adep[a].eligible && any);
-        if (!dd || ev->ap[a] == NULL)
+        ev->adirty[a] = (uint8_t)(dd && ev->ap[a] != NULL);
+        if (!ev->adirty[a])
             continue;
-        if (expr_eval(ev->ap[a], &ev->ctx, 0, n, ev->ares[a]) != 0)
+        if (expr_prepare(ev->ap[a], &ev->ctx) != 0)
             goto oom;
         seen(&ev->adep[a]);
         ev->recomputed++;
         arms = 1;
     }
-    if (arms)
-        assign_arms(ev);
+    if (arms && run_all_rows(ev, any) != 0)
+        goto oom;
     ev->valid = 1;
     return 0;
 oom:
@@ -404,6 +492,9 @@ size_t rules_eval_nselected(const rules_eval *ev) {
 }
 const int16_t *rules_eval_arms(const rules_eval *ev) {
     return ev->valid ? ev->arm : NULL;
+}
+size_t rules_eval_arm_count(const rules_eval *ev, size_t a) {
+    return ev->valid && a < (size_t)ev->na ? ev->arm_n[a] : 0;
 }
 size_t rules_eval_narms(const rules_eval *ev) {
     return ev->valid ? (size_t)ev->na : 0;

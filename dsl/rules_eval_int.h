@@ -47,6 +47,7 @@ struct rules_eval {
     rstage_eval **dst; /* nd: staging derives' state, else NULL */
     uint8_t *selected;
     int16_t *arm;
+    size_t *arm_n; /* na: rows assigned each arm */
     rules_step *steps;
     double *pv; /* param values last used */
     char **pt;

@@ -503,9 +503,8 @@ static int compute_outcome(model *m, model_outcome *o, char *err, size_t errlen)
     for (size_t a = 0; a < o->narms; a++)
         snprintf(o->arm_name[a], sizeof o->arm_name[a], "%s", rules_eval_arm_name(m->ev, a));
     const int16_t *arm = rules_eval_arms(m->ev);
-    for (size_t i = 0; i < n; i++)
-        if (arm[i] >= 0 && (size_t)arm[i] < o->narms)
-            o->arm_count[arm[i]]++;
+    for (size_t a = 0; a < o->narms; a++)
+        o->arm_count[a] = rules_eval_arm_count(m->ev, a);
     o->nsteps = rules_eval_attrition(m->ev, NULL, 0);
     o->steps = calloc(o->nsteps + 1, sizeof *o->steps);
     o->step_name = calloc(o->nsteps + 1, sizeof *o->step_name);
