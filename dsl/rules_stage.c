@@ -33,25 +33,13 @@ enum { MEMO_MAX = 1 << 20 }; /* combinations remembered per module */
 
 /* Fields tnmX.classify reads (tnm_common.lua), unless the module lists its
  * own as `reads`. */
-static const char *const default_reads[] = {"t_size_cm",
-                                            "t_insitu",
-                                            "t_mia",
-                                            "t_superficial",
-                                            "t_invasion",
-                                            "t_nodules",
-                                            "n_stations",
-                                            "side",
-                                            "m_sites",
-                                            "m_pleural_effusion",
-                                            "m_lesions",
-                                            "m_organs",
-                                            "m_contralateral_nodule",
-                                            "m_pleural",
-                                            "edition",
-                                            "t",
-                                            "n",
-                                            "m",
-                                            NULL};
+/* A word list reads better in lines of words. */
+/* clang-format off */
+static const char *const default_reads[] = {
+    "t_size_cm", "t_insitu", "t_mia", "t_superficial", "t_invasion", "t_nodules",
+    "n_stations", "side", "m_sites", "m_pleural_effusion", "m_lesions", "m_organs",
+    "m_contralateral_nodule", "m_pleural", "edition", "t", "n", "m", NULL};
+/* clang-format on */
 
 typedef struct memo_entry {
     uint64_t hash;
