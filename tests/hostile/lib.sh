@@ -39,3 +39,27 @@ check_rc() {
 stdout: $(printf '%s' "$OUT" | head -c 600)
 stderr: $(printf '%s' "$ERR" | head -c 600)"; fi
 }
+
+# wait_in FILE PATTERN: until PATTERN (grep) is in FILE, 10 s at most.
+wait_in() {
+    local i=0
+    until grep -q "$2" "$1" 2>/dev/null || [ $i -ge 200 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+}
+
+# interrupt_until PID FILE PATTERN: Ctrl-C (SIGINT) to PID every 50 ms
+# until PATTERN is in FILE, 10 s at most: one that lands before a line is
+# read only clears the input line.
+interrupt_until() {
+    local i=0
+    until grep -q "$3" "$2" 2>/dev/null || [ $i -ge 200 ]; do
+        kill -INT "$1" 2>/dev/null
+        sleep 0.05
+        i=$((i + 1))
+    done
+}
+
+# peak_mb PID: the process's peak resident memory so far, in MB.
+peak_mb() { awk '/^VmHWM/ { print int($2 / 1024) }' "/proc/$1/status" 2>/dev/null; }

@@ -58,17 +58,10 @@ mkfifo "$WORK/in"
 pid=$!
 exec 3>"$WORK/in"
 printf 'print("id" .. "le")\n' >&3
-i=0
-until grep -q idle "$WORK/rout" 2>/dev/null || [ $i -ge 400 ]; do sleep 0.05; i=$((i + 1)); done
+wait_in "$WORK/rout" idle
 printf 'load rules %s\n' "$slow" >&3
-# one SIGINT that lands before the line is read only clears the input line
-i=0
-until grep -q 'interrupted\|million instructions' "$WORK/rerr" || [ $i -ge 200 ]; do
-    kill -INT "$pid" 2>/dev/null
-    sleep 0.05
-    i=$((i + 1))
-done
-hwm=$(awk '/^VmHWM/ { print int($2 / 1024) }' "/proc/$pid/status" 2>/dev/null)
+interrupt_until "$pid" "$WORK/rerr" 'interrupted\|million instructions'
+hwm=$(peak_mb "$pid")
 printf 'rules\nprint("done" .. "here")\n' >&3
 exec 3>&-
 wait "$pid"

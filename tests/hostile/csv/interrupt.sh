@@ -23,18 +23,10 @@ pid=$!
 exec 3>"$WORK/in"
 # a load that fails at once: once its message is out, the REPL is idle
 printf 'load cohort /dev/zero\n' >&3
-i=0
-until grep -q '/dev/zero' "$WORK/rerr" 2>/dev/null || [ $i -ge 200 ]; do sleep 0.05; i=$((i + 1)); done
+wait_in "$WORK/rerr" '/dev/zero'
 printf 'load cohort %s\n' "$WORK/big.csv" >&3
-# Ctrl-C every 50 ms until the load reports it: one that lands before the
-# line is read only clears the (empty) input line.
-i=0
-until grep -q 'interrupted' "$WORK/rerr" || [ $i -ge 200 ]; do
-    kill -INT "$pid" 2>/dev/null
-    sleep 0.05
-    i=$((i + 1))
-done
-hwm=$(awk '/^VmHWM/ { print int($2 / 1024) }' "/proc/$pid/status" 2>/dev/null)
+interrupt_until "$pid" "$WORK/rerr" interrupted
+hwm=$(peak_mb "$pid")
 printf 'case #2\n' >&3
 exec 3>&-
 wait "$pid"
