@@ -8,6 +8,7 @@
  * is the count with time >= the tick, as summary(fit, times) gives it.
  */
 #include "export.h"
+#include "view.h"
 
 #include <math.h>
 #include <string.h>
@@ -374,24 +375,20 @@ int export_svg_model(FILE *f, const model *m, int endpoint, int ci, int before, 
                  ep->message);
         return -1;
     }
+    view_curve vc[8];
     export_curve cv[8];
     char labels[8][96], shorts[8][32];
-    int nc = 0;
-    const model_endpoint *pe = NULL;
-    if (before && m->prev.valid && strcmp(m->prev.set, o->set) == 0 &&
-        m->prev.ep[endpoint].available && m->prev.ep[endpoint].fit)
-        pe = &m->prev.ep[endpoint];
-    for (int g = 0; g < ep->ngroups && nc < 8; g++) {
-        snprintf(labels[nc], sizeof labels[nc], "%s (n = %zu)", ep->g[g].label, ep->g[g].n);
-        snprintf(shorts[nc], sizeof shorts[nc], "%.31s", ep->g[g].label);
-        cv[nc] = (export_curve){&ep->fit->strata[g], labels[nc], 0, shorts[nc]};
-        nc++;
-    }
-    for (int g = 0; pe && g < pe->ngroups && nc < 8; g++) {
-        snprintf(labels[nc], sizeof labels[nc], "%s, version %d", pe->g[g].label, m->prev.version);
-        snprintf(shorts[nc], sizeof shorts[nc], "%.9s v%d", pe->g[g].label, m->prev.version);
-        cv[nc] = (export_curve){&pe->fit->strata[g], labels[nc], 1, shorts[nc]};
-        nc++;
+    int nc = view_plot_curves(m, endpoint, before, vc, 8);
+    for (int k = 0; k < nc; k++) {
+        const model_group *g = vc[k].g;
+        if (vc[k].dim) {
+            snprintf(labels[k], sizeof labels[k], "%s, version %d", g->label, vc[k].version);
+            snprintf(shorts[k], sizeof shorts[k], "%.9s v%d", g->label, vc[k].version);
+        } else {
+            snprintf(labels[k], sizeof labels[k], "%s (n = %zu)", g->label, g->n);
+            snprintf(shorts[k], sizeof shorts[k], "%.31s", g->label);
+        }
+        cv[k] = (export_curve){vc[k].km, labels[k], vc[k].dim, shorts[k]};
     }
     char note[200] = "", ptxt[32];
     if (!isnan(ep->p)) {

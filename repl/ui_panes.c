@@ -292,7 +292,7 @@ static void draw_plot(ui *u) {
     }
     model *m = &u->s->model;
     int e = u->s->plot_endpoint;
-    const model_endpoint *ep = &m->cur.ep[e], *pp = &m->prev.ep[e];
+    const model_endpoint *ep = &m->cur.ep[e];
     char title[96];
     int wide = getmaxx(w) > 70;
     /* The time unit is in the title too: a narrow axis has no room for it. */
@@ -322,20 +322,12 @@ static void draw_plot(ui *u) {
     if (sp.tmax > 120)
         sp.tmax = 120;
     sp.tick = sp.tmax > 72 ? 24 : 12;
-    int have_prev =
-        m->prev.valid && pp->available && pp->fit && strcmp(m->prev.set, m->cur.set) == 0;
-    for (int pass = 0; pass < 2; pass++) {
-        const model_endpoint *src = pass ? pp : ep;
-        if (pass && !have_prev)
-            break;
-        for (int g = 0; g < src->ngroups && sp.ncurves < PLOT_MAX_CURVES; g++) {
-            if (src->fit->strata[g].n == 0)
-                continue;
-            if (curve_from(&src->fit->strata[g], &sp, src->g[g].label, pass, &curves[sp.ncurves],
-                           &data[sp.ncurves]) == 0)
-                sp.ncurves++;
-        }
-    }
+    view_curve vc[PLOT_MAX_CURVES];
+    int nvc = view_plot_curves(m, e, 1, vc, PLOT_MAX_CURVES);
+    for (int k = 0; k < nvc; k++)
+        if (vc[k].km->n > 0 && curve_from(vc[k].km, &sp, vc[k].g->label, vc[k].dim,
+                                          &curves[sp.ncurves], &data[sp.ncurves]) == 0)
+            sp.ncurves++;
     plot_grid g;
     int pw = getmaxx(w) - 2, ph = getmaxy(w) - 2;
     if (plot_render(&sp, pw, ph, &g) == 0) {

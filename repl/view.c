@@ -302,3 +302,19 @@ void view_outcome(const model *m, textlog *out, int width) {
     line(out, TL_NOTE, "times in months; 1y = 12 months; [..] and change rows: against version %d",
          m->prev.valid ? m->prev.version : o->version);
 }
+
+int view_plot_curves(const model *m, int e, int before, view_curve *out, int max) {
+    const model_endpoint *ep = &m->cur.ep[e], *pe = &m->prev.ep[e];
+    if (!m->cur.valid || !ep->available || ep->fit == NULL)
+        return 0;
+    int prev =
+        before && m->prev.valid && pe->available && pe->fit && strcmp(m->prev.set, m->cur.set) == 0;
+    int n = 0;
+    for (int pass = 0; pass <= prev; pass++) {
+        const model_endpoint *src = pass ? pe : ep;
+        for (int g = 0; g < src->ngroups && n < max; g++)
+            out[n++] = (view_curve){&src->fit->strata[g], &src->g[g], pass,
+                                    pass ? m->prev.version : m->cur.version};
+    }
+    return n;
+}

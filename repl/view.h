@@ -36,4 +36,19 @@ const char *view_num(double x, int d, const char *nan_text, char *buf, size_t n)
  * that cannot be estimated (R prints NA), "-" for a group of no patients. */
 const char *view_median_ci(const model_group *g, char *buf, size_t n);
 
+/* One curve of a Kaplan-Meier plot of the outcome. */
+typedef struct view_curve {
+    const km_curve *km;   /* the group's curve */
+    const model_group *g; /* its label, n, ... */
+    int dim;              /* 1: the previous version's curve */
+    int version;          /* the rules version it belongs to */
+} view_curve;
+
+/* The curves a Kaplan-Meier plot of endpoint e (MODEL_OS, MODEL_PFS)
+ * shows, the same on the screen and in SVG: each group of the current
+ * outcome, then, when before is set and the previous outcome is of the
+ * same rule set, each of its groups, dimmed.  Returns the count (at most
+ * max); 0 when the endpoint has no curves. */
+int view_plot_curves(const model *m, int e, int before, view_curve *out, int max);
+
 #endif
