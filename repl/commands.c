@@ -201,7 +201,7 @@ int commands_split(const char *line, char *buf, int n, char **argv, int max) {
     return argc;
 }
 
-int commands_dispatch(session *s, const char *line) {
+const cmd_entry *commands_of_line(const char *line, const char **start) {
     const char *p = line;
     while (isspace((unsigned char)*p))
         p++;
@@ -212,17 +212,27 @@ int commands_dispatch(session *s, const char *line) {
         len++;
     char word[64];
     if (len == 0 || len >= sizeof word)
-        return -1;
+        return NULL;
     memcpy(word, p, len);
     word[len] = '\0';
     const cmd_entry *c = commands_find(word);
     if (c == NULL)
-        return -1;
+        return NULL;
     /* `help = 3` assigns to a Lua global of that name. */
     const char *rest = p + len;
     while (isspace((unsigned char)*rest))
         rest++;
     if (rest[0] == '=' && rest[1] != '=')
+        return NULL;
+    if (start)
+        *start = p;
+    return c;
+}
+
+int commands_dispatch(session *s, const char *line) {
+    const char *p;
+    const cmd_entry *c = commands_of_line(line, &p);
+    if (c == NULL)
         return -1;
     char buf[4096];
     char *argv[CMD_MAX_ARGS];

@@ -37,6 +37,11 @@ extern const cmd_entry commands_table[];
 /* The command called name (without a leading '.'), or NULL. */
 const cmd_entry *commands_find(const char *name);
 
+/* The command line would run (its first word, as commands_dispatch reads
+ * it: any leading white space, a leading '.', any white space after), or
+ * NULL when line is Lua.  *start (may be NULL) is where the word begins. */
+const cmd_entry *commands_of_line(const char *line, const char **start);
+
 /* If line is a command, runs it and returns 0 (ok) or 1 (error); returns -1
  * when the line is not a command (the caller evaluates it as Lua). */
 int commands_dispatch(struct session *s, const char *line);

@@ -128,9 +128,9 @@ int persist_save(session *s, const char *path, int closed, char *err, size_t err
  * into a session file.  Returns the command's name, or NULL. */
 static const char *not_replayed(const char *line) {
     static const char *const refused[] = {"quit", "save", "export", "edit", NULL};
-    size_t len = strcspn(line, " \t");
-    for (int i = 0; refused[i]; i++)
-        if (strlen(refused[i]) == len && strncmp(line, refused[i], len) == 0)
+    const cmd_entry *c = commands_of_line(line, NULL); /* as the dispatcher reads it */
+    for (int i = 0; c && refused[i]; i++)
+        if (strcmp(c->name, refused[i]) == 0)
             return refused[i];
     return NULL;
 }

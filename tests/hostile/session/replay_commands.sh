@@ -34,6 +34,21 @@ for f in overwritten.txt table.csv edited; do
 done
 check_rss "a refusing restore stays small" 300
 
+# The dispatcher's own reading: a leading dot (as in sqlite3) or other
+# white space before or after the word still names the command.
+printf '# tnmlab session: closed\n.save %s\nexport\vtable %s outcome\n\vquit\nset max_lesions 3\n' \
+    "$WORK/dot.tnm" "$WORK/vt.csv" > "$WORK/sly.tnm"
+printf 'restore %s\nprint("still" .. "here", rules.get("deruysscher2012", "max_lesions"))\n' \
+    "$WORK/sly.tnm" > "$WORK/in3"
+run_fed 30 "$WORK/in3" "$TNMLAB" --plain
+check_has "a dotted save is named" "$WORK/sly.tnm:2: 'save' is not replayed" "$ERR"
+check_has "export after a vertical tab" "$WORK/sly.tnm:3: 'export' is not replayed" "$ERR"
+check_has "quit after a vertical tab" "$WORK/sly.tnm:4: 'quit' is not replayed" "$ERR"
+check_has "and the session goes on" "stillhere	3" "$OUT"
+for f in dot.tnm vt.csv; do
+    if [ -e "$WORK/$f" ]; then fail "the session file made $f"; else pass; fi
+done
+
 # Typed at the prompt, the same commands still work.
 printf 'save %s\nquit\nprint("not" .. "reached")\n' "$WORK/typed.tnm" > "$WORK/in2"
 run_fed 30 "$WORK/in2" "$TNMLAB" --plain
