@@ -224,8 +224,8 @@ static int lut_value(int kind, const char *lvl, const char *const *keys, int nke
  * every bind is then a pass over site numbers and counts, not a parse of
  * each level.  Its size follows the column's levels (one entry per item,
  * one per distinct site), never the rules: keys are looked up, not added.
- * Built on first use by expr_eval, which is not to run on two threads over
- * one column at once (it never does: evaluation is single-threaded). */
+ * Built on first use by expr_prepare, on the calling thread, before any
+ * thread evaluates a part of the rows (those only read the tables). */
 typedef struct list_index {
     uint64_t gen; /* the column's generation it was built at */
     int32_t nlevels;

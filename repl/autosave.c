@@ -203,7 +203,8 @@ int autosave_recover(session *s) {
         autosave_save(s);
         return 0;
     }
-    int n = drop_failed_replays(s, c, find_candidates(lock != 0, c)); /* read: no harm */
+    /* only the lock holder may restore, move aside or remove session.tnm */
+    int n = drop_failed_replays(s, c, find_candidates(lock == 1, c));
     /* The newest wins; the others are kept aside, never replayed over it. */
     int newest = -1;
     for (int i = 0; i < n; i++)

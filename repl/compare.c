@@ -90,8 +90,10 @@ int compare_cmd(session *s, int argc, char **argv) {
         &s->out, "  selected by %s: %zu; by %s: %zu; by both: %zu; only %s: %zu; only %s: %zu\n",
         argv[1], only_a + both, argv[2], only_b + both, both, argv[1], only_a, argv[2], only_b);
     mask = malloc(n + 1);
-    if (mask == NULL)
+    if (mask == NULL) {
+        sink_printf(&s->err, "compare: out of memory\n");
         goto done;
+    }
     for (int e = 0; e < MODEL_NENDPOINTS; e++) {
         rtable t;
         if (group_table(&t, e == MODEL_OS ? "OS" : "PFS") != 0)

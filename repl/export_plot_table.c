@@ -213,9 +213,6 @@ int l_export_plot(lua_State *L) {
     }
     if (export_format_of(path) != EXPORT_SVG)
         return luaL_error(L, "export_plot: %s: plots are written as .svg", path);
-    atomic_file x;
-    if (export_file_open(&x, path, err, sizeof err) != 0)
-        return luaL_error(L, "%s", err);
     lua_getfield(L, t, "fit");
     int fi = lua_gettop(L);
     fit_copy *fc = copy_fit(L, fi);
@@ -241,6 +238,11 @@ int l_export_plot(lua_State *L) {
                         .tmax = lopt_num(L, t, "tmax", 0),
                         .tick = lopt_num(L, t, "tick", 0),
                         .ci = rq.ci};
+    /* Opened once every Lua value is read: nothing after this raises, so
+     * the temporary file cannot be left behind. */
+    atomic_file x;
+    if (export_file_open(&x, path, err, sizeof err) != 0)
+        return luaL_error(L, "%s", err);
     export_provenance p;
     char e2[1024];
     if (export_provenance_fill(&p, &s->model, e2, sizeof e2) != 0 ||

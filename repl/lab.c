@@ -166,6 +166,14 @@ static void tee_write(sink *sk, const char *data, size_t len) {
     t->text[t->len] = '\0';
 }
 
+/* [session, line, &rc] -> [] */
+static int dispatch_protected(lua_State *L) {
+    session *s = lua_touserdata(L, 1);
+    int *rc = lua_touserdata(L, 3);
+    *rc = commands_dispatch(s, lua_tostring(L, 2));
+    return 0;
+}
+
 /* lab.run(line) -> true | nil, message.  The message is the one the
  * command wrote (also shown as usual), or "not a command: LINE". */
 static int l_run(lua_State *L) {
@@ -175,8 +183,15 @@ static int l_run(lua_State *L) {
     sink saved = s->err;
     tee.to = &saved;
     s->err = (sink){tee_write, &tee};
-    int rc = commands_dispatch(s, line);
-    s->err = saved;
+    int rc = -1;
+    lua_pushcfunction(L, dispatch_protected);
+    lua_pushlightuserdata(L, s);
+    lua_pushvalue(L, 1);
+    lua_pushlightuserdata(L, &rc);
+    int st = lua_pcall(L, 3, 0, 0);
+    s->err = saved; /* whatever happened: the tee lives on this C stack */
+    if (st != LUA_OK)
+        return lua_error(L); /* a Lua error inside the command (out of memory) */
     if (rc < 0) {
         lua_pushnil(L);
         lua_pushfstring(L, "not a command: %s", line);

@@ -204,6 +204,15 @@ int rtable_write_md(FILE *f, const rtable *t) {
     return 0;
 }
 
+/* Terminal columns of UTF-8 text: one per character (continuation bytes
+ * do not count), so "Größe" lines up as five. */
+static size_t columns(const char *s) {
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 char *rtable_text(const rtable *t) {
     if (t->failed)
         return NULL;
@@ -212,9 +221,9 @@ char *rtable_text(const rtable *t) {
         return NULL;
     char buf[32];
     for (size_t j = 0; j < t->ncols; j++) {
-        width[j] = strlen(t->cols[j].name);
+        width[j] = columns(t->cols[j].name);
         for (size_t i = 0; i < t->nrows; i++) {
-            size_t w = strlen(people(t, i, j, buf, sizeof buf));
+            size_t w = columns(people(t, i, j, buf, sizeof buf));
             if (w > width[j])
                 width[j] = w;
         }
@@ -224,8 +233,11 @@ char *rtable_text(const rtable *t) {
         size_t start = out.len;
         for (size_t j = 0; j < t->ncols; j++) {
             const char *s = i == 0 ? t->cols[j].name : people(t, i - 1, j, buf, sizeof buf);
-            int w = (int)width[j];
-            tnm_text_printf(&out, t->cols[j].left ? "%-*s  " : "%*s  ", w, s);
+            size_t pad = width[j] - columns(s);
+            if (!t->cols[j].left)
+                tnm_text_printf(&out, "%*s", (int)pad, "");
+            tnm_text_add(&out, s, strlen(s));
+            tnm_text_printf(&out, "%*s", (int)(t->cols[j].left ? pad + 2 : 2), "");
         }
         while (out.len > start && out.s && out.s[out.len - 1] == ' ')
             out.s[--out.len] = '\0';

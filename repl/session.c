@@ -104,8 +104,8 @@ int session_init(session *s, const tnm_options *opts, sink out, sink err, char *
     if (s->engine == NULL || rules_set_staging_dir(s->engine, dir) != 0 ||
         dsl_rules_use(s->L, s->engine) != 0 ||
         model_init(&s->model, s->engine, err_buf, errlen) != 0) {
-        if (s->engine)
-            snprintf(err_buf, errlen, "out of memory");
+        if (s->engine) /* model_init cannot fail with an engine given */
+            snprintf(err_buf, errlen, "out of memory setting up the rule engine");
         lua_close(s->L);
         s->L = NULL;
         rules_free(s->engine);

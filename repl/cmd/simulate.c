@@ -8,6 +8,7 @@
  */
 #include "cmd.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,8 +53,9 @@ int cmd_simulate(session *s, int argc, char **argv) {
     }
     long seed = 1;
     if (argc == 4) {
+        errno = 0;
         seed = strtol(argv[3], &end, 10);
-        if (*end || end == argv[3]) {
+        if (*end || end == argv[3] || errno == ERANGE) {
             sink_printf(&s->err, "simulate: SEED must be a whole number, not '%s'\n", argv[3]);
             return 1;
         }

@@ -90,11 +90,31 @@ static void md_and_text__escaped_and_aligned(void **state) {
     rtable_free(&t);
 }
 
+/* Non-ASCII labels line up by characters, not bytes, as a terminal shows them. */
+static void text__utf8__aligned_by_characters(void **state) {
+    (void)state;
+    rtable t;
+    assert_int_equal(rtable_init(&t, 2), 0);
+    rtable_col_set(&t, 0, "arm", RTABLE_TEXT, NULL, 1);
+    rtable_col_set(&t, 1, "n", RTABLE_COUNT, NULL, 0);
+    size_t r = rtable_add_row(&t);
+    rtable_set_text(&t, r, 0, "Größe");
+    rtable_set_num(&t, r, 1, 7);
+    r = rtable_add_row(&t);
+    rtable_set_text(&t, r, 0, "radical");
+    rtable_set_num(&t, r, 1, 12);
+    char *s = rtable_text(&t);
+    assert_string_equal(s, "arm       n\nGröße     7\nradical  12\n");
+    free(s);
+    rtable_free(&t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(csv__quotes_na_logicals__as_read_csv_reads),
         cmocka_unit_test(json__null_and_booleans),
         cmocka_unit_test(md_and_text__escaped_and_aligned),
+        cmocka_unit_test(text__utf8__aligned_by_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
