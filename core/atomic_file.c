@@ -2,7 +2,7 @@
  *
  * Part of tnmlab (core layer).  SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "atomic_file.h"
 
 #include <errno.h>
@@ -28,10 +28,21 @@ int atomic_file_open(atomic_file *x, const char *path) {
     if (path == NULL || *path == '\0')
         return fail(x, ENOENT);
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    int exists = stat(path, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode))
         return fail(x, EISDIR);
-    if (snprintf(x->path, sizeof x->path, "%s", path) >= (int)sizeof x->path ||
-        snprintf(x->tmp, sizeof x->tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof x->tmp) {
+    /* A link is written through: the file it names is replaced, the link
+     * stays. */
+    char *real = NULL;
+    const char *target = path;
+    struct stat lst;
+    if (exists && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) &&
+        (real = realpath(path, NULL)) != NULL)
+        target = real;
+    int toolong = snprintf(x->path, sizeof x->path, "%s", target) >= (int)sizeof x->path;
+    free(real);
+    if (toolong ||
+        snprintf(x->tmp, sizeof x->tmp, "%s.tmp-XXXXXX", x->path) >= (int)sizeof x->tmp) {
         x->tmp[0] = '\0';
         return fail(x, ENAMETOOLONG);
     }
@@ -42,9 +53,11 @@ int atomic_file_open(atomic_file *x, const char *path) {
         x->tmp[0] = '\0';
         return fail(x, errno);
     }
+    /* mkstemp makes 0600: a new file is an ordinary one (0666 less the
+     * umask); a file written again keeps its mode. */
     mode_t mask = umask(0);
     umask(mask);
-    fchmod(fd, 0666 & ~mask); /* mkstemp makes 0600; this is an ordinary file */
+    fchmod(fd, exists && S_ISREG(st.st_mode) ? st.st_mode & 07777 : 0666 & ~mask);
     x->f = fdopen(fd, "w");
     if (x->f == NULL) {
         int e = errno;

@@ -21,7 +21,8 @@ typedef struct atomic_file {
     int error;       /* after a failure: the errno that says why */
 } atomic_file;
 
-/* Creates a temporary file in path's folder (mode 0666 less the umask)
+/* Creates a temporary file in path's folder (the mode of the file it
+ * replaces, else 0666 less the umask; a symbolic link is written through)
  * and opens it for writing.  Returns 0, or -1 with x->error set (EISDIR:
  * path is a folder; ENAMETOOLONG; what mkstemp said); nothing is created
  * then. */

@@ -48,8 +48,8 @@ static int setup(void **state) {
 static int teardown(void **state) {
     (void)state;
     char p[160];
-    static const char *const names[] = {"big.csv", "fifo.csv", "sub"};
-    for (size_t i = 0; i < 3; i++) {
+    static const char *const names[] = {"big.csv", "fifo.csv", "sub", "link.csv"};
+    for (size_t i = 0; i < 4; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, names[i]);
         if (remove(p) < 0 && errno != ENOENT)
             return -1;
@@ -245,6 +245,28 @@ static void read_file__above_size_limit__refused_before_reading(void **state) {
     cohort_free(c);
 }
 
+/* Writing a cohort onto a file a person keeps private, or onto a symbolic
+ * link to it, replaces the file's contents as `cp` would: the mode stays
+ * 0600 and the link stays a link (ls -l shows what it showed). */
+static void write_file__private_file_behind_a_link__mode_and_link_kept(void **state) {
+    (void)state;
+    write_rows(path, 100);
+    assert_int_equal(chmod(path, 0600), 0);
+    char link[160];
+    snprintf(link, sizeof link, "%s/link.csv", dir);
+    assert_int_equal(symlink("big.csv", link), 0);
+    cohort *c = csv_read_file(path, NULL, NULL, errbuf, sizeof errbuf);
+    assert_non_null(c);
+    assert_int_equal(csv_write_file(c, link, NULL, errbuf, sizeof errbuf), 0);
+    cohort_free(c);
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_true(st.st_size > 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(read_file__truncated_while_read__error_not_sigbus, setup,
@@ -263,6 +285,8 @@ int main(void) {
         cmocka_unit_test(read_file__dev_zero__refused_at_once),
         cmocka_unit_test_setup_teardown(read_file__above_size_limit__refused_before_reading, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(write_file__private_file_behind_a_link__mode_and_link_kept,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
