@@ -88,3 +88,45 @@ void tnm_text_free(tnm_text *t) {
     t->len = t->cap = 0;
     t->failed = 0;
 }
+
+/* Levenshtein distance, capped: for "did you mean" hints. */
+static size_t edit_distance(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return 99;
+    size_t row[64];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *tnm_closest(const char *word, const char *const *names, size_t n) {
+    const char *best = NULL;
+    size_t bd = 99, lw = strlen(word);
+    for (size_t i = 0; i < n; i++) {
+        size_t d = edit_distance(word, names[i]);
+        /* A prefix counts as close too: "eortc" for "eortc2019". */
+        if (strncmp(names[i], word, lw) == 0 && lw >= 3)
+            d = d < 1 ? d : 1;
+        if (d < bd) {
+            bd = d;
+            best = names[i];
+        }
+    }
+    return bd <= 2 + lw / 6 ? best : NULL;
+}
+

@@ -30,4 +30,9 @@ void tnm_text_add(tnm_text *t, const char *s, size_t n);
 char *tnm_text_take(tnm_text *t);
 void tnm_text_free(tnm_text *t);
 
+/* The name among names[0..n) closest to word (Levenshtein distance, a
+ * prefix of 3 or more letters counting as 1), or NULL when none is close
+ * enough to suggest: for "did you mean" hints. */
+const char *tnm_closest(const char *word, const char *const *names, size_t n);
+
 #endif

@@ -1,6 +1,7 @@
 /* model.c - cohort + rules -> selection, attrition and outcome (see model.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "model.h"
+#include "text.h"
 
 #include "interrupt.h"
 
@@ -176,51 +177,10 @@ int model_load_rules(model *m, const char *path, char *err, size_t errlen) {
     return 0;
 }
 
-/* Levenshtein distance, capped: for "did you mean" hints. */
-static size_t edit_distance(const char *a, const char *b) {
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return 99;
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
-const char *model_closest(const char *word, const char *const *names, size_t n) {
-    const char *best = NULL;
-    size_t bd = 99, lw = strlen(word);
-    for (size_t i = 0; i < n; i++) {
-        size_t d = edit_distance(word, names[i]);
-        /* A prefix counts as close too: "eortc" for "eortc2019". */
-        if (strncmp(names[i], word, lw) == 0 && lw >= 3)
-            d = d < 1 ? d : 1;
-        if (d < bd) {
-            bd = d;
-            best = names[i];
-        }
-    }
-    return bd <= 2 + lw / 6 ? best : NULL;
-}
-
 /* " (did you mean 'x'?)" or "" */
 static const char *suggest(const char *word, const char *const *names, size_t n, char *buf,
                            size_t len) {
-    const char *c = model_closest(word, names, n);
+    const char *c = tnm_closest(word, names, n);
     if (c)
         snprintf(buf, len, " (did you mean '%s'?)", c);
     else

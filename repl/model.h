@@ -150,9 +150,6 @@ int model_group_outcome(model *m, int e, rules_eval *ev, const uint8_t *mask, co
  * current outcome in place (the previous version stays `prev`). */
 int model_want_hr(model *m, char *err, size_t errlen);
 
-/* The name among names[0..n) closest to word (edit distance, or word a
- * prefix of it), or NULL when none is close: for "did you mean" hints. */
-const char *model_closest(const char *word, const char *const *names, size_t n);
 
 /* Frees an outcome's contents. */
 void model_outcome_clear(model_outcome *o);

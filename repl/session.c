@@ -16,6 +16,7 @@
 #include "lcohort.h"
 #include "lrules.h"
 #include "luastate.h"
+#include "text.h"
 #include "view.h"
 
 #ifndef TNMLAB_PKGDATADIR
@@ -349,7 +350,7 @@ feed_status session_feed(session *s, char **pending, const char *line) {
         size_t n = 0;
         for (const cmd_entry *c = commands_table; c->name && n < 128; c++)
             names[n++] = c->name;
-        const char *close = model_closest(word, names, n);
+        const char *close = tnm_closest(word, names, n);
         if (close)
             snprintf(hint, sizeof hint, "; did you mean '%s'?", close);
         sink_printf(&s->err, "'%s' is not a command (help lists them%s), nor valid Lua:\n", word,

@@ -61,4 +61,15 @@ err=$("$TNMLAB" --cohort "$WORK/no-such.csv" 2>&1 </dev/null)
 check_eq "a --cohort that does not load exits 1" "1" "$?"
 check_has "and names the file" "$WORK/no-such.csv" "$err"
 
+# A typo in a field name fails at load, in batch and at the prompt alike.
+printf 'ruleset "typo" {\n  criterion { "perf", "ECOG <= 1", "ecgo <= 1" } }\n' >"$WORK/typo.lua"
+"$TNMLAB" --rules "$WORK/typo.lua" -e 'print("ran")' >"$WORK/typo.out" 2>"$WORK/typo.err"
+check_eq "--rules with a typo exits 1" "1" "$?"
+check_has "naming file:line and the field meant" \
+    "typo.lua:2: criterion 'perf': reads 'ecgo', which is no data-dictionary field, param or derive (did you mean 'ecog'?)" \
+    "$(cat "$WORK/typo.err")"
+check_eq "and runs nothing" "" "$(cat "$WORK/typo.out")"
+out=$(printf 'load rules %s\nrules\n' "$WORK/typo.lua" | "$TNMLAB" --plain 2>&1)
+check_has "load rules says so" "reads 'ecgo'" "$out"
+check_lacks "and does not list the set" " typo " "$out"
 finish

@@ -517,6 +517,35 @@ static void param_read__words__same_for_every_front_end(void **state) {
     }
 }
 
+/* A field name with a typo is refused at load, naming file:line and the
+ * field meant; a field of the user's own cohort loads once the rule set
+ * declares it, and so does every name a derive, param or arm provides. */
+static void load__unknown_field__error_with_did_you_mean(void **state) {
+    (void)state;
+    load_error("ruleset \"t\" {\n criterion { \"e\", \"r\", \"ecgo <= 2\" } }\n",
+               "bad.lua:2: criterion 'e': reads 'ecgo'");
+    load_error("ruleset \"t\" {\n criterion { \"e\", \"r\", \"ecgo <= 2\" } }\n",
+               "(did you mean 'ecog'?)");
+    load_error("ruleset \"t\" {\n param { \"max_ecog\", 1 },\n"
+               " criterion { \"e\", \"r\", \"ecog <= max_ecgo\" } }\n",
+               "(did you mean 'max_ecog'?)");
+    load_error("ruleset \"t\" {\n criterion { \"e\", \"r\", function(p) return true end,\n"
+               "   reads = {\"agee\"} } }\n",
+               "reads 'agee'");
+    load_error("ruleset \"t\" {\n arm { \"a\", when = \"eligble\" } }\n",
+               "arm 'a': reads 'eligble'");
+    load_error("ruleset \"t\" { fields = \"x\",\n criterion { \"e\", \"r\", \"x\" } }\n",
+               "fields must be a list of field names");
+    rules *r = load("ruleset \"t\" { fields = {\"smoker\"},\n"
+                    " param { \"max_ecog\", 1 },\n"
+                    " derive { \"old\", \"age >= 70\" },\n"
+                    " criterion { \"e\", \"r\", \"ecog <= max_ecog and not old and smoker\" },\n"
+                    " arm { \"a\", when = \"eligible and old\" } }\n",
+                    "ok.lua");
+    assert_int_equal(rules_nsets(r), 1);
+    rules_free(r);
+}
+
 static void load__include_file__same_folder(void **state) {
     (void)state;
     const char *top = getenv("top_srcdir");
@@ -639,6 +668,7 @@ int main(void) {
         cmocka_unit_test(lua_criterion__per_patient__works_and_budget_names_it),
         cmocka_unit_test(lua_criterion__whole_number__integer_as_case_shows),
         cmocka_unit_test(param_read__words__same_for_every_front_end),
+        cmocka_unit_test(load__unknown_field__error_with_did_you_mean),
         cmocka_unit_test(load__include_file__same_folder),
         cmocka_unit_test(binding__lua_api__load_eval_attrition_explain_undo),
         cmocka_unit_test(bool01__numeric_treatable__same_attrition_as_boolean),
