@@ -129,4 +129,3 @@ const char *tnm_closest(const char *word, const char *const *names, size_t n) {
     }
     return bd <= 2 + lw / 6 ? best : NULL;
 }
-

@@ -553,8 +553,7 @@ static int reads_name(const rset *set, const char *name) {
  * param, one of the first nder derives (a staging derive gives its four
  * columns), `eligible` in an arm, or a field the set declares with
  * fields = {...} (the list at ft, 0 when none)? */
-static int known_name(lua_State *L, const rset *set, int nder, int arm, int ft,
-                      const char *name) {
+static int known_name(lua_State *L, const rset *set, int nder, int arm, int ft, const char *name) {
     if (rules_known_field(name) || (arm && strcmp(name, "eligible") == 0))
         return 1;
     for (int i = 0; i < set->np; i++)

@@ -150,7 +150,6 @@ int model_group_outcome(model *m, int e, rules_eval *ev, const uint8_t *mask, co
  * current outcome in place (the previous version stays `prev`). */
 int model_want_hr(model *m, char *err, size_t errlen);
 
-
 /* Frees an outcome's contents. */
 void model_outcome_clear(model_outcome *o);
 
