@@ -573,6 +573,46 @@ const char *rules_set_warning(const rules *r, const char *set, size_t i) {
     return s && i < (size_t)s->nw ? s->warnings[i] : NULL;
 }
 
+/* Adds name to out (distinct) when it is a field: no param, derive or
+ * staging column of s, and not `eligible`. */
+static void add_read(const rset *s, const char *name, const char **out, int *n, int max) {
+    if (strcmp(name, "eligible") == 0)
+        return;
+    for (int i = 0; i < s->np; i++)
+        if (strcmp(s->params[i].name, name) == 0)
+            return;
+    for (int j = 0; j < s->nd; j++) {
+        if (!s->der[j].staging && strcmp(s->der[j].name, name) == 0)
+            return;
+        for (int k = 0; s->der[j].staging && k < 4; k++)
+            if (s->der[j].out[k] && strcmp(s->der[j].out[k], name) == 0)
+                return;
+    }
+    for (int i = 0; i < *n; i++)
+        if (strcmp(out[i], name) == 0)
+            return;
+    if (*n < max)
+        out[(*n)++] = name;
+}
+
+int rules_set_reads(const rules *r, const char *set, const char **out, int max) {
+    const rset *s = rules_find_set(r, rules_version(r), set, NULL, NULL);
+    int n = 0;
+    for (int j = 0; s && j < s->nd; j++)
+        for (size_t k = 0; s->der[j].e && k < expr_nnames(s->der[j].e); k++)
+            add_read(s, expr_name(s->der[j].e, k), out, &n, max);
+    for (int i = 0; s && i < s->nc; i++) {
+        for (size_t k = 0; s->crit[i].e && k < expr_nnames(s->crit[i].e); k++)
+            add_read(s, expr_name(s->crit[i].e, k), out, &n, max);
+        for (int k = 0; k < s->crit[i].nreads; k++)
+            add_read(s, s->crit[i].reads[k], out, &n, max);
+    }
+    for (int i = 0; s && i < s->na; i++)
+        for (size_t k = 0; s->arms[i].when && k < expr_nnames(s->arms[i].when); k++)
+            add_read(s, expr_name(s->arms[i].when, k), out, &n, max);
+    return n;
+}
+
 size_t rules_nparams(const rules *r, const char *set) {
     const rset *s = rules_find_set(r, rules_version(r), set, NULL, NULL);
     return s ? (size_t)s->np : 0;

@@ -175,6 +175,10 @@ const char *rules_set_name(const rules *r, size_t i);
 const char *rules_set_doc(const rules *r, const char *set);
 /* Warnings of a rule set (landmark missing, ...); NULL past the end. */
 const char *rules_set_warning(const rules *r, const char *set, size_t i);
+/* The cohort fields set's expressions and Lua criteria read (no params,
+ * derives or staging columns), each once, into out; returns the count (at
+ * most max).  The names live as long as the rule version. */
+int rules_set_reads(const rules *r, const char *set, const char **out, int max);
 
 /* Params of a rule set.  Returns the count; fills *out for i < count. */
 size_t rules_nparams(const rules *r, const char *set);

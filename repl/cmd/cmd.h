@@ -39,6 +39,11 @@ void cmd_remember_rule_file(struct session *s, const char *path);
 int cmd_simulate_cohort(struct session *s, const char *scenario, long n, long seed,
                         const char *label);
 
+/* Says once which fields the active rule set reads that the cohort lacks
+ * (and the cohort's columns of the same family), so that "everyone
+ * unknown" has a reason on the screen. */
+void cmd_report_needs(struct session *s);
+
 int cmd_load(struct session *s, int argc, char **argv);
 int cmd_simulate(struct session *s, int argc, char **argv);
 int cmd_rules(struct session *s, int argc, char **argv);

@@ -47,3 +47,38 @@ void cmd_remember_rule_file(session *s, const char *path) {
         s->rule_files[s->nrule_files++] = strdup(p);
     free(abs);
 }
+
+void cmd_report_needs(session *s) {
+    const model *m = &s->model;
+    if (m->cohort == NULL || !m->set[0])
+        return;
+    const char *reads[128], *lacks[128];
+    int n = rules_set_reads(m->rules, m->set, reads, 128), nl = 0;
+    for (int i = 0; i < n; i++)
+        if (cohort_find(m->cohort, reads[i]) == NULL)
+            lacks[nl++] = reads[i];
+    if (nl == 0)
+        return;
+    char list[512] = "", has[512] = "";
+    size_t o = 0, h = 0;
+    for (int i = 0; i < nl; i++) {
+        o += (size_t)snprintf(list + o, o < sizeof list ? sizeof list - o : 0, "%s%s",
+                              i ? ", " : "", lacks[i]);
+        /* columns of the same family (m_sites -> m_lesions, m_organs) or
+         * that hold the name (ecog -> ph.ecog) */
+        size_t pre = strcspn(lacks[i], "_") + 1;
+        if (lacks[i][pre - 1] == '\0')
+            pre = 0; /* no family: only columns that hold the name */
+        for (size_t j = 0; j < cohort_ncols(m->cohort); j++) {
+            const char *c = cohort_col(m->cohort, j)->name;
+            int kin = (pre && strncmp(c, lacks[i], pre) == 0) || strstr(c, lacks[i]) != NULL;
+            if (kin && !strchr(c, '@') && !strstr(has, c))
+                h += (size_t)snprintf(has + h, h < sizeof has ? sizeof has - h : 0, "%s%s",
+                                      h ? ", " : "", c);
+        }
+    }
+    sink_printf(&s->out,
+                "%s needs %s, which this cohort lacks%s%s%s: the criteria reading %s are "
+                "unknown for every patient (map a column with load cohort FILE field=column)\n",
+                m->set, list, h ? " (it has " : "", has, h ? ")" : "", nl == 1 ? "it" : "them");
+}

@@ -71,6 +71,7 @@ static int load_rules(session *s, int argc, char **argv) {
     sink_printf(&s->out, "loaded %s: %zu rule set%s; active: %s\n", argv[2],
                 rules_nsets(s->model.rules), rules_nsets(s->model.rules) == 1 ? "" : "s",
                 s->model.set[0] ? s->model.set : "none");
+    cmd_report_needs(s);
     return session_refresh(s);
 }
 
@@ -121,6 +122,7 @@ static int load_cohort(session *s, int argc, char **argv) {
     remember_cohort_load(s, argc, argv);
     sink_printf(&s->out, "loaded %s: %zu patients\n", argv[2], cohort_nrows(s->model.cohort));
     report_missing_fields(s);
+    cmd_report_needs(s);
     return session_refresh(s);
 }
 

@@ -39,6 +39,7 @@ int cmd_use(session *s, int argc, char **argv) {
         sink_printf(&s->err, "%s\n", err);
         return 1;
     }
+    cmd_report_needs(s);
     return session_refresh(s);
 }
 

@@ -72,4 +72,11 @@ check_eq "and runs nothing" "" "$(cat "$WORK/typo.out")"
 out=$(printf 'load rules %s\nrules\n' "$WORK/typo.lua" | "$TNMLAB" --plain 2>&1)
 check_has "load rules says so" "reads 'ecgo'" "$out"
 check_lacks "and does not list the set" " typo " "$out"
+# A cohort without fields the active rule set reads: said once, with the
+# cohort's columns of that name, so that "nobody selected" has a reason.
+out=$(printf 'load cohort %s days os_time=time os_event=status\n' "$top_srcdir/data/ncctg_lung.csv" |
+    "$TNMLAB" --plain 2>&1)
+check_has "the set's missing fields are named" \
+    "deruysscher2012 needs m_sites, histology, m_pleural_effusion, ecog, m_all_treatable, which this cohort lacks (it has ph.ecog)" \
+    "$out"
 finish
