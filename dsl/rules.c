@@ -613,6 +613,39 @@ int rules_set_reads(const rules *r, const char *set, const char **out, int max) 
     return n;
 }
 
+size_t rules_nitems(const rules *r, const char *set) {
+    const rset *s = rules_find_set(r, rules_version(r), set, NULL, NULL);
+    return s ? (size_t)(s->nd + s->nc + s->na) : 0;
+}
+
+int rules_item(const rules *r, const char *set, size_t i, rules_item_info *out) {
+    const rset *s = rules_find_set(r, rules_version(r), set, NULL, NULL);
+    memset(out, 0, sizeof *out);
+    if (s == NULL)
+        return -1;
+    if (i < (size_t)s->nd) {
+        const rderive *d = &s->der[i];
+        *out = (rules_item_info){'d',        d->name, d->doc, d->e ? expr_source(d->e) : NULL,
+                                 d->staging, 0,       d->line};
+        return 0;
+    }
+    i -= (size_t)s->nd;
+    if (i < (size_t)s->nc) {
+        const rcrit *c = &s->crit[i];
+        *out = (rules_item_info){'c',  c->name,         c->reason, c->e ? expr_source(c->e) : NULL,
+                                 NULL, c->unknown_keep, c->line};
+        return 0;
+    }
+    i -= (size_t)s->nc;
+    if (i < (size_t)s->na) {
+        const rarm *a = &s->arms[i];
+        *out = (rules_item_info){'a',  a->name, a->doc, a->when ? expr_source(a->when) : NULL,
+                                 NULL, 0,       a->line};
+        return 0;
+    }
+    return -1;
+}
+
 size_t rules_nparams(const rules *r, const char *set) {
     const rset *s = rules_find_set(r, rules_version(r), set, NULL, NULL);
     return s ? (size_t)s->np : 0;

@@ -175,6 +175,21 @@ const char *rules_set_name(const rules *r, size_t i);
 const char *rules_set_doc(const rules *r, const char *set);
 /* Warnings of a rule set (landmark missing, ...); NULL past the end. */
 const char *rules_set_warning(const rules *r, const char *set, size_t i);
+/* One item of a rule set, in the order they run: derives, then criteria,
+ * then arms. */
+typedef struct rules_item_info {
+    char kind;           /* 'd' derive, 'c' criterion, 'a' arm */
+    const char *name;    /* as declared */
+    const char *text;    /* a criterion's reason, an item's doc, or NULL */
+    const char *expr;    /* the expression as written; NULL: a Lua function,
+                            a staging derive or an arm for everybody left */
+    const char *staging; /* a staging derive's module (or param), else NULL */
+    int unknown_keep;    /* criteria: unknown counts as pass */
+    int line;
+} rules_item_info;
+size_t rules_nitems(const rules *r, const char *set);
+int rules_item(const rules *r, const char *set, size_t i, rules_item_info *out);
+
 /* The cohort fields set's expressions and Lua criteria read (no params,
  * derives or staging columns), each once, into out; returns the count (at
  * most max).  The names live as long as the rule version. */

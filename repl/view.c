@@ -318,3 +318,35 @@ int view_plot_curves(const model *m, int e, int before, view_curve *out, int max
     }
     return n;
 }
+
+void view_rule_items(const model *m, textlog *out, int width) {
+    (void)width;
+    size_t n = m->set[0] ? rules_nitems(m->rules, m->set) : 0;
+    char last = 0;
+    for (size_t i = 0; i < n; i++) {
+        rules_item_info it;
+        if (rules_item(m->rules, m->set, i, &it) != 0)
+            continue;
+        if (it.kind != last)
+            line(out, TL_NORMAL, "%s",
+                 it.kind == 'd'   ? "Derived:"
+                 : it.kind == 'c' ? "Criteria, in order:"
+                                  : "Arms, the first that holds:");
+        last = it.kind;
+        if (it.kind == 'c')
+            line(out, TL_NORMAL, "  %s: %s%s", it.name, it.text ? it.text : "",
+                 it.unknown_keep ? "  (unknown passes)" : "");
+        else
+            line(out, TL_NORMAL, "  %s%s%s", it.name, it.text && *it.text ? ": " : "",
+                 it.text ? it.text : "");
+        if (it.expr)
+            line(out, TL_NOTE, "      %s", it.expr);
+        else if (it.staging)
+            line(out, TL_NOTE, "      staged by %s", it.staging);
+        else
+            line(out, TL_NOTE, "      %s",
+                 it.kind == 'c'   ? "(a Lua function)"
+                 : it.kind == 'a' ? "(everybody left)"
+                                  : "");
+    }
+}

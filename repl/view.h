@@ -36,6 +36,10 @@ const char *view_num(double x, int d, const char *nan_text, char *buf, size_t n)
  * that cannot be estimated (R prints NA), "-" for a group of no patients. */
 const char *view_median_ci(const model_group *g, char *buf, size_t n);
 
+/* The active rule set's derives, criteria and arms with their expressions
+ * as written (for `show rules`; the pane shows only the params). */
+void view_rule_items(const model *m, textlog *out, int width);
+
 /* One curve of a Kaplan-Meier plot of the outcome. */
 typedef struct view_curve {
     const km_curve *km;   /* the group's curve */

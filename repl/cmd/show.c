@@ -22,6 +22,7 @@ int cmd_show(session *s, int argc, char **argv) {
     int all = strcmp(what, "all") == 0, any = 0;
     if (all || strcmp(what, "rules") == 0) {
         session_print_view(s, view_rules);
+        session_print_view(s, view_rule_items);
         any = 1;
     }
     if (all || strcmp(what, "attrition") == 0) {

@@ -79,4 +79,9 @@ out=$(printf 'load cohort %s days os_time=time os_event=status\n' "$top_srcdir/d
 check_has "the set's missing fields are named" \
     "deruysscher2012 needs m_sites, histology, m_pleural_effusion, ecog, m_all_treatable, which this cohort lacks (it has ph.ecog)" \
     "$out"
+# show rules lists what each criterion says, as the rule file writes it.
+out=$("$TNMLAB" -e 'lab.run("show rules")')
+check_has "criteria in order, with their reason" "  lesions: 1 to max_lesions metastases at diagnosis" "$out"
+check_has "and their expression" "      lesions <= max_lesions" "$out"
+check_has "arms too" "      eligible and known(m_all_treatable) and m_all_treatable" "$out"
 finish
