@@ -573,79 +573,6 @@ const char *rules_set_warning(const rules *r, const char *set, size_t i) {
     return s && i < (size_t)s->nw ? s->warnings[i] : NULL;
 }
 
-/* Adds name to out (distinct) when it is a field: no param, derive or
- * staging column of s, and not `eligible`. */
-static void add_read(const rset *s, const char *name, const char **out, int *n, int max) {
-    if (strcmp(name, "eligible") == 0)
-        return;
-    for (int i = 0; i < s->np; i++)
-        if (strcmp(s->params[i].name, name) == 0)
-            return;
-    for (int j = 0; j < s->nd; j++) {
-        if (!s->der[j].staging && strcmp(s->der[j].name, name) == 0)
-            return;
-        for (int k = 0; s->der[j].staging && k < 4; k++)
-            if (s->der[j].out[k] && strcmp(s->der[j].out[k], name) == 0)
-                return;
-    }
-    for (int i = 0; i < *n; i++)
-        if (strcmp(out[i], name) == 0)
-            return;
-    if (*n < max)
-        out[(*n)++] = name;
-}
-
-int rules_set_reads(const rules *r, const char *set, const char **out, int max) {
-    const rset *s = rules_find_set(r, rules_version(r), set, NULL, NULL);
-    int n = 0;
-    for (int j = 0; s && j < s->nd; j++)
-        for (size_t k = 0; s->der[j].e && k < expr_nnames(s->der[j].e); k++)
-            add_read(s, expr_name(s->der[j].e, k), out, &n, max);
-    for (int i = 0; s && i < s->nc; i++) {
-        for (size_t k = 0; s->crit[i].e && k < expr_nnames(s->crit[i].e); k++)
-            add_read(s, expr_name(s->crit[i].e, k), out, &n, max);
-        for (int k = 0; k < s->crit[i].nreads; k++)
-            add_read(s, s->crit[i].reads[k], out, &n, max);
-    }
-    for (int i = 0; s && i < s->na; i++)
-        for (size_t k = 0; s->arms[i].when && k < expr_nnames(s->arms[i].when); k++)
-            add_read(s, expr_name(s->arms[i].when, k), out, &n, max);
-    return n;
-}
-
-size_t rules_nitems(const rules *r, const char *set) {
-    const rset *s = rules_find_set(r, rules_version(r), set, NULL, NULL);
-    return s ? (size_t)(s->nd + s->nc + s->na) : 0;
-}
-
-int rules_item(const rules *r, const char *set, size_t i, rules_item_info *out) {
-    const rset *s = rules_find_set(r, rules_version(r), set, NULL, NULL);
-    memset(out, 0, sizeof *out);
-    if (s == NULL)
-        return -1;
-    if (i < (size_t)s->nd) {
-        const rderive *d = &s->der[i];
-        *out = (rules_item_info){'d',        d->name, d->doc, d->e ? expr_source(d->e) : NULL,
-                                 d->staging, 0,       d->line};
-        return 0;
-    }
-    i -= (size_t)s->nd;
-    if (i < (size_t)s->nc) {
-        const rcrit *c = &s->crit[i];
-        *out = (rules_item_info){'c',  c->name,         c->reason, c->e ? expr_source(c->e) : NULL,
-                                 NULL, c->unknown_keep, c->line};
-        return 0;
-    }
-    i -= (size_t)s->nc;
-    if (i < (size_t)s->na) {
-        const rarm *a = &s->arms[i];
-        *out = (rules_item_info){'a',  a->name, a->doc, a->when ? expr_source(a->when) : NULL,
-                                 NULL, 0,       a->line};
-        return 0;
-    }
-    return -1;
-}
-
 size_t rules_nparams(const rules *r, const char *set) {
     const rset *s = rules_find_set(r, rules_version(r), set, NULL, NULL);
     return s ? (size_t)s->np : 0;
@@ -673,35 +600,6 @@ static void fmt_value(char *buf, size_t n, const rparam *p, double num, const ch
         snprintf(buf, n, "%s", num != 0 ? "true" : "false");
     else
         snprintf(buf, n, "%.10g", num);
-}
-
-int rules_param_read(const rules_param_info *p, const char *text, double *v, char *err,
-                     size_t errlen) {
-    if (p->type == RULES_P_BOOLEAN) {
-        static const char *const yes[] = {"true", "yes", "1"}, *const no[] = {"false", "no", "0"};
-        for (int i = 0; i < 3; i++)
-            if (strcmp(text, yes[i]) == 0 || strcmp(text, no[i]) == 0) {
-                *v = strcmp(text, yes[i]) == 0;
-                return 0;
-            }
-        snprintf(err, errlen, "%s is true or false, not '%s'", p->name, text);
-        return -1;
-    }
-    char *end;
-    errno = 0;
-    *v = strtod(text, &end);
-    if (p->type == RULES_P_TEXT || errno || end == text || *end != '\0' || !isfinite(*v)) {
-        snprintf(err, errlen, "%s wants a number, not '%s'", p->name, text);
-        return -1;
-    }
-    /* Beyond 2^53 a double holds no longer every whole number: 2^53 + 1
-     * would silently become 2^53. */
-    if (p->type == RULES_P_INTEGER && fabs(*v) >= RULES_INT_EXACT) {
-        snprintf(err, errlen, "%s wants a whole number below 2^53 in size, not '%s'", p->name,
-                 text);
-        return -1;
-    }
-    return 0;
 }
 
 int rules_set_param(rules *r, const char *set, const char *name, double value, const char *text,

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "rules_int.h"
-#include "text.h"
 
 int rules_convert(rules *r, rprog *p, char *err, size_t errlen);
 
@@ -111,7 +110,8 @@ enum {
     MAX_STAGING = 4,
     MAX_ARMS = 16,
     MAX_CHOICES = 64,
-    MAX_READS = 64
+    MAX_READS = 64,
+    MAX_FIELDS = 64
 };
 
 /* Refuses text with control characters (a terminal escape in a name or a
@@ -549,111 +549,34 @@ static int reads_name(const rset *set, const char *name) {
     return 0;
 }
 
-/* Is name one an expression of set may read: a data-dictionary field, a
- * param, one of the first nder derives (a staging derive gives its four
- * columns), `eligible` in an arm, or a field the set declares with
- * fields = {...} (the list at ft, 0 when none)? */
-static int known_name(lua_State *L, const rset *set, int nder, int arm, int ft, const char *name) {
-    if (rules_known_field(name) || (arm && strcmp(name, "eligible") == 0))
-        return 1;
-    for (int i = 0; i < set->np; i++)
-        if (strcmp(set->params[i].name, name) == 0)
-            return 1;
-    for (int j = 0; j < nder; j++) {
-        const rderive *d = &set->der[j];
-        for (int k = 0; d->staging && k < 4; k++)
-            if (d->out[k] && strcmp(d->out[k], name) == 0)
-                return 1;
-        if (!d->staging && strcmp(d->name, name) == 0)
-            return 1;
-    }
-    for (int i = 1; ft && i <= (int)lua_rawlen(L, ft); i++) {
-        int same = lua_rawgeti(L, ft, i) == LUA_TSTRING && strcmp(lua_tostring(L, -1), name) == 0;
-        lua_pop(L, 1);
-        if (same)
-            return 1;
-    }
-    return 0;
-}
-
-/* Fails naming the item, the unknown name and the closest known one. */
-static void unknown_name(lua_State *L, conv *cv, const rset *set, int ft, const char *name) {
-    const char *names[256];
-    size_t n = 0;
-    for (const char *const *d = rules_dictionary; *d && n < 256; d++)
-        names[n++] = *d;
-    for (int i = 0; i < set->np && n < 256; i++)
-        names[n++] = set->params[i].name;
-    for (int j = 0; j < set->nd && n < 256; j++)
-        names[n++] = set->der[j].name;
-    for (int i = 1; ft && i <= (int)lua_rawlen(L, ft) && n < 256; i++) {
-        if (lua_rawgeti(L, ft, i) == LUA_TSTRING)
-            names[n++] = lua_tostring(L, -1); /* kept alive by the list */
-        lua_pop(L, 1);
-    }
-    const char *close = tnm_closest(name, names, n);
-    char hint[160] = "";
-    if (close)
-        snprintf(hint, sizeof hint, " (did you mean '%s'?)", close);
-    fail(L, cv,
-         "reads '%s', which is no data-dictionary field, param or derive%s; a field of "
-         "your own cohort is declared in the rule set with fields = {\"%s\"}",
-         name, hint, name);
-}
-
 /* Every name an expression (or a Lua criterion's reads) uses must be known
- * at load: a typo such as `ecgo` is an error naming file:line, not a rule
- * that quietly selects nobody.  Stack: unchanged. */
+ * at load (rules_check_names): a typo such as `ecgo` is an error naming
+ * file:line, not a rule that quietly selects nobody.  Stack: unchanged. */
 static void check_names(lua_State *L, conv *cv, rset *set, int t) {
-    int ft = 0;
+    const char *fields[MAX_FIELDS];
+    int nf = 0;
     int ty = field(L, t, 0, "fields");
     if (ty == LUA_TTABLE) {
-        ft = lua_gettop(L);
+        int ft = lua_gettop(L);
+        if (lua_rawlen(L, ft) > MAX_FIELDS)
+            fail(L, cv, "fields lists more than %d names", MAX_FIELDS);
         for (int i = 1; i <= (int)lua_rawlen(L, ft); i++) {
             if (lua_rawgeti(L, ft, i) != LUA_TSTRING || !is_ident(lua_tostring(L, -1)))
                 fail(L, cv, "fields must be a list of field names");
+            fields[nf++] = lua_tostring(L, -1); /* kept alive by the list */
             lua_pop(L, 1);
         }
     } else if (ty != LUA_TNIL) {
         fail(L, cv, "fields must be a list of field names");
-    } else {
-        lua_pop(L, 1);
     }
-    for (int j = 0; j < set->nd; j++) {
-        const rderive *d = &set->der[j];
-        cv->kind = "derive";
-        cv->name = d->name;
-        cv->line = d->line;
-        for (size_t k = 0; d->e && k < expr_nnames(d->e); k++)
-            if (!known_name(L, set, j, 0, ft, expr_name(d->e, k)))
-                unknown_name(L, cv, set, ft, expr_name(d->e, k));
+    rules_name_problem pb;
+    if (rules_check_names(set, fields, nf, &pb) != 0) {
+        cv->kind = pb.kind;
+        cv->name = pb.item;
+        cv->line = pb.line;
+        fail(L, cv, "%s", pb.msg);
     }
-    for (int i = 0; i < set->nc; i++) {
-        const rcrit *c = &set->crit[i];
-        cv->kind = "criterion";
-        cv->name = c->name;
-        cv->line = c->line;
-        for (size_t k = 0; c->e && k < expr_nnames(c->e); k++)
-            if (!known_name(L, set, set->nd, 0, ft, expr_name(c->e, k)))
-                unknown_name(L, cv, set, ft, expr_name(c->e, k));
-        for (int k = 0; k < c->nreads; k++)
-            if (!known_name(L, set, set->nd, 0, ft, c->reads[k]))
-                unknown_name(L, cv, set, ft, c->reads[k]);
-    }
-    for (int i = 0; i < set->na; i++) {
-        const rarm *a = &set->arms[i];
-        cv->kind = "arm";
-        cv->name = a->name;
-        cv->line = a->line;
-        for (size_t k = 0; a->when && k < expr_nnames(a->when); k++)
-            if (!known_name(L, set, set->nd, 1, ft, expr_name(a->when, k)))
-                unknown_name(L, cv, set, ft, expr_name(a->when, k));
-    }
-    if (ft)
-        lua_pop(L, 1);
-    cv->kind = "rule set";
-    cv->name = set->name;
-    cv->line = set->line;
+    lua_pop(L, 1);
 }
 
 /* The landmark: an implicit first criterion and a param of the same name. */

@@ -157,4 +157,17 @@ int rstage_eval_module(const rstage_eval *se);
 int rstage_eval_why(rstage_eval *se, rules *r, size_t row, void (*line)(void *ud, const char *text),
                     void *ud, char *err, size_t errlen);
 
+/* A name an expression reads that nothing provides (rules_query.c). */
+typedef struct rules_name_problem {
+    const char *kind, *item; /* "criterion", its name */
+    int line;
+    char msg[400];
+} rules_name_problem;
+
+/* Checks every name the expressions (and Lua criteria's reads) of set use
+ * against the data dictionary, the params, the derives before them,
+ * `eligible` in arms and fields[0..nf) the set declares.  0, or -1 with
+ * the first problem in pb (a did-you-mean in its message). */
+int rules_check_names(const rset *set, const char *const *fields, int nf, rules_name_problem *pb);
+
 #endif
