@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "expr_node.h"
+#include "text.h"
 
 /* ---------------------------------------------------------------- lexer */
 
@@ -438,6 +439,19 @@ static node *p_primary(parser *ps) {
             return n;
         }
         n->op = OP_CALL;
+        { /* a function the binder does not know is a mistake in the text */
+            int known = 0;
+            size_t nf = 0;
+            while (expr_functions[nf])
+                known |= strcmp(expr_functions[nf++], n->str) == 0;
+            if (!known) {
+                const char *close = tnm_closest(n->str, expr_functions, nf);
+                perr(ps, pos, "unknown function '%s'%s%s%s", n->str,
+                     close ? " (did you mean '" : "", close ? close : "", close ? "'?)" : "");
+                node_free(n);
+                return NULL;
+            }
+        }
         next(ps);
         if (enter(ps) != 0) {
             node_free(n);

@@ -93,6 +93,10 @@ typedef struct expr_prog expr_prog; /* bound to one cohort, with scratch */
  * that keep the recursive binder and evaluator safe: 1 MiB of text,
  * 4,096 terms, 100 levels of parentheses/sets/calls/not, 256 levels of
  * operators. */
+/* The functions an expression may call, NULL-terminated (the binder's
+ * table: a call of any other name is a parse error with a did-you-mean). */
+extern const char *const expr_functions[];
+
 expr *expr_parse(const char *src, char *err, size_t errlen);
 void expr_free(expr *e);
 const char *expr_source(const expr *e);

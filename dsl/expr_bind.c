@@ -338,12 +338,13 @@ static node *bind_call(binder *b, const node *s) {
         }
         return n;
     }
-    berr(b, s,
-         "unknown function '%s' (known: known missing min max abs count "
-         "contains lesions lesions_except organs organs_except within)",
-         f);
+    berr(b, s, "unknown function '%s'", f); /* the parser refuses it first */
     return NULL;
 }
+
+const char *const expr_functions[] = {
+    "known",   "missing",        "min",    "max",           "abs",    "count", "contains",
+    "lesions", "lesions_except", "organs", "organs_except", "within", NULL};
 
 static node *bind_eq(binder *b, const node *s) {
     if (s->a->op == OP_UNKNOWN || s->b->op == OP_UNKNOWN) {

@@ -536,6 +536,9 @@ static void load__unknown_field__error_with_did_you_mean(void **state) {
                "arm 'a': reads 'eligble'");
     load_error("ruleset \"t\" { fields = \"x\",\n criterion { \"e\", \"r\", \"x\" } }\n",
                "fields must be a list of field names");
+    load_error("ruleset \"t\" {\n criterion { \"e\", \"r\", \"lesion_except(m_sites, {'brain'}) >= "
+               "1\" } }\n",
+               "unknown function 'lesion_except' (did you mean 'lesions_except'?)");
     rules *r = load("ruleset \"t\" { fields = {\"smoker\"},\n"
                     " param { \"max_ecog\", 1 },\n"
                     " derive { \"old\", \"age >= 70\" },\n"
