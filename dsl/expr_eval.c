@@ -153,20 +153,21 @@ static const void *ev_cmp(node *n, const expr_ctx *c, size_t s, size_t len, int 
 }
 
 static const void *ev_inn(node *n, const expr_ctx *c, size_t s, size_t len, int part) {
-    double keys[64];
-    int nk = n->nargs < 64 ? n->nargs : 64;
-    for (int k = 0; k < nk; k++)
-        keys[k] = ((const double *)ev(n->args[k], c, s, 1, part))[0];
     const double *x = ev(n->a, c, s, len, part);
     uint8_t *o = OUT(uint8_t);
     size_t m = n->scalar ? 1 : len;
-    for (size_t i = 0; i < m; i++) {
-        double a = x[i];
-        uint8_t r = a != a ? EXPR_UNKNOWN : EXPR_FALSE;
-        for (int k = 0; k < nk && r == EXPR_FALSE; k++)
-            if (a == keys[k])
-                r = EXPR_TRUE;
-        o[i] = r;
+    for (size_t i = 0; i < m; i++)
+        o[i] = x[i] != x[i] ? EXPR_UNKNOWN : EXPR_FALSE;
+    /* the set's numbers 64 at a time: a set may hold thousands */
+    for (int k0 = 0; k0 < n->nargs; k0 += 64) {
+        double keys[64];
+        int nk = n->nargs - k0 < 64 ? n->nargs - k0 : 64;
+        for (int k = 0; k < nk; k++)
+            keys[k] = ((const double *)ev(n->args[k0 + k], c, s, 1, part))[0];
+        for (size_t i = 0; i < m; i++)
+            for (int k = 0; k < nk && o[i] == EXPR_FALSE; k++)
+                if (x[i] == keys[k])
+                    o[i] = EXPR_TRUE;
     }
     return o;
 }

@@ -121,6 +121,14 @@ static void compare__missing_number__is_unknown_not_false(void **state) {
     assert_memory_equal(r, ((uint8_t[]){T, F, U, T}), 4);
     eval_str(&e, "ecog in {0, 2}", r);
     assert_memory_equal(r, ((uint8_t[]){T, T, U, F}), 4);
+    { /* a set longer than one pass of keys: 70 numbers, the match last */
+        char src[512] = "ecog in {";
+        for (int k = 0; k < 69; k++)
+            sprintf(src + strlen(src), "%d, ", 10 + k);
+        strcat(src, "1}");
+        eval_str(&e, src, r);
+        assert_memory_equal(r, ((uint8_t[]){F, F, U, T}), 4);
+    }
     eval_str(&e, "ecog <= max_ecog or flag", r); /* flag true: unknown or true */
     assert_memory_equal(r, ((uint8_t[]){T, T, T, T}), 4);
     double d[4];
