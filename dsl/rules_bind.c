@@ -200,9 +200,10 @@ static int bind_one(rules_eval *ev, const expr *e, dep *d, int nder, int arm, ex
     }
     if (cond && expr_prog_type(*out) != EXPR_T_BOOL) {
         snprintf(err, errlen,
-                 "%s:%d: %s '%s': \"%s\" is a number; a %s needs a "
+                 "%s:%d: %s '%s': \"%s\" is a number; %s %s needs a "
                  "condition (e.g. x > 0)",
-                 ev->prog->path, line, kind, name, expr_source(e), kind);
+                 ev->prog->path, line, kind, name, expr_source(e),
+                 strchr("aeiou", kind[0]) ? "an" : "a", kind);
         return -1;
     }
     return 0;

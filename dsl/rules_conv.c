@@ -579,6 +579,14 @@ static void check_names(lua_State *L, conv *cv, rset *set, int t) {
     lua_pop(L, 1);
 }
 
+/* Messages name the rule set itself (not its last item).  Returns cv. */
+static conv *set_conv(conv *cv, const rset *set) {
+    cv->kind = "rule set";
+    cv->name = set->name;
+    cv->line = set->line;
+    return cv;
+}
+
 /* The landmark: an implicit first criterion and a param of the same name. */
 static void add_landmark(lua_State *L, conv *cv, rset *set) {
     cv->kind = "landmark";
@@ -681,7 +689,7 @@ static void read_set(lua_State *L, conv *cv, rset *set, int d) {
         if ((strcmp(kind, "criterion") == 0 && set->nc >= MAX_CRITERIA) ||
             (strcmp(kind, "derive") == 0 && set->nd >= MAX_DERIVES) ||
             (strcmp(kind, "arm") == 0 && set->na >= MAX_ARMS))
-            fail(L, cv, "more than %d %s in rule set '%s'",
+            fail(L, set_conv(cv, set), "more than %d %s in rule set '%s'",
                  kind[0] == 'c'   ? MAX_CRITERIA
                  : kind[0] == 'd' ? MAX_DERIVES
                                   : MAX_ARMS,
@@ -703,6 +711,7 @@ static void read_set(lua_State *L, conv *cv, rset *set, int d) {
         add_landmark(L, cv, set);
     resolve_staging(L, cv, set);
     check_names(L, cv, set, t);
+    set_conv(cv, set); /* what follows is about the rule set as a whole */
 
     /* post-baseline fields without a landmark: immortal-time bias */
     int pbt = field(L, t, 0, "post_baseline");
@@ -758,7 +767,7 @@ static int convert_fn(lua_State *L) {
         read_set(L, cv, set, lua_gettop(L));
         for (int j = 0; j < cv->p->nsets - 1; j++)
             if (strcmp(cv->p->sets[j].name, set->name) == 0)
-                fail(L, cv, "declared twice in this file");
+                fail(L, set_conv(cv, set), "declared twice in this file");
         lua_pop(L, 1);
     }
     return 0;
