@@ -442,10 +442,13 @@ static node *p_primary(parser *ps) {
         { /* a function the binder does not know is a mistake in the text */
             int known = 0;
             size_t nf = 0;
-            while (expr_functions[nf])
-                known |= strcmp(expr_functions[nf++], n->str) == 0;
+            const char *names[64];
+            for (; expr_functions[nf].name && nf < 64; nf++) {
+                names[nf] = expr_functions[nf].name;
+                known |= strcmp(names[nf], n->str) == 0;
+            }
             if (!known) {
-                const char *close = tnm_closest(n->str, expr_functions, nf);
+                const char *close = tnm_closest(n->str, names, nf);
                 perr(ps, pos, "unknown function '%s'%s%s%s", n->str,
                      close ? " (did you mean '" : "", close ? close : "", close ? "'?)" : "");
                 node_free(n);

@@ -93,9 +93,16 @@ typedef struct expr_prog expr_prog; /* bound to one cohort, with scratch */
  * that keep the recursive binder and evaluator safe: 1 MiB of text,
  * 4,096 terms, 100 levels of parentheses/sets/calls/not, 256 levels of
  * operators. */
-/* The functions an expression may call, NULL-terminated (the binder's
- * table: a call of any other name is a parse error with a did-you-mean). */
-extern const char *const expr_functions[];
+/* The functions an expression may call, as the binder knows them, ended
+ * by a NULL name: a call of any other name is a parse error with a
+ * did-you-mean; tnmlab-rules(5) lists them from here. */
+typedef struct expr_function_doc {
+    const char *name;
+    const char *signature; /* "lesions(f [, key])"; key: a text or a set of texts */
+    const char *result;
+    const char *missing; /* what a missing argument gives */
+} expr_function_doc;
+extern const expr_function_doc expr_functions[];
 
 expr *expr_parse(const char *src, char *err, size_t errlen);
 void expr_free(expr *e);

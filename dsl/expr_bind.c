@@ -342,9 +342,27 @@ static node *bind_call(binder *b, const node *s) {
     return NULL;
 }
 
-const char *const expr_functions[] = {
-    "known",   "missing",        "min",    "max",           "abs",    "count", "contains",
-    "lesions", "lesions_except", "organs", "organs_except", "within", NULL};
+/* clang-format off */
+const expr_function_doc expr_functions[] = {
+    {"known", "known(x)", "condition: is x recorded", "false (never unknown)"},
+    {"missing", "missing(x)", "condition: the opposite of known", "true (never unknown)"},
+    {"min", "min(a, b)", "number: the smaller", "missing"},
+    {"max", "max(a, b)", "number: the larger", "missing"},
+    {"abs", "abs(a)", "number: the absolute value", "missing"},
+    {"count", "count(f)", "number of items of a list field", "missing"},
+    {"contains", "contains(f, key)", "condition: some item's site is a key", "unknown"},
+    {"lesions", "lesions(f [, key])", "sum of the items' counts (of the given sites only)",
+     "missing"},
+    {"lesions_except", "lesions_except(f, key)", "sum of the counts of every site but these",
+     "missing"},
+    {"organs", "organs(f [, key])",
+     "distinct sites with a count above 0 (of the given sites only)", "missing"},
+    {"organs_except", "organs_except(f, key)", "distinct sites with a count above 0, but these",
+     "missing"},
+    {"within", "within(f, key)", "condition: the code (stage, m, ...) lies within a broader one",
+     "unknown"},
+    {NULL, NULL, NULL, NULL}};
+/* clang-format on */
 
 static node *bind_eq(binder *b, const node *s) {
     if (s->a->op == OP_UNKNOWN || s->b->op == OP_UNKNOWN) {

@@ -84,4 +84,16 @@ out=$("$TNMLAB" -e 'lab.run("show rules")')
 check_has "criteria in order, with their reason" "  lesions: 1 to max_lesions metastases at diagnosis" "$out"
 check_has "and their expression" "      lesions <= max_lesions" "$out"
 check_has "arms too" "      eligible and known(m_all_treatable) and m_all_treatable" "$out"
+# The manual pages: every section heading is a heading (not text), and the
+# rule language's page lists the binder's functions and the dictionary.
+man1=$("$TNMLAB" -e 'io.write(lab.manpage())')
+man5=$("$TNMLAB" -e 'io.write(lab.manpage("rules"))')
+check_eq "tnmlab(1): no heading escaped into text" "0" "$(printf '%s\n' "$man1" | grep -c '^\\&\.')"
+check_eq "tnmlab(1) has its 13 sections (NAME ... SEE ALSO)" "13" "$(printf '%s\n' "$man1" | grep -c '^\.SH ')"
+check_eq "tnmlab-rules(5): no heading escaped" "0" "$(printf '%s\n' "$man5" | grep -c '^\\&\.')"
+check_has "tnmlab-rules(5) lists the functions" 'lesions_except(f, key)' "$man5"
+check_has "and the fields" 'm_all_treatable' "$man5"
+if command -v man >/dev/null; then
+    check_has "man renders the LUA section as a heading" "LUA" "$(printf '%s\n' "$man1" > "$WORK/t.1"; man -l "$WORK/t.1" 2>/dev/null | grep -x 'LUA')"
+fi
 finish
