@@ -528,25 +528,13 @@ static void add_warning(lua_State *L, rset *set, const char *msg) {
     set->nw++;
 }
 
+static int same_name(void *ud, const rules_name_use *u) {
+    return strcmp(u->name, ud) == 0;
+}
+
+/* Does any expression (or Lua criterion's reads) of set read name? */
 static int reads_name(const rset *set, const char *name) {
-    for (int i = 0; i < set->nc; i++) {
-        const rcrit *c = &set->crit[i];
-        for (size_t k = 0; c->e && k < expr_nnames(c->e); k++)
-            if (strcmp(expr_name(c->e, k), name) == 0)
-                return 1;
-        for (int k = 0; k < c->nreads; k++)
-            if (strcmp(c->reads[k], name) == 0)
-                return 1;
-    }
-    for (int i = 0; i < set->nd; i++)
-        for (size_t k = 0; set->der[i].e && k < expr_nnames(set->der[i].e); k++)
-            if (strcmp(expr_name(set->der[i].e, k), name) == 0)
-                return 1;
-    for (int i = 0; i < set->na; i++)
-        for (size_t k = 0; set->arms[i].when && k < expr_nnames(set->arms[i].when); k++)
-            if (strcmp(expr_name(set->arms[i].when, k), name) == 0)
-                return 1;
-    return 0;
+    return rules_each_name(set, same_name, (void *)name);
 }
 
 /* Every name an expression (or a Lua criterion's reads) uses must be known

@@ -157,6 +157,20 @@ int rstage_eval_module(const rstage_eval *se);
 int rstage_eval_why(rstage_eval *se, rules *r, size_t row, void (*line)(void *ud, const char *text),
                     void *ud, char *err, size_t errlen);
 
+/* One name an item of a rule set reads (rules_each_name). */
+typedef struct rules_name_use {
+    const char *kind, *item; /* "criterion", its name */
+    int line;
+    int nder; /* the derives it may read: those before it */
+    int arm;  /* an arm's condition: `eligible` is a name too */
+    const char *name;
+} rules_name_use;
+
+/* Calls fn for every name the derives, criteria (their expressions and a
+ * Lua criterion's reads) and arms of set read, in that order, until fn
+ * returns non-zero; returns that value, or 0. */
+int rules_each_name(const rset *set, int (*fn)(void *ud, const rules_name_use *u), void *ud);
+
 /* A name an expression reads that nothing provides (rules_query.c). */
 typedef struct rules_name_problem {
     const char *kind, *item; /* "criterion", its name */

@@ -13,12 +13,34 @@
 #include "rules_int.h"
 #include "text.h"
 
-/* Is name one an expression of set may read: a data-dictionary field, a
- * param, one of the first nder derives (a staging derive gives its four
- * columns), `eligible` in an arm, or one of the declared fields? */
-static int known_name(const rset *set, int nder, int arm, const char *const *fields, int nf,
-                      const char *name) {
-    if (rules_known_field(name) || (arm && strcmp(name, "eligible") == 0))
+int rules_each_name(const rset *set, int (*fn)(void *ud, const rules_name_use *u), void *ud) {
+    int rc = 0;
+    for (int j = 0; j < set->nd && rc == 0; j++) {
+        const rderive *d = &set->der[j];
+        for (size_t k = 0; d->e && k < expr_nnames(d->e) && rc == 0; k++)
+            rc = fn(ud, &(rules_name_use){"derive", d->name, d->line, j, 0, expr_name(d->e, k)});
+    }
+    for (int i = 0; i < set->nc && rc == 0; i++) {
+        const rcrit *c = &set->crit[i];
+        for (size_t k = 0; c->e && k < expr_nnames(c->e) && rc == 0; k++)
+            rc = fn(ud, &(rules_name_use){"criterion", c->name, c->line, set->nd, 0,
+                                          expr_name(c->e, k)});
+        for (int k = 0; k < c->nreads && rc == 0; k++)
+            rc = fn(ud, &(rules_name_use){"criterion", c->name, c->line, set->nd, 0, c->reads[k]});
+    }
+    for (int i = 0; i < set->na && rc == 0; i++) {
+        const rarm *a = &set->arms[i];
+        for (size_t k = 0; a->when && k < expr_nnames(a->when) && rc == 0; k++)
+            rc = fn(ud,
+                    &(rules_name_use){"arm", a->name, a->line, set->nd, 1, expr_name(a->when, k)});
+    }
+    return rc;
+}
+
+/* Does the set itself give name: a param, one of its first nder derives
+ * (a staging derive gives its four columns), or `eligible` in an arm? */
+static int set_gives(const rset *set, int nder, int arm, const char *name) {
+    if (arm && strcmp(name, "eligible") == 0)
         return 1;
     for (int i = 0; i < set->np; i++)
         if (strcmp(set->params[i].name, name) == 0)
@@ -31,104 +53,79 @@ static int known_name(const rset *set, int nder, int arm, const char *const *fie
         if (!d->staging && strcmp(d->name, name) == 0)
             return 1;
     }
-    for (int i = 0; i < nf; i++)
-        if (strcmp(fields[i], name) == 0)
-            return 1;
     return 0;
 }
 
-/* Fills pb for item (kind, name, line) reading the unknown name, with the
- * closest known name as a hint.  Returns -1. */
-static int problem(const rset *set, const char *const *fields, int nf, const char *kind,
-                   const char *item, int line, const char *name, rules_name_problem *pb) {
+typedef struct name_check {
+    const rset *set;
+    const char *const *fields;
+    int nf;
+    rules_name_problem *pb;
+} name_check;
+
+/* A name that nothing gives: fills the problem, with the closest known
+ * name as a hint, and stops the walk. */
+static int check_one(void *ud, const rules_name_use *u) {
+    name_check *c = ud;
+    if (rules_known_field(u->name) || set_gives(c->set, u->nder, u->arm, u->name))
+        return 0;
+    for (int i = 0; i < c->nf; i++)
+        if (strcmp(c->fields[i], u->name) == 0)
+            return 0;
     const char *names[256];
     size_t n = 0;
     for (const char *const *d = rules_dictionary; *d && n < 256; d++)
         names[n++] = *d;
-    for (int i = 0; i < set->np && n < 256; i++)
-        names[n++] = set->params[i].name;
-    for (int j = 0; j < set->nd && n < 256; j++)
-        names[n++] = set->der[j].name;
-    for (int i = 0; i < nf && n < 256; i++)
-        names[n++] = fields[i];
-    const char *close = tnm_closest(name, names, n);
+    for (int i = 0; i < c->set->np && n < 256; i++)
+        names[n++] = c->set->params[i].name;
+    for (int j = 0; j < c->set->nd && n < 256; j++)
+        names[n++] = c->set->der[j].name;
+    for (int i = 0; i < c->nf && n < 256; i++)
+        names[n++] = c->fields[i];
+    const char *close = tnm_closest(u->name, names, n);
     char hint[160] = "";
     if (close)
         snprintf(hint, sizeof hint, " (did you mean '%s'?)", close);
-    pb->kind = kind;
-    pb->item = item;
-    pb->line = line;
-    snprintf(pb->msg, sizeof pb->msg,
+    c->pb->kind = u->kind;
+    c->pb->item = u->item;
+    c->pb->line = u->line;
+    snprintf(c->pb->msg, sizeof c->pb->msg,
              "reads '%s', which is no data-dictionary field, param or derive%s; a field of "
              "your own cohort is declared in the rule set with fields = {\"%s\"}",
-             name, hint, name);
+             u->name, hint, u->name);
     return -1;
 }
 
 int rules_check_names(const rset *set, const char *const *fields, int nf, rules_name_problem *pb) {
-    for (int j = 0; j < set->nd; j++) {
-        const rderive *d = &set->der[j];
-        for (size_t k = 0; d->e && k < expr_nnames(d->e); k++)
-            if (!known_name(set, j, 0, fields, nf, expr_name(d->e, k)))
-                return problem(set, fields, nf, "derive", d->name, d->line, expr_name(d->e, k), pb);
-    }
-    for (int i = 0; i < set->nc; i++) {
-        const rcrit *c = &set->crit[i];
-        for (size_t k = 0; c->e && k < expr_nnames(c->e); k++)
-            if (!known_name(set, set->nd, 0, fields, nf, expr_name(c->e, k)))
-                return problem(set, fields, nf, "criterion", c->name, c->line, expr_name(c->e, k),
-                               pb);
-        for (int k = 0; k < c->nreads; k++)
-            if (!known_name(set, set->nd, 0, fields, nf, c->reads[k]))
-                return problem(set, fields, nf, "criterion", c->name, c->line, c->reads[k], pb);
-    }
-    for (int i = 0; i < set->na; i++) {
-        const rarm *a = &set->arms[i];
-        for (size_t k = 0; a->when && k < expr_nnames(a->when); k++)
-            if (!known_name(set, set->nd, 1, fields, nf, expr_name(a->when, k)))
-                return problem(set, fields, nf, "arm", a->name, a->line, expr_name(a->when, k), pb);
-    }
-    return 0;
+    name_check c = {set, fields, nf, pb};
+    return rules_each_name(set, check_one, &c);
 }
 
-/* Adds name to out (distinct) when it is a field: no param, derive or
- * staging column of s, and not `eligible`. */
-static void add_read(const rset *s, const char *name, const char **out, int *n, int max) {
-    if (strcmp(name, "eligible") == 0)
-        return;
-    for (int i = 0; i < s->np; i++)
-        if (strcmp(s->params[i].name, name) == 0)
-            return;
-    for (int j = 0; j < s->nd; j++) {
-        if (!s->der[j].staging && strcmp(s->der[j].name, name) == 0)
-            return;
-        for (int k = 0; s->der[j].staging && k < 4; k++)
-            if (s->der[j].out[k] && strcmp(s->der[j].out[k], name) == 0)
-                return;
-    }
-    for (int i = 0; i < *n; i++)
-        if (strcmp(out[i], name) == 0)
-            return;
-    if (*n < max)
-        out[(*n)++] = name;
+typedef struct read_list {
+    const rset *set;
+    const char **out;
+    int n, max;
+} read_list;
+
+/* Adds a name the set does not give itself (a cohort field), once. */
+static int add_read(void *ud, const rules_name_use *u) {
+    read_list *l = ud;
+    if (set_gives(l->set, l->set->nd, 1, u->name))
+        return 0;
+    for (int i = 0; i < l->n; i++)
+        if (strcmp(l->out[i], u->name) == 0)
+            return 0;
+    if (l->n < l->max)
+        l->out[l->n++] = u->name;
+    return 0;
 }
 
 int rules_set_reads(const rules *r, const char *set, const char **out, int max) {
     const rset *s = rules_find_set(r, rules_version(r), set, NULL, NULL);
-    int n = 0;
-    for (int j = 0; s && j < s->nd; j++)
-        for (size_t k = 0; s->der[j].e && k < expr_nnames(s->der[j].e); k++)
-            add_read(s, expr_name(s->der[j].e, k), out, &n, max);
-    for (int i = 0; s && i < s->nc; i++) {
-        for (size_t k = 0; s->crit[i].e && k < expr_nnames(s->crit[i].e); k++)
-            add_read(s, expr_name(s->crit[i].e, k), out, &n, max);
-        for (int k = 0; k < s->crit[i].nreads; k++)
-            add_read(s, s->crit[i].reads[k], out, &n, max);
-    }
-    for (int i = 0; s && i < s->na; i++)
-        for (size_t k = 0; s->arms[i].when && k < expr_nnames(s->arms[i].when); k++)
-            add_read(s, expr_name(s->arms[i].when, k), out, &n, max);
-    return n;
+    read_list l = {s, out, 0, max};
+    if (s)
+        rules_each_name(s, add_read, &l);
+    return l.n;
 }
 
 size_t rules_nitems(const rules *r, const char *set) {
