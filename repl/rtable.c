@@ -11,6 +11,7 @@
 
 #include "export.h"
 #include "text.h"
+#include "textlog.h"
 
 int rtable_init(rtable *t, size_t ncols) {
     memset(t, 0, sizeof *t);
@@ -204,15 +205,6 @@ int rtable_write_md(FILE *f, const rtable *t) {
     return 0;
 }
 
-/* Terminal columns of UTF-8 text: one per character (continuation bytes
- * do not count), so "Größe" lines up as five. */
-static size_t columns(const char *s) {
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 char *rtable_text(const rtable *t) {
     if (t->failed)
         return NULL;
@@ -221,9 +213,10 @@ char *rtable_text(const rtable *t) {
         return NULL;
     char buf[32];
     for (size_t j = 0; j < t->ncols; j++) {
-        width[j] = columns(t->cols[j].name);
+        width[j] = (size_t)text_width(t->cols[j].name, strlen(t->cols[j].name));
         for (size_t i = 0; i < t->nrows; i++) {
-            size_t w = columns(people(t, i, j, buf, sizeof buf));
+            const char *v = people(t, i, j, buf, sizeof buf);
+            size_t w = (size_t)text_width(v, strlen(v));
             if (w > width[j])
                 width[j] = w;
         }
@@ -233,7 +226,7 @@ char *rtable_text(const rtable *t) {
         size_t start = out.len;
         for (size_t j = 0; j < t->ncols; j++) {
             const char *s = i == 0 ? t->cols[j].name : people(t, i - 1, j, buf, sizeof buf);
-            size_t pad = width[j] - columns(s);
+            size_t pad = width[j] - (size_t)text_width(s, strlen(s));
             if (!t->cols[j].left)
                 tnm_text_printf(&out, "%*s", (int)pad, "");
             tnm_text_add(&out, s, strlen(s));

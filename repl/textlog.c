@@ -150,3 +150,24 @@ sink textlog_sink(textlog *t) {
     sink sk = {sink_write_log, t};
     return sk;
 }
+
+int text_width(const char *s, size_t n) {
+    int width = 0;
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    size_t i = 0;
+    while (i < n) {
+        wchar_t wc;
+        size_t k = mbrtowc(&wc, s + i, n - i, &st);
+        if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+            memset(&st, 0, sizeof st);
+            k = 1;
+            width++;
+        } else {
+            int cw = wcwidth(wc);
+            width += cw > 0 ? cw : 0;
+        }
+        i += k;
+    }
+    return width;
+}

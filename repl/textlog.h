@@ -48,4 +48,9 @@ const tl_line *textlog_get(const textlog *t, size_t i);
  * number of rows (>= 1). */
 size_t textlog_wrap(const char *text, int width, size_t *starts, size_t max);
 
+/* Display width of the first n bytes of a UTF-8 string, as the terminal
+ * shows it in the current locale (wcwidth; an invalid byte counts as one
+ * column, a control character as none). */
+int text_width(const char *s, size_t n);
+
 #endif

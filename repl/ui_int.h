@@ -43,8 +43,6 @@ typedef struct ui {
 
 /* ui_panes.c */
 
-/* Display width of the first n bytes of a UTF-8 string. */
-int text_width(const char *s, size_t n);
 /* The status line (not refreshed). */
 void draw_status(ui *u);
 /* Brings the model up to date and redraws every pane and the input line. */

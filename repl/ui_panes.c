@@ -195,28 +195,6 @@ static int curve_from(const km_curve *c, const plot_spec *sp, const char *label,
     return 0;
 }
 
-/* Display width of the first n bytes of a UTF-8 string. */
-int text_width(const char *s, size_t n) {
-    int width = 0;
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    size_t i = 0;
-    while (i < n) {
-        wchar_t wc;
-        size_t k = mbrtowc(&wc, s + i, n - i, &st);
-        if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
-            memset(&st, 0, sizeof st);
-            k = 1;
-            width++;
-        } else {
-            int cw = wcwidth(wc);
-            width += cw > 0 ? cw : 0;
-        }
-        i += k;
-    }
-    return width;
-}
-
 static void draw_lesson(ui *u) {
     WINDOW *w = u->win[PANE_PLOT];
     frame(u, w, "Lesson");
