@@ -11,6 +11,7 @@
 #include "export_int.h"
 
 #include <lauxlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
@@ -34,6 +35,15 @@ static void roff(luaL_Buffer *b, const char *s) {
         else
             luaL_addchar(b, *s);
     }
+}
+
+/* One tagged paragraph: the term in bold, then its text and a full stop. */
+static void item(luaL_Buffer *b, const char *term, const char *text) {
+    luaL_addstring(b, ".TP\n\\fB");
+    roff(b, term);
+    luaL_addstring(b, "\\fR\n");
+    roff(b, text);
+    luaL_addstring(b, ".\n");
 }
 
 /* The tnmlab-rules(5) page: the function list from the binder's own table
@@ -70,13 +80,9 @@ static int rules_page(lua_State *L) {
     luaL_addstring(&b, ".SH FUNCTIONS\nf is a list field such as m_sites (\"brain:1;bone:2\"; "
                        "\\(dqnone\\(dq is a known empty list), key a text or a set of texts.\n");
     for (const expr_function_doc *f = expr_functions; f->name; f++) {
-        luaL_addstring(&b, ".TP\n\\fB");
-        roff(&b, f->signature);
-        luaL_addstring(&b, "\\fR\n");
-        roff(&b, f->result);
-        luaL_addstring(&b, "; a missing argument gives ");
-        roff(&b, f->missing);
-        luaL_addstring(&b, ".\n");
+        char text[512];
+        snprintf(text, sizeof text, "%s; a missing argument gives %s", f->result, f->missing);
+        item(&b, f->signature, text);
     }
     luaL_addstring(
         &b, ".SH UNKNOWN VALUES\nA missing value is unknown: not unknown is unknown; false and "
@@ -158,13 +164,8 @@ int l_manpage(lua_State *L) {
         luaL_addstring(&b, ".\n");
     }
     luaL_addstring(&b, ".SH KEYS\nIn the full screen (readline's other keys work as usual):\n");
-    for (const key_entry *k = ui_keys; k->key; k++) {
-        luaL_addstring(&b, ".TP\n\\fB");
-        roff(&b, k->key);
-        luaL_addstring(&b, "\\fR\n");
-        roff(&b, k->help);
-        luaL_addstring(&b, ".\n");
-    }
+    for (const key_entry *k = ui_keys; k->key; k++)
+        item(&b, k->key, k->help);
     luaL_addstring(
         &b,
         ".SH LUA\n"

@@ -24,13 +24,14 @@
 
 /* ---- the work, shared by the command and Lua */
 
-/* Opens path, brings the outcome up to date, writes the plot.  0 or -1
- * with err. */
-int do_export_plot(session *s, const char *path, const plot_req *rq, char *err, size_t errlen) {
-    if (export_format_of(path) != EXPORT_SVG) {
-        snprintf(err, errlen, "export plot: %s: plots are written as .svg", path);
-        return -1;
-    }
+/* Writes path whole or not at all: the file is opened before any work (an
+ * unwritable path costs nothing), then the outcome is brought up to date,
+ * the provenance filled and write() called.  job names it in messages.
+ * 0, or -1 with err; the target is left as it was on failure. */
+static int write_export(session *s, const char *path, const char *job,
+                        int (*write)(FILE *f, const model *m, const void *req,
+                                     const export_provenance *p, char *err, size_t errlen),
+                        const void *req, char *err, size_t errlen) {
     atomic_file x;
     if (export_file_open(&x, path, err, errlen) != 0)
         return -1;
@@ -38,13 +39,39 @@ int do_export_plot(session *s, const char *path, const plot_req *rq, char *err, 
     export_provenance p;
     if (model_update(&s->model, e2, sizeof e2) != 0 ||
         export_provenance_fill(&p, &s->model, e2, sizeof e2) != 0 ||
-        export_svg_model(x.f, &s->model, rq->endpoint, rq->ci, rq->before, rq->title, &p, e2,
-                         sizeof e2) != 0) {
+        write(x.f, &s->model, req, &p, e2, sizeof e2) != 0) {
         atomic_file_abort(&x);
-        snprintf(err, errlen, "export plot: %s", e2);
+        snprintf(err, errlen, "%s: %s", job, e2);
         return -1;
     }
     return export_file_commit(&x, err, errlen);
+}
+
+static int write_plot(FILE *f, const model *m, const void *req, const export_provenance *p,
+                      char *err, size_t errlen) {
+    const plot_req *rq = req;
+    return export_svg_model(f, m, rq->endpoint, rq->ci, rq->before, rq->title, p, err, errlen);
+}
+
+typedef struct table_req {
+    export_format fmt;
+    unsigned what;
+} table_req;
+
+static int write_table(FILE *f, const model *m, const void *req, const export_provenance *p,
+                       char *err, size_t errlen) {
+    const table_req *rq = req;
+    return export_table_write(f, rq->fmt, m, rq->what, p, err, errlen);
+}
+
+/* Opens path, brings the outcome up to date, writes the plot.  0 or -1
+ * with err. */
+int do_export_plot(session *s, const char *path, const plot_req *rq, char *err, size_t errlen) {
+    if (export_format_of(path) != EXPORT_SVG) {
+        snprintf(err, errlen, "export plot: %s: plots are written as .svg", path);
+        return -1;
+    }
+    return write_export(s, path, "export plot", write_plot, rq, err, errlen);
 }
 
 int do_export_table(session *s, const char *path, unsigned what, char *err, size_t errlen) {
@@ -59,19 +86,8 @@ int do_export_table(session *s, const char *path, unsigned what, char *err, size
         snprintf(err, errlen, "export table: a CSV file holds one table: outcome or attrition");
         return -1;
     }
-    atomic_file x;
-    if (export_file_open(&x, path, err, errlen) != 0)
-        return -1;
-    char e2[1024];
-    export_provenance p;
-    if (model_update(&s->model, e2, sizeof e2) != 0 ||
-        export_provenance_fill(&p, &s->model, e2, sizeof e2) != 0 ||
-        export_table_write(x.f, fmt, &s->model, what, &p, e2, sizeof e2) != 0) {
-        atomic_file_abort(&x);
-        snprintf(err, errlen, "export table: %s", e2);
-        return -1;
-    }
-    return export_file_commit(&x, err, errlen);
+    table_req rq = {fmt, what};
+    return write_export(s, path, "export table", write_table, &rq, err, errlen);
 }
 
 /* ---- Lua */
