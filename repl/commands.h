@@ -30,6 +30,9 @@ typedef struct cmd_entry {
      *   {a|b}   one of these words; kinds joined by '+' offer both.
      * NULL: no argument is completed. */
     const char *args;
+    /* 1: never replayed from a session file (it ends tnmlab, writes files
+     * or starts a program; restore skips it). */
+    int not_replayed;
 } cmd_entry;
 
 extern const cmd_entry commands_table[];

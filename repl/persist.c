@@ -122,17 +122,14 @@ int persist_save(session *s, const char *path, int closed, char *err, size_t err
     return rc;
 }
 
-/* Commands a session file never replays: they end tnmlab, start a program
+/* Commands a session file never replays (not_replayed in the command
+ * table): they end tnmlab, start a program
  * or write files, and a session file (someone else's, or one edited by
  * hand) must not do that behind the user's back.  tnmlab never writes them
  * into a session file.  Returns the command's name, or NULL. */
 static const char *not_replayed(const char *line) {
-    static const char *const refused[] = {"quit", "save", "export", "edit", NULL};
     const cmd_entry *c = commands_of_line(line, NULL); /* as the dispatcher reads it */
-    for (int i = 0; c && refused[i]; i++)
-        if (strcmp(c->name, refused[i]) == 0)
-            return refused[i];
-    return NULL;
+    return c && c->not_replayed ? c->name : NULL;
 }
 
 int persist_restore(session *s, const char *path, char *err, size_t errlen) {
