@@ -123,10 +123,10 @@ int persist_save(session *s, const char *path, int closed, char *err, size_t err
 }
 
 /* Commands a session file never replays (not_replayed in the command
- * table): they end tnmlab, start a program
- * or write files, and a session file (someone else's, or one edited by
- * hand) must not do that behind the user's back.  tnmlab never writes them
- * into a session file.  Returns the command's name, or NULL. */
+ * table): they end tnmlab, start a program or write files, and a session
+ * file (someone else's, or one edited by hand) must not do that behind the
+ * user's back.  tnmlab never writes them into a session file.  Returns
+ * the command's name, or NULL. */
 static const char *not_replayed(const char *line) {
     const cmd_entry *c = commands_of_line(line, NULL); /* as the dispatcher reads it */
     return c && c->not_replayed ? c->name : NULL;
