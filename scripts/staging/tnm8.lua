@@ -6,7 +6,8 @@
 --   tnm8.stage("T2", "N0", "M0")    --> nil, "T2 N0 M0: IB or IIA, tumour size needed"
 --   tnm8.stage("T1", "N0", "M0")    --> "IA", "T1 N0 M0: IA1, IA2 or IA3, tumour size needed"
 --   tnm8.classify{t_size_cm = 6.2, t_invasion = "none", t_nodules = "none",
---                 n_stations = "4R", side = "R", m_sites = "none"}
+--                 n_stations = "4R", side = "R", m_sites = "none",
+--                 m_pleural_effusion = false}
 --     --> {t = "T3", n = "N2", m = "M0", stage = "IIIB", why = {...}}
 --
 -- The descriptors (size bands, invasion structures, nodules, stations,

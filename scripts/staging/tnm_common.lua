@@ -426,6 +426,36 @@ local function size_band(x)
 end
 C.size_band = size_band
 
+-- the band edges, for the column program: t_from_record compares a size
+-- only with these (and with 0)
+C.T_SIZE_CUTS = { 0 }
+for _, b in ipairs(C.T_SIZE) do
+  if b.upto ~= math.huge then C.T_SIZE_CUTS[#C.T_SIZE_CUTS + 1] = b.upto end
+end
+
+-- Item classes for the column program (see build): what t_from_record,
+-- n_from_record and m_from_record make of one item of a list field.
+-- alone: the item is the whole cell (then an unknown word is an unknown
+-- cell, not an unknown item).  "" is no item; "!" an item that fails.
+local function item_word(tok, alone)
+  if alone and is_unknown(tok) then return nil, "?" end
+  local s = trim(tok)
+  if s == "" or s:lower() == "none" then return nil, "" end
+  return s
+end
+function C.invasion_class(tok, alone)
+  local s, c = item_word(tok, alone)
+  if not s then return c end
+  local k = s:lower()
+  k = C.T_INVASION_ALIAS[k] or k
+  return C.T_INVASION[k] and k or "!"
+end
+function C.nodule_class(tok, alone)
+  local s, c = item_word(tok, alone)
+  if not s then return c end
+  return C.T_NODULES[s:lower()] and s:lower() or "!"
+end
+
 local SIZE_RANGE = { "T1a", "T1b", "T1c", "T2a", "T2b", "T3", "T4" }
 
 -- widen a candidate set: every s in set combined with every x in range
@@ -605,6 +635,19 @@ local function to_side(v)
 end
 C.to_side = to_side
 
+-- class of one n_stations item: the station's kind and laterality; its id
+-- (station and side) makes a station listed twice count once
+function C.station_class(tok, alone)
+  local s, c = item_word(tok, alone)
+  if not s then return c end
+  local key, st, lat = parse_station(s)
+  if not key then return "!" end
+  if st.kind == "side_N2" or st.kind == "side_N1" then
+    return st.kind .. ":" .. (lat or "?"), key .. (lat or "")
+  end
+  return st.kind, key
+end
+
 -- One station, one tumour side and a laterality for the station:
 -- level (1, 2, 3) and a sentence.
 local function station_level(key, st, lat, side)
@@ -721,6 +764,33 @@ local function truthy(v, name)
   return to_bool(v, name)
 end
 
+-- One m_sites item ("brain:2", "bone"): site, its table entry and its
+-- count (nil: not given) | nil, reason.
+local function site_item(it)
+  local site, cnt = it:match("^%s*([%w_]+)%s*:%s*(%S*)%s*$")
+  if not site then site, cnt = trim(it), "" end
+  site = site:lower()
+  local d = C.M_SITES[site]
+  if not d then return nil, "m_sites: unknown site '" .. site .. "'" end
+  local c = tonumber(cnt)
+  if cnt ~= "" and (c == nil or c < 0 or c ~= math.floor(c)) then
+    return nil, "m_sites: bad count in '" .. it .. "'"
+  end
+  return site, d, c
+end
+
+-- class of one m_sites item: thoracic (M1a) or the site with its count,
+-- capped at 2 (M counts only none, one and several)
+function C.site_class(tok, alone)
+  local s, c0 = item_word(tok, alone)
+  if not s then return c0 end
+  local site, d, c = site_item(s)
+  if not site then return "!" end
+  if c == 0 then return "" end
+  if d.thoracic then return "thoracic" end
+  return site .. ":" .. (c and tostring(math.min(c, 2)) or "?")
+end
+
 -- m_from_record(rec, split_m1c) -> nil | {cands, why, need} | false, reason
 function C.m_from_record(rec, split_m1c)
   local any = false
@@ -745,15 +815,8 @@ function C.m_from_record(rec, split_m1c)
     lo, hi, olo, ohi = 0, 0, 0, 0
     local seen = {}
     for _, it in ipairs(items) do
-      local site, cnt = it:match("^%s*([%w_]+)%s*:%s*(%S*)%s*$")
-      if not site then site, cnt = trim(it), "" end
-      site = site:lower()
-      local d = C.M_SITES[site]
-      if not d then return false, "m_sites: unknown site '" .. site .. "'" end
-      local c = tonumber(cnt)
-      if cnt ~= "" and (c == nil or c < 0 or c ~= math.floor(c)) then
-        return false, "m_sites: bad count in '" .. it .. "'"
-      end
+      local site, d, c = site_item(it)
+      if not site then return false, d end
       if c == nil or c > 0 then
         local shown = site .. ":" .. (c and fmt_num(c) or "?")
         if d.thoracic then
@@ -797,6 +860,11 @@ function C.m_from_record(rec, split_m1c)
   if eff then
     m1a = true
     m1a_text[#m1a_text + 1] = "malignant pleural or pericardial effusion"
+  elseif eff == nil and m1a == false and is_unknown(rec.m_pleural) then
+    -- unknown sources widen: without a recorded effusion (m_pleural
+    -- covers one too) the record may be M1a, as the rule sets read it
+    m1a = nil
+    why[#why + 1] = "m_pleural_effusion not recorded: a malignant effusion (M1a) is possible"
   end
 
   -- candidates
@@ -1159,37 +1227,40 @@ function C.build(E)
     return { alts = alts.triples, codes = codes, why = why, same = false, edition = edn }
   end
 
-  -- tnmX.classify(record) -> {t =, n =, m =, stage =, why = {...}, reason =,
-  --                           candidates = {t =, n =, m =}, note =}
-  function E.classify(rec)
-    rec = rec or {}
+  -- The three parts of a classification: T, N and M each from its own
+  -- descriptors.  A part is a table: {absent = true} (no descriptor
+  -- recorded), {failed = reason}, or {cands =, why =, need =}; its second
+  -- value is its key, the text finish() depends on (the candidates and the
+  -- need phrase, not the explanation).
+  local function part(r, err)
+    if r == nil then return { absent = true }, "-" end
+    if r == false then return { failed = err }, "!" end
+    return r, table.concat(r.cands, ",") .. "|" .. (r.need or "")
+  end
+  local ncode = E.ncode
+  local split_m1c = E.split_m1c
+  local function part_t(rec) return part(C.t_from_record(rec)) end
+  local function part_n(rec) return part(C.n_from_record(rec, ncode)) end
+  local function part_m(rec) return part(C.m_from_record(rec, split_m1c)) end
+
+  -- finish(parts, record) -> the classification (see classify); record
+  -- needs only the recorded categories (edition, t, n, m).
+  local function finish(parts, rec)
     local res = { why = {}, candidates = {}, edition = ed }
     local why = res.why
     local sources = {}
     local tl, nl, ml, need = nil, nil, nil, {}
     local failed = nil
-
-    local tr, terr = C.t_from_record(rec)
-    if tr == false then failed = "T: " .. terr
-    elseif tr then
-      tl = tr.cands; need.t = tr.need
-      for _, l in ipairs(tr.why) do why[#why + 1] = l end
-      sources.t = "descriptors"
-    end
-    local ncode = E.ncode
-    local nr, nerr = C.n_from_record(rec, ncode)
-    if nr == false then failed = failed or ("N: " .. nerr)
-    elseif nr then
-      nl = nr.cands; need.n = nr.need
-      for _, l in ipairs(nr.why) do why[#why + 1] = l end
-      sources.n = "descriptors"
-    end
-    local mr, merr = C.m_from_record(rec, E.split_m1c)
-    if mr == false then failed = failed or ("M: " .. merr)
-    elseif mr then
-      ml = mr.cands; need.m = mr.need
-      for _, l in ipairs(mr.why) do why[#why + 1] = l end
-      sources.m = "descriptors"
+    for _, k in ipairs({ "t", "n", "m" }) do
+      local p = parts[k]
+      if p.failed then
+        failed = failed or (k:upper() .. ": " .. p.failed)
+      elseif not p.absent then
+        if k == "t" then tl = p.cands elseif k == "n" then nl = p.cands else ml = p.cands end
+        need[k] = p.need
+        for _, l in ipairs(p.why) do why[#why + 1] = l end
+        sources[k] = "descriptors"
+      end
     end
     if failed then
       res.reason = failed
@@ -1292,6 +1363,38 @@ function C.build(E)
     end
     return res
   end
+
+  -- tnmX.classify(record) -> {t =, n =, m =, stage =, why = {...}, reason =,
+  --                           candidates = {t =, n =, m =, stage =}, note =}
+  function E.classify(rec)
+    rec = rec or {}
+    return finish({ t = (part_t(rec)), n = (part_n(rec)), m = (part_m(rec)) }, rec)
+  end
+
+  -- The column program: how a cohort is staged column by column (dsl/
+  -- rules_stage.c runs it; doc/architecture.md#staging).  It is classify
+  -- taken apart, with the same functions: each part reads only its own
+  -- fields; a list field reaches its part only through the classes of its
+  -- items (token(item, alone) -> class, id: "" is no item; items with the
+  -- same class count once per id, at most `cap` times) and a number field
+  -- only through the band the cut points give ((-inf, c1], (c1, c2], ...,
+  -- (ck, inf)); finish reads the parts' keys and the recorded categories.
+  -- Rows that agree on all that get one call, whatever their other values.
+  E.program = {
+    sep = ";",
+    parts = {
+      { name = "t", fn = part_t, reads = T_FIELDS,
+        cuts = { t_size_cm = C.T_SIZE_CUTS },
+        lists = { t_invasion = { token = C.invasion_class, cap = 1 },
+                  t_nodules = { token = C.nodule_class, cap = 1 } } },
+      { name = "n", fn = part_n, reads = { "n_stations", "side" },
+        lists = { n_stations = { token = C.station_class, cap = 11 } } },
+      { name = "m", fn = part_m, reads = M_FIELDS,
+        lists = { m_sites = { token = C.site_class, cap = 2 } } },
+    },
+    reads = { "edition", "t", "n", "m" },
+    finish = finish,
+  }
 
   -- the grid as text, for teaching (M0 rows, then M1)
   function E.format_grid()

@@ -140,7 +140,7 @@ T.eq(tnm8.stage("pT2a", "cN2", "cM0"), "IIIA", "prefixed codes stage")
 -- classify: T from descriptors
 -------------------------------------------------------------------------
 local function rec(x)                      -- a record with known N0 M0
-  local r = { t_invasion = "none", t_nodules = "none", n_stations = "none", m_sites = "none" }
+  local r = { t_invasion = "none", t_nodules = "none", n_stations = "none", m_sites = "none", m_pleural_effusion = false }
   for k, v in pairs(x) do r[k] = v end
   return r
 end
@@ -200,12 +200,12 @@ do
   r = tnm8.classify(rec({ t_size_cm = 2, t_invasion = "spleen" }))
   T.eq(r.stage, nil, "unknown structure"); T.has(r.reason, "spleen", "unknown structure named")
   -- unknown invasion list widens, never reads as absent
-  r = tnm8.classify({ t_size_cm = 2.5, t_nodules = "none", n_stations = "none", m_sites = "none" })
+  r = tnm8.classify({ t_size_cm = 2.5, t_nodules = "none", n_stations = "none", m_sites = "none", m_pleural_effusion = false })
   T.eq(r.t, nil, "t_invasion unknown: T not decided")
   T.eq(table.concat(r.candidates.t, " "), "T1c T2a T3 T4", "t_invasion unknown candidates")
   T.has(r.reason, "t_invasion", "t_invasion named as missing")
   -- ... unless the T4 is already given
-  r = tnm8.classify({ t_size_cm = 7.5, n_stations = "none", m_sites = "none" })
+  r = tnm8.classify({ t_size_cm = 7.5, n_stations = "none", m_sites = "none", m_pleural_effusion = false })
   T.eq(r.t, "T4", "> 7 cm is T4 whatever is unknown")
   T.eq(r.stage, "IIIA", "T4 N0 M0")
 end
@@ -222,7 +222,7 @@ end
 T.eq(T_of({ t_size_cm = 6, t_superficial = true }), "T1a", "superficial spreading 6 cm")
 T.eq(T_of({ t_size_cm = 9, t_superficial = "TRUE", t_invasion = "main_bronchus" }), "T1a",
   "superficial spreading into the main bronchus")
-T.eq(tnm8.classify({ t_size_cm = 6, t_superficial = true, n_stations = "none", m_sites = "none" }).stage,
+T.eq(tnm8.classify({ t_size_cm = 6, t_superficial = true, n_stations = "none", m_sites = "none", m_pleural_effusion = false }).stage,
   "IA1", "superficial spreading, invasion list unknown: confined by definition")
 do
   local r = tnm8.classify(rec({ t_size_cm = 3, t_superficial = true, t_invasion = "chest_wall" }))
@@ -257,7 +257,7 @@ local function N_of(stations, side)
 end
 T.eq(N_of("none", "R"), "N0", "none is N0")
 do
-  local r = tnm8.classify({ t_size_cm = 2, t_invasion = "none", t_nodules = "none", m_sites = "none" })
+  local r = tnm8.classify({ t_size_cm = 2, t_invasion = "none", t_nodules = "none", m_sites = "none", m_pleural_effusion = false })
   T.eq(r.n, nil, "n_stations unknown is NX")
   T.eq(r.stage, nil, "NX N stage undecided")
   T.has(r.reason, "N category needed", "NX reason")
@@ -320,7 +320,7 @@ local function M_of(x)
   local c = tnm8.classify(r)
   return c.m, c
 end
-T.eq(M_of({ m_sites = "none" }), "M0", "no metastasis")
+T.eq(M_of({ m_sites = "none", m_pleural_effusion = false }), "M0", "no metastasis")
 T.eq(M_of({ m_sites = "brain:1" }), "M1b", "one lesion")
 T.eq(M_of({ m_sites = "brain:2" }), "M1c", "two lesions in one organ")
 T.eq(M_of({ m_sites = "brain:1;bone:1" }), "M1c", "two lesions in two organs")
@@ -330,7 +330,7 @@ T.eq(M_of({ m_sites = "pleura:3" }), "M1a", "pleural nodules")
 T.eq(M_of({ m_sites = "pericardium:1" }), "M1a", "pericardial nodule")
 T.eq(M_of({ m_sites = "lung_contralateral:1" }), "M1a", "contralateral lobe nodule")
 T.eq(M_of({ m_sites = "pleura:1;liver:1" }), "M1b", "M1b outranks M1a")
-T.eq(M_of({ m_sites = "brain:0" }), "M0", "zero count")
+T.eq(M_of({ m_sites = "brain:0", m_pleural_effusion = false }), "M0", "zero count")
 T.eq(M_of({ m_lesions = 1, m_organs = 1, m_contralateral_nodule = 0, m_pleural = 0 }), "M1b", "counts: one lesion")
 T.eq(M_of({ m_lesions = 3, m_organs = 2 }), "M1c", "counts: three lesions")
 T.eq(M_of({ m_lesions = 0, m_organs = 0, m_contralateral_nodule = 0, m_pleural = 1 }), "M1a", "counts: pleural")
@@ -355,7 +355,7 @@ end
 -------------------------------------------------------------------------
 do
   local r = tnm8.classify({ t_size_cm = 6.2, t_invasion = "none", t_nodules = "none",
-    n_stations = "4R", side = "R", m_sites = "none" })
+    n_stations = "4R", side = "R", m_sites = "none", m_pleural_effusion = false })
   T.eq(r.t, "T3", "example T"); T.eq(r.n, "N2", "example N"); T.eq(r.m, "M0", "example M")
   T.eq(r.stage, "IIIB", "example stage")
   T.has_line(r.why, "stage IIIB: row T3, column N2 of the 8th-edition grid", "why of the stage")
@@ -367,6 +367,19 @@ do
   -- descriptors where present, recorded categories for the rest
   r = tnm8.classify({ t_size_cm = 2.5, t_invasion = "none", t_nodules = "none", n = "N1", m = "M0", edition = "8th" })
   T.eq(r.stage, "IIB", "descriptors for T, recorded N and M")
+end
+
+-------------------------------------------------------------------------
+-- an unrecorded effusion is unknown, as the rule sets read it: M0 or M1a
+-- stays open unless a thoracic or extrathoracic finding decides M
+-------------------------------------------------------------------------
+do
+  local r = tnm8.classify({ m_sites = "none" })
+  T.eq(r.m, nil, "no sites, effusion unrecorded: M undecided")
+  T.eq(table.concat(r.candidates.m, " "), "M0 M1a", "M0 or M1a")
+  T.eq(M_of({ m_sites = "brain:1" }), "M1b", "M1b whatever the effusion")
+  T.eq(M_of({ m_sites = "pleura:1" }), "M1a", "M1a by the pleural nodule")
+  T.eq(M_of({ m_sites = "none", m_pleural = false }), "M0", "m_pleural covers the effusion")
 end
 
 T.done()

@@ -91,7 +91,7 @@ end
 -------------------------------------------------------------------------
 local function rec(x)
   local r = { t_size_cm = 2, t_invasion = "none", t_nodules = "none", n_stations = "none",
-    m_sites = "none", side = "R" }
+    m_sites = "none", m_pleural_effusion = false, side = "R" }
   for k, v in pairs(x) do r[k] = v end
   return r
 end
@@ -144,7 +144,7 @@ local function M_of(x)
   local r = tnm9.classify(rec(x))
   return r.m, r
 end
-T.eq(M_of({ m_sites = "none" }), "M0", "M0")
+T.eq(M_of({ m_sites = "none", m_pleural_effusion = false }), "M0", "M0")
 T.eq(M_of({ m_sites = "bone:1" }), "M1b", "one lesion")
 T.eq(M_of({ m_sites = "bone:2" }), "M1c1", "two lesions in one organ")
 T.eq(M_of({ m_sites = "bone:1;liver:1" }), "M1c2", "two lesions in two organs")
@@ -172,14 +172,14 @@ end
 -- the full trace
 do
   local r = tnm9.classify({ t_size_cm = 6.2, t_invasion = "none", t_nodules = "none",
-    n_stations = "4R;7", side = "R", m_sites = "none" })
+    n_stations = "4R;7", side = "R", m_sites = "none", m_pleural_effusion = false })
   T.eq(r.stage, "IIIB", "T3 N2b M0")
   T.has_line(r.why, "stage IIIB: row T3, column N2b of the 9th-edition grid", "why stage 9th")
 end
 
 -- edition comparison: stage migration 8th -> 9th
 do
-  local base = { t_size_cm = 2.5, t_invasion = "none", t_nodules = "none", side = "R", m_sites = "none" }
+  local base = { t_size_cm = 2.5, t_invasion = "none", t_nodules = "none", side = "R", m_sites = "none", m_pleural_effusion = false }
   local function with(id, st)
     local r = { id = id, n_stations = st }
     for k, v in pairs(base) do r[k] = v end

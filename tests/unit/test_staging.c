@@ -78,6 +78,9 @@ static cohort *grid_cohort(void) {
     cohort_column *s = cohort_add(c, "side", COHORT_STR);
     cohort_column *m = cohort_add(c, "m_sites", COHORT_STR);
     cohort_column *e = cohort_add(c, "ecog", COHORT_NUM);
+    /* no malignant effusion recorded as such: an unrecorded one would
+     * leave M0 or M1a open */
+    cohort_column *eff = cohort_add(c, "m_pleural_effusion", COHORT_BOOL);
     for (size_t i = 0; i < NROWS; i++) {
         z->v.num[i] = size[i];
         set_str(inv, i, i == 8 ? NULL : "none");
@@ -86,6 +89,7 @@ static cohort *grid_cohort(void) {
         set_str(s, i, sides[i]);
         set_str(m, i, sites[i]);
         e->v.num[i] = i % 4 == 3 ? 2 : 0; /* rows 4 and 8 */
+        eff->v.b[i] = 0;
     }
     return c;
 }
