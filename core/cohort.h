@@ -47,6 +47,10 @@ typedef struct cohort_column {
      * it never outlives the column nor serves a changed one. */
     void *aux;
     void (*aux_free)(void *aux);
+    /* A text column whose levels may list candidates, "IA1|IA2|IA3": the
+     * cell is one of them, not known which (the rule layer's stage
+     * columns); a comparison is then unknown unless all of them agree. */
+    uint8_t alternatives;
 } cohort_column;
 
 typedef struct cohort cohort;

@@ -215,6 +215,32 @@ static int lut_value(int kind, const char *lvl, const char *const *keys, int nke
     return 0;
 }
 
+/* lut_value for a level of an alternatives column ("IA1|IA2|IA3": one of
+ * them, not known which): the value when every candidate gives the same,
+ * else unknown (-1). */
+static int lut_value_alt(int kind, const char *lvl, const char *const *keys, int nkeys, double *v) {
+    if (strchr(lvl, '|') == NULL || kind == L_KNOWN || kind == L_MISSING)
+        return lut_value(kind, lvl, keys, nkeys, v);
+    char one[200];
+    int first = 1;
+    for (const char *p = lvl;;) {
+        const char *e = strchr(p, '|');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        double x;
+        if (n >= sizeof one)
+            return -1;
+        memcpy(one, p, n);
+        one[n] = '\0';
+        if (lut_value(kind, one, keys, nkeys, &x) != 0 || (!first && x != *v))
+            return -1;
+        *v = x;
+        first = 0;
+        if (e == NULL)
+            return 0;
+        p = e + 1;
+    }
+}
+
 /* ------------------------------------------ a list column's parsed cells */
 
 /* The items of every level of a text column, parsed once per column and
@@ -489,7 +515,8 @@ int expr_build_lut(node *n, const expr_ctx *c) {
         x = NULL; /* out of memory: the level by level way below */
     for (int32_t k = 0; x == NULL && k < nl; k++) {
         double v;
-        int st = lut_value(n->sub, col->levels[k], keys, n->nargs, &v);
+        int st = col->alternatives ? lut_value_alt(n->sub, col->levels[k], keys, n->nargs, &v)
+                                   : lut_value(n->sub, col->levels[k], keys, n->nargs, &v);
         if (esz == 1)
             ((uint8_t *)lut)[k] = st ? EXPR_UNKNOWN : v != 0 ? EXPR_TRUE : EXPR_FALSE;
         else

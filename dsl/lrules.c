@@ -350,6 +350,22 @@ static int l_explain(lua_State *L) {
     return 1;
 }
 
+/* rules.verify_staging(set, c) -> {rows =, differ =, first =}: every row
+ * staged again record by record (classify) against the column program. */
+static int l_verify_staging(lua_State *L) {
+    rules_eval *ev = evaluation(L);
+    char err[600];
+    size_t first = 0;
+    long bad = rules_stage_verify(ev, &first, err, sizeof err);
+    check(L, bad < 0 ? -1 : 0, err);
+    lua_createtable(L, 0, 3);
+    setint(L, "rows", cohort_nrows(lcohort_check(L, 2)));
+    setint(L, "differ", (size_t)bad);
+    if (bad > 0)
+        setint(L, "first", first + 1);
+    return 1;
+}
+
 /* rules.undo() / rules.redo() -> version or nil */
 static int l_undo(lua_State *L) {
     if (rules_undo(engine(L)) != 0)
@@ -416,11 +432,23 @@ static int l_diff(lua_State *L) {
     return 1;
 }
 
-static const luaL_Reg funcs[] = {
-    {"load", l_load}, {"list", l_list},           {"params", l_params},   {"get", l_get},
-    {"set", l_set},   {"warnings", l_warnings},   {"eval", l_eval},       {"selected", l_selected},
-    {"arms", l_arms}, {"attrition", l_attrition}, {"explain", l_explain}, {"undo", l_undo},
-    {"redo", l_redo}, {"version", l_version},     {"diff", l_diff},       {NULL, NULL}};
+static const luaL_Reg funcs[] = {{"load", l_load},
+                                 {"list", l_list},
+                                 {"params", l_params},
+                                 {"get", l_get},
+                                 {"set", l_set},
+                                 {"warnings", l_warnings},
+                                 {"eval", l_eval},
+                                 {"selected", l_selected},
+                                 {"arms", l_arms},
+                                 {"attrition", l_attrition},
+                                 {"explain", l_explain},
+                                 {"undo", l_undo},
+                                 {"redo", l_redo},
+                                 {"version", l_version},
+                                 {"diff", l_diff},
+                                 {"verify_staging", l_verify_staging},
+                                 {NULL, NULL}};
 
 int dsl_open_rules(lua_State *L) {
     if (dsl_rules_engine(L) == NULL) {

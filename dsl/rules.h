@@ -164,6 +164,12 @@ int rules_set_staging_dir(rules *r, const char *dir);
  * tests of the cache; explain runs it once per staging derive). */
 unsigned long rules_staging_calls(const rules *r);
 
+/* Stages every row of the last run of ev again, record by record with the
+ * module's classify (as explain does), and compares the four cells with
+ * what the column program gave.  Returns how many rows differ (*first: the
+ * first of them), or -1 with err filled. */
+long rules_stage_verify(rules_eval *ev, size_t *first, char *err, size_t errlen);
+
 /* Rule sets of the current version, in load order.  Names are owned by r
  * and valid until the version changes. */
 size_t rules_nsets(const rules *r);

@@ -211,3 +211,24 @@ void rules_trace_free(rules_trace *t) {
     free(t->items);
     memset(t, 0, sizeof *t);
 }
+
+long rules_stage_verify(rules_eval *ev, size_t *first, char *err, size_t errlen) {
+    *first = 0;
+    if (!ev->valid) {
+        snprintf(err, errlen, "rule set '%s' has not been evaluated", ev->setname);
+        return -1;
+    }
+    long bad = 0;
+    for (int j = 0; j < ev->nd; j++) {
+        if (ev->dst[j] == NULL)
+            continue;
+        for (size_t i = 0; i < ev->n; i++) {
+            int same;
+            if (rstage_eval_check_row(ev->dst[j], ev->r, i, &same, err, errlen) != 0)
+                return -1;
+            if (!same && bad++ == 0)
+                *first = i;
+        }
+    }
+    return bad;
+}

@@ -157,6 +157,40 @@ int rstage_eval_module(const rstage_eval *se);
 int rstage_eval_why(rstage_eval *se, rules *r, size_t row, void (*line)(void *ud, const char *text),
                     void *ud, char *err, size_t errlen);
 
+/* Classifies row again record by record and says whether the output
+ * columns hold the same four cells.  0, or -1 with err filled. */
+int rstage_eval_check_row(rstage_eval *se, rules *r, size_t row, int *same, char *err,
+                          size_t errlen);
+
+/* ---- the column program of a staging module (stage_program.c) */
+typedef struct sprog sprog;
+/* Reads the module table's `program` (the table on top of the stack; the
+ * stack is left as it was).  0 with *out NULL when the module has none;
+ * -1 with err filled when it is malformed. */
+int sprog_read(lua_State *L, const char *mod, const char *path, sprog **out, char *err,
+               size_t errlen);
+void sprog_free(lua_State *L, sprog *p);
+/* The fields the program reads, parts and finish together. */
+int sprog_nfields(const sprog *p);
+const char *sprog_field(const sprog *p, int i);
+/* Stages every row of c into the four output columns (t, n, m, group),
+ * on two threads for a large cohort (Lua runs on the calling one only).
+ * 0, or -1 with err filled (the columns are then partly written). */
+int sprog_run(sprog *p, rules *r, rstager *s, const cohort *c, cohort_column *const out[4],
+              char *err, size_t errlen);
+/* The four cells (t, n, m, group) of the classification on top of the
+ * stack, pooled by s: a decided code, several candidates as "a|b", or NULL.
+ * 0, or -1 with err filled. */
+int rstage_cells(lua_State *L, rstager *s, const char *out[4], char *err, size_t errlen);
+/* The module's one copy of code v (see rules_stage.c). */
+const char *rstager_pooled(rstager *s, const char *v, const char *part, char *err, size_t errlen);
+/* A cell as 64 bits for grouping (codes, booleans, number bits; every NaN
+ * alike), and as a tagged byte key meaning the same in any cohort (number,
+ * boolean, text; a missing cell is one zero byte).  The key's length, or
+ * (size_t)-1 when it does not fit in cap. */
+uint64_t rules_cell_bits(const cohort_column *col, size_t row);
+size_t rules_cell_key(const cohort_column *col, size_t row, char *buf, size_t cap);
+
 /* One name an item of a rule set reads (rules_each_name). */
 typedef struct rules_name_use {
     const char *kind, *item; /* "criterion", its name */

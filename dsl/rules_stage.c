@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bytemap.h"
 #include "lcell.h"
 #include "rules_int.h"
 #include "text.h"
@@ -41,23 +42,18 @@ static const char *const default_reads[] = {
     "m_contralateral_nodule", "m_pleural", "edition", "t", "n", "m", NULL};
 /* clang-format on */
 
-typedef struct memo_entry {
-    uint64_t hash;
-    char *key;
-    size_t klen;
-    const char *out[4]; /* pooled; NULL = missing */
-} memo_entry;
-
 struct rstager {
     char *name, *path;
     uint64_t sig; /* of the module's folder, to notice edits */
     int fn_ref;   /* classify, in the sandbox registry */
     char **fields;
     int nfields;
-    memo_entry *memo; /* open addressing, cap a power of two */
-    size_t mcap, mn;
+    bytemap memo;           /* a record's values -> its cells in mout */
+    const char *(*mout)[4]; /* pooled; NULL = missing */
+    int32_t nmout, capmout;
     char **pool; /* distinct result strings */
     int npool;
+    sprog *prog; /* the module's column program, or NULL */
 };
 
 /* ------------------------------------------------------------ modules */
@@ -103,9 +99,8 @@ static uint64_t folder_sig(const char *dir) {
 static void stager_free(lua_State *L, rstager *s) {
     if (s == NULL)
         return;
-    for (size_t i = 0; i < s->mcap; i++)
-        free(s->memo[i].key);
-    free(s->memo);
+    bytemap_free(&s->memo);
+    free(s->mout);
     for (int i = 0; i < s->npool; i++)
         free(s->pool[i]);
     free(s->pool);
@@ -114,6 +109,7 @@ static void stager_free(lua_State *L, rstager *s) {
     free(s->fields);
     if (L && s->fn_ref > 0)
         luaL_unref(L, LUA_REGISTRYINDEX, s->fn_ref);
+    sprog_free(L, s->prog);
     free(s->name);
     free(s->path);
     free(s);
@@ -174,6 +170,10 @@ static int read_module(lua_State *L, rstager *s, char *err, size_t errlen) {
         return -1;
     }
     s->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    if (sprog_read(L, s->name, s->path, &s->prog, err, errlen) != 0) {
+        lua_pop(L, 1);
+        return -1;
+    }
     int n = 0;
     lua_pushliteral(L, "reads");
     if (lua_rawget(L, -2) == LUA_TTABLE) {
@@ -189,7 +189,10 @@ static int read_module(lua_State *L, rstager *s, char *err, size_t errlen) {
         }
         n = (int)nr;
     }
-    int def = n == 0;
+    int def = n == 0 && s->prog == NULL;
+    int prog = s->prog != NULL; /* the program's fields, whatever reads says */
+    if (prog)
+        n = sprog_nfields(s->prog);
     if (def)
         while (default_reads[n])
             n++;
@@ -200,8 +203,8 @@ static int read_module(lua_State *L, rstager *s, char *err, size_t errlen) {
         return -1;
     }
     for (int i = 0; i < n; i++) {
-        const char *f = default_reads[def ? i : 0];
-        if (!def) {
+        const char *f = prog ? sprog_field(s->prog, i) : default_reads[def ? i : 0];
+        if (!def && !prog) {
             lua_rawgeti(L, -1, i + 1);
             f = lua_tostring(L, -1);
             if (f == NULL || !rules_known_field(f)) {
@@ -220,7 +223,7 @@ static int read_module(lua_State *L, rstager *s, char *err, size_t errlen) {
                 }
         }
         s->fields[i] = tnm_strdup(f);
-        if (!def)
+        if (!def && !prog)
             lua_pop(L, 1);
         if (s->fields[i] == NULL) {
             lua_pop(L, 2);
@@ -307,16 +310,17 @@ rstager *rules_stager_get(rules *r, const char *name, const char *rule_path, cha
 
 /* ---------------------------------------------------------------- memo */
 
-/* A staging module gives codes such as "T2a" or "IIIA": a few characters
- * from a small set.  A value that is long or holds control characters is
- * refused, and so is the module's 257th distinct code, so that a hostile
- * module cannot make C keep one string per patient. */
-enum { STAGE_CODE_MAX = 32, STAGE_POOL_MAX = 256 };
+/* A staging module gives codes such as "T2a" or "IIIA", or a few of them
+ * as candidates ("IA1|IA2|IA3"): a few characters from a small set.  A
+ * value that is long or holds control characters is refused, and so is the
+ * module's 1025th distinct value, so that a hostile module cannot make C
+ * keep one string per patient. */
+enum { STAGE_CODE_MAX = 160, STAGE_POOL_MAX = 1024 };
 
 /* The module's one copy of code v (NULL stays NULL), added if new.  NULL
  * with err filled (when err is not NULL) if v is no short code, the pool is
  * full, or on ENOMEM. */
-static const char *pooled(rstager *s, const char *v, const char *part, char *err, size_t errlen) {
+const char *rstager_pooled(rstager *s, const char *v, const char *part, char *err, size_t errlen) {
     if (v == NULL)
         return NULL;
     for (int i = 0; i < s->npool; i++)
@@ -354,61 +358,23 @@ static const char *pooled(rstager *s, const char *v, const char *part, char *err
     return s->pool[s->npool++];
 }
 
-static memo_entry *memo_find(rstager *s, const char *key, size_t klen, uint64_t h) {
-    if (s->mcap == 0)
-        return NULL;
-    for (size_t i = h & (s->mcap - 1);; i = (i + 1) & (s->mcap - 1)) {
-        memo_entry *m = &s->memo[i];
-        if (m->key == NULL)
-            return NULL;
-        if (m->hash == h && m->klen == klen && memcmp(m->key, key, klen) == 0)
-            return m;
-    }
-}
-
-static void memo_clear(rstager *s) {
-    for (size_t i = 0; i < s->mcap; i++)
-        free(s->memo[i].key);
-    memset(s->memo, 0, s->mcap * sizeof *s->memo);
-    s->mn = 0;
-}
-
 /* Remembers out for key; forgetting is harmless, so ENOMEM is ignored. */
 static void memo_put(rstager *s, const char *key, size_t klen, uint64_t h,
                      const char *const out[4]) {
-    if (s->mn >= MEMO_MAX)
-        memo_clear(s);
-    if ((s->mn + 1) * 2 > s->mcap) {
-        size_t cap = s->mcap ? s->mcap * 2 : 1024;
-        memo_entry *nm = calloc(cap, sizeof *nm);
+    if (s->nmout >= MEMO_MAX) {
+        bytemap_clear(&s->memo);
+        s->nmout = 0;
+    }
+    if (s->nmout == s->capmout) {
+        int32_t cap = s->capmout ? s->capmout * 2 : 1024;
+        const char *(*nm)[4] = realloc(s->mout, (size_t)cap * sizeof *nm);
         if (nm == NULL)
             return;
-        for (size_t i = 0; i < s->mcap; i++) {
-            if (s->memo[i].key == NULL)
-                continue;
-            size_t j = s->memo[i].hash & (cap - 1);
-            while (nm[j].key)
-                j = (j + 1) & (cap - 1);
-            nm[j] = s->memo[i];
-        }
-        free(s->memo);
-        s->memo = nm;
-        s->mcap = cap;
+        s->mout = nm;
+        s->capmout = cap;
     }
-    char *k = malloc(klen ? klen : 1);
-    if (k == NULL)
-        return;
-    memcpy(k, key, klen);
-    size_t j = h & (s->mcap - 1);
-    while (s->memo[j].key)
-        j = (j + 1) & (s->mcap - 1);
-    memo_entry *m = &s->memo[j];
-    m->hash = h;
-    m->key = k;
-    m->klen = klen;
-    for (int i = 0; i < 4; i++)
-        m->out[i] = pooled(s, out[i], "", NULL, 0); /* pooled already */
-    s->mn++;
+    if (bytemap_put(&s->memo, key, klen, h, s->nmout) == 0)
+        memcpy(s->mout[s->nmout++], out, sizeof *s->mout);
 }
 
 /* ------------------------------------------------------ per evaluation */
@@ -436,6 +402,8 @@ struct rstage_eval {
     size_t ncombo;
     mod_result *res; /* [nmods] */
     int shown;       /* module in the output columns, -1 none */
+    uint64_t *pgen;  /* input generations of the last program run */
+    int pfresh;      /* the output columns hold that run's result */
 };
 
 static void results_drop(rstage_eval *se) {
@@ -456,6 +424,7 @@ void rstage_eval_free(rstage_eval *se) {
     free(se->in);
     free(se->uin);
     free(se->ugen);
+    free(se->pgen);
     free(se->combo);
     free(se->rep);
     cohort_free(se->out);
@@ -478,13 +447,15 @@ rstage_eval *rstage_eval_new(const rderive *d, const cohort *c) {
     se->in = calloc((size_t)(d->nmods * maxf) + 1, sizeof *se->in);
     se->uin = calloc((size_t)(d->nmods * maxf) + 1, sizeof *se->uin);
     se->ugen = calloc((size_t)(d->nmods * maxf) + 1, sizeof *se->ugen);
+    se->pgen = calloc((size_t)(d->nmods * maxf) + 1, sizeof *se->pgen);
     se->res = calloc((size_t)d->nmods + 1, sizeof *se->res);
     se->out = cohort_new(se->n);
-    if (!se->in || !se->uin || !se->ugen || !se->res || !se->out)
+    if (!se->in || !se->uin || !se->ugen || !se->pgen || !se->res || !se->out)
         goto fail;
     for (int k = 0; k < 4; k++) {
         if ((se->col[k] = cohort_add(se->out, d->out[k], COHORT_STR)) == NULL)
             goto fail;
+        se->col[k]->alternatives = 1; /* "IA1|IA2|IA3": one of them */
         /* cohort_add fills with missing already */
     }
     for (int m = 0; m < d->nmods; m++) {
@@ -518,27 +489,6 @@ int rstage_eval_module(const rstage_eval *se) {
     return se->shown;
 }
 
-/* The raw value of col at row as 64 bits: codes, booleans, number bits
- * (every NaN alike). */
-static uint64_t cell_bits(const cohort_column *col, size_t row) {
-    switch (col->type) {
-    case COHORT_NUM: {
-        double x = col->v.num[row];
-        uint64_t b;
-        if (x != x)
-            return 0x7FF8000000000000ull;
-        if (x == 0)
-            x = 0; /* -0 */
-        memcpy(&b, &x, sizeof b);
-        return b;
-    }
-    case COHORT_BOOL:
-        return (uint64_t)(int64_t)col->v.b[row];
-    default:
-        return (uint64_t)(int64_t)col->v.str[row];
-    }
-}
-
 /* Groups rows by their values in the input columns. */
 static int group_rows(rstage_eval *se) {
     size_t n = se->n;
@@ -558,7 +508,7 @@ static int group_rows(rstage_eval *se) {
     for (size_t i = 0; i < n; i++) {
         uint64_t h = 0x12345;
         for (int u = 0; u < se->nuin; u++)
-            h = mix(h, cell_bits(se->uin[u], i));
+            h = mix(h, rules_cell_bits(se->uin[u], i));
         size_t j = h & (cap - 1);
         for (;; j = (j + 1) & (cap - 1)) {
             if (slot[j] == 0) {
@@ -570,7 +520,7 @@ static int group_rows(rstage_eval *se) {
             size_t r = se->rep[slot[j] - 1];
             int same = 1;
             for (int u = 0; u < se->nuin && same; u++)
-                same = cell_bits(se->uin[u], i) == cell_bits(se->uin[u], r);
+                same = rules_cell_bits(se->uin[u], i) == rules_cell_bits(se->uin[u], r);
             if (same) {
                 se->combo[i] = slot[j] - 1;
                 break;
@@ -591,33 +541,10 @@ static size_t row_key(const rstage_eval *se, int m, size_t row, char *buf, size_
     const rstager *s = se->d->stagers[m];
     size_t k = 0;
     for (int f = 0; f < s->nfields; f++) {
-        const cohort_column *col = se->in[m * se->maxfields + f];
-        char tag = 0;
-        const void *p = NULL;
-        size_t len = 0;
-        double x = col && col->type == COHORT_NUM ? col->v.num[row] : NAN;
-        int8_t b;
-        if (x == x) {
-            tag = 'n';
-            if (x == 0)
-                x = 0;
-            p = &x;
-            len = sizeof x;
-        } else if (col && col->type == COHORT_BOOL && (b = col->v.b[row]) >= 0) {
-            tag = 'b';
-            p = &b;
-            len = 1;
-        } else if (col && col->type == COHORT_STR && cohort_str(col, row)) {
-            tag = 's';
-            p = cohort_str(col, row);
-            len = strlen(p) + 1;
-        }
-        if (k + 1 + len > cap)
-            return (size_t)-1;
-        buf[k++] = tag;
-        if (len)
-            memcpy(buf + k, p, len);
-        k += len;
+        size_t n = rules_cell_key(se->in[m * se->maxfields + f], row, buf + k, cap - k);
+        if (n == (size_t)-1)
+            return n;
+        k += n;
     }
     return k;
 }
@@ -665,7 +592,6 @@ static int classify(rstage_eval *se, rules *r, int m, size_t row, const char *pa
 /* Classifies every combination for module m. */
 static int classify_all(rstage_eval *se, rules *r, int m, const char *path, char *err,
                         size_t errlen) {
-    static const char *const part[4] = {"t", "n", "m", "stage"};
     rstager *s = se->d->stagers[m];
     lua_State *L = sandbox_state(r->sb);
     mod_result *res = &se->res[m];
@@ -689,26 +615,20 @@ static int classify_all(rstage_eval *se, rules *r, int m, const char *path, char
             key = nk;
             kcap *= 2;
         }
-        uint64_t h = hash_bytes(key, klen);
-        const memo_entry *me = memo_find(s, key, klen, h);
+        uint64_t h = bytemap_hash(key, klen);
+        int32_t me = bytemap_get(&s->memo, key, klen, h);
         const char *out[4] = {NULL, NULL, NULL, NULL};
-        if (me) {
-            memcpy(out, me->out, sizeof out);
+        if (me >= 0) {
+            memcpy(out, s->mout[me], sizeof out);
         } else {
             if (classify(se, r, m, row, path, err, errlen) != 0) {
                 free(key);
                 return -1;
             }
-            for (int k = 0; k < 4; k++) {
-                lua_pushstring(L, part[k]);
-                out[k] = NULL;
-                if (lua_rawget(L, -2) == LUA_TSTRING &&
-                    (out[k] = pooled(s, lua_tostring(L, -1), part[k], err, errlen)) == NULL) {
-                    lua_pop(L, 2);
-                    free(key);
-                    return -1;
-                }
+            if (rstage_cells(L, s, out, err, errlen) != 0) {
                 lua_pop(L, 1);
+                free(key);
+                return -1;
             }
             lua_pop(L, 1);
             memo_put(s, key, klen, h, out);
@@ -728,8 +648,37 @@ static int classify_all(rstage_eval *se, rules *r, int m, const char *path, char
     return 0;
 }
 
+/* The module's column program over the cohort, when its inputs or the
+ * module changed since the last run. */
+static int run_program(rstage_eval *se, rules *r, int mod, const char *path, char *err,
+                       size_t errlen) {
+    int fresh = se->shown == mod && se->pfresh;
+    for (int u = 0; u < se->nuin && fresh; u++)
+        fresh = se->pgen[u] == se->uin[u]->generation;
+    if (fresh)
+        return 0;
+    rstager *s = se->d->stagers[mod];
+    char e[600];
+    se->shown = -1;
+    se->pfresh = 0;
+    int rc = sprog_run(s->prog, r, s, se->c, se->col, e, sizeof e);
+    for (int k = 0; k < 4; k++)
+        se->col[k]->generation++;
+    if (rc != 0) {
+        snprintf(err, errlen, "%s:%d: derive '%s': %s", path, se->d->line, se->d->name, e);
+        return -1;
+    }
+    for (int u = 0; u < se->nuin; u++)
+        se->pgen[u] = se->uin[u]->generation;
+    se->pfresh = 1;
+    se->shown = mod;
+    return 0;
+}
+
 int rstage_eval_run(rstage_eval *se, rules *r, int mod, const char *path, char *err,
                     size_t errlen) {
+    if (se->d->stagers[mod]->prog)
+        return run_program(se, r, mod, path, err, errlen);
     int regroup = !se->grouped;
     for (int u = 0; u < se->nuin && !regroup; u++)
         regroup = se->ugen[u] != se->uin[u]->generation;
@@ -786,4 +735,22 @@ int rstage_eval_why(rstage_eval *se, rules *r, size_t row, void (*line)(void *ud
     }
     lua_pop(L, 2);
     return 0;
+}
+
+int rstage_eval_check_row(rstage_eval *se, rules *r, size_t row, int *same, char *err,
+                          size_t errlen) {
+    *same = 1;
+    if (se->shown < 0 || row >= se->n)
+        return 0;
+    lua_State *L = sandbox_state(r->sb);
+    if (classify(se, r, se->shown, row, "", err, errlen) != 0)
+        return -1;
+    const char *cell[4];
+    int rc = rstage_cells(L, se->d->stagers[se->shown], cell, err, errlen);
+    lua_pop(L, 1);
+    for (int k = 0; k < 4 && rc == 0; k++) {
+        const char *col = cohort_str(se->col[k], row);
+        *same &= (col == NULL) == (cell[k] == NULL) && (col == NULL || strcmp(col, cell[k]) == 0);
+    }
+    return rc;
 }

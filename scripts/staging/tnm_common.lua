@@ -443,12 +443,16 @@ local function item_word(tok, alone)
   if s == "" or s:lower() == "none" then return nil, "" end
   return s
 end
+-- (what T a structure gives; main_bronchus apart: it does not raise a
+-- superficial spreading tumour)
 function C.invasion_class(tok, alone)
   local s, c = item_word(tok, alone)
   if not s then return c end
   local k = s:lower()
   k = C.T_INVASION_ALIAS[k] or k
-  return C.T_INVASION[k] and k or "!"
+  local d = C.T_INVASION[k]
+  if not d then return "!" end
+  return k == "main_bronchus" and k or d.t
 end
 function C.nodule_class(tok, alone)
   local s, c = item_word(tok, alone)
@@ -636,16 +640,18 @@ end
 C.to_side = to_side
 
 -- class of one n_stations item: the station's kind and laterality; its id
--- (station and side) makes a station listed twice count once
+-- (station and side) makes a station listed twice count once.  The third
+-- value caps the count: N2 stations count up to two (N2a, N2b), a station
+-- that can only be N1 or N3 counts once (the highest level wins).
 function C.station_class(tok, alone)
   local s, c = item_word(tok, alone)
   if not s then return c end
   local key, st, lat = parse_station(s)
   if not key then return "!" end
   if st.kind == "side_N2" or st.kind == "side_N1" then
-    return st.kind .. ":" .. (lat or "?"), key .. (lat or "")
+    return st.kind .. ":" .. (lat or "?"), key .. (lat or ""), st.kind == "side_N1" and 1 or 2
   end
-  return st.kind, key
+  return st.kind, key, st.kind == "any_N3" and 1 or 2
 end
 
 -- One station, one tumour side and a laterality for the station:
@@ -779,6 +785,52 @@ local function site_item(it)
   return site, d, c
 end
 
+-- The sites of m_sites taken together: M1a or not, the extrathoracic
+-- lesions as a range (a site without a count has at least one) and the
+-- organ systems.  sites_add counts one item `times` times; shown (the
+-- item as written) goes into the explanation.
+function C.sites_new()
+  return { m1a = false, lo = 0, hi = 0, organs = 0, seen = {}, m1a_text = {}, ex_text = {} }
+end
+function C.sites_add(a, site, d, c, shown, times)
+  times = times or 1
+  if c ~= nil and c <= 0 then return end
+  if d.thoracic then
+    a.m1a = true
+    if shown then a.m1a_text[#a.m1a_text + 1] = d.text .. " (" .. shown .. ")" end
+    return
+  end
+  if shown then a.ex_text[#a.ex_text + 1] = shown end
+  if c then a.lo, a.hi = a.lo + c * times, a.hi + c * times
+  else a.lo, a.hi = a.lo + times, math.huge end
+  if not a.seen[site] then
+    a.seen[site] = true
+    a.organs = a.organs + 1
+  end
+end
+-- what m_from_record reads of it: M1a, and lesions and organs as none,
+-- one or several
+local function cap2(x) return x >= 2 and "2" or tostring(x) end
+function C.sites_key(a)
+  return (a.m1a and "a" or "-") .. cap2(a.lo) .. cap2(a.hi) .. cap2(a.organs)
+end
+-- the column program's reduce for m_sites: the classes of a cell's items
+-- (site_class) with their counts, taken together as sites_add does
+function C.sites_reduce(items)
+  local a = C.sites_new()
+  for _, it in ipairs(items) do
+    local cls = it.class
+    if cls == "!" or cls == "?" then return cls end
+    if cls == "thoracic" then
+      C.sites_add(a, nil, { thoracic = true }, 1, nil, it.count)
+    else
+      local site, c = cls:match("^(.-):(.)$")
+      C.sites_add(a, site, C.M_SITES[site], tonumber(c), nil, it.count)
+    end
+  end
+  return C.sites_key(a)
+end
+
 -- class of one m_sites item: thoracic (M1a) or the site with its count,
 -- capped at 2 (M counts only none, one and several)
 function C.site_class(tok, alone)
@@ -811,27 +863,14 @@ function C.m_from_record(rec, split_m1c)
   if not is_unknown(rec.m_sites) then
     local items; items, err = to_list(rec.m_sites, "m_sites")
     if err then return false, err end
-    m1a = false
-    lo, hi, olo, ohi = 0, 0, 0, 0
-    local seen = {}
+    local a = C.sites_new()
     for _, it in ipairs(items) do
       local site, d, c = site_item(it)
       if not site then return false, d end
-      if c == nil or c > 0 then
-        local shown = site .. ":" .. (c and fmt_num(c) or "?")
-        if d.thoracic then
-          m1a = true
-          m1a_text[#m1a_text + 1] = d.text .. " (" .. shown .. ")"
-        else
-          ex_text[#ex_text + 1] = shown
-          if c then lo, hi = lo + c, hi + c else lo, hi = lo + 1, math.huge end
-          if not seen[site] then
-            seen[site] = true
-            olo, ohi = olo + 1, ohi + 1
-          end
-        end
-      end
+      C.sites_add(a, site, d, c, site .. ":" .. (c and fmt_num(c) or "?"))
     end
+    m1a, lo, hi, olo, ohi = a.m1a, a.lo, a.hi, a.organs, a.organs
+    m1a_text, ex_text = a.m1a_text, a.ex_text
   else
     local cn; cn, err = truthy(rec.m_contralateral_nodule, "m_contralateral_nodule")
     if err then return false, err end
@@ -1375,10 +1414,14 @@ function C.build(E)
   -- rules_stage.c runs it; doc/architecture.md#staging).  It is classify
   -- taken apart, with the same functions: each part reads only its own
   -- fields; a list field reaches its part only through the classes of its
-  -- items (token(item, alone) -> class, id: "" is no item; items with the
-  -- same class count once per id, at most `cap` times) and a number field
-  -- only through the band the cut points give ((-inf, c1], (c1, c2], ...,
-  -- (ck, inf)); finish reads the parts' keys and the recorded categories.
+  -- items (token(item, alone) -> class, id, cap: "" is no item; items with
+  -- the same class count once per id, at most `cap` times; a cell whose one
+  -- item has the class `unknown` is an unknown cell), a number field only
+  -- through the band the cut points give ((-inf, c1], (c1, c2], ...,
+  -- (ck, inf)), and a field under `unless` only where the field it names
+  -- is unknown; a list's reduce(items), where given, says which cells are
+  -- alike from their items' {class =, count =}; finish reads the parts'
+  -- keys and the recorded categories.
   -- Rows that agree on all that get one call, whatever their other values.
   E.program = {
     sep = ";",
@@ -1388,9 +1431,13 @@ function C.build(E)
         lists = { t_invasion = { token = C.invasion_class, cap = 1 },
                   t_nodules = { token = C.nodule_class, cap = 1 } } },
       { name = "n", fn = part_n, reads = { "n_stations", "side" },
-        lists = { n_stations = { token = C.station_class, cap = 11 } } },
+        lists = { n_stations = { token = C.station_class, cap = 2 } } },
       { name = "m", fn = part_m, reads = M_FIELDS,
-        lists = { m_sites = { token = C.site_class, cap = 2 } } },
+        lists = { m_sites = { token = C.site_class, cap = 2, unknown = "?",
+                              reduce = C.sites_reduce } },
+        -- the counts and flags stand in for m_sites only where it is unknown
+        unless = { m_lesions = "m_sites", m_organs = "m_sites",
+                   m_contralateral_nodule = "m_sites" } },
     },
     reads = { "edition", "t", "n", "m" },
     finish = finish,

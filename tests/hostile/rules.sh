@@ -36,7 +36,7 @@ check_rss "staging module with looping metatables: memory" "$LIMIT"
 
 try staging_codes "$R/staged_codes.lua" hostile_codes
 check_rc "staging module inventing codes: stopped" 1
-check_has "staging module inventing codes: says why" "short code" "$ERR"
+check_has "staging module inventing codes: says why" "distinct codes" "$ERR"
 check_rss "staging module inventing codes: memory" "$LIMIT"
 
 refused "finalizer" "$R/finalizer.lua" "finalizers (__gc) are not allowed"

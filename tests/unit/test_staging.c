@@ -34,8 +34,9 @@ enum { F = EXPR_FALSE, U = EXPR_UNKNOWN, T = EXPR_TRUE, NROWS = 10 };
  *   6  3.5  none     L    brain:2;bone:1    T2a N0  M1c IVB   |      N0   M1c2 IVB
  *   7  4.5  4R;7     R    none              T2b N2  M0  IIIA  |      N2b  M0   IIIB
  *   8  2.5  4L       R    none              T1c N3  M0  IIIB  |      N3   M0   IIIB
- *   9  (no T data)   none R  brain:1        T?  N0  M1b IVA   |      N0   M1b  IVA
- *  10  as row 1 (a repeated combination: classify runs 9 times, not 10)
+ *   9  (no T data)   none R  brain:1        T1a..T4 N0 M1b IVA |    N0   M1b  IVA
+ *  10  as row 1 (a repeated combination)
+ * A T that the record leaves open is its candidates, "T1a|T1b|...|T4".
  * 4R is ipsilateral mediastinal (N2) for a right-sided tumour, 4L
  * contralateral (N3); 10R ipsilateral hilar (N1); 7 N2 on either side.
  * M1b/M1c: any T, any N -> IVA/IVB.  8th -> 9th: rows 2, 3, 4 and 7 move
@@ -46,11 +47,16 @@ static const char *const stations[NROWS] = {"none", "10R",  "4R", "4R",   "4R",
 static const char *const sides[NROWS] = {"R", "R", "R", "R", "R", "L", "R", "R", "R", "R"};
 static const char *const sites[NROWS] = {"none",           "none", "none", "none",    "brain:1",
                                          "brain:2;bone:1", "none", "none", "brain:1", "none"};
-static const char *const want8[NROWS][4] = {
-    {"IA3", "T1c", "N0", "M0"},  {"IIB", "T1a", "N1", "M0"},  {"IIIA", "T1b", "N2", "M0"},
-    {"IIIB", "T3", "N2", "M0"},  {"IVA", "T1c", "N2", "M1b"}, {"IVB", "T2a", "N0", "M1c"},
-    {"IIIA", "T2b", "N2", "M0"}, {"IIIB", "T1c", "N3", "M0"}, {"IVA", NULL, "N0", "M1b"},
-    {"IA3", "T1c", "N0", "M0"}};
+static const char *const want8[NROWS][4] = {{"IA3", "T1c", "N0", "M0"},
+                                            {"IIB", "T1a", "N1", "M0"},
+                                            {"IIIA", "T1b", "N2", "M0"},
+                                            {"IIIB", "T3", "N2", "M0"},
+                                            {"IVA", "T1c", "N2", "M1b"},
+                                            {"IVB", "T2a", "N0", "M1c"},
+                                            {"IIIA", "T2b", "N2", "M0"},
+                                            {"IIIB", "T1c", "N3", "M0"},
+                                            {"IVA", "T1a|T1b|T1c|T2a|T2b|T3|T4", "N0", "M1b"},
+                                            {"IA3", "T1c", "N0", "M0"}};
 static const char *const want9[NROWS] = {"IA3", "IIA",  "IIB",  "IIIA", "IVA",
                                          "IVB", "IIIB", "IIIB", "IVA",  "IA3"};
 
@@ -121,7 +127,7 @@ static void check_row(rules_eval *ev, size_t row, const char *const want[4]) {
         fail_msg("%s", err);
     assert_true(tr.n > 0);
     assert_int_equal(tr.items[0].kind, 'd');
-    char t[16];
+    char t[64];
     snprintf(t, sizeof t, want[1] ? "\"%s\"" : "unknown", want[1]);
     snprintf(head, sizeof head, "stage = \"%s\", t = %s, n = \"%s\", m = \"%s\"", want[0], t,
              want[2], want[3]);
@@ -192,33 +198,38 @@ static void cache__unrelated_param_and_edition_back__no_lua_runs(void **state) {
     rules *r = engine(rule_src);
     rules_eval *ev = rules_eval_new(r, "staged", c, err, sizeof err);
     run(ev);
-    /* ten rows, nine distinct combinations */
-    assert_int_equal(rules_staging_calls(r), 9);
+    /* the column program: a call per distinct item word, part tuple and
+     * finish combination; fewer than one per row */
+    unsigned long first = rules_staging_calls(r);
+    assert_true(first > 0);
     assert_int_equal(rules_set_param(r, "staged", "max_ecog", 2, NULL, err, sizeof err), 0);
     run(ev);
-    assert_int_equal(rules_staging_calls(r), 9);
+    assert_int_equal(rules_staging_calls(r), first);
     /* the ecog criterion and the arm reading eligible; not the staging */
     assert_int_equal(rules_eval_recomputed(ev), 2);
     assert_int_equal(rules_set_param(r, "staged", "tnm", 0, "tnm9", err, sizeof err), 0);
     run(ev);
-    assert_int_equal(rules_staging_calls(r), 18);
+    unsigned long both = rules_staging_calls(r);
+    assert_true(both > first);
     assert_int_equal(rules_set_param(r, "staged", "tnm", 0, "tnm8", err, sizeof err), 0);
     run(ev);
-    assert_int_equal(rules_staging_calls(r), 18);
+    assert_int_equal(rules_staging_calls(r), both);
     /* another evaluation of the same values (a new cohort object) hits the memo */
     cohort *c2 = grid_cohort();
     rules_eval *ev2 = rules_eval_new(r, "staged", c2, err, sizeof err);
     run(ev2);
-    assert_int_equal(rules_staging_calls(r), 18);
+    assert_int_equal(rules_staging_calls(r), both);
     /* explain runs classify once more, for the why lines of one row */
     check_row(ev, 1, want8[1]);
-    assert_int_equal(rules_staging_calls(r), 19);
+    assert_int_equal(rules_staging_calls(r), both + 1);
     /* a change to a column classify reads: only the new combination runs */
     cohort_column *z = cohort_find(c, "t_size_cm");
     z->v.num[1] = 3.5; /* T1a -> T2a: T2a N1 M0 is IIB in the 8th edition */
     z->generation++;
+    unsigned long before = rules_staging_calls(r);
     run(ev);
-    assert_int_equal(rules_staging_calls(r), 20);
+    /* the new size band's T part and its finish */
+    assert_true(rules_staging_calls(r) > before && rules_staging_calls(r) <= before + 2);
     static const char *const moved[4] = {"IIB", "T2a", "N1", "M0"};
     check_row(ev, 1, moved);
     rules_eval_free(ev2);
