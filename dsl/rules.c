@@ -229,6 +229,7 @@ static int prog_nparams(const rprog *p) {
 /* Copies src into dst, taking new references.  0 or -1 on ENOMEM. */
 static int version_copy(rversion *dst, const rversion *src) {
     memset(dst, 0, sizeof *dst);
+    dst->edition = src->edition;
     int n = src->nprogs;
     dst->progs = calloc((size_t)n + 1, sizeof *dst->progs);
     dst->vals = calloc((size_t)n + 1, sizeof *dst->vals);
@@ -427,7 +428,7 @@ static int load_chunk(rules *r, const char *path, char *err, size_t errlen) {
     }
 
     /* new version: the current one with this file's program replaced */
-    rversion nv = {0};
+    rversion nv = {.edition = rules_edition(r)};
     if (r->cur > 0 && version_copy(&nv, &r->v[r->cur - 1]) != 0)
         goto oom;
     int slot = -1;
@@ -670,6 +671,36 @@ int rules_set_param(rules *r, const char *set, const char *name, double value, c
 oom:
     snprintf(err, errlen, "out of memory");
     return -1;
+}
+
+int rules_edition(const rules *r) {
+    int e = r->cur ? r->v[r->cur - 1].edition : r->edition;
+    return e == 9 ? 9 : 8;
+}
+
+int rules_set_edition(rules *r, int edition, char *err, size_t errlen) {
+    if (edition != 8 && edition != 9) {
+        snprintf(err, errlen, "edition must be 8 or 9, not %d", edition);
+        return -1;
+    }
+    if (edition == rules_edition(r))
+        return 0;
+    if (r->cur == 0) { /* nothing loaded yet: the first version takes it */
+        r->edition = edition;
+        return 0;
+    }
+    rversion nv;
+    if (version_copy(&nv, &r->v[r->cur - 1]) != 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    nv.edition = edition;
+    snprintf(nv.label, sizeof nv.label, "edition %d -> %d", edition == 9 ? 8 : 9, edition);
+    if (version_push(r, &nv) != 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 1;
 }
 
 int rules_set_staging_dir(rules *r, const char *dir) {

@@ -160,6 +160,16 @@ int rules_load_string(rules *r, const char *src, const char *chunkname, char *er
  * 0, or -1 on ENOMEM.  Applies to the loads that follow. */
 int rules_set_staging_dir(rules *r, const char *dir);
 
+/* The TNM edition (8 or 9) of the current version: the one a staging
+ * derive `staging = "edition"` (and the t, n, m, stage every rule set
+ * reads without deriving them) stages with.  8 until set. */
+int rules_edition(const rules *r);
+/* Makes a new version that stages with edition 8 or 9 (undo goes back).
+ * Returns 1 when a version was made, 0 when the edition is already that
+ * one (or nothing is loaded yet: the first version takes it), -1 with err
+ * filled for any other number or on ENOMEM. */
+int rules_set_edition(rules *r, int edition, char *err, size_t errlen);
+
 /* How many times a staging module's classify has run in this engine (for
  * tests of the cache; explain runs it once per staging derive). */
 unsigned long rules_staging_calls(const rules *r);

@@ -416,7 +416,15 @@ static void resolve_staging(lua_State *L, conv *cv, rset *set) {
         for (int i = 0; i < set->np; i++)
             if (strcmp(set->params[i].name, d->staging) == 0)
                 d->stage_param = i;
-        if (d->stage_param >= 0) {
+        if (d->stage_param < 0 && strcmp(d->staging, "edition") == 0) {
+            /* the session's edition (rules_set_edition), version by version */
+            d->stage_param = RULES_STAGE_EDITION;
+            d->mods = calloc(3, sizeof *d->mods);
+            if (d->mods == NULL)
+                luaL_error(L, "out of memory");
+            d->mods[d->nmods++] = copy(L, "tnm8");
+            d->mods[d->nmods++] = copy(L, "tnm9");
+        } else if (d->stage_param >= 0) {
             const rparam *p = &set->params[d->stage_param];
             if (p->type != RULES_P_TEXT || p->nchoices == 0)
                 fail(L, cv,
@@ -575,6 +583,36 @@ static conv *set_conv(conv *cv, const rset *set) {
     return cv;
 }
 
+/* t, n, m and stage for every rule set: a set that reads one of them and
+ * derives none of them gets, as its first derive, the staging of the
+ * session's edition: derive { "stage", staging = "edition" }. */
+static void add_edition_staging(lua_State *L, rset *set) {
+    static const char *const names[4] = {"t", "n", "m", "stage"};
+    int reads = 0;
+    for (int k = 0; k < 4; k++) {
+        reads |= reads_name(set, names[k]);
+        for (int j = 0; j < set->nd; j++)
+            if (strcmp(set->der[j].name, names[k]) == 0 || set->der[j].staging)
+                return;
+        for (int i = 0; i < set->np; i++)
+            if (strcmp(set->params[i].name, names[k]) == 0)
+                return;
+    }
+    if (!reads)
+        return;
+    memmove(set->der + 1, set->der, (size_t)set->nd * sizeof *set->der);
+    memset(set->der, 0, sizeof *set->der);
+    set->nd++;
+    rderive *d = &set->der[0];
+    d->line = set->line;
+    d->name = copy(L, "stage");
+    d->doc = copy(L, "T, N, M and stage group by the session's TNM edition (edition 8|9)");
+    d->staging = copy(L, "edition");
+    d->stage_param = -1;
+    for (int k = 0; k < 4; k++)
+        d->out[k] = copy(L, names[k]);
+}
+
 /* The landmark: an implicit first criterion and a param of the same name. */
 static void add_landmark(lua_State *L, conv *cv, rset *set) {
     cv->kind = "landmark";
@@ -697,6 +735,7 @@ static void read_set(lua_State *L, conv *cv, rset *set, int d) {
     }
     if (set->landmark == set->landmark)
         add_landmark(L, cv, set);
+    add_edition_staging(L, set);
     resolve_staging(L, cv, set);
     check_names(L, cv, set, t);
     set_conv(cv, set); /* what follows is about the rule set as a whole */

@@ -320,7 +320,9 @@ static int run_all_rows(rules_eval *ev, int crit) {
 static int run_staging(rules_eval *ev, int j, char *err, size_t errlen) {
     const rderive *d = &ev->set->der[j];
     int mod = 0;
-    if (d->stage_param >= 0) {
+    if (d->stage_param == RULES_STAGE_EDITION)
+        mod = ev->edition == 9; /* mods are tnm8, tnm9 */
+    else if (d->stage_param >= 0) {
         const char *want = ev->pt[d->stage_param];
         mod = -1;
         for (int m = 0; want && m < d->nmods; m++)
@@ -359,6 +361,9 @@ static int eval_run(rules_eval *ev, int full, char *err, size_t errlen) {
         return -1;
     }
     const rversion *ver = rules_version_at(r, v);
+    int edition = ver->edition == 9 ? 9 : 8;
+    int edition_moved = edition != ev->edition;
+    ev->edition = edition;
     rprog *prog = ver->progs[pi];
     const rval *vals = ver->vals[pi] + off;
     int all =
@@ -389,7 +394,9 @@ static int eval_run(rules_eval *ev, int full, char *err, size_t errlen) {
     ev->recomputed = 0;
     size_t n = ev->n;
     for (int j = 0; j < ev->nd; j++) {
-        ev->ddirty[j] = (uint8_t)(all || dirty(ev, &ev->ddep[j]));
+        ev->ddirty[j] =
+            (uint8_t)(all || dirty(ev, &ev->ddep[j]) ||
+                      (edition_moved && set->der[j].stage_param == RULES_STAGE_EDITION));
         if (!ev->ddirty[j])
             continue;
         if (ev->dst[j]) {

@@ -35,13 +35,16 @@ typedef struct rcrit {
 
 typedef struct rstager rstager; /* a loaded staging module (rules_stage.c) */
 
+enum { RULES_STAGE_EDITION = -2 };
+
 typedef struct rderive {
     char *name, *doc;
     expr *e; /* NULL for a staging derive */
     int line;
     /* staging derive: T, N, M and the stage group from a staging module */
     char *staging;   /* as written: a module name or a text param */
-    int stage_param; /* index of that param in the set, or -1 */
+    int stage_param; /* index of that param in the set, -1 none, or
+                        RULES_STAGE_EDITION: the version's edition */
     char **mods;     /* module names: the one given, or the param's choices */
     int nmods;
     rstager **stagers; /* loaded modules, parallel to mods (engine-owned) */
@@ -94,6 +97,7 @@ typedef struct rversion {
     rprog **progs;
     rval **vals; /* vals[i][j]: prog i, j-th param over its sets in order */
     int nprogs;
+    int edition; /* TNM edition staging = "edition" derives use: 8 or 9 */
     char label[256];
 } rversion;
 
@@ -107,6 +111,7 @@ struct rules {
     rstager **stagers; /* every staging module loaded, kept until rules_free */
     int nstagers;
     unsigned long stage_calls; /* classify calls so far */
+    int edition;               /* the edition before any version exists */
 };
 
 /* At most this many versions are kept for undo; older ones are dropped

@@ -53,7 +53,11 @@ const cmd_entry commands_table[] = {
     {"whatif", "FIELD=VALUE ...",
      "re-stage and re-select the current patient with changed values (cohort untouched)",
      cmd_whatif, "field=*", 0},
-    {"edition", "8|9", "stage cases with the TNM 8th or 9th edition", cmd_edition, "{8|9}", 0},
+    {"edition", "[8|9]",
+     "stage with the TNM 8th or 9th edition: the case pane and every rule set that reads t, n, m "
+     "or "
+     "stage (undo goes back)",
+     cmd_edition, "{8|9}", 0},
     {"compare", "RULESET_A RULESET_B",
      "two rule sets side by side: each selection, only A, both, only B", compare_cmd, "set set", 0},
     {"split", "", "selection vs treatment: selected under each arm, not selected (simulated)",

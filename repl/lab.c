@@ -98,7 +98,7 @@ textlog *lab_case_text(session *s) {
     int version = rules_version(m->rules);
     if (s->case_key.valid && s->case_key.cohort == m->cohort && s->case_key.cells == cells &&
         s->case_key.updates == m->updates && s->case_key.row == m->case_row &&
-        s->case_key.edition == s->edition && s->case_key.version == version)
+        s->case_key.edition == rules_edition(s->model.rules) && s->case_key.version == version)
         return &s->case_text;
     textlog_free(&s->case_text);
     s->case_key.valid = 0;
@@ -112,7 +112,7 @@ textlog *lab_case_text(session *s) {
     s->case_key.cells = cells;
     s->case_key.updates = m->updates;
     s->case_key.row = m->case_row;
-    s->case_key.edition = s->edition;
+    s->case_key.edition = rules_edition(s->model.rules);
     s->case_key.version = version;
     s->case_key.valid = 1;
     return &s->case_text;

@@ -87,7 +87,7 @@ static void render(session *s, tnm_text *b, int closed) {
         add_arg(b, m->set);
         tnm_text_printf(b, "\n");
     }
-    tnm_text_printf(b, "edition %d\n", s->edition == 9 ? 9 : 8);
+    tnm_text_printf(b, "edition %d\n", rules_edition(s->model.rules));
     if (m->cohort && m->case_row > 0)
         tnm_text_printf(b, "case #%zu\n", m->case_row + 1);
     tnm_text_printf(b, "plot %s\n", s->plot_endpoint == MODEL_PFS ? "pfs" : "os");

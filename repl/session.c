@@ -96,7 +96,6 @@ int session_init(session *s, const tnm_options *opts, sink out, sink err, char *
     s->cohort_ref = LUA_NOREF;
     s->lesson_ref = LUA_NOREF;
     s->autosave_lock = -1;
-    s->edition = 8;
     /* The session owns its rule engine and lends it to the Lua state, so
      * that rules.* in scripts and the commands work on the same rules. */
     char dir[4200];

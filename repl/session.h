@@ -39,7 +39,6 @@ typedef struct session {
     int print_views;         /* line mode: print the outcome after a change */
     int pane_case;           /* full screen, lower right: PANE_SHOWS_PLOT/CASE/LESSON */
     int plot_endpoint;       /* MODEL_OS or MODEL_PFS */
-    int edition;             /* TNM edition for staging the cases: 8 or 9 */
     char cohort_cmd[4096];   /* the command that recreates the cohort, "" if none */
     char *rule_files[64];    /* rule files loaded by `load rules`, absolute paths */
     int nrule_files;

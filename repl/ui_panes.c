@@ -95,8 +95,8 @@ void draw_status(ui *u) {
     snprintf(line, sizeof line, " %s%s | %s v%d | TNM %d%s%s%s%s%s",
              m->cohort ? m->cohort_name : "no cohort",
              m->cohort ? (m->simulated ? " (simulated)" : " (observational: selection only)") : "",
-             m->set[0] ? m->set : "no rules", rules_version(m->rules), u->s->edition == 9 ? 9 : 8,
-             les[0] ? " | " : "", les, took,
+             m->set[0] ? m->set : "no rules", rules_version(m->rules),
+             rules_edition(u->s->model.rules), les[0] ? " | " : "", les, took,
              u->s->save_failed || u->s->history_failed ? " | NOT AUTOSAVED" : "",
              COLS >= 110 ? " | F2 transcript, PgUp/PgDn, Ctrl-D" : " | F2 transcript");
     (void)staging;

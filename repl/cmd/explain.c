@@ -42,7 +42,7 @@ static void push_record(lua_State *L, const cohort *c, size_t row) {
  * trace of tnmX.classify. */
 static void write_staging(session *s, const cohort *c, size_t row, sink *out) {
     lua_State *L = s->L;
-    const char *mod = s->edition == 9 ? "tnm9" : "tnm8";
+    const char *mod = rules_edition(s->model.rules) == 9 ? "tnm9" : "tnm8";
     lua_getglobal(L, mod);
     if (!lua_istable(L, -1)) {
         lua_pop(L, 1);
@@ -65,8 +65,8 @@ static void write_staging(session *s, const cohort *c, size_t row, sink *out) {
         snprintf(val[i], sizeof val[i], "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "?");
         lua_pop(L, 1);
     }
-    sink_printf(out, "  staging (TNM %d): %s %s %s -> stage %s\n", s->edition == 9 ? 9 : 8, val[0],
-                val[1], val[2], val[3]);
+    sink_printf(out, "  staging (TNM %d): %s %s %s -> stage %s\n", rules_edition(s->model.rules),
+                val[0], val[1], val[2], val[3]);
     lua_getfield(L, -1, "why");
     if (lua_istable(L, -1)) {
         lua_Integer n = luaL_len(L, -1);
@@ -234,12 +234,22 @@ int cmd_whatif(session *s, int argc, char **argv) {
 }
 
 int cmd_edition(session *s, int argc, char **argv) {
+    if (argc == 1) {
+        sink_printf(&s->out, "staging with the TNM %dth edition\n", rules_edition(s->model.rules));
+        return 0;
+    }
     if (argc != 2 || (strcmp(argv[1], "8") && strcmp(argv[1], "9")))
         return cmd_usage(s, "edition");
-    s->edition = atoi(argv[1]);
-    sink_printf(&s->out, "staging with the TNM %d%s edition\n", s->edition,
-                s->edition == 8 ? "th" : "th");
-    return 0;
+    char err[256];
+    int rc = rules_set_edition(s->model.rules, atoi(argv[1]), err, sizeof err);
+    if (rc < 0) {
+        sink_printf(&s->err, "%s\n", err);
+        return 1;
+    }
+    sink_printf(&s->out, "staging with the TNM %dth edition%s\n", rules_edition(s->model.rules),
+                rc == 0 ? " (already)"
+                        : "; every rule set that reads t, n, m or stage is staged again");
+    return rc == 0 ? 0 : session_refresh(s);
 }
 
 int cmd_explain(session *s, int argc, char **argv) {

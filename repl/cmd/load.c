@@ -29,11 +29,18 @@ static void report_missing_fields(session *s) {
     char list[1024] = "";
     size_t o = 0;
     int n = 0;
-    for (const char *const *d = rules_dictionary; *d; d++)
-        if (cohort_find(c, *d) == NULL && o < sizeof list - 40) {
+    /* t, n, m and stage are derived by staging (the recorded categories and
+     * their edition are read only where descriptors are missing) */
+    static const char *const staged[] = {"t", "n", "m", "stage", "edition", NULL};
+    for (const char *const *d = rules_dictionary; *d; d++) {
+        int st = 0;
+        for (const char *const *k = staged; *k && !st; k++)
+            st = strcmp(*k, *d) == 0;
+        if (!st && cohort_find(c, *d) == NULL && o < sizeof list - 40) {
             o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", n ? ", " : "", *d);
             n++;
         }
+    }
     if (n)
         sink_printf(&s->out,
                     "not in this cohort (criteria reading them are unknown; map a column "
