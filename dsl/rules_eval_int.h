@@ -32,7 +32,7 @@ struct rules_eval {
     const cohort *c;
     size_t n;
     int pin;
-    int edition; /* the version's TNM edition at the last run (0 before) */
+    int edition;    /* the version's TNM edition at the last run (0 before) */
     size_t charged; /* bound trees counted against the sandbox cap */
     /* bound state: valid while prog/set and the cohort's columns are the same */
     int bound, valid;
