@@ -217,10 +217,15 @@ static int lut_value(int kind, const char *lvl, const char *const *keys, int nke
 
 /* lut_value for a level of an alternatives column ("IA1|IA2|IA3": one of
  * them, not known which): the value when every candidate gives the same,
- * else unknown (-1). */
+ * else unknown (-1); known() is false and missing() true, as for a code
+ * not decided. */
 static int lut_value_alt(int kind, const char *lvl, const char *const *keys, int nkeys, double *v) {
-    if (strchr(lvl, '|') == NULL || kind == L_KNOWN || kind == L_MISSING)
+    if (strchr(lvl, '|') == NULL)
         return lut_value(kind, lvl, keys, nkeys, v);
+    if (kind == L_KNOWN || kind == L_MISSING) { /* known: decided */
+        *v = kind == L_MISSING;
+        return 0;
+    }
     char one[200];
     int first = 1;
     for (const char *p = lvl;;) {
