@@ -58,6 +58,41 @@ for i = 1, 3 * runs do
 end
 report("param_change_cox", median(ts))
 
+-- staging the whole cohort (the column program of scripts/staging): a set
+-- that only stages and reads the stage, first with each edition (modules
+-- never run before: every Lua call included), then switching back and
+-- forth (the memos answer); then a stage-based rule set and `edition`
+-- to finished outcome
+local stage_only = os.tmpname()
+do
+  local f = assert(io.open(stage_only, "w"))
+  f:write([[ruleset "stage_only" {
+  param { "e", "tnm8", choices = { "tnm8", "tnm9" } },
+  derive { "stage", staging = "e" },
+  criterion { "iv", "stage IV", [=[within(stage, "IV")]=] },
+}
+]])
+  f:close()
+end
+rules.load(stage_only)
+os.remove(stage_only)
+c = lab.cohort()
+report("stage_cold_8", time(function() rules.eval("stage_only", c) end))
+rules.set("stage_only", "e", "tnm9")
+report("stage_cold_9", time(function() rules.eval("stage_only", c) end))
+ts = {}
+for i = 1, 3 * runs do
+  rules.set("stage_only", "e", i % 2 == 1 and "tnm8" or "tnm9")
+  ts[i] = time(function() rules.eval("stage_only", c) end)
+end
+report("stage_warm", median(ts))
+assert(lab.run("use s3_iva_m1b"))
+ts = {}
+for i = 1, 3 * runs do
+  ts[i] = time(function() assert(lab.run(i % 2 == 1 and "edition 9" or "edition 8")) end)
+end
+report("edition_outcome", median(ts))
+
 -- KM (2 strata) + log-rank on one endpoint: cold (sort included), warm
 local d = cohort.simulate("stage_iv", {n = n, seed = 99})
 report("km_logrank_cold", time(function()
