@@ -170,6 +170,13 @@ int rules_edition(const rules *r);
  * filled for any other number or on ENOMEM. */
 int rules_set_edition(rules *r, int edition, char *err, size_t errlen);
 
+/* Stages every row of c with tnm8 or tnm9 (edition 8 or 9) into four new
+ * text columns t, n, m and stage of out (a cohort with c's number of rows),
+ * as a rule set's staging does: a code left open holds its candidates
+ * ("IA1|IA2|IA3").  0, or -1 with err filled. */
+int rules_stage_cohort(rules *r, int edition, const cohort *c, cohort *out, char *err,
+                       size_t errlen);
+
 /* How many times a staging module's classify has run in this engine (for
  * tests of the cache; explain runs it once per staging derive). */
 unsigned long rules_staging_calls(const rules *r);

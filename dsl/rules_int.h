@@ -187,6 +187,17 @@ int sprog_run(sprog *p, rules *r, rstager *s, const cohort *c, cohort_column *co
  * stack, pooled by s: a decided code, several candidates as "a|b", or NULL.
  * 0, or -1 with err filled. */
 int rstage_cells(lua_State *L, rstager *s, const char *out[4], char *err, size_t errlen);
+/* The module's column program, or NULL (a module without one is classified
+ * record by record). */
+sprog *rstager_program(const rstager *s);
+/* stage_module_path.c: is there a regular file dir/name.lua (dir: dlen
+ * bytes)?  Fills path.  Does path, links resolved, stay in the folder its
+ * name is in?  A signature of the .lua files of dir (names, sizes, times).
+ * One 64-bit hash step. */
+int rules_try_dir(const char *dir, size_t dlen, const char *name, char *path, size_t plen);
+int rules_stays_in_folder(const char *path);
+uint64_t rules_folder_sig(const char *dir);
+uint64_t rules_hash_mix(uint64_t h, uint64_t v);
 /* The module's one copy of code v (see rules_stage.c). */
 const char *rstager_pooled(rstager *s, const char *v, const char *part, char *err, size_t errlen);
 /* A cell as 64 bits for grouping (codes, booleans, number bits; every NaN

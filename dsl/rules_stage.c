@@ -58,44 +58,6 @@ struct rstager {
 
 /* ------------------------------------------------------------ modules */
 
-static uint64_t mix(uint64_t h, uint64_t v) {
-    h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
-    return h * 0xFF51AFD7ED558CCDull;
-}
-
-static uint64_t hash_bytes(const char *s, size_t n) {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
-
-/* Names, sizes and times of the .lua files of dir: a module and what it
- * includes live there, so an edit to any of them changes this. */
-static uint64_t folder_sig(const char *dir) {
-    uint64_t h = 7;
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        size_t n = strlen(e->d_name);
-        if (n < 5 || strcmp(e->d_name + n - 4, ".lua") != 0)
-            continue;
-        char path[8400];
-        struct stat st;
-        snprintf(path, sizeof path, "%.4200s/%.4000s", dir, e->d_name);
-        if (stat(path, &st) != 0)
-            continue;
-        /* order of readdir varies: combine commutatively */
-        h += mix(hash_bytes(e->d_name, n),
-                 mix((uint64_t)st.st_size,
-                     (uint64_t)st.st_mtim.tv_sec * 1000000000ull + (uint64_t)st.st_mtim.tv_nsec));
-    }
-    closedir(d);
-    return h;
-}
-
 static void stager_free(lua_State *L, rstager *s) {
     if (s == NULL)
         return;
@@ -121,34 +83,6 @@ void rules_stagers_free(rules *r) {
     free(r->stagers);
     r->stagers = NULL;
     r->nstagers = 0;
-}
-
-/* Is there a file dir/name.lua?  Fills path. */
-static int try_dir(const char *dir, size_t dlen, const char *name, char *path, size_t plen) {
-    snprintf(path, plen, "%.*s%s%s.lua", (int)dlen, dir, dlen && dir[dlen - 1] != '/' ? "/" : "",
-             name);
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* Does the file at path, with every symbolic link resolved, lie in the
- * folder that holds the name path (resolved the same way)?  A module
- * beside a rule file that is a link to a file elsewhere must not be run,
- * nor quoted by a syntax error, as include() refuses such a link too. */
-static int stays_in_folder(const char *path) {
-    char dir[4200], rd[PATH_MAX], rp[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *sl = strrchr(dir, '/');
-    if (sl == dir)
-        sl[1] = '\0';
-    else if (sl)
-        *sl = '\0';
-    else
-        snprintf(dir, sizeof dir, ".");
-    if (realpath(path, rp) == NULL || realpath(dir, rd) == NULL)
-        return 0;
-    size_t n = strlen(rd);
-    return strncmp(rd, rp, n) == 0 && (rp[n] == '/' || (n == 1 && rd[0] == '/'));
 }
 
 enum { STAGE_READS_MAX = 32, STAGE_WHY_MAX = 64 };
@@ -236,6 +170,10 @@ static int read_module(lua_State *L, rstager *s, char *err, size_t errlen) {
     return 0;
 }
 
+sprog *rstager_program(const rstager *s) {
+    return s->prog;
+}
+
 rstager *rules_stager_get(rules *r, const char *name, const char *rule_path, char *err,
                           size_t errlen) {
     char path[4200];
@@ -245,13 +183,13 @@ rstager *rules_stager_get(rules *r, const char *name, const char *rule_path, cha
     char up[4200];
     snprintf(up, sizeof up, "%.*s../staging", (int)dl, rule_path ? rule_path : "");
     if (r->staging_dir)
-        found = try_dir(r->staging_dir, strlen(r->staging_dir), name, path, sizeof path);
+        found = rules_try_dir(r->staging_dir, strlen(r->staging_dir), name, path, sizeof path);
     if (!found && dl) {
-        found = try_dir(rule_path, dl, name, path, sizeof path) ||
-                try_dir(up, strlen(up), name, path, sizeof path);
+        found = rules_try_dir(rule_path, dl, name, path, sizeof path) ||
+                rules_try_dir(up, strlen(up), name, path, sizeof path);
         /* the shipped staging folder is trusted; one beside a rule file
          * holds only its own files */
-        if (found && !stays_in_folder(path)) {
+        if (found && !rules_stays_in_folder(path)) {
             snprintf(err, errlen,
                      "staging module '%s': %s leads outside its folder (a "
                      "symbolic link?)",
@@ -277,7 +215,7 @@ rstager *rules_stager_get(rules *r, const char *name, const char *rule_path, cha
         *ds = '\0';
     else
         snprintf(dir, sizeof dir, ".");
-    uint64_t sig = folder_sig(dir);
+    uint64_t sig = rules_folder_sig(dir);
     for (int i = r->nstagers - 1; i >= 0; i--)
         if (strcmp(r->stagers[i]->path, path) == 0 && r->stagers[i]->sig == sig)
             return r->stagers[i];
@@ -508,7 +446,7 @@ static int group_rows(rstage_eval *se) {
     for (size_t i = 0; i < n; i++) {
         uint64_t h = 0x12345;
         for (int u = 0; u < se->nuin; u++)
-            h = mix(h, rules_cell_bits(se->uin[u], i));
+            h = rules_hash_mix(h, rules_cell_bits(se->uin[u], i));
         size_t j = h & (cap - 1);
         for (;; j = (j + 1) & (cap - 1)) {
             if (slot[j] == 0) {

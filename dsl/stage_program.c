@@ -237,3 +237,32 @@ done:
     run_free(&R);
     return rc;
 }
+
+int rules_stage_cohort(rules *r, int edition, const cohort *c, cohort *out, char *err,
+                       size_t errlen) {
+    const char *name = edition == 9 ? "tnm9" : "tnm8";
+    rstager *s = rules_stager_get(r, name, NULL, err, errlen);
+    if (s == NULL)
+        return -1;
+    sprog *prog = rstager_program(s);
+    if (prog == NULL) {
+        snprintf(err, errlen, "staging module '%s' has no column program", name);
+        return -1;
+    }
+    static const char *const names[4] = {"t", "n", "m", "stage"};
+    cohort_column *col[4];
+    for (int k = 0; k < 4; k++) {
+        if ((col[k] = cohort_add(out, names[k], COHORT_STR)) == NULL) {
+            snprintf(err, errlen, "out of memory (or '%s' already in the output)", names[k]);
+            return -1;
+        }
+        col[k]->alternatives = 1;
+    }
+    char e[600];
+    sandbox_run_begin(r->sb);
+    int rc = sprog_run(prog, r, s, c, col, e, sizeof e);
+    sandbox_run_end(r->sb);
+    if (rc != 0)
+        snprintf(err, errlen, "%s: %s", name, e);
+    return rc;
+}

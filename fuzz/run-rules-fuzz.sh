@@ -30,7 +30,7 @@ $CC -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow \
     "$here/dsl/expr.c" \
     "$here/dsl/expr_bind.c" "$here/dsl/expr_eval.c" "$here/dsl/expr_list.c" "$here/dsl/rules.c" \
     "$here/dsl/rules_conv.c" "$here/dsl/rules_query.c" "$here/dsl/rules_eval.c" "$here/dsl/rules_stage.c" "$here/dsl/stage_program.c" \
-    "$here/dsl/stage_program_read.c" "$here/dsl/stage_program_lua.c" "$here/dsl/bytemap.c" \
+    "$here/dsl/stage_module_path.c" "$here/dsl/stage_program_read.c" "$here/dsl/stage_program_lua.c" "$here/dsl/bytemap.c" \
     "$here/dsl/rules_bind.c" "$here/dsl/rules_explain.c" "$here/dsl/rules_diff.c" \
     "$here/dsl/lcell.c" \
     "$here/core/cohort.c" "$here/core/interrupt.c" "$here/core/errbuf.c" \

@@ -58,6 +58,10 @@ const cmd_entry commands_table[] = {
      "or "
      "stage (undo goes back)",
      cmd_edition, "{8|9}", 0},
+    {"migrate", "",
+     "stage migration 8th -> 9th edition on the cohort: the table of stage groups and each "
+     "group's survival under both (Will Rogers)",
+     migrate_cmd, NULL, 0},
     {"compare", "RULESET_A RULESET_B",
      "two rule sets side by side: each selection, only A, both, only B", compare_cmd, "set set", 0},
     {"split", "", "selection vs treatment: selected under each arm, not selected (simulated)",

@@ -228,3 +228,183 @@ int split_cmd(session *s, int argc, char **argv) {
     free(out);
     return rc;
 }
+
+/* ------------------------------------------------------------- migrate */
+
+/* Rank of a stage group for the table's order: 0, then I, II, III, IV by
+ * the leading Roman numeral, the sub-letters after it; anything else
+ * (occult carcinoma) after them.  Only the display order: which group a
+ * patient is in comes from the staging modules. */
+static int roman(const char *s, size_t *len) {
+    static const char *const r[] = {"IV", "III", "II", "I"};
+    static const int v[] = {4, 3, 2, 1};
+    for (int i = 0; i < 4; i++) {
+        size_t n = strlen(r[i]);
+        if (strncmp(s, r[i], n) == 0) {
+            *len = n;
+            return v[i];
+        }
+    }
+    *len = 0;
+    return strcmp(s, "0") == 0 ? 0 : 9;
+}
+
+static int stage_cmp(const void *a, const void *b) {
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    size_t lx, ly;
+    int rx = roman(x, &lx), ry = roman(y, &ly);
+    if (rx != ry)
+        return rx - ry;
+    return strcmp(x + lx, y + ly);
+}
+
+enum { MIGRATE_MAX = 40 }; /* stage groups shown; more is no TNM grid */
+
+/* The distinct decided groups of two stage columns, sorted, then "open"
+ * (candidates left) and "none" (no stage); cat[e][row] is each row's. */
+typedef struct groups {
+    const char *name[MIGRATE_MAX + 2];
+    int n;
+} groups;
+
+static int group_of(groups *g, const char *v) {
+    if (v == NULL)
+        return -1;
+    if (strchr(v, '|'))
+        return -2;
+    for (int i = 0; i < g->n; i++)
+        if (strcmp(g->name[i], v) == 0)
+            return i;
+    if (g->n == MIGRATE_MAX)
+        return -3;
+    g->name[g->n++] = v;
+    return g->n - 1;
+}
+
+int migrate_cmd(session *s, int argc, char **argv) {
+    (void)argv;
+    if (argc != 1) {
+        sink_printf(&s->err, "usage: migrate\n");
+        return 1;
+    }
+    model *m = &s->model;
+    char err[1024];
+    rules_eval *ev = model_evaluation(m, err, sizeof err);
+    if (ev == NULL) {
+        sink_printf(&s->err, "migrate: %s\n", err[0] ? err : "needs a cohort and an active rule set");
+        return 1;
+    }
+    size_t n = cohort_nrows(m->cohort);
+    cohort *st[2] = {cohort_new(n), cohort_new(n)};
+    int32_t *cat[2] = {malloc(n * sizeof(int32_t) + 1), malloc(n * sizeof(int32_t) + 1)};
+    uint8_t *mask = malloc(n + 1);
+    size_t *cnt = NULL;
+    int rc = 1;
+    if (!st[0] || !st[1] || !cat[0] || !cat[1] || !mask) {
+        sink_printf(&s->err, "migrate: out of memory\n");
+        goto done;
+    }
+    for (int e = 0; e < 2; e++)
+        if (rules_stage_cohort(m->rules, e ? 9 : 8, m->cohort, st[e], err, sizeof err) != 0) {
+            sink_printf(&s->err, "migrate: %s\n", err);
+            goto done;
+        }
+    groups g = {{NULL}, 0};
+    const cohort_column *sc[2] = {cohort_find(st[0], "stage"), cohort_find(st[1], "stage")};
+    for (int e = 0; e < 2; e++)
+        for (int32_t l = 0; l < sc[e]->nlevels; l++)
+            group_of(&g, sc[e]->levels[l]);
+    qsort(g.name, (size_t)g.n, sizeof *g.name, stage_cmp);
+    int ng = g.n;
+    g.name[ng] = "open";
+    g.name[ng + 1] = "none";
+    int ncat = ng + 2;
+    for (int e = 0; e < 2; e++)
+        for (size_t i = 0; i < n; i++) {
+            int k = group_of(&g, cohort_str(sc[e], i));
+            cat[e][i] = k >= 0 ? k : k == -2 ? ng : ng + 1;
+        }
+    cnt = calloc((size_t)(ncat * ncat) + 1, sizeof *cnt);
+    if (cnt == NULL)
+        goto done;
+    size_t moved = 0, tot[2][MIGRATE_MAX + 2] = {{0}};
+    for (size_t i = 0; i < n; i++) {
+        cnt[cat[0][i] * ncat + cat[1][i]]++;
+        tot[0][cat[0][i]]++;
+        tot[1][cat[1][i]]++;
+        moved += cat[0][i] != cat[1][i] && cat[0][i] < ng && cat[1][i] < ng;
+    }
+    sink_printf(&s->out,
+                "stage migration, TNM 8th -> 9th edition, on %s (%zu patients): %zu change stage "
+                "group\n",
+                m->cohort_name, n, moved);
+    /* the table: 8th-edition groups down, 9th across, only those that occur */
+    rtable t;
+    int cols[MIGRATE_MAX + 2], nc = 0;
+    for (int k = 0; k < ncat; k++)
+        if (tot[1][k])
+            cols[nc++] = k;
+    if (rtable_init(&t, (size_t)nc + 2) != 0)
+        goto done;
+    rtable_col_set(&t, 0, "8th \\ 9th", RTABLE_TEXT, NULL, 1);
+    for (int j = 0; j < nc; j++)
+        rtable_col_set(&t, (size_t)j + 1, g.name[cols[j]], RTABLE_COUNT, NULL, 0);
+    rtable_col_set(&t, (size_t)nc + 1, "total", RTABLE_COUNT, NULL, 0);
+    for (int k = 0; k < ncat; k++) {
+        if (!tot[0][k])
+            continue;
+        size_t r = rtable_add_row(&t);
+        rtable_set_text(&t, r, 0, g.name[k]);
+        for (int j = 0; j < nc; j++)
+            rtable_set_num(&t, r, (size_t)j + 1, (double)cnt[k * ncat + cols[j]]);
+        rtable_set_num(&t, r, (size_t)nc + 1, (double)tot[0][k]);
+    }
+    print_table(s, &t);
+    /* each group's survival under both editions: the same patients, the
+     * same outcomes, regrouped */
+    for (int e = 0; e < MODEL_NENDPOINTS; e++) {
+        if (m->ep[e] == NULL)
+            continue;
+        static const char *const title[] = {"N 8th", "median 8th (95% CI)", "N 9th",
+                                            "median 9th (95% CI)"};
+        if (rtable_init(&t, 5) != 0)
+            goto done;
+        rtable_col_set(&t, 0, e == MODEL_OS ? "OS" : "PFS", RTABLE_TEXT, NULL, 1);
+        for (size_t j = 0; j < 4; j++)
+            rtable_col_set(&t, j + 1, title[j], j % 2 ? RTABLE_TEXT : RTABLE_COUNT,
+                           j % 2 ? "months" : NULL, j % 2);
+        for (int k = 0; k < ng; k++) {
+            if (!tot[0][k] && !tot[1][k])
+                continue;
+            size_t r = rtable_add_row(&t);
+            rtable_set_text(&t, r, 0, g.name[k]);
+            for (int ed = 0; ed < 2; ed++) {
+                for (size_t i = 0; i < n; i++)
+                    mask[i] = cat[ed][i] == k;
+                model_group mg;
+                if (model_group_outcome(m, e, ev, mask, NULL, g.name[k], &mg, err, sizeof err) !=
+                    0) {
+                    rtable_free(&t);
+                    sink_printf(&s->err, "migrate: %s\n", err);
+                    goto done;
+                }
+                char ci[96], sv[MODEL_NTIMES][24];
+                view_group_cells(&mg, 1, ci, sizeof ci, sv);
+                rtable_set_num(&t, r, 1 + 2 * (size_t)ed, (double)mg.n);
+                rtable_set_text(&t, r, 2 + 2 * (size_t)ed, mg.n ? ci : "");
+            }
+        }
+        print_table(s, &t);
+    }
+    sink_printf(&s->out, "  No patient's outcome differs between the editions: a group's survival "
+                         "moves only because patients move between groups (Will Rogers).\n");
+    rc = 0;
+done:
+    free(cnt);
+    free(mask);
+    for (int e = 0; e < 2; e++) {
+        free(cat[e]);
+        cohort_free(st[e]);
+    }
+    return rc;
+}

@@ -18,4 +18,10 @@ int compare_cmd(struct session *s, int argc, char **argv);
  * Returns 0 or 1. */
 int split_cmd(struct session *s, int argc, char **argv);
 
+/* The 8th-to-9th stage migration on the session's cohort: the table of
+ * stage groups (8th down, 9th across), then each group's OS and PFS
+ * under both editions (N, median with CI), under the active rule set's
+ * arms.  Returns 0 or 1. */
+int migrate_cmd(struct session *s, int argc, char **argv);
+
 #endif

@@ -1,0 +1,67 @@
+#!/bin/sh
+# stage.sh - staging inside selection, from the command line: `edition`
+# makes a rule version (undo goes back), a stage-based rule set, and
+# `migrate`, the 8th -> 9th stage table, on records whose stages were worked
+# out by hand from the published grids (doc/domain.md, TNM 8th and 9th
+# edition stage groups; the same records as tests/unit/test_staging.c):
+#   row  T (size)  N (stations, side R)  M         8th    9th
+#   1    T1c 2.5   N0                    M0        IA3    IA3
+#   2    T1a 0.8   N1 (10R)              M0        IIB    IIA
+#   3    T1b 1.5   N2 (4R), one station  M0        IIIA   IIB
+#   4    T3  6.2   N2 (4R)               M0        IIIB   IIIA
+#   5    T1c 2.5   N2 (4R)               M1b       IVA    IVA
+#   6    T2a 3.5   N0 (side L)           M1c       IVB    IVB
+#   7    T2b 4.5   N2 (4R;7), two        M0        IIIA   IIIB
+#   8    T1c 2.5   N3 (4L)               M0        IIIB   IIIB
+# So 4 of 8 change group: IIB->IIA, IIIA->IIB, IIIB->IIIA, IIIA->IIIB.
+. "$(dirname "$0")/lib.sh"
+
+cat >"$WORK/grid.csv" <<'CSV'
+id,t_size_cm,t_invasion,t_nodules,n_stations,side,m_sites,m_pleural_effusion,os_time,os_event
+1,2.5,none,none,none,R,none,false,60,0
+2,0.8,none,none,10R,R,none,false,50,1
+3,1.5,none,none,4R,R,none,false,40,1
+4,6.2,none,none,4R,R,none,false,30,1
+5,2.5,none,none,4R,R,brain:1,false,12,1
+6,3.5,none,none,none,L,brain:2;bone:1,false,8,1
+7,4.5,none,none,4R;7,R,none,false,20,1
+8,2.5,none,none,4L,R,none,false,25,1
+CSV
+cat >"$WORK/stage3.lua" <<'LUA'
+ruleset "stage3" {
+  doc = "stage III by the session's edition",
+  criterion { "iii", "stage III", [[within(stage, "III")]] },
+}
+LUA
+
+OUT=$("$TNMLAB" --cohort "$WORK/grid.csv" --rules "$WORK/stage3.lua" -e '
+lab.run("use stage3")
+print("n8", rules.eval("stage3", lab.cohort()).selected)
+print(lab.run("edition 9"))
+print("n9", rules.eval("stage3", lab.cohort()).selected, rules.version())
+lab.run("undo")
+print("back", rules.eval("stage3", lab.cohort()).selected)
+print(lab.run("edition"))
+print(lab.run("migrate"))' 2>&1)
+# stage III: 8th rows 3, 4, 7, 8; 9th rows 4, 7, 8
+check_has "8th edition: four in stage III" "n8	4" "$OUT"
+check_has "edition 9 says what it does" "staging with the TNM 9th edition; every rule set" "$OUT"
+check_has "9th edition: three (row 3 is IIB)" "n9	3" "$OUT"
+check_has "undo goes back to the 8th" "back	4" "$OUT"
+check_has "edition alone names the edition" "staging with the TNM 8th edition" "$OUT"
+check_has "migrate: four change group" "(8 patients): 4 change stage group" "$OUT"
+# the table's rows: 8th group, then counts in the 9th columns present:
+# IA3 IIA IIB IIIA IIIB IVA IVB total
+check_has "migrate: IIB -> IIA" "IIB          0    1    0     0     0    0    0      1" "$OUT"
+check_has "migrate: IIIA -> IIB and IIIB" "IIIA         0    0    1     0     1    0    0      2" "$OUT"
+check_has "migrate: IIIB -> IIIA and stays" "IIIB         0    0    0     1     1    0    0      2" "$OUT"
+
+# a stage-based shipped rule set on the demo: the guideline's IVA/M1b
+OUT=$("$TNMLAB" --no-restore -e 'lab.run("simulate stage_iv 2000 1"); lab.run("use s3_iva_m1b"); print(lab.run("show attrition"))' 2>&1)
+check_has "s3_iva_m1b: stage IVA on the demo" "stage_iva" "$OUT"
+check_has "s3_iva_m1b: M1b" "m1b" "$OUT"
+
+# bad input
+OUT=$("$TNMLAB" --no-restore -e 'print(lab.run("edition 7"))' 2>&1)
+check_has "edition 7 is refused with the usage" "edition [8|9]" "$OUT"
+finish
