@@ -177,6 +177,14 @@ int rules_set_edition(rules *r, int edition, char *err, size_t errlen);
 int rules_stage_cohort(rules *r, int edition, const cohort *c, cohort *out, char *err,
                        size_t errlen);
 
+/* Stages one record (row of c) with tnm8 or tnm9 in the rules' sandbox,
+ * as a rule set does: cells t, n, m, stage ("" when missing; candidates as
+ * "a|b"), and each line of the module's reasoning to line() (may be NULL).
+ * 0, or -1 with err filled. */
+int rules_stage_record(rules *r, int edition, const cohort *c, size_t row, char cells[4][200],
+                       void (*line)(void *ud, const char *text), void *ud, char *err,
+                       size_t errlen);
+
 /* How many times a staging module's classify has run in this engine (for
  * tests of the cache; explain runs it once per staging derive). */
 unsigned long rules_staging_calls(const rules *r);

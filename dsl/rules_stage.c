@@ -692,3 +692,56 @@ int rstage_eval_check_row(rstage_eval *se, rules *r, size_t row, int *same, char
     }
     return rc;
 }
+
+int rules_stage_record(rules *r, int edition, const cohort *c, size_t row, char cells[4][200],
+                       void (*line)(void *ud, const char *text), void *ud, char *err,
+                       size_t errlen) {
+    const char *name = edition == 9 ? "tnm9" : "tnm8";
+    rstager *s = rules_stager_get(r, name, NULL, err, errlen);
+    if (s == NULL)
+        return -1;
+    if (row >= cohort_nrows(c)) {
+        snprintf(err, errlen, "row %zu is out of range", row + 1);
+        return -1;
+    }
+    lua_State *L = sandbox_state(r->sb);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->fn_ref);
+    lua_createtable(L, 0, s->nfields);
+    for (int f = 0; f < s->nfields; f++) {
+        const cohort_column *col = cohort_find(c, s->fields[f]);
+        if (col && lcell_push(L, col, row))
+            lua_setfield(L, -2, s->fields[f]);
+        else if (col)
+            lua_pop(L, 1);
+    }
+    char what[64], e[500];
+    snprintf(what, sizeof what, "%s.classify", name);
+    r->stage_calls++;
+    if (sandbox_pcall(r->sb, 1, 1, what, e, sizeof e) != 0) {
+        snprintf(err, errlen, "%s: %s", what, e);
+        return -1;
+    }
+    if (!lua_istable(L, -1)) {
+        snprintf(err, errlen, "%s returned %s, not a table", what, luaL_typename(L, -1));
+        lua_pop(L, 1);
+        return -1;
+    }
+    const char *cell[4];
+    if (rstage_cells(L, s, cell, err, errlen) != 0) {
+        lua_pop(L, 1);
+        return -1;
+    }
+    for (int k = 0; k < 4; k++)
+        snprintf(cells[k], sizeof cells[k], "%s", cell[k] ? cell[k] : "");
+    lua_pushliteral(L, "why");
+    if (line && lua_rawget(L, -2) == LUA_TTABLE) {
+        lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+        for (lua_Integer i = 1; i <= n && i <= STAGE_WHY_MAX; i++) {
+            if (lua_rawgeti(L, -1, i) == LUA_TSTRING)
+                line(ud, lua_tostring(L, -1));
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 2);
+    return 0;
+}

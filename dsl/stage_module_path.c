@@ -46,9 +46,10 @@ uint64_t rules_folder_sig(const char *dir) {
         if (stat(path, &st) != 0)
             continue;
         /* order of readdir varies: combine commutatively */
-        h += rules_hash_mix(hash_bytes(e->d_name, n),
-                 rules_hash_mix((uint64_t)st.st_size,
-                     (uint64_t)st.st_mtim.tv_sec * 1000000000ull + (uint64_t)st.st_mtim.tv_nsec));
+        h += rules_hash_mix(
+            hash_bytes(e->d_name, n),
+            rules_hash_mix((uint64_t)st.st_size, (uint64_t)st.st_mtim.tv_sec * 1000000000ull +
+                                                     (uint64_t)st.st_mtim.tv_nsec));
     }
     closedir(d);
     return h;
@@ -81,4 +82,3 @@ int rules_stays_in_folder(const char *path) {
     size_t n = strlen(rd);
     return strncmp(rd, rp, n) == 0 && (rp[n] == '/' || (n == 1 && rd[0] == '/'));
 }
-

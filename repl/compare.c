@@ -291,7 +291,8 @@ int migrate_cmd(session *s, int argc, char **argv) {
     char err[1024];
     rules_eval *ev = model_evaluation(m, err, sizeof err);
     if (ev == NULL) {
-        sink_printf(&s->err, "migrate: %s\n", err[0] ? err : "needs a cohort and an active rule set");
+        sink_printf(&s->err, "migrate: %s\n",
+                    err[0] ? err : "needs a cohort and an active rule set");
         return 1;
     }
     size_t n = cohort_nrows(m->cohort);

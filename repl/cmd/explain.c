@@ -4,7 +4,8 @@
  * Part of tnmlab (repl layer).  SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The staging line comes from the staging module of the session's edition
- * (tnm8 / tnm9 in scripts/staging), called on the record as Lua sees it.
+ * (tnm8 / tnm9 in scripts/staging), run in the rules' sandbox as selection
+ * runs it (rules_stage_record), never from a copy in the trusted state.
  */
 #include "cmd.h"
 
@@ -18,66 +19,37 @@
 #include "lcell.h"
 #include "luastate.h"
 #include "session.h"
+#include "text.h"
 
 static const char *result_word(int r) {
     return r == EXPR_TRUE ? "pass" : r == EXPR_FALSE ? "FAIL" : "unknown";
 }
 
-/* Pushes row of c as a Lua table of its data-dictionary fields (potential
- * outcomes left out, missing values absent).  Stack: [] -> [record]. */
-static void push_record(lua_State *L, const cohort *c, size_t row) {
-    lua_createtable(L, 0, (int)cohort_ncols(c));
-    for (size_t j = 0; j < cohort_ncols(c); j++) {
-        const cohort_column *col = cohort_col(c, j);
-        if (strchr(col->name, '@'))
-            continue;
-        if (lcell_push(L, col, row))
-            lua_setfield(L, -2, col->name);
-        else
-            lua_pop(L, 1);
-    }
+static void text_line(void *ud, const char *text) {
+    tnm_text_printf(ud, "    %s\n", text);
 }
 
 /* Staging of one record with the session's edition: T, N, M, stage and the
- * trace of tnmX.classify. */
+ * module's reasoning, from the same sandboxed modules selection uses. */
 static void write_staging(session *s, const cohort *c, size_t row, sink *out) {
-    lua_State *L = s->L;
-    const char *mod = rules_edition(s->model.rules) == 9 ? "tnm9" : "tnm8";
-    lua_getglobal(L, mod);
-    if (!lua_istable(L, -1)) {
-        lua_pop(L, 1);
-        sink_printf(out, "  staging: %s is not loaded\n", mod);
+    char cells[4][200], err[600];
+    int ed = rules_edition(s->model.rules);
+    /* the cells first, then the reasoning: run once into a buffer */
+    tnm_text why = {0};
+    if (rules_stage_record(s->model.rules, ed, c, row, cells, text_line, &why, err, sizeof err) !=
+        0) {
+        sink_printf(out, "  staging: %s\n", err);
+        free(why.s);
         return;
     }
-    lua_getfield(L, -1, "classify");
-    lua_remove(L, -2);
-    push_record(L, c, row);
-    if (dsl_pcall(L, 1, 1) != LUA_OK) {
-        const char *msg = dsl_errmsg(L);
-        sink_printf(out, "  staging: %.*s\n", (int)dsl_errmsg_firstline(msg), msg);
-        lua_pop(L, 1);
-        return;
-    }
-    const char *part[4] = {"t", "n", "m", "stage"};
-    char val[4][32];
-    for (int i = 0; i < 4; i++) {
-        lua_getfield(L, -1, part[i]);
-        snprintf(val[i], sizeof val[i], "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "?");
-        lua_pop(L, 1);
-    }
-    sink_printf(out, "  staging (TNM %d): %s %s %s -> stage %s\n", rules_edition(s->model.rules),
-                val[0], val[1], val[2], val[3]);
-    lua_getfield(L, -1, "why");
-    if (lua_istable(L, -1)) {
-        lua_Integer n = luaL_len(L, -1);
-        for (lua_Integer i = 1; i <= n; i++) {
-            lua_geti(L, -1, i);
-            if (lua_isstring(L, -1))
-                sink_printf(out, "    %s\n", lua_tostring(L, -1));
-            lua_pop(L, 1);
-        }
-    }
-    lua_pop(L, 2);
+    for (int k = 0; k < 4; k++)
+        if (!cells[k][0])
+            snprintf(cells[k], sizeof cells[k], "?");
+    sink_printf(out, "  staging (TNM %d): %s %s %s -> stage %s\n", ed, cells[0], cells[1], cells[2],
+                cells[3]);
+    if (why.s)
+        sink_printf(out, "%s", why.s);
+    free(why.s);
 }
 
 /* The rule trace of row of the cohort evaluated by ev. */
