@@ -83,6 +83,9 @@ typedef struct expr_ctx {
     const double *params;         /* number params; booleans as 0/1 */
     const char *const *param_str; /* text params' current values */
     const void *const *derived;   /* double* (NUM) or uint8_t* (BOOL) */
+    /* The site words m_sites may hold (the staging module's table), NULL
+     * for any: a cell naming another is unknown to the list functions. */
+    const char *const *site_words;
 } expr_ctx;
 
 typedef struct expr expr;           /* parsed, immutable, shareable */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "expr.h"
 #include "expr_list.h"
@@ -276,7 +277,10 @@ typedef struct list_index {
     uint32_t nsites, capsites;
     uint32_t *slot; /* open addressing: site number + 1, 0 = free */
     uint32_t smask;
-    int failed; /* out of memory while building */
+    int failed;               /* out of memory while building */
+    const char *const *words; /* the site words it was checked against, or NULL */
+    const char *const *check; /* while building: the words, NULL for any */
+    int unknown_word;         /* while building: this level names another */
 } list_index;
 
 static void list_index_free(void *p) {
@@ -366,8 +370,19 @@ static int site_add(list_index *x, const char *s, size_t n, uint32_t *id) {
     return 0;
 }
 
+/* Is site (sl bytes) one of words, ignoring case (the staging module reads
+ * "BRAIN" as brain)? */
+static int known_word(const char *const *words, const char *site, size_t sl) {
+    for (; *words; words++)
+        if (strlen(*words) == sl && strncasecmp(*words, site, sl) == 0)
+            return 1;
+    return 0;
+}
+
 static void index_item(void *ud, const char *site, size_t sl, double cnt) {
     list_index *x = ud;
+    if (x->check && !known_word(x->check, site, sl))
+        x->unknown_word = 1;
     uint32_t id;
     struct list_item *item = NULL;
     if (x->failed || x->nitems == UINT32_MAX - 1 || site_add(x, site, sl, &id) != 0 ||
@@ -385,13 +400,14 @@ static void decimal_point(char out[8]) {
     strncpy(out, dp ? dp : "", 7);
 }
 
-static list_index *list_index_build(const cohort_column *col) {
+static list_index *list_index_build(const cohort_column *col, const char *const *words) {
     int32_t nl = col->nlevels;
     list_index *x = calloc(1, sizeof *x);
     if (x == NULL)
         return NULL;
     x->gen = col->generation;
     x->nlevels = nl;
+    x->words = x->check = words;
     decimal_point(x->point);
     x->smask = 63;
     x->bad = calloc((size_t)nl + 1, 1);
@@ -406,7 +422,10 @@ static list_index *list_index_build(const cohort_column *col) {
         const char *s = col->levels[k];
         size_t n = strlen(s);
         trim(&s, &n);
-        if (n == 0 || list_items(s, n, index_item, x) != 0) {
+        x->unknown_word = 0;
+        /* a site word the staging module does not know ("brian:1") makes
+         * the cell unknown, as it is to staging: never counted */
+        if (n == 0 || list_items(s, n, index_item, x) != 0 || x->unknown_word) {
             x->bad[k] = 1;
             x->nitems = x->first[k];
         }
@@ -421,16 +440,17 @@ static list_index *list_index_build(const cohort_column *col) {
 
 /* The column's index, built or rebuilt when missing or stale; NULL on
  * ENOMEM (the caller then parses each level itself, to the same values). */
-static const list_index *list_index_of(const cohort_column *col) {
+static const list_index *list_index_of(const cohort_column *col, const expr_ctx *c) {
     char point[8];
     decimal_point(point);
+    const char *const *words = strcmp(col->name, "m_sites") == 0 ? c->site_words : NULL;
     if (col->aux_free == list_index_free) {
         const list_index *x = col->aux;
-        if (x->gen == col->generation && x->nlevels == col->nlevels &&
+        if (x->gen == col->generation && x->nlevels == col->nlevels && x->words == words &&
             memcmp(x->point, point, sizeof point) == 0)
             return x;
     }
-    list_index *x = list_index_build(col);
+    list_index *x = list_index_build(col, words);
     if (x == NULL)
         return NULL;
     cohort_column_set_aux(col, x, list_index_free);
@@ -515,7 +535,7 @@ int expr_build_lut(node *n, const expr_ctx *c) {
     }
     for (int i = 0; i < n->nargs; i++)
         keys[i] = expr_str_of(n->args[i], c);
-    const list_index *x = is_list_kind(n->sub) ? list_index_of(col) : NULL;
+    const list_index *x = is_list_kind(n->sub) ? list_index_of(col, c) : NULL;
     if (x && lut_from_index(x, n->sub, keys, n->nargs, lut, esz) != 0)
         x = NULL; /* out of memory: the level by level way below */
     for (int32_t k = 0; x == NULL && k < nl; k++) {

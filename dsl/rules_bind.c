@@ -236,6 +236,7 @@ int bind_all(rules_eval *ev, rprog *prog, const rset *set, char *err, size_t err
     for (size_t i = 0; i < ev->ncolsnap; i++)
         ev->colsnap[i] = cohort_col(ev->c, i);
     ev->ctx.params = ev->pv;
+    ev->ctx.site_words = rules_site_words(ev->r);
     ev->ctx.derived = (const void *const *)ev->dbuf;
     ev->dbuf[ev->nd] = ev->selected;
     for (int j = 0; j < ev->nd; j++) {

@@ -112,6 +112,8 @@ struct rules {
     int nstagers;
     unsigned long stage_calls; /* classify calls so far */
     int edition;               /* the edition before any version exists */
+    int site_words_tried;      /* rules_site_words looked for the module */
+    rstager *site_stager;      /* the module whose site words rules use */
 };
 
 /* At most this many versions are kept for undo; older ones are dropped
@@ -187,6 +189,10 @@ int sprog_run(sprog *p, rules *r, rstager *s, const cohort *c, cohort_column *co
  * stack, pooled by s: a decided code, several candidates as "a|b", or NULL.
  * 0, or -1 with err filled. */
 int rstage_cells(lua_State *L, rstager *s, const char *out[4], char *err, size_t errlen);
+/* The site words m_sites may hold, from the shipped staging module (tnm8's
+ * descriptors.m_sites), or NULL when there is no staging folder: the list
+ * functions then take any word. */
+const char *const *rules_site_words(rules *r);
 /* The module's column program, or NULL (a module without one is classified
  * record by record). */
 sprog *rstager_program(const rstager *s);

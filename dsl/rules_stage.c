@@ -53,7 +53,8 @@ struct rstager {
     int32_t nmout, capmout;
     char **pool; /* distinct result strings */
     int npool;
-    sprog *prog; /* the module's column program, or NULL */
+    sprog *prog;       /* the module's column program, or NULL */
+    char **site_words; /* the keys of descriptors.m_sites, NULL-ended, or NULL */
 };
 
 /* ------------------------------------------------------------ modules */
@@ -72,6 +73,9 @@ static void stager_free(lua_State *L, rstager *s) {
     if (L && s->fn_ref > 0)
         luaL_unref(L, LUA_REGISTRYINDEX, s->fn_ref);
     sprog_free(L, s->prog);
+    for (int i = 0; s->site_words && s->site_words[i]; i++)
+        free(s->site_words[i]);
+    free(s->site_words);
     free(s->name);
     free(s->path);
     free(s);
@@ -86,6 +90,50 @@ void rules_stagers_free(rules *r) {
 }
 
 enum { STAGE_READS_MAX = 32, STAGE_WHY_MAX = 64 };
+
+static int word_cmp(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The site words the module knows, the keys of descriptors.m_sites (the
+ * table the module stages m_sites with), for the list functions of the
+ * rules: one vocabulary for staging and selection.  Read raw; none when
+ * the module has no such table.  Stack unchanged. */
+static void read_site_words(lua_State *L, rstager *s) {
+    lua_pushliteral(L, "descriptors");
+    if (lua_rawget(L, -2) == LUA_TTABLE) {
+        lua_pushliteral(L, "m_sites");
+        if (lua_rawget(L, -2) == LUA_TTABLE) {
+            size_t n = 0, cap = 16;
+            char **w = malloc(cap * sizeof *w);
+            int top = lua_gettop(L);
+            lua_pushnil(L);
+            while (w && lua_next(L, -2) != 0) {
+                lua_pop(L, 1);
+                if (lua_type(L, -1) != LUA_TSTRING || lua_rawlen(L, -1) > 64 || n > 255)
+                    continue;
+                if (n + 2 > cap) {
+                    char **nw = realloc(w, (cap *= 2) * sizeof *w);
+                    if (nw == NULL)
+                        break;
+                    w = nw;
+                }
+                if ((w[n] = tnm_strdup(lua_tostring(L, -1))) != NULL)
+                    n++;
+            }
+            lua_settop(L, top); /* a walk cut short leaves its key */
+            if (w && n) {
+                qsort(w, n, sizeof *w, word_cmp);
+                w[n] = NULL;
+                s->site_words = w;
+            } else if (w) {
+                free(w);
+            }
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
 
 /* Reads the module table on top of the stack into s (fields, classify).
  * Stack: [mod] -> []. */
@@ -108,6 +156,7 @@ static int read_module(lua_State *L, rstager *s, char *err, size_t errlen) {
         lua_pop(L, 1);
         return -1;
     }
+    read_site_words(L, s);
     int n = 0;
     lua_pushliteral(L, "reads");
     if (lua_rawget(L, -2) == LUA_TTABLE) {
@@ -744,4 +793,14 @@ int rules_stage_record(rules *r, int edition, const cohort *c, size_t row, char 
     }
     lua_pop(L, 2);
     return 0;
+}
+
+const char *const *rules_site_words(rules *r) {
+    if (!r->site_words_tried) {
+        r->site_words_tried = 1;
+        char err[600];
+        if (r->staging_dir)
+            r->site_stager = rules_stager_get(r, "tnm8", NULL, err, sizeof err);
+    }
+    return r->site_stager ? (const char *const *)r->site_stager->site_words : NULL;
 }

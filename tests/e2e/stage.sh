@@ -61,6 +61,29 @@ OUT=$("$TNMLAB" --no-restore -e 'lab.run("simulate stage_iv 2000 1"); lab.run("u
 check_has "s3_iva_m1b: stage IVA on the demo" "stage_iva" "$OUT"
 check_has "s3_iva_m1b: M1b" "m1b" "$OUT"
 
+# a misspelled site is unknown to staging and to the list functions alike
+cat >"$WORK/brian.csv" <<'CSV'
+id,m_sites,m_pleural_effusion,histology,ecog,m_all_treatable
+1,brian:1,false,adenocarcinoma,0,true
+2,brain:1,false,adenocarcinoma,0,true
+3,brian:1;bone:1,false,adenocarcinoma,0,true
+CSV
+OUT=$("$TNMLAB" --cohort "$WORK/brian.csv" -e '
+lab.run("use deruysscher2012")
+local c = lab.cohort()
+rules.eval("deruysscher2012", c)
+for i = 1, 3 do
+  for _, it in ipairs(rules.explain("deruysscher2012", c, i).items) do
+    if it.name == "stage_iv" then print("row" .. i, it.result) end
+  end
+end
+local r = tnm8.classify({ m_sites = "brian:1", m_pleural_effusion = false })
+print("staging", r.m, r.reason)' 2>&1)
+check_has "brian:1 is no lesion: stage IV unknown" "row1	unknown" "$OUT"
+check_has "brain:1 is one" "row2	pass" "$OUT"
+check_has "brian:1 beside bone:1 makes the cell unknown, not one lesion" "row3	unknown" "$OUT"
+check_has "staging: unknown site, no M" "staging	nil	M: m_sites: unknown site 'brian'" "$OUT"
+
 # bad input
 OUT=$("$TNMLAB" --no-restore -e 'print(lab.run("edition 7"))' 2>&1)
 check_has "edition 7 is refused with the usage" "edition [8|9]" "$OUT"

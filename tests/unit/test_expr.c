@@ -76,7 +76,7 @@ static void eval_str(env *e, const char *src, void *out) {
     expr_prog *p = expr_bind(x, resolve, e, err, sizeof err);
     if (p == NULL)
         fail_msg("bind %s: %s", src, err);
-    expr_ctx ctx = {e->params, e->pstr, NULL};
+    expr_ctx ctx = {e->params, e->pstr, NULL, NULL};
     assert_int_equal(expr_eval(p, &ctx, 0, cohort_nrows(e->c), out), 0);
     expr_prog_free(p);
     expr_free(x);
@@ -253,7 +253,7 @@ static void lists__hostile_cells__read_alike_at_every_bind(void **state) {
     assert_non_null(x);
     expr_prog *p = expr_bind(x, resolve, &e, err, sizeof err);
     assert_non_null(p);
-    expr_ctx ctx = {e.params, e.pstr, NULL};
+    expr_ctx ctx = {e.params, e.pstr, NULL, NULL};
     uint8_t r[NH];
     assert_int_equal(expr_eval(p, &ctx, 0, NH, r), 0);
     assert_memory_equal(r, ((uint8_t[NH]){T, F, U, F, T, T, T, T, U, U, U, F, F, U, T, F}), NH);
@@ -297,7 +297,7 @@ static void lists__parsed_cells__kept_by_column_until_it_changes(void **state) {
     expr *x = expr_parse("lesions(m_sites)", err, sizeof err);
     expr_prog *p = expr_bind(x, resolve, &e, err, sizeof err);
     assert_non_null(p);
-    expr_ctx ctx = {e.params, e.pstr, NULL};
+    expr_ctx ctx = {e.params, e.pstr, NULL, NULL};
     set_str(m, 1, "liver:5;bone");
     assert_int_equal(expr_eval(p, &ctx, 0, NH, d), 0);
     assert_true(d[0] == 3 && d[1] == 6 && d[3] == 1);
@@ -435,7 +435,7 @@ static void bool01__number_column__reads_as_condition(void **state) {
     expr_prog *p = expr_bind_condition(x, resolve, &e, err, sizeof err);
     assert_non_null(p);
     assert_int_equal(expr_prog_type(p), EXPR_T_BOOL);
-    expr_ctx ctx = {e.params, e.pstr, NULL};
+    expr_ctx ctx = {e.params, e.pstr, NULL, NULL};
     assert_int_equal(expr_eval(p, &ctx, 0, 3, r), 0);
     assert_memory_equal(r, ((uint8_t[]){F, T, U}), 3);
     expr_prog_free(p);
