@@ -185,6 +185,13 @@ int rules_stage_record(rules *r, int edition, const cohort *c, size_t row, char 
                        void (*line)(void *ud, const char *text), void *ud, char *err,
                        size_t errlen);
 
+/* Rows of c whose m_sites and count columns disagree: extrathoracic
+ * lesions or organs (the staging module's thoracic sites left out) that
+ * differ from m_lesions or m_organs where both are recorded.  Returns their
+ * number (*first: the first of them), 0 when c lacks the columns or no
+ * staging folder is set, -1 with err. */
+long rules_count_conflicts(rules *r, const cohort *c, size_t *first, char *err, size_t errlen);
+
 /* How many times a staging module's classify has run in this engine (for
  * tests of the cache; explain runs it once per staging derive). */
 unsigned long rules_staging_calls(const rules *r);

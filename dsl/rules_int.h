@@ -193,6 +193,8 @@ int rstage_cells(lua_State *L, rstager *s, const char *out[4], char *err, size_t
  * descriptors.m_sites), or NULL when there is no staging folder: the list
  * functions then take any word. */
 const char *const *rules_site_words(rules *r);
+/* Of those, the thoracic ones (M1a: not extrathoracic lesions), NULL-ended. */
+const char *const *rules_thoracic_sites(rules *r);
 /* The module's column program, or NULL (a module without one is classified
  * record by record). */
 sprog *rstager_program(const rstager *s);

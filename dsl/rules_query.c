@@ -189,3 +189,56 @@ int rules_param_read(const rules_param_info *p, const char *text, double *v, cha
     }
     return 0;
 }
+
+/* Names of a bare cohort: its columns, else a dictionary field it lacks. */
+static int cohort_resolve(void *ud, const char *name, expr_ref *out) {
+    const cohort *c = ud;
+    const cohort_column *col = cohort_find(c, name);
+    if (col) {
+        out->kind = EXPR_REF_COLUMN;
+        out->col = col;
+        out->nrows = cohort_nrows(c);
+        return 0;
+    }
+    if (rules_known_field(name)) {
+        out->kind = EXPR_REF_ABSENT;
+        out->type = EXPR_T_NA;
+        return 0;
+    }
+    return -1;
+}
+
+long rules_count_conflicts(rules *r, const cohort *c, size_t *first, char *err, size_t errlen) {
+    *first = 0;
+    const char *const *th = rules_thoracic_sites(r);
+    if (th == NULL || cohort_find(c, "m_sites") == NULL ||
+        (cohort_find(c, "m_lesions") == NULL && cohort_find(c, "m_organs") == NULL))
+        return 0;
+    char set[400] = "";
+    size_t o = 0;
+    for (int i = 0; th[i] && o < sizeof set - 80; i++)
+        o += (size_t)snprintf(set + o, sizeof set - o, "%s\"%s\"", i ? ", " : "", th[i]);
+    char src[1200];
+    snprintf(src, sizeof src,
+             "known(m_sites) and ((known(m_lesions) and lesions_except(m_sites, {%s}) ~= "
+             "m_lesions) or (known(m_organs) and organs_except(m_sites, {%s}) ~= m_organs))",
+             set, set);
+    expr *e = expr_parse(src, err, errlen);
+    expr_prog *p = e ? expr_bind_condition(e, cohort_resolve, (void *)c, err, errlen) : NULL;
+    size_t n = cohort_nrows(c);
+    uint8_t *out = p ? malloc(n + 1) : NULL;
+    expr_ctx ctx = {NULL, NULL, NULL, rules_site_words(r)};
+    long bad = -1;
+    if (out && expr_eval(p, &ctx, 0, n, out) == 0) {
+        bad = 0;
+        for (size_t i = 0; i < n; i++)
+            if (out[i] == EXPR_TRUE && bad++ == 0)
+                *first = i;
+    } else if (p) {
+        snprintf(err, errlen, "out of memory");
+    }
+    free(out);
+    expr_prog_free(p);
+    expr_free(e);
+    return bad;
+}

@@ -53,8 +53,10 @@ struct rstager {
     int32_t nmout, capmout;
     char **pool; /* distinct result strings */
     int npool;
-    sprog *prog;       /* the module's column program, or NULL */
-    char **site_words; /* the keys of descriptors.m_sites, NULL-ended, or NULL */
+    sprog *prog;        /* the module's column program, or NULL */
+    char **site_words;  /* the keys of descriptors.m_sites, NULL-ended, or NULL */
+    char *thoracic[17]; /* those of them that are thoracic (M1a), NULL-ended */
+    int nthoracic;
 };
 
 /* ------------------------------------------------------------ modules */
@@ -76,6 +78,8 @@ static void stager_free(lua_State *L, rstager *s) {
     for (int i = 0; s->site_words && s->site_words[i]; i++)
         free(s->site_words[i]);
     free(s->site_words);
+    for (int i = 0; i < s->nthoracic; i++)
+        free(s->thoracic[i]);
     free(s->name);
     free(s->path);
     free(s);
@@ -109,9 +113,20 @@ static void read_site_words(lua_State *L, rstager *s) {
             int top = lua_gettop(L);
             lua_pushnil(L);
             while (w && lua_next(L, -2) != 0) {
+                /* thoracic sites (M1a) are listed apart: not counted in
+                 * m_lesions and m_organs */
+                int thoracic = 0;
+                if (lua_istable(L, -1)) {
+                    lua_pushliteral(L, "thoracic");
+                    thoracic = lua_rawget(L, -2) == LUA_TBOOLEAN && lua_toboolean(L, -1);
+                    lua_pop(L, 1);
+                }
                 lua_pop(L, 1);
                 if (lua_type(L, -1) != LUA_TSTRING || lua_rawlen(L, -1) > 64 || n > 255)
                     continue;
+                if (thoracic && s->nthoracic < 16 &&
+                    (s->thoracic[s->nthoracic] = tnm_strdup(lua_tostring(L, -1))) != NULL)
+                    s->nthoracic++;
                 if (n + 2 > cap) {
                     char **nw = realloc(w, (cap *= 2) * sizeof *w);
                     if (nw == NULL)
@@ -803,4 +818,9 @@ const char *const *rules_site_words(rules *r) {
             r->site_stager = rules_stager_get(r, "tnm8", NULL, err, sizeof err);
     }
     return r->site_stager ? (const char *const *)r->site_stager->site_words : NULL;
+}
+
+const char *const *rules_thoracic_sites(rules *r) {
+    rules_site_words(r);
+    return r->site_stager ? (const char *const *)r->site_stager->thoracic : NULL;
 }

@@ -48,6 +48,33 @@ static void report_missing_fields(session *s) {
                     list);
 }
 
+/* After a load: rows whose m_sites and count columns say different things
+ * (staging and the rule sets read m_sites where both are given). */
+static void report_conflicts(session *s) {
+    const cohort *c = s->model.cohort;
+    char err[512];
+    size_t first;
+    long bad = rules_count_conflicts(s->model.rules, c, &first, err, sizeof err);
+    if (bad < 0) {
+        sink_printf(&s->err, "checking m_sites against m_lesions/m_organs: %s\n", err);
+        return;
+    }
+    if (bad == 0)
+        return;
+    const cohort_column *ms = cohort_find(c, "m_sites");
+    const cohort_column *ml = cohort_find(c, "m_lesions"), *mo = cohort_find(c, "m_organs");
+    char les[32] = "-", org[32] = "-";
+    if (ml && ml->type == COHORT_NUM)
+        snprintf(les, sizeof les, "%g", ml->v.num[first]);
+    if (mo && mo->type == COHORT_NUM)
+        snprintf(org, sizeof org, "%g", mo->v.num[first]);
+    sink_printf(&s->out,
+                "%ld rows where m_sites and m_lesions/m_organs disagree (first: row %zu, m_sites "
+                "= \"%s\", m_lesions = %s, m_organs = %s); staging and the rule sets read "
+                "m_sites where both are given\n",
+                bad, first + 1, cohort_str(ms, first) ? cohort_str(ms, first) : "", les, org);
+}
+
 /* The `load cohort` line that recreates the cohort, with an absolute path,
  * every word quoted (a file or column name may hold a quote or a newline).
  * A line that does not fit is not kept: a cut one would load something else. */
@@ -129,6 +156,7 @@ static int load_cohort(session *s, int argc, char **argv) {
     remember_cohort_load(s, argc, argv);
     sink_printf(&s->out, "loaded %s: %zu patients\n", argv[2], cohort_nrows(s->model.cohort));
     report_missing_fields(s);
+    report_conflicts(s);
     cmd_report_needs(s);
     return session_refresh(s);
 }

@@ -84,6 +84,18 @@ check_has "brain:1 is one" "row2	pass" "$OUT"
 check_has "brian:1 beside bone:1 makes the cell unknown, not one lesion" "row3	unknown" "$OUT"
 check_has "staging: unknown site, no M" "staging	nil	M: m_sites: unknown site 'brian'" "$OUT"
 
+# m_sites against the count columns: row 3 says 1 lesion and 3, row 4 two
+# organs and 1; the pleural nodule of row 2 is thoracic, not counted
+cat >"$WORK/conflict.csv" <<'CSV'
+id,m_sites,m_lesions,m_organs
+1,brain:1,1,1
+2,brain:2;pleura:1,2,1
+3,bone:1,3,1
+4,brain:1;bone:1,2,1
+CSV
+OUT=$(printf 'load cohort %s\n' "$WORK/conflict.csv" | "$TNMLAB" --plain --no-restore 2>&1)
+check_has "contradictions between m_sites and the counts are reported" "2 rows where m_sites and m_lesions/m_organs disagree (first: row 3" "$OUT"
+
 # bad input
 OUT=$("$TNMLAB" --no-restore -e 'print(lab.run("edition 7"))' 2>&1)
 check_has "edition 7 is refused with the usage" "edition [8|9]" "$OUT"
