@@ -246,6 +246,23 @@ static node *mk_lut(binder *b, const node *s, node *col, int kind, expr_type t) 
     return n;
 }
 
+/* A condition of a text column through its per-level table, against one
+ * key (a literal or a text param); takes col and key. */
+static node *lut_with_key(binder *b, const node *s, node *col, int kind, node *key) {
+    node *n = mk_lut(b, s, col, kind, EXPR_T_BOOL);
+    if (n == NULL || (n->args = malloc(sizeof *n->args)) == NULL) {
+        if (n)
+            berr(b, s, "out of memory");
+        node_free(n);
+        node_free(key);
+        return NULL;
+    }
+    n->lut_params = key->op == B_STRPAR;
+    n->args[0] = key;
+    n->nargs = 1;
+    return n;
+}
+
 static node *bind_call(binder *b, const node *s) {
     static const struct {
         const char *name;
@@ -411,22 +428,7 @@ static node *bind_eq(binder *b, const node *s) {
             berr(b, s, "comparing two text fields is not supported");
         } else {
             node *col = l->scalar ? r : l, *key = l->scalar ? l : r;
-            if ((n = mk_lut(b, s, col, s->op == OP_EQ ? L_EQ : L_NE, EXPR_T_BOOL))) {
-                if (key->op == B_STRPAR)
-                    n->lut_params = 1;
-                n->args = malloc(sizeof *n->args);
-                if (n->args == NULL) {
-                    berr(b, s, "out of memory");
-                    node_free(n);
-                    node_free(key);
-                    return NULL;
-                }
-                n->args[0] = key;
-                n->nargs = 1;
-                return n;
-            }
-            node_free(key);
-            return NULL;
+            return lut_with_key(b, s, col, s->op == OP_EQ ? L_EQ : L_NE, key);
         }
         node_free(l);
         node_free(r);
@@ -442,6 +444,26 @@ static node *bind_eq(binder *b, const node *s) {
     n->b = r;
     n->scalar = l->scalar && r->scalar;
     return n;
+}
+
+/* `stage >= "IV"`, `t < "T3"`: a staged code column (whose cells may list
+ * candidates) against a text key, in the order of the codes.  NULL without
+ * an error when the left side is no such column: then it binds as numbers
+ * do (and says why text does not compare). */
+static node *bind_order(binder *b, const node *s) {
+    if (s->a->op != OP_NAME || s->b->op != OP_STR)
+        return NULL;
+    expr_ref r = {0};
+    if (b->resolve(b->ud, s->a->str, &r) != 0 || r.kind != EXPR_REF_COLUMN ||
+        r.col->type != COHORT_STR || !r.col->alternatives)
+        return NULL;
+    node *col = bind(b, s->a), *key = col ? bind(b, s->b) : NULL;
+    if (key == NULL) {
+        node_free(col);
+        return NULL;
+    }
+    int kind = s->op == OP_LT ? L_LT : s->op == OP_LE ? L_LE : s->op == OP_GT ? L_GT : L_GE;
+    return lut_with_key(b, s, col, kind, key);
 }
 
 static node *bind_in(binder *b, const node *s) {
@@ -520,6 +542,13 @@ static node *bind(binder *b, const node *s) {
         return bind_eq(b, s);
     case OP_IN:
         return bind_in(b, s);
+    case OP_LT:
+    case OP_LE:
+    case OP_GT:
+    case OP_GE:
+        if ((n = bind_order(b, s)) != NULL || b->failed)
+            return n;
+        break;
     default:
         break;
     }

@@ -73,6 +73,62 @@ static int within_any(const char *s, size_t n, const char *const *keys, int nkey
     return 0;
 }
 
+/* The order of TNM codes and stage groups, for `stage >= "IV"`: a code
+ * within the key (IVB within IV, T2a within T2) is equal to it; stage
+ * groups order by their Roman numeral (0 < I < II < III < IV), then by
+ * their sub-letters and digits (IA1 < IA2 < IB); T, N and M codes by their
+ * letter's number, then their sub-letters (T1mi < T1a < T1b, M1c < M1c1).
+ * Returns -1, 0 or 1, or 2 when the two do not compare (occult carcinoma,
+ * TX, a T code against an N code). */
+static int roman_rank(const char **p) {
+    static const char *const r[] = {"IV", "III", "II", "I"};
+    for (int i = 0; i < 4; i++) {
+        size_t n = strlen(r[i]);
+        if (strncmp(*p, r[i], n) == 0) {
+            *p += n;
+            return 4 - i;
+        }
+    }
+    if (**p == '0') {
+        (*p)++;
+        return 0;
+    }
+    return -1;
+}
+
+static int code_order(const char *a, size_t an, const char *k) {
+    if (within_one(a, an, k))
+        return 0;
+    char x[40];
+    if (an >= sizeof x)
+        return 2;
+    memcpy(x, a, an);
+    x[an] = '\0';
+    const char *p = x, *q = k;
+    int ra, rb;
+    if (strchr("TNM", *p) && *p == *q) { /* T2a: the letter, then the number */
+        p++, q++;
+        if (!(*p >= '0' && *p <= '4') || !(*q >= '0' && *q <= '4'))
+            return 2; /* TX, Tis, NX ... */
+        ra = *p++ - '0';
+        rb = *q++ - '0';
+    } else {
+        ra = roman_rank(&p);
+        rb = roman_rank(&q);
+        if (ra < 0 || rb < 0)
+            return 2;
+    }
+    if (ra != rb)
+        return ra < rb ? -1 : 1;
+    /* the same number: sub-letters ("mi" first), then digits */
+    if (strncmp(p, "mi", 2) == 0)
+        p = "0";
+    if (strncmp(q, "mi", 2) == 0)
+        q = "0";
+    int c = strcmp(p, q);
+    return c < 0 ? -1 : c > 0;
+}
+
 /* One item of a list cell ("brain:2", trimmed, not empty, not none): its
  * site (trimmed) and its count (1 when absent).  Returns 0, or -1 when the
  * count is not one ('brain:?', 'brain:-1'): the whole cell is unknown. */
@@ -207,6 +263,13 @@ static int lut_value(int kind, const char *lvl, const char *const *keys, int nke
     }
     if (kind == L_WITHIN) {
         *v = within_any(s, n, keys, nkeys);
+        return 0;
+    }
+    if (kind == L_LT || kind == L_LE || kind == L_GT || kind == L_GE) {
+        int c = nkeys == 1 && keys[0] ? code_order(s, n, keys[0]) : 2;
+        if (c == 2)
+            return -1;
+        *v = kind == L_LT ? c < 0 : kind == L_LE ? c <= 0 : kind == L_GT ? c > 0 : c >= 0;
         return 0;
     }
     list_acc a = {.kind = kind, .keys = keys, .nkeys = nkeys};

@@ -87,7 +87,13 @@ enum expr_lut {
     L_LESIONS_EX,
     L_ORGANS,
     L_ORGANS_EX,
-    L_WITHIN
+    L_WITHIN,
+    /* order of TNM codes and stage groups (an alternatives column only):
+     * code < key, <=, >, >= */
+    L_LT,
+    L_LE,
+    L_GT,
+    L_GE
 };
 
 typedef struct node {

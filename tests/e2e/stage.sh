@@ -96,6 +96,40 @@ CSV
 OUT=$(printf 'load cohort %s\n' "$WORK/conflict.csv" | "$TNMLAB" --plain --no-restore 2>&1)
 check_has "contradictions between m_sites and the counts are reported" "2 rows where m_sites and m_lesions/m_organs disagree (first: row 3" "$OUT"
 
+# ordered comparisons of staged codes, three-valued over candidates:
+# row 1 T1c N0 M0 IA3; 2 T3 N2 M0 IIIB; 3 T1c N2 M1b IVA; 4 as 1 with the
+# effusion unrecorded: M0 or M1a, IA3 or IVA; 5 no T data, N0 M1b: IVA
+cat >"$WORK/ord.csv" <<'CSV'
+id,t_size_cm,t_invasion,t_nodules,n_stations,side,m_sites,m_pleural_effusion
+1,2.5,none,none,none,R,none,false
+2,6.2,none,none,4R,R,none,false
+3,2.5,none,none,4R,R,brain:1,false
+4,2.5,none,none,none,R,none,
+5,,,,none,R,brain:1,false
+CSV
+cat >"$WORK/ord.lua" <<'LUA'
+ruleset "ord" {
+  criterion { "iv", "stage >= IV", [[stage >= "IV"]] },
+  criterion { "t3", "t >= T3", [[t >= "T3"]] },
+  criterion { "lt", "stage < IIIA", [[stage < "IIIA"]] },
+}
+LUA
+OUT=$("$TNMLAB" --cohort "$WORK/ord.csv" --rules "$WORK/ord.lua" -e '
+local c = lab.cohort()
+rules.eval("ord", c)
+for i = 1, 5 do
+  local o = {}
+  for _, it in ipairs(rules.explain("ord", c, i).items) do
+    if it.kind == "criterion" then o[#o + 1] = it.name .. "=" .. it.result end
+  end
+  print("ord" .. i, table.concat(o, " "))
+end' 2>&1)
+check_has "IA3: not IV, below T3, below IIIA" "ord1	iv=fail t3=fail lt=pass" "$OUT"
+check_has "T3 N2 IIIB" "ord2	iv=fail t3=pass lt=fail" "$OUT"
+check_has "IVA" "ord3	iv=pass t3=fail lt=fail" "$OUT"
+check_has "IA3 or IVA: unknown where the candidates disagree" "ord4	iv=unknown t3=fail lt=unknown" "$OUT"
+check_has "any T with M1b: IV known, T unknown" "ord5	iv=pass t3=unknown lt=fail" "$OUT"
+
 # bad input
 OUT=$("$TNMLAB" --no-restore -e 'print(lab.run("edition 7"))' 2>&1)
 check_has "edition 7 is refused with the usage" "edition [8|9]" "$OUT"
