@@ -192,6 +192,43 @@ int rules_stage_record(rules *r, int edition, const cohort *c, size_t row, char 
  * staging folder is set, -1 with err. */
 long rules_count_conflicts(rules *r, const cohort *c, size_t *first, char *err, size_t errlen);
 
+/* ---- rule tests (`tnmlab test`; rules_test.c) */
+enum { RULES_TV_NUM = 1, RULES_TV_BOOL, RULES_TV_TEXT };
+typedef struct rules_test_value {
+    char *field;
+    int type; /* RULES_TV_* */
+    double num;
+    int b;
+    char *text;
+} rules_test_value;
+typedef struct rules_test_case {
+    char *name;
+    char *id;               /* the patient is this row (id column) of the file's cohort */
+    rules_test_value *vals; /* else the patient */
+    int nvals;
+    rules_test_value *params; /* param values for this case */
+    int nparams;
+    int edition;       /* 0: the file's */
+    int want_selected; /* -1 not checked, else 0/1 */
+    char *want_arm;    /* NULL: not checked */
+    char *want_exit;   /* "lesions:fail", "ecog:unknown", "" (selected); NULL */
+    char *want_stage;  /* the derived stage cell, NULL: not checked */
+} rules_test_case;
+typedef struct rules_testfile {
+    char *rules_path;  /* the rule file, resolved against the test file */
+    char *cohort_path; /* a CSV whose rows cases name by id, or NULL */
+    char *set;
+    int edition; /* 0: 8 */
+    rules_test_value *params;
+    int nparams;
+    rules_test_case *cases;
+    int ncases;
+} rules_testfile;
+/* Runs the test file at path in r's sandbox and reads what it returns.
+ * 0, or -1 with err filled (file:line for a Lua error). */
+int rules_load_tests(rules *r, const char *path, rules_testfile *out, char *err, size_t errlen);
+void rules_testfile_free(rules_testfile *t);
+
 /* How many times a staging module's classify has run in this engine (for
  * tests of the cache; explain runs it once per staging derive). */
 unsigned long rules_staging_calls(const rules *r);

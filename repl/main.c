@@ -20,6 +20,7 @@
 #include "lab.h"
 #include "lineedit.h"
 #include "options.h"
+#include "ruletest.h"
 #include "session.h"
 #include "ui.h"
 
@@ -37,6 +38,9 @@ int main(int argc, char **argv) {
     mallopt(M_MMAP_THRESHOLD, 512 * 1024 * 1024);
     mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
 #endif
+
+    if (argc >= 2 && strcmp(argv[1], "test") == 0)
+        return ruletest_main(argc - 1, argv + 1);
 
     tnm_options opts;
     char err[4096];

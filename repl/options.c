@@ -136,10 +136,12 @@ size_t options_help(char *buf, size_t n) {
         if (k_ > 0)                                                                                \
             used += (size_t)k_;                                                                    \
     } while (0)
-    ADD("usage: tnmlab [OPTIONS] [SCRIPT.lua [ARGS...]]\n\n"
+    ADD("usage: tnmlab [OPTIONS] [SCRIPT.lua [ARGS...]]\n"
+        "       tnmlab test [--coverage] [--json FILE] [FILE_test.lua | FOLDER ...]\n\n"
         "Without a script: interactive (full screen on a terminal, a line REPL\n"
         "otherwise) on the bundled demo cohort.  With a script: run it and exit\n"
-        "(0 success, 1 script error, 2 usage error).\n\nOptions:\n");
+        "(0 success, 1 script error, 2 usage error).  `test` runs rule tests\n"
+        "(doc/rules.md#tests): 0 when every case passes, 1 otherwise.\n\nOptions:\n");
     for (const tnm_option_spec *s = options_table; s->lng; s++) {
         char left[64];
         if (s->shrt)
@@ -153,7 +155,8 @@ size_t options_help(char *buf, size_t n) {
     ADD("\nExamples:\n"
         "  tnmlab                                  the demo, interactive\n"
         "  tnmlab -e 'print(tnm8.stage(\"T2a\", \"N2\", \"M0\"))'\n"
-        "  tnmlab --cohort data/ncctg_lung.csv --plain\n");
+        "  tnmlab --cohort data/ncctg_lung.csv --plain\n"
+        "  tnmlab test --coverage scripts/selection/tests\n");
 #undef ADD
     if (n)
         buf[used < n ? used : n - 1] = '\0';

@@ -32,7 +32,7 @@ static int is_dir(const char *path) {
  * first, then next to the executable (a build in the source tree), then one
  * level up from it (tests/ or an out-of-tree build beside the source), then
  * the installed data directory. */
-static void find_dir(char *out, size_t n, const char *envvar, const char *name) {
+void session_find_dir(char *out, size_t n, const char *envvar, const char *name) {
     const char *env = getenv(envvar);
     if (env && *env) {
         snprintf(out, n, "%s", env);
@@ -83,8 +83,8 @@ int session_init(session *s, const tnm_options *opts, sink out, sink err, char *
     s->out = out;
     s->err = err;
     s->opts = opts;
-    find_dir(s->scripts_dir, sizeof s->scripts_dir, "TNMLAB_SCRIPTS", "scripts");
-    find_dir(s->data_dir, sizeof s->data_dir, "TNMLAB_DATA", "data");
+    session_find_dir(s->scripts_dir, sizeof s->scripts_dir, "TNMLAB_SCRIPTS", "scripts");
+    session_find_dir(s->data_dir, sizeof s->data_dir, "TNMLAB_DATA", "data");
     s->L = dsl_state_new(s->scripts_dir, err_buf, errlen);
     if (s->L == NULL)
         return -1;

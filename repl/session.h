@@ -124,4 +124,8 @@ int session_refresh(session *s);
 /* Writes a view (view_rules, view_outcome, ...) to the output sink. */
 void session_print_view(session *s, void (*view)(const model *, textlog *, int));
 
+/* The folder `name` (scripts, data): $envvar, else beside the program,
+ * else the installed one (or the source tree's, when not installed). */
+void session_find_dir(char *out, size_t n, const char *envvar, const char *name);
+
 #endif

@@ -1,0 +1,73 @@
+-- iyengar2018_test.lua: iyengar2018 on the hand-made cohort
+-- (hand_cohort.csv, beside this file): every patient sits on a
+-- boundary of the eligibility of Iyengar et al., JAMA Oncol 2018, and what the
+-- rules must make of them was worked out by hand from the definition in
+-- the rule file (the reasoning is the comment above each case).
+-- Run: tnmlab test --coverage scripts/selection/tests
+return {
+  rules = "../iyengar2018.lua",
+  cohort = "hand_cohort.csv",
+  set = "iyengar2018",
+  cases = {
+    -- 1 site; response
+    { id = "P01", selected = true, arm = "radical", exit = "" },
+    -- 3 sites; stable
+    { id = "P02", selected = true, arm = "radical", exit = "" },
+    -- 4 sites <= 5
+    { id = "P03", selected = true, arm = "radical", exit = "" },
+    -- 5 sites = max_sites 5 (6 with the primary): on the boundary, kept; KRAS is no EGFR/ALK target
+    { id = "P04", selected = true, arm = "radical", exit = "" },
+    -- 6 metastatic sites > 5 (7 with the primary)
+    { id = "P05", selected = false, arm = "systemic", exit = "sites:fail" },
+    -- 4 sites in 4 organs: no organ limit
+    { id = "P06", selected = true, arm = "radical", exit = "" },
+    -- 1 contralateral lung nodule = 1 site
+    { id = "P07", selected = true, arm = "radical", exit = "" },
+    -- 2 contralateral nodules + 2 adrenal = 4 sites <= 5
+    { id = "P08", selected = true, arm = "radical", exit = "" },
+    -- 3 sites; mediastinal nodes go with the primary; not counted
+    { id = "P09", selected = true, arm = "radical", exit = "" },
+    -- malignant pleural effusion
+    { id = "P10", selected = false, arm = "systemic", exit = "no_pleural:fail" },
+    -- pleural nodule
+    { id = "P11", selected = false, arm = "systemic", exit = "no_pleural:fail" },
+    -- eligible but not all sites treatable: systemic
+    { id = "P12", selected = true, arm = "systemic", exit = "" },
+    -- ECOG 2 = max_ecog 2: kept
+    { id = "P13", selected = true, arm = "radical", exit = "" },
+    -- ECOG 3 > 2
+    { id = "P14", selected = false, arm = "systemic", exit = "ecog:fail" },
+    -- EGFR target: excluded
+    { id = "P15", selected = false, arm = "systemic", exit = "no_target:fail" },
+    -- ALK target: excluded
+    { id = "P16", selected = false, arm = "systemic", exit = "no_target:fail" },
+    -- progression after induction
+    { id = "P17", selected = false, arm = "systemic", exit = "induction:fail" },
+    -- died at 2 months: before the landmark
+    { id = "P18", selected = false, arm = "systemic", exit = "landmark:fail" },
+    -- censored exactly at the 3-month landmark: kept
+    { id = "P19", selected = true, arm = "radical", exit = "" },
+    -- ECOG missing
+    { id = "P20", selected = false, arm = "systemic", exit = "ecog:unknown" },
+    -- m_sites missing
+    { id = "P21", selected = false, arm = "systemic", exit = "stage_iv:unknown" },
+    -- M0
+    { id = "P22", selected = false, arm = "systemic", exit = "stage_iv:fail" },
+    -- eligible; treatability unknown: systemic
+    { id = "P23", selected = true, arm = "systemic", exit = "" },
+    -- response not recorded
+    { id = "P24", selected = false, arm = "systemic", exit = "induction:unknown" },
+    -- driver not tested: absence of an EGFR/ALK target unknown; excluded
+    { id = "P25", selected = false, arm = "systemic", exit = "no_target:unknown" },
+    -- histology not a criterion of this rule set
+    { id = "P26", selected = true, arm = "radical", exit = "" },
+    -- effusion not recorded
+    { id = "P27", selected = false, arm = "systemic", exit = "no_pleural:unknown" },
+    -- 4 sites (brain) <= 5
+    { id = "P28", selected = true, arm = "radical", exit = "" },
+    -- beyond the hand cohort, for coverage: without a follow-up time nobody
+    -- can say whether the patient reached the 3-month landmark: unknown
+    { "P32 follow-up time missing", { age = 60, sex = "male", ecog = 0, histology = "adenocarcinoma", driver = "none", side = "R", n_stations = "none", m_sites = "brain:1", m_pleural_effusion = false, m_all_treatable = true, induction_response = "response" },
+      selected = false, arm = "systemic", exit = "landmark:unknown" },
+  },
+}
