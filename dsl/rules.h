@@ -192,6 +192,11 @@ int rules_stage_record(rules *r, int edition, const cohort *c, size_t row, char 
  * staging folder is set, -1 with err. */
 long rules_count_conflicts(rules *r, const cohort *c, size_t *first, char *err, size_t errlen);
 
+/* The cell at row of a staged column of the last run of ev (t, n, m,
+ * stage, or a named staging derive's), as the column program gave it; NULL
+ * when missing or when the set stages no such column. */
+const char *rules_eval_staged(const rules_eval *ev, const char *name, size_t row);
+
 /* ---- rule tests (`tnmlab test`; rules_test.c) */
 enum { RULES_TV_NUM = 1, RULES_TV_BOOL, RULES_TV_TEXT };
 typedef struct rules_test_value {

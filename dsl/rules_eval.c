@@ -362,8 +362,6 @@ static int eval_run(rules_eval *ev, int full, char *err, size_t errlen) {
     }
     const rversion *ver = rules_version_at(r, v);
     int edition = ver->edition == 9 ? 9 : 8;
-    int edition_moved = edition != ev->edition;
-    ev->edition = edition;
     rprog *prog = ver->progs[pi];
     const rval *vals = ver->vals[pi] + off;
     int all =
@@ -374,6 +372,9 @@ static int eval_run(rules_eval *ev, int full, char *err, size_t errlen) {
             return -1;
         }
     }
+    /* after a (re)bind, which starts the evaluation's state afresh */
+    int edition_moved = edition != ev->edition;
+    ev->edition = edition;
     ev->valid = 0;
     for (int i = 0; i < ev->np; i++) {
         const char *t = vals[i].text;

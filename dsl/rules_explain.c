@@ -232,3 +232,15 @@ long rules_stage_verify(rules_eval *ev, size_t *first, char *err, size_t errlen)
     }
     return bad;
 }
+
+const char *rules_eval_staged(const rules_eval *ev, const char *name, size_t row) {
+    if (!ev->valid || row >= ev->n)
+        return NULL;
+    for (int j = 0; j < ev->nd; j++) {
+        const rderive *d = &ev->set->der[j];
+        for (int k = 0; ev->dst[j] && k < 4; k++)
+            if (strcmp(d->out[k], name) == 0)
+                return cohort_str(rstage_eval_col(ev->dst[j], k), row);
+    }
+    return NULL;
+}

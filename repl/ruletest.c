@@ -151,8 +151,13 @@ static int run_case(rules *r, const rules_testfile *tf, const cohort *rows,
     }
     for (size_t k = 0; k < cov->narms; k++)
         cov->reached[k] += strcmp(cov->arm[k], arm) == 0;
+    /* the stage as the rule set's column program gave it; a set that does
+     * not read the stage: the session edition's module on the record */
     char stage[200] = "";
-    if (c->want_stage) {
+    const char *staged = c->want_stage ? rules_eval_staged(ev, "stage", 0) : NULL;
+    if (staged) {
+        snprintf(stage, sizeof stage, "%s", staged);
+    } else if (c->want_stage) {
         char cells[4][200];
         if (rules_stage_record(r, ed, co, 0, cells, NULL, NULL, err, sizeof err) != 0)
             goto bad;

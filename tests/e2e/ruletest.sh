@@ -16,6 +16,15 @@ check_lacks "nothing uncovered" "uncovered:" "$OUT"
 check_eq "every criterion at 100%" "6" "$(printf '%s\n' "$OUT" | grep -c '(100%); arms reached 2 of 2')"
 check_has "coverage as JSON" '"criterion": "lesions"' "$(cat "$WORK/cov.json")"
 
+# the staging modules' grids, and everything by default
+OUT=$("$TNMLAB" test "$S/staging/tests" 2>&1)
+check_eq "the TNM grids as rule tests: exit 0" 0 $?
+check_has "TNM 8: every cell of the published grid" "tnm8_test.lua: 33 cases, 33 passed, all" "$OUT"
+check_has "TNM 9: every cell of the published grid" "tnm9_test.lua: 40 cases, 40 passed, all" "$OUT"
+OUT=$("$TNMLAB" test 2>&1)
+check_eq "tnmlab test alone runs the shipped tests: exit 0" 0 $?
+check_has "all eight files" "8 files, 248 cases, 0 failed" "$OUT"
+
 # a broken criterion: De Ruysscher's "fewer than 5" turned into "fewer than 4"
 mkdir -p "$WORK/sel/tests"
 sed 's/"lesions <= max_lesions"/"lesions < max_lesions"/' "$S/selection/deruysscher2012.lua" \

@@ -39,6 +39,7 @@ lab.run("use stage3")
 print("n8", rules.eval("stage3", lab.cohort()).selected)
 print(lab.run("edition 9"))
 print("n9", rules.eval("stage3", lab.cohort()).selected, rules.version())
+print("fresh9", rules.eval("stage3", cohort.read_csv("'"$WORK"'/grid.csv")).selected)
 lab.run("undo")
 print("back", rules.eval("stage3", lab.cohort()).selected)
 print(lab.run("edition"))
@@ -47,6 +48,7 @@ print(lab.run("migrate"))' 2>&1)
 check_has "8th edition: four in stage III" "n8	4" "$OUT"
 check_has "edition 9 says what it does" "staging with the TNM 9th edition; every rule set" "$OUT"
 check_has "9th edition: three (row 3 is IIB)" "n9	3" "$OUT"
+check_has "a new evaluation after edition 9 stages with the 9th too" "fresh9	3" "$OUT"
 check_has "undo goes back to the 8th" "back	4" "$OUT"
 check_has "edition alone names the edition" "staging with the TNM 8th edition" "$OUT"
 check_has "migrate: four change group" "(8 patients): 4 change stage group" "$OUT"
