@@ -32,7 +32,38 @@ typedef struct coverage {
     unsigned long seen[MAX_CRIT][3]; /* false, unknown, true */
     char arm[MAX_ARMS][48];
     unsigned long reached[MAX_ARMS];
+    /* the values each param had in the cases: "4 (default), 5" */
+    size_t nparams;
+    char param[MAX_CRIT][64];
+    char values[MAX_CRIT][160];
 } coverage;
+
+/* Notes the values the set's params have in this case. */
+static void note_params(coverage *cov, rules *r, const char *set) {
+    for (size_t k = 0; k < cov->nparams; k++) {
+        rules_param_info pi;
+        if (rules_param(r, set, k, &pi) != 0)
+            continue;
+        char v[64];
+        if (pi.type == RULES_P_TEXT)
+            snprintf(v, sizeof v, "%s%s", pi.text ? pi.text : "",
+                     pi.text && pi.text_def && strcmp(pi.text, pi.text_def) == 0 ? " (default)"
+                                                                                 : "");
+        else if (pi.type == RULES_P_BOOLEAN)
+            snprintf(v, sizeof v, "%s%s", pi.value != 0 ? "true" : "false",
+                     pi.value == pi.def ? " (default)" : "");
+        else
+            snprintf(v, sizeof v, "%g%s", pi.value, pi.value == pi.def ? " (default)" : "");
+        /* each value once, in the order cases first use it */
+        const char *have = cov->values[k];
+        size_t vl = strlen(v), hl = strlen(have);
+        int seen = 0;
+        for (const char *p = have; (p = strstr(p, v)) != NULL; p++)
+            seen |= (p == have || p[-1] == ' ') && (p[vl] == ',' || p[vl] == '\0');
+        if (!seen && hl + vl + 3 < sizeof cov->values[k])
+            snprintf(cov->values[k] + hl, sizeof cov->values[k] - hl, "%s%s", hl ? ", " : "", v);
+    }
+}
 
 static int set_value(rules *r, const char *set, const rules_test_value *v, char *err,
                      size_t errlen) {
@@ -135,6 +166,7 @@ static int run_case(rules *r, const rules_testfile *tf, const cohort *rows,
     if ((ev = rules_eval_new(r, tf->set, co, err, sizeof err)) == NULL ||
         rules_eval_run(ev, 0, err, sizeof err) != 0)
         goto bad;
+    note_params(cov, r, tf->set);
     /* what came out */
     int sel = rules_eval_selected(ev)[0] == EXPR_TRUE;
     int16_t a = rules_eval_arms(ev)[0];
@@ -244,6 +276,14 @@ static void run_file(const char *path, const char *staging, int show_cov, rtable
             snprintf(cov.arm[cov.narms++], sizeof cov.arm[0], "%s", it.name);
         }
     }
+    cov.nparams = rules_nparams(r, tf.set);
+    if (cov.nparams > MAX_CRIT)
+        cov.nparams = MAX_CRIT;
+    for (size_t k = 0; k < cov.nparams; k++) {
+        rules_param_info pi;
+        if (rules_param(r, tf.set, k, &pi) == 0)
+            snprintf(cov.param[k], sizeof cov.param[k], "%s", pi.name);
+    }
     if (ni == 0) {
         printf("FAIL %s: the rule file has no rule set '%s'\n", path, tf.set);
         (*failed)++;
@@ -284,6 +324,8 @@ static void run_file(const char *path, const char *staging, int show_cov, rtable
         for (size_t k = 0; k < cov.narms; k++)
             if (!cov.reached[k])
                 printf("    uncovered: arm '%s' is never reached\n", cov.arm[k]);
+        for (size_t k = 0; k < cov.nparams; k++)
+            printf("    param %s: %s\n", cov.param[k], cov.values[k][0] ? cov.values[k] : "-");
     }
     for (size_t k = 0; json && k < cov.ncrit; k++) {
         size_t row = rtable_add_row(json);
