@@ -348,8 +348,9 @@ static int name_cmp(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Adds path, or the *_test.lua files of the folder path, to files. */
-static int collect(const char *path, char **files, int *n) {
+/* Adds path, or the *_test.lua files of the folder path and of the
+ * folders inside it (not following links), to files. */
+static int collect(const char *path, char **files, int *n, int depth) {
     struct stat st;
     if (stat(path, &st) != 0) {
         printf("FAIL %s: no such file or folder\n", path);
@@ -365,18 +366,31 @@ static int collect(const char *path, char **files, int *n) {
         return -1;
     int first = *n;
     struct dirent *e;
+    char *sub[64];
+    int nsub = 0;
     while ((e = readdir(d)) != NULL) {
         size_t l = strlen(e->d_name);
-        if (l > 9 && strcmp(e->d_name + l - 9, "_test.lua") == 0 && *n < MAX_FILES) {
-            char *f = malloc(strlen(path) + l + 2);
-            if (f == NULL)
-                break;
-            sprintf(f, "%s/%s", path, e->d_name);
+        if (e->d_name[0] == '.')
+            continue;
+        char *f = malloc(strlen(path) + l + 2);
+        if (f == NULL)
+            break;
+        sprintf(f, "%s/%s", path, e->d_name);
+        struct stat fs;
+        if (l > 9 && strcmp(e->d_name + l - 9, "_test.lua") == 0 && *n < MAX_FILES)
             files[(*n)++] = f;
-        }
+        else if (depth < 4 && nsub < 64 && lstat(f, &fs) == 0 && S_ISDIR(fs.st_mode))
+            sub[nsub++] = f; /* a folder of tests inside (scripts/selection/tests) */
+        else
+            free(f);
     }
     closedir(d);
     qsort(files + first, (size_t)(*n - first), sizeof *files, name_cmp);
+    qsort(sub, (size_t)nsub, sizeof *sub, name_cmp);
+    for (int i = 0; i < nsub; i++) {
+        collect(sub[i], files, n, depth + 1);
+        free(sub[i]);
+    }
     return 0;
 }
 
@@ -384,7 +398,7 @@ int ruletest_main(int argc, char **argv) {
     int show_cov = 0;
     const char *json_path = NULL;
     char *files[MAX_FILES];
-    int nfiles = 0, bad_args = 0;
+    int nfiles = 0, bad_args = 0, npaths = 0;
     char scripts[4096], staging[4200], deftests[4200];
     session_find_dir(scripts, sizeof scripts, "TNMLAB_SCRIPTS", "scripts");
     snprintf(staging, sizeof staging, "%s/staging", scripts);
@@ -400,16 +414,20 @@ int ruletest_main(int argc, char **argv) {
                    "exit 0 when every case passes, 1 otherwise.\n",
                    scripts, scripts);
             return argv[i][1] == 'h' || strcmp(argv[i], "--help") == 0 ? 0 : 2;
-        } else if (collect(argv[i], files, &nfiles) != 0)
+        } else if (npaths++, collect(argv[i], files, &nfiles, 0) != 0)
             bad_args = 1;
     }
-    if (nfiles == 0 && !bad_args) {
+    if (npaths == 0) {
         snprintf(deftests, sizeof deftests, "%s/selection/tests", scripts);
-        collect(deftests, files, &nfiles);
+        collect(deftests, files, &nfiles, 0);
         snprintf(deftests, sizeof deftests, "%s/staging/tests", scripts);
         struct stat st;
         if (stat(deftests, &st) == 0)
-            collect(deftests, files, &nfiles);
+            collect(deftests, files, &nfiles, 0);
+    }
+    if (nfiles == 0 && !bad_args) {
+        printf("FAIL: no *_test.lua files found\n");
+        return 1;
     }
     rtable json, *jp = NULL;
     if (json_path && rtable_init(&json, 7) == 0) {

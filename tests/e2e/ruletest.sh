@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 S=${TNMLAB_SCRIPTS:-$top_srcdir/scripts}
 
-OUT=$("$TNMLAB" test --coverage --json "$WORK/cov.json" "$S/selection/tests" 2>&1)
+OUT=$("$TNMLAB" test --coverage --json "$WORK/cov.json" "$S/selection" 2>&1)
 check_eq "shipped rule tests: exit 0" 0 $?
 check_has "every file runs" "6 files" "$OUT"
 check_has "no case fails" "0 failed" "$OUT"
@@ -46,4 +46,8 @@ check_eq "an endless test file is stopped: exit 1" 1 $?
 check_has "stopped by the sandbox" "stopped" "$OUT"
 OUT=$("$TNMLAB" test "$WORK/nowhere" 2>&1)
 check_eq "a missing path: exit 1" 1 $?
+mkdir -p "$WORK/empty"
+OUT=$("$TNMLAB" test "$WORK/empty" 2>&1)
+check_eq "a folder without tests: exit 1" 1 $?
+check_has "says so" "no *_test.lua files found" "$OUT"
 finish
