@@ -646,6 +646,10 @@ int rules_set_param(rules *r, const char *set, const char *name, double value, c
                  p->min < -lim ? -lim : p->min, p->max > lim ? lim : p->max);
         return -1;
     }
+    /* the value it has already: no new version (undo would change nothing) */
+    const rval *cv = &r->v[r->cur - 1].vals[pi][off + j];
+    if (p->type == RULES_P_TEXT ? cv->text && strcmp(cv->text, text) == 0 : cv->num == value)
+        return 0;
     rversion nv;
     if (version_copy(&nv, &r->v[r->cur - 1]) != 0)
         goto oom;
@@ -726,6 +730,19 @@ int rules_nversions(const rules *r) {
 const char *rules_version_label(const rules *r, int version) {
     const rversion *v = rules_version_at(r, version);
     return v ? v->label : NULL;
+}
+
+void rules_squash(rules *r, const char *label) {
+    if (r->cur == 0)
+        return;
+    for (int i = 0; i < r->nv; i++)
+        if (i != r->cur - 1)
+            version_clear(&r->v[i]);
+    r->v[0] = r->v[r->cur - 1];
+    r->nv = r->cur = 1;
+    r->base = 0;
+    if (label)
+        snprintf(r->v[0].label, sizeof r->v[0].label, "%s", label);
 }
 
 int rules_undo(rules *r) {

@@ -280,8 +280,9 @@ size_t rules_nparams(const rules *r, const char *set);
 int rules_param(const rules *r, const char *set, size_t i, rules_param_info *out);
 
 /* Sets a param (number/integer/boolean: value; text: text) and makes a new
- * version.  -1 with err filled if the set/param is unknown or the value out
- * of range or of the wrong type; nothing changes then. */
+ * version, unless the param has that value already (0, no version).  -1
+ * with err filled if the set/param is unknown or the value out of range or
+ * of the wrong type; nothing changes then. */
 int rules_set_param(rules *r, const char *set, const char *name, double value, const char *text,
                     char *err, size_t errlen);
 
@@ -298,6 +299,10 @@ int rules_version(const rules *r);
 int rules_nversions(const rules *r);
 /* "load selection/omd.lua", "deruysscher2012.max_lesions 4 -> 3"; owned by r. */
 const char *rules_version_label(const rules *r, int version);
+/* Makes the current version the first and only one, version 1 (labelled
+ * label when not NULL): the rule files a session starts with are one
+ * state, which undo never goes behind. */
+void rules_squash(rules *r, const char *label);
 /* Move the current version; 0, or -1 when there is nothing to undo/redo. */
 int rules_undo(rules *r);
 int rules_redo(rules *r);

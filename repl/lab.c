@@ -53,6 +53,9 @@ static int load_shipped_rules(session *s) {
         }
         free(names[i]);
     }
+    /* the shipped sets are where a session starts: version 1, and undo
+     * never unloads one of them */
+    rules_squash(s->model.rules, "the shipped rule sets");
     return rc;
 }
 

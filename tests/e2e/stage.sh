@@ -132,6 +132,23 @@ check_has "IVA" "ord3	iv=pass t3=fail lt=fail" "$OUT"
 check_has "IA3 or IVA: unknown where the candidates disagree" "ord4	iv=unknown t3=fail lt=unknown" "$OUT"
 check_has "any T with M1b: IV known, T unknown" "ord5	iv=pass t3=unknown lt=fail" "$OUT"
 
+# versions: the shipped rule sets are version 1, undo never unloads one,
+# a param set to the value it has makes no version
+OUT=$("$TNMLAB" --no-restore -e '
+print("start", rules.version(), #rules.list())
+print(lab.run("undo"))
+lab.run("set max_lesions 4")
+print("noop", rules.version())
+lab.run("set max_lesions 3")
+print("set", rules.version())
+lab.run("undo")
+print("undone", rules.version(), #rules.list())' 2>&1)
+check_has "a fresh start is version 1 with the six shipped sets" "start	1	6" "$OUT"
+check_has "undo at the start has nothing to undo" "nothing to undo" "$OUT"
+check_has "set to the current value: no version" "noop	1" "$OUT"
+check_has "a real change: version 2" "set	2" "$OUT"
+check_has "undo back to 1, all sets still there" "undone	1	6" "$OUT"
+
 # bad input
 OUT=$("$TNMLAB" --no-restore -e 'print(lab.run("edition 7"))' 2>&1)
 check_has "edition 7 is refused with the usage" "edition [8|9]" "$OUT"
