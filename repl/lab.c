@@ -88,6 +88,13 @@ int lab_startup(session *s, int interactive) {
         /* The bundled demo: the stage IV scenario, simulated on the spot. */
         rc |= cmd_simulate_cohort(s, "stage_iv", 2000, o->has_seed ? o->seed : 1, "demo");
     }
+    /* The outcome the session starts from, so that the first change has one
+     * to show its change rows against (the full screen would compute it at
+     * the first draw; the line REPL and batch runs need it too).  An error
+     * shows with the first command that needs the outcome. */
+    char e[512];
+    if (s->model.cohort && s->model.set[0])
+        model_update(&s->model, e, sizeof e);
     return rc;
 }
 
