@@ -97,6 +97,13 @@ void csv_options_init(csv_options *o);
 cohort *csv_read_file(const char *path, const char *name, const csv_options *o, char *err,
                       size_t errlen);
 
+/* Guesses a file's field separator from its header line (the most
+ * frequent of ',', ';' and tab outside quotes; ',' when none) and its
+ * decimal mark (',' when the separator is not a comma and a number such as
+ * "12,5" appears in the first 64 KiB; else '.').  0, or -1 when the file
+ * cannot be read. */
+int csv_sniff(const char *path, char *sep, char *decimal);
+
 /* As csv_read_file on len bytes at buf (need not be NUL-terminated). */
 cohort *csv_read_buffer(const char *buf, size_t len, const char *name, const csv_options *o,
                         char *err, size_t errlen);

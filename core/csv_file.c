@@ -162,3 +162,46 @@ int csv_env_max_bytes(uint64_t *out, char *err, size_t errlen) {
     *out = (uint64_t)v;
     return 0;
 }
+
+int csv_sniff(const char *path, char *sep, char *decimal) {
+    /* a regular file only (a FIFO would block): anything else is left to
+     * csv_read_file to refuse with its message */
+    struct stat st;
+    char e[64];
+    int fd = file_open_regular(path, path, "a CSV file", "", &st, e, sizeof e);
+    if (fd < 0)
+        return -1;
+    char buf[65536];
+    ssize_t got = read(fd, buf, sizeof buf);
+    close(fd);
+    if (got < 0)
+        return -1;
+    size_t n = (size_t)got;
+    /* the header line, outside quotes: the candidate that occurs most */
+    static const char cand[3] = {',', ';', '\t'};
+    size_t count[3] = {0, 0, 0}, i = 0;
+    int q = 0;
+    for (; i < n && (q || (buf[i] != '\n' && buf[i] != '\r')); i++) {
+        if (buf[i] == '"')
+            q = !q;
+        for (int k = 0; !q && k < 3; k++)
+            count[k] += buf[i] == cand[k];
+    }
+    int best = 0;
+    for (int k = 1; k < 3; k++)
+        if (count[k] > count[best])
+            best = k;
+    *sep = count[best] ? cand[best] : ',';
+    /* a decimal comma: only where ',' is not the separator, and a field of
+     * the data reads as digits, a comma, digits ("12,5") */
+    *decimal = '.';
+    if (*sep != ',') {
+        for (size_t j = i; j + 2 < n; j++)
+            if (buf[j] == ',' && buf[j - 1] >= '0' && buf[j - 1] <= '9' && buf[j + 1] >= '0' &&
+                buf[j + 1] <= '9') {
+                *decimal = ',';
+                break;
+            }
+    }
+    return 0;
+}

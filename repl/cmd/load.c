@@ -109,15 +109,37 @@ static int load_rules(session *s, int argc, char **argv) {
     return session_refresh(s);
 }
 
-/* load cohort FILE [months|days] [field=column ...] */
+/* One character for sep= or decimal=: itself, or "tab". */
+static int one_char(const char *v, char *out) {
+    if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0) {
+        *out = '\t';
+        return 0;
+    }
+    if (strlen(v) != 1 || v[0] == '"' || v[0] == '\n' || v[0] == '\r')
+        return -1;
+    *out = v[0];
+    return 0;
+}
+
+/* load cohort FILE [months|days] [sep=X] [decimal=X] [field=column ...] */
 static int load_cohort(session *s, int argc, char **argv) {
     const char *unit = "months";
     csv_pair map[CMD_MAX_ARGS];
     char names[CMD_MAX_ARGS][128];
     size_t nmap = 0;
+    char sep = 0, decimal = 0;
     for (int i = 3; i < argc; i++) {
         const char *eq = strchr(argv[i], '=');
-        if (eq && eq != argv[i] && eq[1]) {
+        if (strncmp(argv[i], "sep=", 4) == 0 || strncmp(argv[i], "decimal=", 8) == 0) {
+            int is_sep = argv[i][0] == 's';
+            if (one_char(eq + 1, is_sep ? &sep : &decimal) != 0 ||
+                (!is_sep && decimal != '.' && decimal != ',')) {
+                sink_printf(&s->err,
+                            "load cohort: %s wants one character (sep=; sep=tab, decimal=,)\n",
+                            argv[i]);
+                return 1;
+            }
+        } else if (eq && eq != argv[i] && eq[1]) {
             size_t len = (size_t)(eq - argv[i]), k = 0;
             if (len >= sizeof names[0]) {
                 sink_printf(&s->err, "load cohort: field name '%.40s...' is too long\n", argv[i]);
@@ -141,6 +163,29 @@ static int load_cohort(session *s, int argc, char **argv) {
     csv_options_init(&o);
     o.map = map;
     o.nmap = nmap;
+    /* what is not given is read off the file, and said */
+    char ssep, sdec;
+    if ((!sep || !decimal) && csv_sniff(argv[2], &ssep, &sdec) == 0) {
+        if ((!sep && ssep != ',') || (!decimal && !sep && sdec != '.'))
+            sink_printf(&s->out,
+                        "%s: read with separator '%s'%s%s%s (say sep= or decimal= "
+                        "otherwise)\n",
+                        argv[2],
+                        (sep ? sep : ssep) == '\t' ? "tab" : (char[2]){sep ? sep : ssep, 0},
+                        !decimal && sdec == ',' ? " and decimal mark '" : "",
+                        !decimal && sdec == ',' ? "," : "", !decimal && sdec == ',' ? "'" : "");
+        if (!sep)
+            sep = ssep;
+        if (!decimal)
+            decimal = sep == ',' ? '.' : sdec;
+    }
+    o.sep = sep;
+    o.decimal = decimal;
+    if (o.sep && o.sep == o.decimal) {
+        sink_printf(&s->err, "load cohort: the separator and the decimal mark are both '%c'\n",
+                    o.sep);
+        return 1;
+    }
     char err[1024];
     if (csv_env_max_bytes(&o.max_bytes, err, sizeof err) != 0) {
         sink_printf(&s->err, "load cohort: %s\n", err);

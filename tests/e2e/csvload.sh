@@ -1,0 +1,26 @@
+#!/bin/sh
+# csvload.sh - `load cohort` reads the separator and decimal mark off the
+# file (a semicolon file with decimal commas, as spreadsheets in much of
+# Europe write it), says so, and takes sep= and decimal= when told.
+. "$(dirname "$0")/lib.sh"
+
+printf 'id;os_time;os_event;ecog\n1;12,5;1;0\n2;3;0;1\n3;7,25;1;\n' >"$WORK/semi.csv"
+printf 'id\tos_time\tos_event\n1\t4.5\t1\n2\t8\t0\n' >"$WORK/tab.tsv"
+OUT=$(printf 'load cohort %s\n' "$WORK/semi.csv" |
+    XDG_STATE_HOME="$WORK/st" "$TNMLAB" --plain --no-restore 2>&1)
+check_has "semicolons and decimal commas detected, and said" "read with separator ';' and decimal mark ','" "$OUT"
+check_has "the file loads" "loaded $WORK/semi.csv: 3 patients" "$OUT"
+
+OUT=$(XDG_STATE_HOME="$WORK/st" "$TNMLAB" --no-restore -e "
+lab.run('load cohort $WORK/semi.csv')
+local t = lab.cohort():column('os_time')
+print('times', t[1], t[2], t[3])
+lab.run('load cohort $WORK/tab.tsv')
+print('tab', lab.cohort():column('os_time')[1])
+print(lab.run('load cohort $WORK/semi.csv sep=x,'))
+print(lab.run('load cohort $WORK/semi.csv sep=, decimal=,'))" 2>&1)
+check_has "12,5 and 7,25 read as numbers" "times	12.5	3	7.25" "$OUT"
+check_has "a tab-separated file" "tab	4.5" "$OUT"
+check_has "sep= wants one character" "sep=x, wants one character" "$OUT"
+check_has "separator and decimal mark must differ" "the separator and the decimal mark are both ','" "$OUT"
+finish
