@@ -97,6 +97,12 @@ void csv_options_init(csv_options *o);
 cohort *csv_read_file(const char *path, const char *name, const csv_options *o, char *err,
                       size_t errlen);
 
+/* Why a text column is no number column: the first of its nrows cells
+ * that does not read as a number, as "row 5 holds 'n/a'" (with a hint when
+ * it reads with a decimal comma), into buf.  Returns that row + 1, or 0
+ * when every cell reads as a number (or col is no text column). */
+size_t csv_why_not_numbers(const cohort_column *col, size_t nrows, char *buf, size_t n);
+
 /* Guesses a file's field separator from its header line (the most
  * frequent of ',', ';' and tab outside quotes; ',' when none) and its
  * decimal mark (',' when the separator is not a comma and a number such as

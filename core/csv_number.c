@@ -13,6 +13,7 @@
 #include <locale.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,4 +205,23 @@ size_t csv_format_number(double v, char decimal, char *buf) {
                     *p = decimal;
     }
     return n < 0 ? 0 : (size_t)n;
+}
+
+size_t csv_why_not_numbers(const cohort_column *col, size_t nrows, char *buf, size_t n) {
+    if (n)
+        buf[0] = '\0';
+    if (col == NULL || col->type != COHORT_STR)
+        return 0;
+    for (size_t i = 0; i < nrows; i++) {
+        const char *v = cohort_str(col, i);
+        double x;
+        if (v == NULL || csv_parse_number(v, strlen(v), '.', &x) == 1)
+            continue;
+        double y;
+        int comma = csv_parse_number(v, strlen(v), ',', &y) == 1;
+        snprintf(buf, n, "row %zu holds '%.40s'%s", i + 1, v,
+                 comma ? " (a decimal comma? load the file with decimal=,)" : "");
+        return i + 1;
+    }
+    return 0;
 }

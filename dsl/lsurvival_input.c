@@ -9,6 +9,7 @@
  * length changes.  The
  * survival.* functions themselves are lsurvival.c's.
  */
+#include "csv.h"
 #include "lsurvival_int.h"
 #include "text.h"
 
@@ -124,8 +125,12 @@ void setup_outcome(lua_State *L, int ci, const cohort *c, const char *fn, const 
     char err[256];
     cohort_column *tc = need_col(L, c, fn, tname);
     cohort_column *ec = need_col(L, c, fn, ename);
-    if (tc->type != COHORT_NUM)
-        luaL_error(L, "%s: time column '%s' is not numeric", fn, tname);
+    if (tc->type != COHORT_NUM) {
+        char why[160];
+        csv_why_not_numbers(tc, cohort_nrows(c), why, sizeof why);
+        luaL_error(L, "%s: time column '%s' is not numeric%s%s", fn, tname, why[0] ? ": " : "",
+                   why);
+    }
     memset(in, 0, sizeof *in);
     in->nrows = cohort_nrows(c);
     in->time = tc->v.num;

@@ -71,7 +71,10 @@ static int read_events(const cohort_column *col, size_t n, uint8_t *out, char *e
 static int read_times(const cohort_column *col, size_t n, double to_months, double *out, char *err,
                       size_t errlen) {
     if (col->type != COHORT_NUM) {
-        snprintf(err, errlen, "time column '%s' is not numeric", col->name);
+        char why[160];
+        csv_why_not_numbers(col, n, why, sizeof why);
+        snprintf(err, errlen, "time column '%s' is not numeric%s%s", col->name, why[0] ? ": " : "",
+                 why);
         return -1;
     }
     for (size_t i = 0; i < n; i++) {

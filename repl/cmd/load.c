@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "csv.h"
 #include "session.h"
+#include "survival_data.h"
 
 static const char *base_name(const char *path) {
     const char *slash = strrchr(path, '/');
@@ -73,6 +74,21 @@ static void report_conflicts(session *s) {
                 "= \"%s\", m_lesions = %s, m_organs = %s); staging and the rule sets read "
                 "m_sites where both are given\n",
                 bad, first + 1, cohort_str(ms, first) ? cohort_str(ms, first) : "", les, org);
+}
+
+/* After a load: event columns coded 1/2, read as R's Surv() reads them, are
+ * announced, so that nobody takes 1 for an event unawares. */
+static void report_event_coding(session *s) {
+    static const char *const ev[] = {"os_event", "pfs_event"};
+    const cohort *c = s->model.cohort;
+    for (int k = 0; k < 2; k++) {
+        const cohort_column *col = cohort_find(c, ev[k]);
+        if (col && col->type == COHORT_NUM && surv_event_coded12(col->v.num, cohort_nrows(c)))
+            sink_printf(&s->out,
+                        "%s is coded 1/2 (its largest value is 2): read as 1 = censored, 2 = "
+                        "event, as R's Surv() reads it\n",
+                        ev[k]);
+    }
 }
 
 /* The `load cohort` line that recreates the cohort, with an absolute path,
@@ -202,6 +218,7 @@ static int load_cohort(session *s, int argc, char **argv) {
     sink_printf(&s->out, "loaded %s: %zu patients\n", argv[2], cohort_nrows(s->model.cohort));
     report_missing_fields(s);
     report_conflicts(s);
+    report_event_coding(s);
     cmd_report_needs(s);
     return session_refresh(s);
 }

@@ -23,4 +23,12 @@ check_has "12,5 and 7,25 read as numbers" "times	12.5	3	7.25" "$OUT"
 check_has "a tab-separated file" "tab	4.5" "$OUT"
 check_has "sep= wants one character" "sep=x, wants one character" "$OUT"
 check_has "separator and decimal mark must differ" "the separator and the decimal mark are both ','" "$OUT"
+# a number column read as text names the row and the value
+OUT=$(printf 'load cohort %s sep=; decimal=.\n' "$WORK/semi.csv" | XDG_STATE_HOME="$WORK/st" "$TNMLAB" --plain --no-restore 2>&1)
+check_has "the row and the value, and what to do" "time column 'os_time' is not numeric: row 1 holds '12,5' (a decimal comma? load the file with decimal=,)" "$OUT"
+# events coded 1/2 (the NCCTG lung data: status 1 = censored, 2 = dead, as
+# R's survival::lung documents it) are announced
+D=${TNMLAB_DATA:-$top_srcdir/data}
+OUT=$(printf 'load cohort %s days os_time=time os_event=status\n' "$D/ncctg_lung.csv" | XDG_STATE_HOME="$WORK/st" "$TNMLAB" --plain --no-restore 2>&1)
+check_has "1/2 event coding is said" "os_event is coded 1/2 (its largest value is 2): read as 1 = censored, 2 = event" "$OUT"
 finish
