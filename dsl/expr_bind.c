@@ -16,6 +16,7 @@
 #include "expr.h"
 #include "text.h"
 #include "expr_node.h"
+#include "expr_list.h"
 
 typedef struct binder {
     expr_resolve_fn resolve;
@@ -110,9 +111,34 @@ static int only_01(const cohort_column *col, size_t nrows) {
     return 1;
 }
 
+/* Does the text column hold nothing but yes/no words (yes, no, y, n,
+ * true, false, any case) and missing?  Such a column is a boolean written
+ * in words (a spreadsheet's "yes"/"no"). */
+static int only_yesno(const cohort_column *col) {
+    if (col->nlevels == 0)
+        return 0;
+    for (int32_t k = 0; k < col->nlevels; k++) {
+        const char *v = col->levels[k];
+        size_t n = strlen(v);
+        while (n && (v[0] == ' ' || v[0] == '\t'))
+            v++, n--;
+        while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+            n--;
+        if (expr_yesno_word(v, n) < 0)
+            return 0;
+    }
+    return 1;
+}
+
+static node *mk_lut(binder *b, const node *s, node *col, int kind, expr_type t);
+
 /* n read as a condition where one is needed: a number column of only
- * 0/1/missing becomes one (takes n over); anything else is returned as is. */
+ * 0/1/missing, or a text column of only yes/no words, becomes one (takes n
+ * over); anything else is returned as is.  A value that appears later and
+ * is neither reads as unknown. */
 static node *as_cond(binder *b, const node *s, node *n) {
+    if (n->op == B_STRCOL && n->col && !n->col->alternatives && only_yesno(n->col))
+        return mk_lut(b, s, n, L_YESNO, EXPR_T_BOOL);
     if (n->type != EXPR_T_NUM || n->op != B_NUMCOL || b->nrows == 0 || !only_01(n->col, b->nrows))
         return n;
     node *w = bnew(b, s, B_NUM01, EXPR_T_BOOL);

@@ -129,6 +129,18 @@ static int code_order(const char *a, size_t an, const char *k) {
     return c < 0 ? -1 : c > 0;
 }
 
+int expr_yesno_word(const char *s, size_t n) {
+    static const char *const yes[] = {"yes", "y", "true", "t"}, *const no[] = {"no", "n", "false",
+                                                                               "f"};
+    for (int i = 0; i < 4; i++) {
+        if (strlen(yes[i]) == n && strncasecmp(yes[i], s, n) == 0)
+            return 1;
+        if (strlen(no[i]) == n && strncasecmp(no[i], s, n) == 0)
+            return 0;
+    }
+    return -1;
+}
+
 /* One item of a list cell ("brain:2", trimmed, not empty, not none): its
  * site (trimmed) and its count (1 when absent).  Returns 0, or -1 when the
  * count is not one ('brain:?', 'brain:-1'): the whole cell is unknown. */
@@ -263,6 +275,13 @@ static int lut_value(int kind, const char *lvl, const char *const *keys, int nke
     }
     if (kind == L_WITHIN) {
         *v = within_any(s, n, keys, nkeys);
+        return 0;
+    }
+    if (kind == L_YESNO) {
+        int b = expr_yesno_word(s, n);
+        if (b < 0)
+            return -1;
+        *v = b;
         return 0;
     }
     if (kind == L_LT || kind == L_LE || kind == L_GT || kind == L_GE) {

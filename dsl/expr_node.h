@@ -93,7 +93,9 @@ enum expr_lut {
     L_LT,
     L_LE,
     L_GT,
-    L_GE
+    L_GE,
+    /* a text column of yes/no words read as a condition */
+    L_YESNO
 };
 
 typedef struct node {

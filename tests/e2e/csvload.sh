@@ -26,6 +26,32 @@ check_has "separator and decimal mark must differ" "the separator and the decima
 # a number column read as text names the row and the value
 OUT=$(printf 'load cohort %s sep=; decimal=.\n' "$WORK/semi.csv" | XDG_STATE_HOME="$WORK/st" "$TNMLAB" --plain --no-restore 2>&1)
 check_has "the row and the value, and what to do" "time column 'os_time' is not numeric: row 1 holds '12,5' (a decimal comma? load the file with decimal=,)" "$OUT"
+# booleans written as words: yes/no (any case) read as conditions, as the
+# staging module reads them; a blank is unknown
+cat >"$WORK/yn.csv" <<'CSV'
+id,histology,ecog,m_sites,m_pleural_effusion,m_all_treatable
+1,adenocarcinoma,0,brain:1,no,yes
+2,adenocarcinoma,0,brain:1,Yes,yes
+3,adenocarcinoma,0,brain:1,no,No
+4,adenocarcinoma,0,brain:1,,yes
+CSV
+OUT=$(XDG_STATE_HOME="$WORK/st" "$TNMLAB" --cohort "$WORK/yn.csv" -e '
+lab.run("use deruysscher2012")
+local c = lab.cohort()
+rules.eval("deruysscher2012", c)
+local s = rules.selected("deruysscher2012", c)
+for i = 1, 4 do
+  local o = {}
+  for _, it in ipairs(rules.explain("deruysscher2012", c, i).items) do
+    if it.kind == "criterion" and it.result ~= "pass" then o[#o + 1] = it.name .. "=" .. it.result end
+  end
+  print("yn" .. i, s[i], table.concat(o, " "))
+end' 2>&1)
+check_has "no effusion, treatable: selected" "yn1	true	" "$OUT"
+check_has "Yes: an effusion" "yn2	false	no_pleural=fail" "$OUT"
+check_has "No: not treatable" "yn3	false	treatable=fail" "$OUT"
+check_has "blank: unknown" "yn4	false	no_pleural=unknown" "$OUT"
+
 # events coded 1/2 (the NCCTG lung data: status 1 = censored, 2 = dead, as
 # R's survival::lung documents it) are announced
 D=${TNMLAB_DATA:-$top_srcdir/data}

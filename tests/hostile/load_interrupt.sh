@@ -45,8 +45,10 @@ kb=$(tail -n 1 "$WORK/rss" 2>/dev/null)
 case "$kb" in '' | *[!0-9]*) kb=0 ;; esac
 RSS_MB=$((kb / 1024))
 check_rc "batch: the chunk goes on after the interrupted load" 0
+# (line 3 or 4, as the machine is fast or slow: the fill or the sort)
 check_has "batch: the load says it was interrupted, naming the file" \
-    "sort_big.lua:4: rule 'sort_big.lua' interrupted" "$OUT"
+    "rule 'sort_big.lua' interrupted" "$OUT"
+check_has "batch: ... and the line" "sort_big.lua:" "$OUT"
 check_lacks "batch: stopped by Ctrl-C, not by the budget" "million instructions" "$OUT"
 check_has "batch: the rule sets loaded before stay (the six shipped)" "after	true	6" "$OUT"
 if [ "$took" -le 10 ]; then pass; else fail "batch: the interrupted load took ${took}s"; fi
