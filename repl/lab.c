@@ -77,10 +77,19 @@ int lab_startup(session *s, int interactive) {
             model_use(&s->model, rules_set_name(s->model.rules, 0), err, sizeof err);
     }
     if (o->cohort) {
-        char *argv[] = {"load", "cohort", (char *)o->cohort};
+        /* load cohort FILE [months|days] [the other --map words] */
+        char *argv[3 + OPTIONS_MAX_CHUNKS] = {"load", "cohort", (char *)o->cohort};
+        int argc = 3;
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < o->ncohort_words; i++) {
+                const char *w = o->cohort_words[i];
+                int unit = !strcmp(w, "months") || !strcmp(w, "days");
+                if (unit == !pass)
+                    argv[argc++] = (char *)w;
+            }
         int saved = s->print_views;
         s->print_views = 0;
-        int bad = cmd_load(s, 3, argv);
+        int bad = cmd_load(s, argc, argv);
         s->print_views = saved;
         if (bad)
             return 1;

@@ -12,6 +12,8 @@ const tnm_option_spec options_table[] = {
     {"execute", 'e', "CHUNK", "run a trusted Lua chunk (repeatable), then exit"},
     {"interactive", 'i', NULL, "stay interactive after -e or a script"},
     {"cohort", 0, "FILE.csv", "load this cohort instead of the demo"},
+    {"map", 0, "WORD",
+     "for --cohort, as load cohort takes it (repeatable): field=column, days, sep=X, decimal=X"},
     {"rules", 0, "FILE.lua", "load a rule file (sandboxed)"},
     {"seed", 0, "N", "seed for simulations"},
     {"no-restore", 0, NULL, "start clean; keep an unfinished session's file aside, unreplayed"},
@@ -48,7 +50,13 @@ static int apply(const tnm_option_spec *s, const char *val, tnm_options *o, char
         o->no_restore = 1;
     else if (!strcmp(n, "cohort"))
         o->cohort = val;
-    else if (!strcmp(n, "rules"))
+    else if (!strcmp(n, "map")) {
+        if (o->ncohort_words == OPTIONS_MAX_CHUNKS) {
+            snprintf(err, errlen, "tnmlab: at most %d --map words", OPTIONS_MAX_CHUNKS);
+            return 2;
+        }
+        o->cohort_words[o->ncohort_words++] = val;
+    } else if (!strcmp(n, "rules"))
         o->rules = val;
     else if (!strcmp(n, "execute")) {
         if (o->nchunks == OPTIONS_MAX_CHUNKS) {
@@ -124,6 +132,10 @@ int options_parse(int argc, char **argv, tnm_options *o, char *err, size_t errle
     if (i < argc) {
         o->script = argv[i];
         o->script_index = i;
+    }
+    if (o->ncohort_words && !o->cohort) {
+        snprintf(err, errlen, "tnmlab: --map goes with --cohort FILE.csv");
+        return 2;
     }
     return 0;
 }

@@ -15,8 +15,10 @@ typedef struct tnm_options {
     int help, version;  /* --help, --version */
     int no_restore;     /* --no-restore: never replay the autosave at start */
     const char *cohort; /* --cohort FILE.csv */
-    const char *rules;  /* --rules FILE.lua (sandboxed) */
-    long seed;          /* --seed N */
+    const char *cohort_words[OPTIONS_MAX_CHUNKS]; /* --map WORD: load cohort's words */
+    int ncohort_words;
+    const char *rules; /* --rules FILE.lua (sandboxed) */
+    long seed;         /* --seed N */
     int has_seed;
     const char *chunks[OPTIONS_MAX_CHUNKS]; /* -e CHUNK, in order */
     int nchunks;

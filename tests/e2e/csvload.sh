@@ -57,4 +57,11 @@ check_has "blank: unknown" "yn4	false	no_pleural=unknown" "$OUT"
 D=${TNMLAB_DATA:-$top_srcdir/data}
 OUT=$(printf 'load cohort %s days os_time=time os_event=status\n' "$D/ncctg_lung.csv" | XDG_STATE_HOME="$WORK/st" "$TNMLAB" --plain --no-restore 2>&1)
 check_has "1/2 event coding is said" "os_event is coded 1/2 (its largest value is 2): read as 1 = censored, 2 = event" "$OUT"
+# --cohort takes the same words as load cohort, through --map
+OUT=$(XDG_STATE_HOME="$WORK/st" "$TNMLAB" --cohort "$D/ncctg_lung.csv" --map days --map os_time=time \
+    --map os_event=status --map ecog=ph.ecog -e 'print("ncctg", #lab.cohort(), lab.cohort():column("ecog")[1])' 2>&1)
+check_has "--cohort with --map: mapped and converted" "ncctg	228	1" "$OUT"
+OUT=$("$TNMLAB" --map days -e '1' 2>&1)
+check_eq "--map without --cohort: usage error" 2 $?
+check_has "says why" "--map goes with --cohort FILE.csv" "$OUT"
 finish
