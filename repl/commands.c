@@ -72,9 +72,14 @@ const cmd_entry commands_table[] = {
      0},
     {"plot", "[os|pfs]", "show the Kaplan-Meier plot (of OS or PFS)", cmd_plot, "{os|pfs}", 0},
     {"export",
-     "plot FILE.svg [os|pfs] [ci] [before] | table FILE.csv|.md|.json [outcome|attrition]",
-     "write the KM plot as SVG, or the outcome/attrition as a table, with provenance", export_cmd,
-     "{plot|table} file", 1},
+     "plot FILE.svg [os|pfs] [ci] [before] | table FILE.csv|.md|.json [outcome|attrition] | ids "
+     "FILE.csv",
+     "write the KM plot as SVG, the outcome/attrition as a table, or who is selected, with "
+     "provenance",
+     export_cmd, "{plot|table|ids} file", 1},
+    {"list", "[N]",
+     "the first N selected patients (20), with their arm and the values the criteria read",
+     list_cmd, NULL, 0},
     {"lesson", "[NAME | next | prev | again | stop]", "step through a teaching lesson", lesson_cmd,
      "lesson", 0},
     {"save", "FILE", "save the session (rules, params, cohort source) as commands",

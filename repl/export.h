@@ -197,6 +197,9 @@ int export_svg_model(FILE *f, const model *m, int endpoint, int ci, int before, 
  * export table FILE.csv|.md|.json [outcome|attrition]
  * Returns 0, or 1 after writing the message to the session's error sink. */
 int export_cmd(struct session *s, int argc, char **argv);
+/* `list [N]`: the first N selected patients with their arm and the values
+ * the active set's criteria read (export_ids.c).  Returns 0 or 1. */
+int list_cmd(struct session *s, int argc, char **argv);
 
 /* Adds to the global table `lab`: export_plot(path [, opts]),
  * export_table(path [, opts]), sweep(spec), manpage(). */

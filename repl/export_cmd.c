@@ -63,6 +63,14 @@ int export_cmd(session *s, int argc, char **argv) {
         sink_printf(&s->out, "wrote %s\n", argv[2]);
         return 0;
     }
+    if (argc == 3 && strcmp(argv[1], "ids") == 0) {
+        if (do_export_ids(s, argv[2], err, sizeof err) != 0) {
+            sink_printf(&s->err, "%s\n", err);
+            return 1;
+        }
+        sink_printf(&s->out, "wrote %s\n", argv[2]);
+        return 0;
+    }
     if ((argc == 3 || argc == 4) && strcmp(argv[1], "table") == 0) {
         unsigned what = 0;
         if (argc == 4 && what_of(argv[3], &what) != 0) {

@@ -49,4 +49,15 @@ int l_sweep(lua_State *L);
 
 int l_manpage(lua_State *L);
 
+/* Writes path whole or not at all: the file is opened before any work,
+ * the outcome brought up to date, the provenance filled and write() called
+ * (export_plot_table.c).  job names it in messages.  0, or -1 with err. */
+struct session;
+int export_write(struct session *s, const char *path, const char *job,
+                 int (*write)(FILE *f, const model *m, const void *req, const export_provenance *p,
+                              char *err, size_t errlen),
+                 const void *req, char *err, size_t errlen);
+/* export ids FILE.csv|.md|.json: the selected patients (export_ids.c). */
+int do_export_ids(struct session *s, const char *path, char *err, size_t errlen);
+
 #endif

@@ -28,10 +28,10 @@
  * unwritable path costs nothing), then the outcome is brought up to date,
  * the provenance filled and write() called.  job names it in messages.
  * 0, or -1 with err; the target is left as it was on failure. */
-static int write_export(session *s, const char *path, const char *job,
-                        int (*write)(FILE *f, const model *m, const void *req,
-                                     const export_provenance *p, char *err, size_t errlen),
-                        const void *req, char *err, size_t errlen) {
+int export_write(session *s, const char *path, const char *job,
+                 int (*write)(FILE *f, const model *m, const void *req, const export_provenance *p,
+                              char *err, size_t errlen),
+                 const void *req, char *err, size_t errlen) {
     atomic_file x;
     if (export_file_open(&x, path, err, errlen) != 0)
         return -1;
@@ -71,7 +71,7 @@ int do_export_plot(session *s, const char *path, const plot_req *rq, char *err, 
         snprintf(err, errlen, "export plot: %s: plots are written as .svg", path);
         return -1;
     }
-    return write_export(s, path, "export plot", write_plot, rq, err, errlen);
+    return export_write(s, path, "export plot", write_plot, rq, err, errlen);
 }
 
 int do_export_table(session *s, const char *path, unsigned what, char *err, size_t errlen) {
@@ -87,7 +87,7 @@ int do_export_table(session *s, const char *path, unsigned what, char *err, size
         return -1;
     }
     table_req rq = {fmt, what};
-    return write_export(s, path, "export table", write_table, &rq, err, errlen);
+    return export_write(s, path, "export table", write_table, &rq, err, errlen);
 }
 
 /* ---- Lua */
