@@ -246,6 +246,16 @@ static void endpoint_lines(const model *m, int e, textlog *out, int compact, int
     else
         line(out, TL_NORMAL, "     log-rank p %s%s%s   follow-up %s mo", pbuf[0] == '<' ? "" : "= ",
              pbuf[0] ? pbuf : "NA", hr, fu);
+    /* two groups: the difference of their restricted means, with its 95%
+     * CI from the two standard errors (independent groups) */
+    if (!compact && ep->ngroups == 2 && !isnan(ep->g[0].rmst) && !isnan(ep->g[1].rmst) &&
+        !isnan(ep->g[0].rmst_se) && !isnan(ep->g[1].rmst_se)) {
+        double d = ep->g[0].rmst - ep->g[1].rmst;
+        double se = sqrt(ep->g[0].rmst_se * ep->g[0].rmst_se + ep->g[1].rmst_se * ep->g[1].rmst_se);
+        line(out, TL_NORMAL, "     RMST to %g mo: %.1f vs %.1f, difference %+.1f (%.1f to %.1f) mo",
+             m->horizon, ep->g[0].rmst, ep->g[1].rmst, d, d - 1.959963984540054 * se,
+             d + 1.959963984540054 * se);
+    }
     if (ep->n_dropped)
         line(out, TL_NOTE, "     %zu patients without %s time/event%s left out", ep->n_dropped,
              ep->name, isnan(m->cur.landmark) ? "" : " or before the landmark");

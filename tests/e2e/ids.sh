@@ -25,4 +25,16 @@ if command -v Rscript >/dev/null 2>&1; then
     R=$(Rscript -e "d <- read.csv('$WORK/ids.csv', comment.char = '#'); cat(nrow(d), class(d\$m_all_treatable), all(d\$arm == 'radical'), '\n')" 2>&1)
     check_eq "R reads it: rows, a logical column, the arms" "$n logical TRUE " "$R"
 fi
+# the RMST difference of two groups and its 95% CI, against R's survfit
+# rmean and se(rmean) (NCCTG lung, by sex, 36 months)
+D=${TNMLAB_DATA:-$top_srcdir/data}
+OUT=$(XDG_STATE_HOME="$WORK/st" "$TNMLAB" --cohort "$D/ncctg_lung.csv" --map days --map os_time=time \
+    --map os_event=status --rules "$top_srcdir/tests/fixtures/lab/sex.lua" -e 'print(lab.run("show outcome"))' 2>&1)
+got=$(printf '%s\n' "$OUT" | sed -n 's/^ *RMST to 36 mo: //p' | head -n 1)
+if command -v Rscript >/dev/null 2>&1; then
+    want=$(Rscript -e "suppressMessages(library(survival)); d <- read.csv('$D/ncctg_lung.csv'); t <- summary(survfit(Surv(time / (365.25 / 12), status) ~ sex, data = d), rmean = 36)\$table; a <- t[2, 'rmean']; b <- t[1, 'rmean']; se <- sqrt(sum(t[, 'se(rmean)']^2)); cat(sprintf('%.1f vs %.1f, difference %+.1f (%.1f to %.1f) mo', a, b, a - b, a - b - qnorm(0.975) * se, a - b + qnorm(0.975) * se))" 2>&1)
+    check_eq "RMST difference and CI as R's survfit gives them" "$want" "$got"
+else
+    check_has "RMST difference shown" "difference" "$got"
+fi
 finish
