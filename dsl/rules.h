@@ -196,6 +196,8 @@ long rules_count_conflicts(rules *r, const cohort *c, size_t *first, char *err, 
  * stage, or a named staging derive's), as the column program gave it; NULL
  * when missing or when the set stages no such column. */
 const char *rules_eval_staged(const rules_eval *ev, const char *name, size_t row);
+/* Does the set of ev stage a column called name (t, n, m, stage, ...)? */
+int rules_eval_stages(const rules_eval *ev, const char *name);
 
 /* ---- rule tests (`tnmlab test`; rules_test.c) */
 enum { RULES_TV_NUM = 1, RULES_TV_BOOL, RULES_TV_TEXT };

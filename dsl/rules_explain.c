@@ -233,6 +233,14 @@ long rules_stage_verify(rules_eval *ev, size_t *first, char *err, size_t errlen)
     return bad;
 }
 
+int rules_eval_stages(const rules_eval *ev, const char *name) {
+    for (int j = 0; ev->valid && j < ev->nd; j++)
+        for (int k = 0; ev->dst[j] && k < 4; k++)
+            if (strcmp(ev->set->der[j].out[k], name) == 0)
+                return 1;
+    return 0;
+}
+
 const char *rules_eval_staged(const rules_eval *ev, const char *name, size_t row) {
     if (!ev->valid || row >= ev->n)
         return NULL;

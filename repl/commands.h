@@ -25,6 +25,7 @@ typedef struct cmd_entry {
      * by spaces, one per position, the last repeated when it ends in '*':
      *   param   a param of the active rule set    set       a rule set
      *   field=  a column of the cohort, with '='   command   a command
+     *   column  a column of the cohort
      *   lesson  a lesson, or next/prev/again/stop  scenario  a scenario
      *   file    a file name (readline's)           -         nothing
      *   {a|b}   one of these words; kinds joined by '+' offer both.

@@ -409,3 +409,132 @@ done:
     }
     return rc;
 }
+
+/* ------------------------------------------------------------------ km */
+
+enum { KM_BY_MAX = 12 }; /* groups; more is no table a person reads */
+
+static int num_cmp(const void *a, const void *b) {
+    double x = strtod(*(const char *const *)a, NULL), y = strtod(*(const char *const *)b, NULL);
+    return (x > y) - (x < y);
+}
+
+int km_cmd(session *s, int argc, char **argv) {
+    if (argc != 2) {
+        sink_printf(&s->err, "usage: km COLUMN  (OS and PFS by the values of a column, or of t, "
+                             "n, m, stage)\n");
+        return 1;
+    }
+    model *m = &s->model;
+    char err[1024];
+    rules_eval *ev = model_evaluation(m, err, sizeof err);
+    if (ev == NULL) {
+        sink_printf(&s->err, "km: %s\n", err[0] ? err : "needs a cohort and an active rule set");
+        return 1;
+    }
+    size_t n = cohort_nrows(m->cohort);
+    const char *by = argv[1];
+    const cohort_column *col = cohort_find(m->cohort, by);
+    int staged = col == NULL && rules_eval_stages(ev, by);
+    /* the groups: the column's values, in first-seen order; a staged
+     * column of the active set as the rules derived it */
+    char label[KM_BY_MAX][64];
+    int ng = 0;
+    int32_t *grp = malloc(n * sizeof *grp + 1);
+    uint8_t *mask = malloc(n + 1);
+    int rc = 1;
+    if (grp == NULL || mask == NULL) {
+        sink_printf(&s->err, "km: out of memory\n");
+        goto done;
+    }
+    if (col == NULL && !staged) {
+        sink_printf(&s->err, "km: no column '%s' in %s\n", by, m->cohort_name);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char v[64];
+        const char *txt = NULL;
+        if (col == NULL)
+            txt = rules_eval_staged(ev, by, i);
+        else if (col->type == COHORT_STR)
+            txt = cohort_str(col, i);
+        else if (col->type == COHORT_BOOL)
+            txt = col->v.b[i] < 0 ? NULL : col->v.b[i] ? "TRUE" : "FALSE";
+        else if (col->v.num[i] == col->v.num[i]) {
+            snprintf(v, sizeof v, "%.10g", col->v.num[i]);
+            txt = v;
+        }
+        grp[i] = -1;
+        if (txt == NULL)
+            continue;
+        int g = 0;
+        while (g < ng && strcmp(label[g], txt) != 0)
+            g++;
+        if (g == ng) {
+            if (ng == KM_BY_MAX) {
+                sink_printf(&s->err,
+                            "km: '%s' has more than %d values; km BY takes a column of groups "
+                            "(derive one with a rule set)\n",
+                            by, KM_BY_MAX);
+                goto done;
+            }
+            snprintf(label[ng++], sizeof label[0], "%s", txt);
+        }
+        grp[i] = g;
+    }
+    /* in order: numbers by value, stage groups by their numeral, the
+     * rest alphabetically (stage_cmp does the last two) */
+    const char *ord[KM_BY_MAX];
+    int numeric = 1;
+    for (int g = 0; g < ng; g++) {
+        ord[g] = label[g];
+        char *end;
+        strtod(label[g], &end);
+        numeric &= *end == '\0';
+    }
+    qsort(ord, (size_t)ng, sizeof *ord, numeric ? num_cmp : stage_cmp);
+    int perm[KM_BY_MAX];
+    for (int g = 0; g < ng; g++)
+        for (int k = 0; k < ng; k++)
+            if (ord[k] == label[g])
+                perm[g] = k;
+    char sorted[KM_BY_MAX][64];
+    for (int k = 0; k < ng; k++)
+        snprintf(sorted[k], sizeof sorted[k], "%s", ord[k]);
+    size_t missing = 0;
+    for (size_t i = 0; i < n; i++) {
+        missing += grp[i] < 0;
+        if (grp[i] >= 0)
+            grp[i] = perm[grp[i]];
+    }
+    memcpy(label, sorted, sizeof sorted);
+    char miss[48] = "";
+    if (missing)
+        snprintf(miss, sizeof miss, ", %zu missing", missing);
+    sink_printf(&s->out, "OS and PFS by %s on %s (%d groups%s), under %s's arms:\n", by,
+                m->cohort_name, ng, miss, m->set);
+    for (int e = 0; e < MODEL_NENDPOINTS; e++) {
+        if (m->ep[e] == NULL)
+            continue;
+        rtable t;
+        if (group_table(&t, e == MODEL_OS ? "OS" : "PFS") != 0)
+            goto done;
+        for (int g = 0; g < ng; g++) {
+            for (size_t i = 0; i < n; i++)
+                mask[i] = grp[i] == g;
+            model_group mg;
+            if (model_group_outcome(m, e, ev, mask, NULL, label[g], &mg, err, sizeof err) != 0) {
+                rtable_free(&t);
+                sink_printf(&s->err, "km: %s\n", err);
+                goto done;
+            }
+            group_row(&t, &mg);
+        }
+        print_table(s, &t);
+    }
+    rc = 0;
+done:
+    free(grp);
+    free(mask);
+    return rc;
+}

@@ -24,4 +24,9 @@ int split_cmd(struct session *s, int argc, char **argv);
  * arms.  Returns 0 or 1. */
 int migrate_cmd(struct session *s, int argc, char **argv);
 
+/* `km COLUMN`: OS and PFS (N, events, median with CI, 1/2/3 years) for
+ * each value of a cohort column, or of a staged column (t, n, m, stage) of
+ * the active rule set, under its arms.  Returns 0 or 1. */
+int km_cmd(struct session *s, int argc, char **argv);
+
 #endif

@@ -147,6 +147,8 @@ static void add_kind(session *s, list *l, const char *kind, size_t len, const ch
         add_sets(s, l, text);
     } else if (!strcmp(k, "field=")) {
         add_columns(s, l, text, "=");
+    } else if (!strcmp(k, "column")) {
+        add_columns(s, l, text, "");
     } else if (!strcmp(k, "lesson")) {
         add_lessons(s, l, text);
     } else if (!strcmp(k, "scenario")) {

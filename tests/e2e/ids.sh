@@ -37,4 +37,19 @@ if command -v Rscript >/dev/null 2>&1; then
 else
     check_has "RMST difference shown" "difference" "$got"
 fi
+# km BY a column: each value's N, events and median with CI, as R's
+# survfit(Surv(time, status) ~ sex) gives them on the NCCTG data
+OUT=$(XDG_STATE_HOME="$WORK/st" "$TNMLAB" --cohort "$D/ncctg_lung.csv" --map days --map os_time=time \
+    --map os_event=status --rules "$top_srcdir/tests/fixtures/lab/sex.lua" -e 'print(lab.run("km sex"))' 2>&1)
+got=$(printf '%s\n' "$OUT" | awk '/^  OS /{f=1; next} f && /^  [12] /{printf "%s %s %s %s %s\n", $1, $2, $3, $4, $5} /^  PFS/{f=0}')
+if command -v Rscript >/dev/null 2>&1; then
+    want=$(Rscript -e "suppressMessages(library(survival)); d <- read.csv('$D/ncctg_lung.csv'); t <- summary(survfit(Surv(time / (365.25 / 12), status) ~ sex, data = d))\$table; for (i in 1:2) cat(sprintf('%d %d %d %.1f (%.1f-%.1f)\n', i, t[i, 'records'], t[i, 'events'], t[i, 'median'], t[i, '0.95LCL'], t[i, '0.95UCL']))" 2>&1)
+    check_eq "km sex: N, events, median (CI) per value as R gives them" "$want" "$got"
+fi
+OUT=$(XDG_STATE_HOME="$WORK/st" "$TNMLAB" --no-restore -e "
+lab.run('simulate stage_iv 2000 1'); lab.run('use s3_iva_m1b')
+print(lab.run('km stage')); print(lab.run('km age')); print(lab.run('km nope'))" 2>&1)
+check_has "km by the derived stage, in stage order" "  IVA " "$OUT"
+check_has "too many values" "'age' has more than 12 values" "$OUT"
+check_has "an unknown column" "km: no column 'nope'" "$OUT"
 finish
