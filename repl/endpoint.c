@@ -42,8 +42,10 @@ static int read_events(const cohort_column *col, size_t n, uint8_t *out, char *e
         return 0;
     }
     if (col->type != COHORT_NUM) {
-        snprintf(err, errlen, "event column '%s' is text; it must be 0/1, TRUE/FALSE or 1/2",
-                 col->name);
+        char why[160];
+        csv_why_not_numbers(col, n, why, sizeof why);
+        snprintf(err, errlen, "event column '%s' is text%s%s; it must be 0/1, TRUE/FALSE or 1/2",
+                 col->name, why[0] ? ": " : "", why);
         return -1;
     }
     int coded12 = surv_event_coded12(col->v.num, n);

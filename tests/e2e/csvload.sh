@@ -52,6 +52,11 @@ check_has "Yes: an effusion" "yn2	false	no_pleural=fail" "$OUT"
 check_has "No: not treatable" "yn3	false	treatable=fail" "$OUT"
 check_has "blank: unknown" "yn4	false	no_pleural=unknown" "$OUT"
 
+# an event column of words names the row and the value
+printf 'id,os_time,os_event\n1,3,dead\n2,5,alive\n' >"$WORK/ev.csv"
+OUT=$(printf 'load cohort %s\n' "$WORK/ev.csv" | XDG_STATE_HOME="$WORK/st" "$TNMLAB" --plain --no-restore 2>&1)
+check_has "event words: the row and the value" "event column 'os_event' is text: row 1 holds 'dead'; it must be 0/1, TRUE/FALSE or 1/2" "$OUT"
+
 # events coded 1/2 (the NCCTG lung data: status 1 = censored, 2 = dead, as
 # R's survival::lung documents it) are announced
 D=${TNMLAB_DATA:-$top_srcdir/data}
