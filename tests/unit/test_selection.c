@@ -113,7 +113,7 @@ typedef struct hand_set {
     const char *name;
     double landmark; /* NaN: none */
     size_t nsteps;
-    step steps[8];
+    step steps[10];
     size_t selected, radical;
     const char *author; /* must appear in the doc */
 } hand_set;
@@ -152,20 +152,24 @@ static const hand_set gomez = {"gomez2016",
                                "Gomez"};
 
 /* Iyengar: landmark P18; stage_iv P22, P21; no_pleural P10, P11, P27;
- * sites P05 (6); ecog P14, P20; no_target P15 (EGFR), P16 (ALK), P25
- * (unknown); induction P17, P24.  14 left, 12 radical. */
+ * sites: extracranial only, none above 5 here (P05 has 5: bone 3, liver 2;
+ * its brain metastasis is not counted); liver_lung none above 3; ecog P14,
+ * P20; no_target P15 (EGFR), P16 (ALK), P25 (unknown); induction P17, P24;
+ * treatable P12, P23 (unknown).  13 left, all radical. */
 static const hand_set iyengar = {"iyengar2018",
                                  3,
-                                 7,
+                                 9,
                                  {{"landmark", 28, 27, 1, 0},
                                   {"stage_iv", 27, 25, 1, 1},
                                   {"no_pleural", 25, 22, 2, 1},
-                                  {"sites", 22, 21, 1, 0},
-                                  {"ecog", 21, 19, 1, 1},
-                                  {"no_target", 19, 16, 2, 1},
-                                  {"induction", 16, 14, 1, 1}},
-                                 14,
-                                 12,
+                                  {"sites", 22, 22, 0, 0},
+                                  {"liver_lung", 22, 22, 0, 0},
+                                  {"ecog", 22, 20, 1, 1},
+                                  {"no_target", 20, 17, 2, 1},
+                                  {"induction", 17, 15, 1, 1},
+                                  {"treatable", 15, 13, 1, 1}},
+                                 13,
+                                 13,
                                  "Iyengar"};
 
 /* EORTC: stage_iv P22, P21; no_pleural P10, P11, P27; lesions P05 (6);
@@ -383,9 +387,9 @@ static void test_flip_gomez_disease_control(void **state) {
     flip(state, "gomez2016", "need_disease_control", 0, ids, 2, 1, "radical");
 }
 
-/* Iyengar with max_sites 4: P04 (5 sites) leaves. */
+/* Iyengar with max_sites 4: P05 (5 extracranial sites) leaves. */
 static void test_flip_iyengar_max_sites(void **state) {
-    static const char *const ids[] = {"P04"};
+    static const char *const ids[] = {"P05"};
     flip(state, "iyengar2018", "max_sites", 4, ids, 1, 0, "systemic");
 }
 
