@@ -24,8 +24,9 @@
 -- Unknown values: default (exclude). The ECOG criterion is written so that
 -- at the default (max_ecog = 4, no limit) it passes everyone, even with
 -- ECOG missing (true or unknown = true); lower max_ecog to add a fitness
--- limit, and a missing ECOG then excludes. The arm reads m_all_treatable
--- through known(): unknown treatability gives "systemic".
+-- limit, and a missing ECOG then excludes. Radical treatment of all sites
+-- being feasible is part of the definition, so treatability is a
+-- criterion (doc/domain.md#oligo-treatable); unrecorded is unknown.
 
 ruleset "eortc2019" {
   doc = "EORTC lung cancer group consensus (Dingemans et al., J Thorac Oncol "
@@ -63,6 +64,11 @@ ruleset "eortc2019" {
               "organs <= max_organs" },
   criterion { "ecog", "ECOG <= max_ecog (4: no limit)",
               "max_ecog >= 4 or ecog <= max_ecog" },
+
+  criterion { "treatable", "radical treatment of all sites technically feasible",
+              "m_all_treatable",
+              doc = "part of the consensus definition (doc/domain.md#oligo-treatable); "
+                 .. "unrecorded is unknown" },
 
   arm { "radical", when = "eligible and known(m_all_treatable) and m_all_treatable",
         doc = "systemic therapy plus radical local therapy of all sites" },

@@ -28,9 +28,10 @@
 -- patients with an event or censoring before it are excluded (criterion
 -- "landmark", added by the engine) - the trial counted from randomisation.
 --
--- Unknown values: default (exclude) everywhere. The arm reads m_all_treatable
--- through known(): an eligible patient whose treatability is not recorded
--- gets "systemic" (nobody is irradiated on an unknown), not "no arm".
+-- Unknown values: default (exclude) everywhere. Treatability is a
+-- criterion: the trial enrolled only patients whose every site could
+-- receive local therapy, so an untreatable or unrecorded patient is not
+-- eligible (doc/domain.md#oligo-treatable).
 
 ruleset "gomez2016" {
   doc = "Gomez et al., Lancet Oncol 2016;17:1672-82 and J Clin Oncol "
@@ -77,6 +78,11 @@ ruleset "gomez2016" {
               [[not need_disease_control or induction_response in {"stable", "response"}]],
               doc = "driver patients qualify after >= 3 months of an inhibitor "
                  .. "exactly as others after >= 4 cycles of chemotherapy" },
+
+  criterion { "treatable", "every site amenable to local consolidative therapy",
+              "m_all_treatable",
+              doc = "the trial enrolled only patients whose every site could receive "
+                 .. "local therapy (doc/domain.md#oligo-treatable); unrecorded is unknown" },
 
   arm { "radical", when = "eligible and known(m_all_treatable) and m_all_treatable",
         doc = "local consolidative therapy (surgery or radiotherapy) of all "

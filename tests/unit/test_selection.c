@@ -136,18 +136,19 @@ static const hand_set dr = {"deruysscher2012",
 
 /* Gomez: landmark loses P18 (died at 2 months); stage_iv P22, P21;
  * no_pleural P10, P11, P27; lesions P03, P04, P05, P06, P08, P28 (4+);
- * ecog P14, P20; no_progression P17, P24 (unknown).  12 left; P12 and P23
- * are not (known to be) treatable: 10 radical. */
+ * ecog P14, P20; no_progression P17, P24 (unknown); treatable P12, P23
+ * (unknown).  10 left, all radical. */
 static const hand_set gomez = {"gomez2016",
                                3,
-                               6,
+                               7,
                                {{"landmark", 28, 27, 1, 0},
                                 {"stage_iv", 27, 25, 1, 1},
                                 {"no_pleural", 25, 22, 2, 1},
                                 {"lesions", 22, 16, 6, 0},
                                 {"ecog", 16, 14, 1, 1},
-                                {"no_progression", 14, 12, 1, 1}},
-                               12,
+                                {"no_progression", 14, 12, 1, 1},
+                                {"treatable", 12, 10, 1, 1}},
+                               10,
                                10,
                                "Gomez"};
 
@@ -174,16 +175,17 @@ static const hand_set iyengar = {"iyengar2018",
 
 /* EORTC: stage_iv P22, P21; no_pleural P10, P11, P27; lesions P05 (6);
  * organs P06 (4 organs); ecog: no limit at max_ecog 4, P20's missing ECOG
- * passes.  21 left, 19 radical. */
+ * passes; treatable P12, P23 (unknown).  19 left, all radical. */
 static const hand_set eortc = {"eortc2019",
                                NAN,
-                               5,
+                               6,
                                {{"stage_iv", 28, 26, 1, 1},
                                 {"no_pleural", 26, 23, 2, 1},
                                 {"lesions", 23, 22, 1, 0},
                                 {"organs", 22, 21, 1, 0},
-                                {"ecog", 21, 21, 0, 0}},
-                               21,
+                                {"ecog", 21, 21, 0, 0},
+                                {"treatable", 21, 19, 1, 1}},
+                               19,
                                19,
                                "EORTC"};
 

@@ -31,8 +31,8 @@ return {
     { id = "P10", selected = false, arm = "systemic", exit = "no_pleural:fail" },
     -- pleural nodule
     { id = "P11", selected = false, arm = "systemic", exit = "no_pleural:fail" },
-    -- oligometastatic but not all sites treatable: systemic
-    { id = "P12", selected = true, arm = "systemic", exit = "" },
+    -- 1 lesion, but not all sites treatable: treatability is part of eligibility
+    { id = "P12", selected = false, arm = "systemic", exit = "treatable:fail" },
     -- no ECOG limit
     { id = "P13", selected = true, arm = "radical", exit = "" },
     -- ECOG 3: the consensus defines disease extent; no ECOG limit
@@ -53,8 +53,8 @@ return {
     { id = "P21", selected = false, arm = "systemic", exit = "stage_iv:unknown" },
     -- M0
     { id = "P22", selected = false, arm = "systemic", exit = "stage_iv:fail" },
-    -- treatability unknown: systemic
-    { id = "P23", selected = true, arm = "systemic", exit = "" },
+    -- treatability not recorded: unknown, excluded
+    { id = "P23", selected = false, arm = "systemic", exit = "treatable:unknown" },
     -- induction response not read
     { id = "P24", selected = true, arm = "radical", exit = "" },
     -- driver not read

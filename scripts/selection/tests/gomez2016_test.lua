@@ -31,8 +31,8 @@ return {
     { id = "P10", selected = false, arm = "systemic", exit = "no_pleural:fail" },
     -- pleural nodule
     { id = "P11", selected = false, arm = "systemic", exit = "no_pleural:fail" },
-    -- eligible (1 lesion; stable) but not all sites treatable: systemic
-    { id = "P12", selected = true, arm = "systemic", exit = "" },
+    -- 1 lesion, but not all sites treatable: treatability is part of eligibility
+    { id = "P12", selected = false, arm = "systemic", exit = "treatable:fail" },
     -- ECOG 2 = max_ecog 2: kept
     { id = "P13", selected = true, arm = "radical", exit = "" },
     -- alive at 5 months (landmark passed); ECOG 3 > 2
@@ -53,8 +53,8 @@ return {
     { id = "P21", selected = false, arm = "systemic", exit = "stage_iv:unknown" },
     -- M0
     { id = "P22", selected = false, arm = "systemic", exit = "stage_iv:fail" },
-    -- eligible; treatability unknown: nobody gets radical therapy on an unknown
-    { id = "P23", selected = true, arm = "systemic", exit = "" },
+    -- treatability not recorded: unknown, excluded
+    { id = "P23", selected = false, arm = "systemic", exit = "treatable:unknown" },
     -- alive past the landmark but response not recorded: unknown; excluded
     { id = "P24", selected = false, arm = "systemic", exit = "no_progression:unknown" },
     -- driver not read (drivers allowed); 2 lesions; response

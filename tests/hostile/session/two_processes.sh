@@ -59,7 +59,11 @@ u_line 'print("from" .. "B")'
 check_u "the second one works" "fromB"
 tmux_line 'print("from" .. "A")'
 check_screen "the first one goes on" "fromA"
-sleep 0.3
+i=0
+while [ "$i" -lt 200 ] && ! grep -q 'set "max_lesions" "3"' "$state/session-$upid.tnm" 2>/dev/null; do
+    sleep 0.05
+    i=$((i + 1))
+done
 check_has "the first one's session is not taken over" 'set "max_lesions" "2"' \
     "$(cat "$state/session.tnm")"
 check_has "the second one's session is in its own file" 'set "max_lesions" "3"' \
@@ -91,7 +95,13 @@ upid=$(u_pid)
 sleep 1.1 # the mtimes must differ
 u_line 'set max_lesions 3'
 check_u "B sets 3" "tnmlab> set max_lesions 3"
-sleep 0.3
+# until B's autosave holds it (the echo comes before the work; a slow
+# machine or a sanitizer build takes longer than any fixed pause)
+i=0
+while [ "$i" -lt 200 ] && ! grep -q 'set "max_lesions" "3"' "$state/session-$upid.tnm" 2>/dev/null; do
+    sleep 0.05
+    i=$((i + 1))
+done
 kill -9 "$(tmux_pid)" "$upid"
 check_eq "A was killed" "137" "$(tmux_exit_rc)"
 check_eq "B was killed" "137" "$(u_rc)"
