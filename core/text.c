@@ -129,3 +129,7 @@ const char *tnm_closest(const char *word, const char *const *names, size_t n) {
     }
     return bd <= 2 + lw / 6 ? best : NULL;
 }
+
+int tnm_strptr_cmp(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}

@@ -12,6 +12,9 @@
 /* A copy of s in fresh memory (caller frees); NULL for NULL or on ENOMEM. */
 char *tnm_strdup(const char *s);
 
+/* qsort comparator for an array of strings (char *), in strcmp order. */
+int tnm_strptr_cmp(const void *a, const void *b);
+
 /* A growing, NUL-terminated text.  Zero-initialise it; on ENOMEM (or an
  * encoding error) it sets failed, keeps what it had and ignores the rest. */
 typedef struct tnm_text {

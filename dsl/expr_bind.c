@@ -117,16 +117,9 @@ static int only_01(const cohort_column *col, size_t nrows) {
 static int only_yesno(const cohort_column *col) {
     if (col->nlevels == 0)
         return 0;
-    for (int32_t k = 0; k < col->nlevels; k++) {
-        const char *v = col->levels[k];
-        size_t n = strlen(v);
-        while (n && (v[0] == ' ' || v[0] == '\t'))
-            v++, n--;
-        while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-            n--;
-        if (expr_yesno_word(v, n) < 0)
+    for (int32_t k = 0; k < col->nlevels; k++)
+        if (expr_yesno_word(col->levels[k], strlen(col->levels[k])) < 0)
             return 0;
-    }
     return 1;
 }
 

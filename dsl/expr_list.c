@@ -130,6 +130,7 @@ static int code_order(const char *a, size_t an, const char *k) {
 }
 
 int expr_yesno_word(const char *s, size_t n) {
+    trim(&s, &n);
     static const char *const yes[] = {"yes", "y", "true", "t"}, *const no[] = {"no", "n", "false",
                                                                                "f"};
     for (int i = 0; i < 4; i++) {

@@ -17,8 +17,8 @@ int expr_build_lut(node *n, const expr_ctx *c);
 /* The text of a string literal or text param node (NULL when unset). */
 const char *expr_str_of(const node *k, const expr_ctx *c);
 
-/* A yes/no word (yes, y, true, t / no, n, false, f, any case) of n bytes:
- * 1, 0, or -1 when it is none. */
+/* A yes/no word (yes, y, true, t / no, n, false, f, any case; spaces
+ * around it allowed) of n bytes: 1, 0, or -1 when it is none. */
 int expr_yesno_word(const char *s, size_t n);
 
 #endif

@@ -233,22 +233,20 @@ long rules_stage_verify(rules_eval *ev, size_t *first, char *err, size_t errlen)
     return bad;
 }
 
-int rules_eval_stages(const rules_eval *ev, const char *name) {
+/* The staged column called name of ev's set, or NULL. */
+static const cohort_column *staged_column(const rules_eval *ev, const char *name) {
     for (int j = 0; ev->valid && j < ev->nd; j++)
         for (int k = 0; ev->dst[j] && k < 4; k++)
             if (strcmp(ev->set->der[j].out[k], name) == 0)
-                return 1;
-    return 0;
+                return rstage_eval_col(ev->dst[j], k);
+    return NULL;
+}
+
+int rules_eval_stages(const rules_eval *ev, const char *name) {
+    return staged_column(ev, name) != NULL;
 }
 
 const char *rules_eval_staged(const rules_eval *ev, const char *name, size_t row) {
-    if (!ev->valid || row >= ev->n)
-        return NULL;
-    for (int j = 0; j < ev->nd; j++) {
-        const rderive *d = &ev->set->der[j];
-        for (int k = 0; ev->dst[j] && k < 4; k++)
-            if (strcmp(d->out[k], name) == 0)
-                return cohort_str(rstage_eval_col(ev->dst[j], k), row);
-    }
-    return NULL;
+    const cohort_column *col = row < ev->n ? staged_column(ev, name) : NULL;
+    return col ? cohort_str(col, row) : NULL;
 }

@@ -95,10 +95,6 @@ void rules_stagers_free(rules *r) {
 
 enum { STAGE_READS_MAX = 32, STAGE_WHY_MAX = 64 };
 
-static int word_cmp(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The site words the module knows, the keys of descriptors.m_sites (the
  * table the module stages m_sites with), for the list functions of the
  * rules: one vocabulary for staging and selection.  Read raw; none when
@@ -138,7 +134,7 @@ static void read_site_words(lua_State *L, rstager *s) {
             }
             lua_settop(L, top); /* a walk cut short leaves its key */
             if (w && n) {
-                qsort(w, n, sizeof *w, word_cmp);
+                qsort(w, n, sizeof *w, tnm_strptr_cmp);
                 w[n] = NULL;
                 s->site_words = w;
             } else if (w) {
@@ -551,44 +547,66 @@ static size_t row_key(const rstage_eval *se, int m, size_t row, char *buf, size_
     return k;
 }
 
-/* Pushes the record of row for module m: the fields it reads that are
- * present and not missing.  Stack: [] -> [record]. */
-static void push_record(lua_State *L, const rstage_eval *se, int m, size_t row) {
-    const rstager *s = se->d->stagers[m];
+/* Calls module s's classify on row, the record made of the fields it reads
+ * that are present (cols, parallel to s->fields; NULL where the cohort has
+ * none) and not missing; leaves the result table.  -1 with e filled by
+ * the sandbox's message, or -2 with e the type of a result that is no
+ * table.  Stack: [] -> [res] (nothing on an error). */
+static int classify_row(rules *r, rstager *s, const cohort_column *const *cols, size_t row, char *e,
+                        size_t elen) {
+    lua_State *L = sandbox_state(r->sb);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->fn_ref);
     lua_createtable(L, 0, s->nfields);
     for (int f = 0; f < s->nfields; f++) {
-        const cohort_column *col = se->in[m * se->maxfields + f];
-        if (col == NULL)
+        if (cols[f] == NULL)
             continue;
-        if (lcell_push(L, col, row))
+        if (lcell_push(L, cols[f], row))
             lua_setfield(L, -2, s->fields[f]);
         else
             lua_pop(L, 1);
     }
+    char what[160];
+    snprintf(what, sizeof what, "%s.classify", s->name);
+    r->stage_calls++;
+    if (sandbox_pcall(r->sb, 1, 1, what, e, elen) != 0)
+        return -1;
+    if (!lua_istable(L, -1)) {
+        snprintf(e, elen, "%s", luaL_typename(L, -1));
+        lua_pop(L, 1);
+        return -2;
+    }
+    return 0;
 }
 
-/* Calls classify on row; leaves the result table.  Stack: [] -> [res]. */
+/* Calls line() with each line of the `why` of the classification on top
+ * (at most STAGE_WHY_MAX: an explanation, not a dump).  Stack unchanged. */
+static void why_lines(lua_State *L, void (*line)(void *ud, const char *text), void *ud) {
+    lua_pushliteral(L, "why");
+    if (lua_rawget(L, -2) == LUA_TTABLE) {
+        lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+        for (lua_Integer i = 1; i <= n && i <= STAGE_WHY_MAX; i++) {
+            if (lua_rawgeti(L, -1, i) == LUA_TSTRING)
+                line(ud, lua_tostring(L, -1));
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+}
+
+/* classify_row for row of the evaluation's cohort with module m, the error
+ * naming the derive and the row.  Stack: [] -> [res]. */
 static int classify(rstage_eval *se, rules *r, int m, size_t row, const char *path, char *err,
                     size_t errlen) {
     rstager *s = se->d->stagers[m];
-    lua_State *L = sandbox_state(r->sb);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, s->fn_ref);
-    push_record(L, se, m, row);
-    char what[160], e[500];
-    snprintf(what, sizeof what, "%s.classify", s->name);
-    r->stage_calls++;
-    if (sandbox_pcall(r->sb, 1, 1, what, e, sizeof e) != 0) {
+    char e[500];
+    int rc = classify_row(r, s, se->in + m * se->maxfields, row, e, sizeof e);
+    if (rc == -1)
         snprintf(err, errlen, "%s:%d: derive '%s': %s.classify (row %zu): %s", path, se->d->line,
                  se->d->name, s->name, row + 1, e);
-        return -1;
-    }
-    if (!lua_istable(L, -1)) {
+    else if (rc == -2)
         snprintf(err, errlen, "%s:%d: derive '%s': %s.classify returned %s, not a table", path,
-                 se->d->line, se->d->name, s->name, luaL_typename(L, -1));
-        lua_pop(L, 1);
-        return -1;
-    }
-    return 0;
+                 se->d->line, se->d->name, s->name, e);
+    return rc ? -1 : 0;
 }
 
 /* Classifies every combination for module m. */
@@ -721,21 +739,11 @@ int rstage_eval_why(rstage_eval *se, rules *r, size_t row, void (*line)(void *ud
                     void *ud, char *err, size_t errlen) {
     if (se->shown < 0 || row >= se->n)
         return 0;
-    lua_State *L = sandbox_state(r->sb);
     if (classify(se, r, se->shown, row, "", err, errlen) != 0)
         return -1;
-    lua_pushliteral(L, "why");
-    if (lua_rawget(L, -2) == LUA_TTABLE) {
-        lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
-        if (n > STAGE_WHY_MAX) /* an explanation, not a dump */
-            n = STAGE_WHY_MAX;
-        for (lua_Integer i = 1; i <= n; i++) {
-            if (lua_rawgeti(L, -1, i) == LUA_TSTRING)
-                line(ud, lua_tostring(L, -1));
-            lua_pop(L, 1);
-        }
-    }
-    lua_pop(L, 2);
+    lua_State *L = sandbox_state(r->sb);
+    why_lines(L, line, ud);
+    lua_pop(L, 1);
     return 0;
 }
 
@@ -768,28 +776,22 @@ int rules_stage_record(rules *r, int edition, const cohort *c, size_t row, char 
         snprintf(err, errlen, "row %zu is out of range", row + 1);
         return -1;
     }
+    /* a module reads at most STAGE_READS_MAX fields, its program at most 80 */
+    const cohort_column *cols[128];
+    if (s->nfields > (int)(sizeof cols / sizeof *cols)) {
+        snprintf(err, errlen, "%s reads too many fields", name);
+        return -1;
+    }
+    for (int f = 0; f < s->nfields; f++)
+        cols[f] = cohort_find(c, s->fields[f]);
+    char e[500];
+    int rc = classify_row(r, s, cols, row, e, sizeof e);
+    if (rc != 0) {
+        snprintf(err, errlen, rc == -1 ? "%s.classify: %s" : "%s.classify returned %s, not a table",
+                 name, e);
+        return -1;
+    }
     lua_State *L = sandbox_state(r->sb);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, s->fn_ref);
-    lua_createtable(L, 0, s->nfields);
-    for (int f = 0; f < s->nfields; f++) {
-        const cohort_column *col = cohort_find(c, s->fields[f]);
-        if (col && lcell_push(L, col, row))
-            lua_setfield(L, -2, s->fields[f]);
-        else if (col)
-            lua_pop(L, 1);
-    }
-    char what[64], e[500];
-    snprintf(what, sizeof what, "%s.classify", name);
-    r->stage_calls++;
-    if (sandbox_pcall(r->sb, 1, 1, what, e, sizeof e) != 0) {
-        snprintf(err, errlen, "%s: %s", what, e);
-        return -1;
-    }
-    if (!lua_istable(L, -1)) {
-        snprintf(err, errlen, "%s returned %s, not a table", what, luaL_typename(L, -1));
-        lua_pop(L, 1);
-        return -1;
-    }
     const char *cell[4];
     if (rstage_cells(L, s, cell, err, errlen) != 0) {
         lua_pop(L, 1);
@@ -797,16 +799,9 @@ int rules_stage_record(rules *r, int edition, const cohort *c, size_t row, char 
     }
     for (int k = 0; k < 4; k++)
         snprintf(cells[k], sizeof cells[k], "%s", cell[k] ? cell[k] : "");
-    lua_pushliteral(L, "why");
-    if (line && lua_rawget(L, -2) == LUA_TTABLE) {
-        lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
-        for (lua_Integer i = 1; i <= n && i <= STAGE_WHY_MAX; i++) {
-            if (lua_rawgeti(L, -1, i) == LUA_TSTRING)
-                line(ud, lua_tostring(L, -1));
-            lua_pop(L, 1);
-        }
-    }
-    lua_pop(L, 2);
+    if (line)
+        why_lines(L, line, ud);
+    lua_pop(L, 1);
     return 0;
 }
 

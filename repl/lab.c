@@ -17,12 +17,9 @@
 #include "export.h"
 #include "lcohort.h"
 #include "session.h"
+#include "text.h"
 
 /* --- start-up ------------------------------------------------------------ */
-
-static int by_name(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* Loads every rule file of scripts/selection, in name order. */
 static int load_shipped_rules(session *s) {
@@ -40,7 +37,7 @@ static int load_shipped_rules(session *s) {
             names[n++] = strdup(e->d_name);
     }
     closedir(d);
-    qsort(names, (size_t)n, sizeof names[0], by_name);
+    qsort(names, (size_t)n, sizeof names[0], tnm_strptr_cmp);
     int rc = 0;
     for (int i = 0; i < n; i++) {
         char path[4400], err[1024];

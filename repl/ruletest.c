@@ -21,6 +21,7 @@
 #include "rtable.h"
 #include "rules.h"
 #include "session.h"
+#include "text.h"
 
 enum { MAX_CRIT = 64, MAX_ARMS = 16, MAX_FILES = 256 };
 
@@ -344,10 +345,6 @@ static void run_file(const char *path, const char *staging, int show_cov, rtable
     rules_free(r);
 }
 
-static int name_cmp(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Adds path, or the *_test.lua files of the folder path and of the
  * folders inside it (not following links), to files. */
 static int collect(const char *path, char **files, int *n, int depth) {
@@ -385,8 +382,8 @@ static int collect(const char *path, char **files, int *n, int depth) {
             free(f);
     }
     closedir(d);
-    qsort(files + first, (size_t)(*n - first), sizeof *files, name_cmp);
-    qsort(sub, (size_t)nsub, sizeof *sub, name_cmp);
+    qsort(files + first, (size_t)(*n - first), sizeof *files, tnm_strptr_cmp);
+    qsort(sub, (size_t)nsub, sizeof *sub, tnm_strptr_cmp);
     for (int i = 0; i < nsub; i++) {
         collect(sub[i], files, n, depth + 1);
         free(sub[i]);

@@ -252,9 +252,9 @@ static void endpoint_lines(const model *m, int e, textlog *out, int compact, int
         !isnan(ep->g[0].rmst_se) && !isnan(ep->g[1].rmst_se)) {
         double d = ep->g[0].rmst - ep->g[1].rmst;
         double se = sqrt(ep->g[0].rmst_se * ep->g[0].rmst_se + ep->g[1].rmst_se * ep->g[1].rmst_se);
+        double z = surv_zval(0.95);
         line(out, TL_NORMAL, "     RMST to %g mo: %.1f vs %.1f, difference %+.1f (%.1f to %.1f) mo",
-             m->horizon, ep->g[0].rmst, ep->g[1].rmst, d, d - 1.959963984540054 * se,
-             d + 1.959963984540054 * se);
+             m->horizon, ep->g[0].rmst, ep->g[1].rmst, d, d - z * se, d + z * se);
     }
     if (ep->n_dropped)
         line(out, TL_NOTE, "     %zu patients without %s time/event%s left out", ep->n_dropped,
