@@ -83,12 +83,6 @@ void sim_observe(const sim_patient *pt, const sim_latent *lt, int arm, sim_obs *
  * -1 unknown (died or lost before the landmark). */
 int sim_response(const sim_params *p, const sim_patient *pt, const sim_latent *lt);
 
-/* The trial selections of the calibration (see sim_calib.h): De Ruysscher
- * at diagnosis; Gomez's baseline part (the landmark part is
- * sim_response() >= 1). */
-int sim_sel_deruysscher(const sim_patient *pt);
-int sim_sel_gomez_baseline(const sim_patient *pt);
-
 /* Months rounded up to whole days (30.4375 days a month). */
 double sim_round_days(double months);
 

@@ -16,7 +16,7 @@
 #include "lcohort.h"
 #include "lopt.h"
 #include "luastate.h"
-#include "sim_calib.h"
+#include "calibrate.h"
 
 #define OFF(f) offsetof(sim_params, f)
 
@@ -398,7 +398,7 @@ static int l_demo(lua_State *L) {
 }
 
 /* cohort.calibrate([{scenario =, n =, seed =, trials =}])
- * [opts] -> [text, {figures = {...}, split = {...}}] */
+ * [opts] -> [text, {figures = {...}, split = {...}, ok = bool}] */
 static int l_calibrate(lua_State *L) {
     if (!lua_isnoneornil(L, 1))
         luaL_checktype(L, 1, LUA_TTABLE);
@@ -407,43 +407,49 @@ static int l_calibrate(lua_State *L) {
     lua_Integer seed = lopt_int(L, 1, "seed", 1);
     lua_Integer trials = lopt_int(L, 1, "trials", 1000);
     sim_params *p = lua_newuserdatauv(L, sizeof *p, 0);
-    sim_calib_report *r = lua_newuserdatauv(L, sizeof *r, 0);
+    calib_report *r = lua_newuserdatauv(L, sizeof *r, 0);
     char err[1024];
     if (lsim_load_scenario(L, name, p, err, sizeof err) < 0)
         return luaL_error(L, "%s", err);
-    if (n < 100 || trials < 0 || trials > 100000)
-        return luaL_error(L, "calibrate: n must be >= 100 and trials in [0, 100000]");
-    if (sim_calibrate(p, (size_t)n, (uint64_t)seed, (int)trials, r, err, sizeof err) < 0)
+    if (n < 100 || n > 10000000 || trials < 0 || trials > 100000)
+        return luaL_error(L, "calibrate: n must be in [100, 1e7] and trials in [0, 100000]");
+    lua_getglobal(L, "TNMLAB_SCRIPTS");
+    const char *dir = lua_tostring(L, -1);
+    if (!dir || !*dir)
+        return luaL_error(L, "calibrate: TNMLAB_SCRIPTS is not set");
+    if (calib_run(p, dir, (size_t)n, (uint64_t)seed, (int)trials, r, err, sizeof err) < 0)
         return luaL_error(L, "%s", err);
-    char *text = sim_calib_format(r);
+    lua_pop(L, 1);
+    char *text = calib_format(r);
     if (!text)
         return luaL_error(L, "calibrate: out of memory");
     lua_pushstring(L, text);
     free(text);
-    lua_createtable(L, 0, 2);
+    lua_createtable(L, 0, 3);
     lua_createtable(L, r->nfig, 0);
     for (int f = 0; f < r->nfig; f++) {
-        const sim_calib_fig *g = &r->fig[f];
-        lua_createtable(L, 0, 9);
-        lua_pushstring(L, g->trial);
-        lua_setfield(L, -2, "trial");
+        const calib_fig *g = &r->fig[f];
+        lua_createtable(L, 0, 10);
+        lua_pushstring(L, g->group);
+        lua_setfield(L, -2, "group");
         lua_pushstring(L, g->label);
         lua_setfield(L, -2, "label");
+        lua_pushstring(L, calib_role_name(g->role));
+        lua_setfield(L, -2, "role");
         lcell_set_num(L, "paper", g->paper);
         lcell_set_num(L, "simulated", g->sim);
-        lcell_set_num(L, "tol", g->tol);
         lcell_set_num(L, "lower", g->lo);
         lcell_set_num(L, "upper", g->hi);
+        lua_pushinteger(L, (lua_Integer)g->trial_n);
+        lua_setfield(L, -2, "trial_n");
         lua_pushboolean(L, g->ok);
         lua_setfield(L, -2, "ok");
-        lua_pushboolean(L, g->in_range);
-        lua_setfield(L, -2, "in_range");
         lua_seti(L, -2, f + 1);
     }
     lua_setfield(L, -2, "figures");
     lua_createtable(L, 3, 0);
     for (int g = 0; g < 3; g++) {
-        const sim_calib_group *s = &r->split[g];
+        const calib_group *s = &r->split[g];
         lua_createtable(L, 0, 6);
         lua_pushstring(L, s->name);
         lua_setfield(L, -2, "group");
@@ -456,6 +462,8 @@ static int l_calibrate(lua_State *L) {
         lua_seti(L, -2, g + 1);
     }
     lua_setfield(L, -2, "split");
+    lua_pushboolean(L, calib_all_ok(r));
+    lua_setfield(L, -2, "ok");
     return 2;
 }
 

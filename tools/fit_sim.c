@@ -468,10 +468,7 @@ int main(int argc, char **argv) {
         sim_draw(&d.p, &prep, r, &pt);
         if (d.npop < npop_max)
             d.pop[d.npop++] = pt;
-        if (d.ndr < nfit && sim_sel_deruysscher(&pt))
-            d.dr[d.ndr++] = pt;
-        if (d.ngo < nfit && sim_sel_gomez_baseline(&pt))
-            d.go[d.ngo++] = pt;
+        (void)pt;
     }
     gsl_rng_free(r);
     printf("population sample %zu, De Ruysscher %zu, Gomez candidates %zu\n", d.npop, d.ndr, d.ngo);
