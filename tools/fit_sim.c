@@ -1,48 +1,46 @@
 /* fit_sim.c - fits the stage IV scenario's outcome parameters to the
- * published trial figures, and writes them into the scenario file.
+ * published figures named "fitted" in the calibration report
+ * (dsl/calibrate.h, doc/model.md#calibration), and writes them into the
+ * scenario file.
  *
  * Part of tnmlab (tools; not run by make check).
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- *   ./tools/fit_sim [--scenario FILE] [--n N] [--iter K] [--rounds R] [--seed S]
- *                   [--trial-weight W] [--anchor-scale S] [--pps-scale S]
- *                   [--prog-shape-min K] [--pps-shape-min K] [--lp-min W]
- *                   [--pfs-anchor-scale S] [--write]
+ *   ./tools/fit_sim [--scenario FILE] [--scripts DIR] [--n N] [--iter K]
+ *                   [--rounds R] [--seed S] [--dr-weight W] [--write]
  *
- * Draws the population once (covariates and random numbers are fixed:
- * common random numbers make the objective a deterministic function of the
- * parameters), keeps the De Ruysscher-selected patients, the Gomez baseline
- * candidates and a population sample, and minimises with GSL's Nelder-Mead
- * simplex (nmsimplex2) the sum of squared scaled differences between
- * simulated and published figures:
+ * Draws the population once (covariates and random numbers do not depend
+ * on the outcome parameters, so the objective is a deterministic function
+ * of them), selects the De Ruysscher patients with the shipped rule set
+ * (scripts/selection/deruysscher2012.lua, run by the rule engine on the
+ * simulated cohort of the same patients), keeps a population sample, and
+ * minimises with GSL's Nelder-Mead simplex (nmsimplex2) the sum of squared
+ * scaled differences between simulated and published figures:
  *   De Ruysscher 2012, radical arm: OS median and 1/2/3-year OS, PFS median
  *     and 1/2/3-year PFS (scale 0.5 months / 1 percentage point);
- *   Gomez 2019 from the landmark: PFS and OS medians per arm (scale 1 month);
- *   Gomez 2019 survival after progression, 37.6 (LCT) vs 9.4 months (scale
- *     10 months: from few patients, and under a cure model hard to square
- *     with the same arm's OS median of 41.2; --pps-scale S changes it);
- *   Eberhardt 2015 (IASLC) OS medians by M1a/M1b/M1c, systemic arm of the
- *     whole population (scale 3 months: a loose anchor for the systemic arm,
- *     whose data mix treatments and eras), and the whole population's OS
- *     and PFS medians, 8.5 and 4.5 months (platinum-doublet trials of the
- *     era: OS about 8-10, PFS about 4-5 months; same scale);
- *   a one-sided penalty keeping the De Ruysscher-selected patients'
- *   systemic arm below their radical arm (OS median by 1.5 months, 2-year
- *   OS by 3 points, 3-year OS by 5 points), so that the fit cannot buy the
- *   anchors with a radical therapy that shortens life.
- * --anchor-scale S sets the scale of the five population anchors,
- * --pfs-anchor-scale S (after it) that of the population PFS median alone.
- * --trial-weight W divides the scales of the twelve trial figures (De
- * Ruysscher and Gomez, the ones the calibration test asserts) by W, so that
- * they dominate the loose anchors; --prog-shape-min and --pps-shape-min
- * move the lower bounds of the Weibull shapes (defaults 0.8 and 0.5),
- * --lp-min the lower bound of the weights prog_lp and pps_lp (default 0.4).
- * Nelder-Mead restarts (--rounds) around the best point until a restart
- * no longer helps.
- * The figures here come from the latent (uncensored) times; the calibration
- * test then checks the written parameters with Kaplan-Meier on censored data.
- * With --write the block between "-- BEGIN FIT" and "-- END FIT" in the
- * scenario file is replaced (through a temporary file and rename).
+ *   IASLC (Eberhardt 2015) OS medians by M1a/M1b/M1c, whole population,
+ *     systemic arm (scale 0.5 months);
+ *   the era's systemic PFS median, 4.75 months (scale 0.25), and OS median,
+ *     9 months (scale 1.5), whole population;
+ *   post-progression survival of trial-eligible patients (ECOG 0-1, whole
+ *     population, systemic arm) as OS median - PFS median, 6.5 months
+ *     (Hayashi 2012: first-line trials since 2000; scale 0.5);
+ *   the OS hazard ratios of ECOG 1-4 vs 0 (Cox, Efron, on 30,000 patients of
+ *     the population) against the scenario's stated ones (scale 5% on the
+ *     log scale): the effects are stated as overall-survival hazard ratios
+ *     and must come out as stated;
+ * and one-sided penalties: survival after progression at least 3.5 months
+ *   in both arms of the De Ruysscher selection, and radical therapy ahead of
+ *   systemic therapy alone there (OS median by 1.5 months, 2-year OS by 3
+ *   points, 3-year OS by 5 points).
+ * The Gomez 2016/2019 figures are not fitted: the calibration report
+ * predicts them.  The figures here come from the latent (uncensored) times;
+ * the calibration report then checks the written parameters with
+ * Kaplan-Meier on censored data.
+ * --dr-weight W divides the De Ruysscher scales by W (W < 1 loosens them).
+ * Nelder-Mead restarts (--rounds) around the best point until a restart no
+ * longer helps.  With --write the block between "-- BEGIN FIT" and
+ * "-- END FIT" in the scenario file is replaced (temporary file, rename).
  */
 #include <gsl/gsl_multimin.h>
 #include <gsl/gsl_rng.h>
@@ -53,83 +51,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cohort.h"
+#include "cox.h"
+#include "expr.h"
 #include "lsim.h"
+#include "rules.h"
 #include "sim.h"
 #include "sim_internal.h"
 
-enum { NPAR = 17 };
-static const char *const par_names[NPAR] = {"prog_scale",
-                                            "prog_shape",
-                                            "pps_scale",
-                                            "pps_shape",
-                                            "cure_logit",
-                                            "radical_hr",
-                                            "dr_radical_pps_hr",
-                                            "gomez_prog_mult",
-                                            "gomez_pps_mult",
-                                            "gomez_cure_shift",
-                                            "gomez_radical_pps_hr",
-                                            "radical_shape",
-                                            "gomez_maintenance_hr",
-                                            "pps_ttp",
-                                            "prog_lp",
-                                            "pps_lp",
-                                            "pps_ttp_min"};
-/* theta is on the log scale except these (logits, logit shifts, the
- * exponent pps_ttp, the weights prog_lp and pps_lp) */
+enum { NPAR = 11 };
+static const char *const par_names[NPAR] = {
+    "prog_scale", "prog_shape", "pps_scale", "pps_shape", "cure_logit", "radical_hr",
+    "radical_shape", "pps_ttp", "prog_lp", "pps_lp", "pps_ttp_min"};
+/* theta is on the log scale except these (a logit, an exponent, weights) */
 static int is_linear(int i) {
-    return i == 4 || i == 9 || (i >= 13 && i <= 15);
+    return i == 4 || i == 7 || i == 8 || i == 9;
 }
 
 typedef struct fit_data {
     sim_params p;
-    int edr, ego;
-    sim_patient *dr, *go, *pop;
-    size_t ndr, ngo, npop;
+    int edr;
+    sim_patient *dr, *pop;
+    size_t ndr, npop;
     double *buf[5]; /* scratch for medians */
-    size_t bufcap;
-    int verbose;
+    double *cox_t, *cox_e;
+    int32_t *cox_ecog;
+    size_t ncox;
 } fit_data;
 
-/* theta (log scale except cure_logit) -> params */
-static void set_params(fit_data *d, const double *th) {
-    d->p.prog_scale = exp(th[0]);
-    d->p.prog_shape = exp(th[1]);
-    d->p.pps_scale = exp(th[2]);
-    d->p.pps_shape = exp(th[3]);
-    d->p.cure_logit = th[4];
-    d->p.radical_hr = exp(th[5]);
-    d->p.eras[d->edr].radical_pps_hr = exp(th[6]);
-    d->p.eras[d->ego].prog_mult = exp(th[7]);
-    d->p.eras[d->ego].pps_mult = exp(th[8]);
-    d->p.eras[d->ego].cure_shift = th[9];
-    d->p.eras[d->ego].radical_pps_hr = exp(th[10]);
-    d->p.radical_shape = exp(th[11]);
-    d->p.eras[d->ego].maintenance_hr = exp(th[12]);
-    d->p.pps_ttp = th[13];
-    d->p.prog_lp = th[14];
-    d->p.pps_lp = th[15];
-    d->p.pps_ttp_min = exp(th[16]);
+static double *par_slot(fit_data *d, int i) {
+    double *slot[NPAR] = {&d->p.prog_scale, &d->p.prog_shape,    &d->p.pps_scale,
+                          &d->p.pps_shape,  &d->p.cure_logit,    &d->p.radical_hr,
+                          &d->p.radical_shape, &d->p.pps_ttp,    &d->p.prog_lp,
+                          &d->p.pps_lp,     &d->p.pps_ttp_min};
+    return slot[i];
 }
 
-static void get_theta(const fit_data *d, double *th) {
-    th[0] = log(d->p.prog_scale);
-    th[1] = log(d->p.prog_shape);
-    th[2] = log(d->p.pps_scale);
-    th[3] = log(d->p.pps_shape);
-    th[4] = d->p.cure_logit;
-    th[5] = log(d->p.radical_hr);
-    th[6] = log(d->p.eras[d->edr].radical_pps_hr);
-    th[7] = log(d->p.eras[d->ego].prog_mult);
-    th[8] = log(d->p.eras[d->ego].pps_mult);
-    th[9] = d->p.eras[d->ego].cure_shift;
-    th[10] = log(d->p.eras[d->ego].radical_pps_hr);
-    th[11] = log(d->p.radical_shape);
-    th[12] = log(d->p.eras[d->ego].maintenance_hr);
-    th[13] = d->p.pps_ttp;
-    th[14] = d->p.prog_lp;
-    th[15] = d->p.pps_lp;
-    th[16] = log(d->p.pps_ttp_min);
+static void set_params(fit_data *d, const double *th) {
+    for (int i = 0; i < NPAR; i++)
+        *par_slot(d, i) = is_linear(i) ? th[i] : exp(th[i]);
+}
+
+static void get_theta(fit_data *d, double *th) {
+    for (int i = 0; i < NPAR; i++)
+        th[i] = is_linear(i) ? *par_slot(d, i) : log(*par_slot(d, i));
 }
 
 /* k-th smallest of v[0..n-1] (quickselect; reorders v). */
@@ -184,37 +149,43 @@ static double pct_above(const double *v, size_t n, double t) {
     return 100.0 * (double)k / (double)n;
 }
 
-enum { NTARGET = 19, NEXTRA = 3 };
+enum { NTARGET = 18, NEXTRA = 5 };
 static struct {
     const char *name;
     double paper, scale;
-} target[NTARGET] = {{"DR OS median", 13.5, 0.5},      {"DR OS 1y %", 56.4, 1},
-                     {"DR OS 2y %", 23.3, 1},          {"DR OS 3y %", 17.5, 1},
-                     {"DR PFS median", 12.1, 0.5},     {"DR PFS 1y %", 51.3, 1},
-                     {"DR PFS 2y %", 13.6, 1},         {"DR PFS 3y %", 13.6, 1},
-                     {"GO PFS median LCT", 14.2, 1},   {"GO PFS median MT/O", 4.4, 1},
-                     {"GO OS median LCT", 41.2, 1},    {"GO OS median MT/O", 17.0, 1},
-                     {"IASLC M1a OS median", 11.4, 3}, {"IASLC M1b OS median", 11.4, 3},
-                     {"IASLC M1c OS median", 6.3, 3},  {"GO PPS median LCT", 37.6, 10},
-                     {"GO PPS median MT/O", 9.4, 10},  {"all-comers OS median", 8.5, 3},
-                     {"all-comers PFS median", 4.5, 3}};
+} target[NTARGET] = {
+    {"DR OS median", 13.5, 0.5},        {"DR OS 1y %", 56.4, 1},
+    {"DR OS 2y %", 23.3, 1},            {"DR OS 3y %", 17.5, 1},
+    {"DR PFS median", 12.1, 0.5},       {"DR PFS 1y %", 51.3, 1},
+    {"DR PFS 2y %", 13.6, 1},           {"DR PFS 3y %", 13.6, 1},
+    {"IASLC M1a OS median", 11.5, 0.5}, {"IASLC M1b OS median", 11.4, 0.5},
+    {"IASLC M1c OS median", 6.3, 0.5},  {"all-comers PFS median", 4.75, 0.25},
+    {"all-comers OS median", 9.0, 1.5}, {"log HR ECOG 1", 0, 0.05},
+    {"log HR ECOG 2", 0, 0.05},         {"log HR ECOG 3", 0, 0.05},
+    {"log HR ECOG 4", 0, 0.05},         {"ECOG 0-1 OS - PFS median", 6.5, 0.5}};
 
-/* The De Ruysscher-selected patients' systemic arm (fig[NTARGET..]): OS
- * median, 2- and 3-year OS.  Not data: the fit only keeps radical therapy
- * from looking worse than systemic therapy alone in these patients (see
- * objective()). */
+/* fig[NTARGET..]: the De Ruysscher selection's systemic arm (OS median, 2-
+ * and 3-year OS) and its survival after progression per arm (radical,
+ * systemic): not data, the one-sided penalties of objective(). */
 static void figures(fit_data *d, double *fig) {
-    double *os = d->buf[0], *pfs = d->buf[1], *a = d->buf[2], *b = d->buf[3];
+    double *os = d->buf[0], *pfs = d->buf[1], *a = d->buf[2], *pr = d->buf[3], *ps = d->buf[4];
     sim_latent lt;
+    size_t npr = 0, nps = 0;
     for (size_t i = 0; i < d->ndr; i++) {
         sim_latent_times(&d->p, &d->p.eras[d->edr], &d->dr[i], &lt);
         os[i] = lt.death[SIM_RADICAL];
         pfs[i] = fmin(lt.prog[SIM_RADICAL], lt.death[SIM_RADICAL]);
         a[i] = lt.death[SIM_SYSTEMIC];
+        if (lt.prog[SIM_RADICAL] < lt.death[SIM_RADICAL])
+            pr[npr++] = lt.death[SIM_RADICAL] - lt.prog[SIM_RADICAL];
+        if (lt.prog[SIM_SYSTEMIC] < lt.death[SIM_SYSTEMIC])
+            ps[nps++] = lt.death[SIM_SYSTEMIC] - lt.prog[SIM_SYSTEMIC];
     }
     fig[NTARGET + 1] = pct_above(a, d->ndr, 24);
     fig[NTARGET + 2] = pct_above(a, d->ndr, 36);
     fig[NTARGET] = median(a, d->ndr);
+    fig[NTARGET + 3] = median(pr, npr);
+    fig[NTARGET + 4] = median(ps, nps);
     fig[1] = pct_above(os, d->ndr, 12);
     fig[2] = pct_above(os, d->ndr, 24);
     fig[3] = pct_above(os, d->ndr, 36);
@@ -224,77 +195,66 @@ static void figures(fit_data *d, double *fig) {
     fig[0] = median(os, d->ndr);
     fig[4] = median(pfs, d->ndr);
 
-    const double L = d->p.landmark;
-    size_t m = 0;
-    for (size_t i = 0; i < d->ngo; i++) {
-        sim_latent_times(&d->p, &d->p.eras[d->ego], &d->go[i], &lt);
-        /* landmark: alive and progression-free after induction */
-        if (!(lt.prog[SIM_SYSTEMIC] > L && lt.death[SIM_SYSTEMIC] > L))
-            continue;
-        os[m] = lt.death[SIM_RADICAL] - L;
-        pfs[m] = fmin(lt.prog[SIM_RADICAL], lt.death[SIM_RADICAL]) - L;
-        a[m] = lt.death[SIM_SYSTEMIC] - L;
-        b[m] = fmin(lt.prog[SIM_SYSTEMIC], lt.death[SIM_SYSTEMIC]) - L;
-        m++;
-    }
-    /* survival after progression (progressions after the landmark) */
-    size_t np = 0;
-    double *pp = d->buf[4];
-    for (size_t i = 0; i < d->ngo; i++) {
-        sim_latent_times(&d->p, &d->p.eras[d->ego], &d->go[i], &lt);
-        if (lt.prog[SIM_SYSTEMIC] > L && lt.death[SIM_SYSTEMIC] > L &&
-            lt.prog[SIM_RADICAL] < INFINITY)
-            pp[np++] = lt.death[SIM_RADICAL] - lt.prog[SIM_RADICAL];
-    }
-    fig[15] = median(pp, np);
-    np = 0;
-    for (size_t i = 0; i < d->ngo; i++) {
-        sim_latent_times(&d->p, &d->p.eras[d->ego], &d->go[i], &lt);
-        if (lt.prog[SIM_SYSTEMIC] > L && lt.death[SIM_SYSTEMIC] > L &&
-            lt.prog[SIM_SYSTEMIC] < INFINITY)
-            pp[np++] = lt.death[SIM_SYSTEMIC] - lt.prog[SIM_SYSTEMIC];
-    }
-    fig[16] = median(pp, np);
-    fig[8] = median(pfs, m);
-    fig[9] = median(b, m);
-    fig[10] = median(os, m);
-    fig[11] = median(a, m);
-
     size_t k[3] = {0, 0, 0};
-    double *mv[3] = {os, pfs, a}, *all = b, *allp = d->buf[4];
+    double *mv[3] = {os, pfs, a}, *all = pr, *allp = ps;
     for (size_t i = 0; i < d->npop; i++) {
         sim_latent_times(&d->p, &d->p.eras[d->edr], &d->pop[i], &lt);
         int c = d->pop[i].mcat;
         mv[c][k[c]++] = lt.death[SIM_SYSTEMIC];
         all[i] = lt.death[SIM_SYSTEMIC];
         allp[i] = fmin(lt.prog[SIM_SYSTEMIC], lt.death[SIM_SYSTEMIC]);
+        if (i < d->ncox)
+            d->cox_t[i] = lt.death[SIM_SYSTEMIC];
     }
     for (int c = 0; c < 3; c++)
-        fig[12 + c] = median(mv[c], k[c]);
-    fig[17] = median(all, d->npop);
-    fig[18] = median(allp, d->npop);
+        fig[8 + c] = median(mv[c], k[c]);
+    fig[12] = median(all, d->npop);
+    fig[11] = median(allp, d->npop);
+    /* trial-eligible patients (ECOG 0-1): OS median - PFS median, the
+     * post-progression survival of first-line trials as Hayashi 2012
+     * computed it */
+    size_t k01 = 0;
+    for (size_t i = 0; i < d->npop; i++) {
+        if (d->pop[i].ecog > 1)
+            continue;
+        sim_latent_times(&d->p, &d->p.eras[d->edr], &d->pop[i], &lt);
+        all[k01] = lt.death[SIM_SYSTEMIC];
+        allp[k01++] = fmin(lt.prog[SIM_SYSTEMIC], lt.death[SIM_SYSTEMIC]);
+    }
+    fig[17] = median(all, k01) - median(allp, k01);
+
+    surv_input in = {.nrows = d->ncox, .time = d->cox_t, .event_num = d->cox_e, .ngroups = 1};
+    static const char *const levels[5] = {"0", "1", "2", "3", "4"};
+    cox_covariate cov = {.name = "ecog", .codes = d->cox_ecog, .levels = levels, .nlevels = 5};
+    cox_options co = {.ties = COX_BRESLOW}; /* continuous latent times: no ties */
+    cox_result *cr = NULL;
+    char err[256];
+    for (int e = 0; e < 4; e++)
+        fig[13 + e] = NAN;
+    if (cox_fit(&in, &cov, 1, &co, &cr, err, sizeof err) == 0) {
+        for (int e = 0; e < 4 && (size_t)e < cr->p; e++)
+            fig[13 + e] = cr->coef[e] - d->p.eff_ecog[e + 1];
+        cox_free(cr);
+    }
 }
 
-static double bound_prog_shape = 0.8, bound_pps_shape = 0.5, bound_lp = 0.4;
+static double bound_prog_shape = 0.8, bound_pps_shape = 0.4, bound_lp = 0.3;
 
 static double objective(const gsl_vector *x, void *arg) {
     fit_data *d = arg;
     double th[NPAR], fig[NTARGET + NEXTRA];
     for (int i = 0; i < NPAR; i++)
         th[i] = gsl_vector_get(x, (size_t)i);
-    /* Keep the simplex inside clinically sensible ranges; without them the
-     * optimiser trades the anchors for shapes no oncologist would accept
-     * (progression hazards falling from diagnosis, radical therapy that
-     * only reshapes relapse times, a Gomez era without cures). */
-    if (th[1] < log(bound_prog_shape) || th[1] > log(3) ||  /* prog_shape */
-        th[3] < log(bound_pps_shape) || th[3] > log(1.5) || /* pps_shape */
-        th[11] < log(1.0) || th[11] > log(5) ||             /* radical_shape */
-        th[5] > log(1.0) || th[6] > log(3.0) || th[10] > log(1.5) || fabs(th[4]) > 8 ||
-        th[9] < -1 || th[9] > 3 ||              /* gomez_cure_shift */
-        th[12] < log(0.5) || th[12] > log(4) || /* gomez_maintenance_hr */
-        th[13] < 0 || th[13] > 2 ||             /* pps_ttp */
-        th[14] < bound_lp || th[14] > 1 || th[15] < bound_lp || th[15] > 1 || /* prog_lp, pps_lp */
-        th[16] < log(1) || th[16] > log(12))                                  /* pps_ttp_min */
+    /* Keep the simplex inside clinically sensible ranges: progression
+     * hazards that do not fall from diagnosis, radical therapy that does
+     * not raise the progression hazard, effects applied at most in full. */
+    if (th[1] < log(bound_prog_shape) || th[1] > log(3) || /* prog_shape */
+        th[3] < log(bound_pps_shape) || th[3] > log(2) ||  /* pps_shape */
+        th[6] < log(1.0) || th[6] > log(5) ||              /* radical_shape */
+        th[5] > log(1.0) || fabs(th[4]) > 8 ||             /* radical_hr, cure_logit */
+        th[7] < 0 || th[7] > 2 ||                          /* pps_ttp */
+        th[8] < bound_lp || th[8] > 1.2 || th[9] < bound_lp || th[9] > 1.2 || /* weights */
+        th[10] < log(1) || th[10] > log(12))                                  /* pps_ttp_min */
         return 1e9;
     set_params(d, th);
     figures(d, fig);
@@ -306,10 +266,15 @@ static double objective(const gsl_vector *x, void *arg) {
     /* radical therapy must not look worse than systemic therapy alone in
      * the De Ruysscher selection: median at least 1.5 months, 2-year OS 3
      * points, 3-year OS (cures) 5 points better */
-    const double margin[NEXTRA] = {1.5, 3, 5}, rad[NEXTRA] = {fig[0], fig[2], fig[3]};
-    const double sc[NEXTRA] = {0.5, 1, 1};
-    for (int i = 0; i < NEXTRA; i++) {
+    const double margin[3] = {1.5, 3, 5}, rad[3] = {fig[0], fig[2], fig[3]};
+    const double sc[3] = {0.5, 1, 1};
+    for (int i = 0; i < 3; i++) {
         double z = fmax(0, fig[NTARGET + i] - (rad[i] - margin[i])) / sc[i];
+        s += z * z;
+    }
+    /* survival after progression: months, not weeks, in both arms */
+    for (int i = 3; i < 5; i++) {
+        double z = fmax(0, 3.5 - fig[NTARGET + i]) / 0.25;
         s += z * z;
     }
     return s;
@@ -319,12 +284,14 @@ static void report(fit_data *d) {
     double fig[NTARGET + NEXTRA];
     figures(d, fig);
     for (int i = 0; i < NTARGET; i++)
-        printf("  %-22s paper %6.1f  model %6.2f\n", target[i].name, target[i].paper, fig[i]);
+        printf("  %-22s paper %6.2f  model %6.2f\n", target[i].name, target[i].paper, fig[i]);
     printf("  DR selection, systemic arm: OS median %.2f, 2y %.2f%%, 3y %.2f%%\n", fig[NTARGET],
            fig[NTARGET + 1], fig[NTARGET + 2]);
+    printf("  DR selection, survival after progression: radical %.2f, systemic %.2f\n",
+           fig[NTARGET + 3], fig[NTARGET + 4]);
 }
 
-static int write_fit(const char *path, const fit_data *d, double obj) {
+static int write_fit(const char *path, fit_data *d, double obj) {
     FILE *f = fopen(path, "r");
     if (!f) {
         perror(path);
@@ -384,54 +351,63 @@ static int write_fit(const char *path, const fit_data *d, double obj) {
     return 0;
 }
 
+/* The De Ruysscher selection of the first n patients of seed's stream:
+ * the shipped rule set on the simulated cohort of those patients. */
+static uint8_t *select_dr(const sim_params *p, const char *scripts, size_t n, unsigned long seed) {
+    char err[1024], path[4200];
+    cohort *c = NULL;
+    if (sim_generate(p, "deruysscher2012", n, seed, &c, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return NULL;
+    }
+    rules *r = rules_new(0, 0, err, sizeof err);
+    snprintf(path, sizeof path, "%s/selection/deruysscher2012.lua", scripts);
+    rules_eval *ev = NULL;
+    uint8_t *sel = NULL;
+    if (!r || rules_load(r, path, err, sizeof err) < 0 ||
+        !(ev = rules_eval_new(r, "deruysscher2012", c, err, sizeof err)) ||
+        rules_eval_run(ev, 1, err, sizeof err) < 0)
+        fprintf(stderr, "%s\n", err);
+    else if ((sel = malloc(n)))
+        memcpy(sel, rules_eval_selected(ev), n);
+    rules_eval_free(ev);
+    rules_free(r);
+    cohort_free(c);
+    return sel;
+}
+
 int main(int argc, char **argv) {
-    const char *path = "scripts/scenarios/stage_iv.lua";
+    const char *path = "scripts/scenarios/stage_iv.lua", *scripts = "scripts";
     size_t nfit = 100000;
     int iter = 2000, write = 0, rounds = 8;
-    double pfs_anchor_scale = 0;
     unsigned long seed = 12345;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--scenario") && i + 1 < argc)
             path = argv[++i];
+        else if (!strcmp(argv[i], "--scripts") && i + 1 < argc)
+            scripts = argv[++i];
         else if (!strcmp(argv[i], "--n") && i + 1 < argc)
             nfit = strtoul(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--iter") && i + 1 < argc)
             iter = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
             seed = strtoul(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--pps-scale") && i + 1 < argc)
-            target[15].scale = target[16].scale = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--anchor-scale") && i + 1 < argc)
-            target[12].scale = target[13].scale = target[14].scale = target[17].scale =
-                target[18].scale = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--pfs-anchor-scale") && i + 1 < argc)
-            pfs_anchor_scale = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--lp-min") && i + 1 < argc)
-            bound_lp = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--prog-shape-min") && i + 1 < argc)
-            bound_prog_shape = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--pps-shape-min") && i + 1 < argc)
-            bound_pps_shape = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--trial-weight") && i + 1 < argc) {
-            double w = atof(argv[++i]);
-            for (int k = 0; k < 12; k++)
-                target[k].scale /= w;
-        } else if (!strcmp(argv[i], "--rounds") && i + 1 < argc)
+        else if (!strcmp(argv[i], "--rounds") && i + 1 < argc)
             rounds = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--write"))
+        else if (!strcmp(argv[i], "--dr-weight") && i + 1 < argc) {
+            double w = atof(argv[++i]);
+            for (int k = 0; k < 8; k++)
+                target[k].scale /= w;
+        } else if (!strcmp(argv[i], "--write"))
             write = 1;
         else {
             fprintf(stderr,
-                    "usage: %s [--scenario FILE] [--n N] [--iter K] [--rounds R] [--seed S]\n"
-                    "          [--trial-weight W] [--anchor-scale S] [--pps-scale S]\n"
-                    "          [--prog-shape-min K] [--pps-shape-min K] [--lp-min W]\n"
-                    "          [--pfs-anchor-scale S] [--write]\n",
+                    "usage: %s [--scenario FILE] [--scripts DIR] [--n N] [--iter K]\n"
+                    "          [--rounds R] [--seed S] [--dr-weight W] [--write]\n",
                     argv[0]);
             return 2;
         }
     }
-    if (pfs_anchor_scale > 0)
-        target[18].scale = pfs_anchor_scale;
     static fit_data d;
     char err[1024];
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -443,35 +419,44 @@ int main(int argc, char **argv) {
     }
     lua_close(L);
     d.edr = sim_era_find(&d.p, "deruysscher2012");
-    d.ego = sim_era_find(&d.p, "gomez2016");
-    if (d.edr < 0 || d.ego < 0) {
-        fprintf(stderr, "%s: eras deruysscher2012 and gomez2016 needed\n", path);
+    if (d.edr < 0) {
+        fprintf(stderr, "%s: era deruysscher2012 needed\n", path);
         return 1;
     }
-    size_t npop_max = nfit * 2;
+    /* the stream holds about one De Ruysscher patient in 3.6: draw enough */
+    size_t ndraw = nfit * 5, npop_max = nfit * 2;
+    uint8_t *sel = select_dr(&d.p, scripts, ndraw, seed);
     d.dr = malloc(nfit * sizeof *d.dr);
-    d.go = malloc(nfit * sizeof *d.go);
     d.pop = malloc(npop_max * sizeof *d.pop);
-    d.bufcap = nfit > npop_max ? nfit : npop_max;
+    d.ncox = npop_max < 30000 ? npop_max : 30000;
+    d.cox_t = malloc(d.ncox * sizeof *d.cox_t);
+    d.cox_e = malloc(d.ncox * sizeof *d.cox_e);
+    d.cox_ecog = malloc(d.ncox * sizeof *d.cox_ecog);
     for (int i = 0; i < 5; i++)
-        d.buf[i] = malloc(d.bufcap * sizeof(double));
-    if (!d.dr || !d.go || !d.pop || !d.buf[3] || !d.buf[4]) {
-        fprintf(stderr, "out of memory\n");
+        d.buf[i] = malloc(npop_max * sizeof(double));
+    if (!sel || !d.dr || !d.pop || !d.cox_t || !d.cox_e || !d.cox_ecog || !d.buf[4]) {
+        fprintf(stderr, "out of memory or no selection\n");
         return 1;
     }
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, seed);
     sim_prep prep;
     sim_prepare(&d.p, &prep);
-    while (d.ndr < nfit || d.ngo < nfit) {
+    for (size_t k = 0; k < ndraw && (d.ndr < nfit || d.npop < npop_max); k++) {
         sim_patient pt;
         sim_draw(&d.p, &prep, r, &pt);
         if (d.npop < npop_max)
             d.pop[d.npop++] = pt;
-        (void)pt;
+        if (d.ndr < nfit && sel[k] == EXPR_TRUE)
+            d.dr[d.ndr++] = pt;
     }
     gsl_rng_free(r);
-    printf("population sample %zu, De Ruysscher %zu, Gomez candidates %zu\n", d.npop, d.ndr, d.ngo);
+    free(sel);
+    for (size_t i = 0; i < d.ncox; i++) {
+        d.cox_e[i] = 1;
+        d.cox_ecog[i] = d.pop[i].ecog;
+    }
+    printf("population sample %zu, De Ruysscher %zu (rule set)\n", d.npop, d.ndr);
 
     double th[NPAR];
     get_theta(&d, th);
