@@ -78,13 +78,13 @@ static const struct figdef {
     {G_DR, "PFS 2-year", CALIB_FITTED, CALIB_ABS, CALIB_PERCENT, DR_PFS_2, 13.6, 0, 1.5},
     {G_DR, "PFS 3-year", CALIB_FITTED, CALIB_ABS, CALIB_PERCENT, DR_PFS_3, 13.6, 0, 1.5},
     {G_DR, "single metastasis", CALIB_FITTED, CALIB_ABS, CALIB_PERCENT, DR_SINGLE, 87, 0, 3},
-    {G_DR, "survival after progression", CALIB_CHECK, CALIB_AT_LEAST, CALIB_MONTHS, DR_PPS_R, 3,
-     0, 0},
-    {G_DRS, "survival after progression", CALIB_CHECK, CALIB_AT_LEAST, CALIB_MONTHS, DR_PPS_S, 3,
-     0, 0},
+    {G_DR, "survival after progression", CALIB_CHECK, CALIB_AT_LEAST, CALIB_MONTHS, DR_PPS_R, 3, 0,
+     0},
+    {G_DRS, "survival after progression", CALIB_CHECK, CALIB_AT_LEAST, CALIB_MONTHS, DR_PPS_S, 3, 0,
+     0},
     {G_GO, "PFS median, LCT", CALIB_PREDICTED, CALIB_IN_RANGE, CALIB_MONTHS, GO_PFS_R, 14.2, 0, 0},
-    {G_GO, "PFS median, maintenance", CALIB_PREDICTED, CALIB_IN_RANGE, CALIB_MONTHS, GO_PFS_S,
-     4.4, 0, 0},
+    {G_GO, "PFS median, maintenance", CALIB_PREDICTED, CALIB_IN_RANGE, CALIB_MONTHS, GO_PFS_S, 4.4,
+     0, 0},
     {G_GO, "OS median, LCT", CALIB_PREDICTED, CALIB_IN_RANGE, CALIB_MONTHS, GO_OS_R, 41.2, 0, 0},
     {G_GO, "OS median, maintenance", CALIB_PREDICTED, CALIB_IN_RANGE, CALIB_MONTHS, GO_OS_S, 17.0,
      0, 0},
@@ -92,8 +92,8 @@ static const struct figdef {
      GO_PPS_R, 37.6, 0, 0},
     {G_GO, "survival after progression, control", CALIB_PREDICTED, CALIB_IN_RANGE, CALIB_MONTHS,
      GO_PPS_S, 9.4, 0, 0},
-    {G_GO, "post-progression median >= 3, LCT", CALIB_CHECK, CALIB_AT_LEAST, CALIB_MONTHS,
-     GO_PPS_R, 3, 0, 0},
+    {G_GO, "post-progression median >= 3, LCT", CALIB_CHECK, CALIB_AT_LEAST, CALIB_MONTHS, GO_PPS_R,
+     3, 0, 0},
     {G_GO, "post-progression median >= 3, control", CALIB_CHECK, CALIB_AT_LEAST, CALIB_MONTHS,
      GO_PPS_S, 3, 0, 0},
     {G_POP, "OS median, M1a", CALIB_FITTED, CALIB_ABS, CALIB_MONTHS, POP_M1A, 11.5, 0, 1.0},
@@ -178,8 +178,8 @@ static int km_figs(const double *t, const double *e, size_t n, const double *at,
 #define ROW(idx, i) ((idx) ? (idx)[i] : (i))
 
 /* Median and survival at 12/24/36 months of one arm's OS (pfs = 0) or PFS. */
-static int arm_figs(const arm_out *a, const size_t *idx, size_t n, int pfs, scratch *s,
-                    double *med, double *surv3, char *err, size_t errlen) {
+static int arm_figs(const arm_out *a, const size_t *idx, size_t n, int pfs, scratch *s, double *med,
+                    double *surv3, char *err, size_t errlen) {
     for (size_t i = 0; i < n; i++) {
         size_t k = ROW(idx, i);
         s->t[i] = pfs ? a->pfs_t[k] : a->os_t[k];
@@ -205,8 +205,8 @@ static int pps_median(const arm_out *a, const size_t *idx, size_t n, scratch *s,
     return km_figs(s->t, s->e, m, NULL, 0, med, &dummy, err, errlen);
 }
 
-static int dr_values(const pool *p, const size_t *idx, size_t n, scratch *s, double *v,
-                     char *err, size_t errlen) {
+static int dr_values(const pool *p, const size_t *idx, size_t n, scratch *s, double *v, char *err,
+                     size_t errlen) {
     if (arm_figs(&p->a[0], idx, n, 0, s, &v[DR_OS_MED], &v[DR_OS_1], err, errlen) < 0 ||
         arm_figs(&p->a[0], idx, n, 1, s, &v[DR_PFS_MED], &v[DR_PFS_1], err, errlen) < 0 ||
         pps_median(&p->a[0], idx, n, s, &v[DR_PPS_R], err, errlen) < 0 ||
@@ -273,8 +273,8 @@ static int simulate_selected(const sim_params *p, const char *era, rules *r, con
         size_t next = k ? (size_t)((double)n * (double)want / (double)k * 1.05) + 1000 : n * 4;
         if (next > 40000000) {
             snprintf(err, errlen,
-                     "calibrate: %zu of %zu simulated patients meet %s: too few for %zu", k, n,
-                     set, want);
+                     "calibrate: %zu of %zu simulated patients meet %s: too few for %zu", k, n, set,
+                     want);
             return -1;
         }
         n = next;
@@ -450,8 +450,7 @@ out:
 
 /* ---- the report ---- */
 
-static int load_set(rules *r, const char *scripts_dir, const char *set, char *err,
-                    size_t errlen) {
+static int load_set(rules *r, const char *scripts_dir, const char *set, char *err, size_t errlen) {
     char path[4200];
     snprintf(path, sizeof path, "%s/selection/%s.lua", scripts_dir, set);
     if (rules_load(r, path, err, errlen) < 0)
@@ -522,8 +521,8 @@ int calib_run(const sim_params *p, const char *scripts_dir, size_t n_selected, u
         load_set(r, scripts_dir, "deruysscher2012", err, errlen) < 0 ||
         load_set(r, scripts_dir, "gomez2016", err, errlen) < 0)
         goto done;
-    if (simulate_selected(p, "deruysscher2012", r, "deruysscher2012", n_selected, seed, &cdr,
-                          &evdr, err, errlen) < 0 ||
+    if (simulate_selected(p, "deruysscher2012", r, "deruysscher2012", n_selected, seed, &cdr, &evdr,
+                          err, errlen) < 0 ||
         simulate_selected(p, "gomez2016", r, "gomez2016", n_selected, seed + 1, &cgo, &evgo, err,
                           errlen) < 0)
         goto done;
@@ -575,10 +574,9 @@ int calib_run(const sim_params *p, const char *scripts_dir, size_t n_selected, u
         if (keep[i] != EXPR_TRUE)
             idx[nns++] = i;
     free(keep);
-    arm_out pop_sys = {(double *)num_col(cdr, "os_time@systemic"),
-                       (double *)num_col(cdr, "os_event@systemic"),
-                       (double *)num_col(cdr, "pfs_time@systemic"),
-                       (double *)num_col(cdr, "pfs_event@systemic")};
+    arm_out pop_sys = {
+        (double *)num_col(cdr, "os_time@systemic"), (double *)num_col(cdr, "os_event@systemic"),
+        (double *)num_col(cdr, "pfs_time@systemic"), (double *)num_col(cdr, "pfs_event@systemic")};
     int src = 0;
     split_group(&out->split[2], "not selected, systemic arm", &pop_sys, idx, nns, &s, err, errlen,
                 &src);
@@ -612,8 +610,8 @@ int calib_run(const sim_params *p, const char *scripts_dir, size_t n_selected, u
         g->tol = d->tol;
         g->sim = v[d->value];
         int trial = d->value <= GO_LAST && ntrials > 0;
-        g->trial_n = !trial                     ? 0
-                     : d->value <= DR_LAST      ? DR_TRIAL_N
+        g->trial_n = !trial                ? 0
+                     : d->value <= DR_LAST ? DR_TRIAL_N
                      : d->value == GO_PFS_S || d->value == GO_OS_S || d->value == GO_PPS_S
                          ? GO_TRIAL_S
                          : GO_TRIAL_R;

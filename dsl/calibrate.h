@@ -53,10 +53,10 @@ typedef struct calib_fig {
     calib_unit unit;
     double paper, paper_hi; /* paper_hi only for CALIB_BETWEEN */
     double tol;
-    double sim;      /* at the report's n; NaN = not reached / undefined */
-    size_t trial_n;  /* patients per resampled trial (0: no range) */
-    double lo, hi;   /* 2.5% and 97.5% over the resampled trials; INFINITY = not reached */
-    int ok;          /* the test passes */
+    double sim;     /* at the report's n; NaN = not reached / undefined */
+    size_t trial_n; /* patients per resampled trial (0: no range) */
+    double lo, hi;  /* 2.5% and 97.5% over the resampled trials; INFINITY = not reached */
+    int ok;         /* the test passes */
 } calib_fig;
 
 /* One group of the selection-vs-treatment split (De Ruysscher era and

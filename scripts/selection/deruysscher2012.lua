@@ -44,7 +44,7 @@ ruleset "deruysscher2012" {
   param { "max_ecog", 2, min = 0, max = 4, type = "integer",
           doc = "highest ECOG/WHO performance status admitted; 4 = no limit. "
              .. "doc/domain.md does not give the trial's limit: 2 is the limit the "
-             .. "simulator's calibration assumes for this trial (core/sim_calib.h) "
+             .. "calibration report applies through this rule set (doc/model.md) "
              .. "and the usual one for radical chemoradiotherapy; check the "
              .. "paper's methods before relying on it" },
 

@@ -13,8 +13,15 @@
 --   * every lesion of every distant site counts, one by one: brain, adrenal,
 --     bone, liver, distant (non-regional) nodes, other, contralateral lung
 --     nodules; in total over all organs, not per organ;
---   * regional (hilar, mediastinal, supraclavicular) nodes are part of the
---     primary's N category, never metastatic lesions;
+--   * regional nodes: the trial counted "<= 3 disease sites"; how it
+--     counted involved intrathoracic nodes is not in the sources of
+--     doc/domain.md. A 2021 review of the trials' definitions (Cancers
+--     2021;13:4822, Table 1) reads Gomez as counting intrathoracic nodal
+--     disease as a metastatic site; the param nodes_count (default: yes, that
+--     reading) counts involved regional nodes (n_stations other than none)
+--     as one lesion, and `set nodes_count no` leaves them to the N category
+--     as De Ruysscher did. Check the paper's methods before relying on
+--     either. Unrecorded stations are unknown (excluded) while it is on;
 --   * pleural or pericardial disease and a malignant effusion exclude.
 --   * WHEN: the paper counts after first-line therapy; the data dictionary
 --     records m_sites at diagnosis only. Without progression no new lesion
@@ -41,8 +48,9 @@ ruleset "gomez2016" {
      .. "first-line therapy and no progression on it; EGFR/ALK driver "
      .. "patients allowed. Metastases are counted lesion by lesion from "
      .. "m_sites, in total over all organs: brain, adrenal, bone, liver, "
-     .. "distant nodes, other and contralateral lung nodules count; regional "
-     .. "nodes do not; pleural or pericardial disease and malignant effusion "
+     .. "distant nodes, other and contralateral lung nodules count; involved "
+     .. "regional nodes count as one site (param nodes_count, as a 2021 "
+     .. "review reads the trial); pleural or pericardial disease and malignant effusion "
      .. "exclude. m_sites is recorded at diagnosis, so the count after "
      .. "first-line therapy is approximated by it (exact for patients with "
      .. "<= 3 lesions at diagnosis who did not progress; a responder who "
@@ -55,8 +63,12 @@ ruleset "gomez2016" {
   param { "max_ecog", 2, min = 0, max = 4, type = "integer",
           doc = "highest ECOG performance status admitted; 4 = no limit. "
              .. "doc/domain.md does not give the trial's limit: 2 is the limit the "
-             .. "simulator's calibration assumes for this trial (core/sim_calib.h); "
+             .. "calibration report applies through this rule set (doc/model.md); "
              .. "check the paper before relying on it" },
+  param { "nodes_count", true,
+          doc = "count involved regional nodes (n_stations not none) as one "
+             .. "metastatic site, as a 2021 review reads the trial (Cancers "
+             .. "2021;13:4822, Table 1); no leaves them to the N category" },
   param { "need_disease_control", true,
           doc = "require response or stable disease after first-line therapy "
              .. "(the trial: yes); false drops the criterion, not the landmark" },
@@ -70,8 +82,12 @@ ruleset "gomez2016" {
               [[not m_pleural_effusion and not contains(m_sites, {"pleura", "pericardium"})]],
               doc = "diffuse pleural disease or a malignant effusion is never "
                  .. "oligometastatic; an unrecorded effusion is unknown (excluded)" },
+  derive { "nodal", "min(count(n_stations), 1)",
+           doc = "1 when any regional node station is involved, 0 for none" },
+
   criterion { "lesions", "1 to max_lesions metastatic lesions (after first-line therapy)",
-              "lesions <= max_lesions" },
+              "lesions <= max_lesions and (not nodes_count or lesions + nodal <= max_lesions)",
+              doc = "with nodes_count, involved regional nodes count as one site" },
   criterion { "ecog", "ECOG <= max_ecog",
               "max_ecog >= 4 or ecog <= max_ecog" },
   criterion { "no_progression", "no progression after first-line therapy",

@@ -56,6 +56,7 @@ check_has "staging report reads every TCGA row" ", $rows patients" "$(cat "$WORK
 "$TNMLAB" "$ex/calibration.lua" 20000 100 >"$WORK/cal.out" 2>"$WORK/cal.err"
 rc=$?
 check_eq "calibration.lua: no script error" "" "$(cat "$WORK/cal.err")"
-check_has "calibration report complete" "Population check" "$(cat "$WORK/cal.out")"
+check_has "calibration report complete" "Selection vs treatment" "$(cat "$WORK/cal.out")"
+check_has "calibration: selections by the shipped rule sets" "selected by the shipped rule sets deruysscher2012 and gomez2016" "$(cat "$WORK/cal.out")"
 [ "$rc" -eq 0 ] || echo "note: calibration.lua exit $rc: a figure is outside its published range"
 finish

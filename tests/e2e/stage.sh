@@ -151,8 +151,8 @@ check_has "undo back to 1, all sets still there" "undone	1	6" "$OUT"
 
 # the line REPL shows the change rows of the first change too
 OUT=$(printf 'set max_lesions 2\n' | XDG_STATE_HOME="$WORK/state" "$TNMLAB" --plain --no-restore 2>&1)
-check_has "--plain: the selected count's change" "(23.7%) [-" "$OUT"
-check_has "--plain: change rows under the groups" "       change       -" "$OUT"
+check_has "--plain: the selected count's change" "%) [-" "$OUT"
+check_has "--plain: change rows under the groups" "       change     " "$OUT"
 check_has "--plain: against version 1" "change rows: against version 1" "$OUT"
 
 # bad input

@@ -139,10 +139,12 @@ refused "100,000-item set" "$WORK/set.lua" "expression too large"
 # --- the vocabulary and libraries belong to no rule file ------------------------
 refused "replacing the vocabulary" "$R/vocabulary.lua" "assignment to global 'criterion'"
 refused "replacing a library function" "$R/library.lua" "read-only"
-run_bounded 30 "$TNMLAB" -e "pcall(rules.load, '$R/vocabulary.lua')
-    print(rules.eval('deruysscher2012', cohort.demo()).selected)"
+run_bounded 30 "$TNMLAB" -e "local before = rules.eval('deruysscher2012', cohort.demo()).selected
+    pcall(rules.load, '$R/vocabulary.lua')
+    local after = rules.eval('deruysscher2012', cohort.demo()).selected
+    print(before > 0 and before == after and 'same' or ('changed ' .. before .. ' ' .. after))"
 check_rc "a refused file leaves the shipped set: exit status" 0
-check_eq "a refused file leaves the shipped set as it was" "595" "$OUT"
+check_eq "a refused file leaves the shipped set as it was" "same" "$OUT"
 check_rss "a refused file leaves the shipped set: memory" "$LIMIT"
 
 # --- names and text ----------------------------------------------------------------

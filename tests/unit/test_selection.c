@@ -135,21 +135,22 @@ static const hand_set dr = {"deruysscher2012",
                             "De Ruysscher"};
 
 /* Gomez: landmark loses P18 (died at 2 months); stage_iv P22, P21;
- * no_pleural P10, P11, P27; lesions P03, P04, P05, P06, P08, P28 (4+);
- * ecog P14, P20; no_progression P17, P24 (unknown); treatable P12, P23
- * (unknown).  10 left, all radical. */
+ * no_pleural P10, P11, P27; lesions P03, P04, P05, P06, P08, P28 (4+), and
+ * P02 and P09 (3 lesions plus involved regional nodes, one more site with
+ * nodes_count); ecog P14, P20; no_progression P17, P24 (unknown);
+ * treatable P12, P23 (unknown).  8 left, all radical. */
 static const hand_set gomez = {"gomez2016",
                                3,
                                7,
                                {{"landmark", 28, 27, 1, 0},
                                 {"stage_iv", 27, 25, 1, 1},
                                 {"no_pleural", 25, 22, 2, 1},
-                                {"lesions", 22, 16, 6, 0},
-                                {"ecog", 16, 14, 1, 1},
-                                {"no_progression", 14, 12, 1, 1},
-                                {"treatable", 12, 10, 1, 1}},
-                               10,
-                               10,
+                                {"lesions", 22, 14, 8, 0},
+                                {"ecog", 14, 12, 1, 1},
+                                {"no_progression", 12, 10, 1, 1},
+                                {"treatable", 10, 8, 1, 1}},
+                               8,
+                               8,
                                "Gomez"};
 
 /* Iyengar: landmark P18; stage_iv P22, P21; no_pleural P10, P11, P27;
@@ -389,6 +390,13 @@ static void test_flip_gomez_disease_control(void **state) {
     flip(state, "gomez2016", "need_disease_control", 0, ids, 2, 1, "radical");
 }
 
+/* Gomez with regional nodes left to the N category: P02 and P09 (3
+ * lesions each, involved nodes) come back, treatable, so radical. */
+static void test_flip_gomez_nodes_count(void **state) {
+    static const char *const ids[] = {"P02", "P09"};
+    flip(state, "gomez2016", "nodes_count", 0, ids, 2, 1, "radical");
+}
+
 /* Iyengar with max_sites 4: P05 (5 extracranial sites) leaves. */
 static void test_flip_iyengar_max_sites(void **state) {
     static const char *const ids[] = {"P05"};
@@ -436,6 +444,7 @@ int main(void) {
         cmocka_unit_test(test_flip_deruysscher_max_lesions),
         cmocka_unit_test(test_flip_eortc_max_organs),
         cmocka_unit_test(test_flip_gomez_disease_control),
+        cmocka_unit_test(test_flip_gomez_nodes_count),
         cmocka_unit_test(test_flip_iyengar_max_sites),
         cmocka_unit_test(test_all_together),
     };

@@ -11,8 +11,13 @@ return {
   cases = {
     -- 1 lesion; response; followed past 3 months
     { id = "P01", selected = true, arm = "radical", exit = "" },
-    -- 3 lesions = max_lesions 3: on the boundary, kept; stable disease
-    { id = "P02", selected = true, arm = "radical", exit = "" },
+    -- 3 lesions and involved station 7: with nodes_count (the default) the
+    -- nodes are a fourth site, 4 > 3
+    { id = "P02", selected = false, arm = "systemic", exit = "lesions:fail" },
+    -- the same patient with nodes left to the N category: 3 = max_lesions 3,
+    -- on the boundary, kept; stable disease
+    { id = "P02", params = { nodes_count = false },
+      selected = true, arm = "radical", exit = "" },
     -- 4 lesions > 3
     { id = "P03", selected = false, arm = "systemic", exit = "lesions:fail" },
     -- 5 lesions > 3
@@ -25,8 +30,11 @@ return {
     { id = "P07", selected = true, arm = "radical", exit = "" },
     -- contralateral nodules count: 2 + 2 adrenal = 4 > 3
     { id = "P08", selected = false, arm = "systemic", exit = "lesions:fail" },
-    -- 3 lesions; the N3 mediastinal nodes are not metastatic lesions
-    { id = "P09", selected = true, arm = "radical", exit = "" },
+    -- 3 lesions and N3 mediastinal nodes: counted as one site, 4 > 3
+    { id = "P09", selected = false, arm = "systemic", exit = "lesions:fail" },
+    -- nodes_count off: the nodes are N category, 3 lesions, kept
+    { id = "P09", params = { nodes_count = false },
+      selected = true, arm = "radical", exit = "" },
     -- malignant pleural effusion
     { id = "P10", selected = false, arm = "systemic", exit = "no_pleural:fail" },
     -- pleural nodule
