@@ -28,9 +28,12 @@ static int cmd_quit(session *s, int argc, char **argv) {
 const cmd_entry commands_table[] = {
     {"help", "[COMMAND | keys]", "list the commands, or show one, or the keys", cmd_help,
      "command+{keys}", 0},
-    {"load", "cohort FILE.csv [months|days] [sep=X] [decimal=X] [field=column...] | rules FILE.lua",
-     "load a cohort (mapping its columns to the data dictionary) or a rule file", cmd_load,
-     "{cohort|rules} file {months|days}+field=*", 0},
+    {"load",
+     "cohort FILE.csv [months|days] [sep=X] [decimal=X] [field=column...] | cohort FILE.db "
+     "TABLE|\"SELECT ...\" [months|days] [field=column...] | rules FILE.lua",
+     "load a cohort from a CSV file or a SQLite database (mapping its columns to the data "
+     "dictionary) or a rule file",
+     cmd_load, "{cohort|rules} file {months|days}+field=*", 0},
     {"simulate", "SCENARIO N [SEED]", "simulate a cohort (scripts/scenarios, e.g. stage_iv)",
      cmd_simulate, "scenario", 0},
     {"rules", "", "list the loaded rule sets (* = active)", cmd_rules, NULL, 0},

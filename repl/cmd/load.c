@@ -1,5 +1,6 @@
-/* load.c - `load cohort FILE [months|days] [field=column ...]` and
- * `load rules FILE`.
+/* load.c - `load cohort FILE [months|days] [field=column ...]`,
+ * `load cohort DB.db TABLE|"SELECT ..." [months|days] [field=column ...]`
+ * and `load rules FILE`.
  *
  * Part of tnmlab (repl layer).  SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -16,6 +17,7 @@
 #include "commands.h"
 #include "csv.h"
 #include "session.h"
+#include "sqlite_read.h"
 #include "survival_data.h"
 
 static const char *base_name(const char *path) {
@@ -137,16 +139,31 @@ static int one_char(const char *v, char *out) {
     return 0;
 }
 
-/* load cohort FILE [months|days] [sep=X] [decimal=X] [field=column ...] */
+/* load cohort FILE [months|days] [sep=X] [decimal=X] [field=column ...]
+ * load cohort DB TABLE|QUERY [months|days] [field=column ...] */
 static int load_cohort(session *s, int argc, char **argv) {
     const char *unit = "months";
     csv_pair map[CMD_MAX_ARGS];
     char names[CMD_MAX_ARGS][128];
     size_t nmap = 0;
     char sep = 0, decimal = 0;
-    for (int i = 3; i < argc; i++) {
+    /* a SQLite database: the word after it is the table or the query */
+    int db = sqlite_is_database(argv[2]), first = db ? 4 : 3;
+    if (db && argc < 4) {
+        sink_printf(&s->err,
+                    "load cohort: %s is a SQLite database: name a table or give a "
+                    "query, e.g. load cohort %s patients  or  load cohort %s \"SELECT "
+                    "* FROM patients WHERE ecog <= 2\"\n",
+                    argv[2], argv[2], argv[2]);
+        return 1;
+    }
+    for (int i = first; i < argc; i++) {
         const char *eq = strchr(argv[i], '=');
-        if (strncmp(argv[i], "sep=", 4) == 0 || strncmp(argv[i], "decimal=", 8) == 0) {
+        if (db && (strncmp(argv[i], "sep=", 4) == 0 || strncmp(argv[i], "decimal=", 8) == 0)) {
+            sink_printf(&s->err, "load cohort: %s is for text files; a database has types\n",
+                        argv[i]);
+            return 1;
+        } else if (strncmp(argv[i], "sep=", 4) == 0 || strncmp(argv[i], "decimal=", 8) == 0) {
             int is_sep = argv[i][0] == 's';
             if (one_char(eq + 1, is_sep ? &sep : &decimal) != 0 ||
                 (!is_sep && decimal != '.' && decimal != ',')) {
@@ -167,7 +184,7 @@ static int load_cohort(session *s, int argc, char **argv) {
             map[k].key = names[k];
             map[k].value = eq + 1;
             nmap += k == nmap;
-        } else if (i == 3 && (!strcmp(argv[i], "months") || !strcmp(argv[i], "days"))) {
+        } else if (i == first && (!strcmp(argv[i], "months") || !strcmp(argv[i], "days"))) {
             unit = argv[i];
         } else {
             sink_printf(&s->err, "load cohort: '%s' is neither months/days nor field=column\n",
@@ -181,7 +198,7 @@ static int load_cohort(session *s, int argc, char **argv) {
     o.nmap = nmap;
     /* what is not given is read off the file, and said */
     char ssep, sdec;
-    if ((!sep || !decimal) && csv_sniff(argv[2], &ssep, &sdec) == 0) {
+    if (!db && (!sep || !decimal) && csv_sniff(argv[2], &ssep, &sdec) == 0) {
         if ((!sep && ssep != ',') || (!decimal && !sep && sdec != '.'))
             sink_printf(&s->out,
                         "%s: read with separator '%s'%s%s%s (say sep= or decimal= "
@@ -207,7 +224,8 @@ static int load_cohort(session *s, int argc, char **argv) {
         sink_printf(&s->err, "load cohort: %s\n", err);
         return 1;
     }
-    cohort *c = csv_read_file(argv[2], NULL, &o, err, sizeof err);
+    cohort *c = db ? sqlite_read(argv[2], argv[3], &o, err, sizeof err)
+                   : csv_read_file(argv[2], NULL, &o, err, sizeof err);
     if (c == NULL) { /* the message names file:line:column; the current cohort stays */
         sink_printf(&s->err, "%.*s\n", (int)strcspn(err, "\n"), err);
         return 1;

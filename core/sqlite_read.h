@@ -1,0 +1,35 @@
+/* sqlite_read.h - cohorts from a SQLite database: a table or a query.
+ *
+ * Part of tnmlab (core layer: plain C11 and libsqlite3).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The rows of the query are read through the CSV reader (csv.h), so a
+ * database column gets exactly the type, missing values, column map and
+ * unit handling a CSV column gets: each value is written as the text
+ * read.csv would see (an integer or real as a number, text as quoted text,
+ * NULL as an empty cell, i.e. missing), and the column's type is inferred
+ * from those values as R's read.csv infers it.  The database is opened
+ * read-only, and only a statement that does not write is run.
+ */
+#ifndef TNMLAB_SQLITE_READ_H
+#define TNMLAB_SQLITE_READ_H
+
+#include <stddef.h>
+
+#include "cohort.h"
+#include "csv.h"
+
+/* Does the file at path start with the SQLite header ("SQLite format 3")? */
+int sqlite_is_database(const char *path);
+
+/* Reads the rows of `what` from the database at path: a table or view name
+ * (letters, digits, '_', '.', no spaces) or one SELECT statement.  o gives
+ * the map, NA markers, types and max_bytes as for CSV (its separator and
+ * decimal mark are not used).  Ctrl-C (tnm_interrupted()) stops it.
+ * Returns a new cohort, or NULL with a message naming the file: not a
+ * database, no such table (with the tables it has), an SQL error, a
+ * statement that writes, a BLOB value (row and column), too large. */
+cohort *sqlite_read(const char *path, const char *what, const csv_options *o, char *err,
+                    size_t errlen);
+
+#endif
