@@ -35,6 +35,20 @@ end
 report("csv_load", median(ts))
 report("csv_columns", #c:columns())
 
+-- the same rows from a SQLite database (imported by the sqlite3 tool, as
+-- text columns, the way a CSV export lands in a database)
+local db = csv .. ".db"
+os.remove(db)
+if os.execute(string.format("sqlite3 '%s' '.import --csv %s cohort' 2>/dev/null", db, csv)) then
+  ts = {}
+  for i = 1, runs do
+    ts[i] = time(function() local d = cohort.read_sqlite(db, "cohort") end)
+    collectgarbage()
+  end
+  report("sqlite_load", median(ts))
+  os.remove(db)
+end
+
 lab.set_cohort(c, "bench")
 -- switching rule set: a new evaluation from scratch plus the outcome
 ts = {}
