@@ -79,10 +79,14 @@ const cmd_entry commands_table[] = {
     {"plot", "[os|pfs]", "show the Kaplan-Meier plot (of OS or PFS)", cmd_plot, "{os|pfs}", 0},
     {"export",
      "plot FILE.svg [os|pfs] [ci] [before] | table FILE.csv|.md|.json [outcome|attrition] | ids "
-     "FILE.csv",
-     "write the KM plot as SVG, the outcome/attrition as a table, or who is selected, with "
-     "provenance",
-     export_cmd, "{plot|table|ids} file", 1},
+     "FILE.csv | table1 FILE.csv|.md|.json [by COLUMN|arms] [VAR...]",
+     "write the KM plot as SVG, the outcome/attrition as a table, who is selected, or table 1, "
+     "with provenance",
+     export_cmd, "{plot|table|ids|table1} file", 1},
+    {"table1", "[by COLUMN | arms] [VAR[:cat]...]",
+     "baseline characteristics: selected vs not (or per arm, or by a column), median [IQR], n "
+     "(%), SMD, missing",
+     table1_cmd, "{by|arms}+column", 0},
     {"list", "[N]",
      "the first N selected patients (20), with their arm and the values the criteria read",
      list_cmd, NULL, 0},

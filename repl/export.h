@@ -200,6 +200,8 @@ int export_cmd(struct session *s, int argc, char **argv);
 /* `list [N]`: the first N selected patients with their arm and the values
  * the active set's criteria read (export_ids.c).  Returns 0 or 1. */
 int list_cmd(struct session *s, int argc, char **argv);
+/* table1 [by COLUMN | arms] [VAR[:cat]...] (export_table1.c). */
+int table1_cmd(struct session *s, int argc, char **argv);
 
 /* Adds to the global table `lab`: export_plot(path [, opts]),
  * export_table(path [, opts]), sweep(spec), manpage(). */

@@ -63,6 +63,14 @@ int export_cmd(session *s, int argc, char **argv) {
         sink_printf(&s->out, "wrote %s\n", argv[2]);
         return 0;
     }
+    if (argc >= 3 && strcmp(argv[1], "table1") == 0) {
+        if (do_export_table1(s, argc, argv, err, sizeof err) != 0) {
+            sink_printf(&s->err, "%s\n", err);
+            return 1;
+        }
+        sink_printf(&s->out, "wrote %s\n", argv[2]);
+        return 0;
+    }
     if (argc == 3 && strcmp(argv[1], "ids") == 0) {
         if (do_export_ids(s, argv[2], err, sizeof err) != 0) {
             sink_printf(&s->err, "%s\n", err);

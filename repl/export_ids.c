@@ -117,19 +117,7 @@ static int write_ids(FILE *f, const model *m, const void *req, const export_prov
     size_t nsel;
     if (selected_table((model *)m, &t, 0, &nsel, err, errlen) != 0)
         return -1;
-    int rc;
-    if (fmt == EXPORT_CSV) {
-        export_provenance_write(f, EXPORT_CSV, p);
-        rc = rtable_write_csv(f, &t);
-    } else if (fmt == EXPORT_MD) {
-        rc = rtable_write_md(f, &t);
-    } else {
-        fputs("{\n  ", f);
-        export_provenance_write(f, EXPORT_JSON, p);
-        fputs(",\n  \"selected\": ", f);
-        rc = rtable_write_json(f, &t, "  ");
-        fputs("\n}\n", f);
-    }
+    int rc = export_rtable(f, fmt, &t, "selected", p);
     rtable_free(&t);
     if (rc != 0)
         snprintf(err, errlen, "cannot write");

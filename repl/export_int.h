@@ -15,6 +15,7 @@
 
 #include "export.h"
 #include "lopt.h"
+#include "rtable.h"
 #include "session.h"
 
 /* ---- export_cmd.c */
@@ -57,6 +58,14 @@ int export_write(struct session *s, const char *path, const char *job,
                  int (*write)(FILE *f, const model *m, const void *req, const export_provenance *p,
                               char *err, size_t errlen),
                  const void *req, char *err, size_t errlen);
+/* Writes t as CSV (provenance comment lines first), Markdown, or JSON (an
+ * object with the provenance and the rows under json_key) (export_prov.c).
+ * 0, or -1 when the table failed to build. */
+int export_rtable(FILE *f, export_format fmt, const rtable *t, const char *json_key,
+                  const export_provenance *p);
+/* export table1 FILE.csv|.md|.json [by COLUMN | arms] [VAR[:cat]...]
+ * (export_table1.c). */
+int do_export_table1(struct session *s, int argc, char **argv, char *err, size_t errlen);
 /* export ids FILE.csv|.md|.json: the selected patients (export_ids.c). */
 int do_export_ids(struct session *s, const char *path, char *err, size_t errlen);
 

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "export.h"
+#include "export_int.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -414,4 +415,22 @@ void export_provenance_write(FILE *f, export_format fmt, const export_provenance
     default:
         break;
     }
+}
+
+int export_rtable(FILE *f, export_format fmt, const rtable *t, const char *json_key,
+                  const export_provenance *p) {
+    int rc;
+    if (fmt == EXPORT_CSV) {
+        export_provenance_write(f, EXPORT_CSV, p);
+        rc = rtable_write_csv(f, t);
+    } else if (fmt == EXPORT_MD) {
+        rc = rtable_write_md(f, t);
+    } else {
+        fputs("{\n  ", f);
+        export_provenance_write(f, EXPORT_JSON, p);
+        fprintf(f, ",\n  \"%s\": ", json_key);
+        rc = rtable_write_json(f, t, "  ");
+        fputs("\n}\n", f);
+    }
+    return rc;
 }
