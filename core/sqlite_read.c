@@ -2,6 +2,7 @@
  *
  * Part of tnmlab (core layer).  SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _POSIX_C_SOURCE 200809L
 #include "sqlite_read.h"
 
 #include <sqlite3.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "interrupt.h"
 #include "text.h"
@@ -16,6 +18,10 @@
 int sqlite_is_database(const char *path) {
     static const char magic[16] = "SQLite format 3";
     char head[16];
+    struct stat st;
+    /* only a regular file: opening a FIFO to look would block */
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
     FILE *f = fopen(path, "rb");
     if (!f)
         return 0;

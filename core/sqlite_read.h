@@ -19,7 +19,8 @@
 #include "cohort.h"
 #include "csv.h"
 
-/* Does the file at path start with the SQLite header ("SQLite format 3")? */
+/* Is path a regular file that starts with the SQLite header ("SQLite
+ * format 3")?  Anything else (a FIFO, a device, a folder) is not looked into. */
 int sqlite_is_database(const char *path);
 
 /* Reads the rows of `what` from the database at path: a table or view name

@@ -18,6 +18,8 @@ sqlite3 "$DB" ".import --csv $NC lung" ".import --csv $TC tcga" \
          CASE WHEN age > 70 THEN 'TRUE' ELSE 'FALSE' END AS old FROM lung" \
     "CREATE TABLE blobs(id INTEGER, b BLOB); INSERT INTO blobs VALUES (1, NULL), (2, x'00ff')"
 
+# a database cut short: the header is there, the pages are not
+head -c 1000 "$DB" >"$WORK/broken.db"
 OUT=$("$TNMLAB" --no-restore -e "
 local function same(a, b, what)
   local ca, cb = a:columns(), b:columns()
@@ -54,6 +56,7 @@ print(pcall(cohort.read_sqlite, '$DB', 'DROP TABLE lung'))
 print(pcall(cohort.read_sqlite, '$DB', 'blobs'))
 print(pcall(cohort.read_sqlite, '$NC', 'lung'))
 print(pcall(cohort.read_sqlite, '$DB', 'SELECT 1; SELECT 2'))
+print(pcall(cohort.read_sqlite, '$WORK/broken.db', 'lung'))
 " 2>&1)
 check_has "NCCTG from SQLite is the CSV's cohort" "same	ncctg	228	10" "$OUT"
 check_has "TCGA from SQLite is the CSV's cohort" "same	tcga	" "$OUT"
@@ -70,6 +73,7 @@ check_has "a statement that writes is refused" "load cohort only reads; this sta
 check_has "a BLOB names row and column" "row 2, column 'b' holds a BLOB" "$OUT"
 check_has "a CSV file is not a database" "not a SQLite database" "$OUT"
 check_has "one statement only" "one statement only" "$OUT"
+check_has "a database cut short names the file" "false	$WORK/broken.db: " "$OUT"
 
 # the REPL: load by table or query, the map and unit words as for CSV; a
 # failed load keeps the cohort the session had
