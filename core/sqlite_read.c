@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "interrupt.h"
+#include "dbrows.h"
 #include "text.h"
 
 int sqlite_is_database(const char *path) {
@@ -77,19 +78,8 @@ static int put_value(tnm_text *b, sqlite3_stmt *st, int col) {
         tnm_text_printf(b, "%.17g", sqlite3_column_double(st, col));
         return 0;
     case SQLITE_TEXT: {
-        const char *s = (const char *)sqlite3_column_text(st, col);
-        size_t n = (size_t)sqlite3_column_bytes(st, col);
-        tnm_text_add(b, "\"", 1);
-        while (n) { /* runs up to each quote, which is doubled */
-            const char *q = memchr(s, '"', n);
-            size_t k = q ? (size_t)(q - s) + 1 : n;
-            tnm_text_add(b, s, k);
-            if (q)
-                tnm_text_add(b, "\"", 1);
-            s += k;
-            n -= k;
-        }
-        tnm_text_add(b, "\"", 1);
+        dbrows_quoted(b, (const char *)sqlite3_column_text(st, col),
+                      (size_t)sqlite3_column_bytes(st, col));
         return 0;
     }
     default:
@@ -173,13 +163,7 @@ cohort *sqlite_read(const char *path, const char *what, const csv_options *o, ch
         const char *name = sqlite3_column_name(st, k);
         if (k)
             tnm_text_add(&b, ",", 1);
-        tnm_text_add(&b, "\"", 1);
-        for (const char *p = name ? name : ""; *p; p++) {
-            if (*p == '"')
-                tnm_text_add(&b, "\"", 1);
-            tnm_text_add(&b, p, 1);
-        }
-        tnm_text_add(&b, "\"", 1);
+        dbrows_quoted(&b, name ? name : "", name ? strlen(name) : 0);
     }
     tnm_text_add(&b, "\n", 1);
     size_t row = 0;
@@ -219,15 +203,7 @@ cohort *sqlite_read(const char *path, const char *what, const csv_options *o, ch
         snprintf(err, errlen, "%s: the query returns no rows", path);
         goto out;
     }
-    csv_options co;
-    if (o)
-        co = *o;
-    else
-        csv_options_init(&co);
-    co.sep = ',';
-    co.decimal = '.';
-    co.max_bytes = 0;
-    c = csv_read_buffer(b.s, b.len, path, &co, err, errlen);
+    c = dbrows_read(&b, path, o, err, errlen);
     if (!c)
         name_the_row(st, path, err, errlen);
 out:

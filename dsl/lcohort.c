@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "pg_read.h"
 #include "sqlite_read.h"
 #include "lcell.h"
 
@@ -486,17 +487,21 @@ static int l_read_csv(lua_State *L) {
     return 1;
 }
 
-/* cohort.read_sqlite(path, table_or_query [, opts]): [path, what, opts] ->
- * [cohort]; opts as read_csv's, without sep and decimal */
-static int l_read_sqlite(lua_State *L) {
-    const char *path = luaL_checkstring(L, 1);
+/* cohort.read_sqlite(path, table_or_query [, opts]) and
+ * cohort.read_pg(conninfo, table_or_query [, opts]): [src, what, opts] ->
+ * [cohort]; opts as read_csv's, without sep, decimal and types (a
+ * database's values say what they are) */
+static int read_db(lua_State *L, const char *fn,
+                   cohort *(*reader)(const char *, const char *, const csv_options *, char *,
+                                     size_t)) {
+    const char *src = luaL_checkstring(L, 1);
     const char *what = luaL_checkstring(L, 2);
     csv_options o;
     csv_options_init(&o);
     if (!lua_isnoneornil(L, 3)) {
         luaL_checktype(L, 3, LUA_TTABLE);
         static const char *const known[] = {"map", "na", "status", "max_bytes", NULL};
-        check_keys(L, 3, "read_sqlite", known);
+        check_keys(L, 3, fn, known);
         o.map = opt_pairs(L, 3, "map", &o.nmap);
         o.na = opt_strings(L, 3, "na", &o.nna);
         o.status = opt_strings(L, 3, "status", &o.nstatus);
@@ -504,12 +509,23 @@ static int l_read_sqlite(lua_State *L) {
     o.max_bytes = opt_max_bytes(L, lua_isnoneornil(L, 3) ? 0 : 3);
     cohort_box *b = new_box(L);
     char err[1024];
-    b->c = sqlite_read(path, what, &o, err, sizeof err);
+    b->c = reader(src, what, &o, err, sizeof err);
     if (!b->c) {
         lua_pushstring(L, err);
         return lua_error(L);
     }
     return 1;
+}
+
+static int l_read_sqlite(lua_State *L) {
+    return read_db(L, "read_sqlite", sqlite_read);
+}
+
+/* conninfo: "postgresql://user@host/db", or "pg:" + libpq keywords */
+static int l_read_pg(lua_State *L) {
+    if (!pg_is_conninfo(luaL_checkstring(L, 1)))
+        return luaL_error(L, "read_pg: a postgresql://... URL or pg:KEYWORDS, not a file name");
+    return read_db(L, "read_pg", pg_read);
 }
 
 /* c:write_csv(path [, {sep =, decimal =, na =}]): [c, path, opts] -> [true] */
@@ -560,7 +576,7 @@ static const luaL_Reg column_meta[] = {{"__index", v_index},
 static const luaL_Reg row_meta[] = {{"__index", r_index}, {"__newindex", r_newindex}, {NULL, NULL}};
 
 static const luaL_Reg cohort_lib[] = {
-    {"read_csv", l_read_csv}, {"read_sqlite", l_read_sqlite}, {NULL, NULL}};
+    {"read_csv", l_read_csv}, {"read_sqlite", l_read_sqlite}, {"read_pg", l_read_pg}, {NULL, NULL}};
 
 int dsl_open_cohort(lua_State *L) {
     luaL_newmetatable(L, COHORT_MT);

@@ -31,8 +31,8 @@ const cmd_entry commands_table[] = {
     {"load",
      "cohort FILE.csv [months|days] [sep=X] [decimal=X] [field=column...] | cohort FILE.db "
      "TABLE|\"SELECT ...\" [months|days] [field=column...] | rules FILE.lua",
-     "load a cohort from a CSV file or a SQLite database (mapping its columns to the data "
-     "dictionary) or a rule file",
+     "load a cohort from a CSV file, a SQLite database or a PostgreSQL server (mapping its "
+     "columns to the data dictionary) or a rule file",
      cmd_load, "{cohort|rules} file {months|days}+field=*", 0},
     {"simulate", "SCENARIO N [SEED]", "simulate a cohort (scripts/scenarios, e.g. stage_iv)",
      cmd_simulate, "scenario", 0},

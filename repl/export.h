@@ -93,6 +93,7 @@ typedef struct export_provenance {
     export_rulefile files[EXPORT_MAX_FILES];
     char rules_sha256[65]; /* of all the files' text, in load order */
     char cohort[256];      /* its name */
+    char source[512];      /* a database cohort's server and query hash, "" otherwise */
     size_t cohort_rows;
     char cohort_sha256[65]; /* of the cohort's columns and values */
     char time_unit[16];     /* of the cohort's time columns */
@@ -120,6 +121,8 @@ int export_cohort_sha256(const cohort *c, char out[65]);
 /* SHA-256 of a file's bytes into out (64 hex digits).  Returns 0, or -1
  * when it cannot be read (out is then ""). */
 int export_file_sha256(const char *path, char out[65]);
+/* SHA-256 of a text (a query), as hex. */
+void export_text_sha256(const char *text, char out[65]);
 
 /* The rule files loaded into r up to its current version, in load order
  * (the same file loaded twice counts once).  Writes up to max paths into

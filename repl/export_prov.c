@@ -110,6 +110,13 @@ static void sha_hex(sha256 *s, char out[65]) {
         snprintf(out + 8 * i, 9, "%08x", (unsigned)s->h[i]);
 }
 
+void export_text_sha256(const char *text, char out[65]) {
+    sha256 s;
+    sha_init(&s);
+    sha_add(&s, text, strlen(text));
+    sha_hex(&s, out);
+}
+
 int export_file_sha256(const char *path, char out[65]) {
     out[0] = '\0';
     FILE *f = fopen(path, "rb");
@@ -245,6 +252,7 @@ int export_provenance_fill(export_provenance *p, const model *m, char *err, size
     if (p->nfiles)
         sha_hex(&all, p->rules_sha256);
     snprintf(p->cohort, sizeof p->cohort, "%s", m->cohort_name);
+    snprintf(p->source, sizeof p->source, "%s", m->cohort_source);
     snprintf(p->time_unit, sizeof p->time_unit, "%s", m->time_unit);
     p->simulated = m->simulated;
     if (m->cohort) {
@@ -314,6 +322,8 @@ static void write_lines(FILE *f, export_format fmt, const export_provenance *p) 
     }
     kv(f, fmt, "rules_sha256", p->rules_sha256[0] ? p->rules_sha256 : "(none)");
     kv(f, fmt, "cohort", p->cohort[0] ? p->cohort : "(none)");
+    if (p->source[0])
+        kv(f, fmt, "cohort_source", p->source);
     snprintf(buf, sizeof buf, "%zu", p->cohort_rows);
     kv(f, fmt, "cohort_rows", buf);
     kv(f, fmt, "cohort_sha256", p->cohort_sha256[0] ? p->cohort_sha256 : "(none)");
@@ -371,6 +381,10 @@ static void write_json(FILE *f, const export_provenance *p) {
     export_json_str(f, p->rules_sha256);
     fputs(",\n    \"cohort\": ", f);
     export_json_str(f, p->cohort);
+    if (p->source[0]) {
+        fputs(",\n    \"cohort_source\": ", f);
+        export_json_str(f, p->source);
+    }
     fprintf(f, ",\n    \"cohort_rows\": %zu,\n    \"cohort_sha256\": ", p->cohort_rows);
     export_json_str(f, p->cohort_sha256);
     fprintf(f, ",\n    \"simulated\": %s,\n    \"scenario\": ", p->simulated ? "true" : "false");

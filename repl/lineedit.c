@@ -27,6 +27,7 @@
 #include "histfile.h"
 #include "interrupt.h"
 #include "persist.h"
+#include "pg_read.h"
 
 #define PROMPT "tnmlab> "
 #define PROMPT_MORE "   ...> "
@@ -103,6 +104,7 @@ feed_status lineedit_accept(session *s, char **pending, const char *line) {
     }
     feed_status st = session_feed(s, pending, line);
     if (st != FEED_MORE && entry && entry[strspn(entry, " \t\n")] != '\0') {
+        pg_redact(entry); /* a connection string's password stays out of the history */
         add_history(entry);
         s->history_unsaved++;
     }

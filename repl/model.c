@@ -119,6 +119,7 @@ int model_set_cohort(model *m, cohort *c, const char *name, const char *time_uni
     m->to_months = to_months;
     snprintf(m->time_unit, sizeof m->time_unit, "%s", time_unit ? time_unit : "months");
     snprintf(m->cohort_name, sizeof m->cohort_name, "%s", name ? name : "");
+    m->cohort_source[0] = '\0';
     m->case_row = 0;
     m->simulated = 0;
     if (c == NULL)

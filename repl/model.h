@@ -74,6 +74,7 @@ typedef struct model_outcome {
 typedef struct model {
     cohort *cohort; /* borrowed: the session keeps it alive */
     char cohort_name[256];
+    char cohort_source[512]; /* a database's server or file and query hash; "" for files */
     int simulated;
     double to_months;   /* time column unit -> months */
     char time_unit[16]; /* "months" or "days" */

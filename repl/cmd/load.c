@@ -17,6 +17,8 @@
 #include "commands.h"
 #include "csv.h"
 #include "session.h"
+#include "export.h"
+#include "pg_read.h"
 #include "sqlite_read.h"
 #include "survival_data.h"
 
@@ -108,6 +110,7 @@ static void remember_cohort_load(session *s, int argc, char **argv) {
     }
     if (o >= n)
         s->cohort_cmd[0] = '\0';
+    pg_redact(s->cohort_cmd); /* never a password in a session file */
     free(abs);
 }
 
@@ -140,21 +143,27 @@ static int one_char(const char *v, char *out) {
 }
 
 /* load cohort FILE [months|days] [sep=X] [decimal=X] [field=column ...]
- * load cohort DB TABLE|QUERY [months|days] [field=column ...] */
+ * load cohort DB TABLE|QUERY [months|days] [field=column ...]
+ *   (DB: a SQLite file, or postgresql://user@host/db, or pg:KEYWORDS) */
 static int load_cohort(session *s, int argc, char **argv) {
     const char *unit = "months";
     csv_pair map[CMD_MAX_ARGS];
     char names[CMD_MAX_ARGS][128];
     size_t nmap = 0;
     char sep = 0, decimal = 0;
-    /* a SQLite database: the word after it is the table or the query */
-    int db = sqlite_is_database(argv[2]), first = db ? 4 : 3;
+    /* a database (a SQLite file, a PostgreSQL server): the word after it
+     * is the table or the query */
+    int pg = pg_is_conninfo(argv[2]);
+    int db = pg || sqlite_is_database(argv[2]), first = db ? 4 : 3;
+    char shown[1024];
+    snprintf(shown, sizeof shown, "%s", argv[2]);
+    pg_redact(shown);
     if (db && argc < 4) {
         sink_printf(&s->err,
-                    "load cohort: %s is a SQLite database: name a table or give a "
-                    "query, e.g. load cohort %s patients  or  load cohort %s \"SELECT "
-                    "* FROM patients WHERE ecog <= 2\"\n",
-                    argv[2], argv[2], argv[2]);
+                    "load cohort: %s is a %s: name a table or give a query, e.g. load cohort "
+                    "%s patients  or  load cohort %s \"SELECT * FROM patients WHERE ecog <= "
+                    "2\"\n",
+                    shown, pg ? "PostgreSQL server" : "SQLite database", shown, shown);
         return 1;
     }
     for (int i = first; i < argc; i++) {
@@ -224,16 +233,24 @@ static int load_cohort(session *s, int argc, char **argv) {
         sink_printf(&s->err, "load cohort: %s\n", err);
         return 1;
     }
-    cohort *c = db ? sqlite_read(argv[2], argv[3], &o, err, sizeof err)
-                   : csv_read_file(argv[2], NULL, &o, err, sizeof err);
+    cohort *c = pg   ? pg_read(argv[2], argv[3], &o, err, sizeof err)
+                : db ? sqlite_read(argv[2], argv[3], &o, err, sizeof err)
+                     : csv_read_file(argv[2], NULL, &o, err, sizeof err);
     if (c == NULL) { /* the message names file:line:column; the current cohort stays */
         sink_printf(&s->err, "%.*s\n", (int)strcspn(err, "\n"), err);
         return 1;
     }
-    if (session_adopt_cohort(s, c, base_name(argv[2]), unit) != 0)
+    if (session_adopt_cohort(s, c, pg ? "postgresql" : base_name(argv[2]), unit) != 0)
         return 1;
+    if (db) { /* provenance: where the rows came from, and which query */
+        char hash[65];
+        export_text_sha256(argv[3], hash);
+        int w = snprintf(s->model.cohort_source, sizeof s->model.cohort_source,
+                         "%s %.400s, query sha256 %s", pg ? "postgresql" : "sqlite", shown, hash);
+        (void)w;
+    }
     remember_cohort_load(s, argc, argv);
-    sink_printf(&s->out, "loaded %s: %zu patients\n", argv[2], cohort_nrows(s->model.cohort));
+    sink_printf(&s->out, "loaded %s: %zu patients\n", shown, cohort_nrows(s->model.cohort));
     report_missing_fields(s);
     report_conflicts(s);
     report_event_coding(s);

@@ -21,20 +21,7 @@ sqlite3 "$DB" ".import --csv $NC lung" ".import --csv $TC tcga" \
 # a database cut short: the header is there, the pages are not
 head -c 1000 "$DB" >"$WORK/broken.db"
 OUT=$("$TNMLAB" --no-restore -e "
-local function same(a, b, what)
-  local ca, cb = a:columns(), b:columns()
-  if #a ~= #b or #ca ~= #cb then print('differ', what, #a, #b, #ca, #cb) return end
-  for i, name in ipairs(ca) do
-    if name ~= cb[i] then print('differ', what, name, cb[i]) return end
-    local x, y = a:column(name), b:column(name)
-    for r = 1, #a do
-      if x[r] ~= y[r] and not (x[r] ~= x[r] and y[r] ~= y[r]) then
-        print('differ', what, name, r, x[r], y[r]) return
-      end
-    end
-  end
-  print('same', what, #a, #ca)
-end
+dofile('$top_srcdir/tests/e2e/same_cohort.lua')
 local map = {os_time = 'time', os_event = 'status', ecog = 'ph.ecog'}
 local a = cohort.read_csv('$NC', {map = map})
 local b = cohort.read_sqlite('$DB', 'lung', {map = map})
