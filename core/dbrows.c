@@ -6,6 +6,16 @@
 
 #include <string.h>
 
+int dbrows_is_name(const char *s) {
+    if (!*s)
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '_' || *p == '.'))
+            return 0;
+    return 1;
+}
+
 void dbrows_quoted(tnm_text *b, const char *s, size_t n) {
     tnm_text_add(b, "\"", 1);
     while (n) { /* runs up to each quote, which is doubled */

@@ -13,6 +13,9 @@
 #include "csv.h"
 #include "text.h"
 
+/* Is s a table or view name (letters, digits, '_', '.'), not a query? */
+int dbrows_is_name(const char *s);
+
 /* Appends n bytes of s as one quoted CSV field ("" for each quote). */
 void dbrows_quoted(tnm_text *b, const char *s, size_t n);
 

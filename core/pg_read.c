@@ -79,16 +79,6 @@ static void server_name(PGconn *db, const char *conninfo, char *buf, size_t len)
     }
 }
 
-static int is_name(const char *s) {
-    if (!*s)
-        return 0;
-    for (const char *p = s; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '_' || *p == '.'))
-            return 0;
-    return 1;
-}
-
 /* Column kinds by type OID (pg_type.h's fixed OIDs). */
 enum { K_TEXT, K_NUM, K_BOOL };
 static int kind_of(Oid t) {
@@ -138,7 +128,7 @@ cohort *pg_read(const char *conninfo, const char *what, const csv_options *o, ch
         chomp(err);
         goto out;
     }
-    if (is_name(what)) {
+    if (dbrows_is_name(what)) {
         char *id = PQescapeIdentifier(db, what, strlen(what));
         if (!id) {
             snprintf(err, errlen, "%s: %s", who, PQerrorMessage(db));

@@ -31,17 +31,6 @@ int sqlite_is_database(const char *path) {
     return n == sizeof head && memcmp(head, magic, sizeof magic) == 0;
 }
 
-/* A table name: no SQL to run, quoted as an identifier. */
-static int is_name(const char *s) {
-    if (!*s)
-        return 0;
-    for (const char *p = s; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '_' || *p == '.'))
-            return 0;
-    return 1;
-}
-
 static int on_progress(void *ud) {
     (void)ud;
     return tnm_interrupted() != 0;
@@ -118,7 +107,7 @@ cohort *sqlite_read(const char *path, const char *what, const csv_options *o, ch
         goto out;
     }
     sqlite3_progress_handler(db, 10000, on_progress, NULL);
-    if (is_name(what)) {
+    if (dbrows_is_name(what)) {
         sql = sqlite3_mprintf("SELECT * FROM \"%w\"", what);
     } else {
         sql = sqlite3_mprintf("%s", what);
@@ -130,7 +119,7 @@ cohort *sqlite_read(const char *path, const char *what, const csv_options *o, ch
     const char *tail = NULL;
     if (sqlite3_prepare_v2(db, sql, -1, &st, &tail) != SQLITE_OK) {
         const char *msg = sqlite3_errmsg(db);
-        if (is_name(what) && strstr(msg, "no such table")) {
+        if (dbrows_is_name(what) && strstr(msg, "no such table")) {
             char tables[512];
             list_tables(db, tables, sizeof tables);
             snprintf(err, errlen, "%s: no table or view '%s' (it has: %s)", path, what, tables);
