@@ -1,4 +1,5 @@
-/* sqlite_read.h - cohorts from a SQLite database: a table or a query.
+/* sqlite_read.h - cohorts from a SQLite database (a table or a query),
+ * and a cohort written as a table (sqlite_write.c).
  *
  * Part of tnmlab (core layer: plain C11 and libsqlite3).
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -32,5 +33,13 @@ int sqlite_is_database(const char *path);
  * statement that writes, a BLOB value (row and column), too large. */
 cohort *sqlite_read(const char *path, const char *what, const csv_options *o, char *err,
                     size_t errlen);
+
+/* Writes c as table `table` of the database at path (created when absent;
+ * an existing file must be a SQLite database), in one transaction: number
+ * columns as REAL, booleans as INTEGER 0/1, text as TEXT, missing as NULL.
+ * An existing table of that name is refused unless replace is set.  Ctrl-C
+ * stops it, writing nothing.  0, or -1 with err naming the file. */
+int sqlite_write(const cohort *c, const char *path, const char *table, int replace, char *err,
+                 size_t errlen);
 
 #endif

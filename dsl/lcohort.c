@@ -528,6 +528,27 @@ static int l_read_pg(lua_State *L) {
     return read_db(L, "read_pg", pg_read);
 }
 
+/* c:write_sqlite(path, table [, {replace = bool}]): [c, path, table, opts] -> [true] */
+static int c_write_sqlite(lua_State *L) {
+    cohort *c = lcohort_check(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    const char *table = luaL_checkstring(L, 3);
+    int replace = 0;
+    if (!lua_isnoneornil(L, 4)) {
+        luaL_checktype(L, 4, LUA_TTABLE);
+        static const char *const known[] = {"replace", NULL};
+        check_keys(L, 4, "write_sqlite", known);
+        lua_getfield(L, 4, "replace");
+        replace = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
+    char err[1024];
+    if (sqlite_write(c, path, table, replace, err, sizeof err) != 0)
+        return luaL_error(L, "%s", err);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
 /* c:write_csv(path [, {sep =, decimal =, na =}]): [c, path, opts] -> [true] */
 static int c_write_csv(lua_State *L) {
     cohort *c = lcohort_check(L, 1);
@@ -560,6 +581,7 @@ static const luaL_Reg cohort_methods[] = {{"columns", c_columns},
                                           {"column", c_column},
                                           {"filter", c_filter},
                                           {"write_csv", c_write_csv},
+                                          {"write_sqlite", c_write_sqlite},
                                           {"head", c_head},
                                           {"summary", c_summary},
                                           {NULL, NULL}};

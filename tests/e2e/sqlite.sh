@@ -62,6 +62,25 @@ check_has "a CSV file is not a database" "not a SQLite database" "$OUT"
 check_has "one statement only" "one statement only" "$OUT"
 check_has "a database cut short names the file" "false	$WORK/broken.db: " "$OUT"
 
+# c:write_sqlite: the cohort as a table, read back by the sqlite3 tool and
+# by tnmlab; an existing table or a file that is not a database is refused
+OUT=$("$TNMLAB" --no-restore -e "
+dofile('$top_srcdir/tests/e2e/same_cohort.lua')
+local a = cohort.read_csv('$NC')
+a:write_sqlite('$WORK/out.db', 'lung')
+same(a, cohort.read_sqlite('$WORK/out.db', 'lung'), 'written')
+print(pcall(a.write_sqlite, a, '$WORK/out.db', 'lung'))
+print(a:write_sqlite('$WORK/out.db', 'lung', {replace = true}))
+print(pcall(a.write_sqlite, a, '$NC', 'lung'))
+print(pcall(a.write_sqlite, a, '$WORK/out.db', 'no such; name'))
+" 2>&1)
+check_has "written and read back: the same cohort" "same	written	228	10" "$OUT"
+check_eq "the sqlite3 tool reads it: rows, NULL for NA" "228|1" "$(sqlite3 "$WORK/out.db" 'SELECT count(*), sum("ph.ecog" IS NULL) FROM lung')"
+check_has "an existing table is refused" "has a table 'lung' already (replace = true replaces it)" "$OUT"
+check_has "replace = true replaces it" "true" "$OUT"
+check_has "a CSV file is not overwritten" "exists and is not a SQLite database; not overwritten" "$OUT"
+check_has "a table name is checked" "is not a table name" "$OUT"
+
 # the REPL: load by table or query, the map and unit words as for CSV; a
 # failed load keeps the cohort the session had
 OUT=$(printf '%s\n' "load cohort $DB lung days os_time=time os_event=status ecog=ph.ecog" \
