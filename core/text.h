@@ -12,6 +12,10 @@
 /* A copy of s in fresh memory (caller frees); NULL for NULL or on ENOMEM. */
 char *tnm_strdup(const char *s);
 
+/* A whole file's bytes, NUL-terminated (malloc'd; *len set), or NULL with
+ * errno set (ENOMEM when it could not be held). */
+char *tnm_read_file(const char *path, size_t *len);
+
 /* qsort comparator for an array of strings (char *), in strcmp order. */
 int tnm_strptr_cmp(const void *a, const void *b);
 

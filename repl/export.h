@@ -102,6 +102,7 @@ typedef struct export_provenance {
     long long seed;
     char scenario[64]; /* simulation scenario, "" when unknown */
     char note[512];    /* anything else worth keeping (a sweep's grid) */
+    char shard[96];    /* a sharded sweep's slice: "2/4 rows 3-4 of 8"; "" otherwise */
 } export_provenance;
 
 /* Fills p from the model: version, date, the active set and its params,

@@ -341,6 +341,8 @@ static void write_lines(FILE *f, export_format fmt, const export_provenance *p) 
     kv(f, fmt, "one_year", "12 months = 365.25 days");
     if (p->note[0])
         kv(f, fmt, "note", p->note);
+    if (p->shard[0])
+        kv(f, fmt, "shard", p->shard); /* last: tnmlab merge drops this line */
 }
 
 static void write_json(FILE *f, const export_provenance *p) {

@@ -127,8 +127,19 @@ int l_sweep(lua_State *L) {
     }
     lua_pop(L, 1);
     int print = lopt_bool(L, 1, "print", 0);
+    const char *shard = lopt_str(L, 1, "shard", NULL);
+    if (shard && sweep_shard_parse(shard, &spec->shard_k, &spec->shard_n) != 0)
+        return luaL_error(L, "sweep: shard wants \"K/N\" with 1 <= K <= N, not '%s'", shard);
+    if (!shard && s->opts && s->opts->shard_n > 0) { /* tnmlab --shard K/N */
+        spec->shard_k = s->opts->shard_k;
+        spec->shard_n = s->opts->shard_n;
+    }
     const char *paths[8];
     int nout = sweep_outputs(L, 1, paths);
+    for (int i = 0; i < nout && spec->shard_n > 0; i++)
+        if (export_format_of(paths[i]) != EXPORT_CSV)
+            return luaL_error(L, "sweep: %s: a shard is written as .csv (tnmlab merge joins them)",
+                              paths[i]);
 
     /* Everything is checked, and every output opened, before the work. */
     char err[1200];
@@ -176,6 +187,12 @@ int l_sweep(lua_State *L) {
             snprintf(p.note + used, sizeof p.note - used,
                      "; the other params as in the session; run on a separate engine: the "
                      "session's rules are unchanged");
+        if (spec->shard_n > 0 && r.nrows)
+            snprintf(p.shard, sizeof p.shard, "%d/%d rows %zu-%zu of %zu", spec->shard_k,
+                     spec->shard_n, r.first + 1, r.first + r.nrows, r.total);
+        else if (spec->shard_n > 0)
+            snprintf(p.shard, sizeof p.shard, "%d/%d rows none of %zu", spec->shard_k,
+                     spec->shard_n, r.total);
         if (spec->nsets > 1 || strcmp(spec->set[0], s->model.set) != 0) {
             p.nparams = 0; /* the active set's params would mislead */
         } else {           /* the swept params vary by row: keep only the fixed ones */

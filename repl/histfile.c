@@ -1,6 +1,7 @@
 /* histfile.c - merged, atomic history writes (see histfile.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "histfile.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,34 +17,11 @@
  * exist yet, or NULL with err filled. */
 static char *slurp(const char *path, size_t *len, char *err, size_t errlen) {
     *len = 0;
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        if (errno == ENOENT)
-            return calloc(1, 1);
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 4096;
-    char *p = malloc(cap);
-    size_t k;
-    while (p && (k = fread(p + *len, 1, cap - *len - 1, f)) > 0) {
-        *len += k;
-        if (cap - *len < 2) {
-            char *q = realloc(p, cap * 2);
-            if (q == NULL) {
-                free(p);
-                p = NULL;
-                break;
-            }
-            p = q;
-            cap *= 2;
-        }
-    }
-    fclose(f);
+    char *p = tnm_read_file(path, len);
+    if (p == NULL && errno == ENOENT)
+        return calloc(1, 1);
     if (p == NULL)
-        snprintf(err, errlen, "out of memory reading %s", path);
-    else
-        p[*len] = '\0';
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
     return p;
 }
 

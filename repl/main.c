@@ -21,6 +21,7 @@
 #include "lineedit.h"
 #include "options.h"
 #include "ruletest.h"
+#include "sweep.h"
 #include "session.h"
 #include "ui.h"
 
@@ -41,6 +42,8 @@ int main(int argc, char **argv) {
 
     if (argc >= 2 && strcmp(argv[1], "test") == 0)
         return ruletest_main(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "merge") == 0)
+        return sweep_merge_main(argc - 1, argv + 1);
 
     tnm_options opts;
     char err[4096];

@@ -1,6 +1,7 @@
 /* options.c - command-line parsing from one table (see options.h).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "options.h"
+#include "sweep.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +17,8 @@ const tnm_option_spec options_table[] = {
      "for --cohort, as load cohort takes it (repeatable): field=column, days, sep=X, decimal=X"},
     {"rules", 0, "FILE.lua", "load a rule file (sandboxed)"},
     {"seed", 0, "N", "seed for simulations"},
+    {"shard", 0, "K/N",
+     "lab.sweep computes and writes only slice K of N of its grid (tnmlab merge)"},
     {"no-restore", 0, NULL, "start clean; keep an unfinished session's file aside, unreplayed"},
     {"help", 'h', NULL, "show this help and exit"},
     {"version", 'V', NULL, "show the version and exit"},
@@ -74,6 +77,11 @@ static int apply(const tnm_option_spec *s, const char *val, tnm_options *o, char
         }
         o->seed = v;
         o->has_seed = 1;
+    } else if (!strcmp(n, "shard")) {
+        if (sweep_shard_parse(val, &o->shard_k, &o->shard_n) != 0) {
+            snprintf(err, errlen, "tnmlab: --shard wants K/N with 1 <= K <= N, got '%s'", val);
+            return 2;
+        }
     }
     return 0;
 }

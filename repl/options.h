@@ -20,6 +20,7 @@ typedef struct tnm_options {
     const char *rules; /* --rules FILE.lua (sandboxed) */
     long seed;         /* --seed N */
     int has_seed;
+    int shard_k, shard_n; /* --shard K/N: lab.sweep writes slice K of N (0/0: all) */
     const char *chunks[OPTIONS_MAX_CHUNKS]; /* -e CHUNK, in order */
     int nchunks;
     const char *script; /* SCRIPT.lua: batch mode */

@@ -184,6 +184,25 @@ static void fill_row(const model *w, sweep_row *row) {
     }
 }
 
+int sweep_shard_parse(const char *s, int *k, int *n) {
+    char *end;
+    long a = strtol(s, &end, 10);
+    if (end == s || *end != '/')
+        return -1;
+    const char *t = end + 1;
+    long b = strtol(t, &end, 10);
+    if (end == t || *end != '\0' || a < 1 || b < a || b > 10000)
+        return -1;
+    *k = (int)a;
+    *n = (int)b;
+    return 0;
+}
+
+void sweep_shard_range(size_t total, int k, int n, size_t *lo, size_t *hi) {
+    *lo = total * (size_t)(k - 1) / (size_t)n;
+    *hi = total * (size_t)k / (size_t)n;
+}
+
 int sweep_run(const model *m, sweep_spec *spec, sweep_result *out, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     if (sweep_check(m, spec, err, errlen) != 0)
@@ -191,7 +210,9 @@ int sweep_run(const model *m, sweep_spec *spec, sweep_result *out, char *err, si
     size_t per_set = 1;
     for (int a = 0; a < spec->naxes; a++)
         per_set *= (size_t)spec->axis[a].nvalues;
-    size_t total = per_set * (size_t)spec->nsets;
+    size_t total = per_set * (size_t)spec->nsets, lo = 0, hi = total;
+    if (spec->shard_n > 0)
+        sweep_shard_range(total, spec->shard_k, spec->shard_n, &lo, &hi);
     out->rows = calloc(total + 1, sizeof *out->rows);
     if (out->rows == NULL) {
         snprintf(err, errlen, "sweep: out of memory");
@@ -253,6 +274,9 @@ int sweep_run(const model *m, sweep_spec *spec, sweep_result *out, char *err, si
             break;
         }
         for (size_t c = 0; c < per_set && rc == 0; c++) {
+            size_t gi = (size_t)s * per_set + c;
+            if (gi < lo || gi >= hi)
+                continue; /* another shard's row */
             if (tnm_interrupted()) {
                 snprintf(err, errlen, "sweep: interrupted");
                 rc = -1;
@@ -295,6 +319,8 @@ int sweep_run(const model *m, sweep_spec *spec, sweep_result *out, char *err, si
     model_set_cohort(&w, NULL, NULL, NULL, e2, sizeof e2);
     model_free(&w);
     out->nrows = r;
+    out->first = lo;
+    out->total = total;
     if (rc != 0)
         sweep_result_free(out);
     return rc;

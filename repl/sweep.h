@@ -34,6 +34,7 @@ typedef struct sweep_spec {
     char set[SWEEP_MAX_SETS][64];
     int naxes; /* 0: one row per set with its current values */
     sweep_axis axis[SWEEP_MAX_AXES];
+    int shard_k, shard_n; /* 1 <= k <= n: only rows of slice k of n; 0/0: all */
 } sweep_spec;
 
 /* One endpoint of one row: the first group (the selected patients, or the
@@ -58,8 +59,25 @@ typedef struct sweep_row {
 typedef struct sweep_result {
     sweep_spec spec; /* as run (sets filled in, axes in the first set's param order) */
     size_t nrows;
-    sweep_row *rows; /* owned */
+    sweep_row *rows;     /* owned */
+    size_t first, total; /* a shard: its rows are first+1 .. first+nrows of total */
 } sweep_result;
+
+/* Reads "K/N" (1 <= K <= N <= 10000).  0, or -1. */
+int sweep_shard_parse(const char *s, int *k, int *n);
+
+/* Slice k of n of total rows: [*lo, *hi), contiguous, in grid order, the
+ * sizes differing by at most one. */
+void sweep_shard_range(size_t total, int k, int n, size_t *lo, size_t *hi);
+
+/* tnmlab merge OUT SHARD.csv...: the CSV shards of one sweep (written with
+ * --shard K/N or lab.sweep{shard = "K/N"}) merged into the file a single
+ * run writes: the first shard's provenance without its shard line, the
+ * header, every shard's rows in K order.  Refuses shards of different
+ * sweeps (provenance other than the date, or header differing), a missing
+ * or repeated K, or a shard whose rows do not match its line.  0, or 1 with
+ * a message on stderr. */
+int sweep_merge_main(int argc, char **argv);
 
 /* Checks spec against the model's rules and cohort and completes it: an
  * empty set list becomes the active set; axes are put in the first set's
