@@ -103,11 +103,9 @@ session *sess(lua_State *L) {
 }
 
 void export_open(session *s) {
-    static const luaL_Reg fns[] = {{"export_plot", l_export_plot},
-                                   {"export_table", l_export_table},
-                                   {"sweep", l_sweep},
-                                   {"manpage", l_manpage},
-                                   {NULL, NULL}};
+    static const luaL_Reg fns[] = {
+        {"export_plot", l_export_plot}, {"export_table", l_export_table}, {"sweep", l_sweep},
+        {"table1", l_table1},           {"manpage", l_manpage},           {NULL, NULL}};
     lua_State *L = s->L;
     if (lua_getglobal(L, "lab") != LUA_TTABLE) {
         lua_pop(L, 1);

@@ -66,6 +66,8 @@ int export_rtable(FILE *f, export_format fmt, const rtable *t, const char *json_
 /* export table1 FILE.csv|.md|.json [by COLUMN | arms] [VAR[:cat]...]
  * (export_table1.c). */
 int do_export_table1(struct session *s, int argc, char **argv, char *err, size_t errlen);
+/* lab.table1{by =, vars =} (export_table1.c). */
+int l_table1(lua_State *L);
 /* export ids FILE.csv|.md|.json: the selected patients (export_ids.c). */
 int do_export_ids(struct session *s, const char *path, char *err, size_t errlen);
 

@@ -10,6 +10,7 @@
  * of every figure at full precision (variable, level, statistic, group,
  * value) that CSV and JSON exports write for checking against R.
  */
+#include <lauxlib.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,10 +238,10 @@ static int people_table(const table1 *t, rtable *r) {
     rtable_col_set(r, G + 1, "SMD", RTABLE_TEXT, NULL, 0);
     rtable_col_set(r, G + 2, "missing", RTABLE_TEXT, NULL, 0);
     size_t row = rtable_add_row(r);
+    blank_rest(r, row, G + 3);
     rtable_set_text(r, row, 0, "n");
     for (size_t g = 0; g < G; g++)
         rtable_set_textf(r, row, g + 1, "%zu", t->group_n[g]);
-    blank_rest(r, row, G + 3);
     for (size_t k = 0; k < t->nvars; k++) {
         const table1_var *v = &t->vars[k];
         size_t miss = 0;
@@ -408,4 +409,85 @@ int do_export_table1(session *s, int argc, char **argv, char *err, size_t errlen
     if (parse_req(argc, argv, 3, &job.rq, names, sizeof names, err, errlen) < 0)
         return -1;
     return export_write(s, path, "export table1", write_table1, &job, err, errlen);
+}
+
+/* lab.table1{by = COLUMN | "arms", vars = {...}} -> rows: one per figure
+ * ({variable, level, statistic, group, value}, as export table1 writes
+ * them); tostring(rows) is the laid-out table. */
+static int table1_tostring(lua_State *L) {
+    lua_getfield(L, 1, "_text");
+    return 1;
+}
+
+int l_table1(lua_State *L) {
+    session *s = sess(L);
+    char *argv[T1_MAX_VARS + 4];
+    int argc = 1;
+    argv[0] = "table1";
+    if (!lua_isnoneornil(L, 1)) {
+        luaL_checktype(L, 1, LUA_TTABLE);
+        if (lua_getfield(L, 1, "by") == LUA_TSTRING) {
+            const char *by = lua_tostring(L, -1);
+            if (strcmp(by, "arms") != 0)
+                argv[argc++] = "by";
+            argv[argc++] = (char *)by; /* stays on the stack */
+        } else if (!lua_isnil(L, -1)) {
+            return luaL_error(L, "table1: by is a column name or \"arms\"");
+        }
+        if (lua_getfield(L, 1, "vars") == LUA_TTABLE) {
+            int vt = lua_gettop(L);
+            lua_Integer n = luaL_len(L, vt);
+            for (lua_Integer i = 1; i <= n && argc < T1_MAX_VARS + 3; i++) {
+                lua_geti(L, vt, i);
+                if (!lua_isstring(L, -1))
+                    return luaL_error(L, "table1: vars[%d] is not a column name", (int)i);
+                argv[argc++] = (char *)lua_tostring(L, -1); /* stays on the stack */
+            }
+        } else if (!lua_isnil(L, -1)) {
+            return luaL_error(L, "table1: vars is a list of column names");
+        }
+    }
+    t1_req rq;
+    char names[4096], err[1024] = "";
+    table1 *t;
+    if (parse_req(argc, argv, 1, &rq, names, sizeof names, err, sizeof err) < 0 ||
+        compute(&s->model, &rq, &t, err, sizeof err) < 0)
+        return luaL_error(L, "%s", err[0] ? err : "table1: failed");
+    rtable lr, pr;
+    int bad = long_table(t, &lr) != 0 || people_table(t, &pr) != 0;
+    char *text = bad ? NULL : rtable_text(&pr);
+    table1_free(t);
+    if (!text) {
+        rtable_free(&lr);
+        rtable_free(&pr);
+        return luaL_error(L, "table1: out of memory");
+    }
+    lua_createtable(L, (int)lr.nrows, 1);
+    for (size_t i = 0; i < lr.nrows; i++) {
+        lua_createtable(L, 0, 5);
+        for (size_t j = 0; j < lr.ncols; j++) {
+            const rtable_cell *c = &lr.cells[i * lr.ncols + j];
+            if (lr.cols[j].type == RTABLE_TEXT) {
+                if (!c->text)
+                    continue;
+                lua_pushstring(L, c->text);
+            } else {
+                if (isnan(c->num))
+                    continue;
+                lua_pushnumber(L, c->num);
+            }
+            lua_setfield(L, -2, lr.cols[j].name);
+        }
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_pushstring(L, text);
+    lua_setfield(L, -2, "_text");
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, table1_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_setmetatable(L, -2);
+    free(text);
+    rtable_free(&lr);
+    rtable_free(&pr);
+    return 1;
 }

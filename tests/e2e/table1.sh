@@ -12,6 +12,7 @@ OUT=$(printf '%s\n' "load cohort $TNMLAB_DATA/ncctg_lung.csv days os_time=time o
     XDG_STATE_HOME="$WORK/st" "$TNMLAB" --plain --no-restore 2>&1)
 check_has "the table, grouped by sex" "Table 1, by sex (ncctg_lung.csv)" "$OUT"
 check_has "median [IQR] as tableone prints it" "64.00 [57.00, 70.00]" "$OUT"
+check_eq "the n row: 138 men, 90 women (R: table(lung\$sex))" "1" "$(printf '%s\n' "$OUT" | grep -cE '^  n +138 +90')"
 check_has "ph.ecog (whole numbers, 4 values) is categorical: n (%)" "36 (26.3)" "$OUT"
 check_has "the export is written" "wrote $WORK/t1.csv" "$OUT"
 
@@ -30,6 +31,21 @@ RES=$(awk -F'\t' 'NR == FNR { if (FNR > 1) ref[$1 "|" $2 "|" $3 "|" $4] = $5; ne
       print "compared " ok " bad " bad }' "$REF" "$WORK/t1.csv")
 check_has "every R figure matches (counts, %, quartiles, missing, SMD)" "compared 48 bad 0" "$RES"
 check_lacks "no figure differs from R" "differs" "$RES"
+
+# lab.table1: the same figures as rows for a script
+OUT=$("$TNMLAB" --no-restore -e "
+lab.set_cohort(cohort.read_csv('$TNMLAB_DATA/ncctg_lung.csv'), 'ncctg')
+local t = lab.table1{by = 'sex', vars = {'age', 'ph.ecog'}}
+for _, r in ipairs(t) do
+  if r.statistic == 'smd' or (r.variable == 'age' and r.statistic == 'q3') then
+    print(r.variable, r.statistic, r.group or '', string.format('%.6f', r.value))
+  end
+end
+print(pcall(lab.table1, {by = 'nothere'}))" 2>&1)
+check_has "lab.table1: age SMD as R (0.251578)" "age	smd		0.251578" "$OUT"
+check_has "lab.table1: ph.ecog SMD as R (0.164978)" "ph.ecog	smd		0.164978" "$OUT"
+check_has "lab.table1: age q3, women, as R (68)" "age	q3	2	68.000000" "$OUT"
+check_has "lab.table1: a bad group column raises" "no column 'nothere' to group by" "$OUT"
 
 # selected vs not selected on the demo, and bad input
 OUT=$(printf '%s\n' "table1 age ecog" "table1 by nothere" "table1 by id" "table1 by sex nothere" \
