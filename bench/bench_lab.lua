@@ -49,6 +49,29 @@ if os.execute(string.format("sqlite3 '%s' '.import --csv %s cohort' 2>/dev/null"
   os.remove(db)
 end
 
+-- and from a PostgreSQL server bench/run started (TNMLAB_BENCH_PG: its
+-- connection string; TNMLAB_BENCH_PSQL: the psql command that reaches it)
+local pg, psql = os.getenv("TNMLAB_BENCH_PG"), os.getenv("TNMLAB_BENCH_PSQL")
+if pg and psql then
+  local cols = {}
+  for _, name in ipairs(c:columns()) do cols[#cols + 1] = string.format('"%s" text', name) end
+  local f = io.open(csv .. ".sql", "w")
+  f:write("SET client_min_messages = warning;\n")
+  f:write(string.format("DROP TABLE IF EXISTS cohort; CREATE TABLE cohort (%s);\n",
+                        table.concat(cols, ", ")))
+  f:write(string.format("\\copy cohort FROM '%s' WITH (FORMAT csv, HEADER true)\n", csv))
+  f:close()
+  if os.execute(string.format("%s -f '%s' >/dev/null", psql, csv .. ".sql")) then
+    ts = {}
+    for i = 1, runs do
+      ts[i] = time(function() local d = cohort.read_pg(pg, "cohort") end)
+      collectgarbage()
+    end
+    report("pg_load", median(ts))
+  end
+  os.remove(csv .. ".sql")
+end
+
 lab.set_cohort(c, "bench")
 -- switching rule set: a new evaluation from scratch plus the outcome
 ts = {}
