@@ -12,21 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_dbl(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* R's quantile(type = 7) of sorted v[0..n). */
-static double q7(const double *v, size_t n, double p) {
-    if (n == 0)
-        return NAN;
-    double h = (double)(n - 1) * p;
-    size_t lo = (size_t)floor(h);
-    if (lo + 1 >= n)
-        return v[n - 1];
-    return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
-}
+#include "text.h"
 
 static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -217,10 +203,10 @@ static int fill_var(const cohort_column *col, size_t n, const int32_t *group, in
                     scratch[m++] = col->v.num[i];
                     sum += col->v.num[i];
                 }
-            qsort(scratch, m, sizeof *scratch, cmp_dbl);
-            v->median[g] = q7(scratch, m, 0.5);
-            v->q1[g] = q7(scratch, m, 0.25);
-            v->q3[g] = q7(scratch, m, 0.75);
+            qsort(scratch, m, sizeof *scratch, tnm_dbl_cmp);
+            v->median[g] = tnm_quantile7(scratch, m, 0.5);
+            v->q1[g] = tnm_quantile7(scratch, m, 0.25);
+            v->q3[g] = tnm_quantile7(scratch, m, 0.75);
             double mean = m ? sum / (double)m : NAN, ss = 0;
             for (size_t i = 0; i < m; i++)
                 ss += (scratch[i] - mean) * (scratch[i] - mean);

@@ -3,6 +3,7 @@
 #include "text.h"
 
 #include <errno.h>
+#include <math.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,4 +171,21 @@ char *tnm_read_file(const char *path, size_t *len) {
     buf[n] = '\0';
     *len = n;
     return buf;
+}
+
+int tnm_dbl_cmp(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double tnm_quantile7(const double *v, size_t n, double p) {
+    if (n == 0)
+        return NAN;
+    double h = (double)(n - 1) * p;
+    size_t lo = (size_t)floor(h);
+    if (lo + 1 >= n)
+        return v[n - 1];
+    if (isinf(v[lo]) || isinf(v[lo + 1]))
+        return h - (double)lo < 1e-12 ? v[lo] : v[lo + 1];
+    return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
 }

@@ -16,6 +16,14 @@ char *tnm_strdup(const char *s);
  * errno set (ENOMEM when it could not be held). */
 char *tnm_read_file(const char *path, size_t *len);
 
+/* qsort comparator for an array of doubles, ascending (no NaN expected). */
+int tnm_dbl_cmp(const void *a, const void *b);
+
+/* R's quantile(type = 7) at p of sorted v[0..n) (NaN when n is 0); next to
+ * an infinite value (a median not reached) it takes the nearer order
+ * statistic instead of interpolating. */
+double tnm_quantile7(const double *v, size_t n, double p);
+
 /* qsort comparator for an array of strings (char *), in strcmp order. */
 int tnm_strptr_cmp(const void *a, const void *b);
 

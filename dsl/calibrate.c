@@ -389,23 +389,6 @@ out:
 
 /* ---- resampled trials ---- */
 
-static int cmp_dbl(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Quantile (type 7) of sorted v[0..n-1]; infinite neighbours are not
- * interpolated. */
-static double quantile(const double *v, size_t n, double q) {
-    double h = (double)(n - 1) * q;
-    size_t lo = (size_t)floor(h);
-    if (lo + 1 >= n)
-        return v[n - 1];
-    if (isinf(v[lo]) || isinf(v[lo + 1]))
-        return h - (double)lo < 1e-12 ? v[lo] : v[lo + 1];
-    return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
-}
-
 static int run_trials(const pool *dr, const pool *go, int ntrials, uint64_t seed, scratch *s,
                       double *lo, double *hi, char *err, size_t errlen) {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -437,9 +420,9 @@ static int run_trials(const pool *dr, const pool *go, int ntrials, uint64_t seed
     }
     for (int k = DR_FIRST; k <= GO_LAST; k++) {
         double *x = vals + (size_t)k * (size_t)ntrials;
-        qsort(x, (size_t)ntrials, sizeof *x, cmp_dbl);
-        lo[k] = quantile(x, (size_t)ntrials, 0.025);
-        hi[k] = quantile(x, (size_t)ntrials, 0.975);
+        qsort(x, (size_t)ntrials, sizeof *x, tnm_dbl_cmp);
+        lo[k] = tnm_quantile7(x, (size_t)ntrials, 0.025);
+        hi[k] = tnm_quantile7(x, (size_t)ntrials, 0.975);
     }
     rc = 0;
 out:

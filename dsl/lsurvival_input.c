@@ -156,11 +156,6 @@ void setup_outcome(lua_State *L, int ci, const cohort *c, const char *fn, const 
     }
 }
 
-static int cmp_dbl(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Fills the strata of in from column `by`; returns the stratum names (owned
  * by the cache).  Stack: unchanged. */
 char **setup_by(lua_State *L, int ci, const cohort *c, const char *fn, const char *by,
@@ -237,7 +232,7 @@ char **setup_by(lua_State *L, int ci, const cohort *c, const char *fn, const cha
                     u[nu++] = v;
                 }
             }
-            qsort(u, nu, sizeof *u, cmp_dbl);
+            qsort(u, nu, sizeof *u, tnm_dbl_cmp);
             cc->names = calloc(nu + 1, sizeof *cc->names);
             if (!cc->names) {
                 free(u);
