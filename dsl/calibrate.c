@@ -121,6 +121,7 @@ typedef struct arm_out {
 typedef struct pool {
     size_t n;
     arm_out a[2]; /* 0 radical, 1 systemic */
+    size_t *row;  /* each patient's row of the simulated cohort */
     uint8_t *single;
 } pool;
 
@@ -132,7 +133,8 @@ static int pool_alloc(pool *p, size_t n) {
             if (!(*f[j] = malloc((n ? n : 1) * sizeof(double))))
                 return -1;
     }
-    return (p->single = calloc(n ? n : 1, 1)) ? 0 : -1;
+    p->row = malloc((n ? n : 1) * sizeof *p->row);
+    return p->row && (p->single = calloc(n ? n : 1, 1)) ? 0 : -1;
 }
 
 static void pool_free(pool *p) {
@@ -142,6 +144,7 @@ static void pool_free(pool *p) {
         free(p->a[k].pfs_t);
         free(p->a[k].pfs_e);
     }
+    free(p->row);
     free(p->single);
 }
 
@@ -308,6 +311,7 @@ static int fill_pool(pool *p, const cohort *c, const uint8_t *sel, size_t want, 
     for (size_t i = 0; i < nrows && m < want; i++) {
         if (sel[i] != EXPR_TRUE || isnan(col[0][0][i]))
             continue;
+        p->row[m] = i;
         for (int a = 0; a < 2; a++) {
             p->a[a].os_t[m] = col[a][0][i] - shift;
             p->a[a].os_e[m] = col[a][1][i];
@@ -518,45 +522,29 @@ int calib_run(const sim_params *p, const char *scripts_dir, size_t n_selected, u
         snprintf(err, errlen, "calibrate: out of memory");
         goto done;
     }
-    /* the De Ruysscher selection, and its single-metastasis patients: the
-     * rule set itself with max_lesions = 1 */
+    /* the De Ruysscher selection and the Gomez one, from its landmark */
     const uint8_t *sel = rules_eval_selected(evdr);
-    uint8_t *keep = malloc(out->pop_dr);
-    if (!keep) {
-        snprintf(err, errlen, "calibrate: out of memory");
-        goto done;
-    }
-    memcpy(keep, sel, out->pop_dr);
-    if (fill_pool(&dr, cdr, keep, n_selected, 0, err, errlen) < 0 ||
-        fill_pool(&go, cgo, rules_eval_selected(evgo), n_selected, 0, err, errlen) < 0) {
-        free(keep);
-        goto done;
-    }
     double L = rules_eval_landmark(evgo);
-    if (!isnan(L))
-        for (int a = 0; a < 2; a++)
-            for (size_t i = 0; i < go.n; i++) {
-                go.a[a].os_t[i] -= L;
-                go.a[a].pfs_t[i] -= L;
-            }
+    if (fill_pool(&dr, cdr, sel, n_selected, 0, err, errlen) < 0 ||
+        fill_pool(&go, cgo, rules_eval_selected(evgo), n_selected, isnan(L) ? 0 : L, err, errlen) <
+            0)
+        goto done;
+    /* the split's not selected, over the population drawn */
+    size_t nns = 0;
+    for (size_t i = 0; i < out->pop_dr; i++)
+        if (sel[i] != EXPR_TRUE)
+            idx[nns++] = i;
+    /* the single-metastasis patients: the rule set itself with max_lesions = 1 */
     if (rules_set_param(r, "deruysscher2012", "max_lesions", 1, NULL, err, errlen) < 0 ||
         rules_eval_run(evdr, 0, err, errlen) < 0) {
-        free(keep);
         set_err(err, errlen, "deruysscher2012");
         goto done;
     }
     sel = rules_eval_selected(evdr);
-    for (size_t i = 0, m = 0; i < out->pop_dr && m < dr.n; i++)
-        if (keep[i] == EXPR_TRUE && !isnan(num_col(cdr, "os_time@radical")[i]))
-            dr.single[m++] = sel[i] == EXPR_TRUE;
+    for (size_t m = 0; m < dr.n; m++)
+        dr.single[m] = sel[dr.row[m]] == EXPR_TRUE;
     rules_undo(r);
 
-    /* the split: not selected, systemic arm, over the population drawn */
-    size_t nns = 0;
-    for (size_t i = 0; i < out->pop_dr; i++)
-        if (keep[i] != EXPR_TRUE)
-            idx[nns++] = i;
-    free(keep);
     arm_out pop_sys = {
         (double *)num_col(cdr, "os_time@systemic"), (double *)num_col(cdr, "os_event@systemic"),
         (double *)num_col(cdr, "pfs_time@systemic"), (double *)num_col(cdr, "pfs_event@systemic")};
