@@ -53,7 +53,7 @@ static int collect_levels(const cohort_column *col, size_t n, const int32_t *gro
         goto fail;
     char buf[64];
     for (size_t i = 0; i < n; i++) {
-        if (group[i] < 0 || group[i] >= ng || is_missing(col, i))
+        if ((group && (group[i] < 0 || group[i] >= ng)) || is_missing(col, i))
             continue;
         const char *s = level_of(col, i, buf, sizeof buf);
         size_t j = 0;
@@ -108,6 +108,55 @@ fail:
         free(lv[j]);
     free(lv);
     return -1;
+}
+
+/* Each row's level among v's (-1: missing, or a value not among them). */
+static int code_rows(const cohort_column *col, size_t n, const table1_var *v, int32_t *codes) {
+    if (col->type == COHORT_STR) { /* the column's own codes, mapped once */
+        int32_t *map = malloc((col->nlevels ? (size_t)col->nlevels : 1) * sizeof *map);
+        if (!map)
+            return -1;
+        for (int32_t c = 0; c < col->nlevels; c++) {
+            map[c] = -1;
+            for (size_t l = 0; l < v->nlevels; l++)
+                if (strcmp(v->levels[l], col->levels[c]) == 0)
+                    map[c] = (int32_t)l;
+        }
+        for (size_t i = 0; i < n; i++)
+            codes[i] = col->v.str[i] >= 0 && col->v.str[i] < col->nlevels ? map[col->v.str[i]] : -1;
+        free(map);
+        return 0;
+    }
+    char buf[64];
+    for (size_t i = 0; i < n; i++) {
+        codes[i] = -1;
+        if (is_missing(col, i))
+            continue;
+        const char *s = level_of(col, i, buf, sizeof buf);
+        for (size_t l = 0; l < v->nlevels; l++)
+            if (strcmp(v->levels[l], s) == 0) {
+                codes[i] = (int32_t)l;
+                break;
+            }
+    }
+    return 0;
+}
+
+int table1_factor(const cohort_column *col, size_t n, char ***levels, size_t *nlevels,
+                  int32_t *codes) {
+    table1_var v;
+    memset(&v, 0, sizeof v);
+    if (collect_levels(col, n, NULL, 0, &v) < 0)
+        return -1;
+    if (code_rows(col, n, &v, codes) < 0) {
+        for (size_t l = 0; l < v.nlevels; l++)
+            free(v.levels[l]);
+        free(v.levels);
+        return -1;
+    }
+    *levels = v.levels;
+    *nlevels = v.nlevels;
+    return 0;
 }
 
 /* Yang and Dalton's SMD between groups a and b of a categorical variable. */
@@ -177,19 +226,15 @@ static int fill_var(const cohort_column *col, size_t n, const int32_t *group, in
         if (collect_levels(col, n, group, ng, v) < 0)
             return -1;
         v->count = calloc((v->nlevels ? v->nlevels : 1) * G, sizeof *v->count);
-        if (!v->count)
+        int32_t *codes = malloc((n ? n : 1) * sizeof *codes);
+        if (!v->count || !codes || code_rows(col, n, v, codes) < 0) {
+            free(codes);
             return -1;
-        char buf[64];
-        for (size_t i = 0; i < n; i++) {
-            if (group[i] < 0 || group[i] >= ng || is_missing(col, i))
-                continue;
-            const char *s = level_of(col, i, buf, sizeof buf);
-            for (size_t l = 0; l < v->nlevels; l++)
-                if (strcmp(v->levels[l], s) == 0) {
-                    v->count[l * G + (size_t)group[i]]++;
-                    break;
-                }
         }
+        for (size_t i = 0; i < n; i++)
+            if (group[i] >= 0 && group[i] < ng && codes[i] >= 0)
+                v->count[(size_t)codes[i] * G + (size_t)group[i]]++;
+        free(codes);
     } else {
         double **f[5] = {&v->median, &v->q1, &v->q3, &v->mean, &v->sd};
         for (int k = 0; k < 5; k++)

@@ -52,4 +52,10 @@ int table1_compute(const cohort *c, const int32_t *group, int ngroups,
                    size_t nvars, table1 **out, char *err, size_t errlen);
 void table1_free(table1 *t);
 
+/* A column as a factor, as table1 reads a categorical variable: its levels
+ * in that order (at most 1000; the caller frees each and the array) and
+ * each of the n rows' level in codes[] (-1: missing).  0, or -1 on ENOMEM. */
+int table1_factor(const cohort_column *col, size_t n, char ***levels, size_t *nlevels,
+                  int32_t *codes);
+
 #endif

@@ -109,46 +109,24 @@ static int make_groups(model *m, const char *by, int32_t *group, char names[][64
             snprintf(err, errlen, "table1: no column '%s' to group by", by);
             return -1;
         }
-        table1 *lv;
-        const char *v[1] = {by};
-        int cat[1] = {1};
-        int32_t *all = malloc(n * sizeof *all);
-        if (!all)
-            return -1;
-        for (size_t i = 0; i < n; i++)
-            all[i] = 0;
-        const char *one[1] = {"all"};
-        int rc = table1_compute(c, all, 1, one, v, cat, 1, &lv, err, errlen);
-        free(all);
-        if (rc < 0)
-            return -1;
-        if (lv->vars[0].nlevels > T1_MAX_GROUPS || lv->vars[0].nlevels < 1) {
-            snprintf(err, errlen, "table1: '%s' has %zu values; group by one with 1-%d", by,
-                     lv->vars[0].nlevels, T1_MAX_GROUPS);
-            table1_free(lv);
+        char **lv;
+        size_t nl;
+        if (table1_factor(col, n, &lv, &nl, group) < 0) {
+            snprintf(err, errlen, "table1: out of memory");
             return -1;
         }
-        *ng = (int)lv->vars[0].nlevels;
-        for (int g = 0; g < *ng; g++)
-            snprintf(names[g], 64, "%s", lv->vars[0].levels[g]);
-        char buf[64];
-        for (size_t i = 0; i < n; i++) {
-            group[i] = -1;
-            const char *s = NULL;
-            if (col->type == COHORT_STR)
-                s = cohort_str(col, i);
-            else if (col->type == COHORT_BOOL)
-                s = col->v.b[i] < 0 ? NULL : col->v.b[i] ? "TRUE" : "FALSE";
-            else if (!isnan(col->v.num[i])) {
-                snprintf(buf, sizeof buf, "%.15g", col->v.num[i]);
-                s = buf;
-            }
-            for (int g = 0; s && g < *ng; g++)
-                if (!strcmp(names[g], s))
-                    group[i] = g;
+        int ok = nl >= 1 && nl <= T1_MAX_GROUPS;
+        if (!ok)
+            snprintf(err, errlen, "table1: '%s' has %zu values; group by one with 1-%d", by, nl,
+                     T1_MAX_GROUPS);
+        *ng = ok ? (int)nl : 0;
+        for (size_t g = 0; g < nl; g++) {
+            if (ok)
+                snprintf(names[g], 64, "%s", lv[g]);
+            free(lv[g]);
         }
-        table1_free(lv);
-        return 0;
+        free(lv);
+        return ok ? 0 : -1;
     }
     rules_eval *ev = model_evaluation(m, err, errlen);
     if (!ev) {
