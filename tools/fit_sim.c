@@ -83,7 +83,8 @@ typedef struct fit_data {
     double *cox_t, *cox_e;
     int32_t *cox_ecog;
     size_t ncox;
-    double extra_lesion_hr; /* exp(p.eff_extra_lesion): enters the prognostic index */
+    double extra_lesion_hr;   /* exp(p.eff_extra_lesion): enters the prognostic index */
+    double *dr_lp0, *pop_lp0; /* each patient's index without the extra-lesion term */
 } fit_data;
 
 static double *par_slot(fit_data *d, int i) {
@@ -95,13 +96,17 @@ static double *par_slot(fit_data *d, int i) {
     return slot[i];
 }
 
-/* The prognostic index of a drawn patient, as sim_draw() sums it, with
- * the extra-lesion term at the current value. */
-static void relink_lp(fit_data *d, sim_patient *pt, size_t n, double old) {
-    double cap = d->p.eff_lesion_cap;
+/* The extra-lesion term of a patient's prognostic index, as sim_draw()
+ * adds it. */
+static double extra_lesion_term(const sim_params *p, const sim_patient *pt) {
+    return pt->lesions > 1 ? p->eff_extra_lesion * fmin(pt->lesions - 1, p->eff_lesion_cap) : 0;
+}
+
+/* Each patient's index at the current extra-lesion ratio: derived from the
+ * index without that term, kept from the draw. */
+static void set_lp(const sim_params *p, sim_patient *pt, const double *lp0, size_t n) {
     for (size_t i = 0; i < n; i++)
-        if (pt[i].lesions > 1)
-            pt[i].lp += (d->p.eff_extra_lesion - old) * fmin(pt[i].lesions - 1, cap);
+        pt[i].lp = lp0[i] + extra_lesion_term(p, &pt[i]);
 }
 
 static void set_params(fit_data *d, const double *th) {
@@ -110,8 +115,8 @@ static void set_params(fit_data *d, const double *th) {
     double old = d->p.eff_extra_lesion;
     d->p.eff_extra_lesion = log(d->extra_lesion_hr);
     if (d->p.eff_extra_lesion != old) {
-        relink_lp(d, d->dr, d->ndr, old);
-        relink_lp(d, d->pop, d->npop, old);
+        set_lp(&d->p, d->dr, d->dr_lp0, d->ndr);
+        set_lp(&d->p, d->pop, d->pop_lp0, d->npop);
     }
 }
 
@@ -505,6 +510,16 @@ int main(int argc, char **argv) {
         d.cox_e[i] = 1;
         d.cox_ecog[i] = d.pop[i].ecog;
     }
+    d.dr_lp0 = malloc((d.ndr ? d.ndr : 1) * sizeof *d.dr_lp0);
+    d.pop_lp0 = malloc((d.npop ? d.npop : 1) * sizeof *d.pop_lp0);
+    if (!d.dr_lp0 || !d.pop_lp0) {
+        fprintf(stderr, "out of memory\n");
+        return 1;
+    }
+    for (size_t i = 0; i < d.ndr; i++)
+        d.dr_lp0[i] = d.dr[i].lp - extra_lesion_term(&d.p, &d.dr[i]);
+    for (size_t i = 0; i < d.npop; i++)
+        d.pop_lp0[i] = d.pop[i].lp - extra_lesion_term(&d.p, &d.pop[i]);
     printf("population sample %zu, De Ruysscher %zu (rule set)\n", d.npop, d.ndr);
 
     double th[NPAR];
