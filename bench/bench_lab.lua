@@ -26,13 +26,18 @@ for i = 1, runs do
 end
 report("simulate", median(ts))
 
-c:write_csv(csv)
-ts = {}
-for i = 1, runs do
-  ts[i] = time(function() local d = cohort.read_csv(csv) end)
-  collectgarbage()
+-- one cohort load, RUNS times, the median reported under key
+local function time_load(key, load)
+  local t = {}
+  for i = 1, runs do
+    t[i] = time(load)
+    collectgarbage()
+  end
+  report(key, median(t))
 end
-report("csv_load", median(ts))
+
+c:write_csv(csv)
+time_load("csv_load", function() local d = cohort.read_csv(csv) end)
 report("csv_columns", #c:columns())
 
 -- the same rows from a SQLite database (imported by the sqlite3 tool, as
@@ -40,12 +45,7 @@ report("csv_columns", #c:columns())
 local db = csv .. ".db"
 os.remove(db)
 if os.execute(string.format("sqlite3 '%s' '.import --csv %s cohort' 2>/dev/null", db, csv)) then
-  ts = {}
-  for i = 1, runs do
-    ts[i] = time(function() local d = cohort.read_sqlite(db, "cohort") end)
-    collectgarbage()
-  end
-  report("sqlite_load", median(ts))
+  time_load("sqlite_load", function() local d = cohort.read_sqlite(db, "cohort") end)
   os.remove(db)
 end
 
@@ -62,12 +62,7 @@ if pg and psql then
   f:write(string.format("\\copy cohort FROM '%s' WITH (FORMAT csv, HEADER true)\n", csv))
   f:close()
   if os.execute(string.format("%s -f '%s' >/dev/null", psql, csv .. ".sql")) then
-    ts = {}
-    for i = 1, runs do
-      ts[i] = time(function() local d = cohort.read_pg(pg, "cohort") end)
-      collectgarbage()
-    end
-    report("pg_load", median(ts))
+    time_load("pg_load", function() local d = cohort.read_pg(pg, "cohort") end)
   end
   os.remove(csv .. ".sql")
 end
