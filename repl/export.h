@@ -68,7 +68,7 @@ int export_file_commit(atomic_file *x, char *err, size_t errlen);
 
 /* ---- provenance */
 
-enum { EXPORT_MAX_PARAMS = 32, EXPORT_MAX_FILES = 16 };
+enum { EXPORT_MAX_PARAMS = 128, EXPORT_MAX_FILES = 16 };
 
 typedef struct export_param {
     char name[64];
@@ -101,7 +101,7 @@ typedef struct export_provenance {
     int has_seed;
     long long seed;
     char scenario[64]; /* simulation scenario, "" when unknown */
-    char note[512];    /* anything else worth keeping (a sweep's grid) */
+    char note[1024];   /* anything else worth keeping (a sweep's grid) */
     char shard[96];    /* a sharded sweep's slice: "2/4 rows 3-4 of 8"; "" otherwise */
 } export_provenance;
 
@@ -111,6 +111,12 @@ typedef struct export_provenance {
  * caller's to add (the cohort does not carry them).  Returns 0, or -1 with
  * err on ENOMEM while hashing. */
 int export_provenance_fill(export_provenance *p, const model *m, char *err, size_t errlen);
+
+/* Appends set's params with their current values (and whether each
+ * differs from its default) to p->params, named "PREFIX.name" when prefix
+ * is not NULL; stops at EXPORT_MAX_PARAMS. */
+void export_provenance_add_params(export_provenance *p, const rules *r, const char *set,
+                                  const char *prefix);
 
 /* SHA-256 of the cohort's contents: for every column its name, type and
  * values (numbers as IEEE doubles, one NaN for every missing value; strings

@@ -208,19 +208,16 @@ static void format_date(char *buf, size_t n) {
     strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int export_provenance_fill(export_provenance *p, const model *m, char *err, size_t errlen) {
-    memset(p, 0, sizeof *p);
-    snprintf(p->version, sizeof p->version, "%s", PACKAGE_VERSION);
-    format_date(p->date, sizeof p->date);
-    snprintf(p->set, sizeof p->set, "%s", m->set);
-    p->rules_version = rules_version(m->rules);
-    size_t np = m->set[0] ? rules_nparams(m->rules, m->set) : 0;
+void export_provenance_add_params(export_provenance *p, const rules *r, const char *set,
+                                  const char *prefix) {
+    size_t np = rules_nparams(r, set);
     for (size_t i = 0; i < np && p->nparams < EXPORT_MAX_PARAMS; i++) {
         rules_param_info info;
-        if (rules_param(m->rules, m->set, i, &info) != 0)
+        if (rules_param(r, set, i, &info) != 0)
             continue;
         export_param *ep = &p->params[p->nparams++];
-        snprintf(ep->name, sizeof ep->name, "%s", info.name);
+        snprintf(ep->name, sizeof ep->name, "%s%s%s", prefix ? prefix : "", prefix ? "." : "",
+                 info.name);
         if (info.type == RULES_P_TEXT) {
             snprintf(ep->value, sizeof ep->value, "%s", info.text ? info.text : "");
             ep->quoted = 1;
@@ -233,6 +230,16 @@ int export_provenance_fill(export_provenance *p, const model *m, char *err, size
             ep->changed = info.value != info.def;
         }
     }
+}
+
+int export_provenance_fill(export_provenance *p, const model *m, char *err, size_t errlen) {
+    memset(p, 0, sizeof *p);
+    snprintf(p->version, sizeof p->version, "%s", PACKAGE_VERSION);
+    format_date(p->date, sizeof p->date);
+    snprintf(p->set, sizeof p->set, "%s", m->set);
+    p->rules_version = rules_version(m->rules);
+    if (m->set[0])
+        export_provenance_add_params(p, m->rules, m->set, NULL);
     char paths[EXPORT_MAX_FILES][512];
     p->nfiles = export_rule_files(m->rules, paths, EXPORT_MAX_FILES);
     sha256 all;
@@ -306,7 +313,7 @@ static void params_text(const export_provenance *p, char *buf, size_t n) {
 }
 
 static void write_lines(FILE *f, export_format fmt, const export_provenance *p) {
-    char buf[2048];
+    char buf[EXPORT_MAX_PARAMS * 136];
     kv(f, fmt, "generator", "tnmlab");
     kv(f, fmt, "tnmlab_version", p->version);
     kv(f, fmt, "date", p->date);

@@ -66,6 +66,22 @@ static int sweep_outputs(lua_State *L, int t, const char *paths[8]) {
     return n;
 }
 
+/* Pushes a cell (NA and "" push nothing): 1 if pushed. */
+static int push_cell(lua_State *L, int ty, double num, const char *str) {
+    if (ty == 1) {
+        if (!*str)
+            return 0;
+        lua_pushstring(L, str);
+    } else if (isnan(num)) {
+        return 0;
+    } else if (num == floor(num) && fabs(num) < 1e15) {
+        lua_pushinteger(L, (lua_Integer)num);
+    } else {
+        lua_pushnumber(L, num);
+    }
+    return 1;
+}
+
 static int sweep_tostring(lua_State *L) {
     lua_getfield(L, 1, "_text");
     return 1;
@@ -73,8 +89,9 @@ static int sweep_tostring(lua_State *L) {
 
 /* lab.sweep{sets = {...}, grid = {param = {values}}, out = path | {paths},
  *           print = false} -> rows
- * rows[i] has the flat columns (rule_set, the params, n, selected, os_*,
- * pfs_*; NA as nil); tostring(rows) is the aligned table. */
+ * rows[i] has the wide columns (rule_set, the params, n, selected, os_*,
+ * pfs_* of the first group; NA as nil); rows.long the lines of the files
+ * (one per endpoint and group); tostring(rows) is the aligned table. */
 int l_sweep(lua_State *L) {
     session *s = sess(L);
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -183,29 +200,38 @@ int l_sweep(lua_State *L) {
                 used += (size_t)snprintf(p.note + used, sizeof p.note - used, "%s%s", v ? "," : "",
                                          spec->axis[a].value[v]);
         }
+        if (r.skipped[0] && used < sizeof p.note)
+            used += (size_t)snprintf(p.note + used, sizeof p.note - used,
+                                     "; %s (its rows leave it empty)", r.skipped);
         if (used < sizeof p.note)
             snprintf(p.note + used, sizeof p.note - used,
                      "; the other params as in the session; run on a separate engine: the "
                      "session's rules are unchanged");
         if (spec->shard_n > 0 && r.nrows)
-            snprintf(p.shard, sizeof p.shard, "%d/%d rows %zu-%zu of %zu", spec->shard_k,
-                     spec->shard_n, r.first + 1, r.first + r.nrows, r.total);
+            snprintf(p.shard, sizeof p.shard, "%d/%d rows %zu-%zu of %zu, %zu lines", spec->shard_k,
+                     spec->shard_n, r.first + 1, r.first + r.nrows, r.total, r.nlines);
         else if (spec->shard_n > 0)
-            snprintf(p.shard, sizeof p.shard, "%d/%d rows none of %zu", spec->shard_k,
+            snprintf(p.shard, sizeof p.shard, "%d/%d rows none of %zu, 0 lines", spec->shard_k,
                      spec->shard_n, r.total);
-        if (spec->nsets > 1 || strcmp(spec->set[0], s->model.set) != 0) {
-            p.nparams = 0; /* the active set's params would mislead */
-        } else {           /* the swept params vary by row: keep only the fixed ones */
-            int k = 0;
-            for (int i = 0; i < p.nparams; i++) {
-                int swept = 0;
-                for (int a = 0; a < spec->naxes; a++)
-                    swept |= strcmp(p.params[i].name, spec->axis[a].name) == 0;
-                if (!swept)
-                    p.params[k++] = p.params[i];
-            }
-            p.nparams = k;
+        /* Every swept set's params as they stay through the sweep (the
+         * swept ones vary by row), named set.param when there are several. */
+        p.nparams = 0;
+        for (int i = 0; i < spec->nsets; i++)
+            export_provenance_add_params(&p, s->model.rules, spec->set[i],
+                                         spec->nsets > 1 ? spec->set[i] : NULL);
+        int k = 0;
+        for (int i = 0; i < p.nparams; i++) {
+            const char *dot = strrchr(p.params[i].name, '.');
+            const char *base = spec->nsets > 1 && dot ? dot + 1 : p.params[i].name;
+            int swept = 0;
+            for (int a = 0; a < spec->naxes; a++)
+                swept |= strcmp(base, spec->axis[a].name) == 0;
+            if (!swept)
+                p.params[k++] = p.params[i];
         }
+        p.nparams = k;
+        if (r.skipped[0])
+            sink_printf(&s->out, "sweep: %s: its rows leave it empty\n", r.skipped);
     }
     for (int i = 0; i < nout && rc == 0; i++) {
         if (sweep_write(x[i].f, export_format_of(paths[i]), &r, &p, err, sizeof err) != 0 ||
@@ -225,22 +251,24 @@ int l_sweep(lua_State *L) {
         const char *name, *str;
         double num;
         int ty;
-        for (int j = 0; (ty = sweep_cell(&r, i, j, &name, &num, &str)) >= 0; j++) {
-            if (ty == 1) {
-                if (!*str)
-                    continue;
-                lua_pushstring(L, str);
-            } else if (isnan(num)) {
-                continue;
-            } else if (num == floor(num) && fabs(num) < 1e15) {
-                lua_pushinteger(L, (lua_Integer)num);
-            } else {
-                lua_pushnumber(L, num);
-            }
-            lua_setfield(L, -2, name);
-        }
+        for (int j = 0; (ty = sweep_cell(&r, i, j, &name, &num, &str)) >= 0; j++)
+            if (push_cell(L, ty, num, str))
+                lua_setfield(L, -2, name);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
+    /* rows.long: the lines of the files, one per endpoint and group */
+    lua_createtable(L, (int)r.nlines, 0);
+    for (size_t i = 0; i < r.nlines; i++) {
+        lua_createtable(L, 0, 40);
+        const char *name, *str;
+        double num;
+        int ty;
+        for (int j = 0; (ty = sweep_long_cell(&r, i, j, &name, &num, &str)) >= 0; j++)
+            if (push_cell(L, ty, num, str))
+                lua_setfield(L, -2, name);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "long");
     char *text = sweep_text(&r);
     lua_pushstring(L, text ? text : "");
     lua_setfield(L, -2, "_text");

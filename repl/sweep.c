@@ -59,6 +59,11 @@ static int check_value(const char *set, const rules_param_info *p, const char *v
     return 0;
 }
 
+int sweep_set_has(const model *m, const sweep_spec *spec, int s, int a) {
+    rules_param_info info;
+    return param_info(m->rules, spec->set[s], spec->axis[a].name, &info, NULL) == 0;
+}
+
 int sweep_check(const model *m, sweep_spec *spec, char *err, size_t errlen) {
     if (spec->nsets == 0) {
         if (!m->set[0]) {
@@ -93,19 +98,28 @@ int sweep_check(const model *m, sweep_spec *spec, char *err, size_t errlen) {
                 snprintf(err, errlen, "sweep: param '%s' is given twice", ax->name);
                 return -1;
             }
+        int nhave = 0;
+        order[a] = (size_t)-1;
         for (int s = 0; s < spec->nsets; s++) {
             rules_param_info info;
             size_t idx;
-            if (param_info(m->rules, spec->set[s], ax->name, &info, &idx) != 0) {
-                snprintf(err, errlen, "sweep: rule set '%s' has no param '%s'", spec->set[s],
-                         ax->name);
-                return -1;
-            }
-            if (s == 0)
-                order[a] = idx;
+            if (param_info(m->rules, spec->set[s], ax->name, &info, &idx) != 0)
+                continue;
+            nhave++;
+            if (order[a] == (size_t)-1) /* the first set that has it; after the first set's */
+                order[a] = s == 0 ? idx : 100000 + (size_t)s * 1000 + idx;
             for (int v = 0; v < ax->nvalues; v++)
                 if (check_value(spec->set[s], &info, ax->value[v], err, errlen) != 0)
                     return -1;
+        }
+        if (nhave == 0) {
+            if (spec->nsets == 1)
+                snprintf(err, errlen, "sweep: rule set '%s' has no param '%s'", spec->set[0],
+                         ax->name);
+            else
+                snprintf(err, errlen, "sweep: none of the %d rule sets has a param '%s'",
+                         spec->nsets, ax->name);
+            return -1;
         }
         rows *= (size_t)ax->nvalues;
         if (rows > SWEEP_MAX_ROWS) {
@@ -156,32 +170,42 @@ static void fill_row(const model *w, sweep_row *row) {
     for (int e = 0; e < MODEL_NENDPOINTS; e++) {
         const model_endpoint *ep = &o->ep[e];
         sweep_ep *se = &row->ep[e];
-        se->median = se->median_lower = se->median_upper = NAN;
-        se->hr = se->hr_lower = se->hr_upper = se->p = NAN;
-        for (int k = 0; k < MODEL_NTIMES; k++)
-            se->surv[k] = se->lower[k] = se->upper[k] = NAN;
+        se->present = w->ep[e] != NULL;
         se->available = ep->available && ep->ngroups > 0;
-        if (!se->available)
-            continue;
-        const model_group *g = &ep->g[0];
-        snprintf(se->group, sizeof se->group, "%s", g->label);
-        se->n = g->n;
-        se->events = g->events;
-        se->median = g->median;
-        se->median_lower = g->median_lower;
-        se->median_upper = g->median_upper;
-        for (int k = 0; k < MODEL_NTIMES; k++) {
-            se->surv[k] = g->surv[k];
-            se->lower[k] = g->lower[k];
-            se->upper[k] = g->upper[k];
-        }
-        se->hr = ep->hr;
-        se->hr_lower = ep->hr_lower;
-        se->hr_upper = ep->hr_upper;
-        se->p = ep->p;
-        if (ep->ngroups == 2)
+        se->ngroups = se->available ? ep->ngroups : 0;
+        for (int g = 0; g < se->ngroups; g++)
+            se->g[g] = ep->g[g];
+        se->hr = se->available ? ep->hr : NAN;
+        se->hr_lower = se->available ? ep->hr_lower : NAN;
+        se->hr_upper = se->available ? ep->hr_upper : NAN;
+        se->p = se->available ? ep->p : NAN;
+        se->compares[0] = '\0';
+        if (se->available && ep->ngroups == 2)
             snprintf(se->compares, sizeof se->compares, "%s vs %s", ep->g[0].label, ep->g[1].label);
     }
+}
+
+/* The long form's lines: per row, OS then PFS, one per group; an endpoint
+ * the cohort has but with no group (nobody selected) gets one empty line. */
+static int index_lines(sweep_result *r) {
+    size_t n = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        n = 0;
+        for (size_t i = 0; i < r->nrows; i++)
+            for (int e = 0; e < MODEL_NENDPOINTS; e++) {
+                const sweep_ep *se = &r->rows[i].ep[e];
+                if (!se->present)
+                    continue;
+                int ng = se->ngroups ? se->ngroups : 1;
+                for (int g = 0; g < ng; g++, n++)
+                    if (pass == 1)
+                        r->lines[n] = (sweep_line){i, e, se->ngroups ? g : -1};
+            }
+        if (pass == 0 && (r->lines = calloc(n + 1, sizeof *r->lines)) == NULL)
+            return -1;
+    }
+    r->nlines = n;
+    return 0;
 }
 
 int sweep_shard_parse(const char *s, int *k, int *n) {
@@ -203,22 +227,40 @@ void sweep_shard_range(size_t total, int k, int n, size_t *lo, size_t *hi) {
     *hi = total * (size_t)k / (size_t)n;
 }
 
+/* Grid points of set number s: the product of the value counts of the
+ * params it has. */
+static size_t set_points(const model *m, const sweep_spec *spec, int s) {
+    size_t k = 1;
+    for (int a = 0; a < spec->naxes; a++)
+        if (sweep_set_has(m, spec, s, a))
+            k *= (size_t)spec->axis[a].nvalues;
+    return k;
+}
+
 int sweep_run(const model *m, sweep_spec *spec, sweep_result *out, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     if (sweep_check(m, spec, err, errlen) != 0)
         return -1;
-    size_t per_set = 1;
-    for (int a = 0; a < spec->naxes; a++)
-        per_set *= (size_t)spec->axis[a].nvalues;
-    size_t total = per_set * (size_t)spec->nsets, lo = 0, hi = total;
+    size_t total = 0;
+    for (int s = 0; s < spec->nsets; s++)
+        total += set_points(m, spec, s);
+    size_t lo = 0, hi = total;
     if (spec->shard_n > 0)
         sweep_shard_range(total, spec->shard_k, spec->shard_n, &lo, &hi);
-    out->rows = calloc(total + 1, sizeof *out->rows);
+    out->rows = calloc(hi - lo + 1, sizeof *out->rows);
     if (out->rows == NULL) {
         snprintf(err, errlen, "sweep: out of memory");
         return -1;
     }
     out->spec = *spec;
+    out->horizon = m->horizon;
+    size_t used = 0;
+    for (int s = 0; s < spec->nsets; s++)
+        for (int a = 0; a < spec->naxes; a++)
+            if (!sweep_set_has(m, spec, s, a) && used < sizeof out->skipped)
+                used += (size_t)snprintf(out->skipped + used, sizeof out->skipped - used,
+                                         "%s%s has no param %s", used ? "; " : "", spec->set[s],
+                                         spec->axis[a].name);
 
     /* The sweep's own engine: the same files, the same values. */
     char paths[EXPORT_MAX_FILES][512];
@@ -229,6 +271,7 @@ int sweep_run(const model *m, sweep_spec *spec, sweep_result *out, char *err, si
         sweep_result_free(out);
         return -1;
     }
+    w.horizon = m->horizon;
     int rc = 0;
     for (int i = 0; i < nfiles && rc == 0; i++)
         if (rules_load(w.rules, paths[i], e2, sizeof e2) != 0) {
@@ -266,15 +309,18 @@ int sweep_run(const model *m, sweep_spec *spec, sweep_result *out, char *err, si
             rc = -1;
         }
     }
-    size_t r = 0;
+    size_t r = 0, gi = 0;
     for (int s = 0; s < spec->nsets && rc == 0; s++) {
         if (model_use(&w, spec->set[s], e2, sizeof e2) != 0) {
             snprintf(err, errlen, "sweep: %s", e2);
             rc = -1;
             break;
         }
-        for (size_t c = 0; c < per_set && rc == 0; c++) {
-            size_t gi = (size_t)s * per_set + c;
+        int has[SWEEP_MAX_AXES];
+        for (int a = 0; a < spec->naxes; a++)
+            has[a] = sweep_set_has(m, spec, s, a);
+        size_t points = set_points(m, spec, s);
+        for (size_t c = 0; c < points && rc == 0; c++, gi++) {
             if (gi < lo || gi >= hi)
                 continue; /* another shard's row */
             if (tnm_interrupted()) {
@@ -287,6 +333,8 @@ int sweep_run(const model *m, sweep_spec *spec, sweep_result *out, char *err, si
             size_t k = c;
             for (int a = spec->naxes - 1; a >= 0; a--) { /* last axis varies fastest */
                 const sweep_axis *ax = &spec->axis[a];
+                if (!has[a])
+                    continue; /* value stays "" */
                 const char *v = ax->value[k % (size_t)ax->nvalues];
                 k /= (size_t)ax->nvalues;
                 snprintf(row->value[a], sizeof row->value[a], "%s", v);
@@ -321,6 +369,10 @@ int sweep_run(const model *m, sweep_spec *spec, sweep_result *out, char *err, si
     out->nrows = r;
     out->first = lo;
     out->total = total;
+    if (rc == 0 && index_lines(out) != 0) {
+        snprintf(err, errlen, "sweep: out of memory");
+        rc = -1;
+    }
     if (rc != 0)
         sweep_result_free(out);
     return rc;
@@ -328,23 +380,15 @@ int sweep_run(const model *m, sweep_spec *spec, sweep_result *out, char *err, si
 
 void sweep_result_free(sweep_result *r) {
     free(r->rows);
+    free(r->lines);
     r->rows = NULL;
-    r->nrows = 0;
+    r->lines = NULL;
+    r->nrows = r->nlines = 0;
 }
 
 /* ---- the flat columns */
 
-enum { EP_COLS = 20 };
-static const char *const ep_cols[EP_COLS] = {"group",         "n",
-                                             "events",        "median",
-                                             "median_lower",  "median_upper",
-                                             "surv_1y",       "surv_1y_lower",
-                                             "surv_1y_upper", "surv_2y",
-                                             "surv_2y_lower", "surv_2y_upper",
-                                             "surv_3y",       "surv_3y_lower",
-                                             "surv_3y_upper", "hr",
-                                             "hr_lower",      "hr_upper",
-                                             "hr_compares",   "logrank_p"};
+enum { EP_COLS = 20 }; /* group, the group figures, the comparison */
 static const char *const os_names[EP_COLS] = {"os_group",         "os_n",
                                               "os_events",        "os_median",
                                               "os_median_lower",  "os_median_upper",
@@ -366,29 +410,98 @@ static const char *const pfs_names[EP_COLS] = {"pfs_group",         "pfs_n",
                                                "pfs_hr_lower",      "pfs_hr_upper",
                                                "pfs_hr_compares",   "pfs_logrank_p"};
 
+/* Column j < 1 + naxes: the rule set or a param of row. */
+static int key_cell(const sweep_result *r, const sweep_row *row, int j, const char **name,
+                    double *num, const char **str) {
+    if (j == 0) {
+        *name = "rule_set";
+        *str = row->set;
+        return 1;
+    }
+    *name = r->spec.axis[j - 1].name;
+    const char *v = row->value[j - 1];
+    char *end;
+    double d = strtod(v, &end);
+    if (*v && *end == '\0') {
+        *num = d;
+        return 0;
+    }
+    if (!*v)
+        return 0; /* the set has no such param: NA */
+    *str = v;
+    return 1;
+}
+
+/* Group figures, k = 0..14: n, events, median with CI, 1/2/3-year
+ * survival with CI; past 14: -1. */
+static const char *const group_cols[] = {"n",
+                                         "events",
+                                         "median",
+                                         "median_lower",
+                                         "median_upper",
+                                         "surv_1y",
+                                         "surv_1y_lower",
+                                         "surv_1y_upper",
+                                         "surv_2y",
+                                         "surv_2y_lower",
+                                         "surv_2y_upper",
+                                         "surv_3y",
+                                         "surv_3y_lower",
+                                         "surv_3y_upper"};
+enum { GROUP_COLS = 14 };
+
+static double group_num(const model_group *g, int k) {
+    switch (k) {
+    case 0:
+        return (double)g->n;
+    case 1:
+        return (double)g->events;
+    case 2:
+        return g->median;
+    case 3:
+        return g->median_lower;
+    case 4:
+        return g->median_upper;
+    default: {
+        int t = (k - 5) / 3, w = (k - 5) % 3;
+        return w == 0 ? g->surv[t] : w == 1 ? g->lower[t] : g->upper[t];
+    }
+    }
+}
+
+/* The endpoint's comparison, k = 0..4: hr, hr_lower, hr_upper,
+ * hr_compares, logrank_p. */
+static int compare_cell(const sweep_ep *se, int k, const char **name, double *num,
+                        const char **str) {
+    static const char *const names[] = {"hr", "hr_lower", "hr_upper", "hr_compares", "logrank_p"};
+    *name = names[k];
+    switch (k) {
+    case 0:
+        *num = se->hr;
+        return 0;
+    case 1:
+        *num = se->hr_lower;
+        return 0;
+    case 2:
+        *num = se->hr_upper;
+        return 0;
+    case 3:
+        *str = isnan(se->hr) ? "" : se->compares;
+        return 1;
+    default:
+        *num = se->p;
+        return 0;
+    }
+}
+
 int sweep_cell(const sweep_result *r, size_t i, int j, const char **name, double *num,
                const char **str) {
     const sweep_row *row = &r->rows[i];
     int na = r->spec.naxes;
     *num = NAN;
     *str = NULL;
-    if (j == 0) {
-        *name = "rule_set";
-        *str = row->set;
-        return 1;
-    }
-    if (j <= na) {
-        *name = r->spec.axis[j - 1].name;
-        const char *v = row->value[j - 1];
-        char *end;
-        double d = strtod(v, &end);
-        if (*v && *end == '\0') {
-            *num = d;
-            return 0;
-        }
-        *str = v;
-        return 1;
-    }
+    if (j <= na)
+        return key_cell(r, row, j, name, num, str);
     j -= na + 1;
     if (j == 0 || j == 1) {
         *name = j == 0 ? "n" : "selected";
@@ -403,47 +516,68 @@ int sweep_cell(const sweep_result *r, size_t i, int j, const char **name, double
     int e = j / EP_COLS, k = j % EP_COLS;
     const sweep_ep *se = &row->ep[e];
     *name = e == MODEL_OS ? os_names[k] : pfs_names[k];
-    (void)ep_cols;
-    switch (k) {
-    case 0:
-        *str = se->available ? se->group : "";
+    if (k == 0) {
+        *str = se->available ? se->g[0].label : "";
         return 1;
+    }
+    if (k <= GROUP_COLS) {
+        *num = se->available ? group_num(&se->g[0], k - 1) : NAN;
+        return 0;
+    }
+    const char *dummy;
+    return compare_cell(se, k - 1 - GROUP_COLS, &dummy, num, str);
+}
+
+int sweep_long_cell(const sweep_result *r, size_t i, int j, const char **name, double *num,
+                    const char **str) {
+    const sweep_line *ln = &r->lines[i];
+    const sweep_row *row = &r->rows[ln->row];
+    const sweep_ep *se = &row->ep[ln->e];
+    const model_group *g = ln->g >= 0 ? &se->g[ln->g] : NULL;
+    int na = r->spec.naxes;
+    *num = NAN;
+    *str = NULL;
+    if (j <= na)
+        return key_cell(r, row, j, name, num, str);
+    j -= na + 1;
+    switch (j) {
+    case 0:
+        *name = "n";
+        *num = (double)row->n;
+        return 0;
     case 1:
-        *num = se->available ? (double)se->n : NAN;
+        *name = "selected";
+        *num = (double)row->nselected;
         return 0;
     case 2:
-        *num = se->available ? (double)se->events : NAN;
-        return 0;
-    case 3:
-        *num = se->median;
-        return 0;
-    case 4:
-        *num = se->median_lower;
-        return 0;
-    case 5:
-        *num = se->median_upper;
-        return 0;
-    case 15:
-        *num = se->hr;
-        return 0;
-    case 16:
-        *num = se->hr_lower;
-        return 0;
-    case 17:
-        *num = se->hr_upper;
-        return 0;
-    case 18:
-        *str = isnan(se->hr) ? "" : se->compares;
+        *name = "endpoint";
+        *str = ln->e == MODEL_OS ? "OS" : "PFS";
         return 1;
-    case 19:
-        *num = se->p;
-        return 0;
-    default: {
-        int t = (k - 6) / 3, w = (k - 6) % 3;
-        *num = w == 0 ? se->surv[t] : w == 1 ? se->lower[t] : se->upper[t];
+    case 3:
+        *name = "group";
+        *str = g ? g->label : "";
+        return 1;
+    default:
+        break;
+    }
+    j -= 4;
+    if (j < GROUP_COLS) {
+        *name = j == 0 ? "group_n" : group_cols[j];
+        *num = g ? group_num(g, j) : j == 0 ? 0 : NAN;
         return 0;
     }
+    j -= GROUP_COLS;
+    if (j < 3) {
+        static const char *const rm[] = {"rmst", "rmst_se", "rmst_horizon"};
+        *name = rm[j];
+        *num = !g ? NAN : j == 0 ? g->rmst : j == 1 ? g->rmst_se : r->horizon;
+        return 0;
     }
+    j -= 3;
+    if (j < 5)
+        return compare_cell(se, j, name, num, str);
+    *name = NULL;
+    return -1;
 }
 
 /* ---- the tables */
@@ -452,18 +586,21 @@ int sweep_table(const sweep_result *r, rtable *t) {
     const char *name, *str;
     double num;
     int ncols = 0;
-    while (r->nrows && sweep_cell(r, 0, ncols, &name, &num, &str) >= 0)
+    while (r->nlines && sweep_long_cell(r, 0, ncols, &name, &num, &str) >= 0)
         ncols++;
     if (rtable_init(t, (size_t)ncols) != 0)
         return -1;
     for (int j = 0; j < ncols; j++) {
-        int kind = sweep_cell(r, 0, j, &name, &num, &str);
+        int kind = sweep_long_cell(r, 0, j, &name, &num, &str);
+        if (j >= 1 && j <= r->spec.naxes) /* a param: text if any line has text */
+            for (size_t i = 0; i < r->nlines && kind == 0; i++)
+                kind = sweep_long_cell(r, i, j, &name, &num, &str);
         rtable_col_set(t, (size_t)j, name, kind == 1 ? RTABLE_TEXT : RTABLE_NUM, NULL, kind == 1);
     }
-    for (size_t i = 0; i < r->nrows; i++) {
+    for (size_t i = 0; i < r->nlines; i++) {
         size_t row = rtable_add_row(t);
         for (int j = 0; j < ncols; j++) {
-            if (sweep_cell(r, i, j, &name, &num, &str) == 1)
+            if (sweep_long_cell(r, i, j, &name, &num, &str) == 1)
                 rtable_set_text(t, row, (size_t)j, str);
             else
                 rtable_set_num(t, row, (size_t)j, num);
@@ -498,7 +635,7 @@ static int compact_table(const sweep_result *r, rtable *t) {
         j = 0;
         rtable_set_text(t, ri, j++, row->set);
         for (int a = 0; a < r->spec.naxes; a++)
-            rtable_set_text(t, ri, j++, row->value[a]);
+            rtable_set_text(t, ri, j++, row->value[a][0] ? row->value[a] : "-");
         rtable_set_num(t, ri, j++, (double)row->nselected);
         for (int e = 0; e < MODEL_NENDPOINTS; e++) {
             const sweep_ep *se = &row->ep[e];
@@ -508,14 +645,15 @@ static int compact_table(const sweep_result *r, rtable *t) {
                 continue;
             }
             char a[16], b[16], c[16];
-            rtable_set_textf(t, ri, j++, "%.30s (n=%zu)", se->group, se->n);
-            rtable_set_textf(t, ri, j++, "%s (%s-%s)", view_num(se->median, 1, "NR", a, sizeof a),
-                             view_num(se->median_lower, 1, "NR", b, sizeof b),
-                             view_num(se->median_upper, 1, "NR", c, sizeof c));
+            const model_group *g = &se->g[0];
+            rtable_set_textf(t, ri, j++, "%.30s (n=%zu)", g->label, g->n);
+            rtable_set_textf(t, ri, j++, "%s (%s-%s)", view_num(g->median, 1, "NR", a, sizeof a),
+                             view_num(g->median_lower, 1, "NR", b, sizeof b),
+                             view_num(g->median_upper, 1, "NR", c, sizeof c));
             rtable_set_textf(t, ri, j++, "%s/%s/%s",
-                             view_num(100 * se->surv[0], 0, "NA", a, sizeof a),
-                             view_num(100 * se->surv[1], 0, "NA", b, sizeof b),
-                             view_num(100 * se->surv[2], 0, "NA", c, sizeof c));
+                             view_num(100 * g->surv[0], 0, "NA", a, sizeof a),
+                             view_num(100 * g->surv[1], 0, "NA", b, sizeof b),
+                             view_num(100 * g->surv[2], 0, "NA", c, sizeof c));
             if (isnan(se->hr))
                 rtable_set_text(t, ri, j++, "NA");
             else

@@ -3,7 +3,8 @@
  * Part of tnmlab (repl layer).  SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A shard is the CSV a single run writes, restricted to its slice of the
- * grid, with one more provenance line ("# shard: K/N rows A-B of T").  The
+ * grid, with one more provenance line ("# shard: K/N rows A-B of T, L lines":
+ * grid rows A to B of T, written as L lines, one per endpoint and group).  The
  * merge is therefore line work: check that the shards belong together and
  * cover the grid once, then write the first one's provenance without the
  * shard line, the header, and the rows in K order.
@@ -31,7 +32,8 @@ typedef struct shard {
     size_t rlen;
     size_t nrows;
     int k, n;
-    size_t a, b, total; /* rows a..b (1-based) of total; a = 0: none */
+    size_t a, b, total; /* grid rows a..b (1-based) of total; a = 0: none */
+    size_t lines;       /* CSV lines they take (a grid row: one per endpoint and group) */
 } shard;
 
 /* Splits a shard into prelude, header and rows, and reads its shard line. */
@@ -49,10 +51,11 @@ static int read_shard(shard *s) {
         char *next = nl ? nl + 1 : end;
         if (!strncmp(p, "# shard: ", 9)) {
             char none[8];
-            if (sscanf(p + 9, "%d/%d rows %zu-%zu of %zu", &s->k, &s->n, &s->a, &s->b, &s->total) ==
-                5)
+            if (sscanf(p + 9, "%d/%d rows %zu-%zu of %zu, %zu lines", &s->k, &s->n, &s->a, &s->b,
+                       &s->total, &s->lines) == 6)
                 found = 1;
-            else if (sscanf(p + 9, "%d/%d rows %4s of %zu", &s->k, &s->n, none, &s->total) == 4 &&
+            else if (sscanf(p + 9, "%d/%d rows %4s of %zu, %zu lines", &s->k, &s->n, none,
+                            &s->total, &s->lines) == 5 &&
                      !strcmp(none, "none")) {
                 s->a = 0;
                 found = 1;
@@ -77,9 +80,9 @@ static int read_shard(shard *s) {
     s->rlen = (size_t)(end - s->rows);
     for (char *q = s->rows; q < end; q++)
         s->nrows += *q == '\n';
-    size_t want = s->a ? s->b - s->a + 1 : 0;
+    size_t want = s->a ? s->lines : 0;
     if (s->nrows != want) {
-        fprintf(stderr, "tnmlab merge: %s: %zu rows, its shard line says %zu\n", s->path, s->nrows,
+        fprintf(stderr, "tnmlab merge: %s: %zu lines, its shard line says %zu\n", s->path, s->nrows,
                 want);
         return -1;
     }

@@ -6,9 +6,9 @@
 --
 --   tnmlab scripts/examples/sweep.lua [OUTDIR]     (default: the current folder)
 --
--- Writes OUTDIR/sweep.csv (one row per combination, full precision, the
--- provenance as leading "#" lines: read.csv(f, comment.char = "#")) and
--- OUTDIR/sweep.md, and prints the aligned table.  The sweep runs on its
+-- Writes OUTDIR/sweep.csv (one line per combination, endpoint and arm, full
+-- precision, the provenance as leading "#" lines: read.csv(f,
+-- comment.char = "#")) and OUTDIR/sweep.md, and prints the aligned table.  The sweep runs on its
 -- own copy of the rules: the session's params and versions are untouched.
 local outdir = (arg and arg[1]) or "."
 

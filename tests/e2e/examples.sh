@@ -11,8 +11,8 @@ ex="$top_srcdir/scripts/examples"
 "$TNMLAB" "$ex/sweep.lua" "$WORK" >"$WORK/sweep.out" 2>"$WORK/sweep.err"
 check_eq "sweep.lua exits 0" "0" "$?"
 check_eq "sweep.lua: nothing on stderr" "" "$(cat "$WORK/sweep.err")"
-check_eq "36 rows in the CSV" "36" "$(grep -c '^\(deruysscher2012\|eortc2019\),' "$WORK/sweep.csv")"
-check_has "CSV header" "rule_set,max_lesions,max_ecog,n,selected,os_group," "$(cat "$WORK/sweep.csv")"
+check_eq "36 grid points x OS/PFS x two arms: 144 lines in the CSV" "144" "$(grep -c '^\(deruysscher2012\|eortc2019\),' "$WORK/sweep.csv")"
+check_has "CSV header" "rule_set,max_lesions,max_ecog,n,selected,endpoint,group,group_n," "$(cat "$WORK/sweep.csv")"
 check_has "CSV provenance: seed of the demo" "# seed: 1" "$(cat "$WORK/sweep.csv")"
 check_eq "36 rows in the Markdown" "36" "$(grep -c '^| \(deruysscher2012\|eortc2019\) |' "$WORK/sweep.md")"
 check_has "the aligned table printed" "rule set         max_lesions  max_ecog  selected" "$(cat "$WORK/sweep.out")"
@@ -24,10 +24,10 @@ for combo in "deruysscher2012 3 1" "deruysscher2012 6 0" "eortc2019 2 2"; do
         lab.run('set max_lesions $2'); lab.run('set max_ecog $3'); lab.run('show outcome')" 2>&1)
     n=$(printf '%s\n' "$shown" | sed -n 's/^selected \([0-9]*\) of 2000.*/\1/p' | head -n 1)
     med=$(printf '%s\n' "$shown" | awk '$1 == "radical" && !done { print $4; done = 1 }')
-    row=$(grep "^$1,$2,$3," "$WORK/sweep.csv")
+    row=$(grep "^$1,$2,$3,[0-9]*,[0-9]*,OS,radical," "$WORK/sweep.csv")
     check_eq "$1 max_lesions=$2 max_ecog=$3: selected as the session" "$n" "$(echo "$row" | cut -d, -f5)"
     check_eq "$1 max_lesions=$2 max_ecog=$3: OS median as the session" "$med" \
-        "$(echo "$row" | cut -d, -f9 | awk '{ printf "%.1f", $1 }')"
+        "$(echo "$row" | cut -d, -f10 | awk '{ printf "%.1f", $1 }')"
 done
 
 # --- export_figure.lua: OS and PFS figures and the table behind them

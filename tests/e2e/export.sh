@@ -85,8 +85,9 @@ check_has "aligned table" "14.0 (11.4-18.1)" "$out"
 check_has "unknown param refused" "rule set 'by_sex' has no param 'max_nope'" "$out"
 check_eq "nothing written for it" "no" "$([ -e "$WORK/never.csv" ] && echo yes || echo no)"
 check_has "bad path refused" "cannot write /nonexistent/s.csv" "$out"
-check_has "sweep CSV row" "by_sex,2,228,90,selected,90,53,13.9958932238," "$(cat "$WORK/s.csv")"
-check_has "sweep JSON" '"os_median": 13.9958932238' "$(cat "$WORK/s.json")"
+check_has "sweep CSV: a line per endpoint and group" "by_sex,2,228,90,OS,selected,90,53,13.9958932238," "$(cat "$WORK/s.csv")"
+check_has "sweep CSV: the men beside the women (R: median 270 days)" "by_sex,2,228,90,OS,not selected,138,112,8.87063655031," "$(cat "$WORK/s.csv")"
+check_has "sweep JSON" '"median": 13.9958932238' "$(cat "$WORK/s.json")"
 check_has "sweep Markdown" "| by_sex | 2 | 90 |" "$(cat "$WORK/s.md")"
 
 printf 'lab.sweep{grid = {max_nope = {1}}}\n' >"$WORK/bad.lua"
@@ -112,4 +113,23 @@ check_has "simulate: seed 7" '"seed": 7' "$(cat "$WORK/sim7.json")"
 check_has "simulate with cohort.simulate replaced: seed 11" '"seed": 11' "$(cat "$WORK/sim11.json")"
 check_has "made in Lua: seed 9" '"seed": 9' "$(cat "$WORK/sim9.json")"
 check_has "read from a file: no scenario" '"scenario": null' "$(cat "$WORK/file.json")"
+# A sweep over a param only some of its rule sets have: the others run once,
+# the param left empty, and the sweep says so; every set's fixed params are
+# in the header.
+OUT=$("$TNMLAB" --no-restore -e "lab.set_cohort(cohort.demo(), 'demo')
+  local rows = lab.sweep{sets = {'deruysscher2012', 'gomez2016'},
+    grid = {nodes_count = {true, false}}, out = '$WORK/part.csv'}
+  print('rows', #rows, rows[1].nodes_count, rows[2].nodes_count, rows[3].nodes_count)
+  local n = 0
+  for _, l in ipairs(rows.long) do if l.endpoint == 'PFS' then n = n + 1 end end
+  print('pfs lines', n)" 2>&1)
+check_has "the set without the param is said so" "sweep: deruysscher2012 has no param nodes_count: its rows leave it empty" "$OUT"
+check_has "one row for it, two for the set that has it" "rows	3	nil	true	false" "$OUT"
+check_has "rows.long: a PFS line per arm" "pfs lines	6" "$OUT"
+check_has "its lines leave the param NA" "deruysscher2012,NA,2000," "$(cat "$WORK/part.csv")"
+check_has "the header names each set's params" "# params: deruysscher2012.max_lesions=4 deruysscher2012.max_ecog=2 gomez2016.max_lesions=3" "$(cat "$WORK/part.csv")"
+check_has "and the note the skipped pair" "deruysscher2012 has no param nodes_count (its rows leave it empty)" "$(cat "$WORK/part.csv")"
+OUT=$("$TNMLAB" --no-restore -e "lab.set_cohort(cohort.demo(), 'demo')
+  lab.sweep{sets = {'deruysscher2012', 'gomez2016'}, grid = {nodes_countt = {true}}}" 2>&1)
+check_has "a param no set has is refused" "none of the 2 rule sets has a param 'nodes_countt'" "$OUT"
 finish

@@ -15,11 +15,11 @@ lab.sweep{sets = {"deruysscher2012", "eortc2019"}, grid = {max_lesions = {1, 2, 
           out = out}
 LUA
 "$TNMLAB" --no-restore "$WORK/sweep.lua" "$WORK/full.csv" >/dev/null 2>&1
-check_eq "the single run writes 10 rows" "11" "$(grep -vc '^#' "$WORK/full.csv")"
+check_eq "the single run writes 10 grid points x OS/PFS x 2 arms" "41" "$(grep -vc '^#' "$WORK/full.csv")"
 for k in 1 2 3; do
     "$TNMLAB" --no-restore --shard $k/3 "$WORK/sweep.lua" "$WORK/part$k.csv" >/dev/null 2>&1
 done
-check_has "a shard says which rows it holds" "# shard: 2/3 rows 4-6 of 10" "$(cat "$WORK/part2.csv")"
+check_has "a shard says which rows it holds" "# shard: 2/3 rows 4-6 of 10, 12 lines" "$(cat "$WORK/part2.csv")"
 OUT=$("$TNMLAB" merge "$WORK/merged.csv" "$WORK/part3.csv" "$WORK/part1.csv" "$WORK/part2.csv" 2>&1)
 check_has "merge reports" "merged 3 shards, 10 rows" "$OUT"
 if cmp -s "$WORK/full.csv" "$WORK/merged.csv"; then pass; else fail "merged file differs from the single run"; diff "$WORK/full.csv" "$WORK/merged.csv" | head; fi

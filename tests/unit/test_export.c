@@ -392,14 +392,18 @@ static void sweep__ncctg_sex_code__rows_as_R(void **state) {
     snprintf(spec.axis[0].value[1], 32, "2");
     sweep_result r;
     char err[1024];
+    double horizon = fx->m.horizon;
+    fx->m.horizon = 730 * DAY;
     assert_int_equal(sweep_run(&fx->m, &spec, &r, err, sizeof err), 0);
+    fx->m.horizon = horizon;
     assert_int_equal(r.nrows, 2);
     assert_string_equal(r.rows[0].set, "by_sex");
     assert_int_equal(r.rows[0].nselected, 138); /* men */
     assert_int_equal(r.rows[1].nselected, 90);  /* women */
-    near(r.rows[0].ep[MODEL_OS].median, 270 * DAY);
-    near(r.rows[1].ep[MODEL_OS].median, 426 * DAY);
-    near(r.rows[1].ep[MODEL_OS].median_upper, 550 * DAY);
+    near(r.rows[0].ep[MODEL_OS].g[0].median, 270 * DAY);
+    near(r.rows[1].ep[MODEL_OS].g[0].median, 426 * DAY);
+    near(r.rows[1].ep[MODEL_OS].g[0].median_upper, 550 * DAY);
+    near(r.rows[1].ep[MODEL_OS].g[1].median, 270 * DAY); /* not selected: the men */
     near(r.rows[1].ep[MODEL_OS].hr, 0.588002818564);
     near(r.rows[0].ep[MODEL_OS].hr, 1 / 0.588002818564); /* men vs women */
     near(r.rows[1].ep[MODEL_OS].p, 0.00131116452036);
@@ -421,8 +425,23 @@ static void sweep__ncctg_sex_code__rows_as_R(void **state) {
     FILE *f = open_memstream(&buf, &len);
     assert_int_equal(sweep_write(f, EXPORT_CSV, &r, NULL, err, sizeof err), 0);
     fclose(f);
-    assert_memory_equal(buf, "rule_set,sex_code,n,selected,os_group,os_n,", 43);
-    near(csv_num(buf, "by_sex,2,", "os_median", NULL, 0), 426 * DAY);
+    /* the long form: one line per grid point, endpoint and group (the
+     * cohort has no PFS: no PFS lines) */
+    assert_int_equal(r.nlines, 4);
+    assert_memory_equal(buf, "rule_set,sex_code,n,selected,endpoint,group,group_n,events,median,",
+                        66);
+    near(csv_num(buf, "by_sex,2,228,90,OS,selected,", "median", NULL, 0), 426 * DAY);
+    near(csv_num(buf, "by_sex,2,228,90,OS,not selected,", "median_lower", NULL, 0), 212 * DAY);
+    near(csv_num(buf, "by_sex,2,228,90,OS,selected,", "surv_1y", NULL, 0), 0.526463030186);
+    near(csv_num(buf, "by_sex,2,228,90,OS,not selected,", "hr", NULL, 0), 0.588002818564);
+    /* the restricted mean to the session's horizon, 730 days here:
+     * summary(survfit(Surv(time, status) ~ sex, lung), rmean = 730) */
+    assert_int_equal(sweep_long_cell(&r, 1, 22, &name, &num, &str), 0);
+    assert_string_equal(name, "rmst_horizon");
+    near(num, 730 * DAY);
+    near(csv_num(buf, "by_sex,1,228,138,OS,selected,", "rmst", NULL, 0), 311.117765899 * DAY);
+    near(csv_num(buf, "by_sex,1,228,138,OS,selected,", "rmst_se", NULL, 0), 19.3017187936 * DAY);
+    near(csv_num(buf, "by_sex,2,228,90,OS,selected,", "rmst", NULL, 0), 434.705208027 * DAY);
     free(buf);
     char *text = sweep_text(&r);
     assert_non_null(strstr(text, "14.0 (11.4-18.1)"));
