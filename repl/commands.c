@@ -61,9 +61,10 @@ const cmd_entry commands_table[] = {
      "or "
      "stage (undo goes back)",
      cmd_edition, "{8|9}", 0},
-    {"km", "COLUMN",
-     "OS and PFS by the values of a column (or of t, n, m, stage), under the active rules' arms",
-     km_cmd, "column+{t|n|m|stage}", 0},
+    {"km", "COLUMN | off",
+     "OS and PFS by the values of a column (or of t, n, m, stage), under the active rules' arms, "
+     "in a table and in the plot (off: the plot shows the arms again)",
+     km_cmd, "column+{t|n|m|stage|off}", 0},
     {"migrate", "",
      "stage migration 8th -> 9th edition on the cohort: the table of stage groups and each "
      "group's survival under both (Will Rogers)",

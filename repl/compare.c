@@ -231,33 +231,6 @@ int split_cmd(session *s, int argc, char **argv) {
 
 /* ------------------------------------------------------------- migrate */
 
-/* Rank of a stage group for the table's order: 0, then I, II, III, IV by
- * the leading Roman numeral, the sub-letters after it; anything else
- * (occult carcinoma) after them.  Only the display order: which group a
- * patient is in comes from the staging modules. */
-static int roman(const char *s, size_t *len) {
-    static const char *const r[] = {"IV", "III", "II", "I"};
-    static const int v[] = {4, 3, 2, 1};
-    for (int i = 0; i < 4; i++) {
-        size_t n = strlen(r[i]);
-        if (strncmp(s, r[i], n) == 0) {
-            *len = n;
-            return v[i];
-        }
-    }
-    *len = 0;
-    return strcmp(s, "0") == 0 ? 0 : 9;
-}
-
-static int stage_cmp(const void *a, const void *b) {
-    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-    size_t lx, ly;
-    int rx = roman(x, &lx), ry = roman(y, &ly);
-    if (rx != ry)
-        return rx - ry;
-    return strcmp(x + lx, y + ly);
-}
-
 enum { MIGRATE_MAX = 40 }; /* stage groups shown; more is no TNM grid */
 
 /* The distinct decided groups of two stage columns, sorted, then "open"
@@ -315,7 +288,7 @@ int migrate_cmd(session *s, int argc, char **argv) {
     for (int e = 0; e < 2; e++)
         for (int32_t l = 0; l < sc[e]->nlevels; l++)
             group_of(&g, sc[e]->levels[l]);
-    qsort(g.name, (size_t)g.n, sizeof *g.name, stage_cmp);
+    qsort(g.name, (size_t)g.n, sizeof *g.name, model_stage_cmp);
     int ng = g.n;
     g.name[ng] = "open";
     g.name[ng + 1] = "none";
@@ -412,21 +385,22 @@ done:
 
 /* ------------------------------------------------------------------ km */
 
-enum { KM_BY_MAX = 12 }; /* groups; more is no table a person reads */
-
-static int num_cmp(const void *a, const void *b) {
-    double x = strtod(*(const char *const *)a, NULL), y = strtod(*(const char *const *)b, NULL);
-    return (x > y) - (x < y);
-}
-
 int km_cmd(session *s, int argc, char **argv) {
     if (argc != 2) {
         sink_printf(&s->err, "usage: km COLUMN  (OS and PFS by the values of a column, or of t, "
-                             "n, m, stage)\n");
+                             "n, m, stage; km off: the plot shows the arms again)\n");
         return 1;
     }
     model *m = &s->model;
     char err[1024];
+    if (strcmp(argv[1], "off") == 0) {
+        if (model_set_by(m, NULL, err, sizeof err) != 0) {
+            sink_printf(&s->err, "km: %s\n", err);
+            return 1;
+        }
+        sink_printf(&s->out, "The plot shows the arms again.\n");
+        return 0;
+    }
     rules_eval *ev = model_evaluation(m, err, sizeof err);
     if (ev == NULL) {
         sink_printf(&s->err, "km: %s\n", err[0] ? err : "needs a cohort and an active rule set");
@@ -434,12 +408,9 @@ int km_cmd(session *s, int argc, char **argv) {
     }
     size_t n = cohort_nrows(m->cohort);
     const char *by = argv[1];
-    const cohort_column *col = cohort_find(m->cohort, by);
-    int staged = col == NULL && rules_eval_stages(ev, by);
-    /* the groups: the column's values, in first-seen order; a staged
-     * column of the active set as the rules derived it */
-    char label[KM_BY_MAX][64];
+    char label[MODEL_BY_MAX][64];
     int ng = 0;
+    size_t missing = 0;
     int32_t *grp = malloc(n * sizeof *grp + 1);
     uint8_t *mask = malloc(n + 1);
     int rc = 1;
@@ -447,67 +418,10 @@ int km_cmd(session *s, int argc, char **argv) {
         sink_printf(&s->err, "km: out of memory\n");
         goto done;
     }
-    if (col == NULL && !staged) {
-        sink_printf(&s->err, "km: no column '%s' in %s\n", by, m->cohort_name);
+    if (model_by_groups(m, ev, by, grp, label, &ng, &missing, err, sizeof err) != 0) {
+        sink_printf(&s->err, "km: %s\n", err);
         goto done;
     }
-    for (size_t i = 0; i < n; i++) {
-        char v[64];
-        const char *txt = NULL;
-        if (col == NULL)
-            txt = rules_eval_staged(ev, by, i);
-        else if (col->type == COHORT_STR)
-            txt = cohort_str(col, i);
-        else if (col->type == COHORT_BOOL)
-            txt = col->v.b[i] < 0 ? NULL : col->v.b[i] ? "TRUE" : "FALSE";
-        else if (col->v.num[i] == col->v.num[i]) {
-            snprintf(v, sizeof v, "%.10g", col->v.num[i]);
-            txt = v;
-        }
-        grp[i] = -1;
-        if (txt == NULL)
-            continue;
-        int g = 0;
-        while (g < ng && strcmp(label[g], txt) != 0)
-            g++;
-        if (g == ng) {
-            if (ng == KM_BY_MAX) {
-                sink_printf(&s->err,
-                            "km: '%s' has more than %d values; km BY takes a column of groups "
-                            "(derive one with a rule set)\n",
-                            by, KM_BY_MAX);
-                goto done;
-            }
-            snprintf(label[ng++], sizeof label[0], "%s", txt);
-        }
-        grp[i] = g;
-    }
-    /* in order: numbers by value, stage groups by their numeral, the
-     * rest alphabetically (stage_cmp does the last two) */
-    const char *ord[KM_BY_MAX];
-    int numeric = 1;
-    for (int g = 0; g < ng; g++) {
-        ord[g] = label[g];
-        char *end;
-        strtod(label[g], &end);
-        numeric &= *end == '\0';
-    }
-    qsort(ord, (size_t)ng, sizeof *ord, numeric ? num_cmp : stage_cmp);
-    int perm[KM_BY_MAX];
-    for (int g = 0; g < ng; g++)
-        for (int k = 0; k < ng; k++)
-            if (ord[k] == label[g])
-                perm[g] = k;
-    char sorted[KM_BY_MAX][64];
-    for (int k = 0; k < ng; k++)
-        snprintf(sorted[k], sizeof sorted[k], "%s", ord[k]);
-    size_t missing = 0;
-    for (size_t i = 0; i < n; i++) {
-        missing += grp[i] < 0;
-        if (grp[i] >= 0)
-            grp[i] = perm[grp[i]];
-    }
-    memcpy(label, sorted, sizeof sorted);
     char miss[48] = "";
     if (missing)
         snprintf(miss, sizeof miss, ", %zu missing", missing);
@@ -532,6 +446,14 @@ int km_cmd(session *s, int argc, char **argv) {
         }
         print_table(s, &t);
     }
+    /* and the plot, by the same groups */
+    if (ng > MODEL_MAX_GROUPS)
+        sink_printf(&s->out, "  (%d groups: too many to plot; the plot keeps what it showed)\n",
+                    ng);
+    else if (model_set_by(m, by, err, sizeof err) != 0)
+        sink_printf(&s->err, "km: the plot: %s\n", err);
+    else
+        sink_printf(&s->out, "  The plot shows the curves by %s (km off: the arms again).\n", by);
     rc = 0;
 done:
     free(grp);

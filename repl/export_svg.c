@@ -365,7 +365,7 @@ int export_svg_model(FILE *f, const model *m, int endpoint, int ci, int before, 
         return -1;
     }
     const model_outcome *o = &m->cur;
-    const model_endpoint *ep = &o->ep[endpoint];
+    const model_endpoint *ep = view_plot_endpoint(m, o, endpoint);
     if (!o->valid) {
         snprintf(err, errlen, "no outcome to plot (load a cohort and a rule set first)");
         return -1;
@@ -402,9 +402,12 @@ int export_svg_model(FILE *f, const model *m, int endpoint, int ci, int before, 
     }
     char tbuf[400];
     if (title == NULL) {
-        snprintf(tbuf, sizeof tbuf, "%s: %s, version %d, %s",
-                 endpoint == MODEL_OS ? "Overall survival" : "Progression-free survival", o->set,
-                 o->version, m->cohort_name[0] ? m->cohort_name : "cohort");
+        char by[96] = "";
+        if (ep != &o->ep[endpoint])
+            snprintf(by, sizeof by, " by %s", o->by);
+        snprintf(tbuf, sizeof tbuf, "%s%s: %s, version %d, %s",
+                 endpoint == MODEL_OS ? "Overall survival" : "Progression-free survival", by,
+                 o->set, o->version, m->cohort_name[0] ? m->cohort_name : "cohort");
         title = tbuf;
     }
     double tmax = 0;

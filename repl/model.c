@@ -41,8 +41,10 @@ int model_init(model *m, rules *engine, char *err, size_t errlen) {
 }
 
 void model_outcome_clear(model_outcome *o) {
-    for (int e = 0; e < MODEL_NENDPOINTS; e++)
+    for (int e = 0; e < MODEL_NENDPOINTS; e++) {
         km_fit_free(o->ep[e].fit);
+        km_fit_free(o->by_ep[e].fit);
+    }
     free(o->steps);
     free(o->step_name);
     memset(o, 0, sizeof *o);
@@ -115,6 +117,7 @@ int model_set_cohort(model *m, cohort *c, const char *name, const char *time_uni
     model_outcome_clear(&m->cur);
     model_outcome_clear(&m->prev);
     drop_cohort_caches(m);
+    m->by[0] = '\0'; /* another cohort's columns */
     m->cohort = c;
     m->to_months = to_months;
     snprintf(m->time_unit, sizeof m->time_unit, "%s", time_unit ? time_unit : "months");
@@ -303,7 +306,8 @@ static void fill_group(model *m, const km_curve *c, double landmark, model_group
     }
     /* No events before the landmark (those rows are out), so the area
      * from L to L + horizon is the restricted mean of the shifted curve. */
-    if (km_rmean(c, L + m->horizon, &g->rmst, &g->rmst_se) == 0)
+    g->rmst = g->rmst_se = NAN; /* an empty group has none */
+    if (c->n > 0 && km_rmean(c, L + m->horizon, &g->rmst, &g->rmst_se) == 0)
         g->rmst -= L;
 }
 
@@ -313,9 +317,12 @@ static void shift_fit(km_fit *f, double L) {
             f->strata[s].time[i] -= L;
 }
 
-static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *grp, int ngroups,
-                             const int16_t *arm) {
-    model_endpoint *ep = &o->ep[e];
+/* Endpoint e of outcome o into ep: by the groups grp (a real cohort's
+ * selected / not selected) or the arms (simulated); with labels, by the
+ * groups grp named so, under the arms on a simulated cohort (km BY). */
+static void compute_endpoint(model *m, model_outcome *o, model_endpoint *ep, int e,
+                             const int32_t *grp, int ngroups, const int16_t *arm,
+                             const char (*labels)[64]) {
     ep->name = ep_name[e];
     ep->chisq = ep->p = ep->hr = ep->hr_lower = ep->hr_upper = ep->followup = NAN;
     double L = o->landmark;
@@ -340,9 +347,9 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
         ch.arm = arm;
         ch.arm_name = (const char(*)[ENDPOINT_ARM_NAME])o->arm_name;
         ch.narms = o->narms;
-    } else {
-        ch.group = grp;
     }
+    if (!m->simulated || labels)
+        ch.group = grp;
     endpoint_pick pk;
     if (endpoint_select(m->ep[e], &ch, &pk, err, sizeof err) != 0) {
         snprintf(ep->message, sizeof ep->message, "%s", err);
@@ -351,7 +358,7 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
     /* before the landmark; with no time (a real cohort's missing time, or
      * a simulated arm the patient has no outcome under) */
     ep->n_dropped = pk.before_landmark + pk.untimed;
-    if (m->simulated && pk.untimed && e == MODEL_OS) {
+    if (m->simulated && pk.untimed && e == MODEL_OS && !labels) {
         size_t len = strlen(o->warning);
         snprintf(o->warning + len, sizeof o->warning - len,
                  "%s%zu patients are assigned an arm they cannot receive (no outcome "
@@ -368,9 +375,10 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
     ep->ngroups = ngroups;
     for (int g = 0; g < ngroups; g++) {
         snprintf(ep->g[g].label, sizeof ep->g[g].label, "%s",
-                 m->simulated ? o->arm_name[g]
-                 : g == 0     ? "selected"
-                              : "not selected");
+                 labels         ? labels[g]
+                 : m->simulated ? o->arm_name[g]
+                 : g == 0       ? "selected"
+                                : "not selected");
         fill_group(m, &ep->fit->strata[g], L, &ep->g[g]);
     }
     if (!isnan(L))
@@ -426,28 +434,56 @@ static void compute_endpoint(model *m, model_outcome *o, int e, const int32_t *g
 typedef struct endpoint_job {
     model *m;
     model_outcome *o;
+    model_endpoint *ep;
     int e, ngroups;
     const int32_t *grp;
     const int16_t *arm;
+    const char (*labels)[64];
 } endpoint_job;
 
 static void *endpoint_thread(void *p) {
     endpoint_job *j = p;
-    compute_endpoint(j->m, j->o, j->e, j->grp, j->ngroups, j->arm);
+    compute_endpoint(j->m, j->o, j->ep, j->e, j->grp, j->ngroups, j->arm, j->labels);
     return NULL;
 }
 
-static void compute_endpoints(model *m, model_outcome *o, const int32_t *grp, int ngroups,
-                              const int16_t *arm) {
+/* OS and PFS into eps[], by grp (labels NULL: the outcome's own groups). */
+static void compute_endpoints(model *m, model_outcome *o, model_endpoint *eps, const int32_t *grp,
+                              int ngroups, const int16_t *arm, const char (*labels)[64]) {
     size_t n = cohort_nrows(m->cohort);
     pthread_t th;
-    endpoint_job job = {m, o, MODEL_PFS, ngroups, grp, arm};
+    endpoint_job job = {m, o, &eps[MODEL_PFS], MODEL_PFS, ngroups, grp, arm, labels};
     int threaded = n >= 50000 && pthread_create(&th, NULL, endpoint_thread, &job) == 0;
-    compute_endpoint(m, o, MODEL_OS, grp, ngroups, arm);
+    compute_endpoint(m, o, &eps[MODEL_OS], MODEL_OS, grp, ngroups, arm, labels);
     if (threaded)
         pthread_join(th, NULL);
     else
-        compute_endpoint(m, o, MODEL_PFS, grp, ngroups, arm);
+        compute_endpoint(m, o, &eps[MODEL_PFS], MODEL_PFS, grp, ngroups, arm, labels);
+}
+
+/* km BY: OS and PFS by m->by's values into o->by_ep.  A column that went
+ * away (another cohort) leaves the plot to the arms, with a message. */
+static int compute_by(model *m, model_outcome *o, const int16_t *arm, char *err, size_t errlen) {
+    size_t n = cohort_nrows(m->cohort);
+    int32_t *grp = malloc(n * sizeof *grp + 1);
+    char label[MODEL_BY_MAX][64];
+    int ng = 0;
+    if (grp == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = model_by_groups(m, m->ev, m->by, grp, label, &ng, &o->by_missing, err, errlen);
+    if (rc == 0 && ng > MODEL_MAX_GROUPS) {
+        snprintf(err, errlen, "'%s' has %d values; the plot draws at most %d groups", m->by, ng,
+                 MODEL_MAX_GROUPS);
+        rc = -1;
+    }
+    if (rc == 0) {
+        snprintf(o->by, sizeof o->by, "%s", m->by);
+        compute_endpoints(m, o, o->by_ep, grp, ng, arm, (const char(*)[64])label);
+    }
+    free(grp);
+    return rc;
 }
 
 static int compute_outcome(model *m, model_outcome *o, char *err, size_t errlen) {
@@ -502,13 +538,25 @@ static int compute_outcome(model *m, model_outcome *o, char *err, size_t errlen)
             grp[i] = sel[i] == EXPR_TRUE ? 0 : 1;
         ngroups = 2;
     }
-    compute_endpoints(m, o, grp, ngroups, arm);
+    compute_endpoints(m, o, o->ep, grp, ngroups, arm, NULL);
     free(grp);
+    if (m->by[0]) {
+        char e2[256];
+        if (compute_by(m, o, arm, e2, sizeof e2) != 0) {
+            size_t len = strlen(o->warning);
+            snprintf(o->warning + len, sizeof o->warning - len,
+                     "%skm %s: %s; the plot shows the "
+                     "arms",
+                     len ? "; " : "", m->by, e2);
+            m->by[0] = '\0';
+        }
+    }
     return 0;
 }
 
-int model_want_hr(model *m, char *err, size_t errlen) {
-    m->want_hr = 1;
+/* The current outcome computed again in place (the previous one stays
+ * `prev`): after a change that is no new version of the rules. */
+static int recompute_current(model *m, char *err, size_t errlen) {
     if (!m->cur.valid)
         return model_update(m, err, errlen);
     if (model_evaluation(m, err, errlen) == NULL) /* the outcome reads the evaluation */
@@ -522,6 +570,52 @@ int model_want_hr(model *m, char *err, size_t errlen) {
     model_outcome_clear(&m->cur);
     m->cur = next;
     m->updates++;
+    return 0;
+}
+
+int model_want_hr(model *m, char *err, size_t errlen) {
+    m->want_hr = 1;
+    return recompute_current(m, err, errlen);
+}
+
+int model_set_by(model *m, const char *by, char *err, size_t errlen) {
+    if (by == NULL || !*by) {
+        if (!m->by[0])
+            return 0;
+        m->by[0] = '\0';
+        return recompute_current(m, err, errlen);
+    }
+    if (m->cohort == NULL) {
+        snprintf(err, errlen, "no cohort is loaded");
+        return -1;
+    }
+    rules_eval *ev = model_evaluation(m, err, errlen);
+    if (ev == NULL && err[0])
+        return -1;
+    size_t n = cohort_nrows(m->cohort);
+    int32_t *grp = malloc(n * sizeof *grp + 1);
+    char label[MODEL_BY_MAX][64];
+    int ng = 0;
+    if (grp == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = model_by_groups(m, ev, by, grp, label, &ng, NULL, err, errlen);
+    free(grp);
+    if (rc == 0 && ng > MODEL_MAX_GROUPS) {
+        snprintf(err, errlen, "'%s' has %d values; the plot draws at most %d groups", by, ng,
+                 MODEL_MAX_GROUPS);
+        rc = -1;
+    }
+    if (rc != 0)
+        return -1;
+    char old[sizeof m->by];
+    snprintf(old, sizeof old, "%s", m->by);
+    snprintf(m->by, sizeof m->by, "%s", by);
+    if (recompute_current(m, err, errlen) != 0) {
+        snprintf(m->by, sizeof m->by, "%s", old);
+        return -1;
+    }
     return 0;
 }
 

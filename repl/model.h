@@ -29,6 +29,10 @@ enum { MODEL_MAX_GROUPS = 8, MODEL_NTIMES = 3, MODEL_OS = 0, MODEL_PFS = 1, MODE
  * iterative fit) is computed only when asked for (model_want_hr). */
 enum { MODEL_HR_AUTO_MAX = 200000 };
 
+/* km BY: at most this many values in its table; the plot draws at most
+ * MODEL_MAX_GROUPS of them. */
+enum { MODEL_BY_MAX = 12 };
+
 /* 1-, 2- and 3-year survival, in months. */
 extern const double model_times[MODEL_NTIMES];
 
@@ -69,6 +73,11 @@ typedef struct model_outcome {
     double landmark; /* months, NaN when none */
     model_endpoint ep[MODEL_NENDPOINTS];
     char warning[512]; /* rule-set warnings and impossible assignments */
+    /* km BY (model_set_by): OS and PFS by the values of a column, the
+     * whole cohort under the arms the rules assign; by[0] == 0: none. */
+    char by[64];
+    size_t by_missing; /* patients with no value */
+    model_endpoint by_ep[MODEL_NENDPOINTS];
 } model_outcome;
 
 typedef struct model {
@@ -88,6 +97,7 @@ typedef struct model {
     int focus;             /* endpoint shown first: MODEL_OS or MODEL_PFS */
     int want_hr;           /* compute the hazard ratio whatever the size */
     unsigned long updates; /* bumped each time the outcome is recomputed */
+    char by[64];           /* km BY: the column the plot groups by, "" for the arms */
     /* Per cohort: each endpoint's entries sorted by time once (NULL when
      * the cohort lacks its columns); see endpoint.h. */
     struct endpoint_data *ep[MODEL_NENDPOINTS];
@@ -150,6 +160,26 @@ int model_group_outcome(model *m, int e, rules_eval *ev, const uint8_t *mask, co
 /* Asks for the hazard ratio on a large cohort too and recomputes the
  * current outcome in place (the previous version stays `prev`). */
 int model_want_hr(model *m, char *err, size_t errlen);
+
+/* Groups the cohort's patients by the values of column `by` (or, when the
+ * cohort has no such column, of the column the evaluation ev stages, e.g.
+ * stage; ev may be NULL): grp[i] is patient i's group (-1: no value),
+ * label[g] its value, in order (numbers by value, stage groups in TNM
+ * order, other text alphabetically).  -1 with err for an unknown column or
+ * more than MODEL_BY_MAX values. */
+int model_by_groups(const model *m, rules_eval *ev, const char *by, int32_t *grp,
+                    char label[MODEL_BY_MAX][64], int *ngroups, size_t *missing, char *err,
+                    size_t errlen);
+
+/* qsort order of stage groups (pointers to strings): IA1 < IA2 < ... <
+ * IVB, other text after. */
+int model_stage_cmp(const void *a, const void *b);
+
+/* Makes the outcome (and the plot) carry OS and PFS by the values of
+ * column by, as model_by_groups groups them, from now on; NULL or "" goes
+ * back to the arms alone.  Recomputes the current outcome in place.  -1
+ * with err (unknown column, too many values to plot); nothing changes. */
+int model_set_by(model *m, const char *by, char *err, size_t errlen);
 
 /* Frees an outcome's contents. */
 void model_outcome_clear(model_outcome *o);

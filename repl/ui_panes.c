@@ -270,13 +270,16 @@ static void draw_plot(ui *u) {
     }
     model *m = &u->s->model;
     int e = u->s->plot_endpoint;
-    const model_endpoint *ep = &m->cur.ep[e];
-    char title[96];
+    const model_endpoint *ep = view_plot_endpoint(m, &m->cur, e);
+    char title[160], by[80] = "";
     int wide = getmaxx(w) > 70;
+    if (ep != &m->cur.ep[e])
+        snprintf(by, sizeof by, " by %.60s", m->cur.by);
     /* The time unit is in the title too: a narrow axis has no room for it. */
-    snprintf(title, sizeof title, "Kaplan-Meier %s, months%s",
+    snprintf(title, sizeof title, "Kaplan-Meier %s%s, months%s",
              e == MODEL_OS ? (wide ? "overall survival" : "OS")
                            : (wide ? "progression-free survival" : "PFS"),
+             by,
              m->prev.valid ? (wide ? "  (dotted: before the last change)" : " (dotted: before)")
                            : "");
     frame(u, w, title);

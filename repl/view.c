@@ -313,12 +313,19 @@ void view_outcome(const model *m, textlog *out, int width) {
          m->prev.valid ? m->prev.version : o->version);
 }
 
+const model_endpoint *view_plot_endpoint(const model *m, const model_outcome *o, int e) {
+    if (m->by[0] && strcmp(o->by, m->by) == 0 && o->by_ep[e].fit)
+        return &o->by_ep[e];
+    return m->by[0] && o == &m->prev ? NULL : &o->ep[e];
+}
+
 int view_plot_curves(const model *m, int e, int before, view_curve *out, int max) {
-    const model_endpoint *ep = &m->cur.ep[e], *pe = &m->prev.ep[e];
-    if (!m->cur.valid || !ep->available || ep->fit == NULL)
+    const model_endpoint *ep = view_plot_endpoint(m, &m->cur, e);
+    const model_endpoint *pe = view_plot_endpoint(m, &m->prev, e);
+    if (!m->cur.valid || !ep || !ep->available || ep->fit == NULL)
         return 0;
-    int prev =
-        before && m->prev.valid && pe->available && pe->fit && strcmp(m->prev.set, m->cur.set) == 0;
+    int prev = before && m->prev.valid && pe && pe->available && pe->fit &&
+               strcmp(m->prev.set, m->cur.set) == 0;
     int n = 0;
     for (int pass = 0; pass <= prev; pass++) {
         const model_endpoint *src = pass ? pe : ep;

@@ -41,6 +41,12 @@ const char *view_median_ci(const model_group *g, char *buf, size_t n);
 void view_rule_items(const model *m, textlog *out, int width);
 
 /* One curve of a Kaplan-Meier plot of the outcome. */
+/* The endpoint a plot of e draws from outcome o: its groups by the column
+ * of km BY when m->by is set and o has them, else its own groups (arms, or
+ * selected / not selected).  NULL when o is the previous outcome and has
+ * no groups by m->by (no dimmed curves of another grouping). */
+const model_endpoint *view_plot_endpoint(const model *m, const model_outcome *o, int e);
+
 typedef struct view_curve {
     const km_curve *km;   /* the group's curve */
     const model_group *g; /* its label, n, ... */

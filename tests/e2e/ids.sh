@@ -46,6 +46,21 @@ if command -v Rscript >/dev/null 2>&1; then
     want=$(Rscript -e "suppressMessages(library(survival)); d <- read.csv('$D/ncctg_lung.csv'); t <- summary(survfit(Surv(time / (365.25 / 12), status) ~ sex, data = d))\$table; for (i in 1:2) cat(sprintf('%d %d %d %.1f (%.1f-%.1f)\n', i, t[i, 'records'], t[i, 'events'], t[i, 'median'], t[i, '0.95LCL'], t[i, '0.95UCL']))" 2>&1)
     check_eq "km sex: N, events, median (CI) per value as R gives them" "$want" "$got"
 fi
+# km BY in the plot: the curves the screen and the SVG draw are the
+# groups' (R: survfit(~ sex) has n 138 and 90), the title says by what,
+# a rule change keeps the grouping, km off goes back to the arms.
+OUT=$(XDG_STATE_HOME="$WORK/st" "$TNMLAB" --cohort "$D/ncctg_lung.csv" --map days --map os_time=time \
+    --map os_event=status --rules "$top_srcdir/tests/fixtures/lab/sex.lua" -e "lab.run('km ph.ecog')
+assert(lab.run('km sex')); assert(lab.run('export plot $WORK/by.svg'))
+assert(lab.run('set sex_code 1')); assert(lab.run('export plot $WORK/by2.svg before'))
+print(lab.run('km off')); assert(lab.run('export plot $WORK/arms.svg'))" 2>&1)
+check_has "the plot by sex: its title" "<title>Overall survival by sex: by_sex, version 1" "$(cat "$WORK/by.svg")"
+check_has "the men's curve, n as R" ">1 (n = 138)<" "$(cat "$WORK/by.svg")"
+check_has "the women's curve, n as R" ">2 (n = 90)<" "$(cat "$WORK/by.svg")"
+check_has "after a change still by sex" "<title>Overall survival by sex: by_sex, version 2" "$(cat "$WORK/by2.svg")"
+check_eq "and the previous version's curves dimmed beside them" "4" "$(grep -c 'class="km' "$WORK/by2.svg")"
+check_has "km off: the plot shows the arms" "The plot shows the arms again." "$OUT"
+check_has "the selected and not selected again" ">selected (n = 138)<" "$(cat "$WORK/arms.svg")"
 OUT=$(XDG_STATE_HOME="$WORK/st" "$TNMLAB" --no-restore -e "
 lab.run('simulate stage_iv 2000 1'); lab.run('use s3_iva_m1b')
 print(lab.run('km stage')); print(lab.run('km age')); print(lab.run('km nope'))" 2>&1)
