@@ -19,6 +19,7 @@
 #include "cox.h"
 #include "km.h"
 #include "lcohort.h"
+#include "km_boot.h"
 #include "logrank.h"
 
 #define FIT_MT "tnmlab.survival.km"
@@ -285,6 +286,60 @@ static int s_logrank(lua_State *L) {
     return 1;
 }
 
+/* ---- survival.median_diff ---------------------------------------------- */
+
+/* survival.median_diff(c, time, event, by [, {B =, seed =, conf_level =,
+ * subset =}]): the first level's median minus the second's, with a seeded
+ * percentile bootstrap interval (km_boot.h).  Stack: [...] -> [result]. */
+static int s_median_diff(lua_State *L) {
+    const char *fn = "survival.median_diff";
+    cohort *c = lcohort_check(L, 1);
+    const char *tname = luaL_checkstring(L, 2), *ename = luaL_checkstring(L, 3);
+    const char *by = luaL_checkstring(L, 4);
+    int opt = lua_istable(L, 5) ? 5 : 0;
+    if (!opt && !lua_isnoneornil(L, 5))
+        luaL_typeerror(L, 5, "table of options");
+    surv_input in;
+    setup_outcome(L, 1, c, fn, tname, ename, &in);
+    char **names = setup_by(L, 1, c, fn, by, &in);
+    setup_keys(L, 1, c, fn, tname, ename, by, &in);
+    setup_subset(L, opt, c, fn, &in);
+    lua_Integer B = lopt_int(L, opt, "B", 2000);
+    lua_Integer seed = lopt_int(L, opt, "seed", 1);
+    double level = lopt_num(L, opt, "conf_level", 0.95);
+    if (in.ngroups != 2)
+        luaL_error(L, "%s: '%s' has %d values; the median difference compares two groups", fn, by,
+                   (int)in.ngroups);
+    if (B < 10 || B > 100000 || seed < 0)
+        luaL_error(L, "%s: B is 10 to 100000 and seed a whole number >= 0", fn);
+    km_boot_result r;
+    char err[256];
+    if (km_median_diff_boot(&in, (int)B, (unsigned long)seed, level, &r, err, sizeof err) != 0)
+        luaL_error(L, "%s: %s", fn, err);
+    lua_createtable(L, 0, 12);
+    lua_createtable(L, 2, 0);
+    for (int g = 0; g < 2; g++) {
+        lua_pushstring(L, names[g]);
+        lua_rawseti(L, -2, g + 1);
+    }
+    lua_setfield(L, -2, "groups");
+    lua_createtable(L, 2, 0);
+    for (int g = 0; g < 2; g++) {
+        lcell_push_num(L, r.median[g]);
+        lua_rawseti(L, -2, g + 1);
+    }
+    lua_setfield(L, -2, "medians");
+    lcell_set_num(L, "diff", r.diff);
+    lcell_set_num(L, "lower", r.lower);
+    lcell_set_num(L, "upper", r.upper);
+    lcell_set_num(L, "conf_level", level);
+    lcell_set_num(L, "B", (double)r.replicates);
+    lcell_set_num(L, "seed", (double)r.seed);
+    lcell_set_num(L, "dropped", (double)r.dropped);
+    lcell_set_num(L, "not_reached", (double)r.not_reached);
+    return 1;
+}
+
 /* ---- survival.cox ------------------------------------------------------ */
 
 typedef struct cox_box {
@@ -424,12 +479,10 @@ static int s_format_p(lua_State *L) {
     return 1;
 }
 
-static const luaL_Reg survival_funcs[] = {{"km", s_km},
-                                          {"logrank", s_logrank},
-                                          {"cox", s_cox},
-                                          {"followup", s_followup},
-                                          {"format_p", s_format_p},
-                                          {NULL, NULL}};
+static const luaL_Reg survival_funcs[] = {
+    {"km", s_km},   {"logrank", s_logrank},   {"median_diff", s_median_diff},
+    {"cox", s_cox}, {"followup", s_followup}, {"format_p", s_format_p},
+    {NULL, NULL}};
 
 static const luaL_Reg fit_methods[] = {{"at", fit_at}, {"curve", fit_curve}, {NULL, NULL}};
 

@@ -65,6 +65,10 @@ const cmd_entry commands_table[] = {
      "OS and PFS by the values of a column (or of t, n, m, stage), under the active rules' arms, "
      "in a table and in the plot (off: the plot shows the arms again)",
      km_cmd, "column+{t|n|m|stage|off}", 0},
+    {"median", "[B] [SEED]",
+     "the two groups' median difference (OS, PFS) with a seeded percentile bootstrap 95% CI "
+     "(B 2000, seed 1)",
+     median_cmd, NULL, 0},
     {"migrate", "",
      "stage migration 8th -> 9th edition on the cohort: the table of stage groups and each "
      "group's survival under both (Will Rogers)",

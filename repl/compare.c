@@ -460,3 +460,66 @@ done:
     free(mask);
     return rc;
 }
+
+/* -------------------------------------------------------------- median */
+
+static const char *limit_text(double v, char *buf, size_t n) {
+    if (isinf(v))
+        snprintf(buf, n, "%s", v > 0 ? "NR" : "-NR");
+    else
+        snprintf(buf, n, "%+.1f", v);
+    return buf;
+}
+
+int median_cmd(session *s, int argc, char **argv) {
+    long B = 2000, seed = 1;
+    char *end;
+    if (argc > 3 || (argc > 1 && ((B = strtol(argv[1], &end, 10)) < 10 || B > 100000 || *end)) ||
+        (argc > 2 && ((seed = strtol(argv[2], &end, 10)) < 0 || *end))) {
+        sink_printf(&s->err, "usage: median [B] [SEED]  (B 10 to 100000 bootstrap replicates, "
+                             "2000; SEED a whole number >= 0, 1)\n");
+        return 1;
+    }
+    model *m = &s->model;
+    char err[512];
+    if (model_update(m, err, sizeof err) != 0) {
+        sink_printf(&s->err, "median: %s\n", err);
+        return 1;
+    }
+    int shown = 0;
+    for (int e = 0; e < MODEL_NENDPOINTS; e++) {
+        const model_endpoint *ep = &m->cur.ep[e];
+        if (!m->cur.valid || !ep->available)
+            continue;
+        km_boot_result r;
+        if (model_median_diff(m, e, (int)B, (unsigned long)seed, &r, err, sizeof err) != 0) {
+            sink_printf(&s->err, "median: %s\n", err);
+            return 1;
+        }
+        if (!shown++)
+            sink_printf(&s->out,
+                        "Median difference, %s minus %s, months (95%% CI: percentile bootstrap, "
+                        "B = %d, seed %lu, each group resampled on its own):\n",
+                        ep->g[0].label, ep->g[1].label, r.replicates, r.seed);
+        char a[16], b[16], lo[16], hi[16];
+        if (isnan(r.diff))
+            sink_printf(&s->out, "  %-4s %s - %s: not estimable (a median is not reached)\n",
+                        ep->name, view_num(r.median[0], 1, "NR", a, sizeof a),
+                        view_num(r.median[1], 1, "NR", b, sizeof b));
+        else
+            sink_printf(&s->out, "  %-4s %s - %s = %+.1f  (%s to %s)\n", ep->name,
+                        view_num(r.median[0], 1, "NR", a, sizeof a),
+                        view_num(r.median[1], 1, "NR", b, sizeof b), r.diff,
+                        limit_text(r.lower, lo, sizeof lo), limit_text(r.upper, hi, sizeof hi));
+        if (r.not_reached || r.dropped)
+            sink_printf(&s->out,
+                        "       %d replicates had one median not reached (counted as beyond "
+                        "follow-up: NR), %d had neither (left out)\n",
+                        r.not_reached, r.dropped);
+    }
+    if (!shown) {
+        sink_printf(&s->err, "median: no outcome with two groups to compare\n");
+        return 1;
+    }
+    return 0;
+}

@@ -29,4 +29,8 @@ int migrate_cmd(struct session *s, int argc, char **argv);
  * the active rule set, under its arms.  Returns 0 or 1. */
 int km_cmd(struct session *s, int argc, char **argv);
 
+/* median [B] [SEED]: the difference of the two groups' medians (OS and
+ * PFS) with a seeded percentile bootstrap 95% CI. */
+int median_cmd(struct session *s, int argc, char **argv);
+
 #endif

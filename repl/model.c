@@ -13,6 +13,7 @@
 
 #include "cox.h"
 #include "endpoint.h"
+#include "km_boot.h"
 
 /* The outcome's arm names are handed to the endpoint as they are. */
 _Static_assert(sizeof((model_outcome *)0)->arm_name[0] == ENDPOINT_ARM_NAME,
@@ -571,6 +572,52 @@ static int recompute_current(model *m, char *err, size_t errlen) {
     m->cur = next;
     m->updates++;
     return 0;
+}
+
+int model_median_diff(model *m, int e, int B, unsigned long seed, km_boot_result *out, char *err,
+                      size_t errlen) {
+    if (model_evaluation(m, err, errlen) == NULL) {
+        if (!err[0])
+            snprintf(err, errlen, "needs a cohort and an active rule set");
+        return -1;
+    }
+    const model_outcome *o = &m->cur;
+    const model_endpoint *ep = &o->ep[e];
+    if (!ep->available) {
+        snprintf(err, errlen, "%s: %s", ep_name[e], ep->message);
+        return -1;
+    }
+    if (ep->ngroups != 2) {
+        snprintf(err, errlen, "%s has %d groups; the median difference compares two", ep_name[e],
+                 ep->ngroups);
+        return -1;
+    }
+    size_t n = cohort_nrows(m->cohort);
+    int32_t *grp = NULL;
+    endpoint_choice ch = {.landmark = o->landmark, .ngroups = 2};
+    if (m->simulated) {
+        ch.arm = rules_eval_arms(m->ev);
+        ch.arm_name = (const char(*)[ENDPOINT_ARM_NAME])o->arm_name;
+        ch.narms = o->narms;
+    } else {
+        const uint8_t *sel = rules_eval_selected(m->ev);
+        if ((grp = malloc(n * sizeof *grp + 1)) == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++)
+            grp[i] = sel[i] == EXPR_TRUE ? 0 : 1;
+        ch.group = grp;
+    }
+    endpoint_pick pk;
+    int rc = endpoint_select(m->ep[e], &ch, &pk, err, errlen);
+    if (rc == 0)
+        rc = km_median_diff_boot(&pk.in, B, seed, 0.95, out, err, errlen);
+    free(grp);
+    if (rc == 0 && !isnan(o->landmark))
+        for (int g = 0; g < 2; g++)
+            out->median[g] -= o->landmark; /* a difference does not move */
+    return rc;
 }
 
 int model_want_hr(model *m, char *err, size_t errlen) {

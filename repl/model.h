@@ -21,6 +21,7 @@
 
 #include "cohort.h"
 #include "km.h"
+#include "km_boot.h"
 #include "rules.h"
 
 enum { MODEL_MAX_GROUPS = 8, MODEL_NTIMES = 3, MODEL_OS = 0, MODEL_PFS = 1, MODEL_NENDPOINTS = 2 };
@@ -180,6 +181,14 @@ int model_stage_cmp(const void *a, const void *b);
  * back to the arms alone.  Recomputes the current outcome in place.  -1
  * with err (unknown column, too many values to plot); nothing changes. */
 int model_set_by(model *m, const char *by, char *err, size_t errlen);
+
+/* The current outcome's two groups (arms, or selected / not selected) on
+ * endpoint e: the first group's median minus the second's, with a seeded
+ * percentile bootstrap 95% interval of B replicates (km_boot.h), medians
+ * from the landmark as the outcome shows them.  -1 with err (not two
+ * groups, no such endpoint, interrupted). */
+int model_median_diff(model *m, int e, int B, unsigned long seed, km_boot_result *out, char *err,
+                      size_t errlen);
 
 /* Frees an outcome's contents. */
 void model_outcome_clear(model_outcome *o);
