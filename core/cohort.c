@@ -315,6 +315,29 @@ int cohort_remove(cohort *c, const char *name) {
     return -1;
 }
 
+int cohort_replace(cohort *c, const char *name, cohort *src, const char *src_name) {
+    size_t i = 0, j = 0;
+    while (i < c->ncols && strcmp(c->cols[i]->name, name) != 0)
+        i++;
+    while (j < src->ncols && strcmp(src->cols[j]->name, src_name) != 0)
+        j++;
+    if (i == c->ncols || j == src->ncols || src->nrows != c->nrows)
+        return -1;
+    cohort_column *col = src->cols[j];
+    size_t len = strlen(name) + 1;
+    char *nm = malloc(len);
+    if (nm == NULL)
+        return -1;
+    memcpy(nm, name, len);
+    memmove(src->cols + j, src->cols + j + 1, (src->ncols - j - 1) * sizeof *src->cols);
+    src->ncols--;
+    free(col->name);
+    col->name = nm;
+    cohort_column_free(c->cols[i]);
+    c->cols[i] = col;
+    return 0;
+}
+
 cohort *cohort_select(const cohort *c, const uint32_t *idx, size_t n) {
     cohort *out = cohort_new(n);
     if (!out)

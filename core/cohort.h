@@ -157,6 +157,11 @@ uint32_t *cohort_mask_index(const cohort_mask *m, size_t *n);
  * column may carry it, as a const column's generation may be read. */
 void cohort_column_set_aux(const cohort_column *col, void *aux, void (*aux_free)(void *));
 
+/* Replaces column `name` of c, in its place, by column src_name of src
+ * (same number of rows), which leaves src and takes the name.  0, or -1
+ * (a column missing, the sizes differ, ENOMEM; nothing changed). */
+int cohort_replace(cohort *c, const char *name, cohort *src, const char *src_name);
+
 /* Frees a column that belongs to no cohort (one being built); NULL is fine. */
 void cohort_column_free(cohort_column *col);
 

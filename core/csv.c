@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "csv_names.h"
+#include "csv_recode.h"
 #include "interrupt.h"
 
 const char *const csv_default_na[] = {"", "NA", "NaN", "."};
@@ -831,7 +832,38 @@ cohort *csv_read_buffer(const char *buf, size_t len, const char *name, const csv
         if (l == 0)
             R.empty_is_na = 1;
     }
-    cohort *c = read_all(&R, o);
+    /* A recoded column is read as it stands and typed after recoding:
+     * its forced type and status wait for csv_apply_recode. */
+    csv_options first = *o;
+    const char **status = NULL;
+    csv_typespec *types = NULL;
+    if (o->nrecode) {
+        status = malloc((o->nstatus + 1) * sizeof *status);
+        types = malloc((o->ntypes + 1) * sizeof *types);
+        if (!status || !types) {
+            tnm_errf(err, errlen, "%s: out of memory", R.name);
+            free(status);
+            free(types);
+            free(R.na_len);
+            return NULL;
+        }
+        first.nstatus = first.ntypes = 0;
+        for (size_t k = 0; k < o->nstatus; k++)
+            if (!csv_recoded(o, o->status[k]))
+                status[first.nstatus++] = o->status[k];
+        for (size_t k = 0; k < o->ntypes; k++)
+            if (!csv_recoded(o, o->types[k].name))
+                types[first.ntypes++] = o->types[k];
+        first.status = status;
+        first.types = types;
+    }
+    cohort *c = read_all(&R, &first);
+    if (c && o->nrecode && csv_apply_recode(c, o, R.name, err, errlen) != 0) {
+        cohort_free(c);
+        c = NULL;
+    }
+    free(status);
+    free(types);
     free(R.scratch);
     free(R.na_len);
     return c;

@@ -34,6 +34,16 @@ typedef struct csv_pair {
     const char *value;
 } csv_pair;
 
+/* A recoding: in column `column` (its name after mapping), the value
+ * `from` (as the file spells it: text, or a number's shortest form) reads
+ * as `to`; `to` "" or "NA" makes it missing.  The column's type is then
+ * inferred again from the recoded values, as the reader infers it. */
+typedef struct csv_recode {
+    const char *column;
+    const char *from;
+    const char *to;
+} csv_recode;
+
 /* A forced column type; name is the column's name after mapping, or its
  * header name. */
 typedef struct csv_typespec {
@@ -55,6 +65,10 @@ typedef struct csv_options {
      * mapped to 0/1 when any 2 occurs); stored as numbers 0/1 */
     const char *const *status;
     size_t nstatus;
+    /* recodings, applied after mapping and before the status columns are
+     * read (a "dead"/"alive" column recoded to 1/0 is an event column) */
+    const csv_recode *recode;
+    size_t nrecode;
     /* csv_read_file refuses a file larger than this; 0 = CSV_DEFAULT_MAX_BYTES */
     uint64_t max_bytes;
     /* csv_read_file calls this, when set, after each block it reads (done

@@ -422,6 +422,56 @@ static csv_pair *opt_pairs(lua_State *L, int t, const char *key, size_t *n) {
     return v;
 }
 
+/* opts.recode = {column = {from = to, ...}, ...}: from and to are text or
+ * numbers (or booleans for to), as the file spells them.  Pushes the
+ * recode table (or nil), a scratch userdata and a table holding the text
+ * forms, which stay valid while they are on the stack. */
+static csv_recode *opt_recode(lua_State *L, int t, size_t *n) {
+    *n = 0;
+    if (lua_getfield(L, t, "recode") == LUA_TNIL)
+        return NULL;
+    if (!lua_istable(L, -1))
+        luaL_error(L, "option 'recode' must be a table {column = {from = to, ...}}");
+    int rt = lua_gettop(L);
+    size_t count = 0;
+    lua_pushnil(L);
+    while (lua_next(L, rt)) {
+        if (lua_type(L, -2) != LUA_TSTRING || !lua_istable(L, -1))
+            luaL_error(L, "option 'recode': entries are column = {from = to, ...}");
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            count++;
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    csv_recode *v = scratch(L, count, sizeof *v);
+    lua_newtable(L);
+    int holder = lua_gettop(L), kept = 0;
+    lua_pushnil(L);
+    while (lua_next(L, rt)) {
+        const char *col = lua_tostring(L, -2); /* a string key: no conversion */
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            int tk = lua_type(L, -2), tv = lua_type(L, -1);
+            if ((tk != LUA_TSTRING && tk != LUA_TNUMBER) ||
+                (tv != LUA_TSTRING && tv != LUA_TNUMBER && tv != LUA_TBOOLEAN))
+                luaL_error(L, "option 'recode.%s': entries are from = to, text or numbers", col);
+            v[*n].column = col;
+            luaL_tolstring(L, -2, NULL); /* a copy: the key itself stays as it is */
+            v[*n].from = lua_tostring(L, -1);
+            lua_rawseti(L, holder, ++kept);
+            luaL_tolstring(L, -1, NULL);
+            v[*n].to = lua_tostring(L, -1);
+            lua_rawseti(L, holder, ++kept);
+            (*n)++;
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    return v;
+}
+
 static void check_keys(lua_State *L, int t, const char *fn, const char *const *known) {
     lua_pushnil(L);
     while (lua_next(L, t)) {
@@ -439,6 +489,7 @@ static void check_keys(lua_State *L, int t, const char *fn, const char *const *k
 
 /* cohort.read_csv(path [, opts]): [path, opts] -> [cohort]
  * opts: map = {name = "header"}, na = {...}, sep = ";", decimal = ",",
+ * recode = {column = {from = to}} (after the map),
  * types = {col = "number"|"string"|"bool"}, status = {"col", ...},
  * max_bytes = N (the size limit; default $TNMLAB_CSV_MAX_BYTES or 4 GiB). */
 static int l_read_csv(lua_State *L) {
@@ -447,9 +498,10 @@ static int l_read_csv(lua_State *L) {
     csv_options_init(&o);
     if (!lua_isnoneornil(L, 2)) {
         luaL_checktype(L, 2, LUA_TTABLE);
-        static const char *const known[] = {"map",   "na",     "sep",       "decimal",
-                                            "types", "status", "max_bytes", NULL};
+        static const char *const known[] = {"map",    "na",        "sep",    "decimal", "types",
+                                            "status", "max_bytes", "recode", NULL};
         check_keys(L, 2, "read_csv", known);
+        o.recode = opt_recode(L, 2, &o.nrecode);
         o.sep = opt_char(L, 2, "sep", 0);
         o.decimal = opt_char(L, 2, "decimal", 0);
         o.map = opt_pairs(L, 2, "map", &o.nmap);
@@ -500,8 +552,9 @@ static int read_db(lua_State *L, const char *fn,
     csv_options_init(&o);
     if (!lua_isnoneornil(L, 3)) {
         luaL_checktype(L, 3, LUA_TTABLE);
-        static const char *const known[] = {"map", "na", "status", "max_bytes", NULL};
+        static const char *const known[] = {"map", "na", "status", "max_bytes", "recode", NULL};
         check_keys(L, 3, fn, known);
+        o.recode = opt_recode(L, 3, &o.nrecode);
         o.map = opt_pairs(L, 3, "map", &o.nmap);
         o.na = opt_strings(L, 3, "na", &o.nna);
         o.status = opt_strings(L, 3, "status", &o.nstatus);

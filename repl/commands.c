@@ -29,8 +29,9 @@ const cmd_entry commands_table[] = {
     {"help", "[COMMAND | keys]", "list the commands, or show one, or the keys", cmd_help,
      "command+{keys}", 0},
     {"load",
-     "cohort FILE.csv [months|days] [sep=X] [decimal=X] [field=column...] | cohort FILE.db "
-     "TABLE|\"SELECT ...\" [months|days] [field=column...] | rules FILE.lua",
+     "cohort FILE.csv [months|days] [sep=X] [decimal=X] [field=column...] "
+     "[recode:COLUMN:FROM=TO...] | cohort FILE.db TABLE|\"SELECT ...\" [months|days] "
+     "[field=column...] | rules FILE.lua",
      "load a cohort from a CSV file, a SQLite database or a PostgreSQL server (mapping its "
      "columns to the data dictionary) or a rule file",
      cmd_load, "{cohort|rules} file {months|days}+field=*", 0},

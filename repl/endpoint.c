@@ -44,8 +44,11 @@ static int read_events(const cohort_column *col, size_t n, uint8_t *out, char *e
     if (col->type != COHORT_NUM) {
         char why[160];
         csv_why_not_numbers(col, n, why, sizeof why);
-        snprintf(err, errlen, "event column '%s' is text%s%s; it must be 0/1, TRUE/FALSE or 1/2",
-                 col->name, why[0] ? ": " : "", why);
+        const char *w = col->nlevels > 0 ? col->levels[0] : "dead";
+        snprintf(err, errlen,
+                 "event column '%s' is text%s%s; it must be 0/1, TRUE/FALSE or 1/2 (load cohort "
+                 "FILE recode:%s:%.40s=1 ... says which words are events)",
+                 col->name, why[0] ? ": " : "", why, col->name, w);
         return -1;
     }
     int coded12 = surv_event_coded12(col->v.num, n);

@@ -14,7 +14,8 @@ const tnm_option_spec options_table[] = {
     {"interactive", 'i', NULL, "stay interactive after -e or a script"},
     {"cohort", 0, "FILE.csv", "load this cohort instead of the demo"},
     {"map", 0, "WORD",
-     "for --cohort, as load cohort takes it (repeatable): field=column, days, sep=X, decimal=X"},
+     "for --cohort, as load cohort takes it (repeatable): field=column, days, sep=X, decimal=X, "
+     "recode:COLUMN:FROM=TO"},
     {"rules", 0, "FILE.lua", "load a rule file (sandboxed)"},
     {"seed", 0, "N", "seed for simulations"},
     {"shard", 0, "K/N",

@@ -143,6 +143,7 @@ static int one_char(const char *v, char *out) {
 }
 
 /* load cohort FILE [months|days] [sep=X] [decimal=X] [field=column ...]
+ *   [recode:COLUMN:FROM=TO ...]
  * load cohort DB TABLE|QUERY [months|days] [field=column ...]
  *   (DB: a SQLite file, or postgresql://user@host/db, or pg:KEYWORDS) */
 static int load_cohort(session *s, int argc, char **argv) {
@@ -150,6 +151,9 @@ static int load_cohort(session *s, int argc, char **argv) {
     csv_pair map[CMD_MAX_ARGS];
     char names[CMD_MAX_ARGS][128];
     size_t nmap = 0;
+    csv_recode recode[CMD_MAX_ARGS];
+    char rc_col[CMD_MAX_ARGS][128], rc_from[CMD_MAX_ARGS][256];
+    size_t nrecode = 0;
     char sep = 0, decimal = 0;
     /* a database (a SQLite file, a PostgreSQL server): the word after it
      * is the table or the query */
@@ -172,6 +176,24 @@ static int load_cohort(session *s, int argc, char **argv) {
             sink_printf(&s->err, "load cohort: %s is for text files; a database has types\n",
                         argv[i]);
             return 1;
+        } else if (strncmp(argv[i], "recode:", 7) == 0) {
+            /* recode:COLUMN:FROM=TO (quote the word when FROM has spaces) */
+            const char *col = argv[i] + 7, *colon = strchr(col, ':');
+            const char *to = colon ? strrchr(colon, '=') : NULL;
+            if (!colon || colon == col || !to || to == colon + 1 ||
+                (size_t)(colon - col) >= sizeof rc_col[0] ||
+                (size_t)(to - colon - 1) >= sizeof rc_from[0]) {
+                sink_printf(&s->err,
+                            "load cohort: '%s' wants recode:COLUMN:FROM=TO, e.g. "
+                            "\"recode:stage:Stage IV=IV\" or recode:os_event:dead=1 (TO NA: "
+                            "missing)\n",
+                            argv[i]);
+                return 1;
+            }
+            snprintf(rc_col[nrecode], sizeof rc_col[0], "%.*s", (int)(colon - col), col);
+            snprintf(rc_from[nrecode], sizeof rc_from[0], "%.*s", (int)(to - colon - 1), colon + 1);
+            recode[nrecode] = (csv_recode){rc_col[nrecode], rc_from[nrecode], to + 1};
+            nrecode++;
         } else if (strncmp(argv[i], "sep=", 4) == 0 || strncmp(argv[i], "decimal=", 8) == 0) {
             int is_sep = argv[i][0] == 's';
             if (one_char(eq + 1, is_sep ? &sep : &decimal) != 0 ||
@@ -205,6 +227,8 @@ static int load_cohort(session *s, int argc, char **argv) {
     csv_options_init(&o);
     o.map = map;
     o.nmap = nmap;
+    o.recode = recode;
+    o.nrecode = nrecode;
     /* what is not given is read off the file, and said */
     char ssep, sdec;
     if (!db && (!sep || !decimal) && csv_sniff(argv[2], &ssep, &sdec) == 0) {

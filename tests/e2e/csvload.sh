@@ -69,4 +69,38 @@ check_has "--cohort with --map: mapped and converted" "ncctg	228	1" "$OUT"
 OUT=$("$TNMLAB" --map days -e '1' 2>&1)
 check_eq "--map without --cohort: usage error" 2 $?
 check_has "says why" "--map goes with --cohort FILE.csv" "$OUT"
+# recode: other spellings read as the dictionary's values, typed again
+# afterwards (a word event column becomes 0/1), in Lua, at the prompt (the
+# word quoted when it has spaces), through --map, and from SQLite; a value
+# no row holds and a column that is not there are refused, naming them.
+printf 'id,stage,vital,months\n1,Stage IV,dead,3.5\n2,Stage IVA,alive,10\n3,Stage IV,dead,7\n4,unknown,alive,2\n' >"$WORK/rc.csv"
+OUT=$("$TNMLAB" --no-restore -e "
+local c = cohort.read_csv('$WORK/rc.csv', {map = {os_time = 'months', os_event = 'vital'},
+  recode = {stage = {['Stage IV'] = 'IV', ['Stage IVA'] = 'IVA', unknown = 'NA'}, os_event = {dead = 1, alive = 0}}})
+print('lua', c:column('stage')[1], c:column('stage')[2], c:column('stage')[4], math.type(c:column('os_event')[1]), c:column('os_event')[2])
+local k = survival.km(c, 'os_time', 'os_event')
+print('km', k.strata[1].events, k.strata[1].median)
+print(pcall(cohort.read_csv, '$WORK/rc.csv', {recode = {stage = {['Stage 4'] = 'IV'}}}))
+print(pcall(cohort.read_csv, '$WORK/rc.csv', {recode = {nope = {a = 'b'}}}))" 2>&1)
+check_has "recoded text and a word event column as 0/1" "lua	IV	IVA	nil	integer	0" "$OUT"
+# R: survfit(Surv(c(3.5, 10, 7, 2), c(1, 0, 1, 0)) ~ 1): 2 events, median 7
+check_has "the recoded events count as R's" "km	2	7" "$OUT"
+check_has "a value no row holds" "recode: column 'stage' holds no value 'Stage 4'" "$OUT"
+check_has "a column that is not there" "recode: no column 'nope' (after the map)" "$OUT"
+OUT=$(printf '%s\n' "load cohort $WORK/rc.csv os_time=months os_event=vital \"recode:stage:Stage IV=IV\" recode:os_event:dead=1 recode:os_event:alive=0" \
+    'print(lab.cohort():column("stage")[1], lab.cohort():column("os_event")[3])' "load cohort $WORK/rc.csv recode:stage=IV" \
+    | XDG_STATE_HOME="$WORK/st" "$TNMLAB" --plain --no-restore 2>&1)
+check_has "load cohort recode:COLUMN:FROM=TO" "IV	1" "$OUT"
+check_has "a malformed recode word" "'recode:stage=IV' wants recode:COLUMN:FROM=TO" "$OUT"
+OUT=$(XDG_STATE_HOME="$WORK/st" "$TNMLAB" --cohort "$WORK/rc.csv" --map os_time=months --map os_event=vital \
+    --map recode:os_event:dead=1 --map recode:os_event:alive=0 -e 'print("events", lab.cohort():column("os_event")[1])' 2>&1)
+check_has "--cohort --map recode:..." "events	1" "$OUT"
+if command -v sqlite3 >/dev/null 2>&1; then
+    sqlite3 "$WORK/rc.db" "CREATE TABLE p(id INTEGER, vital TEXT, months REAL); INSERT INTO p VALUES (1, 'dead', 3.5), (2, 'alive', 10);"
+    OUT=$("$TNMLAB" --no-restore -e "local c = cohort.read_sqlite('$WORK/rc.db', 'p', {recode = {vital = {dead = 1, alive = 0}}})
+print('sqlite', c:column('vital')[1], c:column('vital')[2])" 2>&1)
+    check_has "recode from SQLite" "sqlite	1	0" "$OUT"
+fi
+check_has "an event column of words says how to recode it" "recode:os_event:dead=1" \
+    "$(printf 'load cohort %s\n' "$WORK/ev.csv" | XDG_STATE_HOME="$WORK/st" "$TNMLAB" --plain --no-restore 2>&1)"
 finish
