@@ -42,4 +42,9 @@ cohort *sqlite_read(const char *path, const char *what, const csv_options *o, ch
 int sqlite_write(const cohort *c, const char *path, const char *table, int replace, char *err,
                  size_t errlen);
 
+/* As sqlite_write for n tables (c[i] as tables[i]) in one transaction:
+ * all of them are written, or none. */
+int sqlite_write_tables(const cohort *const *c, const char *const *tables, int n, const char *path,
+                        int replace, char *err, size_t errlen);
+
 #endif

@@ -84,11 +84,12 @@ const cmd_entry commands_table[] = {
      0},
     {"plot", "[os|pfs]", "show the Kaplan-Meier plot (of OS or PFS)", cmd_plot, "{os|pfs}", 0},
     {"export",
-     "plot FILE.svg [os|pfs] [ci] [before] | table FILE.csv|.md|.json [outcome|attrition] | ids "
-     "FILE.csv | table1 FILE.csv|.md|.json [by COLUMN|arms] [VAR...]",
-     "write the KM plot as SVG, the outcome/attrition as a table, who is selected, or table 1, "
-     "with provenance",
-     export_cmd, "{plot|table|ids|table1} file", 1},
+     "plot FILE.svg [os|pfs] [ci] [before] | table FILE.csv|.md|.json|.db [outcome|attrition] | "
+     "ids FILE.csv | table1 FILE.csv|.md|.json [by COLUMN|arms] [VAR...] | cohort FILE.csv|.db "
+     "[TABLE]",
+     "write the KM plot as SVG, the outcome/attrition as a table (a SQLite .db holds both), who "
+     "is selected, table 1, or the cohort, with provenance",
+     export_cmd, "{plot|table|ids|table1|cohort} file", 1},
     {"table1", "[by COLUMN | arms] [VAR[:cat]...]",
      "baseline characteristics: selected vs not (or per arm, or by a column), median [IQR], n "
      "(%), SMD, missing",

@@ -36,6 +36,8 @@ export_format export_format_of(const char *path) {
         return EXPORT_JSON;
     if (!strcmp(ext, "svg"))
         return EXPORT_SVG;
+    if (!strcmp(ext, "db") || !strcmp(ext, "sqlite") || !strcmp(ext, "sqlite3"))
+        return EXPORT_SQLITE;
     return EXPORT_UNKNOWN;
 }
 

@@ -37,7 +37,8 @@ typedef enum export_format {
     EXPORT_CSV,
     EXPORT_MD,
     EXPORT_JSON,
-    EXPORT_SVG
+    EXPORT_SVG,
+    EXPORT_SQLITE /* .db, .sqlite, .sqlite3: tables of a database */
 } export_format;
 
 /* The format a file name asks for, from its extension (.csv, .md or
@@ -160,6 +161,17 @@ int export_attrition_table(const model_outcome *o, rtable *t);
  * the provenance p (may be NULL).  CSV holds one table: what must be one
  * of the two.  Times are in months.  Returns 0, or -1 with err (no
  * outcome, bad what). */
+/* A table for machines as a cohort (text as text, numbers as numbers, a
+ * number column holding text as text); NULL on ENOMEM. */
+cohort *export_rtable_cohort(const rtable *t);
+
+/* Writes tables[i] as table names[i] of the SQLite database at path
+ * (created when absent; tables of those names replaced), with p (may be
+ * NULL) as the table `provenance` (key, value), in one transaction.
+ * 0, or -1 with err naming the file. */
+int export_sqlite_write(const char *path, const rtable *const *tables, const char *const *names,
+                        int n, const export_provenance *p, char *err, size_t errlen);
+
 int export_table_write(FILE *f, export_format fmt, const model *m, unsigned what,
                        const export_provenance *p, char *err, size_t errlen);
 

@@ -20,6 +20,8 @@
 #include "commands.h"
 #include "lcohort.h"
 #include "session.h"
+#include "sqlite_read.h"
+#include "csv.h"
 
 /* ---- the command */
 
@@ -77,6 +79,30 @@ int export_cmd(session *s, int argc, char **argv) {
             return 1;
         }
         sink_printf(&s->out, "wrote %s\n", argv[2]);
+        return 0;
+    }
+    if ((argc == 3 || argc == 4) && strcmp(argv[1], "cohort") == 0) {
+        /* the session's cohort as it is (staging and selection are not
+         * columns of it): a CSV file, or a table of a SQLite database */
+        export_format fmt = export_format_of(argv[2]);
+        const cohort *co = s->model.cohort;
+        int rc = -1;
+        if (co == NULL)
+            snprintf(err, sizeof err, "export cohort: no cohort is loaded");
+        else if (fmt == EXPORT_SQLITE)
+            rc = sqlite_write(co, argv[2], argc == 4 ? argv[3] : "cohort", 1, err, sizeof err);
+        else if (fmt == EXPORT_CSV && argc == 3)
+            rc = csv_write_file(co, argv[2], NULL, err, sizeof err);
+        else
+            snprintf(err, sizeof err,
+                     "export cohort: %s: a cohort is written as .csv, or as a table of a SQLite "
+                     ".db (export cohort FILE.db [TABLE])",
+                     argv[2]);
+        if (rc != 0) {
+            sink_printf(&s->err, "%s%s\n", strncmp(err, "export", 6) ? "export cohort: " : "", err);
+            return 1;
+        }
+        sink_printf(&s->out, "wrote %s (%zu patients)\n", argv[2], cohort_nrows(co));
         return 0;
     }
     if ((argc == 3 || argc == 4) && strcmp(argv[1], "table") == 0) {

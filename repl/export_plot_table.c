@@ -74,10 +74,58 @@ int do_export_plot(session *s, const char *path, const plot_req *rq, char *err, 
     return export_write(s, path, "export plot", write_plot, rq, err, errlen);
 }
 
+/* export table FILE.db: the outcome and the attrition (or the one asked
+ * for) as tables `outcome` and `attrition`, and the provenance. */
+static int export_table_sqlite(session *s, const char *path, unsigned what, char *err,
+                               size_t errlen) {
+    char e2[1024] = "";
+    export_provenance p;
+    model *m = &s->model;
+    if (model_update(m, e2, sizeof e2) != 0 || export_provenance_fill(&p, m, e2, sizeof e2) != 0) {
+        snprintf(err, errlen, "export table: %s", e2);
+        return -1;
+    }
+    if (!m->cur.valid) {
+        snprintf(err, errlen,
+                 "export table: no outcome to export (load a cohort and a rule set "
+                 "first)");
+        return -1;
+    }
+    if (what == 0)
+        what = EXPORT_T_OUTCOME | EXPORT_T_ATTRITION;
+    rtable t[2];
+    const rtable *tp[2];
+    const char *names[2];
+    int n = 0, rc = 0;
+    memset(t, 0, sizeof t);
+    if (what & EXPORT_T_OUTCOME) {
+        rc |= export_outcome_table(m, &m->cur, &t[n]);
+        tp[n] = &t[n];
+        names[n++] = "outcome";
+    }
+    if (what & EXPORT_T_ATTRITION) {
+        rc |= export_attrition_table(&m->cur, &t[n]);
+        tp[n] = &t[n];
+        names[n++] = "attrition";
+    }
+    if (rc == 0)
+        rc = export_sqlite_write(path, tp, names, n, &p, e2, sizeof e2);
+    else
+        snprintf(e2, sizeof e2, "out of memory");
+    for (int i = 0; i < n; i++)
+        rtable_free(&t[i]);
+    if (rc != 0)
+        snprintf(err, errlen, "export table: %s", e2);
+    return rc;
+}
+
 int do_export_table(session *s, const char *path, unsigned what, char *err, size_t errlen) {
     export_format fmt = export_format_of(path);
+    if (fmt == EXPORT_SQLITE)
+        return export_table_sqlite(s, path, what, err, errlen);
     if (fmt != EXPORT_CSV && fmt != EXPORT_MD && fmt != EXPORT_JSON) {
-        snprintf(err, errlen, "export table: %s: tables are written as .csv, .md or .json", path);
+        snprintf(err, errlen,
+                 "export table: %s: tables are written as .csv, .md, .json or a SQLite .db", path);
         return -1;
     }
     if (what == 0)

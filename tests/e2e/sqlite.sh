@@ -91,4 +91,24 @@ check_has "an SQL error names the file" "$DB: SQL: incomplete input" "$OUT"
 check_has "a database needs a table or a query" "is a SQLite database: name a table or give a query" "$OUT"
 check_has "sep= is for text files" "sep=; is for text files" "$OUT"
 check_has "after the failed loads the NCCTG cohort is still there" "OS and PFS by sex on registry.db" "$OUT"
+# export table FILE.db: the outcome and the attrition as tables of a SQLite
+# database, with the provenance beside them; the women's row is R's
+# survfit(Surv(time, status) ~ sex) stratum 2 (90 patients, 53 deaths,
+# median 426 days); export cohort FILE.db writes the cohort itself
+cp "$NC" "$WORK/fake.db"
+OUT=$(XDG_STATE_HOME="$WORK/st" "$TNMLAB" --cohort "$NC" --map days --map os_time=time \
+    --map os_event=status --rules "$top_srcdir/tests/fixtures/lab/sex.lua" -e "
+print(lab.run('export table $WORK/res.db'))
+print(lab.run('export cohort $WORK/res.db ncctg'))
+print(lab.run('export cohort $WORK/res.json'))
+print(lab.run('export table $WORK/fake.db'))" 2>&1)
+check_eq "the tables" "attrition ncctg outcome provenance" "$(sqlite3 "$WORK/res.db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name)")"
+check_eq "the women's OS row as R" "90|53|426.0" "$(sqlite3 "$WORK/res.db" "SELECT n, events, round(median * 365.25 / 12, 6) FROM outcome WHERE endpoint = 'OS' AND \"group\" = 'selected'")"
+check_eq "counts are INTEGER" "integer" "$(sqlite3 "$WORK/res.db" "SELECT typeof(n) FROM outcome LIMIT 1")"
+check_eq "attrition: the criterion's step" "sex|228|90" "$(sqlite3 "$WORK/res.db" "SELECT step, before, after FROM attrition WHERE step = 'sex'")"
+check_eq "provenance: the rule set" "by_sex" "$(sqlite3 "$WORK/res.db" "SELECT value FROM provenance WHERE key = 'rule_set'")"
+check_eq "export cohort: every patient" "228" "$(sqlite3 "$WORK/res.db" "SELECT count(*) FROM ncctg")"
+check_has "a cohort is CSV or SQLite" "a cohort is written as .csv, or as a table of a SQLite .db" "$OUT"
+check_has "a CSV file named .db is no database" "fake.db: exists and is not a SQLite database; not overwritten" "$OUT"
+cmp -s "$NC" "$WORK/fake.db" && pass || fail "the file named .db was changed"
 finish
