@@ -61,8 +61,24 @@ if pg and psql then
                         table.concat(cols, ", ")))
   f:write(string.format("\\copy cohort FROM '%s' WITH (FORMAT csv, HEADER true)\n", csv))
   f:close()
+  -- and 12 typed columns (numbers float8, booleans boolean, text), the
+  -- shape of the CSV budget's row
+  local twelve = {"id", "age", "sex", "ecog", "histology", "m_lesions", "m_organs",
+                  "m_all_treatable", "os_time@radical", "os_event@radical",
+                  "os_time@systemic", "os_event@systemic"}
+  local sel = {}
+  for _, name in ipairs(twelve) do
+    local v = c:column(name)[1]
+    local ty = math.type(v) and "float8" or type(v) == "boolean" and "boolean" or "text"
+    sel[#sel + 1] = string.format('NULLIF("%s", \'NA\')::%s AS "%s"', name, ty, name)
+  end
+  f = io.open(csv .. ".sql", "a")
+  f:write(string.format("DROP TABLE IF EXISTS cohort12; CREATE TABLE cohort12 AS SELECT %s FROM cohort;\n",
+                        table.concat(sel, ", ")))
+  f:close()
   if os.execute(string.format("%s -f '%s' >/dev/null", psql, csv .. ".sql")) then
     time_load("pg_load", function() local d = cohort.read_pg(pg, "cohort") end)
+    time_load("pg_load12", function() local d = cohort.read_pg(pg, "cohort12") end)
   end
   os.remove(csv .. ".sql")
 end

@@ -16,8 +16,6 @@
 #include "dbrows.h"
 #include "text.h"
 
-enum { PG_FETCH = 20000 }; /* rows per FETCH */
-
 int pg_is_conninfo(const char *s) {
     return !strncmp(s, "postgresql://", 13) || !strncmp(s, "postgres://", 11) ||
            !strncmp(s, "pg:", 3);
@@ -79,25 +77,6 @@ static void server_name(PGconn *db, const char *conninfo, char *buf, size_t len)
     }
 }
 
-/* Column kinds by type OID (pg_type.h's fixed OIDs). */
-enum { K_TEXT, K_NUM, K_BOOL };
-static int kind_of(Oid t) {
-    switch (t) {
-    case 20:   /* int8 */
-    case 21:   /* int2 */
-    case 23:   /* int4 */
-    case 700:  /* float4 */
-    case 701:  /* float8 */
-    case 1700: /* numeric */
-    case 26:   /* oid */
-        return K_NUM;
-    case 16: /* bool */
-        return K_BOOL;
-    default:
-        return K_TEXT;
-    }
-}
-
 /* Runs one command that returns no rows; 0, or -1 with err. */
 static int run(PGconn *db, const char *sql, const char *who, char *err, size_t errlen) {
     PGresult *r = PQexec(db, sql);
@@ -141,7 +120,7 @@ cohort *pg_read(const char *conninfo, const char *what, const csv_options *o, ch
         PQfreemem(id);
     } else {
         sql = strdup(what);
-        if (sql) { /* a trailing ';' would end the cursor's statement */
+        if (sql) { /* a trailing ';' would end the COPY's query */
             size_t n = strlen(sql);
             while (n && (sql[n - 1] == ';' || sql[n - 1] == ' ' || sql[n - 1] == '\n'))
                 sql[--n] = '\0';
@@ -162,69 +141,99 @@ cohort *pg_read(const char *conninfo, const char *what, const csv_options *o, ch
     }
     if (run(db, "BEGIN TRANSACTION READ ONLY", who, err, errlen) < 0)
         goto out;
+    /* The columns' types, from the query with no rows: a boolean column
+     * comes out of COPY as t/f, which the reader is told as TRUE/FALSE. */
+    int ncol;
+    uint8_t is_bool[1024];
     {
         tnm_text q = {0};
-        tnm_text_printf(&q, "DECLARE tnmlab_rows NO SCROLL CURSOR FOR %s", sql);
+        tnm_text_printf(&q, "SELECT * FROM (%s) AS tnmlab_q LIMIT 0", sql);
         char *qs = tnm_text_take(&q);
-        int rc = qs ? run(db, qs, who, err, errlen) : -1;
+        r = qs ? PQexec(db, qs) : NULL;
         free(qs);
-        if (rc < 0) {
-            chomp(err);
-            goto out;
-        }
-    }
-    int ncol = -1, kinds[1024];
-    size_t row = 0;
-    uint64_t cap = o && o->max_bytes ? o->max_bytes : 0;
-    char fetch[64];
-    snprintf(fetch, sizeof fetch, "FETCH FORWARD %d FROM tnmlab_rows", PG_FETCH);
-    for (;;) {
-        if (tnm_interrupted()) {
-            snprintf(err, errlen, "%s: interrupted", who);
-            goto out;
-        }
-        r = PQexec(db, fetch);
         if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-            snprintf(err, errlen, "%s: %s", who, PQresultErrorMessage(r));
+            snprintf(err, errlen, "%s: %s", who, r ? PQresultErrorMessage(r) : "out of memory");
             chomp(err);
             goto out;
         }
-        if (ncol < 0) {
-            ncol = PQnfields(r);
-            if (ncol < 1 || ncol > 1024) {
-                snprintf(err, errlen, "%s: the query returns %d columns (1-1024)", who, ncol);
-                goto out;
-            }
-            for (int k = 0; k < ncol; k++) {
-                kinds[k] = kind_of(PQftype(r, k));
-                if (k)
-                    tnm_text_add(&b, ",", 1);
-                const char *name = PQfname(r, k);
-                dbrows_quoted(&b, name, strlen(name));
-            }
-            tnm_text_add(&b, "\n", 1);
+        ncol = PQnfields(r);
+        if (ncol < 1 || ncol > 1024) {
+            snprintf(err, errlen, "%s: the query returns %d columns (1-1024)", who, ncol);
+            goto out;
         }
-        int nt = PQntuples(r);
-        for (int i = 0; i < nt; i++) {
-            for (int k = 0; k < ncol; k++) {
-                if (k)
-                    tnm_text_add(&b, ",", 1);
-                if (PQgetisnull(r, i, k))
-                    continue;
-                const char *v = PQgetvalue(r, i, k);
-                size_t len = (size_t)PQgetlength(r, i, k);
-                if (kinds[k] == K_NUM)
-                    tnm_text_add(&b, v, len);
-                else if (kinds[k] == K_BOOL)
-                    tnm_text_add(&b, v[0] == 't' ? "TRUE" : "FALSE", v[0] == 't' ? 4 : 5);
-                else
-                    dbrows_quoted(&b, v, len);
-            }
-            tnm_text_add(&b, "\n", 1);
-        }
-        row += (size_t)nt;
+        for (int k = 0; k < ncol; k++)
+            is_bool[k] = PQftype(r, k) == 16; /* bool */
         PQclear(r);
         r = NULL;
+    }
+    int any_bool = memchr(is_bool, 1, (size_t)ncol) != NULL;
+    /* The rows as the server's own CSV (COPY): numbers as numbers, text
+     * quoted where it must be, NULL as an empty field, "" for an empty
+     * text; streamed as they come, at the server's pace. */
+    {
+        tnm_text q = {0};
+        tnm_text_printf(&q, "COPY (%s) TO STDOUT WITH (FORMAT csv, HEADER true)", sql);
+        char *qs = tnm_text_take(&q);
+        r = qs ? PQexec(db, qs) : NULL;
+        free(qs);
+        if (PQresultStatus(r) != PGRES_COPY_OUT) {
+            snprintf(err, errlen, "%s: %s", who, r ? PQresultErrorMessage(r) : "out of memory");
+            chomp(err);
+            goto out;
+        }
+        PQclear(r);
+        r = NULL;
+    }
+    size_t row = 0;
+    uint64_t cap = o && o->max_bytes ? o->max_bytes : 0;
+    for (int header = 1;; header = 0) {
+        char *line = NULL;
+        int len = PQgetCopyData(db, &line, 0);
+        if (len == -1)
+            break; /* done: the command's result follows */
+        if (len < 0) {
+            snprintf(err, errlen, "%s: %s", who, PQerrorMessage(db));
+            chomp(err);
+            goto out;
+        }
+        if (!any_bool || header) {
+            tnm_text_add(&b, line, (size_t)len);
+        } else { /* the boolean fields: t/f -> TRUE/FALSE (a field at a time) */
+            int k = 0;
+            for (int i = 0; i < len;) {
+                int start = i;
+                if (line[i] == '"') { /* quoted: to the closing quote ("" inside) */
+                    for (i++; i < len; i++) {
+                        if (line[i] != '"')
+                            continue;
+                        if (i + 1 < len && line[i + 1] == '"') {
+                            i++;
+                            continue;
+                        }
+                        i++;
+                        break;
+                    }
+                }
+                while (i < len && line[i] != ',' && line[i] != '\n')
+                    i++;
+                if (k < ncol && is_bool[k] && i - start == 1 &&
+                    (line[start] == 't' || line[start] == 'f'))
+                    tnm_text_add(&b, line[start] == 't' ? "TRUE" : "FALSE",
+                                 line[start] == 't' ? 4 : 5);
+                else
+                    tnm_text_add(&b, line + start, (size_t)(i - start));
+                if (i < len)
+                    tnm_text_add(&b, line + i, 1); /* the ',' or the line's end */
+                i++;
+                k++;
+            }
+        }
+        PQfreemem(line);
+        row += !header;
+        if ((row & 4095) == 0 && tnm_interrupted()) {
+            snprintf(err, errlen, "%s: interrupted", who);
+            goto out; /* PQfinish ends the COPY on the server */
+        }
         if (b.failed) {
             snprintf(err, errlen, "%s: out of memory", who);
             goto out;
@@ -234,9 +243,15 @@ cohort *pg_read(const char *conninfo, const char *what, const csv_options *o, ch
                      (unsigned long long)cap);
             goto out;
         }
-        if (nt < PG_FETCH)
-            break;
     }
+    r = PQgetResult(db);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        snprintf(err, errlen, "%s: %s", who, PQresultErrorMessage(r));
+        chomp(err);
+        goto out;
+    }
+    PQclear(r);
+    r = NULL;
     if (row == 0) {
         snprintf(err, errlen, "%s: the query returns no rows", who);
         goto out;

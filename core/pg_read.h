@@ -4,13 +4,14 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * As sqlite_read.h: the rows go through the CSV reader, so types, missing
- * values and the column map are those a CSV file gets (numbers of the
- * numeric types as numbers, booleans as TRUE/FALSE, everything else as
- * quoted text, NULL as missing).  The query runs in a read-only
- * transaction through a cursor, fetched in batches, so a large result
- * streams rather than arriving whole.  Passwords: a connection string's
- * password is never part of a message; pg_redact() takes it out of a line
- * before it is kept anywhere (history, session file, provenance).
+ * values and the column map are those a CSV file gets (numbers as
+ * numbers, booleans as TRUE/FALSE, text as text, NULL as missing).  The
+ * query runs in a read-only transaction; its column types come from the
+ * query with LIMIT 0, its rows from COPY (query) TO STDOUT in the server's
+ * own CSV, streamed row by row (libpq's copy protocol, no per-value
+ * calls), with boolean fields t/f rewritten as TRUE/FALSE on the way.  Passwords: a connection
+ * string's password is never part of a message; pg_redact() takes it out of a line before it is
+ * kept anywhere (history, session file, provenance).
  */
 #ifndef TNMLAB_PG_READ_H
 #define TNMLAB_PG_READ_H

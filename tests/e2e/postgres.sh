@@ -71,6 +71,25 @@ check_has "the refused DELETE changed nothing" "rows left	228" "$OUT"
 check_has "a server that is not there" "cannot connect" "$OUT"
 check_lacks "the password is in no message" "s3cretpw" "$OUT"
 
+# the awkward values: booleans (t/f on the wire), text with a comma, a quote
+# and a newline, an empty text against NULL, a text that looks like a number
+# (text still: quoted), numeric and float; as the CSV reader reads them
+$PSQL -c "CREATE TABLE odd (id int, flag boolean, note text, code text, x numeric, y float8)" \
+    -c "INSERT INTO odd VALUES (1, true, 'a, \"b\"' || chr(10) || 'c', '007', 1.5, 2.25),
+        (2, false, '', NULL, NULL, -1e-3), (3, NULL, NULL, 'x', 3, 4)" ||
+    fail "psql: the odd table"
+OUT=$("$TNMLAB" --no-restore -e "
+local c = cohort.read_pg('$URL', 'odd')
+local f, n, k = c:column('flag'), c:column('note'), c:column('code')
+print('flag', type(f[1]), f[1], f[2], f[3])
+print('note', n[1] == 'a, \"b\"\nc', n[2], n[3])
+print('code', k[1], k[2], k[3])
+print('num', c:column('x')[1], c:column('x')[2], c:column('y')[2])" 2>&1)
+check_has "booleans are booleans" "flag	boolean	true	false	nil" "$OUT"
+check_has "a comma, a quote and a newline in a text" "note	true	nil	nil" "$OUT"
+check_has "a text column keeps its text (a code 007 beside x)" "code	007	nil	x" "$OUT"
+check_has "numeric and float" "num	1.5	nil	-0.001" "$OUT"
+
 # the REPL: history, session file and provenance keep no password
 ST="$WORK/st"
 OUT=$(printf '%s\n' "load cohort $URL lung days os_time=time os_event=status" \
