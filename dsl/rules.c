@@ -727,6 +727,39 @@ int rules_nversions(const rules *r) {
     return r->base + r->nv;
 }
 
+/* Is set `name` the same in versions a and b: the same program (not
+ * reloaded), the same param values, the same edition? */
+static int same_set(const rules *r, const char *name, int a, int b) {
+    int pa, oa, pb, ob;
+    const rset *sa = rules_find_set(r, a, name, &pa, &oa);
+    const rset *sb = rules_find_set(r, b, name, &pb, &ob);
+    const rversion *va = rules_version_at(r, a), *vb = rules_version_at(r, b);
+    if (!sa || !sb || sa != sb || va->edition != vb->edition)
+        return 0;
+    for (int i = 0; i < sa->np; i++) {
+        const rval *x = &va->vals[pa][oa + i], *y = &vb->vals[pb][ob + i];
+        if (x->num != y->num || (x->text == NULL) != (y->text == NULL) ||
+            (x->text && strcmp(x->text, y->text) != 0))
+            return 0;
+    }
+    return 1;
+}
+
+int rules_set_version(const rules *r, const char *set, int version) {
+    if (version == 0)
+        version = rules_version(r);
+    if (!rules_find_set(r, version, set, NULL, NULL))
+        return 0;
+    int k = version, n = 1;
+    /* back to the first kept version that has the set, counting the
+     * versions at which it changed */
+    while (rules_version_at(r, k - 1) && rules_find_set(r, k - 1, set, NULL, NULL)) {
+        n += !same_set(r, set, k - 1, k);
+        k--;
+    }
+    return n;
+}
+
 const char *rules_version_label(const rules *r, int version) {
     const rversion *v = rules_version_at(r, version);
     return v ? v->label : NULL;

@@ -299,6 +299,12 @@ int rules_param_read(const rules_param_info *p, const char *text, double *v, cha
 /* Versions are numbered from 1; 0 means none loaded yet. */
 int rules_version(const rules *r);
 int rules_nversions(const rules *r);
+/* Rule set `set`'s own version number at engine version `version` (0:
+ * the current one): 1 where the set first appears (in the history kept),
+ * one more at each version that changed it (a param, a reload of its
+ * file, the edition); versions that changed other sets do not count.
+ * 0 when the set is not in that version. */
+int rules_set_version(const rules *r, const char *set, int version);
 /* "load selection/omd.lua", "deruysscher2012.max_lesions 4 -> 3"; owned by r. */
 const char *rules_version_label(const rules *r, int version);
 /* Makes the current version the first and only one, version 1 (labelled

@@ -82,7 +82,10 @@ const cmd_entry commands_table[] = {
      NULL, 0},
     {"hr", "", "compute the hazard ratios on a large cohort too (Cox, Efron ties)", cmd_hr, NULL,
      0},
-    {"plot", "[os|pfs]", "show the Kaplan-Meier plot (of OS or PFS)", cmd_plot, "{os|pfs}", 0},
+    {"plot", "[os|pfs|ref|noref]",
+     "show the Kaplan-Meier plot (of OS or PFS); ref adds the whole cohort's curve, noref takes "
+     "it away",
+     cmd_plot, "{os|pfs|ref|noref}", 0},
     {"export",
      "plot FILE.svg [os|pfs] [ci] [before] | table FILE.csv|.md|.json|.db [outcome|attrition] | "
      "ids FILE.csv | table1 FILE.csv|.md|.json [by COLUMN|arms] [VAR...] | cohort FILE.csv|.db "

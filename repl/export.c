@@ -367,7 +367,7 @@ static void outcome_json(FILE *f, const model *m, const model_outcome *o) {
 static void outcome_md(FILE *f, const model *m, const model_outcome *o) {
     fprintf(f, "## Outcome: ");
     export_md_str(f, o->set);
-    fprintf(f, " (rules version %d) on ", o->version);
+    fprintf(f, " v%d (engine version %d) on ", view_set_version(m, o), o->version);
     export_md_str(f, m->cohort_name[0] ? m->cohort_name : "the cohort");
     fprintf(f, "\n\nSelected %zu of %zu (%.1f%%)%s.\n\n", o->nselected, o->n,
             o->n ? 100.0 * (double)o->nselected / (double)o->n : 0.0,

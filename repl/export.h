@@ -183,6 +183,7 @@ typedef struct export_curve {
     int dim;                 /* the previous version: grey and dashed */
     const char *short_label; /* number-at-risk row, at most 13 characters
                                 shown; NULL: label */
+    int dotted;              /* the whole cohort's curve (plot ref): black and dotted */
 } export_curve;
 
 typedef struct export_plot {

@@ -289,7 +289,7 @@ int l_export_plot(lua_State *L) {
         }
         if (has_labels)
             lua_pop(L, 1);
-        cv[i] = (export_curve){&fc->km[i], fc->label[i], 0, fc->short_label[i]};
+        cv[i] = (export_curve){&fc->km[i], fc->label[i], 0, fc->short_label[i], 0};
     }
     lua_pop(L, 1);
     lua_getfield(L, fi, "unit");

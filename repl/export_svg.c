@@ -20,6 +20,11 @@
 static const char *const palette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
                                       "#D55E00", "#56B4E9", "#000000", "#F0E442"};
 static const char *const dim_colour = "#8C8C8C";
+
+/* The previous version dashed, the whole cohort dotted, the rest solid. */
+static const char *dash_of(const export_curve *cu) {
+    return cu->dim ? " stroke-dasharray=\"9 6\"" : cu->dotted ? " stroke-dasharray=\"2 5\"" : "";
+}
 static const char *const font = "Helvetica, Arial, 'DejaVu Sans', sans-serif";
 
 enum { W = 960, LEFT = 190, RIGHT = 40, TOP = 80, PH = 440, ROW = 30 };
@@ -271,7 +276,9 @@ int export_svg_write(FILE *f, const export_plot *plot, const export_provenance *
           f);
     const char *colour[8];
     for (int c = 0, k = 0; c < nc; c++)
-        colour[c] = plot->curves[c].dim ? dim_colour : palette[k++];
+        colour[c] = plot->curves[c].dim      ? dim_colour
+                    : plot->curves[c].dotted ? "#000000"
+                                             : palette[k++];
     for (int pass = 0; pass < 2; pass++)
         for (int c = 0; c < nc; c++) {
             const export_curve *cu = &plot->curves[c];
@@ -282,7 +289,7 @@ int export_svg_write(FILE *f, const export_plot *plot, const export_provenance *
             fprintf(f, "<path class=\"km\" d=\"");
             step_path(f, &fr, cu->km);
             fprintf(f, "\" stroke=\"%s\" stroke-width=\"%s\"%s/>\n", colour[c],
-                    cu->dim ? "2.5" : "3", cu->dim ? " stroke-dasharray=\"9 6\"" : "");
+                    cu->dim ? "2.5" : "3", dash_of(cu));
             censor_marks(f, &fr, cu->km, colour[c], cu->dim ? 1.5 : 2);
         }
     fputs("</g>\n", f);
@@ -311,7 +318,7 @@ int export_svg_write(FILE *f, const export_plot *plot, const export_provenance *
         fprintf(f,
                 "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" "
                 "stroke-width=\"3\"%s/>\n",
-                lx, y, lx + 44, y, colour[c], cu->dim ? " stroke-dasharray=\"9 6\"" : "");
+                lx, y, lx + 44, y, colour[c], dash_of(cu));
         fprintf(f, "<text x=\"%.2f\" y=\"%.2f\">", lx + 56, y + 6);
         export_xml_str(f, cu->label ? cu->label : "");
         fputs("</text>\n", f);
@@ -377,18 +384,19 @@ int export_svg_model(FILE *f, const model *m, int endpoint, int ci, int before, 
     }
     view_curve vc[8];
     export_curve cv[8];
-    char labels[8][96], shorts[8][32];
+    char labels[8][160], shorts[8][32];
     int nc = view_plot_curves(m, endpoint, before, vc, 8);
     for (int k = 0; k < nc; k++) {
         const model_group *g = vc[k].g;
         if (vc[k].dim) {
-            snprintf(labels[k], sizeof labels[k], "%s, version %d", g->label, vc[k].version);
+            snprintf(labels[k], sizeof labels[k], "%s, %s v%d", g->label, m->prev.set,
+                     vc[k].version);
             snprintf(shorts[k], sizeof shorts[k], "%.9s v%d", g->label, vc[k].version);
         } else {
             snprintf(labels[k], sizeof labels[k], "%s (n = %zu)", g->label, g->n);
             snprintf(shorts[k], sizeof shorts[k], "%.31s", g->label);
         }
-        cv[k] = (export_curve){vc[k].km, labels[k], vc[k].dim, shorts[k]};
+        cv[k] = (export_curve){vc[k].km, labels[k], vc[k].dim, shorts[k], vc[k].ref};
     }
     char note[200] = "", ptxt[32];
     if (!isnan(ep->p)) {
@@ -405,9 +413,9 @@ int export_svg_model(FILE *f, const model *m, int endpoint, int ci, int before, 
         char by[96] = "";
         if (ep != &o->ep[endpoint])
             snprintf(by, sizeof by, " by %s", o->by);
-        snprintf(tbuf, sizeof tbuf, "%s%s: %s, version %d, %s",
+        snprintf(tbuf, sizeof tbuf, "%s%s: %s v%d, %s",
                  endpoint == MODEL_OS ? "Overall survival" : "Progression-free survival", by,
-                 o->set, o->version, m->cohort_name[0] ? m->cohort_name : "cohort");
+                 o->set, view_set_version(m, o), m->cohort_name[0] ? m->cohort_name : "cohort");
         title = tbuf;
     }
     double tmax = 0;

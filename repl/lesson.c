@@ -29,6 +29,31 @@ static int nsteps(session *s) {
     return n;
 }
 
+int lesson_current(session *s, int *k, int *n, const char **title, const char **text,
+                   const char **question) {
+    lua_State *L = s->L;
+    *n = nsteps(s);
+    *k = s->lesson_step;
+    *title = *text = *question = "";
+    if (*k < 1 || *k > *n)
+        return 0;
+    push_lesson(s);
+    lua_getfield(L, -1, "steps");
+    lua_rawgeti(L, -1, *k);
+    /* the strings stay alive in the lesson table, which the registry holds */
+    const char **out[] = {title, text, question};
+    const char *key[] = {"title", "text", "question"};
+    for (int i = 0; i < 3; i++) {
+        lua_getfield(L, -1, key[i]);
+        if (lua_type(L, -1) == LUA_TSTRING)
+            *out[i] = lua_tostring(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 3);
+    *text += strspn(*text, "\n");
+    return 1;
+}
+
 void lesson_write_step(session *s, sink *out) {
     lua_State *L = s->L;
     int n = nsteps(s), k = s->lesson_step;
@@ -48,12 +73,16 @@ void lesson_write_step(session *s, sink *out) {
         t += strspn(t, "\n");
         sink_printf(out, "%s\n", t);
     }
-    lua_pop(L, 4);
-    sink_printf(out, "\nlesson next | lesson prev | plot (the curves) | lesson stop\n");
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "question");
+    if (lua_isstring(L, -1))
+        sink_printf(out, "\nQuestion: %s\n", lua_tostring(L, -1));
+    lua_pop(L, 3);
+    sink_printf(out, "\nlesson next | lesson prev | lesson again | lesson stop\n");
 }
 
-/* Shows step k (1-based) and runs its commands. */
-static int show_step(session *s, int k) {
+/* Shows step k (1-based) and, when run is set, runs its commands. */
+static int show_step(session *s, int k, int run) {
     lua_State *L = s->L;
     int n = nsteps(s);
     if (k < 1 || k > n) {
@@ -72,11 +101,18 @@ static int show_step(session *s, int k) {
     lua_pop(L, 1);
     lua_getfield(L, -1, "text");
     if (lua_isstring(L, -1))
-        sink_printf(&s->out, "%s\n", lua_tostring(L, -1));
+        sink_printf(&s->out, "%s\n", lua_tostring(L, -1) + strspn(lua_tostring(L, -1), "\n"));
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "question");
+    if (lua_isstring(L, -1))
+        sink_printf(&s->out, "Question: %s\n", lua_tostring(L, -1));
     lua_pop(L, 1);
     lua_getfield(L, -1, "run");
     int failed = 0;
-    if (lua_istable(L, -1)) {
+    s->lesson_page = 0;
+    if (!run && lua_istable(L, -1) && lua_rawlen(L, -1) > 0)
+        sink_printf(&s->out, "(shown again; its commands did not run: lesson run runs them)\n");
+    if (run && lua_istable(L, -1)) {
         int m = (int)lua_rawlen(L, -1);
         for (int i = 1; i <= m; i++) {
             lua_rawgeti(L, -1, i);
@@ -90,7 +126,8 @@ static int show_step(session *s, int k) {
     }
     lua_pop(L, 4);
     sink_printf(&s->out, "(lesson next: continue; lesson prev: back; lesson stop: end)\n");
-    s->pane_case = PANE_SHOWS_LESSON; /* the full screen shows the text in a pane */
+    if (s->pane_case == PANE_SHOWS_CASE)
+        s->pane_case = PANE_SHOWS_PLOT; /* the lesson talks about the curves */
     return failed;
 }
 
@@ -152,19 +189,20 @@ static int start(session *s, const char *name) {
     lua_getfield(L, -1, "title");
     sink_printf(&s->out, "Lesson: %s\n", lua_isstring(L, -1) ? lua_tostring(L, -1) : name);
     lua_pop(L, 2);
-    return show_step(s, 1);
+    return show_step(s, 1, 1);
 }
 
 int lesson_cmd(session *s, int argc, char **argv) {
     if (argc == 1)
         return list_lessons(s);
     if (argc != 2) {
-        sink_printf(&s->err, "usage: lesson NAME | next | prev | again | stop\n");
+        sink_printf(&s->err, "usage: lesson NAME | next | prev | again | run | stop\n");
         return 1;
     }
     const char *a = argv[1];
     int running = nsteps(s) > 0;
-    if (!strcmp(a, "next") || !strcmp(a, "prev") || !strcmp(a, "again") || !strcmp(a, "stop")) {
+    if (!strcmp(a, "next") || !strcmp(a, "prev") || !strcmp(a, "again") || !strcmp(a, "run") ||
+        !strcmp(a, "stop")) {
         if (!running) {
             sink_printf(&s->err, "lesson: no lesson is running (lesson alone lists them)\n");
             return 1;
@@ -173,13 +211,11 @@ int lesson_cmd(session *s, int argc, char **argv) {
             luaL_unref(s->L, LUA_REGISTRYINDEX, s->lesson_ref);
             s->lesson_ref = LUA_NOREF;
             s->lesson_step = 0;
-            if (s->pane_case == PANE_SHOWS_LESSON)
-                s->pane_case = PANE_SHOWS_PLOT;
             sink_printf(&s->out, "lesson stopped; everything it changed stays (undo, reset)\n");
             return 0;
         }
         int k = s->lesson_step + (!strcmp(a, "next") ? 1 : !strcmp(a, "prev") ? -1 : 0);
-        return show_step(s, k);
+        return show_step(s, k, strcmp(a, "again") != 0);
     }
     return start(s, a);
 }

@@ -45,6 +45,7 @@ void model_outcome_clear(model_outcome *o) {
     for (int e = 0; e < MODEL_NENDPOINTS; e++) {
         km_fit_free(o->ep[e].fit);
         km_fit_free(o->by_ep[e].fit);
+        km_fit_free(o->ref_ep[e].fit);
     }
     free(o->steps);
     free(o->step_name);
@@ -540,6 +541,14 @@ static int compute_outcome(model *m, model_outcome *o, char *err, size_t errlen)
         ngroups = 2;
     }
     compute_endpoints(m, o, o->ep, grp, ngroups, arm, NULL);
+    if (m->ref && grp == NULL)
+        grp = malloc(n * sizeof(int32_t) + 1);
+    if (m->ref && grp) { /* everybody, one group */
+        static const char all[1][64] = {"all patients"};
+        for (size_t i = 0; i < n; i++)
+            grp[i] = 0;
+        compute_endpoints(m, o, o->ref_ep, grp, 1, arm, all);
+    }
     free(grp);
     if (m->by[0]) {
         char e2[256];
@@ -622,6 +631,13 @@ int model_median_diff(model *m, int e, int B, unsigned long seed, km_boot_result
 
 int model_want_hr(model *m, char *err, size_t errlen) {
     m->want_hr = 1;
+    return recompute_current(m, err, errlen);
+}
+
+int model_set_ref(model *m, int on, char *err, size_t errlen) {
+    if ((m->ref != 0) == (on != 0))
+        return 0;
+    m->ref = on != 0;
     return recompute_current(m, err, errlen);
 }
 

@@ -79,6 +79,9 @@ typedef struct model_outcome {
     char by[64];
     size_t by_missing; /* patients with no value */
     model_endpoint by_ep[MODEL_NENDPOINTS];
+    /* plot ref (model_set_ref): every patient of the cohort as one group,
+     * under the arms the rules assign; fit NULL when not asked for. */
+    model_endpoint ref_ep[MODEL_NENDPOINTS];
 } model_outcome;
 
 typedef struct model {
@@ -99,6 +102,7 @@ typedef struct model {
     int want_hr;           /* compute the hazard ratio whatever the size */
     unsigned long updates; /* bumped each time the outcome is recomputed */
     char by[64];           /* km BY: the column the plot groups by, "" for the arms */
+    int ref;               /* plot ref: the whole cohort's curve beside the groups' */
     /* Per cohort: each endpoint's entries sorted by time once (NULL when
      * the cohort lacks its columns); see endpoint.h. */
     struct endpoint_data *ep[MODEL_NENDPOINTS];
@@ -189,6 +193,11 @@ int model_set_by(model *m, const char *by, char *err, size_t errlen);
  * groups, no such endpoint, interrupted). */
 int model_median_diff(model *m, int e, int B, unsigned long seed, km_boot_result *out, char *err,
                       size_t errlen);
+
+/* Puts the whole cohort's curve (every patient, under the arms the rules
+ * assign: "all patients") beside the groups' in the plot (on != 0), or
+ * takes it away.  Recomputes the current outcome in place.  -1 with err. */
+int model_set_ref(model *m, int on, char *err, size_t errlen);
 
 /* Frees an outcome's contents. */
 void model_outcome_clear(model_outcome *o);

@@ -100,9 +100,12 @@ static void draw_curve(canvas *cv, const plot_spec *spec, int c) {
         if (t > end + spec->tmax / (X - 1) * 0.5 && px > 0)
             break;
         int py = y_of(cv, surv_at(cu, t));
-        /* The previous version's curve is dotted: it stays apart from the
-         * live one on a monochrome screen, where dim may not show. */
-        if (cu->dim && px % 3 == 2) {
+        /* The previous version's curve is dashed (two cells on, two off)
+         * and a reference curve dotted (one on, one off): they stay apart
+         * from the live ones on a monochrome screen, where dim may not
+         * show, and in braille, where a thinner line would not. */
+        int cellx = px / cv->sx;
+        if ((cu->dim && cellx % 4 >= 2) || (cu->dotted && cellx % 2 == 1)) {
             prev = py;
             continue;
         }
@@ -180,13 +183,48 @@ int plot_render(const plot_spec *spec, int w, int h, plot_grid *out) {
         return -1;
     }
 
-    /* Legend on the top row. */
-    int lx = margin + 1;
+    /* Legend on the top row: each live curve; the previous version's as
+     * one entry (colours tell its groups apart); the reference dotted. */
+    int lx = margin + 1, before_done = 0;
+    /* Too long for the row: first the marks shortened to one cell with no
+     * gap ("━radical ╍before"), then every label cut to the same share of
+     * the row, so that each entry shows rather than the last ones falling
+     * off. */
+    int entries = 0, labels = 0, seen_dim = 0, avail = w - lx;
+    for (int c = 0; c < spec->ncurves; c++) {
+        const plot_curve *cu = &spec->curves[c];
+        if (cu->dim && seen_dim++)
+            continue;
+        entries++;
+        labels += (int)strlen(cu->dim ? "before" : cu->label ? cu->label : "");
+    }
+    int compact = labels + 5 * entries > avail, cut = 60;
+    if (compact && labels + 2 * entries > avail && entries)
+        cut = avail / entries - 2;
+    if (cut < 3)
+        cut = 3;
     for (int c = 0; c < spec->ncurves && lx < w; c++) {
         const plot_curve *cu = &spec->curves[c];
         char text[96];
-        snprintf(text, sizeof text, "%s %s%s  ", spec->ascii ? "--" : "\xe2\x94\x81\xe2\x94\x81",
-                 cu->label ? cu->label : "", cu->dim ? " (before)" : "");
+        if (cu->dim && before_done)
+            continue;
+        const char *mark = spec->ascii  ? (cu->dim      ? "- -"
+                                           : cu->dotted ? ". ."
+                                                        : "--")
+                           : cu->dim    ? "\xe2\x95\x8d\xe2\x95\x8d"  /* U+254D */
+                           : cu->dotted ? "\xe2\x94\x88\xe2\x94\x88"  /* U+2508 */
+                                        : "\xe2\x94\x81\xe2\x94\x81"; /* U+2501 */
+        if (compact) /* one cell of the mark: its first code point */
+            snprintf(text, sizeof text, "%.*s%.*s ", spec->ascii ? 1 : 3, mark, cut,
+                     cu->dim     ? "before"
+                     : cu->label ? cu->label
+                                 : "");
+        else
+            snprintf(text, sizeof text, "%s %s  ", mark,
+                     cu->dim     ? "before"
+                     : cu->label ? cu->label
+                                 : "");
+        before_done |= cu->dim;
         /* Copy UTF-8 as code points so the legend line takes one cell each. */
         const unsigned char *p = (const unsigned char *)text;
         while (*p && lx < w) {
@@ -198,7 +236,7 @@ int plot_render(const plot_spec *spec, int w, int h, plot_grid *out) {
             }
             plot_cell *pc = cell(&g, lx++, 0);
             pc->ch = cp;
-            pc->curve = (int8_t)c;
+            pc->curve = cu->dim ? -1 : (int8_t)c; /* "before": the axes' colour */
             pc->dim = (uint8_t)cu->dim;
             p += k;
         }

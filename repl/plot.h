@@ -21,7 +21,8 @@ typedef struct plot_curve {
     size_t ncensor;
     /* number at risk at each x tick, or NULL; nticks values */
     const int *at_risk;
-    int dim; /* the previous version's curve, drawn dimmed */
+    int dim;    /* the previous version's curve: dimmed and dashed, one legend entry for all */
+    int dotted; /* a reference curve (the whole cohort): dotted */
 } plot_curve;
 
 typedef struct plot_spec {
@@ -51,7 +52,9 @@ typedef struct plot_grid {
 int plot_nticks(const plot_spec *spec);
 
 /* Draws the plot into a new w x h grid: y axis 0-100% with labels, the
- * curves as step functions with censoring ticks, an x axis with tick
+ * curves as step functions with censoring ticks (the previous version's
+ * dashed, two cells drawn and two left out, a reference curve dotted, so
+ * that they are told apart without colour, in braille and in ASCII), an x axis with tick
  * labels and the unit, and one number-at-risk row per curve that has
  * at_risk.  Returns 0, or -1 if w x h is too small (w < 30 or h < 6) or on
  * ENOMEM.  The caller frees out->cells. */

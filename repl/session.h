@@ -22,7 +22,7 @@
 enum { SESSION_MAX_NESTING = 8 };
 
 /* What the full screen's lower-right pane shows. */
-enum { PANE_SHOWS_PLOT = 0, PANE_SHOWS_CASE = 1, PANE_SHOWS_LESSON = 2 };
+enum { PANE_SHOWS_PLOT = 0, PANE_SHOWS_CASE = 1 };
 
 typedef struct session {
     lua_State *L;            /* the trusted state */
@@ -37,7 +37,7 @@ typedef struct session {
     rules *engine;           /* the rule engine, owned; lent to L and model */
     int cohort_ref;          /* registry ref keeping the model's cohort alive */
     int print_views;         /* line mode: print the outcome after a change */
-    int pane_case;           /* full screen, lower right: PANE_SHOWS_PLOT/CASE/LESSON */
+    int pane_case;           /* full screen, lower right: PANE_SHOWS_PLOT/CASE */
     int plot_endpoint;       /* MODEL_OS or MODEL_PFS */
     char cohort_cmd[4096];   /* the command that recreates the cohort, "" if none */
     char *rule_files[64];    /* rule files loaded by `load rules`, absolute paths */
@@ -58,6 +58,7 @@ typedef struct session {
     void (*suspend)(struct session *s, int resume);
     int lesson_ref;  /* registry ref of the running lesson, LUA_NOREF if none */
     int lesson_step; /* 1-based step shown last */
+    int lesson_page; /* full screen: the page of the step's text shown (F3 pages) */
     char lesson_name[64];
     /* Session files being replayed, outermost first (device and inode), so
      * that a file restoring itself, directly or in a cycle, is refused. */

@@ -183,6 +183,8 @@ static void on_line(char *line) {
         return;
     }
     double t0 = now_ms();
+    textlog_flush(&u->log);
+    size_t start = u->log.count; /* the command's first line in the log */
     textlog_write(&u->log, rl_display_prompt ? rl_display_prompt : "",
                   strlen(rl_display_prompt ? rl_display_prompt : ""), TL_INPUT);
     textlog_write(&u->log, line, strlen(line), TL_INPUT);
@@ -192,6 +194,7 @@ static void on_line(char *line) {
     free(line);
     drain_capture(u);
     textlog_flush(&u->log);
+    u->cmd_start = start; /* draw_log marks what of it is above the pane */
     rl_set_prompt(lineedit_prompt(st));
     if (u->s->quit)
         u->done = 1;
@@ -273,6 +276,11 @@ static void handle_key(ui *u, int kind, wint_t ch) {
     if (kind == KEY_CODE_YES) {
         if (ch == KEY_RESIZE) {
             relayout(u);
+            draw_all(u);
+            return;
+        }
+        if (ch == KEY_F(3)) { /* the lesson's next page of text */
+            u->s->lesson_page++;
             draw_all(u);
             return;
         }

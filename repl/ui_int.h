@@ -36,9 +36,10 @@ typedef struct ui {
     FILE *tty;
     SCREEN *screen;
     int colors;
-    int utf8;       /* the locale can show braille and box drawing */
-    double last_ms; /* Enter to finished redraw for the last line, -1 before any */
-    int big_log;    /* F2: the transcript fills the screen */
+    int utf8;         /* the locale can show braille and box drawing */
+    double last_ms;   /* Enter to finished redraw for the last line, -1 before any */
+    int big_log;      /* F2: the transcript fills the screen */
+    size_t cmd_start; /* the last command's first line in the log */
 } ui;
 
 /* ui_panes.c */

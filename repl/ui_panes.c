@@ -95,7 +95,8 @@ void draw_status(ui *u) {
     snprintf(line, sizeof line, " %s%s | %s v%d | TNM %d%s%s%s%s%s",
              m->cohort ? m->cohort_name : "no cohort",
              m->cohort ? (m->simulated ? " (simulated)" : " (observational: selection only)") : "",
-             m->set[0] ? m->set : "no rules", rules_version(m->rules),
+             m->set[0] ? m->set : "no rules",
+             m->set[0] ? rules_set_version(m->rules, m->set, 0) : 0,
              rules_edition(u->s->model.rules), les[0] ? " | " : "", les, took,
              u->s->save_failed || u->s->history_failed ? " | NOT AUTOSAVED" : "",
              COLS >= 110 ? " | F2 transcript, PgUp/PgDn, Ctrl-D" : " | F2 transcript");
@@ -129,7 +130,15 @@ static int draw_view(ui *u, WINDOW *w, int y, view_fn fn) {
     return y;
 }
 
+static void draw_lesson(ui *u);
+
 static void draw_rules(ui *u) {
+    int k, n;
+    const char *a, *b, *c;
+    if (lesson_current(u->s, &k, &n, &a, &b, &c)) {
+        draw_lesson(u);
+        return;
+    }
     WINDOW *w = u->win[PANE_RULES];
     frame(u, w, "Rules");
     int y = draw_view(u, w, 1, view_rules);
@@ -162,7 +171,7 @@ typedef struct plot_data {
 } plot_data;
 
 static int curve_from(const km_curve *c, const plot_spec *sp, const char *label, int dim,
-                      plot_curve *out, plot_data *pd) {
+                      int dotted, plot_curve *out, plot_data *pd) {
     int nt = plot_nticks(sp);
     pd->time = malloc((c->ntime + 1) * sizeof(double));
     pd->surv = malloc((c->ntime + 1) * sizeof(double));
@@ -190,82 +199,150 @@ static int curve_from(const km_curve *c, const plot_spec *sp, const char *label,
     }
     free(ticks);
     free(pt);
-    plot_curve pc = {label, pd->time, pd->surv, ne, pd->cens, nc, pd->risk, dim};
+    plot_curve pc = {label, pd->time, pd->surv, ne, pd->cens, nc, pd->risk, dim, dotted};
     *out = pc;
     return 0;
 }
 
-static void draw_lesson(ui *u) {
-    WINDOW *w = u->win[PANE_PLOT];
-    frame(u, w, "Lesson");
-    textlog t;
-    if (textlog_init(&t, 400) != 0)
-        return;
-    sink sk = textlog_sink(&t);
-    lesson_write_step(u->s, &sk);
-    textlog_flush(&t);
-    /* Reflow each paragraph and wrap it at spaces: a teacher reads this
-     * from the wall, so no word is cut in two. */
-    int y = 1, h = getmaxy(w) - 1, width = getmaxx(w) - 4;
-    char para[4096];
-    size_t plen = 0;
-    int first = 1;
-    for (size_t i = 0; i <= t.count && y < h; i++) {
-        const char *text = i < t.count ? textlog_get(&t, i)->text : "";
-        if (*text && plen + strlen(text) + 2 < sizeof para) {
-            if (plen)
-                para[plen++] = ' ';
-            memcpy(para + plen, text, strlen(text));
-            plen += strlen(text);
-            if (i + 1 < t.count)
-                continue;
-        }
-        para[plen] = '\0';
-        /* Greedy fill: words up to the pane's width. */
-        const char *p = para;
-        while (*p && y < h) {
-            const char *line_end = p, *q = p;
-            int used = 0;
-            while (*q) {
-                const char *word = q;
-                while (*q && *q != ' ')
-                    q++;
-                int ww = text_width(word, (size_t)(q - word));
-                if (used && used + 1 + ww > width)
-                    break;
-                if (!used && ww > width) { /* a word longer than the pane */
-                    q = word + (size_t)width;
-                    ww = width;
-                }
-                used += (used ? 1 : 0) + ww;
-                line_end = q;
-                while (*q == ' ')
-                    q++;
+/* Reflows text (paragraphs split by blank lines, single newlines read as
+ * spaces) into lines of at most width columns, breaking at spaces (a
+ * teacher reads this from the wall: no word is cut in two unless it is
+ * longer than the pane), a blank line between paragraphs.  Appends them
+ * to t; returns the number appended. */
+static int reflow(const char *text, int width, textlog *t) {
+    int n = 0;
+    const char *p = text;
+    while (*p) {
+        /* one paragraph: up to a blank line */
+        const char *end = strstr(p, "\n\n");
+        if (end == NULL)
+            end = p + strlen(p);
+        char line[512];
+        int used = 0; /* bytes in line; cols counted by text_width */
+        int cols = 0;
+        const char *q = p;
+        while (q < end) {
+            while (q < end && (*q == ' ' || *q == '\n'))
+                q++;
+            const char *word = q;
+            while (q < end && *q != ' ' && *q != '\n')
+                q++;
+            size_t wl = (size_t)(q - word);
+            if (wl == 0)
+                break;
+            int ww = text_width(word, wl);
+            if (cols && cols + 1 + ww > width) {
+                textlog_write(t, line, (size_t)used, TL_NORMAL);
+                textlog_write(t, "\n", 1, TL_NORMAL);
+                n++;
+                used = cols = 0;
             }
-            if (first)
-                wattron(w, A_BOLD);
-            mvwaddnstr(w, y++, 2, p, (int)(line_end - p));
-            wattroff(w, A_BOLD);
-            p = line_end;
-            while (*p == ' ')
-                p++;
+            if (used && used + 1 < (int)sizeof line)
+                line[used++] = ' ', cols++;
+            if (wl > sizeof line - 1 - (size_t)used)
+                wl = sizeof line - 1 - (size_t)used;
+            memcpy(line + used, word, wl);
+            used += (int)wl;
+            cols += ww;
         }
-        if (plen && y < h && i < t.count)
-            y++; /* blank line between paragraphs */
-        first = 0;
-        plen = 0;
+        if (used) {
+            textlog_write(t, line, (size_t)used, TL_NORMAL);
+            textlog_write(t, "\n", 1, TL_NORMAL);
+            n++;
+        }
+        p = end;
+        while (*p == '\n')
+            p++;
+        if (*p) {
+            textlog_write(t, "\n", 1, TL_NORMAL);
+            n++;
+        }
     }
-    textlog_free(&t);
+    textlog_flush(t);
+    return n;
+}
+
+/* A running lesson takes the left pane: its title, the step's text a page
+ * at a time (F3 turns the page; the frame says when there is more), the
+ * question pinned below it, and the attrition beneath when there is room.
+ * The outcome and the plot stay where they are. */
+static void draw_lesson(ui *u) {
+    WINDOW *w = u->win[PANE_RULES];
+    int k, n;
+    const char *title, *text, *question;
+    lesson_current(u->s, &k, &n, &title, &text, &question);
+    char head[96];
+    snprintf(head, sizeof head, "Lesson %d/%d", k, n);
+    frame(u, w, head);
+    int h = getmaxy(w), width = getmaxx(w) - 4;
+    textlog tt, tx, tq;
+    if (textlog_init(&tt, 50) != 0)
+        return;
+    if (textlog_init(&tx, 400) != 0) {
+        textlog_free(&tt);
+        return;
+    }
+    if (textlog_init(&tq, 50) != 0) {
+        textlog_free(&tt);
+        textlog_free(&tx);
+        return;
+    }
+    int nt = reflow(title, width, &tt), nx = reflow(text, width, &tx);
+    char qbuf[1200];
+    snprintf(qbuf, sizeof qbuf, "%s%s", *question ? "? " : "", question);
+    int nq = *question ? reflow(qbuf, width, &tq) : 0;
+    /* rows inside the frame: title, a blank, the text page, a blank, the
+     * question */
+    int inner = h - 2, room = inner - nt - 1 - (nq ? nq + 1 : 0);
+    if (room < 3) { /* a tiny pane: the question first */
+        nt = nt > 1 ? 1 : nt;
+        room = inner - nt - (nq ? nq : 0);
+    }
+    if (room < 1)
+        room = 1;
+    int pages = (nx + room - 1) / (room ? room : 1);
+    if (pages < 1)
+        pages = 1;
+    int page = u->s->lesson_page % pages;
+    int y = 1;
+    wattron(w, A_BOLD);
+    for (int i = 0; i < nt && y < h - 1; i++)
+        put(w, y++, 2, textlog_get(&tt, (size_t)i)->text);
+    wattroff(w, A_BOLD);
+    if (y < h - 1 && nt)
+        y++;
+    int shown = 0;
+    for (int i = page * room; i < nx && shown < room && y < h - 1; i++, shown++)
+        put(w, y++, 2, textlog_get(&tx, (size_t)i)->text);
+    if (nq && y < h - 1) {
+        if (pages > 1 || nx)
+            y++;
+        wattron(w, A_BOLD | (u->colors ? COLOR_PAIR(PAIR_TITLE) : 0));
+        for (int i = 0; i < nq && y < h - 1; i++)
+            put(w, y++, 2, textlog_get(&tq, (size_t)i)->text);
+        wattroff(w, A_BOLD | (u->colors ? COLOR_PAIR(PAIR_TITLE) : 0));
+    }
+    if (pages > 1) { /* in the bottom border: where we are, how to go on */
+        char more[64];
+        snprintf(more, sizeof more, " page %d/%d: F3 more ", page + 1, pages);
+        wattron(w, A_BOLD);
+        mvwaddstr(w, h - 1, 2, more);
+        wattroff(w, A_BOLD);
+    } else if (u->s->model.cur.valid && y + 4 < h - 1) {
+        wattron(w, A_BOLD);
+        put(w, y + 1, 2, "Attrition");
+        wattroff(w, A_BOLD);
+        draw_view(u, w, y + 2, view_attrition);
+    }
+    textlog_free(&tt);
+    textlog_free(&tx);
+    textlog_free(&tq);
 }
 
 static void draw_plot(ui *u) {
     WINDOW *w = u->win[PANE_PLOT];
     if (u->s->pane_case == PANE_SHOWS_CASE) {
         draw_case(u);
-        return;
-    }
-    if (u->s->pane_case == PANE_SHOWS_LESSON) {
-        draw_lesson(u);
         return;
     }
     model *m = &u->s->model;
@@ -279,9 +356,7 @@ static void draw_plot(ui *u) {
     snprintf(title, sizeof title, "Kaplan-Meier %s%s, months%s",
              e == MODEL_OS ? (wide ? "overall survival" : "OS")
                            : (wide ? "progression-free survival" : "PFS"),
-             by,
-             m->prev.valid ? (wide ? "  (dotted: before the last change)" : " (dotted: before)")
-                           : "");
+             by, "");
     frame(u, w, title);
     if (!m->cur.valid || !ep->available || ep->fit == NULL) {
         put(w, 1, 2,
@@ -304,11 +379,15 @@ static void draw_plot(ui *u) {
         sp.tmax = 120;
     sp.tick = sp.tmax > 72 ? 24 : 12;
     view_curve vc[PLOT_MAX_CURVES];
-    int nvc = view_plot_curves(m, e, 1, vc, PLOT_MAX_CURVES);
+    int nvc = view_plot_curves(m, e, 1, vc, PLOT_MAX_CURVES), ref = -1;
     for (int k = 0; k < nvc; k++)
-        if (vc[k].km->n > 0 && curve_from(vc[k].km, &sp, vc[k].g->label, vc[k].dim,
-                                          &curves[sp.ncurves], &data[sp.ncurves]) == 0)
+        if (vc[k].km->n > 0 &&
+            curve_from(vc[k].km, &sp, vc[k].ref ? "all" : vc[k].g->label, vc[k].dim, vc[k].ref,
+                       &curves[sp.ncurves], &data[sp.ncurves]) == 0) {
+            if (vc[k].ref)
+                ref = sp.ncurves;
             sp.ncurves++;
+        }
     plot_grid g;
     int pw = getmaxx(w) - 2, ph = getmaxy(w) - 2;
     if (plot_render(&sp, pw, ph, &g) == 0) {
@@ -317,14 +396,16 @@ static void draw_plot(ui *u) {
                 plot_cell *c = &g.cells[(size_t)y * g.w + x];
                 attr_t a = A_NORMAL;
                 short pair = 0;
-                if (c->curve >= 0) {
+                if (c->curve >= 0 && c->curve == ref) {
+                    a = A_BOLD; /* all patients: the terminal's own colour, dotted */
+                } else if (c->curve >= 0) {
                     int base = c->curve % ep->ngroups; /* before/after share colours */
                     if (u->colors)
                         pair = (short)(PAIR_CURVE0 + base % 4);
                     else
                         a = base ? A_BOLD : A_NORMAL; /* monochrome: weight tells them apart */
                     if (c->dim)
-                        a = A_DIM;
+                        a = A_DIM; /* and dashed */
                 }
                 cchar_t cc;
                 wchar_t wc[2] = {(wchar_t)c->ch, 0};
@@ -361,6 +442,7 @@ static void draw_log(ui *u) {
     int y = h - 1;
     size_t total = u->log.count;
     size_t skip = u->log.scroll < total ? u->log.scroll : total;
+    size_t first_shown = total - skip;
     for (size_t i = total - skip; i-- > 0 && y >= 1;) {
         const tl_line *l = textlog_get(&u->log, i);
         size_t starts[64];
@@ -373,6 +455,19 @@ static void draw_log(ui *u) {
             mvwaddnstr(w, y--, 0, l->text + starts[r], (int)(end - starts[r]));
         }
         wattroff(w, style_attr(u, l->style));
+        if (y >= 0)
+            first_shown = i;
+    }
+    /* The last command's output longer than the pane: say how much of it
+     * is above, and how to read it (its end, the conclusion, stays in
+     * view). */
+    if (!u->log.scroll && !u->big_log && first_shown > u->cmd_start && u->cmd_start < total) {
+        char note[80];
+        snprintf(note, sizeof note, " %zu more lines above: PgUp (F2: all) ",
+                 first_shown - u->cmd_start);
+        wattron(w, A_BOLD);
+        mvwaddstr(w, 0, 2, note);
+        wattroff(w, A_BOLD);
     }
 }
 

@@ -73,13 +73,22 @@ static const char *delta(double now, double before, int d, int have_prev, char *
     return buf;
 }
 
+int view_set_version(const model *m, const model_outcome *o) {
+    int v = rules_set_version(m->rules, o->set, o->version);
+    return v ? v : o->version;
+}
+
+int view_prev_version(const model *m) {
+    return view_set_version(m, m->prev.valid ? &m->prev : &m->cur);
+}
+
 void view_rules(const model *m, textlog *out, int width) {
     if (!m->set[0]) {
         line(out, TL_NOTE, "No rule set is active.");
         line(out, TL_NOTE, "load rules FILE, then use NAME.");
         return;
     }
-    line(out, TL_INPUT, "%s  (version %d)", m->set, rules_version(m->rules));
+    line(out, TL_INPUT, "%s  (version %d)", m->set, rules_set_version(m->rules, m->set, 0));
     const char *doc = rules_set_doc(m->rules, m->set);
     if (doc && *doc) {
         char first[256];
@@ -304,13 +313,12 @@ void view_outcome(const model *m, textlog *out, int width) {
         endpoint_lines(m, (m->focus + k) % MODEL_NENDPOINTS, out, compact, width >= 100);
     if (compact) {
         int other = (m->focus + 1) % MODEL_NENDPOINTS;
-        line(out, TL_NOTE, "months; change: vs v%d; %s: plot %s",
-             m->prev.valid ? m->prev.version : o->version, other == MODEL_OS ? "OS" : "PFS",
-             other == MODEL_OS ? "os" : "pfs");
+        line(out, TL_NOTE, "months; change: vs v%d; %s: plot %s", view_prev_version(m),
+             other == MODEL_OS ? "OS" : "PFS", other == MODEL_OS ? "os" : "pfs");
         return;
     }
-    line(out, TL_NOTE, "times in months; 1y = 12 months; [..] and change rows: against version %d",
-         m->prev.valid ? m->prev.version : o->version);
+    line(out, TL_NOTE, "times in months; 1y = 12 months; [..] and change rows: against %s v%d",
+         m->prev.valid ? m->prev.set : o->set, view_prev_version(m));
 }
 
 const model_endpoint *view_plot_endpoint(const model *m, const model_outcome *o, int e) {
@@ -331,8 +339,11 @@ int view_plot_curves(const model *m, int e, int before, view_curve *out, int max
         const model_endpoint *src = pass ? pe : ep;
         for (int g = 0; g < src->ngroups && n < max; g++)
             out[n++] = (view_curve){&src->fit->strata[g], &src->g[g], pass,
-                                    pass ? m->prev.version : m->cur.version};
+                                    view_set_version(m, pass ? &m->prev : &m->cur), 0};
     }
+    const model_endpoint *re = &m->cur.ref_ep[e];
+    if (m->ref && re->available && re->fit && re->ngroups == 1 && n < max)
+        out[n++] = (view_curve){&re->fit->strata[0], &re->g[0], 0, view_set_version(m, &m->cur), 1};
     return n;
 }
 

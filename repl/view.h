@@ -47,11 +47,18 @@ void view_rule_items(const model *m, textlog *out, int width);
  * no groups by m->by (no dimmed curves of another grouping). */
 const model_endpoint *view_plot_endpoint(const model *m, const model_outcome *o, int e);
 
+/* The version number of o's rule set (its own count: 1 when loaded, one
+ * more at each change of it), and that of the outcome the change rows
+ * compare with (the previous one, or the current when there is none). */
+int view_set_version(const model *m, const model_outcome *o);
+int view_prev_version(const model *m);
+
 typedef struct view_curve {
     const km_curve *km;   /* the group's curve */
     const model_group *g; /* its label, n, ... */
     int dim;              /* 1: the previous version's curve */
-    int version;          /* the rules version it belongs to */
+    int version;          /* its rule set's version (view_set_version) */
+    int ref;              /* 1: the whole cohort's curve (plot ref) */
 } view_curve;
 
 /* The curves a Kaplan-Meier plot of endpoint e (MODEL_OS, MODEL_PFS)

@@ -91,7 +91,8 @@ int lab_write_explain(session *s, sink *out) {
     }
     char id[64];
     sink_printf(out, "patient %s under %s (version %d)", cmd_row_id(m, m->case_row, id, sizeof id),
-                m->set[0] ? m->set : "no rule set", rules_version(m->rules));
+                m->set[0] ? m->set : "no rule set",
+                m->set[0] ? rules_set_version(m->rules, m->set, 0) : 0);
     char err[512];
     rules_eval *ev = model_evaluation(m, err, sizeof err);
     if (ev) { /* the verdict first: the pane may not show the whole trace */

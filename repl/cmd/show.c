@@ -58,7 +58,17 @@ int cmd_plot(session *s, int argc, char **argv) {
             s->plot_endpoint = MODEL_OS;
         else if (!strcmp(argv[1], "pfs") || !strcmp(argv[1], "PFS"))
             s->plot_endpoint = MODEL_PFS;
-        else
+        else if (!strcmp(argv[1], "ref") || !strcmp(argv[1], "noref")) {
+            char err[512];
+            if (model_set_ref(&s->model, argv[1][0] == 'r', err, sizeof err) != 0) {
+                sink_printf(&s->err, "plot: %s\n", err);
+                return 1;
+            }
+            sink_printf(&s->out, "%s\n",
+                        argv[1][0] == 'r'
+                            ? "The plot shows all patients' curve too (plot noref takes it away)."
+                            : "The plot shows the groups alone.");
+        } else
             return cmd_usage(s, "plot");
     }
     s->pane_case = PANE_SHOWS_PLOT;
@@ -85,8 +95,9 @@ int cmd_diff(session *s, int argc, char **argv) {
         return 1;
     }
     sink_printf(&s->out,
-                "version %d -> %d: %zu newly selected, %zu no longer selected, %zu changed arm\n",
-                m->prev.version, m->cur.version, d.gained, d.lost, d.arm_changed);
+                "%s v%d -> v%d: %zu newly selected, %zu no longer selected, %zu changed arm\n",
+                m->set, view_set_version(m, &m->prev), view_set_version(m, &m->cur), d.gained,
+                d.lost, d.arm_changed);
     for (size_t i = 0; i < d.nmoves; i++)
         sink_printf(&s->out, "  %-12s -> %-12s %zu\n", d.moves[i].from, d.moves[i].to,
                     d.moves[i].count);

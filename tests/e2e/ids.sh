@@ -54,10 +54,10 @@ OUT=$(XDG_STATE_HOME="$WORK/st" "$TNMLAB" --cohort "$D/ncctg_lung.csv" --map day
 assert(lab.run('km sex')); assert(lab.run('export plot $WORK/by.svg'))
 assert(lab.run('set sex_code 1')); assert(lab.run('export plot $WORK/by2.svg before'))
 print(lab.run('km off')); assert(lab.run('export plot $WORK/arms.svg'))" 2>&1)
-check_has "the plot by sex: its title" "<title>Overall survival by sex: by_sex, version 1" "$(cat "$WORK/by.svg")"
+check_has "the plot by sex: its title" "<title>Overall survival by sex: by_sex v1" "$(cat "$WORK/by.svg")"
 check_has "the men's curve, n as R" ">1 (n = 138)<" "$(cat "$WORK/by.svg")"
 check_has "the women's curve, n as R" ">2 (n = 90)<" "$(cat "$WORK/by.svg")"
-check_has "after a change still by sex" "<title>Overall survival by sex: by_sex, version 2" "$(cat "$WORK/by2.svg")"
+check_has "after a change still by sex" "<title>Overall survival by sex: by_sex v2" "$(cat "$WORK/by2.svg")"
 check_eq "and the previous version's curves dimmed beside them" "4" "$(grep -c 'class="km' "$WORK/by2.svg")"
 check_has "km off: the plot shows the arms" "The plot shows the arms again." "$OUT"
 check_has "the selected and not selected again" ">selected (n = 138)<" "$(cat "$WORK/arms.svg")"

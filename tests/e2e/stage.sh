@@ -153,7 +153,17 @@ check_has "undo back to 1, all sets still there" "undone	1	6" "$OUT"
 OUT=$(printf 'set max_lesions 2\n' | XDG_STATE_HOME="$WORK/state" "$TNMLAB" --plain --no-restore 2>&1)
 check_has "--plain: the selected count's change" "%) [-" "$OUT"
 check_has "--plain: change rows under the groups" "       change     " "$OUT"
-check_has "--plain: against version 1" "change rows: against version 1" "$OUT"
+check_has "--plain: against version 1" "change rows: against deruysscher2012 v1" "$OUT"
+
+# versions per rule set: a change to one set does not number another's;
+# the plot's title and its previous curves name the set and its version
+OUT=$("$TNMLAB" --no-restore -e "lab.set_cohort(cohort.demo(), 'demo')
+assert(lab.run('set max_lesions 2')); assert(lab.run('use eortc2019'))
+print('eortc', rules.version(), lab.run('show rules'))
+assert(lab.run('set max_lesions 3')); assert(lab.run('export plot $WORK/v.svg before'))" 2>&1)
+check_has "another set starts at its own version 1" "eortc2019  (version 1)" "$OUT"
+check_has "the SVG title: the set's own version" "<title>Overall survival: eortc2019 v2, " "$(cat "$WORK/v.svg")"
+check_has "the previous curves name set and version" ">radical, eortc2019 v1<" "$(cat "$WORK/v.svg")"
 
 # bad input
 OUT=$("$TNMLAB" --no-restore -e 'print(lab.run("edition 7"))' 2>&1)

@@ -26,7 +26,7 @@ static void ascii__step_curve__drops_at_the_event_times(void **state) {
     (void)state;
     double t[] = {18, 30}, s[] = {0.5, 0.0}, c[] = {24};
     int risk[] = {10, 8, 4, 0};
-    plot_curve cu = {"selected", t, s, 2, c, 1, risk, 0};
+    plot_curve cu = {"selected", t, s, 2, c, 1, risk, 0, 0};
     plot_spec sp = {&cu, 1, 36, 12, "months", 1};
     plot_grid g;
     render(&sp, 46, 12, &g);
@@ -62,7 +62,7 @@ static void ascii__step_curve__drops_at_the_event_times(void **state) {
 static void braille__flat_at_one__top_dots_only(void **state) {
     (void)state;
     double t[] = {100}, s[] = {1.0};
-    plot_curve cu = {"all", t, s, 1, NULL, 0, NULL, 0};
+    plot_curve cu = {"all", t, s, 1, NULL, 0, NULL, 0, 0};
     plot_spec sp = {&cu, 1, 36, 12, "months", 0};
     plot_grid g;
     render(&sp, 40, 10, &g);
@@ -76,21 +76,51 @@ static void braille__flat_at_one__top_dots_only(void **state) {
 static void dimmed_curve__marked_and_yields_shared_cells(void **state) {
     (void)state;
     double t[] = {100}, s[] = {1.0};
-    plot_curve cu[2] = {{"now", t, s, 1, NULL, 0, NULL, 0}, {"now", t, s, 1, NULL, 0, NULL, 1}};
+    plot_curve cu[2] = {{"now", t, s, 1, NULL, 0, NULL, 0, 0},
+                        {"now", t, s, 1, NULL, 0, NULL, 1, 0}};
     plot_spec sp = {cu, 2, 36, 12, "months", 0};
     plot_grid g;
     render(&sp, 40, 10, &g);
     plot_cell pc = g.cells[1 * g.w + 10];
     assert_int_equal(pc.curve, 0);
     assert_int_equal(pc.dim, 0);
-    assert_non_null(strstr(rows[0], "(before)"));
+    assert_non_null(strstr(rows[0], "\xe2\x95\x8d\xe2\x95\x8d before"));
     free(g.cells);
+}
+
+/* Alone, the previous version's curve shows its dashes: two cells drawn,
+ * two left out, in braille and in ASCII; a reference curve is dotted. */
+static void dashed_and_dotted__gaps_a_person_sees(void **state) {
+    (void)state;
+    double t[] = {100}, s[] = {0.6};
+    for (int ascii = 0; ascii <= 1; ascii++)
+        for (int style = 0; style < 2; style++) {
+            plot_curve cu = {"c", t, s, 1, NULL, 0, NULL, style == 0, style == 1};
+            plot_spec sp = {&cu, 1, 36, 12, "months", ascii};
+            plot_grid g;
+            render(&sp, 60, 12, &g);
+            /* the curve's row: count drawn and empty cells along it */
+            int row = -1;
+            for (int y = 1; y < g.h && row < 0; y++)
+                for (int x = 10; x < 20; x++)
+                    if (g.cells[y * g.w + x].curve == 0)
+                        row = y;
+            assert_true(row > 0);
+            int on = 0, off = 0;
+            for (int x = 12; x < 44; x++) {
+                int drawn = g.cells[row * g.w + x].curve == 0;
+                on += drawn;
+                off += !drawn;
+            }
+            assert_true(on >= 12 && off >= 12); /* about half of each */
+            free(g.cells);
+        }
 }
 
 static void too_small__refused(void **state) {
     (void)state;
     double t[] = {1}, s[] = {0.5};
-    plot_curve cu = {"x", t, s, 1, NULL, 0, NULL, 0};
+    plot_curve cu = {"x", t, s, 1, NULL, 0, NULL, 0, 0};
     plot_spec sp = {&cu, 1, 36, 12, "months", 0};
     plot_grid g;
     assert_int_equal(plot_render(&sp, 29, 10, &g), -1);
@@ -126,6 +156,7 @@ int main(void) {
         cmocka_unit_test(ascii__step_curve__drops_at_the_event_times),
         cmocka_unit_test(braille__flat_at_one__top_dots_only),
         cmocka_unit_test(dimmed_curve__marked_and_yields_shared_cells),
+        cmocka_unit_test(dashed_and_dotted__gaps_a_person_sees),
         cmocka_unit_test(too_small__refused),
         cmocka_unit_test(nticks__inclusive_of_the_end),
         cmocka_unit_test(nticks__huge_or_infinite_axis__capped),
