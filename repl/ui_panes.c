@@ -92,14 +92,21 @@ void draw_status(ui *u) {
     char took[32] = "";
     if (u->last_ms >= 0)
         snprintf(took, sizeof took, " | %.0f ms", u->last_ms);
-    snprintf(line, sizeof line, " %s%s | %s v%d | TNM %d%s%s%s%s%s",
-             m->cohort ? m->cohort_name : "no cohort",
-             m->cohort ? (m->simulated ? " (simulated)" : " (observational: selection only)") : "",
-             m->set[0] ? m->set : "no rules",
-             m->set[0] ? rules_set_version(m->rules, m->set, 0) : 0,
-             rules_edition(u->s->model.rules), les[0] ? " | " : "", les, took,
-             u->s->save_failed || u->s->history_failed ? " | NOT AUTOSAVED" : "",
-             COLS >= 110 ? " | F2 transcript, PgUp/PgDn, Ctrl-D" : " | F2 transcript");
+    /* A narrow screen: the cohort's name without its details, so that the
+     * rule set, its version and the lesson stay on the line. */
+    int narrow = COLS < 110;
+    char cname[64];
+    snprintf(cname, sizeof cname, "%.*s", narrow ? (int)strcspn(m->cohort_name, " (") : 63,
+             m->cohort_name);
+    snprintf(
+        line, sizeof line, " %s%s | %s v%d | TNM %d%s%s%s%s%s", m->cohort ? cname : "no cohort",
+        m->cohort ? (m->simulated ? (narrow ? " (sim.)" : " (simulated)")
+                                  : (narrow ? " (obs.)" : " (observational: selection only)"))
+                  : "",
+        m->set[0] ? m->set : "no rules", m->set[0] ? rules_set_version(m->rules, m->set, 0) : 0,
+        rules_edition(u->s->model.rules), les[0] ? " | " : "", les, took,
+        u->s->save_failed || u->s->history_failed ? " | NOT AUTOSAVED" : "",
+        COLS >= 110 ? " | F2 transcript, PgUp/PgDn, Ctrl-D" : " | F2 transcript");
     (void)staging;
     put(w, 0, 0, line);
 }
@@ -289,7 +296,7 @@ static void draw_lesson(ui *u) {
     }
     int nt = reflow(title, width, &tt), nx = reflow(text, width, &tx);
     char qbuf[1200];
-    snprintf(qbuf, sizeof qbuf, "%s%s", *question ? "? " : "", question);
+    snprintf(qbuf, sizeof qbuf, "%s%s", *question ? "Q: " : "", question);
     int nq = *question ? reflow(qbuf, width, &tq) : 0;
     /* rows inside the frame: title, a blank, the text page, a blank, the
      * question */
