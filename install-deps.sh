@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="build-essential autoconf automake pkg-config libncurses-dev libreadline-dev
-liblua5.4-dev lua5.4 libcmocka-dev libgsl-dev libsqlite3-dev sqlite3 libpq-dev postgresql tmux locales clang clang-format librsvg2-bin
+liblua5.4-dev lua5.4 libcmocka-dev libgsl-dev libsqlite3-dev sqlite3 libpq-dev postgresql librsvg2-dev libcairo2-dev tmux locales clang clang-format librsvg2-bin
 time git"
 case "${1:-}" in
     --r) PKGS="$PKGS r-base-core r-cran-survival" ;;

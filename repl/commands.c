@@ -89,10 +89,10 @@ const cmd_entry commands_table[] = {
     {"export",
      "plot FILE.svg [os|pfs] [ci] [before] | table FILE.csv|.md|.json|.db [outcome|attrition] | "
      "ids FILE.csv | table1 FILE.csv|.md|.json [by COLUMN|arms] [VAR...] | cohort FILE.csv|.db "
-     "[TABLE]",
+     "[TABLE] | lesson DIR",
      "write the KM plot as SVG, the outcome/attrition as a table (a SQLite .db holds both), who "
-     "is selected, table 1, or the cohort, with provenance",
-     export_cmd, "{plot|table|ids|table1|cohort} file", 1},
+     "is selected, table 1, the cohort, or a running lesson as a handout, with provenance",
+     export_cmd, "{plot|table|ids|table1|cohort|lesson} file", 1},
     {"table1", "[by COLUMN | arms] [VAR[:cat]...]",
      "baseline characteristics: selected vs not (or per arm, or by a column), median [IQR], n "
      "(%), SMD, missing",

@@ -38,6 +38,10 @@ export_format export_format_of(const char *path) {
         return EXPORT_SVG;
     if (!strcmp(ext, "db") || !strcmp(ext, "sqlite") || !strcmp(ext, "sqlite3"))
         return EXPORT_SQLITE;
+    if (!strcmp(ext, "png"))
+        return EXPORT_PNG;
+    if (!strcmp(ext, "pdf"))
+        return EXPORT_PDF;
     return EXPORT_UNKNOWN;
 }
 

@@ -38,7 +38,9 @@ typedef enum export_format {
     EXPORT_MD,
     EXPORT_JSON,
     EXPORT_SVG,
-    EXPORT_SQLITE /* .db, .sqlite, .sqlite3: tables of a database */
+    EXPORT_SQLITE, /* .db, .sqlite, .sqlite3: tables of a database */
+    EXPORT_PNG,    /* a plot rendered from its SVG (librsvg, cairo) */
+    EXPORT_PDF
 } export_format;
 
 /* The format a file name asks for, from its extension (.csv, .md or
@@ -161,6 +163,12 @@ int export_attrition_table(const model_outcome *o, rtable *t);
  * the provenance p (may be NULL).  CSV holds one table: what must be one
  * of the two.  Times are in months.  Returns 0, or -1 with err (no
  * outcome, bad what). */
+/* Renders the SVG text svg[0..len) as PNG (its own pixel size, on white)
+ * or PDF (the same size in points, as vectors) into f: the plot exports
+ * in three formats with one drawing.  0, or -1 with err. */
+int export_raster(FILE *f, export_format fmt, const char *svg, size_t len, char *err,
+                  size_t errlen);
+
 /* A table for machines as a cohort (text as text, numbers as numbers, a
  * number column holding text as text); NULL on ENOMEM. */
 cohort *export_rtable_cohort(const rtable *t);

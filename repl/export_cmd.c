@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "lesson.h"
 #include "lcohort.h"
 #include "session.h"
 #include "sqlite_read.h"
@@ -41,7 +42,7 @@ int export_cmd(session *s, int argc, char **argv) {
     const cmd_entry *c = commands_find("export");
     char err[1200];
     if (argc >= 3 && strcmp(argv[1], "plot") == 0) {
-        plot_req rq = {MODEL_OS, 0, 0, NULL};
+        plot_req rq = {MODEL_OS, 0, 0, NULL, EXPORT_UNKNOWN};
         if (s->plot_endpoint == MODEL_PFS)
             rq.endpoint = MODEL_PFS;
         for (int i = 3; i < argc; i++) {
@@ -79,6 +80,15 @@ int export_cmd(session *s, int argc, char **argv) {
             return 1;
         }
         sink_printf(&s->out, "wrote %s\n", argv[2]);
+        return 0;
+    }
+    if (argc == 3 && strcmp(argv[1], "lesson") == 0) {
+        if (lesson_export(s, argv[2], err, sizeof err) != 0) {
+            sink_printf(&s->err, "export lesson: %s\n", err);
+            return 1;
+        }
+        sink_printf(&s->out, "wrote %s/index.md and a plot per step (step-NN.svg, step-NN.png)\n",
+                    argv[2]);
         return 0;
     }
     if ((argc == 3 || argc == 4) && strcmp(argv[1], "cohort") == 0) {

@@ -32,6 +32,7 @@ session *sess(lua_State *L);
 typedef struct plot_req {
     int endpoint, ci, before;
     const char *title;
+    export_format fmt; /* set by do_export_plot from the file name */
 } plot_req;
 
 /* The work of `export plot` and lab.export_plot, and of `export table` and

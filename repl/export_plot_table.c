@@ -50,7 +50,22 @@ int export_write(session *s, const char *path, const char *job,
 static int write_plot(FILE *f, const model *m, const void *req, const export_provenance *p,
                       char *err, size_t errlen) {
     const plot_req *rq = req;
-    return export_svg_model(f, m, rq->endpoint, rq->ci, rq->before, rq->title, p, err, errlen);
+    if (rq->fmt != EXPORT_PNG && rq->fmt != EXPORT_PDF)
+        return export_svg_model(f, m, rq->endpoint, rq->ci, rq->before, rq->title, p, err, errlen);
+    /* PNG and PDF: the SVG drawn, so that all three hold the same plot */
+    char *svg = NULL;
+    size_t len = 0;
+    FILE *mf = open_memstream(&svg, &len);
+    if (mf == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = export_svg_model(mf, m, rq->endpoint, rq->ci, rq->before, rq->title, p, err, errlen);
+    fclose(mf);
+    if (rc == 0)
+        rc = export_raster(f, rq->fmt, svg, len, err, errlen);
+    free(svg);
+    return rc;
 }
 
 typedef struct table_req {
@@ -67,11 +82,13 @@ static int write_table(FILE *f, const model *m, const void *req, const export_pr
 /* Opens path, brings the outcome up to date, writes the plot.  0 or -1
  * with err. */
 int do_export_plot(session *s, const char *path, const plot_req *rq, char *err, size_t errlen) {
-    if (export_format_of(path) != EXPORT_SVG) {
-        snprintf(err, errlen, "export plot: %s: plots are written as .svg", path);
+    plot_req r = *rq;
+    r.fmt = export_format_of(path);
+    if (r.fmt != EXPORT_SVG && r.fmt != EXPORT_PNG && r.fmt != EXPORT_PDF) {
+        snprintf(err, errlen, "export plot: %s: plots are written as .svg, .png or .pdf", path);
         return -1;
     }
-    return export_write(s, path, "export plot", write_plot, rq, err, errlen);
+    return export_write(s, path, "export plot", write_plot, &r, err, errlen);
 }
 
 /* export table FILE.db: the outcome and the attrition (or the one asked
@@ -260,7 +277,7 @@ int l_export_plot(lua_State *L) {
         luaL_typeerror(L, 2, "table of options");
     const char *ep = lopt_str(L, t, "endpoint", s->plot_endpoint == MODEL_PFS ? "pfs" : "os");
     plot_req rq = {MODEL_OS, lopt_bool(L, t, "ci", 0), lopt_bool(L, t, "before", 0),
-                   lopt_str(L, t, "title", NULL)};
+                   lopt_str(L, t, "title", NULL), EXPORT_UNKNOWN};
     if (!strcmp(ep, "pfs") || !strcmp(ep, "PFS"))
         rq.endpoint = MODEL_PFS;
     else if (strcmp(ep, "os") && strcmp(ep, "OS"))

@@ -3,12 +3,16 @@
 #include "lesson.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+#include "export.h"
+#include "view.h"
 #include "luastate.h"
 #include "session.h"
 
@@ -81,8 +85,9 @@ void lesson_write_step(session *s, sink *out) {
     sink_printf(out, "\nlesson next | lesson prev | lesson again | lesson stop\n");
 }
 
-/* Shows step k (1-based) and, when run is set, runs its commands. */
-static int show_step(session *s, int k, int run) {
+/* Shows step k (1-based) and, when run is set, runs its commands; their
+ * echo and output go to cmd_out when it is not NULL (a handout). */
+static int show_step_to(session *s, int k, int run, sink *cmd_out) {
     lua_State *L = s->L;
     int n = nsteps(s);
     if (k < 1 || k > n) {
@@ -119,9 +124,14 @@ static int show_step(session *s, int k, int run) {
             char line[1024];
             snprintf(line, sizeof line, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "");
             lua_pop(L, 1);
+            sink out = s->out, errs = s->err;
+            if (cmd_out)
+                s->out = s->err = *cmd_out;
             sink_printf(&s->out, "tnmlab> %s\n", line);
             if (commands_dispatch(s, line) != 0)
                 failed = 1;
+            s->out = out;
+            s->err = errs;
         }
     }
     lua_pop(L, 4);
@@ -129,6 +139,10 @@ static int show_step(session *s, int k, int run) {
     if (s->pane_case == PANE_SHOWS_CASE)
         s->pane_case = PANE_SHOWS_PLOT; /* the lesson talks about the curves */
     return failed;
+}
+
+static int show_step(session *s, int k, int run) {
+    return show_step_to(s, k, run, NULL);
 }
 
 static int list_lessons(session *s) {
@@ -227,4 +241,126 @@ const char *lesson_status(session *s, char *buf, unsigned n) {
         return buf;
     snprintf(buf, n, "lesson %s %d/%d", s->lesson_name, s->lesson_step, total);
     return buf;
+}
+
+/* ---- a handout: every step's screen as text and its plot as SVG */
+
+static void write_view(FILE *f, const model *m, void (*fn)(const model *, textlog *, int)) {
+    textlog t;
+    if (textlog_init(&t, 200) != 0)
+        return;
+    fn(m, &t, 100);
+    textlog_flush(&t);
+    for (size_t i = 0; i < t.count; i++)
+        fprintf(f, "%s\n", textlog_get(&t, i)->text);
+    textlog_free(&t);
+}
+
+int lesson_export(session *s, const char *dir, char *err, unsigned long errlen) {
+    int k0, n;
+    if (errlen)
+        err[0] = '\0';
+    const char *title, *text, *question;
+    if (!lesson_current(s, &k0, &n, &title, &text, &question)) {
+        snprintf(err, errlen, "no lesson is running (lesson NAME first)");
+        return -1;
+    }
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    char path[4200];
+    snprintf(path, sizeof path, "%s/index.md", dir);
+    atomic_file idx;
+    if (export_file_open(&idx, path, err, errlen) != 0)
+        return -1;
+    push_lesson(s);
+    lua_getfield(s->L, -1, "title");
+    fprintf(idx.f, "# %s\n\n", lua_isstring(s->L, -1) ? lua_tostring(s->L, -1) : s->lesson_name);
+    lua_pop(s->L, 2);
+    fprintf(idx.f,
+            "A handout of the tnmlab lesson `%s`: each step's text, its question, the "
+            "outcome and the attrition as the screen showed them, and the Kaplan-Meier "
+            "plot (dashed: before the step's change).\n\n",
+            s->lesson_name);
+    /* the steps' own output stays out of the handout (and off the screen) */
+    sink out = s->out, errs = s->err;
+    textlog quiet;
+    int rc = textlog_init(&quiet, 100);
+    if (rc != 0)
+        snprintf(err, errlen, "out of memory");
+    else
+        s->out = s->err = textlog_sink(&quiet);
+    textlog cmds;
+    int have_cmds = rc == 0 && textlog_init(&cmds, 400) == 0;
+    if (rc == 0 && !have_cmds) {
+        snprintf(err, errlen, "out of memory");
+        rc = -1;
+    }
+    for (int k = 1; k <= n && rc == 0; k++) {
+        size_t c0 = cmds.count;
+        sink cs = textlog_sink(&cmds);
+        show_step_to(s, k, 1, &cs);
+        textlog_flush(&cmds);
+        char e2[1024];
+        if (model_update(&s->model, e2, sizeof e2) != 0) {
+            snprintf(err, errlen, "step %d: %s", k, e2);
+            rc = -1;
+            break;
+        }
+        lesson_current(s, &k0, &n, &title, &text, &question);
+        char name[64];
+        snprintf(name, sizeof name, "step-%02d", k);
+        fprintf(idx.f, "## Step %d of %d: %s\n\n%s\n\n", k, n, title, text);
+        if (*question)
+            fprintf(idx.f, "**Question:** %s\n\n", question);
+        fputs("```\n", idx.f);
+        for (size_t i = c0; i < cmds.count; i++) /* the step's commands and what they said */
+            fprintf(idx.f, "%s\n", textlog_get(&cmds, i)->text);
+        if (cmds.count > c0)
+            fputc('\n', idx.f);
+        write_view(idx.f, &s->model, view_outcome);
+        fputs("\nAttrition\n", idx.f);
+        write_view(idx.f, &s->model, view_attrition);
+        fputs("```\n\n", idx.f);
+        /* the plot, with its provenance, as SVG and as PNG (the same drawing) */
+        export_provenance p;
+        char *svg = NULL;
+        size_t len = 0;
+        FILE *mf = open_memstream(&svg, &len);
+        int ok =
+            mf && export_provenance_fill(&p, &s->model, e2, sizeof e2) == 0 &&
+            export_svg_model(mf, &s->model, s->plot_endpoint, 0, 1, NULL, &p, e2, sizeof e2) == 0;
+        if (mf)
+            fclose(mf);
+        for (int png = 0; ok && png < 2 && rc == 0; png++) {
+            atomic_file x;
+            snprintf(path, sizeof path, "%s/%s.%s", dir, name, png ? "png" : "svg");
+            if (export_file_open(&x, path, err, errlen) != 0) {
+                rc = -1;
+                break;
+            }
+            if ((png ? export_raster(x.f, EXPORT_PNG, svg, len, e2, sizeof e2)
+                     : (fwrite(svg, 1, len, x.f) == len ? 0 : -1)) != 0 ||
+                export_file_commit(&x, err, errlen) != 0) {
+                atomic_file_abort(&x);
+                if (!err[0])
+                    snprintf(err, errlen, "%s: %s", path, e2);
+                rc = -1;
+            }
+        }
+        free(svg);
+        if (rc == 0 && ok)
+            fprintf(idx.f, "![Step %d](%s.svg)\n\n", k, name);
+        else if (rc == 0)
+            fprintf(idx.f, "(no plot: %s)\n\n", e2);
+    }
+    textlog_free(&quiet);
+    s->out = out;
+    s->err = errs;
+    if (rc != 0) {
+        atomic_file_abort(&idx);
+        return -1;
+    }
+    return export_file_commit(&idx, err, errlen);
 }

@@ -34,4 +34,12 @@ int lesson_current(struct session *s, int *k, int *n, const char **title, const 
 /* "lesson 2/7: Tighten the rule", or "" when no lesson runs; for the status line. */
 const char *lesson_status(struct session *s, char *buf, unsigned n);
 
+/* export lesson DIR: runs every step of the running lesson in turn (its
+ * commands act on the session, as stepping through would) and writes
+ * DIR/index.md, a handout (each step's text, question, outcome and
+ * attrition as the screen shows them, and its plot), and each step's plot
+ * as DIR/step-NN.svg and DIR/step-NN.png (slides).
+ * 0, or -1 with err. */
+int lesson_export(struct session *s, const char *dir, char *err, unsigned long errlen);
+
 #endif
