@@ -236,18 +236,30 @@ static int s_followup(lua_State *L) {
 
 /* ---- survival.logrank ------------------------------------------------- */
 
-/* survival.logrank(c, time, event, by [, opts]).  Stack: [...] -> [result]. */
-static int s_logrank(lua_State *L) {
-    const char *fn = "survival.logrank";
+/* The arguments (c, time, event, by [, opts]) of a comparison of groups
+ * read into in: the outcome, the strata of `by`, their keys and the
+ * subset.  Returns the level names (the cache's); *opt gets the options'
+ * index (0: none). */
+static char **setup_groups(lua_State *L, const char *fn, surv_input *in, int *opt) {
     cohort *c = lcohort_check(L, 1);
     const char *tname = luaL_checkstring(L, 2), *ename = luaL_checkstring(L, 3);
     const char *by = luaL_checkstring(L, 4);
-    int opt = lua_istable(L, 5) ? 5 : 0;
+    *opt = lua_istable(L, 5) ? 5 : 0;
+    if (!*opt && !lua_isnoneornil(L, 5))
+        luaL_typeerror(L, 5, "table of options");
+    setup_outcome(L, 1, c, fn, tname, ename, in);
+    char **names = setup_by(L, 1, c, fn, by, in);
+    setup_keys(L, 1, c, fn, tname, ename, by, in);
+    setup_subset(L, *opt, c, fn, in);
+    return names;
+}
+
+/* survival.logrank(c, time, event, by [, opts]).  Stack: [...] -> [result]. */
+static int s_logrank(lua_State *L) {
     surv_input in;
-    setup_outcome(L, 1, c, fn, tname, ename, &in);
-    char **names = setup_by(L, 1, c, fn, by, &in);
-    setup_keys(L, 1, c, fn, tname, ename, by, &in);
-    setup_subset(L, opt, c, fn, &in);
+    int opt;
+    char **names = setup_groups(L, "survival.logrank", &in, &opt);
+    (void)opt;
     logrank_result *r = NULL;
     char err[256];
     if (logrank_compute(&in, &r, err, sizeof err) < 0)
@@ -293,17 +305,10 @@ static int s_logrank(lua_State *L) {
  * percentile bootstrap interval (km_boot.h).  Stack: [...] -> [result]. */
 static int s_median_diff(lua_State *L) {
     const char *fn = "survival.median_diff";
-    cohort *c = lcohort_check(L, 1);
-    const char *tname = luaL_checkstring(L, 2), *ename = luaL_checkstring(L, 3);
     const char *by = luaL_checkstring(L, 4);
-    int opt = lua_istable(L, 5) ? 5 : 0;
-    if (!opt && !lua_isnoneornil(L, 5))
-        luaL_typeerror(L, 5, "table of options");
     surv_input in;
-    setup_outcome(L, 1, c, fn, tname, ename, &in);
-    char **names = setup_by(L, 1, c, fn, by, &in);
-    setup_keys(L, 1, c, fn, tname, ename, by, &in);
-    setup_subset(L, opt, c, fn, &in);
+    int opt;
+    char **names = setup_groups(L, fn, &in, &opt);
     lua_Integer B = lopt_int(L, opt, "B", 2000);
     lua_Integer seed = lopt_int(L, opt, "seed", 1);
     double level = lopt_num(L, opt, "conf_level", 0.95);

@@ -463,29 +463,43 @@ static void compute_endpoints(model *m, model_outcome *o, model_endpoint *eps, c
         compute_endpoint(m, o, &eps[MODEL_PFS], MODEL_PFS, grp, ngroups, arm, labels);
 }
 
-/* km BY: OS and PFS by m->by's values into o->by_ep.  A column that went
- * away (another cohort) leaves the plot to the arms, with a message. */
-static int compute_by(model *m, model_outcome *o, const int16_t *arm, char *err, size_t errlen) {
+/* The groups of km BY that a plot can draw: *grp (allocated here, the
+ * caller frees it) and label as model_by_groups gives them, at most
+ * MODEL_MAX_GROUPS.  0, or -1 with err (*grp NULL). */
+static int plot_groups(const model *m, rules_eval *ev, const char *by, int32_t **grp,
+                       char label[MODEL_BY_MAX][64], int *ng, size_t *missing, char *err,
+                       size_t errlen) {
     size_t n = cohort_nrows(m->cohort);
-    int32_t *grp = malloc(n * sizeof *grp + 1);
-    char label[MODEL_BY_MAX][64];
-    int ng = 0;
-    if (grp == NULL) {
+    *grp = malloc(n * sizeof **grp + 1);
+    if (*grp == NULL) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    int rc = model_by_groups(m, m->ev, m->by, grp, label, &ng, &o->by_missing, err, errlen);
-    if (rc == 0 && ng > MODEL_MAX_GROUPS) {
-        snprintf(err, errlen, "'%s' has %d values; the plot draws at most %d groups", m->by, ng,
+    int rc = model_by_groups(m, ev, by, *grp, label, ng, missing, err, errlen);
+    if (rc == 0 && *ng > MODEL_MAX_GROUPS) {
+        snprintf(err, errlen, "'%s' has %d values; the plot draws at most %d groups", by, *ng,
                  MODEL_MAX_GROUPS);
         rc = -1;
     }
-    if (rc == 0) {
-        snprintf(o->by, sizeof o->by, "%s", m->by);
-        compute_endpoints(m, o, o->by_ep, grp, ng, arm, (const char(*)[64])label);
+    if (rc != 0) {
+        free(*grp);
+        *grp = NULL;
     }
-    free(grp);
     return rc;
+}
+
+/* km BY: OS and PFS by m->by's values into o->by_ep.  A column that went
+ * away (another cohort) leaves the plot to the arms, with a message. */
+static int compute_by(model *m, model_outcome *o, const int16_t *arm, char *err, size_t errlen) {
+    int32_t *grp;
+    char label[MODEL_BY_MAX][64];
+    int ng = 0;
+    if (plot_groups(m, m->ev, m->by, &grp, label, &ng, &o->by_missing, err, errlen) != 0)
+        return -1;
+    snprintf(o->by, sizeof o->by, "%s", m->by);
+    compute_endpoints(m, o, o->by_ep, grp, ng, arm, (const char(*)[64])label);
+    free(grp);
+    return 0;
 }
 
 static int compute_outcome(model *m, model_outcome *o, char *err, size_t errlen) {
@@ -655,23 +669,12 @@ int model_set_by(model *m, const char *by, char *err, size_t errlen) {
     rules_eval *ev = model_evaluation(m, err, errlen);
     if (ev == NULL && err[0])
         return -1;
-    size_t n = cohort_nrows(m->cohort);
-    int32_t *grp = malloc(n * sizeof *grp + 1);
+    int32_t *grp;
     char label[MODEL_BY_MAX][64];
     int ng = 0;
-    if (grp == NULL) {
-        snprintf(err, errlen, "out of memory");
+    if (plot_groups(m, ev, by, &grp, label, &ng, NULL, err, errlen) != 0)
         return -1;
-    }
-    int rc = model_by_groups(m, ev, by, grp, label, &ng, NULL, err, errlen);
     free(grp);
-    if (rc == 0 && ng > MODEL_MAX_GROUPS) {
-        snprintf(err, errlen, "'%s' has %d values; the plot draws at most %d groups", by, ng,
-                 MODEL_MAX_GROUPS);
-        rc = -1;
-    }
-    if (rc != 0)
-        return -1;
     char old[sizeof m->by];
     snprintf(old, sizeof old, "%s", m->by);
     snprintf(m->by, sizeof m->by, "%s", by);
