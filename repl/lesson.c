@@ -145,6 +145,10 @@ static int show_step(session *s, int k, int run) {
     return show_step_to(s, k, run, NULL);
 }
 
+static int name_cmp(const void *a, const void *b) {
+    return strcmp((const char *)a, (const char *)b);
+}
+
 static int list_lessons(session *s) {
     char dir[4200];
     snprintf(dir, sizeof dir, "%s/lessons", s->scripts_dir);
@@ -155,11 +159,16 @@ static int list_lessons(session *s) {
         return 0;
     }
     struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
+    char names[64][64];
+    int n = 0;
+    while ((e = readdir(d)) != NULL && n < 64) {
         size_t len = strlen(e->d_name);
-        if (len > 4 && strcmp(e->d_name + len - 4, ".lua") == 0)
-            sink_printf(&s->out, "  %.*s\n", (int)(len - 4), e->d_name);
+        if (len > 4 && len < 68 && strcmp(e->d_name + len - 4, ".lua") == 0)
+            snprintf(names[n++], sizeof names[0], "%.*s", (int)(len - 4), e->d_name);
     }
+    qsort(names, (size_t)n, sizeof names[0], name_cmp);
+    for (int i = 0; i < n; i++)
+        sink_printf(&s->out, "  %s\n", names[i]);
     closedir(d);
     return 0;
 }

@@ -16,7 +16,7 @@ out=$(printf '%s\n' \
     "export table $WORK/outcome.md" \
     "export plot $WORK/km.svg os ci" \
     "export table /nonexistent/folder/x.csv" \
-    "export plot $WORK/km.png" \
+    "export plot $WORK/km.gif" \
     "export table $WORK/both.csv all" | "$TNMLAB" --plain 2>&1)
 
 check_has "writes the CSV" "wrote $WORK/outcome.csv" "$out"
@@ -44,7 +44,7 @@ check_has "unwritable path named" "cannot write /nonexistent/folder/x.csv: No su
 check_has "plot wants .svg" "plots are written as .svg" "$out"
 check_has "one table per CSV" "a CSV file holds one table" "$out"
 check_eq "no temporary files left" "" "$(ls "$WORK" | grep tmp- || true)"
-check_eq "nothing written for the refused commands" "no" "$([ -e "$WORK/km.png" ] || [ -e "$WORK/both.csv" ] && echo yes || echo no)"
+check_eq "nothing written for the refused commands" "no" "$([ -e "$WORK/km.gif" ] || [ -e "$WORK/both.csv" ] && echo yes || echo no)"
 
 svg=$(cat "$WORK/km.svg")
 check_has "SVG: two curves" 'class="km"' "$svg"

@@ -5,7 +5,8 @@
 out=$(printf '%s\n' "lesson" "lesson selection_bias" "lesson next" "lesson prev" \
     "lesson stop" "lesson next" "lesson ../etc" "lesson nope" | "$TNMLAB" --plain 2>&1)
 check_has "lists the shipped lesson" "  selection_bias" "$out"
-check_has "starts at step 1" "== Lesson step 1 of 7: A stage IV population and the De Ruysscher rules ==" "$out"
+check_has "starts at step 1" "== Lesson step 1 of 7: The whole population, and who the rules select ==" "$out"
+check_has "with its question" "Question: The selected patients live longer than the population. Is that the treatment?" "$out"
 check_has "step 1 runs its commands" "tnmlab> use deruysscher2012" "$out"
 check_has "step 2 tightens the rule" "tnmlab> set max_lesions 1" "$out"
 # Fewer patients after tightening: the change of N is negative.

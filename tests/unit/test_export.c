@@ -332,7 +332,10 @@ static void format_of__extensions(void **state) {
     assert_int_equal(export_format_of("x.md"), EXPORT_MD);
     assert_int_equal(export_format_of("x.json"), EXPORT_JSON);
     assert_int_equal(export_format_of("x.svg"), EXPORT_SVG);
-    assert_int_equal(export_format_of("x.png"), EXPORT_UNKNOWN);
+    assert_int_equal(export_format_of("x.png"), EXPORT_PNG);
+    assert_int_equal(export_format_of("x.PDF"), EXPORT_PDF);
+    assert_int_equal(export_format_of("x.db"), EXPORT_SQLITE);
+    assert_int_equal(export_format_of("x.gif"), EXPORT_UNKNOWN);
     assert_int_equal(export_format_of("dir.csv/x"), EXPORT_UNKNOWN);
 }
 
