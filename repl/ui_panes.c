@@ -148,7 +148,19 @@ static void draw_rules(ui *u) {
     }
     WINDOW *w = u->win[PANE_RULES];
     frame(u, w, "Rules");
-    int y = draw_view(u, w, 1, view_rules);
+    /* A short pane keeps the whole attrition: the params then go on few
+     * lines, without the set's description. */
+    int inner = getmaxy(w) - 2, width = getmaxx(w) - 4, full = 0, steps = 0;
+    textlog t;
+    if (textlog_init(&t, 200) == 0) {
+        view_rules(&u->s->model, &t, width);
+        textlog_flush(&t);
+        full = (int)t.count;
+        textlog_free(&t);
+    }
+    if (u->s->model.cur.valid)
+        steps = (int)u->s->model.cur.nsteps + 3; /* blank, title, header */
+    int y = draw_view(u, w, 1, full + steps > inner ? view_rules_brief : view_rules);
     if (u->s->model.cur.valid && y + 3 < getmaxy(w)) {
         wattron(w, A_BOLD);
         put(w, y + 1, 2, "Attrition");

@@ -82,6 +82,44 @@ int view_prev_version(const model *m) {
     return view_set_version(m, m->prev.valid ? &m->prev : &m->cur);
 }
 
+void view_rules_brief(const model *m, textlog *out, int width) {
+    if (!m->set[0]) {
+        view_rules(m, out, width);
+        return;
+    }
+    line(out, TL_INPUT, "%s  (version %d)", m->set, rules_set_version(m->rules, m->set, 0));
+    /* the params as name=value, as many to a line as fit; * marks a change */
+    char buf[256] = "";
+    size_t np = rules_nparams(m->rules, m->set), used = 0;
+    for (size_t i = 0; i < np; i++) {
+        rules_param_info p;
+        if (rules_param(m->rules, m->set, i, &p) != 0)
+            continue;
+        char item[160];
+        int changed = p.type == RULES_P_TEXT
+                          ? strcmp(p.text ? p.text : "", p.text_def ? p.text_def : "") != 0
+                          : p.value != p.def;
+        if (p.type == RULES_P_TEXT)
+            snprintf(item, sizeof item, "%s%s=%s", changed ? "*" : "", p.name,
+                     p.text ? p.text : "");
+        else if (p.type == RULES_P_BOOLEAN)
+            snprintf(item, sizeof item, "%s%s=%s", changed ? "*" : "", p.name,
+                     p.value != 0 ? "true" : "false");
+        else
+            snprintf(item, sizeof item, "%s%s=%g", changed ? "*" : "", p.name, p.value);
+        size_t len = strlen(item);
+        if (used && (int)(used + 1 + len) > width) {
+            line(out, TL_NORMAL, "%s", buf);
+            used = 0;
+        }
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", used ? " " : "", item);
+        if (used >= sizeof buf)
+            used = sizeof buf - 1;
+    }
+    if (used)
+        line(out, TL_NORMAL, "%s", buf);
+}
+
 void view_rules(const model *m, textlog *out, int width) {
     if (!m->set[0]) {
         line(out, TL_NOTE, "No rule set is active.");

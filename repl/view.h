@@ -47,6 +47,11 @@ void view_rule_items(const model *m, textlog *out, int width);
  * no groups by m->by (no dimmed curves of another grouping). */
 const model_endpoint *view_plot_endpoint(const model *m, const model_outcome *o, int e);
 
+/* The active rule set in few lines, for a short pane: its name and
+ * version, then its params as name=value (a * marks one changed from its
+ * default), as many to a line as width allows. */
+void view_rules_brief(const model *m, textlog *out, int width);
+
 /* The version number of o's rule set (its own count: 1 when loaded, one
  * more at each change of it), and that of the outcome the change rows
  * compare with (the previous one, or the current when there is none). */

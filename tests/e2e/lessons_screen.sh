@@ -40,4 +40,13 @@ for name in selection_bias retrospective_vs_prospective immortal_time; do
         tm kill-server 2>/dev/null
     done
 done
+
+# At 80x24 outside a lesson, the rule set with the most params and steps
+# keeps its whole attrition: the params go on few lines instead
+tmux_start 80 24 env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME="$XDG_STATE_HOME" \
+    TERM=xterm-256color "$TNMLAB" --no-restore
+tmux_wait "tnmlab>" 10
+tmux_line "use gomez2016"
+check_screen "80x24: Gomez's last attrition step" "treatabl"
+check_screen "80x24: its params, name=value" "max_lesions=3"
 finish
