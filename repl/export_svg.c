@@ -408,7 +408,7 @@ int export_svg_model(FILE *f, const model *m, int endpoint, int ci, int before, 
                      ep->hr_lower, ep->hr_upper);
         }
     }
-    char tbuf[400];
+    char tbuf[512];
     if (title == NULL) {
         char by[96] = "";
         if (ep != &o->ep[endpoint])
