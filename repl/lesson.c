@@ -364,6 +364,8 @@ int lesson_export(session *s, const char *dir, char *err, unsigned long errlen) 
         else if (rc == 0)
             fprintf(idx.f, "(no plot: %s)\n\n", e2);
     }
+    if (have_cmds)
+        textlog_free(&cmds);
     textlog_free(&quiet);
     s->out = out;
     s->err = errs;
