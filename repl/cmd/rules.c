@@ -73,21 +73,26 @@ static int move_version(session *s, int redo) {
     }
     int v = rules_version(s->model.rules);
     const char *label = rules_version_label(s->model.rules, redo ? v : v + 1);
-    sink_printf(&s->out, "%s %s (now version %d)\n", redo ? "redid" : "undid", label ? label : "",
-                v);
     /* A param change of another rule set ("set.param a -> b"): show that
      * set, or the undo would change nothing on the screen. */
+    char set[64] = "";
     if (label && strncmp(label, "load ", 5) != 0) {
         const char *dot = strchr(label, '.');
         const char *space = strchr(label, ' ');
-        if (dot && (!space || dot < space)) {
-            char set[64];
+        if (dot && (!space || dot < space))
             snprintf(set, sizeof set, "%.*s", (int)(dot - label), label);
-            char err[256];
-            if (strcmp(set, s->model.set) != 0 && model_use(&s->model, set, err, sizeof err) == 0)
-                sink_printf(&s->out, "showing %s, whose rules changed\n", set);
-        }
     }
+    const char *shown = set[0] ? set : s->model.set;
+    int sv = shown[0] ? rules_set_version(s->model.rules, shown, 0) : 0;
+    if (sv) /* the set's own version, as the status line numbers it */
+        sink_printf(&s->out, "%s %s (now %s v%d)\n", redo ? "redid" : "undid", label ? label : "",
+                    shown, sv);
+    else
+        sink_printf(&s->out, "%s %s (now version %d)\n", redo ? "redid" : "undid",
+                    label ? label : "", v);
+    char err[256];
+    if (set[0] && strcmp(set, s->model.set) != 0 && model_use(&s->model, set, err, sizeof err) == 0)
+        sink_printf(&s->out, "showing %s, whose rules changed\n", set);
     return session_refresh(s);
 }
 

@@ -164,6 +164,10 @@ assert(lab.run('set max_lesions 3')); assert(lab.run('export plot $WORK/v.svg be
 check_has "another set starts at its own version 1" "eortc2019  (version 1)" "$OUT"
 check_has "the SVG title: the set's own version" "<title>Overall survival: eortc2019 v2, " "$(cat "$WORK/v.svg")"
 check_has "the previous curves name set and version" ">radical, eortc2019 v1<" "$(cat "$WORK/v.svg")"
+OUT=$("$TNMLAB" --no-restore -e "assert(lab.run('set max_lesions 2')); assert(lab.run('use eortc2019'))
+assert(lab.run('set max_organs 2')); lab.run('undo'); lab.run('undo')" 2>&1)
+check_has "undo names the set's own version" "undid eortc2019.max_organs 3 -> 2 (now eortc2019 v1)" "$OUT"
+check_has "and goes on to the other set's change" "undid deruysscher2012.max_lesions 4 -> 2 (now deruysscher2012 v1)" "$OUT"
 
 # bad input
 OUT=$("$TNMLAB" --no-restore -e 'print(lab.run("edition 7"))' 2>&1)
