@@ -30,7 +30,7 @@ $CC -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow \
     -fno-sanitize-recover=undefined,float-cast-overflow \
     -I "$here/core" \
     "$here/fuzz/csv_fuzz.c" "$here/core/csv.c" "$here/core/csv_file.c" "$here/core/csv_names.c" \
-    "$here/core/csv_number.c" \
+    "$here/core/csv_number.c" "$here/core/csv_recode.c" \
     "$here/core/csv_write.c" "$here/core/atomic_file.c" "$here/core/errbuf.c" "$here/core/file_open.c" "$here/core/text.c" "$here/core/cohort.c" \
     "$here/core/interrupt.c" -lm \
     -o "$OUT/csv_fuzz"
