@@ -70,6 +70,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         o.status = status;
         o.nstatus = 1;
     }
+    /* flags 8 and 16 with 2 (no ';'): recode columns s and c, which then go
+     * through the reader a second time */
+    static const csv_recode recode[] = {
+        {"s", "dead", "1"}, {"s", "alive", "0"}, {"c", "x", "NA"}, {"c", "1", "TRUE"}};
+    if ((flags & 0x1a) == 0x1a && !(flags & 1)) {
+        o.recode = recode + ((flags >> 6) & 1) * 2;
+        o.nrecode = 2;
+    }
     char err[256];
     cohort *c = csv_read_buffer((const char *)data + 1, size - 1, "fuzz.csv", &o, err, sizeof err);
     if (!c) {
