@@ -317,7 +317,8 @@ int lesson_export(session *s, const char *dir, char *err, unsigned long errlen) 
             rc = -1;
             break;
         }
-        lesson_current(s, &k0, &n, &title, &text, &question);
+        int kk;
+        lesson_current(s, &kk, &n, &title, &text, &question);
         char name[64];
         snprintf(name, sizeof name, "step-%02d", k);
         fprintf(idx.f, "## Step %d of %d: %s\n\n%s\n\n", k, n, title, text);
@@ -363,6 +364,11 @@ int lesson_export(session *s, const char *dir, char *err, unsigned long errlen) 
             fprintf(idx.f, "![Step %d](%s.svg)\n\n", k, name);
         else if (rc == 0)
             fprintf(idx.f, "(no plot: %s)\n\n", e2);
+    }
+    /* back to the step the teacher was at: its own commands set it up */
+    if (rc == 0 && k0 >= 1 && k0 <= n) {
+        sink qs = textlog_sink(&quiet);
+        show_step_to(s, k0, 1, &qs);
     }
     if (have_cmds)
         textlog_free(&cmds);

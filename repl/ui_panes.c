@@ -343,11 +343,13 @@ static void draw_lesson(ui *u) {
     }
     if (pages > 1) { /* in the bottom border: where we are, how to go on */
         char more[64];
-        snprintf(more, sizeof more, " page %d/%d: F3 more ", page + 1, pages);
+        snprintf(more, sizeof more, " page %d/%d: F3 %s ", page + 1, pages,
+                 page + 1 < pages ? "more" : "back to page 1");
         wattron(w, A_BOLD);
         mvwaddstr(w, h - 1, 2, more);
         wattroff(w, A_BOLD);
-    } else if (u->s->model.cur.valid && y + 4 < h - 1) {
+    } else if (u->s->model.cur.valid && y + 3 + (int)u->s->model.cur.nsteps + 1 <= h - 1) {
+        /* the attrition whole, or not at all (show attrition prints it) */
         wattron(w, A_BOLD);
         put(w, y + 1, 2, "Attrition");
         wattroff(w, A_BOLD);

@@ -26,19 +26,21 @@ out of both groups.]],
       text = [[
 Now time counts from diagnosis for everyone.  The radical group had to
 survive 3 months without progression to be chosen: its first months are
-'immortal'.  The systemic group keeps its early deaths.  Look at the start
-of the radical curve, and at the change rows.]],
+'immortal', its curve cannot fall before 3 months.  The systemic group
+keeps its early deaths.  Compare the medians and the 1-year survival with
+the step before (lesson prev shows it again).]],
       question = "The radical median rose by about the landmark. What was gained by the patients?",
-      run = { "set landmark 0" },
+      run = { "use gomez2016", "reset", "set landmark 0" },
     },
     {
       title = "Back to the landmark",
       text = [[
-With the landmark back, both groups start at the same moment: alive and
-without progression 3 months after starting treatment.  Only then is a
-comparison of the two fair, and even then it is not randomised.]],
+With the landmark back, both groups start at the same moment: alive 3
+months after starting treatment (the radical group also free of
+progression).  The time before it no longer counts for anyone; the
+comparison is still not randomised.]],
       question = "Name another design that gives selected patients immortal time.",
-      run = { "reset" },
+      run = { "use gomez2016", "reset" },
     },
   },
 }

@@ -7,6 +7,7 @@
 -- #oligo-guideline-iva).  De Ruysscher 2012 decided eligibility before
 -- treatment (#oligo-deruysscher-2012).  Both rule sets run on the same
 -- simulated population, so every difference between them is selection.
+-- Each step sets up its own rules, so that `lesson prev` shows the same.
 return {
   title = "Retrospective series against a prospective trial",
   steps = {
@@ -26,26 +27,27 @@ The same patients, the rules of the retrospective series: 1-4
 metastases in ONE organ system (other lung, brain, adrenal or bone),
 treated ablatively at every site.  These series reported the patients
 who had been treated.]],
-      question = "Which group looks better, and which one is smaller?",
+      question = "How many patients does this rule select, and how do they fare against the trial's?",
       run = { "use retrospective_series", "reset" },
     },
     {
       title = "The two selections side by side",
       text = [[
 Most patients of the series are also trial patients.  The comparison
-shows the patients only in one selection: where the two rules disagree,
-and how those patients fare.]],
-      question = "The series looks better than the trial. Did its patients get better treatment?",
-      run = { "compare deruysscher2012 retrospective_series" },
+(F2 shows it whole) lists the patients only in one selection: where the
+two rules disagree, and how those patients fare.]],
+      question = "Whichever looks better: did its patients get better treatment, or were they different patients?",
+      run = { "use deruysscher2012", "reset", "use retrospective_series", "reset",
+              "compare deruysscher2012 retrospective_series" },
     },
     {
       title = "Solitary metastases",
       text = [[
 Many series reported solitary metastases only.  One metastasis: the
-selected group shrinks and its survival rises again, though nobody's
+selected group shrinks; look at how its survival moves, though nobody's
 treatment changed.]],
       question = "A paper reports 'median OS of 25 months after resection of a solitary metastasis'. What would you ask first?",
-      run = { "set max_lesions 1" },
+      run = { "use retrospective_series", "reset", "set max_lesions 1" },
     },
     {
       title = "How much of it is selection?",
@@ -53,9 +55,9 @@ treatment changed.]],
 The split compares the series' patients under radical therapy with the
 same patients under systemic therapy (the treatment), and with the
 patients the series would not have reported, both under systemic therapy
-(the selection).]],
+(the selection).  F2 shows the whole split.]],
       question = "What would a prospective trial of this rule need to tell the two apart?",
-      run = { "split" },
+      run = { "use retrospective_series", "reset", "split" },
     },
   },
 }

@@ -4,7 +4,8 @@
 -- question, then `lesson next`.  Each step runs its commands on a simulated
 -- stage IV cohort, so the class sees the selected N, the medians and the
 -- curves change; `lesson again` shows a step once more without running
--- anything.  Trial figures are the published ones as doc/domain.md gives
+-- anything.  Each step sets up its own rules (use, reset, set), so that
+-- `lesson prev` shows what the class saw the first time.  Trial figures are the published ones as doc/domain.md gives
 -- them (De Ruysscher 2012: #oligo-deruysscher-2012; EORTC consensus 2019:
 -- #oligo-eortc-2019); the simulation is described in doc/model.md.
 return {
@@ -17,7 +18,8 @@ return {
 treated patients with 1-4 metastases, every site treatable, with
 chemotherapy plus radical local therapy: median OS 13.5 months in its 39
 patients.  In the plot the dotted curve is everyone; the coloured ones are
-the selected patients (radical) and the rest (systemic).]],
+the selected patients (radical) and the rest (systemic), each patient
+with the outcome of the arm the rules give.]],
       question = "The selected patients live longer than the population. Is that the treatment?",
       run = { "simulate stage_iv 2000 1", "use deruysscher2012", "reset", "plot os", "plot ref" },
     },
@@ -26,57 +28,59 @@ the selected patients (radical) and the rest (systemic).]],
       text = [[
 Only patients with a single metastasis are selected now.  Their treatment
 did not change; who counts as eligible did.  The patients who drop out
-leave the radical group and join the systemic one.]],
-      question = "Both medians moved. Why did the systemic group's move too?",
-      run = { "set max_lesions 1" },
+leave the radical group and join the systemic one: look at N and at the
+change rows of both groups.]],
+      question = "Fewer patients are selected. What happened to the two groups' survival, and why?",
+      run = { "use deruysscher2012", "reset", "set max_lesions 1" },
     },
     {
       title = "Loosen it: up to six metastases",
       text = [[
-Now up to 6 metastases qualify.  The selected curve moves towards the
-dotted one of the whole population; the dashed curves are the version
-before the change.]],
+Now up to 6 metastases qualify, compared with the trial's rule (1-4).
+More patients are selected, and the selected group comes to look more
+like the whole population (the dotted curve).]],
       question = "If you loosened the rule further, where would the selected curve end up?",
-      run = { "set max_lesions 6" },
+      run = { "use deruysscher2012", "reset", "set max_lesions 6" },
     },
     {
       title = "The apparent benefit, with its uncertainty",
       text = [[
 Back to the trial's rule.  The log shows the median difference, radical
-minus systemic, with a 95% bootstrap confidence interval, and the Outcome
-pane the hazard ratio.  Both compare patients who were chosen with
-patients who were not.]],
+minus systemic, with a 95% bootstrap confidence interval (F2 shows the
+whole log), and the Outcome pane the hazard ratio.  Both compare patients
+who were chosen with patients who were not.]],
       question = "The interval is narrow and far from zero. Does that make it a treatment effect?",
-      run = { "reset", "median 1000 1" },
+      run = { "use deruysscher2012", "reset", "median 1000 1" },
     },
     {
       title = "What would a randomised trial show?",
       text = [[
 A simulated patient has an outcome under both arms.  Randomising the
-selected patients would compare them with themselves: the first line of
-the split (selected, radical vs systemic) is what such a trial estimates.
-The second line compares selected and non-selected patients under the
-same systemic therapy: that part is selection alone.]],
+selected patients would compare them with themselves: the split's
+"treatment" line (the same patients, radical vs systemic) is what such a
+trial estimates; its "selection" line compares selected and non-selected
+patients under the same systemic therapy.  F2 shows the whole split.]],
       question = "Which part of the single-arm difference is selection, which is treatment?",
-      run = { "split" },
+      run = { "use deruysscher2012", "reset", "split" },
     },
     {
       title = "Performance status",
       text = [[
-ECOG 0-1 only.  Fit patients live longer whatever they are given: the
-selected median rises again, and so does the apparent benefit.]],
+The trial's rule with ECOG 0-1 only.  Fit patients live longer whatever
+they are given: look at the selected group's N and survival.]],
       question = "Name one more patient feature a rule could select on that would look like benefit.",
-      run = { "set max_ecog 1" },
+      run = { "use deruysscher2012", "reset", "set max_ecog 1" },
     },
     {
       title = "Another definition: EORTC 2019",
       text = [[
 The EORTC consensus counts up to 5 metastases in up to 3 organs and
-selects more patients.  The comparison lists both selections and the
-patients only in one of them; there is no test between them, because
-they share most of their patients.]],
+selects more patients.  The comparison (F2 shows it whole) lists both
+selections and the patients only in one of them; there is no test
+between them, because they share most of their patients.]],
       question = "Which definition would make a single-arm trial look best, and why?",
-      run = { "reset", "use eortc2019", "compare deruysscher2012 eortc2019" },
+      run = { "use deruysscher2012", "reset", "use eortc2019", "reset",
+              "compare deruysscher2012 eortc2019" },
     },
   },
 }

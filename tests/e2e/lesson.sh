@@ -17,4 +17,20 @@ check_has "stop ends it" "lesson stopped" "$out"
 check_has "next without a lesson says so" "no lesson is running" "$out"
 check_has "a path is not a lesson name" "'../etc' is not a lesson name" "$out"
 check_has "a missing lesson names the file" "lessons/nope.lua" "$out"
+
+# Each step sets up its own rules: going back from step 7 (EORTC active)
+# to step 6 shows what step 6 showed the first time; export lesson DIR
+# leaves the lesson at the step it was at, with that step's rules.
+out=$("$TNMLAB" --no-restore -e "
+local function n() return rules.eval('deruysscher2012', lab.cohort()).selected end
+lab.run('lesson selection_bias')
+for i = 1, 5 do lab.run('lesson next') end
+local first = n()
+lab.run('lesson next'); lab.run('lesson prev')
+local again = n()
+assert(lab.run('export lesson $WORK/h'))
+print('step6', first, again, n())
+lab.run('lesson again')" 2>&1)
+check_has "lesson prev shows step 6 as the first time, and so does export lesson after" "step6	285	285	285" "$out"
+check_has "after export lesson, the same step" "== Lesson step 6 of 7" "$(printf '%s\n' "$out" | sed -n '/^step6/,$p')"
 finish
