@@ -243,12 +243,15 @@ int lesson_cmd(session *s, int argc, char **argv) {
     return start(s, a);
 }
 
-const char *lesson_status(session *s, char *buf, unsigned n) {
+const char *lesson_status(session *s, char *buf, unsigned n, int narrow) {
     int total = nsteps(s);
     buf[0] = '\0';
     if (total == 0 || s->lesson_step < 1)
         return buf;
-    snprintf(buf, n, "lesson %s %d/%d", s->lesson_name, s->lesson_step, total);
+    if (narrow)
+        snprintf(buf, n, "lesson %d/%d", s->lesson_step, total); /* the pane names it */
+    else
+        snprintf(buf, n, "lesson %s %d/%d", s->lesson_name, s->lesson_step, total);
     return buf;
 }
 

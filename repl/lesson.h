@@ -31,8 +31,9 @@ void lesson_write_step(struct session *s, sink *out);
 int lesson_current(struct session *s, int *k, int *n, const char **title, const char **text,
                    const char **question);
 
-/* "lesson 2/7: Tighten the rule", or "" when no lesson runs; for the status line. */
-const char *lesson_status(struct session *s, char *buf, unsigned n);
+/* "lesson selection_bias 2/7" ("lesson 2/7" when narrow: the lesson pane
+ * names it), or "" when no lesson runs; for the status line. */
+const char *lesson_status(struct session *s, char *buf, unsigned n, int narrow);
 
 /* export lesson DIR: runs every step of the running lesson in turn (its
  * commands act on the session, as stepping through would) and writes

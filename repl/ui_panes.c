@@ -87,7 +87,7 @@ void draw_status(ui *u) {
     lua_pop(L, 2);
     model *m = &u->s->model;
     char line[1024], les[128];
-    lesson_status(u->s, les, sizeof les);
+    lesson_status(u->s, les, sizeof les, COLS < 110);
     /* Most important first: what is on screen, then how to drive it. */
     char took[32] = "";
     if (u->last_ms >= 0)

@@ -342,7 +342,10 @@ void view_outcome(const model *m, textlog *out, int width) {
         line(out, TL_NOTE, "%zu selected kept on %s by the arm rules (split shows them)",
              o->nselected - o->arm_count[0], o->arm_name[o->narms - 1]);
     if (!isnan(o->landmark))
-        line(out, TL_NOTE, "landmark %g months: outcomes counted from there", o->landmark);
+        line(out, TL_NOTE,
+             compact ? "times from the %g-month landmark"
+                     : "landmark %g months: outcomes counted from there",
+             o->landmark);
     if (o->warning[0])
         line(out, TL_ERROR, "warning: %s", o->warning);
     /* The endpoint in focus (the one plotted) comes first; a narrow pane
@@ -351,8 +354,14 @@ void view_outcome(const model *m, textlog *out, int width) {
         endpoint_lines(m, (m->focus + k) % MODEL_NENDPOINTS, out, compact, width >= 100);
     if (compact) {
         int other = (m->focus + 1) % MODEL_NENDPOINTS;
-        line(out, TL_NOTE, "months; change: vs v%d; %s: plot %s", view_prev_version(m),
-             other == MODEL_OS ? "OS" : "PFS", other == MODEL_OS ? "os" : "pfs");
+        const model_outcome *po = m->prev.valid ? &m->prev : o;
+        if (strcmp(po->set, o->set) == 0)
+            line(out, TL_NOTE, "months; change: vs v%d; %s: plot %s", view_prev_version(m),
+                 other == MODEL_OS ? "OS" : "PFS", other == MODEL_OS ? "os" : "pfs");
+        else /* the change rows compare with another rule set's outcome */
+            line(out, TL_NOTE, "months; change: vs %.16s v%d; %s: plot %s", po->set,
+                 view_prev_version(m), other == MODEL_OS ? "OS" : "PFS",
+                 other == MODEL_OS ? "os" : "pfs");
         return;
     }
     line(out, TL_NOTE, "times in months; 1y = 12 months; [..] and change rows: against %s v%d",
