@@ -353,6 +353,12 @@ static int setup(ui *u) {
         init_pair(PAIR_CURVE0 + 1, COLOR_YELLOW, -1);
         init_pair(PAIR_CURVE0 + 2, COLOR_MAGENTA, -1);
         init_pair(PAIR_CURVE0 + 3, COLOR_GREEN, -1);
+        /* km BY may draw up to 8 groups: four more, told apart from the
+         * first four by colour where the terminal has them */
+        init_pair(PAIR_CURVE0 + 4, COLOR_RED, -1);
+        init_pair(PAIR_CURVE0 + 5, COLOR_BLUE, -1);
+        init_pair(PAIR_CURVE0 + 6, COLOR_WHITE, -1);
+        init_pair(PAIR_CURVE0 + 7, COLOR_CYAN, -1); /* with A_BOLD: see ui_panes.c */
     }
     return 0;
 }

@@ -421,9 +421,11 @@ static void draw_plot(ui *u) {
                     a = A_BOLD; /* all patients: the terminal's own colour, dotted */
                 } else if (c->curve >= 0) {
                     int base = c->curve % ep->ngroups; /* before/after share colours */
-                    if (u->colors)
-                        pair = (short)(PAIR_CURVE0 + base % 4);
-                    else
+                    if (u->colors) {
+                        pair = (short)(PAIR_CURVE0 + base % 8);
+                        if (base % 8 == 7)
+                            a = A_BOLD; /* the second cyan, bold */
+                    } else
                         a = base ? A_BOLD : A_NORMAL; /* monochrome: weight tells them apart */
                     if (c->dim)
                         a = A_DIM; /* and dashed */
