@@ -46,6 +46,55 @@ static int check_weights(const double *w, int n, const char *name, char *err, si
     return 0;
 }
 
+/* The common covariates are checked by the caller; eras are the reader's
+ * single neutral one. */
+static int check_m0(const sim_params *p, char *err, size_t errlen) {
+    const sim_m0 *m = &p->m0;
+    if (check_weights(m->n2_stations_w, 3, "population.n2_stations", err, errlen))
+        return -1;
+    for (int i = 0; i < SIM_NECOG; i++)
+        CHECK_FIN(p->eff_ecog[i], "model.effects.ecog");
+    const struct {
+        double v;
+        const char *name;
+    } effs[] = {
+        {p->eff_age, "model.effects.age_per_year"},
+        {p->eff_female, "model.effects.female"},
+        {p->eff_squamous, "model.effects.squamous"},
+        {p->eff_other_hist, "model.effects.other_histology"},
+        {m->size_per_cm, "model.anatomy.size_per_cm"},
+        {m->n1, "model.anatomy.nodes.n1"},
+        {m->n2_single, "model.anatomy.nodes.n2_single"},
+        {m->n2_multi, "model.anatomy.nodes.n2_multi"},
+        {m->n3, "model.anatomy.nodes.n3"},
+        {m->cure_logit, "model.cure_logit"},
+    };
+    for (size_t i = 0; i < sizeof effs / sizeof effs[0]; i++)
+        CHECK_FIN(effs[i].v, effs[i].name);
+    for (int i = 0; i < SIM_NINVASION; i++)
+        CHECK_FIN(m->invasion[i], "model.anatomy.invasion");
+    if (!(m->size_cap >= 0 && m->size_cap <= 100))
+        return bad(err, errlen, "model.anatomy.size_cap", "must be in [0, 100] cm");
+    CHECK_POS(m->recur_scale, "model.recurrence.scale");
+    CHECK_POS(m->recur_shape, "model.recurrence.shape");
+    if (!(m->recur_lp >= 0 && m->recur_lp <= 1))
+        return bad(err, errlen, "model.recurrence.lp", "must be in [0, 1]");
+    CHECK_POS(m->pps_scale, "model.after_recurrence.scale");
+    CHECK_POS(m->pps_shape, "model.after_recurrence.shape");
+    if (!(m->pps_lp >= 0 && m->pps_lp <= 1))
+        return bad(err, errlen, "model.after_recurrence.lp", "must be in [0, 1]");
+    CHECK_POS(p->bg_rate65, "model.background.rate65");
+    CHECK_POS(p->bg_gompertz, "model.background.gompertz");
+    CHECK_POS(p->accrual, "model.censoring.accrual");
+    if (!(p->followup >= 0 && p->followup < INFINITY))
+        return bad(err, errlen, "model.censoring.followup", "must be >= 0");
+    if (!(p->loss_rate >= 0 && p->loss_rate < INFINITY))
+        return bad(err, errlen, "model.censoring.loss_rate", "must be >= 0");
+    if (p->neras != 1 || p->default_era != 0)
+        return bad(err, errlen, "eras", "a stage I-III scenario has one era");
+    return 0;
+}
+
 int sim_params_check(const sim_params *p, char *err, size_t errlen) {
     CHECK_FIN(p->age_mean, "population.age.mean");
     CHECK_POS(p->age_sd, "population.age.sd");
@@ -69,8 +118,13 @@ int sim_params_check(const sim_params *p, char *err, size_t errlen) {
         CHECK_PROB(p->invasion_p[i], "population.t_invasion");
     if (check_weights(p->ecog_p, SIM_NECOG, "population.ecog", err, errlen) ||
         check_weights(p->hist_p, SIM_NHIST, "population.histology", err, errlen) ||
-        check_weights(p->n_p, SIM_NN, "population.n", err, errlen) ||
-        check_weights(p->m_p, 3, "population.m", err, errlen) ||
+        check_weights(p->n_p, SIM_NN, "population.n", err, errlen))
+        return -1;
+    if (p->kind == SIM_STAGE_I_III)
+        return check_m0(p, err, errlen);
+    if (p->kind != SIM_STAGE_IV)
+        return bad(err, errlen, "kind", "must be \"stage_iv\" or \"stage_i_iii\"");
+    if (check_weights(p->m_p, 3, "population.m", err, errlen) ||
         check_weights(p->m1b_site_w, SIM_NSITES, "population.m1b_sites", err, errlen) ||
         check_weights(p->m1c_organs_p, SIM_NORGANS, "population.m1c.organs", err, errlen) ||
         check_weights(p->m1c_site_w, SIM_NSITES, "population.m1c_sites", err, errlen))

@@ -1,4 +1,5 @@
-/* sim.h - synthetic stage IV NSCLC cohorts with potential outcomes per arm.
+/* sim.h - synthetic NSCLC cohorts: stage IV with potential outcomes per arm,
+ * or stage I-III (kind SIM_STAGE_I_III, struct sim_m0) with one outcome.
  *
  * Part of tnmlab (core layer: plain C11, no Lua, curses or readline).
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,7 +10,8 @@
  * the same parameters, seed and n give a byte-identical cohort, and a cohort
  * of n patients is the first n patients of any larger one.
  *
- * The model (times in months from diagnosis; see stage_iv.lua for sources):
+ * The stage IV model (times in months from diagnosis; see stage_iv.lua for
+ * sources; the stage I-III model is described at struct sim_m0):
  *  - a prognostic index lp = sum of log hazard ratios of the covariates,
  *    weighted by prog_lp on progression and by pps_lp on death after it
  *    (the effects are overall-survival hazard ratios; applied in full to
@@ -90,8 +92,43 @@ typedef struct sim_era {
     double crossover_pps_hr; /* its effect on death after progression */
 } sim_era;
 
-/* Everything a scenario says; all fields are required in the scenario file. */
+/* The population a scenario draws (scenario field `kind`). */
+typedef enum sim_kind {
+    SIM_STAGE_IV = 0, /* newly diagnosed stage IV, two arms (the model above) */
+    SIM_STAGE_I_III   /* non-metastatic (M0), curative-intent treatment: the model below */
+} sim_kind;
+
+/* Stage I-III (kind SIM_STAGE_I_III).  The patients are drawn as above but
+ * without distant metastases, with n2_stations_w weighting how many N2
+ * stations are involved (1, 2, 3).  Their outcome does not depend on the
+ * arm: both arms' columns hold the same curative-intent treatment.  A
+ * prognostic index lp0 adds the patient effects above (ECOG, age, sex,
+ * histology) and the anatomy's, all read from the scenario: log hazard
+ * ratio per cm of tumour size (up to size_cap), the largest effect among
+ * the invasion descriptors present (invasion[], keyed as the t_invasion
+ * column), and one per nodal state (N1, N2 in one station, N2 in several,
+ * N3).  Then
+ *  - cure (no recurrence ever): logistic(cure_logit - lp0);
+ *  - the others recur: Weibull, H(t) = exp(recur_lp * lp0) * (t / recur_scale)^recur_shape
+ *    (recur_lp in [0, 1]: how much the index also hastens recurrence);
+ *  - death after recurrence: Weibull, pps_scale and pps_shape, its hazard
+ *    times exp(pps_lp * lp0) (pps_lp in [0, 1]);
+ *  - other-cause death and censoring as for stage IV.
+ * No stage group enters the model: stage groups (either edition) summarise
+ * the anatomy it is drawn from, so restaging moves patients, not outcomes. */
+typedef struct sim_m0 {
+    double n2_stations_w[3];
+    double size_per_cm, size_cap;
+    double invasion[SIM_NINVASION];
+    double n1, n2_single, n2_multi, n3;
+    double cure_logit, recur_scale, recur_shape, recur_lp, pps_scale, pps_shape, pps_lp;
+} sim_m0;
+
+/* Everything a scenario says; every field its kind uses is required in the
+ * scenario file. */
 typedef struct sim_params {
+    sim_kind kind;
+    sim_m0 m0; /* kind SIM_STAGE_I_III only */
     /* population: covariate distributions */
     double age_mean, age_sd, age_min, age_max; /* normal, truncated; whole years */
     double p_male;

@@ -45,7 +45,8 @@ typedef struct sim_patient {
     uint16_t invasion;                        /* bit i: sim_invasion_names[i] */
     uint8_t sites[SIM_NSITES];                /* lesions per site */
     int8_t female, ecog, hist, right, driver; /* driver -1 = none */
-    int8_t nstage, mcat;                      /* N0..3; 0 M1a, 1 M1b, 2 M1c */
+    int8_t nstage, mcat;                      /* N0..3; 0 M1a, 1 M1b, 2 M1c, -1 M0 */
+    int8_t n2_count;                          /* N2 stations drawn (0 when N0, N1) */
     int8_t effusion, treatable;
     int16_t lesions;             /* all lesions in sites[] */
     int16_t m_lesions, m_organs; /* extrathoracic lesions and organ systems */

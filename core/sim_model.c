@@ -102,11 +102,16 @@ static void draw_nodes(const sim_params *p, gsl_rng *r, sim_patient *pt) {
     int side = pt->right;
     pt->nstage = (int8_t)categorical(p->n_p, SIM_NN, unif(r));
     pt->stations = 0;
+    pt->n2_count = 0;
     if (pt->nstage >= 1) /* N1, and hilar involvement in half the N2/N3 */
         if (pt->nstage == 1 || unif(r) < 0.5)
             pt->stations |= pick_stations(r, st_n1[side], 5, 1 + (unif(r) < 0.4));
-    if (pt->nstage >= 2)
-        pt->stations |= pick_stations(r, st_n2[side], st_n2_len[side], 1 + (int)(unif(r) * 3));
+    if (pt->nstage >= 2) {
+        int k = p->kind == SIM_STAGE_I_III ? 1 + categorical(p->m0.n2_stations_w, 3, unif(r))
+                                           : 1 + (int)(unif(r) * 3);
+        pt->n2_count = (int8_t)k;
+        pt->stations |= pick_stations(r, st_n2[side], st_n2_len[side], k);
+    }
     if (pt->nstage == 3)
         pt->stations |= pick_stations(r, st_n3[side], 5, 1 + (unif(r) < 0.35));
 }
@@ -172,6 +177,33 @@ static void draw_metastases(const sim_params *p, gsl_rng *r, sim_patient *pt) {
     pt->treatable = unif(r) < pt_treat;
 }
 
+/* Stage I-III: no distant metastasis; every patient can have the
+ * (curative-intent) treatment. */
+static void no_metastases(sim_patient *pt) {
+    for (int s = 0; s < SIM_NSITES; s++)
+        pt->sites[s] = 0;
+    pt->effusion = 0;
+    pt->mcat = -1;
+    pt->lesions = pt->m_lesions = pt->m_organs = 0;
+    pt->treatable = 1;
+}
+
+/* Stage I-III: the anatomy's log hazard ratio (sim.h, sim_m0). */
+static double m0_anatomy(const sim_m0 *m, const sim_patient *pt) {
+    double lp = m->size_per_cm * fmin(pt->tsize, m->size_cap), inv = 0;
+    for (int i = 0; i < SIM_NINVASION; i++)
+        if (pt->invasion >> i & 1 && m->invasion[i] > inv)
+            inv = m->invasion[i];
+    lp += inv;
+    if (pt->nstage == 1)
+        lp += m->n1;
+    else if (pt->nstage == 2)
+        lp += pt->n2_count > 1 ? m->n2_multi : m->n2_single;
+    else if (pt->nstage == 3)
+        lp += m->n3;
+    return lp;
+}
+
 void sim_prepare(const sim_params *p, sim_prep *prep) {
     prep->age_lo = gsl_cdf_gaussian_P(p->age_min - p->age_mean, p->age_sd);
     prep->age_hi = gsl_cdf_gaussian_P(p->age_max - p->age_mean, p->age_sd);
@@ -206,7 +238,10 @@ void sim_draw(const sim_params *p, const sim_prep *prep, gsl_rng *r, sim_patient
         if (unif(r) < p->invasion_p[i])
             pt->invasion |= (uint16_t)(1u << i);
     draw_nodes(p, r, pt);
-    draw_metastases(p, r, pt);
+    if (p->kind == SIM_STAGE_I_III)
+        no_metastases(pt);
+    else
+        draw_metastases(p, r, pt);
 
     double lp = p->eff_ecog[pt->ecog] + p->eff_age * (pt->age - 65);
     if (pt->female)
@@ -215,7 +250,9 @@ void sim_draw(const sim_params *p, const sim_prep *prep, gsl_rng *r, sim_patient
         lp += p->eff_squamous;
     else if (pt->hist == 2)
         lp += p->eff_other_hist;
-    if (pt->nstage >= 2)
+    if (p->kind == SIM_STAGE_I_III)
+        lp += m0_anatomy(&p->m0, pt);
+    else if (pt->nstage >= 2)
         lp += p->eff_n23;
     if (pt->m_organs > 1)
         lp += p->eff_extra_organ * (pt->m_organs - 1);
@@ -251,8 +288,32 @@ static double pps_time(const sim_params *p, double lp, double u) {
     return p->pps_scale * pow(-log(u) / exp(lp), 1.0 / p->pps_shape);
 }
 
+/* Stage I-III: the same times under both arms (sim.h, sim_m0). */
+static void latent_m0(const sim_params *p, const sim_patient *pt, sim_latent *out) {
+    const sim_m0 *m = &p->m0;
+    double h0 = p->bg_rate65 * exp(p->bg_gompertz * (pt->age - 65));
+    double t_bg = 12.0 / p->bg_gompertz * log1p(-log(pt->u_bg) * p->bg_gompertz / h0);
+    double t = INFINITY, death = t_bg;
+    if (pt->u_cure >= logistic(m->cure_logit - pt->lp)) {
+        t = m->recur_scale *
+            pow(-log(pt->u_prog) / exp(m->recur_lp * pt->lp), 1.0 / m->recur_shape);
+        double d =
+            t + m->pps_scale * pow(-log(pt->u_pps) / exp(m->pps_lp * pt->lp), 1.0 / m->pps_shape);
+        if (d < death)
+            death = d;
+    }
+    for (int arm = 0; arm < SIM_NARMS; arm++) {
+        out->prog[arm] = t < death ? t : INFINITY;
+        out->death[arm] = death;
+    }
+}
+
 void sim_latent_times(const sim_params *p, const sim_era *e, const sim_patient *pt,
                       sim_latent *out) {
+    if (p->kind == SIM_STAGE_I_III) {
+        latent_m0(p, pt, out);
+        return;
+    }
     const double L = p->landmark;
     int target = pt->driver == 0 || pt->driver == 1; /* EGFR, ALK */
     double lp = p->prog_lp * pt->lp + (target ? log(e->driver_prog_hr) : 0);
@@ -326,6 +387,8 @@ void sim_observe(const sim_patient *pt, const sim_latent *lt, int arm, sim_obs *
 }
 
 int sim_response(const sim_params *p, const sim_patient *pt, const sim_latent *lt) {
+    if (p->kind == SIM_STAGE_I_III)
+        return -1; /* no induction therapy before a landmark */
     const double L = p->landmark;
     double c = sim_round_days(pt->censor);
     double t = sim_round_days(lt->prog[SIM_SYSTEMIC]);

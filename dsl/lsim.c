@@ -20,74 +20,91 @@
 
 #define OFF(f) offsetof(sim_params, f)
 
+/* Which kinds of scenario (sim.h, sim_kind) read a field. */
+enum { K_IV = 1, K_M0 = 2, K_ALL = 3 };
+
 /* Scalar and list fields: dotted path in the scenario table, where it goes,
- * and how many numbers (count > 1: a list of that length). */
+ * how many numbers (count > 1: a list of that length), and which kinds. */
 static const struct {
     const char *path;
     size_t off;
-    int count;
+    int count, kinds;
 } fields[] = {
-    {"population.age.mean", OFF(age_mean), 1},
-    {"population.age.sd", OFF(age_sd), 1},
-    {"population.age.min", OFF(age_min), 1},
-    {"population.age.max", OFF(age_max), 1},
-    {"population.male", OFF(p_male), 1},
-    {"population.ecog", OFF(ecog_p), SIM_NECOG},
-    {"population.histology.adenocarcinoma", OFF(hist_p[0]), 1},
-    {"population.histology.squamous", OFF(hist_p[1]), 1},
-    {"population.histology.other", OFF(hist_p[2]), 1},
-    {"population.right_side", OFF(p_right), 1},
-    {"population.t_size.meanlog", OFF(tsize_meanlog), 1},
-    {"population.t_size.sdlog", OFF(tsize_sdlog), 1},
-    {"population.t_size.max", OFF(tsize_max), 1},
-    {"population.n", OFF(n_p), SIM_NN},
-    {"population.m.m1a", OFF(m_p[0]), 1},
-    {"population.m.m1b", OFF(m_p[1]), 1},
-    {"population.m.m1c", OFF(m_p[2]), 1},
-    {"population.m1a.effusion", OFF(m1a_effusion), 1},
-    {"population.m1a.pleural_nodules", OFF(m1a_pleural_nodules), 1},
-    {"population.m1a.max_nodules", OFF(m1a_max_nodules), 1},
-    {"population.m1c.organs", OFF(m1c_organs_p), SIM_NORGANS},
-    {"population.m1c.extra_lesions", OFF(m1c_extra_lesions), 1},
-    {"population.m1c.max_per_organ", OFF(m1c_max_per_organ), 1},
-    {"population.m1c.intrathoracic", OFF(m1c_intrathoracic), 1},
-    {"population.treatable.by_lesions", OFF(treat_p), SIM_NTREAT},
-    {"population.treatable.liver", OFF(treat_liver), 1},
-    {"population.treatable.pleura", OFF(treat_pleura), 1},
-    {"population.response", OFF(p_response), 1},
-    {"model.landmark", OFF(landmark), 1},
-    {"model.effects.ecog", OFF(eff_ecog), SIM_NECOG},
-    {"model.effects.age_per_year", OFF(eff_age), 1},
-    {"model.effects.female", OFF(eff_female), 1},
-    {"model.effects.squamous", OFF(eff_squamous), 1},
-    {"model.effects.other_histology", OFF(eff_other_hist), 1},
-    {"model.effects.n2n3", OFF(eff_n23), 1},
-    {"model.effects.extra_organ", OFF(eff_extra_organ), 1},
-    {"model.effects.extra_lesion", OFF(eff_extra_lesion), 1},
-    {"model.effects.lesion_cap", OFF(eff_lesion_cap), 1},
-    {"model.effects.brain", OFF(eff_brain), 1},
-    {"model.effects.liver", OFF(eff_liver), 1},
-    {"model.effects.bone", OFF(eff_bone), 1},
-    {"model.effects.effusion", OFF(eff_effusion), 1},
-    {"model.background.rate65", OFF(bg_rate65), 1},
-    {"model.background.gompertz", OFF(bg_gompertz), 1},
-    {"model.cure.per_lesion", OFF(cure_per_lesion), 1},
-    {"model.cure.per_ecog", OFF(cure_per_ecog), 1},
-    {"model.cure.systemic", OFF(cure_systemic), 1},
-    {"model.censoring.accrual", OFF(accrual), 1},
-    {"model.censoring.followup", OFF(followup), 1},
-    {"model.censoring.loss_rate", OFF(loss_rate), 1},
-    {"fit.prog_scale", OFF(prog_scale), 1},
-    {"fit.prog_shape", OFF(prog_shape), 1},
-    {"fit.pps_scale", OFF(pps_scale), 1},
-    {"fit.pps_shape", OFF(pps_shape), 1},
-    {"fit.cure_logit", OFF(cure_logit), 1},
-    {"fit.radical_hr", OFF(radical_hr), 1},
-    {"fit.radical_shape", OFF(radical_shape), 1},
-    {"fit.pps_ttp", OFF(pps_ttp), 1},
-    {"fit.pps_ttp_min", OFF(pps_ttp_min), 1},
-    {"fit.prog_lp", OFF(prog_lp), 1},
-    {"fit.pps_lp", OFF(pps_lp), 1},
+    {"population.age.mean", OFF(age_mean), 1, K_ALL},
+    {"population.age.sd", OFF(age_sd), 1, K_ALL},
+    {"population.age.min", OFF(age_min), 1, K_ALL},
+    {"population.age.max", OFF(age_max), 1, K_ALL},
+    {"population.male", OFF(p_male), 1, K_ALL},
+    {"population.ecog", OFF(ecog_p), SIM_NECOG, K_ALL},
+    {"population.histology.adenocarcinoma", OFF(hist_p[0]), 1, K_ALL},
+    {"population.histology.squamous", OFF(hist_p[1]), 1, K_ALL},
+    {"population.histology.other", OFF(hist_p[2]), 1, K_ALL},
+    {"population.right_side", OFF(p_right), 1, K_ALL},
+    {"population.t_size.meanlog", OFF(tsize_meanlog), 1, K_ALL},
+    {"population.t_size.sdlog", OFF(tsize_sdlog), 1, K_ALL},
+    {"population.t_size.max", OFF(tsize_max), 1, K_ALL},
+    {"population.n", OFF(n_p), SIM_NN, K_ALL},
+    {"population.m.m1a", OFF(m_p[0]), 1, K_IV},
+    {"population.m.m1b", OFF(m_p[1]), 1, K_IV},
+    {"population.m.m1c", OFF(m_p[2]), 1, K_IV},
+    {"population.m1a.effusion", OFF(m1a_effusion), 1, K_IV},
+    {"population.m1a.pleural_nodules", OFF(m1a_pleural_nodules), 1, K_IV},
+    {"population.m1a.max_nodules", OFF(m1a_max_nodules), 1, K_IV},
+    {"population.m1c.organs", OFF(m1c_organs_p), SIM_NORGANS, K_IV},
+    {"population.m1c.extra_lesions", OFF(m1c_extra_lesions), 1, K_IV},
+    {"population.m1c.max_per_organ", OFF(m1c_max_per_organ), 1, K_IV},
+    {"population.m1c.intrathoracic", OFF(m1c_intrathoracic), 1, K_IV},
+    {"population.treatable.by_lesions", OFF(treat_p), SIM_NTREAT, K_IV},
+    {"population.treatable.liver", OFF(treat_liver), 1, K_IV},
+    {"population.treatable.pleura", OFF(treat_pleura), 1, K_IV},
+    {"population.response", OFF(p_response), 1, K_IV},
+    {"model.landmark", OFF(landmark), 1, K_IV},
+    {"model.effects.ecog", OFF(eff_ecog), SIM_NECOG, K_ALL},
+    {"model.effects.age_per_year", OFF(eff_age), 1, K_ALL},
+    {"model.effects.female", OFF(eff_female), 1, K_ALL},
+    {"model.effects.squamous", OFF(eff_squamous), 1, K_ALL},
+    {"model.effects.other_histology", OFF(eff_other_hist), 1, K_ALL},
+    {"model.effects.n2n3", OFF(eff_n23), 1, K_IV},
+    {"model.effects.extra_organ", OFF(eff_extra_organ), 1, K_IV},
+    {"model.effects.extra_lesion", OFF(eff_extra_lesion), 1, K_IV},
+    {"model.effects.lesion_cap", OFF(eff_lesion_cap), 1, K_IV},
+    {"model.effects.brain", OFF(eff_brain), 1, K_IV},
+    {"model.effects.liver", OFF(eff_liver), 1, K_IV},
+    {"model.effects.bone", OFF(eff_bone), 1, K_IV},
+    {"model.effects.effusion", OFF(eff_effusion), 1, K_IV},
+    {"model.background.rate65", OFF(bg_rate65), 1, K_ALL},
+    {"model.background.gompertz", OFF(bg_gompertz), 1, K_ALL},
+    {"model.cure.per_lesion", OFF(cure_per_lesion), 1, K_IV},
+    {"model.cure.per_ecog", OFF(cure_per_ecog), 1, K_IV},
+    {"model.cure.systemic", OFF(cure_systemic), 1, K_IV},
+    {"model.censoring.accrual", OFF(accrual), 1, K_ALL},
+    {"model.censoring.followup", OFF(followup), 1, K_ALL},
+    {"model.censoring.loss_rate", OFF(loss_rate), 1, K_ALL},
+    {"fit.prog_scale", OFF(prog_scale), 1, K_IV},
+    {"fit.prog_shape", OFF(prog_shape), 1, K_IV},
+    {"fit.pps_scale", OFF(pps_scale), 1, K_IV},
+    {"fit.pps_shape", OFF(pps_shape), 1, K_IV},
+    {"fit.cure_logit", OFF(cure_logit), 1, K_IV},
+    {"fit.radical_hr", OFF(radical_hr), 1, K_IV},
+    {"fit.radical_shape", OFF(radical_shape), 1, K_IV},
+    {"fit.pps_ttp", OFF(pps_ttp), 1, K_IV},
+    {"fit.pps_ttp_min", OFF(pps_ttp_min), 1, K_IV},
+    {"fit.prog_lp", OFF(prog_lp), 1, K_IV},
+    {"fit.pps_lp", OFF(pps_lp), 1, K_IV},
+    {"population.n2_stations", OFF(m0.n2_stations_w), 3, K_M0},
+    {"model.anatomy.size_per_cm", OFF(m0.size_per_cm), 1, K_M0},
+    {"model.anatomy.size_cap", OFF(m0.size_cap), 1, K_M0},
+    {"model.anatomy.nodes.n1", OFF(m0.n1), 1, K_M0},
+    {"model.anatomy.nodes.n2_single", OFF(m0.n2_single), 1, K_M0},
+    {"model.anatomy.nodes.n2_multi", OFF(m0.n2_multi), 1, K_M0},
+    {"model.anatomy.nodes.n3", OFF(m0.n3), 1, K_M0},
+    {"model.cure_logit", OFF(m0.cure_logit), 1, K_M0},
+    {"model.recurrence.scale", OFF(m0.recur_scale), 1, K_M0},
+    {"model.recurrence.shape", OFF(m0.recur_shape), 1, K_M0},
+    {"model.recurrence.lp", OFF(m0.recur_lp), 1, K_M0},
+    {"model.after_recurrence.scale", OFF(m0.pps_scale), 1, K_M0},
+    {"model.after_recurrence.shape", OFF(m0.pps_shape), 1, K_M0},
+    {"model.after_recurrence.lp", OFF(m0.pps_lp), 1, K_M0},
 };
 
 /* Maps of weights keyed by category name; an absent key is 0. */
@@ -95,13 +112,14 @@ static const struct {
     const char *path;
     size_t off;
     const char *const *names;
-    int count;
+    int count, kinds;
 } maps[] = {
-    {"population.driver_adeno", OFF(driver_adeno), sim_driver_names, SIM_NDRIVER},
-    {"population.driver_other", OFF(driver_other), sim_driver_names, SIM_NDRIVER},
-    {"population.t_invasion", OFF(invasion_p), sim_invasion_names, SIM_NINVASION},
-    {"population.m1b_sites", OFF(m1b_site_w), sim_site_names, SIM_NSITES},
-    {"population.m1c_sites", OFF(m1c_site_w), sim_site_names, SIM_NSITES},
+    {"population.driver_adeno", OFF(driver_adeno), sim_driver_names, SIM_NDRIVER, K_ALL},
+    {"population.driver_other", OFF(driver_other), sim_driver_names, SIM_NDRIVER, K_ALL},
+    {"population.t_invasion", OFF(invasion_p), sim_invasion_names, SIM_NINVASION, K_ALL},
+    {"population.m1b_sites", OFF(m1b_site_w), sim_site_names, SIM_NSITES, K_IV},
+    {"population.m1c_sites", OFF(m1c_site_w), sim_site_names, SIM_NSITES, K_IV},
+    {"model.anatomy.invasion", OFF(m0.invasion), sim_invasion_names, SIM_NINVASION, K_M0},
 };
 
 /* Pushes the value at a dotted path below the table at idx (nil when a
@@ -173,6 +191,28 @@ static int read_era(lua_State *L, int i, sim_era *e, char *err, size_t errlen) {
     return 0;
 }
 
+/* A stage I-III scenario has no eras: its patients' outcome does not
+ * depend on a stage IV treatment era.  It gets one neutral era, so that
+ * `era` options and the cohort's origin work as for stage IV. */
+static int read_m0_era(lua_State *L, int idx, sim_params *p, char *err, size_t errlen) {
+    lua_getfield(L, idx, "eras");
+    lua_getfield(L, idx, "default_era");
+    int has = !lua_isnil(L, -1) || !lua_isnil(L, -2);
+    lua_pop(L, 2);
+    if (has) {
+        snprintf(err, errlen, "scenario field eras: a stage_i_iii scenario has no eras");
+        return -1;
+    }
+    p->neras = 1;
+    p->default_era = 0;
+    sim_era *e = &p->eras[0];
+    snprintf(e->name, sizeof e->name, "curative");
+    e->prog_mult = e->pps_mult = e->maintenance_hr = e->radical_pps_hr = 1;
+    e->driver_prog_hr = e->driver_pps_hr = e->crossover_pps_hr = 1;
+    e->cure_shift = e->crossover = 0;
+    return sim_params_check(p, err, errlen);
+}
+
 int lsim_read_params(lua_State *L, int idx, sim_params *p, char *err, size_t errlen) {
     idx = lua_absindex(L, idx);
     memset(p, 0, sizeof *p);
@@ -180,7 +220,25 @@ int lsim_read_params(lua_State *L, int idx, sim_params *p, char *err, size_t err
         snprintf(err, errlen, "scenario: a table expected, got %s", luaL_typename(L, idx));
         return -1;
     }
+    lua_getfield(L, idx, "kind");
+    const char *kind = lua_tostring(L, -1);
+    if (lua_isnil(L, -1) || (lua_type(L, -1) == LUA_TSTRING && strcmp(kind, "stage_iv") == 0))
+        p->kind = SIM_STAGE_IV;
+    else if (lua_type(L, -1) == LUA_TSTRING && strcmp(kind, "stage_i_iii") == 0)
+        p->kind = SIM_STAGE_I_III;
+    else if (lua_type(L, -1) == LUA_TSTRING) {
+        snprintf(err, errlen,
+                 "scenario field kind: \"stage_iv\" or \"stage_i_iii\" expected, got \"%.40s\"",
+                 kind);
+        lua_pop(L, 1);
+        return -1;
+    } else
+        return field_error(L, "kind", "\"stage_iv\" or \"stage_i_iii\"", err, errlen);
+    lua_pop(L, 1);
+    const int mine = p->kind == SIM_STAGE_I_III ? K_M0 : K_IV;
     for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+        if (!(fields[f].kinds & mine))
+            continue;
         double *dst = (double *)((char *)p + fields[f].off);
         push_path(L, idx, fields[f].path);
         if (fields[f].count == 1) {
@@ -204,6 +262,8 @@ int lsim_read_params(lua_State *L, int idx, sim_params *p, char *err, size_t err
         lua_pop(L, 1);
     }
     for (size_t m = 0; m < sizeof maps / sizeof maps[0]; m++) {
+        if (!(maps[m].kinds & mine))
+            continue;
         double *dst = (double *)((char *)p + maps[m].off);
         push_path(L, idx, maps[m].path);
         if (!lua_istable(L, -1))
@@ -240,6 +300,8 @@ int lsim_read_params(lua_State *L, int idx, sim_params *p, char *err, size_t err
         }
         lua_pop(L, 1);
     }
+    if (p->kind == SIM_STAGE_I_III)
+        return read_m0_era(L, idx, p, err, errlen);
     lua_getfield(L, idx, "eras");
     if (!lua_istable(L, -1))
         return field_error(L, "eras", "list of eras", err, errlen);

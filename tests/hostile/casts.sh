@@ -63,6 +63,24 @@ for v in 1e300 300; do
     no_ub "scenario max_nodules = $v"
 done
 
+# --- a stage I-III scenario with wrong numbers: refused, naming the field ---
+m0="$top_srcdir/scripts/scenarios/stage_i_iii.lua"
+m0_case() { # NAME SED-EXPRESSION EXPECTED-MESSAGE
+    sed "$2" "$m0" >"$WORK/scripts/scenarios/$1.lua"
+    run_bounded 30 "$TNMLAB" -e "TNMLAB_SCRIPTS = '$WORK/scripts'; cohort.simulate('$1', {n = 500})"
+    check_rc "stage I-III scenario $1" 1
+    check_has "stage I-III scenario $1: said" "$3" "$ERR"
+    no_ub "stage I-III scenario $1"
+}
+m0_case m0kind 's/kind = "stage_i_iii"/kind = "stage_v"/' \
+    'field kind: "stage_iv" or "stage_i_iii" expected, got "stage_v"'
+m0_case m0lp 's/lp = 0.27}/lp = 1e300}/' "model.recurrence.lp must be in [0, 1]"
+m0_case m0nan 's|size_per_cm = 0.54|size_per_cm = 0/0|' "model.anatomy.size_per_cm must be a finite number"
+m0_case m0w 's/n2_stations = {0.72, 0.19, 0.09}/n2_stations = {-1, 0, 0}/' \
+    "population.n2_stations weights must be >= 0"
+m0_case m0eras 's/  kind = "stage_i_iii",/  kind = "stage_i_iii", eras = {},/' \
+    "a stage_i_iii scenario has no eras"
+
 # --- integer arguments spelt as huge floats: refused, not cast --------------
 for cmd in "simulate stage_iv 1e300" "simulate stage_iv 10 1e30" "case #1e300" \
     "set max_lesions 1e300" "edition 1e300"; do
