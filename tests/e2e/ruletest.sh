@@ -7,13 +7,13 @@ S=${TNMLAB_SCRIPTS:-$top_srcdir/scripts}
 
 OUT=$("$TNMLAB" test --coverage --json "$WORK/cov.json" "$S/selection" 2>&1)
 check_eq "shipped rule tests: exit 0" 0 $?
-check_has "every file runs" "6 files" "$OUT"
+check_has "every file runs" "7 files" "$OUT"
 check_has "no case fails" "0 failed" "$OUT"
-for set in deruysscher2012 gomez2016 iyengar2018 eortc2019 s3_iva_m1b retrospective_series; do
+for set in deruysscher2012 gomez2016 iyengar2018 eortc2019 s3_iva_m1b retrospective_series curative_i_iii; do
     check_has "$set: 100% criterion coverage" "coverage of $set: criteria x {true, false, unknown}" "$OUT"
 done
 check_lacks "nothing uncovered" "uncovered:" "$OUT"
-check_eq "every criterion at 100%" "6" "$(printf '%s\n' "$OUT" | grep -c '(100%); arms reached 2 of 2')"
+check_eq "every criterion at 100%" "7" "$(printf '%s\n' "$OUT" | grep -c '(100%); arms reached 2 of 2')"
 check_has "coverage as JSON" '"criterion": "lesions"' "$(cat "$WORK/cov.json")"
 
 # the staging modules' grids, and everything by default
@@ -23,7 +23,7 @@ check_has "TNM 8: every cell of the published grid" "tnm8_test.lua: 33 cases, 33
 check_has "TNM 9: every cell of the published grid" "tnm9_test.lua: 40 cases, 40 passed, all" "$OUT"
 OUT=$("$TNMLAB" test 2>&1)
 check_eq "tnmlab test alone runs the shipped tests: exit 0" 0 $?
-check_has "all eight files" "8 files, 254 cases, 0 failed" "$OUT"
+check_has "all nine files" "9 files, 266 cases, 0 failed" "$OUT"
 
 # a broken criterion: De Ruysscher's "fewer than 5" turned into "fewer than 4"
 mkdir -p "$WORK/sel/tests"

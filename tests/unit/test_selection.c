@@ -403,12 +403,13 @@ static void test_flip_iyengar_max_sites(void **state) {
     flip(state, "iyengar2018", "max_sites", 4, ids, 1, 0, "systemic");
 }
 
-/* All six files load side by side into one engine (the REPL switches
+/* All seven files load side by side into one engine (the REPL switches
  * between them): names do not clash, each keeps its own params. */
 static void test_all_together(void **state) {
     (void)state;
     static const char *const sets[] = {"deruysscher2012", "gomez2016",  "iyengar2018",
-                                       "eortc2019",       "s3_iva_m1b", "retrospective_series"};
+                                       "eortc2019",       "s3_iva_m1b", "retrospective_series",
+                                       "curative_i_iii"};
     enum { NSETS = sizeof sets / sizeof *sets };
     char err[512] = "";
     rules *r = rules_new(0, 0, err, sizeof err);
