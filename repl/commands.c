@@ -62,9 +62,10 @@ const cmd_entry commands_table[] = {
      "or "
      "stage (undo goes back)",
      cmd_edition, "{8|9}", 0},
-    {"km", "COLUMN | off",
+    {"km", "COLUMN [VALUE...] | off",
      "OS and PFS by the values of a column (or of t, n, m, stage), under the active rules' arms, "
-     "in a table and in the plot (off: the plot shows the arms again)",
+     "in a table and in the plot; VALUEs keep only those groups (km stage IIA IIB); off: the plot "
+     "shows the arms again",
      km_cmd, "column+{t|n|m|stage|off}", 0},
     {"median", "[B] [SEED]",
      "the two groups' median difference (OS, PFS) with a seeded percentile bootstrap 95% CI "

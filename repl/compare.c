@@ -386,9 +386,10 @@ done:
 /* ------------------------------------------------------------------ km */
 
 int km_cmd(session *s, int argc, char **argv) {
-    if (argc != 2) {
-        sink_printf(&s->err, "usage: km COLUMN  (OS and PFS by the values of a column, or of t, "
-                             "n, m, stage; km off: the plot shows the arms again)\n");
+    if (argc < 2 || (argc > 2 && strcmp(argv[1], "off") == 0)) {
+        sink_printf(&s->err, "usage: km COLUMN [VALUE...]  (OS and PFS by the values of a "
+                             "column, or of t, n, m, stage; VALUEs: only those groups; km off: "
+                             "the plot shows the arms again)\n");
         return 1;
     }
     model *m = &s->model;
@@ -407,7 +408,16 @@ int km_cmd(session *s, int argc, char **argv) {
         return 1;
     }
     size_t n = cohort_nrows(m->cohort);
-    const char *by = argv[1];
+    char by[MODEL_BY_SPEC] = "";
+    for (int i = 1; i < argc; i++) {
+        size_t len = strlen(by);
+        if (snprintf(by + len, sizeof by - len, "%s%s", i > 1 ? " " : "", argv[i]) >=
+            (int)(sizeof by - len)) {
+            sink_printf(&s->err, "km: the column and its values take at most %d characters\n",
+                        MODEL_BY_SPEC - 1);
+            return 1;
+        }
+    }
     char label[MODEL_BY_MAX][64];
     int ng = 0;
     size_t missing = 0;
@@ -448,8 +458,10 @@ int km_cmd(session *s, int argc, char **argv) {
     }
     /* and the plot, by the same groups */
     if (ng > MODEL_MAX_GROUPS)
-        sink_printf(&s->out, "  (%d groups: too many to plot; the plot keeps what it showed)\n",
-                    ng);
+        sink_printf(
+            &s->out,
+            "  (%d groups: too many to plot, at most %d; km %s VALUE... draws only those)\n", ng,
+            MODEL_MAX_GROUPS, by);
     else if (model_set_by(m, by, err, sizeof err) != 0)
         sink_printf(&s->err, "km: the plot: %s\n", err);
     else

@@ -410,7 +410,7 @@ int export_svg_model(FILE *f, const model *m, int endpoint, int ci, int before, 
     }
     char tbuf[512];
     if (title == NULL) {
-        char by[96] = "";
+        char by[MODEL_BY_SPEC + 8] = "";
         if (ep != &o->ep[endpoint])
             snprintf(by, sizeof by, " by %s", o->by);
         snprintf(tbuf, sizeof tbuf, "%s%s: %s v%d, %s",

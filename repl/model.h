@@ -32,7 +32,7 @@ enum { MODEL_HR_AUTO_MAX = 200000 };
 
 /* km BY: at most this many values in its table; the plot draws at most
  * MODEL_MAX_GROUPS of them. */
-enum { MODEL_BY_MAX = 12 };
+enum { MODEL_BY_MAX = 12, MODEL_BY_SPEC = 256 };
 
 /* 1-, 2- and 3-year survival, in months. */
 extern const double model_times[MODEL_NTIMES];
@@ -76,7 +76,7 @@ typedef struct model_outcome {
     char warning[512]; /* rule-set warnings and impossible assignments */
     /* km BY (model_set_by): OS and PFS by the values of a column, the
      * whole cohort under the arms the rules assign; by[0] == 0: none. */
-    char by[64];
+    char by[MODEL_BY_SPEC];
     size_t by_missing; /* patients with no value */
     model_endpoint by_ep[MODEL_NENDPOINTS];
     /* plot ref (model_set_ref): every patient of the cohort as one group,
@@ -98,11 +98,11 @@ typedef struct model {
     model_outcome cur, prev; /* prev: before the last change */
     double horizon;          /* RMST horizon, months (36) */
     size_t case_row;
-    int focus;             /* endpoint shown first: MODEL_OS or MODEL_PFS */
-    int want_hr;           /* compute the hazard ratio whatever the size */
-    unsigned long updates; /* bumped each time the outcome is recomputed */
-    char by[64];           /* km BY: the column the plot groups by, "" for the arms */
-    int ref;               /* plot ref: the whole cohort's curve beside the groups' */
+    int focus;              /* endpoint shown first: MODEL_OS or MODEL_PFS */
+    int want_hr;            /* compute the hazard ratio whatever the size */
+    unsigned long updates;  /* bumped each time the outcome is recomputed */
+    char by[MODEL_BY_SPEC]; /* km BY: the column the plot groups by, "" for the arms */
+    int ref;                /* plot ref: the whole cohort's curve beside the groups' */
     /* Per cohort: each endpoint's entries sorted by time once (NULL when
      * the cohort lacks its columns); see endpoint.h. */
     struct endpoint_data *ep[MODEL_NENDPOINTS];
@@ -170,8 +170,11 @@ int model_want_hr(model *m, char *err, size_t errlen);
  * cohort has no such column, of the column the evaluation ev stages, e.g.
  * stage; ev may be NULL): grp[i] is patient i's group (-1: no value),
  * label[g] its value, in order (numbers by value, stage groups in TNM
- * order, other text alphabetically).  -1 with err for an unknown column or
- * more than MODEL_BY_MAX values. */
+ * order, other text alphabetically).  `by` may name values after the
+ * column, space-separated ("stage IIA IIB"): only those groups are kept,
+ * the other patients get -1 (*missing still counts only patients with no
+ * value).  -1 with err for an unknown column or value or more than
+ * MODEL_BY_MAX values. */
 int model_by_groups(const model *m, rules_eval *ev, const char *by, int32_t *grp,
                     char label[MODEL_BY_MAX][64], int *ngroups, size_t *missing, char *err,
                     size_t errlen);

@@ -41,9 +41,63 @@ static int num_cmp(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-int model_by_groups(const model *m, rules_eval *ev, const char *by, int32_t *grp,
+/* Keeps only the groups named in keep[0..nkeep) (in the order of label),
+ * the others' patients get -1.  -1 with err when a name is no group. */
+static int keep_groups(const char *by, char (*keep)[64], int nkeep, int32_t *grp, size_t n,
+                       char label[MODEL_BY_MAX][64], int *ngroups, char *err, size_t errlen) {
+    int to[MODEL_BY_MAX], ng = 0;
+    for (int g = 0; g < *ngroups; g++) {
+        to[g] = -1;
+        for (int k = 0; k < nkeep; k++)
+            if (strcmp(label[g], keep[k]) == 0)
+                to[g] = ng;
+        if (to[g] >= 0 && ng != g)
+            memcpy(label[ng], label[g], sizeof label[ng]);
+        ng += to[g] >= 0;
+    }
+    for (int k = 0; k < nkeep; k++) {
+        int found = 0;
+        for (int g = 0; g < ng; g++)
+            found |= strcmp(label[g], keep[k]) == 0;
+        if (!found) {
+            snprintf(err, errlen, "'%s' has no value '%s' on this cohort", by, keep[k]);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        if (grp[i] >= 0)
+            grp[i] = to[grp[i]];
+    *ngroups = ng;
+    return 0;
+}
+
+int model_by_groups(const model *m, rules_eval *ev, const char *spec, int32_t *grp,
                     char label[MODEL_BY_MAX][64], int *ngroups, size_t *missing, char *err,
                     size_t errlen) {
+    /* spec: COLUMN, or COLUMN VALUE... to keep only those groups */
+    char by[64], keep[MODEL_BY_MAX][64];
+    int nkeep = 0;
+    size_t len = strcspn(spec, " ");
+    if (len == 0 || len >= sizeof by) {
+        snprintf(err, errlen, "'%.*s' is no column name", (int)(len < 64 ? len : 64), spec);
+        return -1;
+    }
+    memcpy(by, spec, len);
+    by[len] = '\0';
+    for (const char *p = spec + len; *p;) {
+        p += strspn(p, " ");
+        size_t k = strcspn(p, " ");
+        if (k == 0)
+            break;
+        if (nkeep == MODEL_BY_MAX || k >= sizeof keep[0]) {
+            snprintf(err, errlen, "km %s takes at most %d values of up to 63 characters", by,
+                     MODEL_BY_MAX);
+            return -1;
+        }
+        memcpy(keep[nkeep], p, k);
+        keep[nkeep++][k] = '\0';
+        p += k;
+    }
     size_t n = cohort_nrows(m->cohort);
     const cohort_column *col = cohort_find(m->cohort, by);
     if (col == NULL && !(ev && rules_eval_stages(ev, by))) {
@@ -112,5 +166,5 @@ int model_by_groups(const model *m, rules_eval *ev, const char *by, int32_t *grp
     *ngroups = ng;
     if (missing)
         *missing = miss;
-    return 0;
+    return nkeep ? keep_groups(by, keep, nkeep, grp, n, label, ngroups, err, errlen) : 0;
 }

@@ -371,8 +371,10 @@ static void draw_plot(ui *u) {
     const model_endpoint *ep = view_plot_endpoint(m, &m->cur, e);
     char title[160], by[80] = "";
     int wide = getmaxx(w) > 70;
-    if (ep != &m->cur.ep[e])
-        snprintf(by, sizeof by, " by %.60s", m->cur.by);
+    if (ep != &m->cur.ep[e]) { /* the column's name only: the legend names the groups */
+        size_t len = strcspn(m->cur.by, " ");
+        snprintf(by, sizeof by, " by %.*s", (int)(len < 60 ? len : 60), m->cur.by);
+    }
     /* The time unit is in the title too: a narrow axis has no room for it. */
     snprintf(title, sizeof title, "Kaplan-Meier %s%s, months%s",
              e == MODEL_OS ? (wide ? "overall survival" : "OS")

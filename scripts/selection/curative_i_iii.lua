@@ -1,7 +1,7 @@
 -- curative_i_iii.lua: non-metastatic NSCLC (clinical stage I to III, M0),
 -- the patients for whom treatment with curative intent (surgery, or
 -- chemoradiotherapy when the tumour or the patient is inoperable) is the
--- standard.  Facts as in doc/domain.md#stage-groups.
+-- standard.  Facts as in doc/domain.md#tnm-8-stages and #tnm-9-stages.
 --
 -- Why it is here: the stage_i_iii scenario and the stage_migration lesson.
 -- The set reads `m` and `stage`, so the session's edition stages every

@@ -8,7 +8,9 @@
 
 L="$top_srcdir/scripts/lessons"
 export XDG_STATE_HOME="$WORK/state"
-for name in selection_bias retrospective_vs_prospective immortal_time; do
+for name in selection_bias retrospective_vs_prospective immortal_time stage_migration; do
+    total=2000
+    [ "$name" = stage_migration ] && total=5000
     # each step's question, its first three words (they open the pinned line)
     "$TNMLAB" --no-restore -e "local t = dofile('$L/$name.lua')
       for k, st in ipairs(t.steps) do
@@ -25,7 +27,7 @@ for name in selection_bias retrospective_vs_prospective immortal_time; do
             [ "$k" -gt 1 ] && tmux_line "lesson next"
             check_screen "$name ${1}x$2 step $k: the lesson pane" "Lesson $k/$n"
             check_screen "$name ${1}x$2 step $k: its question" "Q: $q"
-            check_screen "$name ${1}x$2 step $k: the outcome" "of 2000 ("
+            check_screen "$name ${1}x$2 step $k: the outcome" "of $total ("
             check_screen "$name ${1}x$2 step $k: the plot" "Kaplan-Meier"
             check_screen "$name ${1}x$2 step $k: curves drawn" "100%"
         done <"$WORK/$name.q"

@@ -90,4 +90,15 @@ L8=$(printf '%s\n' "$OUT2" | grep -m1 '^ *radical  *5000  ')
 L9=$(printf '%s\n' "$OUT2" | grep '^ *radical  *5000  ' | sed -n 3p)
 check_eq "the cohort's OS does not move with the edition" "$L8" "$L9"
 check_has "the 9th edition staged it" "staging with the TNM 9th edition" "$OUT2"
+
+# km BY VALUE...: only the named groups, the same rows as among all nine
+OUT3=$(printf 'simulate stage_i_iii 5000 1\nuse curative_i_iii\nkm stage\nkm stage IIB IIIA\nkm stage IIX\n' |
+    COLUMNS=100 "$TNMLAB" --plain --no-restore 2>&1)
+check_has "km stage: nine groups, too many to plot" "(9 groups: too many to plot, at most 8" "$OUT3"
+check_has "km stage IIB IIIA: two groups" "OS and PFS by stage IIB IIIA on stage_i_iii (n=5000, seed 1) (2 groups)" "$OUT3"
+check_has "km stage IIB IIIA: plotted" "The plot shows the curves by stage IIB IIIA" "$OUT3"
+R1=$(printf '%s\n' "$OUT3" | grep '^  IIIA ' | sed -n 1p)
+R2=$(printf '%s\n' "$OUT3" | grep '^  IIIA ' | sed -n 3p)
+check_eq "IIIA's row is the same alone as among all" "$R1" "$R2"
+check_has "km stage IIX: said" "km: 'stage' has no value 'IIX' on this cohort" "$OUT3"
 finish

@@ -50,7 +50,7 @@ check_has "batch: the load says it was interrupted, naming the file" \
     "rule 'sort_big.lua' interrupted" "$OUT"
 check_has "batch: ... and the line" "sort_big.lua:" "$OUT"
 check_lacks "batch: stopped by Ctrl-C, not by the budget" "million instructions" "$OUT"
-check_has "batch: the rule sets loaded before stay (the six shipped)" "after	true	6" "$OUT"
+check_has "batch: the rule sets loaded before stay (the seven shipped)" "after	true	7" "$OUT"
 if [ "$took" -le 10 ]; then pass; else fail "batch: the interrupted load took ${took}s"; fi
 check_rss "batch: memory" 300
 
