@@ -408,7 +408,7 @@ int export_svg_model(FILE *f, const model *m, int endpoint, int ci, int before, 
                      ep->hr_lower, ep->hr_upper);
         }
     }
-    char tbuf[512];
+    char tbuf[1024];
     if (title == NULL) {
         char by[MODEL_BY_SPEC + 8] = "";
         if (ep != &o->ep[endpoint])
