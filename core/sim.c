@@ -162,6 +162,7 @@ int sim_params_check(const sim_params *p, char *err, size_t errlen) {
     CHECK_POS(p->bg_rate65, "model.background.rate65");
     CHECK_POS(p->bg_gompertz, "model.background.gompertz");
     CHECK_PROB(p->cure_systemic, "model.cure.systemic");
+    CHECK_PROB(p->local_relapse, "model.local_relapse");
     CHECK_POS(p->accrual, "model.censoring.accrual");
     if (!(p->followup >= 0 && p->followup < INFINITY))
         return bad(err, errlen, "model.censoring.followup", "must be >= 0");
@@ -237,6 +238,7 @@ enum {
     C_OS_E,
     C_PFS_T,
     C_PFS_E,
+    C_LOCAL, /* local_relapse@radical: stage IV only */
     C_NCOLS
 };
 
@@ -274,7 +276,8 @@ static const struct {
                       {"os_time", COHORT_NUM},
                       {"os_event", COHORT_NUM},
                       {"pfs_time", COHORT_NUM},
-                      {"pfs_event", COHORT_NUM}};
+                      {"pfs_event", COHORT_NUM},
+                      {"local_relapse@radical", COHORT_NUM}};
 
 /* Appends s to buf (cap >= 512 is enough for every list built here). */
 static size_t put(char *buf, size_t len, const char *s) {
@@ -345,7 +348,9 @@ int sim_generate(const sim_params *p, const char *era, size_t n, uint64_t seed, 
         goto nomem;
     gsl_rng_set(r, (unsigned long)seed);
     for (int i = 0; i < C_NCOLS; i++)
-        if (!(col[i] = cohort_add(c, col_def[i].name, col_def[i].type)))
+        if (i == C_LOCAL && p->kind == SIM_STAGE_I_III)
+            col[i] = NULL; /* no radical therapy of metastases, no local relapse of it */
+        else if (!(col[i] = cohort_add(c, col_def[i].name, col_def[i].type)))
             goto nomem;
 
     /* Fixed levels first, so codes do not depend on which value comes first. */
@@ -418,6 +423,8 @@ int sim_generate(const sim_params *p, const char *era, size_t n, uint64_t seed, 
         col[C_OS_E]->v.num[i] = ob[SIM_SYSTEMIC].os_event;
         col[C_PFS_T]->v.num[i] = ob[SIM_SYSTEMIC].pfs_time;
         col[C_PFS_E]->v.num[i] = ob[SIM_SYSTEMIC].pfs_event;
+        if (col[C_LOCAL])
+            col[C_LOCAL]->v.num[i] = ob[SIM_RADICAL].local_relapse;
     }
     gsl_rng_free(r);
     *out = c;
@@ -453,7 +460,10 @@ int sim_apply_arms(cohort *c, const char *arm_col, char *err, size_t errlen) {
     }
     /* Resolve each arm level's outcome columns; only used levels must exist. */
     uint8_t *used = calloc(nl > 0 ? (size_t)nl : 1, 1);
-    if (!used) {
+    const double **local = calloc(nl > 0 ? (size_t)nl : 1, sizeof *local);
+    if (!used || !local) {
+        free(used);
+        free(local);
         free(src);
         snprintf(err, errlen, "assign arms: out of memory");
         return -1;
@@ -500,13 +510,29 @@ int sim_apply_arms(cohort *c, const char *arm_col, char *err, size_t errlen) {
                  nbad == 1 ? "has" : "have", idtxt);
         goto done;
     }
-    cohort_column *dst[4];
-    for (int k = 0; k < 4; k++) {
-        dst[k] = cohort_find(c, endpoints[k]);
+    /* local_relapse follows the arm where the arm has one (radical therapy
+     * of a simulated stage IV cohort); NaN on the other arms. */
+    static const char local_name[] = "local_relapse";
+    int any_local = 0;
+    for (int32_t l = 0; l < nl; l++) {
+        char name[256];
+        snprintf(name, sizeof name, "%s@%s", local_name, arm->levels[l]);
+        cohort_column *pc = used[l] ? cohort_find(c, name) : NULL;
+        local[l] = pc && pc->type == COHORT_NUM ? pc->v.num : NULL;
+        any_local |= local[l] != NULL;
+    }
+    cohort_column *dst[5];
+    for (int k = 0; k < 5; k++) {
+        const char *nm = k < 4 ? endpoints[k] : local_name;
+        dst[k] = cohort_find(c, nm);
         if (dst[k] && dst[k]->type != COHORT_NUM) {
-            snprintf(err, errlen, "assign arms: column '%s' is not a number column", endpoints[k]);
+            snprintf(err, errlen, "assign arms: column '%s' is not a number column", nm);
             goto done;
         }
+    }
+    if (!dst[4] && any_local && !(dst[4] = cohort_add(c, local_name, COHORT_NUM))) {
+        snprintf(err, errlen, "assign arms: out of memory");
+        goto done;
     }
     for (int k = 0; k < 4; k++)
         if (!dst[k] && !(dst[k] = cohort_add(c, endpoints[k], COHORT_NUM))) {
@@ -520,9 +546,17 @@ int sim_apply_arms(cohort *c, const char *arm_col, char *err, size_t errlen) {
     }
     for (int k = 0; k < 4; k++)
         dst[k]->generation++;
+    if (dst[4]) {
+        for (size_t i = 0; i < nrows; i++) {
+            int32_t l = arm->v.str[i];
+            dst[4]->v.num[i] = l >= 0 && local[l] ? local[l][i] : NAN;
+        }
+        dst[4]->generation++;
+    }
     rc = 0;
 done:
     free(used);
+    free(local);
     free(src);
     return rc;
 }

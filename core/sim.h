@@ -45,6 +45,18 @@
  *    (days / 30.4375), as trial data are; rounding also keeps libm's last
  *    bit out of the stored values.
  * Patients whose metastases cannot all be treated have NaN radical outcomes.
+ *
+ * Local relapse (column local_relapse@radical): a progression after radical
+ * therapy is a local relapse only (at a treated site, no new lesion) with
+ * probability local_relapse.  Which of the patients radical therapy did not
+ * cure relapse locally is read from the cure draw itself: with u the
+ * patient's cure uniform and pi the cure probability, (u - pi) / (1 - pi)
+ * is uniform and independent of the progression time, and the patients
+ * with the smallest values, those nearest to cure, relapse locally.  No
+ * random number is added, so the rest of the cohort is unchanged.  The
+ * column is 1 for a local relapse, 0 for any other first progression
+ * (new lesions, or progression during induction, before radical therapy),
+ * NaN when no progression is observed or the patient is not treatable.
  */
 #ifndef TNMLAB_SIM_H
 #define TNMLAB_SIM_H
@@ -160,6 +172,9 @@ typedef struct sim_params {
     double eff_brain, eff_liver, eff_bone, eff_effusion;
     double bg_rate65, bg_gompertz; /* other-cause death: per year at 65, slope per year */
     double cure_per_lesion, cure_per_ecog, cure_systemic;
+    /* P(a progression after radical therapy is a local relapse only, at a
+     * treated site), among the patients it did not cure */
+    double local_relapse;
     double accrual, followup, loss_rate; /* months, months, per month */
     /* fitted (tools/fit_sim) */
     double prog_scale, prog_shape, pps_scale, pps_shape;
@@ -197,10 +212,11 @@ int sim_generate(const sim_params *p, const char *era, size_t n, uint64_t seed, 
 /* Sets the observed outcome columns (os_time, os_event, pfs_time, pfs_event,
  * created if absent) from the potential outcomes of the arm named in each
  * row's string column arm_col ("<col>@<arm>"); rows with a missing arm get
- * NaN.  Fails, changing nothing, when an arm has no potential outcome
- * columns or a row's assigned arm has no outcome for it (radical therapy of
- * a patient whose sites cannot all be treated): err then names the count and
- * the first such row's id.  Returns 0 or -1. */
+ * NaN; local_relapse too (created if absent) when an assigned arm has a
+ * local_relapse@<arm> column, NaN on the arms without one.  Fails, changing nothing, when an arm
+ * has no potential outcome columns or a row's assigned arm has no outcome for it (radical therapy
+ * of a patient whose sites cannot all be treated): err then names the count and the first such
+ * row's id.  Returns 0 or -1. */
 int sim_apply_arms(cohort *c, const char *arm_col, char *err, size_t errlen);
 
 /* FNV-1a 64 over the bytes of every column (name, type, data, levels), in

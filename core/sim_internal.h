@@ -56,11 +56,13 @@ typedef struct sim_patient {
  * Radical times are NaN when the patient is not treatable. */
 typedef struct sim_latent {
     double prog[SIM_NARMS], death[SIM_NARMS];
+    int8_t local[SIM_NARMS]; /* 1: the progression is a local relapse after radical therapy */
 } sim_latent;
 
 /* Observed (censored, day-rounded) outcome of one arm. */
 typedef struct sim_obs {
     double os_time, pfs_time;
+    double local_relapse; /* 1, 0, or NaN when no progression is observed */
     int8_t os_event, pfs_event;
 } sim_obs;
 

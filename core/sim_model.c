@@ -305,6 +305,7 @@ static void latent_m0(const sim_params *p, const sim_patient *pt, sim_latent *ou
     for (int arm = 0; arm < SIM_NARMS; arm++) {
         out->prog[arm] = t < death ? t : INFINITY;
         out->death[arm] = death;
+        out->local[arm] = 0;
     }
 }
 
@@ -335,6 +336,7 @@ void sim_latent_times(const sim_params *p, const sim_era *e, const sim_patient *
     double lp_d = p->pps_lp * pt->lp + (target ? log(e->driver_pps_hr) : 0) + log(e->pps_mult);
     for (int arm = 0; arm < SIM_NARMS; arm++) {
         double t;
+        out->local[arm] = 0;
         if (arm == SIM_RADICAL && !pt->treatable) {
             out->prog[arm] = out->death[arm] = NAN;
             continue;
@@ -346,6 +348,8 @@ void sim_latent_times(const sim_params *p, const sim_era *e, const sim_patient *
         } else if (arm == SIM_RADICAL) {
             double hl = c * pow(L / lam, k), kr = p->radical_shape;
             t = lam * pow((E - hl) / (p->radical_hr * c) + pow(L / lam, kr), 1.0 / kr);
+            /* not cured: u_cure >= pi_r, so this is uniform on [0, 1) (sim.h) */
+            out->local[arm] = (pt->u_cure - pi_r) / (1 - pi_r) < p->local_relapse;
         } else if (e->maintenance_hr != 1) {
             double hl = c * pow(L / lam, k);
             t = lam * pow((E - hl) / (e->maintenance_hr * c) + pow(L / lam, k), 1.0 / k);
@@ -372,7 +376,7 @@ void sim_latent_times(const sim_params *p, const sim_era *e, const sim_patient *
 
 void sim_observe(const sim_patient *pt, const sim_latent *lt, int arm, sim_obs *out) {
     if (isnan(lt->death[arm])) {
-        out->os_time = out->pfs_time = NAN;
+        out->os_time = out->pfs_time = out->local_relapse = NAN;
         out->os_event = out->pfs_event = -1;
         return;
     }
@@ -384,6 +388,7 @@ void sim_observe(const sim_patient *pt, const sim_latent *lt, int arm, sim_obs *
     out->os_time = d <= c ? d : c;
     out->pfs_event = pf <= c;
     out->pfs_time = pf <= c ? pf : c;
+    out->local_relapse = pr < d && pf <= c ? lt->local[arm] : NAN;
 }
 
 int sim_response(const sim_params *p, const sim_patient *pt, const sim_latent *lt) {

@@ -31,6 +31,7 @@ enum {
     DR_PFS_2,
     DR_PFS_3,
     DR_SINGLE,
+    DR_LOCAL,
     DR_PPS_R,
     DR_PPS_S,
     /* Gomez selection (era gomez2016), from the landmark; trial n 25 + 24 */
@@ -78,6 +79,8 @@ static const struct figdef {
     {G_DR, "PFS 2-year", CALIB_FITTED, CALIB_ABS, CALIB_PERCENT, DR_PFS_2, 13.6, 0, 1.5},
     {G_DR, "PFS 3-year", CALIB_FITTED, CALIB_ABS, CALIB_PERCENT, DR_PFS_3, 13.6, 0, 1.5},
     {G_DR, "single metastasis", CALIB_FITTED, CALIB_ABS, CALIB_PERCENT, DR_SINGLE, 87, 0, 3},
+    {G_DR, "local recurrence (2 of 39)", CALIB_FITTED, CALIB_ABS, CALIB_PERCENT, DR_LOCAL,
+     100.0 * 2 / 39, 0, 1},
     {G_DR, "survival after progression", CALIB_CHECK, CALIB_AT_LEAST, CALIB_MONTHS, DR_PPS_R, 3, 0,
      0},
     {G_DRS, "survival after progression", CALIB_CHECK, CALIB_AT_LEAST, CALIB_MONTHS, DR_PPS_S, 3, 0,
@@ -123,6 +126,7 @@ typedef struct pool {
     arm_out a[2]; /* 0 radical, 1 systemic */
     size_t *row;  /* each patient's row of the simulated cohort */
     uint8_t *single;
+    uint8_t *local; /* a local relapse after radical therapy (local_relapse@radical = 1) */
 } pool;
 
 static int pool_alloc(pool *p, size_t n) {
@@ -134,7 +138,8 @@ static int pool_alloc(pool *p, size_t n) {
                 return -1;
     }
     p->row = malloc((n ? n : 1) * sizeof *p->row);
-    return p->row && (p->single = calloc(n ? n : 1, 1)) ? 0 : -1;
+    return p->row && (p->single = calloc(n ? n : 1, 1)) && (p->local = calloc(n ? n : 1, 1)) ? 0
+                                                                                             : -1;
 }
 
 static void pool_free(pool *p) {
@@ -146,6 +151,7 @@ static void pool_free(pool *p) {
     }
     free(p->row);
     free(p->single);
+    free(p->local);
 }
 
 /* Scratch arrays for one Kaplan-Meier input. */
@@ -215,10 +221,13 @@ static int dr_values(const pool *p, const size_t *idx, size_t n, scratch *s, dou
         pps_median(&p->a[0], idx, n, s, &v[DR_PPS_R], err, errlen) < 0 ||
         pps_median(&p->a[1], idx, n, s, &v[DR_PPS_S], err, errlen) < 0)
         return -1;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
+    size_t k = 0, kl = 0;
+    for (size_t i = 0; i < n; i++) {
         k += p->single[ROW(idx, i)];
+        kl += p->local[ROW(idx, i)];
+    }
     v[DR_SINGLE] = n ? 100.0 * (double)k / (double)n : NAN;
+    v[DR_LOCAL] = n ? 100.0 * (double)kl / (double)n : NAN;
     return 0;
 }
 
@@ -307,11 +316,13 @@ static int fill_pool(pool *p, const cohort *c, const uint8_t *sel, size_t want, 
                 return -1;
             }
     }
+    const double *local = num_col(c, "local_relapse@radical");
     size_t nrows = cohort_nrows(c), m = 0;
     for (size_t i = 0; i < nrows && m < want; i++) {
         if (sel[i] != EXPR_TRUE || isnan(col[0][0][i]))
             continue;
         p->row[m] = i;
+        p->local[m] = local && local[i] == 1;
         for (int a = 0; a < 2; a++) {
             p->a[a].os_t[m] = col[a][0][i] - shift;
             p->a[a].os_e[m] = col[a][1][i];

@@ -77,6 +77,7 @@ static const struct {
     {"model.cure.per_lesion", OFF(cure_per_lesion), 1, K_IV},
     {"model.cure.per_ecog", OFF(cure_per_ecog), 1, K_IV},
     {"model.cure.systemic", OFF(cure_systemic), 1, K_IV},
+    {"model.local_relapse", OFF(local_relapse), 1, K_IV},
     {"model.censoring.accrual", OFF(accrual), 1, K_ALL},
     {"model.censoring.followup", OFF(followup), 1, K_ALL},
     {"model.censoring.loss_rate", OFF(loss_rate), 1, K_ALL},

@@ -47,6 +47,11 @@ ruleset "deruysscher2012" {
              .. "calibration report applies through this rule set (doc/model.md) "
              .. "and the usual one for radical chemoradiotherapy; check the "
              .. "paper's methods before relying on it" },
+  param { "need_treatable", true,
+          doc = "require every site to be amenable to radical treatment for "
+             .. "eligibility (the trial: yes). false is the looser teaching "
+             .. "reading: such patients are selected but stay on systemic "
+             .. "therapy, as the arm requires treatability either way" },
 
   -- metastases in total: every site:count of m_sites except pleura and
   -- pericardium (those exclude the patient, see no_pleural)
@@ -68,7 +73,7 @@ ruleset "deruysscher2012" {
   criterion { "ecog", "ECOG <= max_ecog",
               "max_ecog >= 4 or ecog <= max_ecog" },
   criterion { "treatable", "every site, primary included, amenable to radical treatment",
-              "m_all_treatable",
+              "not need_treatable or m_all_treatable",
               doc = "m_all_treatable is read as covering the primary and its "
                  .. "nodes as well: the data dictionary has no separate field "
                  .. "for radical treatment of the primary" },

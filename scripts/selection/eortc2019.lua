@@ -46,6 +46,11 @@ ruleset "eortc2019" {
           doc = "most organs with metastases (the consensus: 3)" },
   param { "max_ecog", 4, min = 0, max = 4, type = "integer",
           doc = "highest ECOG admitted; 4 = no limit (the consensus sets none)" },
+  param { "need_treatable", true,
+          doc = "require every site to be amenable to radical treatment for "
+             .. "eligibility (the consensus: yes). false is the looser teaching "
+             .. "reading: such patients are selected but stay on systemic "
+             .. "therapy, as the arm requires treatability either way" },
 
   derive { "lesions", [[lesions_except(m_sites, {"pleura", "pericardium"})]],
            doc = "distant metastases, in total over all organs" },
@@ -66,7 +71,7 @@ ruleset "eortc2019" {
               "max_ecog >= 4 or ecog <= max_ecog" },
 
   criterion { "treatable", "radical treatment of all sites technically feasible",
-              "m_all_treatable",
+              "not need_treatable or m_all_treatable",
               doc = "part of the consensus definition (doc/domain.md#oligo-treatable); "
                  .. "unrecorded is unknown" },
 

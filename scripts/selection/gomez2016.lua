@@ -72,6 +72,11 @@ ruleset "gomez2016" {
   param { "need_disease_control", true,
           doc = "require response or stable disease after first-line therapy "
              .. "(the trial: yes); false drops the criterion, not the landmark" },
+  param { "need_treatable", true,
+          doc = "require every site to be amenable to radical treatment for "
+             .. "eligibility (the trial: yes). false is the looser teaching "
+             .. "reading: such patients are selected but stay on systemic "
+             .. "therapy, as the arm requires treatability either way" },
 
   derive { "lesions", [[lesions_except(m_sites, {"pleura", "pericardium"})]],
            doc = "distant metastatic lesions, in total over all organs" },
@@ -96,7 +101,7 @@ ruleset "gomez2016" {
                  .. "exactly as others after >= 4 cycles of chemotherapy" },
 
   criterion { "treatable", "every site amenable to local consolidative therapy",
-              "m_all_treatable",
+              "not need_treatable or m_all_treatable",
               doc = "the trial enrolled only patients whose every site could receive "
                  .. "local therapy (doc/domain.md#oligo-treatable); unrecorded is unknown" },
 

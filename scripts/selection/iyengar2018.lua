@@ -65,6 +65,11 @@ ruleset "iyengar2018" {
   param { "need_disease_control", true,
           doc = "require response or stable disease after induction (the "
              .. "trial: yes); false drops the criterion, not the landmark" },
+  param { "need_treatable", true,
+          doc = "require every site to be amenable to radical treatment for "
+             .. "eligibility (the trial: yes). false is the looser teaching "
+             .. "reading: such patients are selected but stay on systemic "
+             .. "therapy, as the arm requires treatability either way" },
 
   derive { "sites", [[lesions_except(m_sites, {"pleura", "pericardium", "brain"})]],
            doc = "extracranial metastatic sites (lesions), primary not included" },
@@ -87,7 +92,7 @@ ruleset "iyengar2018" {
                  .. "a missing driver is unknown (excluded)" },
   criterion { "induction", "response or stable disease after induction",
               [[not need_disease_control or induction_response in {"stable", "response"}]] },
-  criterion { "treatable", "every site amenable to SABR", "m_all_treatable",
+  criterion { "treatable", "every site amenable to SABR", "not need_treatable or m_all_treatable",
               doc = "the trial enrolled only patients whose every site could be treated" },
 
   arm { "radical", when = "eligible and known(m_all_treatable) and m_all_treatable",

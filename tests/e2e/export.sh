@@ -127,7 +127,7 @@ check_has "the set without the param is said so" "sweep: deruysscher2012 has no 
 check_has "one row for it, two for the set that has it" "rows	3	nil	true	false" "$OUT"
 check_has "rows.long: a PFS line per arm" "pfs lines	6" "$OUT"
 check_has "its lines leave the param NA" "deruysscher2012,NA,2000," "$(cat "$WORK/part.csv")"
-check_has "the header names each set's params" "# params: deruysscher2012.max_lesions=4 deruysscher2012.max_ecog=2 gomez2016.max_lesions=3" "$(cat "$WORK/part.csv")"
+check_has "the header names each set's params" "# params: deruysscher2012.max_lesions=4 deruysscher2012.max_ecog=2 deruysscher2012.need_treatable=true gomez2016.max_lesions=3" "$(cat "$WORK/part.csv")"
 check_has "and the note the skipped pair" "deruysscher2012 has no param nodes_count (its rows leave it empty)" "$(cat "$WORK/part.csv")"
 OUT=$("$TNMLAB" --no-restore -e "lab.set_cohort(cohort.demo(), 'demo')
   lab.sweep{sets = {'deruysscher2012', 'gomez2016'}, grid = {nodes_countt = {true}}}" 2>&1)

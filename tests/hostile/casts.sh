@@ -63,6 +63,21 @@ for v in 1e300 300; do
     no_ub "scenario max_nodules = $v"
 done
 
+# --- the local relapse share: a probability, or refused naming the field ---
+for v in 1.5 -0.1 0/0; do
+    sed "s|local_relapse = 0.09,|local_relapse = $v,|" "$top_srcdir/scripts/scenarios/stage_iv.lua" \
+        >"$WORK/scripts/scenarios/local.lua"
+    run_bounded 30 "$TNMLAB" -e "TNMLAB_SCRIPTS = '$WORK/scripts'; cohort.simulate('local', {n = 500})"
+    check_rc "scenario local_relapse = $v" 1
+    check_has "scenario local_relapse = $v: said" "model.local_relapse" "$ERR"
+    no_ub "scenario local_relapse = $v"
+done
+sed "/local_relapse = 0.09,/d" "$top_srcdir/scripts/scenarios/stage_iv.lua" \
+    >"$WORK/scripts/scenarios/nolocal.lua"
+run_bounded 30 "$TNMLAB" -e "TNMLAB_SCRIPTS = '$WORK/scripts'; cohort.simulate('nolocal', {n = 500})"
+check_rc "scenario without local_relapse" 1
+check_has "scenario without local_relapse: said" "model.local_relapse" "$ERR"
+
 # --- a stage I-III scenario with wrong numbers: refused, naming the field ---
 m0="$top_srcdir/scripts/scenarios/stage_i_iii.lua"
 m0_case() { # NAME SED-EXPRESSION EXPECTED-MESSAGE

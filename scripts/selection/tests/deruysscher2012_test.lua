@@ -33,6 +33,10 @@ return {
     { id = "P11", selected = false, arm = "systemic", exit = "no_pleural:fail" },
     -- 1 metastasis but not all sites amenable to radical treatment
     { id = "P12", selected = false, arm = "systemic", exit = "treatable:fail" },
+    -- need_treatable off (the looser teaching reading): not all sites treatable, yet
+    -- eligible; the arm still needs every site treatable, so systemic
+    { id = "P12", params = { need_treatable = false },
+      selected = true, arm = "systemic", exit = "" },
     -- ECOG 2 = max_ecog 2: on the boundary, kept
     { id = "P13", selected = true, arm = "radical", exit = "" },
     -- ECOG 3 > max_ecog 2
@@ -55,6 +59,10 @@ return {
     { id = "P22", selected = false, arm = "systemic", exit = "stage_iv:fail" },
     -- treatability not recorded: unknown; excluded (a criterion of this trial)
     { id = "P23", selected = false, arm = "systemic", exit = "treatable:unknown" },
+    -- need_treatable off (the looser teaching reading): treatability unrecorded, yet
+    -- eligible; the arm still needs every site treatable, so systemic
+    { id = "P23", params = { need_treatable = false },
+      selected = true, arm = "systemic", exit = "" },
     -- induction response is not read at diagnosis
     { id = "P24", selected = true, arm = "radical", exit = "" },
     -- driver is not read

@@ -33,6 +33,10 @@ return {
     { id = "P11", selected = false, arm = "systemic", exit = "no_pleural:fail" },
     -- 1 lesion, but not all sites treatable: treatability is part of eligibility
     { id = "P12", selected = false, arm = "systemic", exit = "treatable:fail" },
+    -- need_treatable off (the looser teaching reading): not all sites treatable, yet
+    -- eligible; the arm still needs every site treatable, so systemic
+    { id = "P12", params = { need_treatable = false },
+      selected = true, arm = "systemic", exit = "" },
     -- no ECOG limit
     { id = "P13", selected = true, arm = "radical", exit = "" },
     -- ECOG 3: the consensus defines disease extent; no ECOG limit
@@ -55,6 +59,10 @@ return {
     { id = "P22", selected = false, arm = "systemic", exit = "stage_iv:fail" },
     -- treatability not recorded: unknown, excluded
     { id = "P23", selected = false, arm = "systemic", exit = "treatable:unknown" },
+    -- need_treatable off (the looser teaching reading): treatability unrecorded, yet
+    -- eligible; the arm still needs every site treatable, so systemic
+    { id = "P23", params = { need_treatable = false },
+      selected = true, arm = "systemic", exit = "" },
     -- induction response not read
     { id = "P24", selected = true, arm = "radical", exit = "" },
     -- driver not read

@@ -41,6 +41,10 @@ return {
     { id = "P11", selected = false, arm = "systemic", exit = "no_pleural:fail" },
     -- 1 lesion, but not all sites treatable: treatability is part of eligibility
     { id = "P12", selected = false, arm = "systemic", exit = "treatable:fail" },
+    -- need_treatable off (the looser teaching reading): not all sites treatable, yet
+    -- eligible; the arm still needs every site treatable, so systemic
+    { id = "P12", params = { need_treatable = false },
+      selected = true, arm = "systemic", exit = "" },
     -- ECOG 2 = max_ecog 2: kept
     { id = "P13", selected = true, arm = "radical", exit = "" },
     -- alive at 5 months (landmark passed); ECOG 3 > 2
@@ -63,6 +67,10 @@ return {
     { id = "P22", selected = false, arm = "systemic", exit = "stage_iv:fail" },
     -- treatability not recorded: unknown, excluded
     { id = "P23", selected = false, arm = "systemic", exit = "treatable:unknown" },
+    -- need_treatable off (the looser teaching reading): treatability unrecorded, yet
+    -- eligible; the arm still needs every site treatable, so systemic
+    { id = "P23", params = { need_treatable = false },
+      selected = true, arm = "systemic", exit = "" },
     -- alive past the landmark but response not recorded: unknown; excluded
     { id = "P24", selected = false, arm = "systemic", exit = "no_progression:unknown" },
     -- driver not read (drivers allowed); 2 lesions; response
