@@ -197,6 +197,7 @@ int sim_params_check(const sim_params *p, char *err, size_t errlen) {
         CHECK_POS(e->driver_pps_hr, "eras.*.driver_pps_hr");
         CHECK_PROB(e->crossover, "eras.*.crossover");
         CHECK_POS(e->crossover_pps_hr, "eras.*.crossover_pps_hr");
+        CHECK_PROB(e->salvage, "eras.*.salvage");
     }
     return 0;
 }

@@ -102,6 +102,9 @@ typedef struct sim_era {
     double driver_pps_hr;    /* ... and on death after progression */
     double crossover;        /* P(local therapy at progression), systemic arm, treatable */
     double crossover_pps_hr; /* its effect on death after progression */
+    double salvage; /* P(local therapy of the progressing sites at progression after radical
+                       therapy); the same effect, crossover_pps_hr, and the same uniform as
+                       crossover (one patient, one disposition to local therapy) */
 } sim_era;
 
 /* The population a scenario draws (scenario field `kind`). */

@@ -359,9 +359,11 @@ void sim_latent_times(const sim_params *p, const sim_era *e, const sim_patient *
         double death = t_bg;
         if (t < INFINITY) {
             double l = lp_d;
-            if (t > L && arm == SIM_RADICAL)
+            if (t > L && arm == SIM_RADICAL) {
                 l += log(e->radical_pps_hr);
-            else if (t > L && pt->treatable && pt->u_cross < e->crossover)
+                if (pt->u_cross < e->salvage)
+                    l += log(e->crossover_pps_hr); /* local therapy again at progression */
+            } else if (t > L && pt->treatable && pt->u_cross < e->crossover)
                 l += log(e->crossover_pps_hr);
             if (p->pps_ttp != 0)
                 l -= p->pps_ttp * log(fmax(t, p->pps_ttp_min) / 12.0);

@@ -173,7 +173,8 @@ static int read_era(lua_State *L, int i, sim_era *e, char *err, size_t errlen) {
               {"driver_prog_hr", offsetof(sim_era, driver_prog_hr)},
               {"driver_pps_hr", offsetof(sim_era, driver_pps_hr)},
               {"crossover", offsetof(sim_era, crossover)},
-              {"crossover_pps_hr", offsetof(sim_era, crossover_pps_hr)}};
+              {"crossover_pps_hr", offsetof(sim_era, crossover_pps_hr)},
+              {"salvage", offsetof(sim_era, salvage)}};
     char path[96];
     lua_getfield(L, -1, "name");
     size_t len;
@@ -210,7 +211,7 @@ static int read_m0_era(lua_State *L, int idx, sim_params *p, char *err, size_t e
     snprintf(e->name, sizeof e->name, "curative");
     e->prog_mult = e->pps_mult = e->maintenance_hr = e->radical_pps_hr = 1;
     e->driver_prog_hr = e->driver_pps_hr = e->crossover_pps_hr = 1;
-    e->cure_shift = e->crossover = 0;
+    e->cure_shift = e->crossover = e->salvage = 0;
     return sim_params_check(p, err, errlen);
 }
 

@@ -157,7 +157,7 @@ return {
       name = "deruysscher2012", prog_mult = 1, pps_mult = 1,
       cure_shift = 0, radical_pps_hr = 1, maintenance_hr = fit.maintenance_hr,
       driver_prog_hr = 1, driver_pps_hr = 1,
-      crossover = 0, crossover_pps_hr = 1,
+      crossover = 0, crossover_pps_hr = 1, salvage = 0,
     },
     { -- [GO] 2012-2016.  Nothing here is fitted to [GO]: the calibration
       -- report predicts its figures from the [DR]-era model and these
@@ -173,11 +173,18 @@ return {
       --    progression beyond the [DR] era (cure_shift 0, radical_pps_hr 1);
       --  * crossover: 9 of the 20 control patients who progressed had local
       --    therapy of all lesions [GO 2019], its effect on death after
-      --    progression assumed (crossover_pps_hr), decided at progression.
+      --    progression assumed (crossover_pps_hr), decided at progression;
+      --  * salvage: after LCT too, progressing sites were treated locally
+      --    again; [GO 2019] reports LCT-based salvage in 41% of the patients
+      --    who progressed, both arms together.  The LCT arm gets that share,
+      --    with the same effect as crossover (the same treatment at the same
+      --    moment) and the same random number (one patient, one
+      --    disposition to local therapy).  Nothing here is fitted to [GO].
       name = "gomez2016", prog_mult = 1, pps_mult = 0.73,
       cure_shift = 0, radical_pps_hr = 1, maintenance_hr = fit.maintenance_hr,
       driver_prog_hr = 0.5, driver_pps_hr = 0.6,   -- assumed
       crossover = 0.45, crossover_pps_hr = 0.8,    -- 9/20 [GO]; HR assumed
+      salvage = 0.41,                              -- 41% [GO 2019]
     },
   },
 }

@@ -78,6 +78,14 @@ run_bounded 30 "$TNMLAB" -e "TNMLAB_SCRIPTS = '$WORK/scripts'; cohort.simulate('
 check_rc "scenario without local_relapse" 1
 check_has "scenario without local_relapse: said" "model.local_relapse" "$ERR"
 
+for v in 2 0/0; do
+    sed "s|salvage = 0.41,|salvage = $v,|" "$top_srcdir/scripts/scenarios/stage_iv.lua" \
+        >"$WORK/scripts/scenarios/salvage.lua"
+    run_bounded 30 "$TNMLAB" -e "TNMLAB_SCRIPTS = '$WORK/scripts'; cohort.simulate('salvage', {n = 500})"
+    check_rc "scenario salvage = $v" 1
+    check_has "scenario salvage = $v: said" "eras.*.salvage" "$ERR"
+done
+
 # --- a stage I-III scenario with wrong numbers: refused, naming the field ---
 m0="$top_srcdir/scripts/scenarios/stage_i_iii.lua"
 m0_case() { # NAME SED-EXPRESSION EXPECTED-MESSAGE
