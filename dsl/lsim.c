@@ -215,6 +215,83 @@ static int read_m0_era(lua_State *L, int idx, sim_params *p, char *err, size_t e
     return sim_params_check(p, err, errlen);
 }
 
+/* Is path a field or map of this kind (1), a table on the way to one (2),
+ * or neither (0)? */
+static int path_kind(const char *path, int mine) {
+    size_t len = strlen(path);
+    int on_the_way = 0;
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0] + sizeof maps / sizeof maps[0]; f++) {
+        int nf = (int)(sizeof fields / sizeof fields[0]);
+        const char *fp = (int)f < nf ? fields[f].path : maps[f - (size_t)nf].path;
+        int kinds = (int)f < nf ? fields[f].kinds : maps[f - (size_t)nf].kinds;
+        if (!(kinds & mine))
+            continue;
+        if (strcmp(fp, path) == 0)
+            return 1;
+        on_the_way |= strncmp(fp, path, len) == 0 && fp[len] == '.';
+    }
+    return on_the_way ? 2 : 0;
+}
+
+/* Every key under population and model must be a field of the scenario's
+ * kind: a misspelt or misplaced field would otherwise be ignored while the
+ * simulator used something else.  Stack: [table at prefix] -> same. */
+static int check_keys(lua_State *L, const char *prefix, int mine, char *err, size_t errlen) {
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        char path[160];
+        if (lua_type(L, -2) != LUA_TSTRING) {
+            snprintf(err, errlen, "scenario field %s: a key that is not a name (%s)", prefix,
+                     luaL_typename(L, -2));
+            lua_pop(L, 2);
+            return -1;
+        }
+        snprintf(path, sizeof path, "%s.%.100s", prefix, lua_tostring(L, -2));
+        int k = path_kind(path, mine);
+        if (k == 0) {
+            snprintf(err, errlen, "scenario field %s: not a field of a %s scenario", path,
+                     mine == K_M0 ? "stage_i_iii" : "stage_iv");
+            lua_pop(L, 2);
+            return -1;
+        }
+        if (k == 2 && lua_istable(L, -1) && check_keys(L, path, mine, err, errlen) < 0) {
+            lua_pop(L, 2);
+            return -1;
+        }
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+/* The top level: the sections above, the eras and the names; `fit` is the
+ * fitting tool's block, read field by field (fit.*) and free otherwise. */
+static int check_top(lua_State *L, int idx, int mine, char *err, size_t errlen) {
+    static const char *const top[] = {"name", "description", "kind",       "default_era",
+                                      "eras", "fit",         "population", "model"};
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        int known = 0;
+        if (lua_type(L, -2) == LUA_TSTRING)
+            for (size_t i = 0; i < sizeof top / sizeof top[0]; i++)
+                known |= strcmp(lua_tostring(L, -2), top[i]) == 0;
+        if (!known) {
+            lua_pushvalue(L, -2);
+            snprintf(err, errlen, "scenario field %.100s: not a field of a scenario",
+                     luaL_tolstring(L, -1, NULL));
+            lua_pop(L, 4);
+            return -1;
+        }
+        const char *key = lua_tostring(L, -2);
+        if ((strcmp(key, "population") == 0 || strcmp(key, "model") == 0) && lua_istable(L, -1) &&
+            check_keys(L, key, mine, err, errlen) < 0) {
+            lua_pop(L, 2);
+            return -1;
+        }
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
 int lsim_read_params(lua_State *L, int idx, sim_params *p, char *err, size_t errlen) {
     idx = lua_absindex(L, idx);
     memset(p, 0, sizeof *p);
@@ -238,6 +315,8 @@ int lsim_read_params(lua_State *L, int idx, sim_params *p, char *err, size_t err
         return field_error(L, "kind", "\"stage_iv\" or \"stage_i_iii\"", err, errlen);
     lua_pop(L, 1);
     const int mine = p->kind == SIM_STAGE_I_III ? K_M0 : K_IV;
+    if (check_top(L, idx, mine, err, errlen) < 0)
+        return -1;
     for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
         if (!(fields[f].kinds & mine))
             continue;

@@ -86,6 +86,23 @@ for v in 2 0/0; do
     check_has "scenario salvage = $v: said" "eras.*.salvage" "$ERR"
 done
 
+# --- a misspelt or misplaced scenario field: refused, not ignored ----------
+iv_case() { # NAME SED-EXPRESSION EXPECTED-MESSAGE
+    sed "$2" "$top_srcdir/scripts/scenarios/stage_iv.lua" >"$WORK/scripts/scenarios/$1.lua"
+    run_bounded 30 "$TNMLAB" -e "TNMLAB_SCRIPTS = '$WORK/scripts'; cohort.simulate('$1', {n = 500})"
+    check_rc "stage IV scenario $1" 1
+    check_has "stage IV scenario $1: said" "$3" "$ERR"
+    no_ub "stage IV scenario $1"
+}
+iv_case typo 's/    local_relapse = 0.09,/    locl_relapse = 0.09, local_relapse = 0.09,/' \
+    "scenario field model.locl_relapse: not a field of a stage_iv scenario"
+iv_case deep 's/age = {mean = 66,/age = {mean = 66, median = 1,/' \
+    "scenario field population.age.median: not a field of a stage_iv scenario"
+iv_case toplevel 's/  default_era = "deruysscher2012",/  default_era = "deruysscher2012", eras2 = 1,/' \
+    "scenario field eras2: not a field of a scenario"
+iv_case numkey 's/    landmark = 3, /    landmark = 3, [1] = 2, /' \
+    "scenario field model: a key that is not a name (number)"
+
 # --- a stage I-III scenario with wrong numbers: refused, naming the field ---
 m0="$top_srcdir/scripts/scenarios/stage_i_iii.lua"
 m0_case() { # NAME SED-EXPRESSION EXPECTED-MESSAGE
@@ -103,6 +120,8 @@ m0_case m0w 's/n2_stations = {0.72, 0.19, 0.09}/n2_stations = {-1, 0, 0}/' \
     "population.n2_stations weights must be >= 0"
 m0_case m0eras 's/  kind = "stage_i_iii",/  kind = "stage_i_iii", eras = {},/' \
     "a stage_i_iii scenario has no eras"
+m0_case m0ivfield 's/  model = {/  model = { landmark = 3,/' \
+    "scenario field model.landmark: not a field of a stage_i_iii scenario"
 
 # --- integer arguments spelt as huge floats: refused, not cast --------------
 for cmd in "simulate stage_iv 1e300" "simulate stage_iv 10 1e30" "case #1e300" \

@@ -410,7 +410,12 @@ static void calibrate__100000_selected__reproduces_papers(void **state) {
         int dr = strncmp(g->group, "De Ruysscher 2012:", 18) == 0;
         int go = strncmp(g->group, "Gomez", 5) == 0;
         int ok;
-        if (dr && g->test == CALIB_ABS && g->trial_n && strcmp(g->label, "single metastasis"))
+        /* the case mix and the local recurrence share are set directly from
+         * the trial: they must come out within their tolerance; the curves
+         * are claimed only inside the trial's range (doc/model.md#results) */
+        int set_from_trial =
+            !strcmp(g->label, "single metastasis") || !strncmp(g->label, "local recurrence", 16);
+        if (dr && g->test == CALIB_ABS && g->trial_n && !set_from_trial)
             ok = g->lo <= g->paper && g->paper <= g->hi;
         else if (go && g->role == CALIB_PREDICTED)
             ok = strstr(g->label, "PFS") || strstr(g->label, "OS median, maintenance") ? g->ok : -1;
@@ -427,7 +432,7 @@ static void calibrate__100000_selected__reproduces_papers(void **state) {
         assert_true(ok);
         claims++;
     }
-    assert_true(claims >= 24);
+    assert_true(claims >= 25);
     /* the selection-vs-treatment split: both parts favour the selected */
     assert_true(r.split[1].os_median > r.split[2].os_median);
     assert_true(r.split[0].os_median > r.split[1].os_median);
