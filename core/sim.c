@@ -444,7 +444,13 @@ interrupted:
 
 /* ---- arm assignment ---- */
 
-static const char *const endpoints[4] = {"os_time", "os_event", "pfs_time", "pfs_event"};
+/* The observed columns sim_apply_arms sets from "<name>@<arm>".  The first
+ * NREQUIRED every assigned arm must have; the others (local_relapse: radical
+ * therapy of a simulated stage IV cohort) are taken where the arm has them
+ * and NaN elsewhere, and created only when some assigned arm has one. */
+enum { NENDPOINTS = 5, NREQUIRED = 4 };
+static const char *const endpoints[NENDPOINTS] = {"os_time", "os_event", "pfs_time", "pfs_event",
+                                                  "local_relapse"};
 
 int sim_apply_arms(cohort *c, const char *arm_col, char *err, size_t errlen) {
     cohort_column *arm = cohort_find(c, arm_col);
@@ -454,17 +460,14 @@ int sim_apply_arms(cohort *c, const char *arm_col, char *err, size_t errlen) {
     }
     size_t nrows = cohort_nrows(c);
     int32_t nl = arm->nlevels;
-    const double **src = calloc(nl > 0 ? (size_t)nl * 4 : 1, sizeof *src);
+    const double **src = calloc(nl > 0 ? (size_t)nl * NENDPOINTS : 1, sizeof *src);
     if (!src) {
         snprintf(err, errlen, "assign arms: out of memory");
         return -1;
     }
     /* Resolve each arm level's outcome columns; only used levels must exist. */
     uint8_t *used = calloc(nl > 0 ? (size_t)nl : 1, 1);
-    const double **local = calloc(nl > 0 ? (size_t)nl : 1, sizeof *local);
-    if (!used || !local) {
-        free(used);
-        free(local);
+    if (!used) {
         free(src);
         snprintf(err, errlen, "assign arms: out of memory");
         return -1;
@@ -472,27 +475,30 @@ int sim_apply_arms(cohort *c, const char *arm_col, char *err, size_t errlen) {
     for (size_t i = 0; i < nrows; i++)
         if (arm->v.str[i] >= 0)
             used[arm->v.str[i]] = 1;
-    int rc = -1;
+    int rc = -1, present[NENDPOINTS] = {0};
     for (int32_t l = 0; l < nl; l++) {
         if (!used[l])
             continue;
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < NENDPOINTS; k++) {
             char name[256];
             snprintf(name, sizeof name, "%s@%s", endpoints[k], arm->levels[l]);
             cohort_column *pc = cohort_find(c, name);
             if (!pc || pc->type != COHORT_NUM) {
+                if (k >= NREQUIRED)
+                    continue;
                 snprintf(err, errlen, "assign arms: arm '%s' has no outcome column '%s'",
                          arm->levels[l], name);
                 goto done;
             }
-            src[(size_t)l * 4 + (size_t)k] = pc->v.num;
+            src[(size_t)l * NENDPOINTS + (size_t)k] = pc->v.num;
+            present[k] = 1;
         }
     }
     /* A patient assigned an arm they have no outcome for cannot be simulated. */
     size_t nbad = 0, first = 0;
     for (size_t i = 0; i < nrows; i++) {
         int32_t l = arm->v.str[i];
-        if (l >= 0 && isnan(src[(size_t)l * 4][i])) {
+        if (l >= 0 && isnan(src[(size_t)l * NENDPOINTS][i])) {
             if (nbad++ == 0)
                 first = i;
         }
@@ -511,53 +517,33 @@ int sim_apply_arms(cohort *c, const char *arm_col, char *err, size_t errlen) {
                  nbad == 1 ? "has" : "have", idtxt);
         goto done;
     }
-    /* local_relapse follows the arm where the arm has one (radical therapy
-     * of a simulated stage IV cohort); NaN on the other arms. */
-    static const char local_name[] = "local_relapse";
-    int any_local = 0;
-    for (int32_t l = 0; l < nl; l++) {
-        char name[256];
-        snprintf(name, sizeof name, "%s@%s", local_name, arm->levels[l]);
-        cohort_column *pc = used[l] ? cohort_find(c, name) : NULL;
-        local[l] = pc && pc->type == COHORT_NUM ? pc->v.num : NULL;
-        any_local |= local[l] != NULL;
-    }
-    cohort_column *dst[5];
-    for (int k = 0; k < 5; k++) {
-        const char *nm = k < 4 ? endpoints[k] : local_name;
-        dst[k] = cohort_find(c, nm);
+    cohort_column *dst[NENDPOINTS];
+    for (int k = 0; k < NENDPOINTS; k++) {
+        dst[k] = cohort_find(c, endpoints[k]);
         if (dst[k] && dst[k]->type != COHORT_NUM) {
-            snprintf(err, errlen, "assign arms: column '%s' is not a number column", nm);
+            snprintf(err, errlen, "assign arms: column '%s' is not a number column", endpoints[k]);
             goto done;
         }
     }
-    if (!dst[4] && any_local && !(dst[4] = cohort_add(c, local_name, COHORT_NUM))) {
-        snprintf(err, errlen, "assign arms: out of memory");
-        goto done;
-    }
-    for (int k = 0; k < 4; k++)
-        if (!dst[k] && !(dst[k] = cohort_add(c, endpoints[k], COHORT_NUM))) {
+    for (int k = 0; k < NENDPOINTS; k++)
+        if (!dst[k] && (k < NREQUIRED || present[k]) &&
+            !(dst[k] = cohort_add(c, endpoints[k], COHORT_NUM))) {
             snprintf(err, errlen, "assign arms: out of memory");
             goto done;
         }
-    for (size_t i = 0; i < nrows; i++) {
-        int32_t l = arm->v.str[i];
-        for (int k = 0; k < 4; k++)
-            dst[k]->v.num[i] = l >= 0 ? src[(size_t)l * 4 + (size_t)k][i] : NAN;
-    }
-    for (int k = 0; k < 4; k++)
-        dst[k]->generation++;
-    if (dst[4]) {
+    for (int k = 0; k < NENDPOINTS; k++) {
+        if (!dst[k])
+            continue;
         for (size_t i = 0; i < nrows; i++) {
             int32_t l = arm->v.str[i];
-            dst[4]->v.num[i] = l >= 0 && local[l] ? local[l][i] : NAN;
+            const double *s = l >= 0 ? src[(size_t)l * NENDPOINTS + (size_t)k] : NULL;
+            dst[k]->v.num[i] = s ? s[i] : NAN;
         }
-        dst[4]->generation++;
+        dst[k]->generation++;
     }
     rc = 0;
 done:
     free(used);
-    free(local);
     free(src);
     return rc;
 }

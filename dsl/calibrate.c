@@ -138,8 +138,9 @@ static int pool_alloc(pool *p, size_t n) {
                 return -1;
     }
     p->row = malloc((n ? n : 1) * sizeof *p->row);
-    return p->row && (p->single = calloc(n ? n : 1, 1)) && (p->local = calloc(n ? n : 1, 1)) ? 0
-                                                                                             : -1;
+    p->single = calloc(n ? n : 1, 1);
+    p->local = calloc(n ? n : 1, 1);
+    return p->row && p->single && p->local ? 0 : -1;
 }
 
 static void pool_free(pool *p) {

@@ -215,22 +215,26 @@ static int read_m0_era(lua_State *L, int idx, sim_params *p, char *err, size_t e
     return sim_params_check(p, err, errlen);
 }
 
+/* One field or map path fp against path (length len): 1 when path is fp,
+ * 2 when path is a table on the way to fp, else kind as it was (1 stays). */
+static int path_step(int kind, const char *fp, const char *path, size_t len) {
+    if (kind == 1 || strcmp(fp, path) == 0)
+        return 1;
+    return strncmp(fp, path, len) == 0 && fp[len] == '.' ? 2 : kind;
+}
+
 /* Is path a field or map of this kind (1), a table on the way to one (2),
  * or neither (0)? */
 static int path_kind(const char *path, int mine) {
     size_t len = strlen(path);
-    int on_the_way = 0;
-    for (size_t f = 0; f < sizeof fields / sizeof fields[0] + sizeof maps / sizeof maps[0]; f++) {
-        int nf = (int)(sizeof fields / sizeof fields[0]);
-        const char *fp = (int)f < nf ? fields[f].path : maps[f - (size_t)nf].path;
-        int kinds = (int)f < nf ? fields[f].kinds : maps[f - (size_t)nf].kinds;
-        if (!(kinds & mine))
-            continue;
-        if (strcmp(fp, path) == 0)
-            return 1;
-        on_the_way |= strncmp(fp, path, len) == 0 && fp[len] == '.';
-    }
-    return on_the_way ? 2 : 0;
+    int kind = 0;
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+        if (fields[f].kinds & mine)
+            kind = path_step(kind, fields[f].path, path, len);
+    for (size_t m = 0; m < sizeof maps / sizeof maps[0]; m++)
+        if (maps[m].kinds & mine)
+            kind = path_step(kind, maps[m].path, path, len);
+    return kind;
 }
 
 /* Every key under population and model must be a field of the scenario's
